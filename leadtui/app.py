@@ -1,0 +1,118 @@
+"""LeadApp: the shell. Paints first, opens the database in a worker, then fills the sections.
+
+Sections are Textual modes, each reachable by a single key from anywhere; the command palette (ctrl+p)
+lists every action: navigation plus the actions of the screen in front.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from leadtui.i18n import _
+
+if TYPE_CHECKING:
+    from leadtui.backend import Backend
+
+# (mode, key, label, help)
+SECTIONS: list[tuple[str, str, str, str]] = [
+    ("companies", "c", "Companies", "Companies: list, search, open company cards"),
+    ("contacts", "p", "Contacts", "Contacts (persons): list, search, open contact cards"),
+    ("sales", "s", "Sales", "Sales: list, search, open sale cards"),
+    ("find", "f", "Find", "Find contacts, companies and sales by criteria"),
+    ("board", "b", "Board", "Board view of a selection by lead status or sale stage"),
+    ("dashboard", "d", "Dashboard", "Lead tiles and charts"),
+    ("settings", "t", "Settings", "Settings and maintenance: the lists"),
+]
+
+
+def _section_screen(mode: str) -> Screen:
+    if mode == "settings":
+        from leadtui.screens.settings import SettingsScreen
+
+        return SettingsScreen()
+    from leadtui.screens.placeholder import PlaceholderScreen
+
+    return PlaceholderScreen(mode)
+
+
+class LeadApp(App[int]):
+    TITLE = "leadtui"
+    CSS_PATH = "app.tcss"
+    MODES = {mode: (lambda mode=mode: _section_screen(mode)) for mode, *_rest in SECTIONS}
+    DEFAULT_MODE = "companies"
+    BINDINGS = [
+        *[Binding(key, f"section('{mode}')", label, tooltip=help_) for mode, key, label, help_ in SECTIONS],
+        *[Binding(str(n), f"section('{mode}')", label, show=False)
+          for n, (mode, _key, label, _help) in enumerate(SECTIONS, start=1)],
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, *, db_url: str | None = None, user: str | None = None, lang: str | None = None) -> None:
+        super().__init__()
+        self.db_url = db_url
+        self.user = user
+        self.lang = lang
+        self.backend: Backend | None = None
+        self._backend_ready = asyncio.Event()
+        self._open_error: BaseException | None = None
+        self.exit_message: str | None = None
+
+    def on_mount(self) -> None:
+        self.run_worker(self._open(), name="open-database", exit_on_error=False)
+
+    async def _open(self) -> None:
+        from leadtui.backend import open_backend
+        from leadtui.services.errors import DomainError
+
+        try:
+            self.backend = await open_backend(self.db_url, self.user, self.lang)
+        except DomainError as exc:
+            self._open_error = exc
+            self._backend_ready.set()
+            self.exit_message = f"leadtui: {exc}"
+            self.exit(exc.exit_code, return_code=exc.exit_code)
+            return
+        self.sub_title = f"{self.backend.actor.display_name} · {self.backend.url.split('///')[-1]}"
+        self._backend_ready.set()
+        if self.backend.created:
+            self.notify(_("Created a new database with the default lists."), title=_("Welcome"))
+
+    async def ready_backend(self) -> "Backend":
+        """The open backend; waits for the start-up worker. Raises the error that stopped it from opening."""
+        await self._backend_ready.wait()
+        if self.backend is None:
+            raise self._open_error or RuntimeError("database not open")
+        return self.backend
+
+    def action_section(self, mode: str) -> None:
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for mode, key, label, help_ in SECTIONS:
+            yield SystemCommand(_("Go: {section}").format(section=_(label)), f"{_(help_)} [{key}]",
+                                lambda mode=mode: self.action_section(mode))
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            for title, help_, callback in commands():
+                yield SystemCommand(title, help_, callback)
+        yield from super().get_system_commands(screen)
+
+    async def on_unmount(self) -> None:
+        if self.backend is not None:
+            await self.backend.db.dispose()
+
+
+def run_app(*, db: str | None, user: str | None, lang: str | None) -> int:
+    app = LeadApp(db_url=db, user=user, lang=lang)
+    app.run()
+    if app.exit_message:
+        print(app.exit_message, file=sys.stderr)
+    return app.return_code or 0

@@ -1,0 +1,39 @@
+"""What the TUI holds once the database is open: the Database and the current user (Actor).
+
+Kept free of Textual so screens and tests can share it; opened in a worker after the first paint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from leadtui.model.engine import Database
+    from leadtui.services.actor import Actor
+
+
+@dataclass
+class Backend:
+    db: "Database"
+    actor: "Actor"
+    url: str
+    created: bool = False
+
+
+async def open_backend(db_url: str | None, user: str | None, lang: str | None) -> Backend:
+    from leadtui.config import load_settings
+    from leadtui.i18n import set_language
+    from leadtui.services import database
+
+    settings = load_settings(database_url=db_url, user=user, lang=lang)
+    if settings.lang:
+        set_language(settings.lang)
+    url = settings.resolved_database_url()
+    db, created = await database.open_or_create(url, lang=settings.lang or "en", login=settings.resolved_user())
+    try:
+        actor = await database.resolve_actor(db, settings.resolved_user())
+    except Exception:
+        await db.dispose()
+        raise
+    return Backend(db=db, actor=actor, url=url, created=created)

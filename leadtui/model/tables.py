@@ -1,0 +1,410 @@
+"""The data model of SPEC.md sections 1 and 7 as SQLAlchemy 2 typed tables.
+
+Naming follows the user's words: company (DB `contact` in SuperOffice), contact (person), associate (user).
+Every foreign key and every column a list filters on carries an index.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, validates
+
+from leadtui.model.base import Base, Versioned, utcnow
+
+NAME_MAX = 80
+DESCRIPTION_MAX = 500
+TEXT_MAX = 255
+
+
+# --------------------------------------------------------------------------- settings lists
+
+
+class ListItem(Versioned):
+    """A row of a Settings list: name (unique per list, ignoring case, deleted included), description, rank."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False)
+    # casefolded name: SQL lower() only folds ASCII in SQLite, and Danish/Norwegian names need Å/Ø folded too
+    name_key: Mapped[str] = mapped_column(String(NAME_MAX * 2), nullable=False, unique=True)
+    description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX), nullable=False, default="")
+    rank: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    deleted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, index=True)
+
+    @validates("name")
+    def _set_name_key(self, _key: str, value: str) -> str:
+        self.name_key = name_key(value)
+        return value
+
+
+def name_key(name: str) -> str:
+    """The form in which list names are compared: unique per list, ignoring case (R3)."""
+    return " ".join(name.split()).casefold()
+
+
+class LeadStatus(ListItem, Base):
+    """List Contact - Lead status. One item is the default for new leads (DESIGN.md decision 1)."""
+
+    __tablename__ = "lead_status"
+    is_default: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class Category(ListItem, Base):
+    """List Company - Category, with its category group and the lead status switch."""
+
+    __tablename__ = "category"
+    category_group: Mapped[int] = mapped_column(Integer, nullable=False, default=0, index=True)
+    enable_lead_status: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class Business(ListItem, Base):
+    __tablename__ = "business"
+
+
+class SaleStage(ListItem, Base):
+    """List Sale - Stage; probability in percent."""
+
+    __tablename__ = "sale_stage"
+    probability: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class SaleTypeCategory(ListItem, Base):
+    __tablename__ = "sale_type_category"
+
+
+class SaleType(ListItem, Base):
+    """List Sale - Type, Stages, Quote."""
+
+    __tablename__ = "sale_type"
+    sale_type_category_id: Mapped[int | None] = mapped_column(ForeignKey("sale_type_category.id"), index=True)
+    duration: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    duration_unit: Mapped[str] = mapped_column(String(10), nullable=False, default="week")
+    has_guide: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    auto_advance: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    has_stakeholders: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class ReasonSold(ListItem, Base):
+    __tablename__ = "reason_sold"
+
+
+class ReasonLost(ListItem, Base):
+    __tablename__ = "reason_lost"
+
+
+class ReasonStalled(ListItem, Base):
+    __tablename__ = "reason_stalled"
+
+
+class SaleSource(ListItem, Base):
+    __tablename__ = "sale_source"
+
+
+class Competitor(ListItem, Base):
+    __tablename__ = "competitor"
+
+
+class Credited(ListItem, Base):
+    __tablename__ = "credited"
+
+
+class FollowUpType(ListItem, Base):
+    """List Follow-up - Type (meeting, call, to-do ...)."""
+
+    __tablename__ = "follow_up_type"
+    kind: Mapped[str] = mapped_column(String(10), nullable=False, default="call")
+
+
+class UserGroup(ListItem, Base):
+    """List General - User group."""
+
+    __tablename__ = "user_group"
+
+
+LIST_TABLES: tuple[type[ListItem], ...] = (
+    LeadStatus, Category, Business, SaleStage, SaleTypeCategory, SaleType, ReasonSold, ReasonLost,
+    ReasonStalled, SaleSource, Competitor, Credited, FollowUpType, UserGroup,
+)
+
+
+class SaleTypeStage(Base):
+    """Ordered stages of a sale type (DB SaleTypeStageLink)."""
+
+    __tablename__ = "sale_type_stage"
+    __table_args__ = (UniqueConstraint("sale_type_id", "stage_id", name="uq_sale_type_stage_pair"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_type_id: Mapped[int] = mapped_column(ForeignKey("sale_type.id", ondelete="CASCADE"), index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("sale_stage.id", ondelete="CASCADE"), index=True)
+    rank: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class GuideItem(Versioned, Base):
+    """A suggested follow-up or document of a sales guide stage (SPEC.md 1.9)."""
+
+    __tablename__ = "guide_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_type_id: Mapped[int] = mapped_column(ForeignKey("sale_type.id", ondelete="CASCADE"), index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("sale_stage.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False, default="follow-up")
+    name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False)
+    purpose: Mapped[str] = mapped_column(String(DESCRIPTION_MAX), nullable=False, default="")
+    auto_suggest: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    follow_up_type_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up_type.id"), index=True)
+    start_offset_days: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    duration_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=15)
+    default_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    rank: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+# --------------------------------------------------------------------------- users
+
+
+class Associate(Versioned, Base):
+    """A user of the CRM with a role and functional rights."""
+
+    __tablename__ = "associate"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, unique=True)
+    full_name: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    email: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    role: Mapped[str] = mapped_column(String(20), nullable=False, default="sales-rep", index=True)
+    primary_group_id: Mapped[int | None] = mapped_column(ForeignKey("user_group.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, index=True)
+    # functional rights (SPEC.md 1.13); the role gives defaults, these may widen them
+    delete_others_sales: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    allow_bulk_update: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    can_manage_entities: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    registered_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
+class AssociateGroup(Base):
+    """Other groups of an associate (n:m)."""
+
+    __tablename__ = "associate_group"
+    associate_id: Mapped[int] = mapped_column(ForeignKey("associate.id", ondelete="CASCADE"), primary_key=True)
+    user_group_id: Mapped[int] = mapped_column(ForeignKey("user_group.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class UserPreference(Base):
+    """Per-user remembered choices (columns of a section tab, board settings ...)."""
+
+    __tablename__ = "user_preference"
+    associate_id: Mapped[int] = mapped_column(ForeignKey("associate.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+
+
+# --------------------------------------------------------------------------- companies and contacts
+
+
+class Company(Versioned, Base):
+    __tablename__ = "company"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), nullable=False, index=True)
+    business_id: Mapped[int | None] = mapped_column(ForeignKey("business.id"), index=True)
+    our_contact_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
+    number: Mapped[str] = mapped_column(String(40), nullable=False, default="", index=True)
+    code: Mapped[str] = mapped_column(String(40), nullable=False, default="")
+    department: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    address: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    zip_code: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    city: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    country: Mapped[str] = mapped_column(String(80), nullable=False, default="", index=True)
+    phone: Mapped[str] = mapped_column(String(60), nullable=False, default="")
+    email: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    website: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    domain: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="", index=True)
+    vat_no: Mapped[str] = mapped_column(String(40), nullable=False, default="")
+    stop: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    no_mailings: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    registered_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow, index=True)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+
+
+class Contact(Versioned, Base):
+    """A person. Category and Our contact mirror the company's when linked (SPEC.md L9)."""
+
+    __tablename__ = "contact"
+    __table_args__ = (
+        Index("ix_contact_lead_status_company", "lead_status_id", "company_id"),
+        Index("ix_contact_last_first", "last_name", "first_name"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
+    first_name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, default="", index=True)
+    middle_name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, default="")
+    last_name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, default="", index=True)
+    mr_ms: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    title: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    email: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    email_normalized: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="", index=True)
+    mobile: Mapped[str] = mapped_column(String(60), nullable=False, default="")
+    phone: Mapped[str] = mapped_column(String(60), nullable=False, default="")
+    country: Mapped[str] = mapped_column(String(80), nullable=False, default="")
+    # own category/owner only for contacts without a company (B2C); otherwise the company's apply
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
+    our_contact_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
+    lead_status_id: Mapped[int | None] = mapped_column(ForeignKey("lead_status.id"), index=True)
+    lead_status_since: Mapped[datetime | None] = mapped_column(DateTime)
+    email_opt_in: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    former_employee: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    registered_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow, index=True)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+
+
+# --------------------------------------------------------------------------- sales and follow-ups
+
+
+class Sale(Versioned, Base):
+    __tablename__ = "sale"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), nullable=False, default="", index=True)
+    heading: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    sale_type_id: Mapped[int] = mapped_column(ForeignKey("sale_type.id"), nullable=False, index=True)
+    stage_id: Mapped[int | None] = mapped_column(ForeignKey("sale_stage.id"), index=True)
+    status: Mapped[int] = mapped_column(Integer, nullable=False, default=1, index=True)
+    probability: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False, default=Decimal("0.00"))
+    cost: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False, default=Decimal("0.00"))
+    currency: Mapped[str] = mapped_column(String(3), nullable=False, default="")
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("associate.id"), nullable=False, index=True)
+    sale_date: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+    reopen_date: Mapped[date | None] = mapped_column(Date)
+    reason_sold_id: Mapped[int | None] = mapped_column(ForeignKey("reason_sold.id"), index=True)
+    reason_lost_id: Mapped[int | None] = mapped_column(ForeignKey("reason_lost.id"), index=True)
+    reason_stalled_id: Mapped[int | None] = mapped_column(ForeignKey("reason_stalled.id"), index=True)
+    competitor_id: Mapped[int | None] = mapped_column(ForeignKey("competitor.id"), index=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sale_source.id"), index=True)
+    credited_id: Mapped[int | None] = mapped_column(ForeignKey("credited.id"), index=True)
+    completed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, index=True)
+    stage_when_closed_id: Mapped[int | None] = mapped_column(ForeignKey("sale_stage.id"), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    stage_since: Mapped[datetime | None] = mapped_column(DateTime)
+    visible_for: Mapped[str] = mapped_column(String(10), nullable=False, default="all")
+    registered_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow, index=True)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
+
+
+class Activity(Versioned, Base):
+    """A follow-up (meeting, call, to-do) linked to a company, contact and/or sale."""
+
+    __tablename__ = "activity"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False, default="call")
+    follow_up_type_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up_type.id"), index=True)
+    title: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"), index=True)
+    sale_id: Mapped[int | None] = mapped_column(ForeignKey("sale.id", ondelete="CASCADE"), index=True)
+    guide_item_id: Mapped[int | None] = mapped_column(ForeignKey("guide_item.id", ondelete="SET NULL"), index=True)
+    start_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, index=True)
+    end_at: Mapped[datetime | None] = mapped_column(DateTime)
+    completed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, index=True)
+    registered_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
+
+
+# --------------------------------------------------------------------------- selections
+
+
+class Selection(Versioned, Base):
+    __tablename__ = "selection"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, index=True)
+    kind: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    target: Mapped[str] = mapped_column(String(20), nullable=False, default="contact", index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
+    description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX), nullable=False, default="")
+    criteria: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    visible_for: Mapped[str] = mapped_column(String(10), nullable=False, default="all")
+    completed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    left_id: Mapped[int | None] = mapped_column(ForeignKey("selection.id", ondelete="SET NULL"), index=True)
+    right_id: Mapped[int | None] = mapped_column(ForeignKey("selection.id", ondelete="SET NULL"), index=True)
+    combination: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    board_settings: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    registered_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
+class SelectionMember(Base):
+    __tablename__ = "selection_member"
+    selection_id: Mapped[int] = mapped_column(ForeignKey("selection.id", ondelete="CASCADE"), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+
+
+# --------------------------------------------------------------------------- history and lead sources
+
+
+class History(Base):
+    """Changes of lead status, category, sale stage and sale status: what, from, to, when, who."""
+
+    __tablename__ = "history"
+    __table_args__ = (
+        Index("ix_history_entity", "entity", "entity_id", "at"),
+        Index("ix_history_field_to_at", "field", "to_id", "at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(20), nullable=False)
+    entity_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    field: Mapped[str] = mapped_column(String(40), nullable=False)
+    from_id: Mapped[int | None] = mapped_column(Integer)
+    to_id: Mapped[int | None] = mapped_column(Integer)
+    from_text: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    to_text: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow, index=True)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
+
+
+class UtmRecord(Base):
+    """UTM first touch / lead creation data of a created contact or company (SPEC.md 1.14)."""
+
+    __tablename__ = "utm_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="", index=True)
+    medium: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="", index=True)
+    campaign: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="", index=True)
+    term: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    content: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    landing_page: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    touched_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class DatabaseInfo(Base):
+    """One row: the database's language and creation time."""
+
+    __tablename__ = "database_info"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(String(5), nullable=False, default="en")
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)

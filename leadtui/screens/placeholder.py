@@ -1,0 +1,38 @@
+"""A section whose screen is not built yet says so plainly."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from leadtui.i18n import _
+from leadtui.widgets.navigator import Navigator
+
+COMING = {
+    "companies": "Company cards, lists and search arrive with the cards issue.",
+    "contacts": "Contact cards with lead status arrive with the cards issue.",
+    "sales": "The sale card arrives with the sale card issue.",
+    "find": "Find and selections arrive with the find issue.",
+    "board": "The keyboard kanban board arrives with the find issue.",
+    "dashboard": "Lead tiles and charts arrive with the find issue.",
+}
+
+
+class PlaceholderScreen(Screen):
+    def __init__(self, mode: str) -> None:
+        super().__init__(name=mode)
+        self.mode = mode
+
+    def compose(self) -> ComposeResult:
+        from leadtui.app import SECTIONS
+
+        label = next(label for mode, _key, label, _help in SECTIONS if mode == self.mode)
+        yield Header()
+        yield Navigator(self.mode)
+        with Vertical():
+            yield Static(_(label), classes="section-title")
+            yield Static(_("Not built yet. ") + _(COMING.get(self.mode, "")), id="not-built", classes="hint")
+            yield Static(_("Press t for Settings, ctrl+p for every action, q to quit."), classes="hint")
+        yield Footer()

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def leadtui_command() -> list[str]:
+    """The installed console script (the real entry point); python -m leadtui where it is not on PATH."""
+    exe = shutil.which("leadtui")
+    return [exe] if exe else [sys.executable, "-m", "leadtui"]
+
+
+class Cli:
+    def __init__(self, db_path: Path, user: str = "admin") -> None:
+        self.db_path = db_path
+        self.user = user
+
+    def __call__(self, *args: str, user: str | None = None, input: str | None = None) -> subprocess.CompletedProcess:
+        env = {**os.environ, "LEADTUI_DATABASE_URL": str(self.db_path), "LEADTUI_USER": user or self.user}
+        env.pop("LEADTUI_LANG", None)
+        return subprocess.run([*leadtui_command(), *args], env=env, capture_output=True, text=True, input=input,
+                              timeout=60)
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path / "cli.db")
+
+
+@pytest.fixture
+def initialised_cli(cli: Cli) -> Cli:
+    result = cli("init")
+    assert result.returncode == 0, result.stderr
+    return cli

@@ -32,14 +32,31 @@ SECTIONS: list[tuple[str, str, str, str]] = [
 ]
 
 
+# the screen of each section, imported only when first shown (keeps start-up light)
+SECTION_SCREENS: dict[str, str] = {
+    "companies": "leadtui.screens.companies:CompaniesScreen",
+    "contacts": "leadtui.screens.contacts:ContactsScreen",
+    "sales": "leadtui.screens.sales:SalesScreen",
+    "find": "leadtui.screens.find:FindScreen",
+    "board": "leadtui.screens.board:BoardScreen",
+    "dashboard": "leadtui.screens.dashboard:DashboardScreen",
+    "settings": "leadtui.screens.settings:SettingsScreen",
+}
+
+
 def _section_screen(mode: str) -> Screen:
-    if mode == "settings":
-        from leadtui.screens.settings import SettingsScreen
+    import importlib
 
-        return SettingsScreen()
-    from leadtui.screens.placeholder import PlaceholderScreen
+    module_name, class_name = SECTION_SCREENS[mode].split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        from leadtui.screens.placeholder import PlaceholderScreen
 
-    return PlaceholderScreen(mode)
+        return PlaceholderScreen(mode)
+    return getattr(module, class_name)()
 
 
 class LeadApp(App[int]):

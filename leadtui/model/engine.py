@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -78,9 +79,13 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
-        """One transaction: committed when the block ends, rolled back entirely on any error."""
+    async def write(self, actor: Any = None) -> AsyncIterator[AsyncSession]:
+        """One transaction: committed when the block ends, rolled back entirely on any error.
+
+        `actor` (the services' Actor) is kept in `session.info["actor"]` so that audit records say who.
+        """
         async with self._writer() as session:
+            session.info["actor"] = actor
             async with session.begin():
                 yield session
 

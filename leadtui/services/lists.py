@@ -179,7 +179,7 @@ async def add_item(db: Database, actor: Actor, kind: str, data: dict[str, Any]) 
     values = parse(ListItemIn, data)
     if values.name is None:
         raise RuleViolation(_("Name: is required"), field="name")
-    async with db.write() as session:
+    async with db.write(actor) as session:
         await _check_unique(session, k, values.name)
         rank = (await session.scalar(select(func.coalesce(func.max(k.model.rank), 0)))) + 1
         row = k.model(name=values.name, description=values.description or "", rank=rank, deleted=False)
@@ -206,7 +206,7 @@ async def edit_item(
     require_list_administrator(actor)
     k = get_kind(kind)
     values = parse(ListItemIn, data)
-    async with db.write() as session:
+    async with db.write(actor) as session:
         row = await _find(session, k, ref)
         if expected_version is not None and row.version != expected_version:
             raise StaleEdit(
@@ -322,7 +322,7 @@ async def delete_item(db: Database, actor: Actor, kind: str, ref: int | str) -> 
     """Hide an item (soft delete): pickers stop offering it, records keep showing its name."""
     require_list_administrator(actor)
     k = get_kind(kind)
-    async with db.write() as session:
+    async with db.write(actor) as session:
         row = await _find(session, k, ref)
         if row.deleted:
             raise RuleViolation(_("'{name}' is already deleted.").format(name=row.name), field="name")
@@ -349,7 +349,7 @@ async def delete_item(db: Database, actor: Actor, kind: str, ref: int | str) -> 
 async def restore_item(db: Database, actor: Actor, kind: str, ref: int | str) -> ListItemOut:
     require_list_administrator(actor)
     k = get_kind(kind)
-    async with db.write() as session:
+    async with db.write(actor) as session:
         row = await _find(session, k, ref)
         if not row.deleted:
             raise RuleViolation(_("'{name}' is not deleted; only deleted items can be restored.").format(name=row.name),
@@ -366,7 +366,7 @@ async def move_item(db: Database, actor: Actor, kind: str, ref: int | str, offse
     """R4: reorder with up (-1) / down (+1); returns the list in its new order (deleted included)."""
     require_list_administrator(actor)
     k = get_kind(kind)
-    async with db.write() as session:
+    async with db.write(actor) as session:
         row = await _find(session, k, ref)
         rows = list((await session.scalars(select(k.model).order_by(k.model.rank, k.model.id))).all())
         index = next(i for i, item in enumerate(rows) if item.id == row.id)

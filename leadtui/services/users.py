@@ -53,7 +53,7 @@ def require_user_administrator(actor: Actor) -> None:
 async def add_user(db: Database, actor: Actor, data: dict[str, Any]) -> UserOut:
     require_user_administrator(actor)
     values = parse(UserIn, data)
-    async with db.write() as session:
+    async with db.write(actor) as session:
         clash = await session.scalar(select(t.Associate).where(func.lower(t.Associate.login) == func.lower(values.login)))
         if clash is not None:
             raise RuleViolation(_("Login name: '{login}' is already a user.").format(login=clash.login), field="login")

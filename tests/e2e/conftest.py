@@ -49,7 +49,7 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
     assert exe, "leadtui is not installed (pip install -e '.[test]')"
     db = tmp_path / "e2e.db"
     session = f"leadtui-e2e-{uuid.uuid4().hex[:8]}"
-    env = f"LEADTUI_USER=admin TERM=xterm-256color"
+    env = "LEADTUI_USER=admin TERM=xterm-256color"
     command = f"env {env} {shlex.quote(exe)} --db {shlex.quote(str(db))}"
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command], check=True,
                    env={**os.environ, "TERM": "xterm-256color"})

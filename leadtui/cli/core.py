@@ -1,0 +1,144 @@
+"""The `leadtui` command group and what every subcommand shares.
+
+`leadtui` opens the TUI without a subcommand; every subcommand is a thin call into services/.
+
+Exit codes (DESIGN.md): 0 done, 1 usage, 2 rule violation or bad input, 3 permission denied, 4 not found,
+5 stale edit. Errors are one line on stderr, never a traceback (set LEADTUI_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import click
+
+from leadtui import exit_codes
+
+T = TypeVar("T")
+LANG_CHOICE = click.Choice(["en", "da", "nl", "nb"])
+
+
+@dataclass
+class Options:
+    db: str | None
+    user: str | None
+    lang: str | None
+
+    def settings(self):  # noqa: ANN201
+        from leadtui.config import load_settings
+
+        return load_settings(database_url=self.db, user=self.user, lang=self.lang)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"leadtui: {message}", err=True)
+    sys.exit(code)
+
+
+def run(opts: Options, action: Callable[..., Awaitable[T]], *, needs_user: bool = True) -> T:
+    """Open the database (creating it on first use), resolve the user and run one service action."""
+    from leadtui.services.errors import DomainError
+
+    async def go() -> T:
+        from leadtui.i18n import set_language
+        from leadtui.services import database
+
+        settings = opts.settings()
+        if settings.lang:
+            set_language(settings.lang)
+        db, _created = await database.open_or_create(settings.resolved_database_url(), lang=settings.lang or "en",
+                                                      login=settings.resolved_user())
+        try:
+            if needs_user:
+                actor = await database.resolve_actor(db, settings.resolved_user())
+                return await action(db, actor)
+            return await action(db)
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(go())
+    except DomainError as exc:
+        _fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", exit_codes.USAGE)
+    except Exception as exc:  # a bug: still one line, unless debugging
+        if os.environ.get("LEADTUI_DEBUG"):
+            raise
+        _fail(f"unexpected error: {type(exc).__name__}: {exc}", exit_codes.RULE_VIOLATION)
+    raise AssertionError("unreachable")
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def dump(model: Any) -> Any:
+    if isinstance(model, list):
+        return [dump(item) for item in model]
+    return model.model_dump(mode="json")
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db", metavar="URL", help="Database URL or SQLite file (else LEADTUI_DATABASE_URL, else the default file).")
+@click.option("--user", metavar="LOGIN", help="Act as this user (else LEADTUI_USER, else the OS login).")
+@click.option("--lang", type=LANG_CHOICE, help="Language of messages and of a new database's lists.")
+@click.version_option(package_name="leadtui")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, user: str | None, lang: str | None) -> None:
+    """leadtui: a keyboard-driven terminal CRM for leads and the sales pipeline.
+
+    Without a command it opens the TUI, creating the database with its default lists on first run.
+    """
+    ctx.obj = Options(db=db, user=user, lang=lang)
+    if ctx.invoked_subcommand is None:
+        from leadtui.app import run_app
+
+        sys.exit(run_app(db=db, user=user, lang=lang))
+
+
+@cli.command()
+@click.option("--lang", "init_lang", type=LANG_CHOICE, help="Language of the default lists (default: --lang, LEADTUI_LANG or en).")
+@click.option("--force", is_flag=True, help="Replace an existing database; all its data is lost.")
+@click.pass_obj
+def init(opts: Options, init_lang: str | None, force: bool) -> None:
+    """Create a database with the default lists; the current OS user becomes its first administrator."""
+    from leadtui.services.errors import DomainError
+
+    settings = opts.settings()
+    lang = init_lang or settings.lang or "en"
+
+    async def go() -> str:
+        from leadtui.services import database
+
+        db = await database.init_database(settings.resolved_database_url(), lang=lang, login=settings.resolved_user(),
+                                          force=force)
+        await db.dispose()
+        return settings.resolved_database_url()
+
+    try:
+        url = asyncio.run(go())
+    except DomainError as exc:
+        _fail(str(exc), exc.exit_code)
+    click.echo(f"Created {url} ({lang}); administrator: {settings.resolved_user()}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        code = cli.main(args=argv, prog_name="leadtui", standalone_mode=False)
+    except click.exceptions.UsageError as exc:
+        exc.show()
+        sys.exit(exit_codes.USAGE)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(exit_codes.USAGE)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(exit_codes.USAGE)
+    sys.exit(code if isinstance(code, int) else 0)

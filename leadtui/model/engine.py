@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +83,12 @@ class Database:
     async def write(self, actor: Any = None) -> AsyncIterator[AsyncSession]:
         """One transaction: committed when the block ends, rolled back entirely on any error.
 
-        `actor` (the services' Actor) is kept in `session.info["actor"]` so that audit records say who.
+        `actor` (the services' Actor) is kept in `session.info["actor"]` so that audit records say who; all
+        changes of one transaction share `session.info["changeset"]`, the unit that undo reverts.
         """
         async with self._writer() as session:
             session.info["actor"] = actor
+            session.info["changeset"] = uuid.uuid4().hex
             async with session.begin():
                 yield session
 

@@ -407,3 +407,24 @@ class DatabaseInfo(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     language: Mapped[str] = mapped_column(String(5), nullable=False, default="en")
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
+class AuditLog(Base):
+    """Who changed what, when, with old and new values. One write transaction = one changeset (undo unit)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_entity", "entity", "entity_id", "id"),
+        Index("ix_audit_log_actor", "actor_id", "id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id", ondelete="SET NULL"))
+    changeset: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    action: Mapped[str] = mapped_column(String(10), nullable=False)  # create, update, delete, bulk
+    entity: Mapped[str] = mapped_column(String(40), nullable=False)
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    changes: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    summary: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    undone: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    undo_of: Mapped[str] = mapped_column(String(32), nullable=False, default="")

@@ -46,6 +46,7 @@ KINDS: dict[str, ListKind] = {
         ListKind("competitor", t.Competitor, "Sale - Competitor", "competitor"),
         ListKind("follow-up-type", t.FollowUpType, "Follow-up - Type", "follow-up type"),
         ListKind("business", t.Business, "Company - Business", "business"),
+        ListKind("user-group", t.UserGroup, "General - User group", "user group"),
     )
 }
 
@@ -309,6 +310,7 @@ async def usage_count(db: Database, kind: str, ref: int | str) -> int:
         "competitor": [t.Sale.competitor_id],
         "follow-up-type": [t.Activity.follow_up_type_id],
         "business": [t.Company.business_id],
+        "user-group": [t.Associate.primary_group_id],
     }[k.key]
     async with db.read() as session:
         row = await _find(session, k, ref)

@@ -89,9 +89,10 @@ def dump(model: Any) -> Any:
 @click.option("--db", "db", metavar="URL", help="Database URL or SQLite file (else LEADTUI_DATABASE_URL, else the default file).")
 @click.option("--user", metavar="LOGIN", help="Act as this user (else LEADTUI_USER, else the OS login).")
 @click.option("--lang", type=LANG_CHOICE, help="Language of messages and of a new database's lists.")
+@click.option("--demo", is_flag=True, help="Open the TUI on a fresh demo database in a temporary file.")
 @click.version_option(package_name="leadtui")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, user: str | None, lang: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, user: str | None, lang: str | None, demo: bool) -> None:
     """leadtui: a keyboard-driven terminal CRM for leads and the sales pipeline.
 
     Without a command it opens the TUI, creating the database with its default lists on first run.
@@ -100,7 +101,31 @@ def cli(ctx: click.Context, db: str | None, user: str | None, lang: str | None) 
     if ctx.invoked_subcommand is None:
         from leadtui.app import run_app
 
+        if demo:
+            sys.exit(_run_demo(ctx.obj))
         sys.exit(run_app(db=db, user=user, lang=lang))
+
+
+def _run_demo(opts: Options) -> int:
+    """A demo database in a temporary folder, removed when the TUI closes."""
+    import tempfile
+    from pathlib import Path
+
+    from leadtui.app import run_app
+
+    settings = opts.settings()
+    with tempfile.TemporaryDirectory(prefix="leadtui-demo-") as folder:
+        path = Path(folder) / "demo.db"
+        demo_opts = Options(db=str(path), user=settings.resolved_user(), lang=settings.lang)
+
+        async def build(db, actor):  # noqa: ANN001, ANN202
+            from leadtui.services import demo
+
+            return await demo.generate(db, actor, companies=150, seed=1)
+
+        click.echo("Building the demo database ...", err=True)
+        run(demo_opts, build)
+        return run_app(db=str(path), user=demo_opts.user, lang=settings.lang)
 
 
 @cli.command()

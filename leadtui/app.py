@@ -7,6 +7,7 @@ lists every action: navigation plus the actions of the screen in front.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -15,20 +16,20 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from leadtui.i18n import _
+from leadtui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, language_from_locale, set_language
 
 if TYPE_CHECKING:
     from leadtui.backend import Backend
 
 # (mode, key, label, help)
 SECTIONS: list[tuple[str, str, str, str]] = [
-    ("companies", "c", "Companies", "Companies: list, search, open company cards"),
-    ("contacts", "p", "Contacts", "Contacts (persons): list, search, open contact cards"),
-    ("sales", "s", "Sales", "Sales: list, search, open sale cards"),
-    ("find", "f", "Find", "Find contacts, companies and sales by criteria"),
-    ("board", "b", "Board", "Board view of a selection by lead status or sale stage"),
-    ("dashboard", "d", "Dashboard", "Lead tiles and charts"),
-    ("settings", "t", "Settings", "Settings and maintenance: the lists"),
+    ("companies", "c", N_("Companies"), N_("Companies: list, search, open company cards")),
+    ("contacts", "p", N_("Contacts"), N_("Contacts (persons): list, search, open contact cards")),
+    ("sales", "s", N_("Sales"), N_("Sales: list, search, open sale cards")),
+    ("find", "f", N_("Find"), N_("Find contacts, companies and sales by criteria")),
+    ("board", "b", N_("Board"), N_("Board view of a selection by lead status or sale stage")),
+    ("dashboard", "d", N_("Dashboard"), N_("Lead tiles and charts")),
+    ("settings", "t", N_("Settings"), N_("Settings and maintenance: the lists")),
 ]
 
 
@@ -69,13 +70,18 @@ class LeadApp(App[int]):
         *[Binding(str(n), f"section('{mode}')", label, show=False)
           for n, (mode, _key, label, _help) in enumerate(SECTIONS, start=1)],
         Binding("q", "quit", "Quit"),
+        Binding("ctrl+z", "undo", "Undo", show=False),
     ]
 
     def __init__(self, *, db_url: str | None = None, user: str | None = None, lang: str | None = None) -> None:
         super().__init__()
         self.db_url = db_url
         self.user = user
-        self.lang = lang
+        # the interface language is known before the first paint: --lang, LEADTUI_LANG, the locale
+        self.lang = lang or os.environ.get("LEADTUI_LANG") or language_from_locale()
+        if self.lang not in LANGUAGES:
+            self.lang = "en"
+        set_language(self.lang)
         self.backend: Backend | None = None
         self._backend_ready = asyncio.Event()
         self._open_error: BaseException | None = None
@@ -120,7 +126,50 @@ class LeadApp(App[int]):
         if commands is not None:
             for title, help_, callback in commands():
                 yield SystemCommand(title, help_, callback)
+        yield SystemCommand(_("Edit: Undo my last change"), _("Revert your last change unless someone changed it "
+                                                                "since [ctrl+z]"), self.action_undo)
+        for code in LANGUAGES:
+            if code != self.lang:
+                yield SystemCommand(_("Language: {name}").format(name=LANGUAGE_NAMES[code]),
+                                    _("Show leadtui in this language"), lambda code=code: self.switch_language(code))
         yield from super().get_system_commands(screen)
+
+    def action_undo(self) -> None:
+        self.run_worker(self._undo(), group="undo")
+
+    async def _undo(self) -> None:
+        from leadtui.services import audit
+        from leadtui.services.errors import DomainError
+
+        backend = await self.ready_backend()
+        try:
+            result = await audit.undo_last(backend.db, backend.actor)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", title=_("Not undone"))
+            return
+        self.notify(_("Undone: {what}").format(what=result.description))
+        reload = getattr(self.screen, "reload", None)
+        if callable(reload):
+            reload()
+
+    def switch_language(self, lang: str) -> None:
+        """Show every screen in another language: the sections are built anew (cards on top are closed)."""
+        self.run_worker(self._switch_language(lang), group="language")
+
+    async def _switch_language(self, lang: str) -> None:
+        self.lang = lang
+        set_language(lang)
+        current = self.current_mode
+        spare = next(mode for mode, *_rest in SECTIONS if mode != current)
+        await self.switch_mode(spare)
+        for mode, *_rest in SECTIONS:
+            if mode != spare:
+                await self.remove_mode(mode)
+                self.add_mode(mode, lambda mode=mode: _section_screen(mode))
+        await self.switch_mode(current)
+        await self.remove_mode(spare)
+        self.add_mode(spare, lambda mode=spare: _section_screen(mode))
+        self.notify(_("Language: {name}").format(name=LANGUAGE_NAMES[lang]))
 
     async def on_unmount(self) -> None:
         if self.backend is not None:

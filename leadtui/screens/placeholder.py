@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from leadtui.i18n import _
+from leadtui.widgets.footer import Footer
 from leadtui.widgets.navigator import Navigator
 
 COMING = {

@@ -15,13 +15,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from leadtui.i18n import _, ngettext
 from leadtui.services import lists as svc
 from leadtui.services.actor import require_list_administrator
 from leadtui.services.errors import DomainError
+from leadtui.widgets.footer import Footer
 from leadtui.widgets.navigator import Navigator
 
 SETTINGS_KINDS = ["lead-status", "category", "sale-stage", "sale-type", "reason-sold", "reason-lost",

@@ -26,7 +26,7 @@ from leadtui.widgets.footer import Footer
 from leadtui.widgets.navigator import Navigator
 
 SETTINGS_KINDS = ["lead-status", "category", "sale-stage", "sale-type", "reason-sold", "reason-lost",
-                  "reason-stalled", "sale-source", "competitor", "follow-up-type", "business"]
+                  "reason-stalled", "sale-source", "competitor", "follow-up-type", "business", "user-group"]
 
 
 class SettingsScreen(Screen):
@@ -39,6 +39,7 @@ class SettingsScreen(Screen):
         Binding("v", "toggle_deleted", "Show deleted"),
         Binding("ctrl+up", "move(-1)", "Move up", show=False),
         Binding("ctrl+down", "move(1)", "Move down", show=False),
+        Binding("u", "users", "Users"),
     ]
 
     kind: reactive[str] = reactive("lead-status", init=False)
@@ -234,8 +235,18 @@ class SettingsScreen(Screen):
         await self._run(lambda: svc.move_item(backend.db, backend.actor, self.kind, item.id, offset),
                         _("Moved '{name}'.").format(name=item.name), item.id)
 
+    def action_users(self) -> None:
+        from leadtui.screens.users import UsersScreen
+
+        self.app.push_screen(UsersScreen())
+
+    def reload(self) -> None:
+        current = self.current()
+        self.load(current.id if current else None)
+
     def palette_commands(self) -> list[tuple[str, str, Callable]]:
         return [
+            (_("Settings: Users"), _("Users, roles, groups and rights [u]"), self.action_users),
             (_("Settings: Add list item"), _("Add an item to the list shown [a]"), self.action_add),
             (_("Settings: Edit list item"), _("Edit the highlighted item [e]"), self.action_edit),
             (_("Settings: Delete list item"), _("Hide the highlighted item [x]"), self.action_delete),

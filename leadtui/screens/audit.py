@@ -1,0 +1,56 @@
+"""The audit of one record: who changed what and when, old and new values (newest first)."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Static
+
+from leadtui.i18n import N_, _
+from leadtui.i18n.format import format_datetime
+from leadtui.services import audit
+from leadtui.widgets.footer import Footer
+
+ACTIONS = {"create": N_("Created"), "update": N_("Changed"), "delete": N_("Deleted"), "bulk": N_("Bulk update")}
+
+
+def describe(entry: audit.AuditEntryOut) -> str:
+    if entry.action == "bulk":
+        return f"{entry.changes.get('field')} → {entry.changes.get('new')}"
+    if entry.action == "update":
+        return "; ".join(f"{field}: {old} → {new}" for field, (old, new) in entry.changes.items())
+    return ""
+
+
+class AuditScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, entity: str, entity_id: int, title: str) -> None:
+        super().__init__()
+        self.entity = entity
+        self.entity_id = entity_id
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(_("Audit: {what}").format(what=self.title_text), classes="section-title")
+        yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(_("When"), _("Who"), _("What"), _("Changes"))
+        table.focus()
+        self.load()
+
+    @work(exclusive=True)
+    async def load(self) -> None:
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        entries = await audit.for_record(backend.db, self.entity, self.entity_id)
+        table = self.query_one(DataTable)
+        table.clear()
+        for entry in entries:
+            what = _(ACTIONS.get(entry.action, entry.action)) + (f" ({_('undone')})" if entry.undone else "")
+            table.add_row(format_datetime(entry.at), entry.user or "-", what, describe(entry))

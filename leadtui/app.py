@@ -88,7 +88,11 @@ class LeadApp(App[int]):
         self.exit_message: str | None = None
 
     def on_mount(self) -> None:
-        self.run_worker(self._open(), name="open-database", exit_on_error=False)
+        if os.environ.get("LEADTUI_EXIT_AFTER_PAINT"):  # bench/startup.py: time to the first painted screen
+            self.call_after_refresh(self.exit)
+            return
+        # paint the shell first: importing the database layer takes longer than painting it
+        self.call_after_refresh(lambda: self.run_worker(self._open(), name="open-database", exit_on_error=False))
 
     async def _open(self) -> None:
         from leadtui.backend import open_backend

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 
@@ -71,6 +73,16 @@ async def test_first_open_creates_the_database_with_default_lists(db_url):
 
 async def test_opening_runs_the_migrations_to_the_newest_schema(db):
     assert await migrate.current_revision(db) == migrate.head_revision()
+
+
+def test_the_quick_head_check_names_the_newest_migration():
+    from alembic.script import ScriptDirectory
+
+    assert migrate.HEAD == migrate.head_revision()
+    script = ScriptDirectory.from_config(migrate._config())
+    for revision in script.walk_revisions():  # each file is named after its revision id, one line of history
+        assert Path(revision.path).name.startswith(f"{revision.revision}_")
+    assert len(script.get_heads()) == 1
 
 
 async def test_an_older_database_is_upgraded_when_opened(db_url):

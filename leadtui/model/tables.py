@@ -215,6 +215,8 @@ class Company(Versioned, Base):
     __tablename__ = "company"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, index=True)
+    # casefolded name: case-insensitive prefix search and sorting on an index (SQLite lower() folds ASCII only)
+    name_key: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="", server_default="", index=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), nullable=False, index=True)
     business_id: Mapped[int | None] = mapped_column(ForeignKey("business.id"), index=True)
     our_contact_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
@@ -247,12 +249,20 @@ class Contact(Versioned, Base):
     __table_args__ = (
         Index("ix_contact_lead_status_company", "lead_status_id", "company_id"),
         Index("ix_contact_last_first", "last_name", "first_name"),
+        Index("ix_contact_last_key_name_key", "last_key", "name_key"),
+        # counts and days per lead status from the index alone (board, dashboard; migration 0006)
+        Index("ix_contact_lead_status_deleted_since", "lead_status_id", "deleted_at", "lead_status_since"),
+        Index("ix_contact_company_deleted", "company_id", "deleted_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
     first_name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, default="", index=True)
     middle_name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, default="")
     last_name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, default="", index=True)
+    # casefolded "first last" and last name: case-insensitive prefix search and sorting on indexes
+    name_key: Mapped[str] = mapped_column(String(NAME_MAX * 4 + 1), nullable=False, default="", server_default="",
+                                          index=True)
+    last_key: Mapped[str] = mapped_column(String(NAME_MAX * 2), nullable=False, default="", server_default="")
     mr_ms: Mapped[str] = mapped_column(String(20), nullable=False, default="")
     title: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
     email: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
@@ -428,3 +438,45 @@ class AuditLog(Base):
     summary: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
     undone: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     undo_of: Mapped[str] = mapped_column(String(32), nullable=False, default="")
+
+
+# --------------------------------------------------------------------------- import, UTM, distribution of new leads
+
+# one first-touch record per created contact and per created company (SPEC.md 5.1: recorded only when new)
+Index("uq_utm_record_contact_id", UtmRecord.contact_id, unique=True)
+Index("uq_utm_record_company_id", UtmRecord.company_id, unique=True)
+
+
+class DistributionSetting(Versioned, Base):
+    """Distribute new leads (SPEC.md 1.16, 5.2; DESIGN.md decision 11): one row, set by an administrator.
+
+    Round robin over `user_ids` (mode "users", in that order) or the members of `group_id` (mode "group");
+    "off" distributes nothing. The cursor (`last_user_id`, `position`) is moved with plain UPDATEs so that it is
+    neither audited nor bumps the version of the settings an administrator may have open."""
+
+    __tablename__ = "distribution_setting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mode: Mapped[str] = mapped_column(String(10), nullable=False, default="off")
+    user_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("user_group.id", ondelete="SET NULL"), index=True)
+    fallback_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id", ondelete="SET NULL"), index=True)
+    away_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    last_user_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=-1)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id", ondelete="SET NULL"))
+
+
+class LeadAssignment(Base):
+    """Why a new contact got its owner: one row per contact assigned by the distribution."""
+
+    __tablename__ = "lead_assignment"
+    __table_args__ = (Index("ix_lead_assignment_contact_at", "contact_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), nullable=False)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id", ondelete="SET NULL"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("associate.id"), nullable=False, index=True)
+    reason: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    source: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow, index=True)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id", ondelete="SET NULL"), index=True)

@@ -1,0 +1,231 @@
+"""What the company card and the contact card share: view and edit mode, saving only what changed, the version
+check (a conflict is shown, never overwritten silently), errors at the field, tab keys.
+
+Keys: e edit, ctrl+s save, Escape cancels an edit (asking when something changed) or goes back, > and < switch
+tabs. Subclasses say which fields the form has and how to load and save.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import work
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import TabbedContent
+
+from leadtui.i18n import _
+from leadtui.services.errors import DomainError, StaleEdit
+from leadtui.widgets.form import clear_errors, set_value, show_error, value_of
+
+
+class CardScreen(Screen):
+    BINDINGS = [
+        Binding("e", "edit", "Edit"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel / Back"),
+        Binding("greater_than_sign,ctrl+pagedown,alt+right", "tab(1)", "Next tab", key_display=">"),
+        Binding("less_than_sign,ctrl+pageup,alt+left", "tab(-1)", "Previous tab", show=False),
+    ]
+
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+    VIEW_ACTIONS: ClassVar[set[str]] = set()  # actions of view mode on a saved record (delete, move ...)
+    LABELS: ClassVar[dict[str, str]] = {}
+    WHAT: ClassVar[str] = "record"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: Any = None
+        self.editing = False
+        self.changed = False  # something was saved: lists behind refresh
+
+    # ------------------------------------------------------------------ hooks
+
+    def values_from(self, out: Any) -> dict[str, Any]:
+        """Form values (ids for pickers) of a loaded record."""
+        raise NotImplementedError
+
+    def texts_from(self, out: Any) -> dict[str, str]:
+        """Values as the user reads them, for the conflict dialog."""
+        return {key: "" if value is None else str(value) for key, value in self.values_from(out).items()}
+
+    def editable_fields(self) -> set[str]:
+        return set(self.FIELDS)
+
+    async def fetch(self) -> Any:
+        raise NotImplementedError
+
+    async def save_data(self, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    async def after_fill(self) -> None:
+        """Refresh what depends on the loaded record beyond the form fields."""
+
+    def title_of(self, out: Any) -> str:
+        return str(getattr(out, "name", ""))
+
+    # ------------------------------------------------------------------ form
+
+    def form_values(self) -> dict[str, Any]:
+        values = {}
+        for field in self.FIELDS:
+            found = self.query(f"#{field}")
+            if found:
+                values[field] = value_of(found.first())
+        return values
+
+    def changed_data(self) -> dict[str, Any]:
+        before = self.values_from(self.loaded) if self.loaded is not None else {}
+        now = self.form_values()
+        return {key: value for key, value in now.items()
+                if key in self.editable_fields() and (self.loaded is None or _norm(value) != _norm(before.get(key)))}
+
+    def fill(self, out: Any, *, only: set[str] | None = None) -> None:
+        for field, value in self.values_from(out).items():
+            if only is not None and field not in only:
+                continue
+            found = self.query(f"#{field}")
+            if found:
+                set_value(found.first(), value)
+
+    def set_editing(self, editing: bool) -> None:
+        self.editing = editing
+        editable = self.editable_fields()
+        for field in self.FIELDS:
+            found = self.query(f"#{field}")
+            if found:
+                found.first().disabled = not (editing and field in editable)
+        self.sub_title = _("editing: ctrl+s saves, Escape cancels") if editing else ""
+        self.refresh_bindings()
+
+    # ------------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The Footer shows only the keys that do something now."""
+        if action == "save":
+            return self.editing
+        if action == "edit":
+            return not self.editing
+        if action in self.VIEW_ACTIONS:
+            return not self.editing and self.loaded is not None
+        return True
+
+    def action_tab(self, step: int) -> None:
+        tabs = self.query(TabbedContent)
+        if not tabs:
+            return
+        content = tabs.first()
+        panes = [pane.id for pane in content.query("TabPane") if not pane.disabled]
+        if content.active in panes:
+            content.active = panes[(panes.index(content.active) + step) % len(panes)]
+            self.call_after_refresh(self._focus_pane, content.active)
+
+    def _focus_pane(self, pane_id: str) -> None:
+        """Into the pane just shown: its table or first field, so its keys work at once."""
+        pane = self.query_one(f"#{pane_id}")
+        for widget in pane.query("DataTable, Input, Select"):
+            if widget.focusable:
+                widget.focus()
+                return
+        tabs = self.query("ContentTabs")
+        if tabs:
+            tabs.first().focus()
+
+    def action_edit(self) -> None:
+        if self.editing or self.loaded is None:
+            return
+        if not getattr(self.loaded, "may_edit", True):
+            self.notify(_("You may not change this {what}: it belongs to another user.").format(what=_(self.WHAT)),
+                        severity="error", title=_("Read-only"))
+            return
+        tabs = self.query(TabbedContent)
+        if tabs:
+            tabs.first().active = tabs.first().query("TabPane").first().id or ""
+        self.set_editing(True)
+        self.focus_first_field()
+
+    def focus_first_field(self) -> None:
+        for field in self.FIELDS:
+            found = self.query(f"#{field}")
+            if found and not found.first().disabled:
+                found.first().focus()
+                return
+
+    @work(group="action", exclusive=True)
+    async def action_cancel(self) -> None:
+        if not self.editing:
+            self.dismiss(self.changed)
+            return
+        if self.changed_data():
+            from leadtui.screens.dialogs import ConfirmDialog
+
+            if not await self.app.push_screen_wait(ConfirmDialog(
+                    _("Discard changes"), _("Discard your unsaved changes to this {what}?").format(what=_(self.WHAT)))):
+                return
+        if self.loaded is None:  # a new record never saved
+            self.dismiss(self.changed)
+            return
+        clear_errors(self)
+        self.fill(self.loaded)
+        await self.after_fill()
+        self.set_editing(False)
+
+    @work(group="action", exclusive=True)
+    async def action_save(self) -> None:
+        if not self.editing:
+            return
+        clear_errors(self)
+        data = self.changed_data()
+        if self.loaded is not None and not data:
+            self.set_editing(False)
+            self.notify(_("Nothing changed."), timeout=2)
+            return
+        try:
+            result = await self.save_data(data)
+        except StaleEdit as exc:
+            await self._conflict(exc)
+            return
+        except DomainError as exc:
+            show_error(self, str(exc), exc.field)
+            self.notify(str(exc), severity="error", title=_("Not saved"))
+            return
+        self.changed = True
+        await self.show_record(result)
+        self.set_editing(False)
+        self.notify(_("Saved '{name}'.").format(name=self.title_of(result)))
+
+    async def show_record(self, out: Any) -> None:
+        self.loaded = out
+        self.fill(out)
+        await self.after_fill()
+        self.refresh_bindings()
+
+    async def _conflict(self, exc: StaleEdit) -> None:
+        from leadtui.screens.conflict_dialog import ConflictDialog
+
+        current = exc.current
+        if current is None:
+            current = await self.fetch()
+        before, now = self.texts_from(self.loaded), self.texts_from(current)
+        changes = [(_(self.LABELS.get(key, key)), before.get(key, ""), now[key]) for key in now
+                   if now[key] != before.get(key, "")]
+        what = _("This {what}").format(what=_(self.WHAT))
+        choice = await self.app.push_screen_wait(ConflictDialog(what, changes))
+        if choice == "reload":
+            await self.show_record(current)
+            self.set_editing(False)
+            self.notify(_("Reloaded: you see the saved version now."))
+            return
+        # keep editing: take in their changes to fields you did not touch, keep yours, save over their version next
+        mine = self.changed_data()
+        theirs = self.values_from(current)
+        untouched = {key for key in theirs if key not in mine}
+        self.loaded = current
+        self.fill(current, only=untouched)
+        await self.after_fill()
+        self.notify(_("Your edits are kept; saving again replaces their values of the fields you edited."),
+                    severity="warning", timeout=6)
+
+
+def _norm(value: Any) -> Any:
+    return "" if value is None else value

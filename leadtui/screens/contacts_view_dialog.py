@@ -1,0 +1,132 @@
+"""Columns, sort, group and filter of a contacts table (SPEC.md 4.3: the gear of the Contacts section tab).
+
+Columns are ticked in a list (space ticks; ticked columns keep their order, newly ticked ones go last); sort by
+any column, up or down; group by any column (rows come sorted by the group, a header row per group with its
+count); a filter per column: "starts with" for text, one value for list columns. ctrl+s keeps the choice
+(remembered per user), ctrl+r resets to the defaults, Escape cancels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from leadtui.i18n import _
+from leadtui.services.contacts import COLUMNS, EMPTY
+from leadtui.services.preferences import ContactsView
+from leadtui.widgets.form import FORM_CSS, row
+
+RESET = "reset"
+
+
+class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
+    """Returns the new ContactsView, RESET, or None (cancelled)."""
+
+    DEFAULT_CSS = FORM_CSS + """
+    ContactsViewDialog { align: center middle; }
+    ContactsViewDialog > Vertical { width: 96; height: 90%; border: thick $accent; background: $surface; padding: 0 1; }
+    ContactsViewDialog VerticalScroll { height: 1fr; }
+    ContactsViewDialog SelectionList { height: auto; max-height: 15; }
+    ContactsViewDialog .sub { text-style: bold; margin-top: 1; }
+    ContactsViewDialog #buttons { height: auto; align-horizontal: right; }
+    ContactsViewDialog Button { margin-left: 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "ok", "OK"),
+        Binding("ctrl+r", "reset", "Reset to defaults"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, view: ContactsView, choices: dict[str, list[tuple[str, Any]]], *, fixed: set[str] | None = None) -> None:
+        """`choices`: the values of each list column (label, value); `fixed`: columns the table pins (no filter)."""
+        super().__init__()
+        self.view = view
+        self.choices = choices
+        self.fixed = fixed or set()
+
+    def compose(self) -> ComposeResult:
+        view = self.view
+        order = view.columns + [key for key in COLUMNS if key not in view.columns]
+        keys = list(COLUMNS)
+        with Vertical():
+            yield Static(_("Columns, sort, group and filter"), classes="section-title")
+            with VerticalScroll():
+                yield Static(_("Columns shown (space ticks)"), classes="sub")
+                yield SelectionList(*[Selection(_(COLUMNS[key].label), key, key in view.columns) for key in order],
+                                    id="columns")
+                yield Static(_("Sort and group"), classes="sub")
+                yield row(_("Sort by"), Select([(_(COLUMNS[k].label), k) for k in keys], value=view.sort,
+                                               allow_blank=False, compact=True, id="sort"))
+                yield row(_("Descending"), Checkbox(_("Z to A, newest first"), value=view.descending, compact=True, id="descending"))
+                yield row(_("Group by"), Select([(_(COLUMNS[k].label), k) for k in keys],
+                                                value=view.group if view.group else Select.NULL,
+                                                prompt=_("(no grouping)"), compact=True, id="group"))
+                yield Static(_("Filters (text: starts with)"), classes="sub")
+                for key, column in COLUMNS.items():
+                    if key in self.fixed:
+                        continue
+                    current = view.filters.get(key)
+                    if column.kind in ("text", "date"):
+                        hint = _("YYYY-MM-DD") if column.kind == "date" else ""
+                        widget = Input(value=str(current or ""), placeholder=hint, compact=True, id=f"filter-{key}")
+                    elif column.kind == "bool":
+                        widget = Select([(_("Yes"), "true"), (_("No"), "false")],
+                                        value={True: "true", False: "false"}.get(current, Select.NULL)
+                                        if isinstance(current, bool) else (current or Select.NULL),
+                                        prompt=_("(any)"), compact=True, id=f"filter-{key}")
+                    else:
+                        options = [(_("(empty)"), EMPTY)] + list(self.choices.get(key, []))
+                        known = {value for _label, value in options}
+                        value = current if current in known else Select.NULL
+                        widget = Select(options, value=value, prompt=_("(any)"), compact=True, id=f"filter-{key}")
+                    yield row(_(column.label), widget)
+            with Horizontal(id="buttons"):
+                yield Button(_("OK") + " (ctrl+s)", id="ok", variant="primary")
+                yield Button(_("Reset") + " (ctrl+r)", id="reset")
+                yield Button(_("Cancel") + " (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#columns", SelectionList).focus()
+
+    def _result(self) -> ContactsView:
+        chosen = self.query_one("#columns", SelectionList).selected
+        columns = [key for key in self.view.columns if key in chosen] + \
+                  [key for key in chosen if key not in self.view.columns]
+        group = self.query_one("#group", Select)
+        filters: dict[str, Any] = {}
+        for key, column in COLUMNS.items():
+            found = self.query(f"#filter-{key}")
+            if not found:
+                continue
+            widget = found.first()
+            if isinstance(widget, Input):
+                if widget.value.strip():
+                    filters[key] = widget.value.strip()
+            elif isinstance(widget, Select) and not widget.is_blank():
+                value = widget.value
+                filters[key] = (value == "true") if column.kind == "bool" else value
+        return ContactsView(columns=columns or ["name"], sort=str(self.query_one("#sort", Select).value),
+                            descending=self.query_one("#descending", Checkbox).value,
+                            group=None if group.is_blank() else str(group.value), filters=filters)
+
+    def action_ok(self) -> None:
+        self.dismiss(self._result())
+
+    def action_reset(self) -> None:
+        self.dismiss(RESET)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        {"ok": self.action_ok, "reset": self.action_reset}.get(event.button.id or "", self.action_cancel)()
+
+    def on_input_submitted(self) -> None:
+        self.action_ok()
+

@@ -1,0 +1,24 @@
+"""Record references typed by users: an id (within the database's integer range) or a name."""
+
+from __future__ import annotations
+
+MAX_ID = 2**63 - 1  # BIGINT; SQLite's INTEGER is the same size: a larger number can name no row
+
+
+def as_id(ref: object) -> int | None:
+    """The id a reference stands for (5, "5"), or None when it is not a usable id (a name, 0, too large)."""
+    if isinstance(ref, bool):
+        return None
+    if isinstance(ref, int):
+        value = ref
+    elif isinstance(ref, str) and ref.strip().isdigit() and ref.strip().isascii():
+        value = int(ref.strip())
+    else:
+        return None
+    return value if 0 < value <= MAX_ID else None
+
+
+async def get(session, model, ref):  # noqa: ANN001, ANN201 - AsyncSession, mapped class, row | None
+    """`session.get` for a reference a user gave: None (not found) for names, 0 and ids beyond the range."""
+    row_id = as_id(ref)
+    return None if row_id is None else await session.get(model, row_id)

@@ -1,0 +1,376 @@
+"""A table of contacts: the Contacts section tab of the company card (SPEC.md 4.3) and the Contacts section list.
+
+Paged in the database (PageUp/PageDown); columns, sort, filter and grouping chosen in a dialog (o) and
+remembered per user; grouping shows a header row per group with its count, rows sorted by the group first.
+Space marks contacts; u bulk-updates the marked ones (none marked: every contact the table shows, on the company
+card; the highlighted one in the section list). Enter opens the contact card, n adds a contact, x deletes one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input, Static
+
+from leadtui.i18n import _, ngettext
+from leadtui.services import contacts as svc
+from leadtui.services.errors import DomainError
+from leadtui.services.preferences import ContactsView
+
+PAGE_SIZE = 50
+GROUP_PREFIX = "group:"
+
+
+class ContactsTable(Vertical):
+    DEFAULT_CSS = """
+    ContactsTable { height: 1fr; }
+    ContactsTable #contacts-search { margin: 0 0 0 0; }
+    ContactsTable #contacts-status { color: $text-muted; height: auto; padding: 0 1; }
+    ContactsTable DataTable { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("n", "new_contact", "New contact"),
+        Binding("space", "mark", "Mark"),
+        Binding("u", "bulk_update", "Bulk update"),
+        Binding("o", "view_options", "Columns/sort/filter/group"),
+        Binding("x,delete", "delete_contact", "Delete"),
+        Binding("slash", "search", "Search", show=False),
+        Binding("pagedown", "page(1)", "Next page", priority=True),
+        Binding("pageup", "page(-1)", "Previous page", priority=True),
+    ]
+
+    def __init__(self, *, company_id: int | None = None, place: str = "company", searchable: bool = False,
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.company_id = company_id
+        self.place = place
+        self.searchable = searchable
+        self.view = ContactsView()
+        self.page_offset = 0
+        self.search = ""
+        self.page: svc.ContactPage | None = None
+        self.row_ids: list[int | None] = []  # per table row: the contact id, None for a group header
+        self.marked: set[int] = set()
+        self._view_loaded = False
+
+    # ------------------------------------------------------------------ layout and data
+
+    def compose(self) -> ComposeResult:
+        if self.searchable:
+            yield Input(placeholder=_("Search: start of a name or email (/ to come back here)"), id="contacts-search")
+        yield Static("", id="contacts-status")
+        yield DataTable(id="contacts", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#contacts", DataTable)
+
+    def focus_table(self) -> None:
+        self.table.focus()
+
+    @work(exclusive=True, group="contacts-load")
+    async def load(self, debounce: bool = False, select_id: int | None = None) -> None:
+        if debounce:
+            await asyncio.sleep(0.25)
+        try:
+            backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        except DomainError:
+            return  # the database did not open: the app says why and exits
+        from leadtui.services import preferences
+
+        try:
+            if not self._view_loaded:
+                self.view = await preferences.load_contacts_view(backend.db, backend.actor, self.place)
+                self._view_loaded = True
+            self.page = await svc.list_contacts(
+                backend.db, backend.actor, company_id=self.company_id, search=self.search, offset=self.page_offset,
+                limit=PAGE_SIZE, sort=self.view.sort, descending=self.view.descending, group=self.view.group,
+                filters=self.view.filters)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if not self.page.items and self.page_offset > 0 and self.page.total:
+            self.page_offset = max(0, (self.page.total - 1) // PAGE_SIZE * PAGE_SIZE)
+            self.load(select_id=select_id)
+            return
+        self._fill(select_id)
+
+    def _cell(self, row: svc.ContactRow, key: str) -> Text:
+        if key == "name":
+            return Text(row.name or "—")
+        if key == "lead_status":
+            if not row.lead_status:
+                return Text("")
+            return Text(row.lead_status) if row.lead_status_visible else Text(row.lead_status, style="dim italic")
+        if key == "owner":
+            return Text(row.owner_name)
+        if key == "email_opt_in":
+            return Text("✓" if row.email_opt_in else "")
+        if key == "registered_at":
+            return Text(f"{row.registered_at:%Y-%m-%d}")
+        return Text(str(getattr(row, key) or ""))
+
+    def _fill(self, select_id: int | None = None) -> None:
+        page = self.page
+        if page is None:
+            return
+        table = self.table
+        previous = self.current_id()
+        keep = select_id if select_id is not None else previous
+        table.clear(columns=True)
+        table.add_column("", key="mark", width=1)
+        for key in self.view.columns:
+            table.add_column(_(svc.COLUMNS[key].label), key=key)
+        self.row_ids = []
+        groups = {g.key: g for g in page.groups or []}
+        current_group: str | None = None
+        for row in page.items:
+            if self.view.group and row.group_key != current_group:
+                current_group = row.group_key
+                group = groups.get(row.group_key or "")
+                label = group.label if group else (row.group_key or _("(empty)"))
+                count = f" ({group.count})" if group else ""
+                title = Text(f"▾ {_(svc.COLUMNS[self.view.group].label)}: {label}{count}", style="bold")
+                table.add_row(Text(""), title, *[Text("") for _k in self.view.columns[1:]],
+                              key=f"{GROUP_PREFIX}{row.group_key}:{len(self.row_ids)}")
+                self.row_ids.append(None)
+            mark = Text("●" if row.id in self.marked else "", style="bold")
+            table.add_row(mark, *[self._cell(row, key) for key in self.view.columns], key=str(row.id))
+            self.row_ids.append(row.id)
+        if keep is not None and keep in self.row_ids:
+            table.move_cursor(row=self.row_ids.index(keep))
+        elif self.row_ids:
+            first = next((i for i, cid in enumerate(self.row_ids) if cid is not None), 0)
+            table.move_cursor(row=first)
+        self._status()
+
+    def _status(self) -> None:
+        page = self.page
+        if page is None:
+            return
+        parts = []
+        if page.total:
+            parts.append(_("{first}–{last} of {total}").format(first=page.offset + 1,
+                                                                 last=page.offset + len(page.items), total=page.total))
+        else:
+            parts.append(_("No contacts") if not (self.search or self.view.filters) else _("No contacts match"))
+        if page.total > PAGE_SIZE:
+            parts.append(_("page {n} of {pages} (PgUp/PgDn)").format(n=page.offset // PAGE_SIZE + 1,
+                                                                      pages=(page.total - 1) // PAGE_SIZE + 1))
+        arrow = "↓" if self.view.descending else "↑"
+        parts.append(_("sorted by {column} {arrow}").format(column=_(svc.COLUMNS[self.view.sort].label), arrow=arrow))
+        if self.view.group:
+            parts.append(_("grouped by {column}").format(column=_(svc.COLUMNS[self.view.group].label)))
+        if self.view.filters:
+            parts.append(_("filter: {columns}").format(
+                columns=", ".join(_(svc.COLUMNS[k].label) for k in self.view.filters)))
+        if self.marked:
+            parts.append(ngettext("{n} marked", "{n} marked", len(self.marked)).format(n=len(self.marked)))
+        parts.append(_("o: columns/sort/filter/group"))
+        self.query_one("#contacts-status", Static).update("  ·  ".join(parts))
+
+    def current_id(self) -> int | None:
+        table = self.table
+        if not self.row_ids or table.cursor_row < 0 or table.cursor_row >= len(self.row_ids):
+            return None
+        return self.row_ids[table.cursor_row]
+
+    def current_row(self) -> svc.ContactRow | None:
+        contact_id = self.current_id()
+        if contact_id is None or self.page is None:
+            return None
+        return next((row for row in self.page.items if row.id == contact_id), None)
+
+    # ------------------------------------------------------------------ events
+
+    @on(Input.Changed, "#contacts-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.search = event.value
+        self.page_offset = 0
+        self.load(debounce=True)
+
+    @on(Input.Submitted, "#contacts-search")
+    def _search_submitted(self) -> None:
+        self.table.focus()
+
+    @on(DataTable.RowSelected, "#contacts")
+    def _row_selected(self) -> None:
+        self.action_open_contact()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_search(self) -> None:
+        if self.searchable:
+            self.query_one("#contacts-search", Input).focus()
+
+    def action_page(self, step: int) -> None:
+        if self.page is None:
+            return
+        new = self.page_offset + step * PAGE_SIZE
+        if new < 0 or new >= max(self.page.total, 1):
+            self.notify(_("This is the first page.") if new < 0 else _("This is the last page."), timeout=2)
+            return
+        self.page_offset = new
+        self.load()
+
+    def refresh_contacts(self, select_id: int | None = None) -> None:
+        self.load(select_id=select_id)
+
+    def action_mark(self) -> None:
+        contact_id = self.current_id()
+        if contact_id is None:
+            return
+        if contact_id in self.marked:
+            self.marked.discard(contact_id)
+        else:
+            self.marked.add(contact_id)
+        table = self.table
+        table.update_cell(str(contact_id), "mark", Text("●" if contact_id in self.marked else "", style="bold"))
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+        self._status()
+
+    def action_open_contact(self) -> None:
+        contact_id = self.current_id()
+        if contact_id is None:
+            return
+        from leadtui.screens.contact_card import ContactCard
+
+        self.app.push_screen(ContactCard(contact_id), lambda _changed: self.refresh_contacts(contact_id))
+
+    def action_new_contact(self) -> None:
+        from leadtui.screens.contact_card import ContactCard
+
+        def done(result: Any) -> None:
+            self.refresh_contacts(result if isinstance(result, int) else None)
+
+        self.app.push_screen(ContactCard(None, company_id=self.company_id), done)
+
+    @work(group="action")
+    async def action_delete_contact(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        from leadtui.screens.dialogs import ConfirmDialog
+
+        question = _("Delete the contact '{name}'{company}? It goes to the recycle bin.").format(
+            name=row.name, company=f" ({row.company})" if row.company else "")
+        if not await self.app.push_screen_wait(ConfirmDialog(_("Delete contact"), question)):
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            await svc.delete_contact(backend.db, backend.actor, row.id)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", title=_("Not deleted"))
+            return
+        self.marked.discard(row.id)
+        self.notify(_("Deleted '{name}'.").format(name=row.name))
+        self.load()
+
+    @work(group="action")
+    async def action_bulk_update(self) -> None:
+        from leadtui.screens.bulk_update_dialog import BulkUpdateDialog
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        if self.marked:
+            ids = sorted(self.marked)
+            description = ngettext("Number of contacts in queue for bulk update: {n} (marked)",
+                                   "Number of contacts in queue for bulk update: {n} (marked)", len(ids)).format(n=len(ids))
+        elif self.company_id is not None:
+            try:
+                ids = await svc.matching_contact_ids(backend.db, backend.actor, company_id=self.company_id,
+                                                     search=self.search, filters=self.view.filters)
+            except DomainError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            description = _("Number of contacts in queue for bulk update: {n} (all shown in this tab; "
+                            "space marks single ones)").format(n=len(ids))
+        else:
+            current = self.current_id()
+            ids = [current] if current is not None else []
+            description = _("Number of contacts in queue for bulk update: {n} (the highlighted one; "
+                            "space marks more)").format(n=len(ids))
+        if not ids:
+            self.notify(_("No contacts to update: mark some with space."), severity="warning")
+            return
+        result = await self.app.push_screen_wait(BulkUpdateDialog(contact_ids=ids, description=description))
+        if result is None:
+            return
+        skipped = f"; {_('skipped')} {result.skipped_total}" if result.skipped_total else ""
+        self.notify(_("Bulk update done: {field} → {value} on {n} contact(s)").format(
+            field=result.field_label, value=result.value, n=result.will_change) + skipped, title=_("Bulk update"))
+        self.marked.clear()
+        self.load()
+
+    @work(group="action")
+    async def action_view_options(self) -> None:
+        from leadtui.screens.contacts_view_dialog import RESET, ContactsViewDialog
+        from leadtui.services import preferences
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            choices = await view_choices(backend)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        fixed = {"company"} if self.company_id is not None else set()
+        result = await self.app.push_screen_wait(ContactsViewDialog(self.view, choices, fixed=fixed))
+        if result is None:
+            return
+        try:
+            if result == RESET:
+                await preferences.reset_preference(backend.db, backend.actor, f"contacts-view:{self.place}")
+                self.view = preferences.default_contacts_view(self.place)
+            else:
+                self.view = await preferences.save_contacts_view(backend.db, backend.actor, self.place, result)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.page_offset = 0
+        self.load()
+
+    def palette_commands(self) -> list[tuple[str, str, Callable]]:
+        return [
+            (_("Contacts: New contact"), _("Add a contact [n]"), self.action_new_contact),
+            (_("Contacts: Open contact"), _("Open the highlighted contact [Enter]"), self.action_open_contact),
+            (_("Contacts: Mark contact"), _("Mark or unmark the highlighted contact for bulk update [space]"),
+             self.action_mark),
+            (_("Contacts: Bulk update"), _("Set lead status, Our contact or email opt-in for many [u]"),
+             self.action_bulk_update),
+            (_("Contacts: Columns, sort, filter, group"), _("Choose what the table shows; remembered for you [o]"),
+             self.action_view_options),
+            (_("Contacts: Delete contact"), _("Delete the highlighted contact [x]"), self.action_delete_contact),
+            (_("Contacts: Next page"), "[PgDn]", lambda: self.action_page(1)),
+            (_("Contacts: Previous page"), "[PgUp]", lambda: self.action_page(-1)),
+        ]
+
+
+async def view_choices(backend: Any) -> dict[str, list[tuple[str, Any]]]:
+    """The values a list column can be filtered by."""
+    from leadtui.model.enums import CategoryGroup
+    from leadtui.services import lists, users
+    from leadtui.services.companies import group_name
+
+    categories = await lists.list_items(backend.db, "category", include_deleted=True)
+    statuses = await lists.list_items(backend.db, "lead-status", include_deleted=True)
+    people = await users.list_users(backend.db)
+
+    def label(item: Any) -> str:
+        return item.name + (f" ({_('deleted')})" if item.deleted else "")
+
+    return {
+        "category": [(label(c), c.id) for c in categories],
+        "category_group": [(group_name(g), int(g)) for g in CategoryGroup if g != CategoryGroup.UNKNOWN],
+        "lead_status": [(label(s), s.id) for s in statuses],
+        "owner": [(u.full_name or u.login, u.id) for u in people],
+    }

@@ -1,0 +1,86 @@
+"""Form rows for the cards: a label and a compact field on one line, its error line (`<field>-error`) under it.
+
+Errors from the services name their field (`DomainError.field`); `show_error` puts the message under that field,
+or in the form's general error line when no field of that name is on screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.containers import Horizontal
+from textual.dom import DOMNode
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets.select import InvalidSelectValueError
+
+FORM_CSS = """
+.form-row { height: auto; margin: 0 0 0 0; }
+.form-row > Label { width: 18; color: $text-muted; padding: 0 1 0 0; }
+.form-row > Input, .form-row > Select, .form-row > .value { width: 1fr; max-width: 72; }
+.form-row > .value { padding: 0; }
+.form-row > Checkbox { border: none; padding: 0; height: 1; width: auto; }
+.field-error { color: $error; height: auto; padding: 0 0 0 18; display: none; }
+.field-hint { color: $text-muted; height: auto; padding: 0 0 0 18; }
+#general-error { padding: 0 1; }
+"""
+
+
+def row(label: str, widget: Widget, *, row_id: str | None = None) -> Horizontal:
+    """One line of a form: the label, then the field."""
+    return Horizontal(Label(label), widget, classes="form-row", id=row_id)
+
+
+def error_line(field: str) -> Static:
+    return Static("", id=f"{field}-error", classes="field-error")
+
+
+def clear_errors(root: DOMNode) -> None:
+    for line in root.query(".field-error"):
+        if isinstance(line, Static):
+            line.update("")
+            line.display = False
+
+
+def show_error(root: DOMNode, message: str, field: str | None, *, general: str = "general-error") -> None:
+    """Show `message` under `field` (and focus the field), else in the general error line."""
+    target = None
+    if field:
+        found = root.query(f"#{field}-error")
+        target = found.first() if found else None
+    if target is None:
+        found = root.query(f"#{general}")
+        target = found.first() if found else None
+    if isinstance(target, Static):
+        target.update(message)
+        target.display = True
+    if field:
+        widget = root.query(f"#{field}")
+        if widget and widget.first().focusable:
+            widget.first().focus()
+
+
+def value_of(widget: Widget) -> Any:
+    """A form field's value: text stripped, None for a blank Select, bool for a Checkbox."""
+    if isinstance(widget, Input):
+        return widget.value.strip()
+    if isinstance(widget, Select):
+        return None if widget.is_blank() else widget.value
+    if isinstance(widget, Checkbox):
+        return widget.value
+    raise TypeError(f"not a form field: {widget!r}")
+
+
+def set_value(widget: Widget, value: Any) -> None:
+    if isinstance(widget, Input):
+        widget.value = "" if value is None else str(value)
+    elif isinstance(widget, Select):
+        if value is None:
+            widget.clear()
+        else:
+            try:
+                widget.value = value
+            except InvalidSelectValueError:  # a value no longer offered (a deleted item): show blank rather than fail
+                widget.clear()
+    elif isinstance(widget, Checkbox):
+        widget.value = bool(value)

@@ -40,6 +40,7 @@ class SettingsScreen(Screen):
         Binding("ctrl+up", "move(-1)", "Move up", show=False),
         Binding("ctrl+down", "move(1)", "Move down", show=False),
         Binding("u", "users", "Users"),
+        Binding("g", "guide", "Sales guide"),  # only on the Sale - Type list
     ]
 
     kind: reactive[str] = reactive("lead-status", init=False)
@@ -137,6 +138,21 @@ class SettingsScreen(Screen):
 
     def watch_kind(self) -> None:
         self.load()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "guide":
+            return self.kind == "sale-type"
+        return True
+
+    def action_guide(self) -> None:
+        """Stages, estimated time and sales guide of the highlighted sale type."""
+        from leadtui.screens.sales_guide_dialog import SalesGuideDialog
+
+        item = self.current()
+        if self.kind != "sale-type" or item is None or not self._admin_or_refuse():
+            return
+        self.app.push_screen(SalesGuideDialog(item.id, item.name))
 
     def watch_show_deleted(self) -> None:
         current = self.current()
@@ -254,4 +270,6 @@ class SettingsScreen(Screen):
             (_("Settings: Show deleted items"), _("Toggle deleted items [v]"), self.action_toggle_deleted),
             (_("Settings: Move item up"), _("[ctrl+up]"), lambda: self.action_move(-1)),
             (_("Settings: Move item down"), _("[ctrl+down]"), lambda: self.action_move(1)),
+            (_("Settings: Sales guide"), _("Stages and sales guide of the highlighted sale type [g]"),
+             self.action_guide),
         ]

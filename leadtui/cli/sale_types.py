@@ -1,0 +1,143 @@
+"""`leadtui sale-type ...`: a sale type's stages, estimated time and sales guide (administrators change them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from leadtui.cli.core import Options, cli, dump, print_json, run
+
+
+@cli.group("sale-type")
+def sale_type() -> None:
+    """Sale types: their stages (in order), estimated time and sales guide."""
+
+
+def _print_guide(out: Any, as_json: bool) -> None:
+    if as_json:
+        print_json(dump(out))
+        return
+    guide = "guide on" if out.has_guide else "no guide"
+    click.echo(f"{out.sale_type}: {guide}; estimated time {out.duration} {out.duration_unit}(s)")
+    for stage in out.stages:
+        click.echo(f"  {stage.rank}. {stage.name} ({stage.probability} %)")
+        for item in stage.items:
+            extra = f", {item.follow_up_type}" if item.follow_up_type else ""
+            click.echo(f"       [{item.id}] {item.name} (+{item.start_offset_days} days{extra})")
+
+
+@sale_type.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def sale_type_show(opts: Options, name: str, as_json: bool) -> None:
+    """A sale type's stages, guide and suggested follow-ups."""
+    from leadtui.services import guides
+
+    _print_guide(run(opts, lambda db: guides.get_sale_type_guide(db, name), needs_user=False), as_json)
+
+
+@sale_type.command("stages")
+@click.argument("name")
+@click.option("--set", "stages", metavar="'Lead,Offer,...'", help="Link these stages, in this order (replaces them).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def sale_type_stages(opts: Options, name: str, stages: str | None, as_json: bool) -> None:
+    """Show or set the stages used for a sale type."""
+    from leadtui.services import guides
+
+    if stages is None:
+        out = run(opts, lambda db: guides.get_sale_type_guide(db, name), needs_user=False)
+    else:
+        names = [part.strip() for part in stages.split(",") if part.strip()]
+        out = run(opts, lambda db, actor: guides.set_sale_type_stages(db, actor, name, names))
+    _print_guide(out, as_json)
+
+
+@sale_type.command("guide")
+@click.argument("name")
+@click.option("--on/--off", "on", default=None, help="Link the sale type to a guide (needs 2 stages) or unlink it.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def sale_type_guide(opts: Options, name: str, on: bool | None, as_json: bool) -> None:
+    """Turn a sale type's sales guide on or off (its suggestions are kept)."""
+    from leadtui.services import guides
+
+    if on is None:
+        out = run(opts, lambda db: guides.get_sale_type_guide(db, name), needs_user=False)
+    else:
+        out = run(opts, lambda db, actor: guides.set_guide(db, actor, name, on))
+    _print_guide(out, as_json)
+
+
+@sale_type.command("set")
+@click.argument("name")
+@click.option("--duration", type=int, help="Estimated time for this sale process (a number).")
+@click.option("--unit", type=click.Choice(["day", "week", "month"]), help="Unit of the estimated time.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def sale_type_set(opts: Options, name: str, duration: int | None, unit: str | None, as_json: bool) -> None:
+    """Set a sale type's estimated time (it gives new sales their default sale date)."""
+    from leadtui.services import guides
+
+    data = {key: value for key, value in {"duration": duration, "duration_unit": unit}.items() if value is not None}
+    _print_guide(run(opts, lambda db, actor: guides.set_sale_type_options(db, actor, name, data)), as_json)
+
+
+@sale_type.group("guide-item")
+def guide_item() -> None:
+    """Suggested follow-ups of a sales guide stage."""
+
+
+def _item_data(**values: Any) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+@guide_item.command("add")
+@click.argument("type_name", metavar="TYPE")
+@click.argument("stage")
+@click.argument("name")
+@click.option("--days", "start_offset_days", type=int, help="Start date: days after the previous follow-up.")
+@click.option("--text", "default_text", help="Default text in the follow-up.")
+@click.option("--type", "follow_up_type", help="Follow-up type.")
+@click.option("--purpose", help="The purpose of this follow-up (tooltip).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def guide_item_add(opts: Options, type_name: str, stage: str, name: str, as_json: bool, **values: Any) -> None:
+    """Add a suggested follow-up to a stage of a sale type's guide."""
+    from leadtui.services import guides
+
+    data = _item_data(name=name, **values)
+    out = run(opts, lambda db, actor: guides.add_guide_item(db, actor, type_name, stage, data))
+    if as_json:
+        print_json(dump(out))
+    else:
+        click.echo(f"Added suggested follow-up {out.id}: {out.name}")
+
+
+@guide_item.command("edit")
+@click.argument("item_id", type=int)
+@click.option("--name")
+@click.option("--days", "start_offset_days", type=int)
+@click.option("--text", "default_text")
+@click.option("--type", "follow_up_type")
+@click.option("--purpose")
+@click.pass_obj
+def guide_item_edit(opts: Options, item_id: int, **values: Any) -> None:
+    """Change a suggested follow-up."""
+    from leadtui.services import guides
+
+    out = run(opts, lambda db, actor: guides.edit_guide_item(db, actor, item_id, _item_data(**values)))
+    click.echo(f"Saved suggested follow-up {out.id}: {out.name}")
+
+
+@guide_item.command("delete")
+@click.argument("item_id", type=int)
+@click.pass_obj
+def guide_item_delete(opts: Options, item_id: int) -> None:
+    """Remove a suggested follow-up (follow-ups created from it stay)."""
+    from leadtui.services import guides
+
+    out = run(opts, lambda db, actor: guides.delete_guide_item(db, actor, item_id))
+    click.echo(f"Deleted suggested follow-up {out.id}: {out.name}")

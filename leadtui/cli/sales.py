@@ -1,0 +1,300 @@
+"""`leadtui sale ...`: sales and their follow-ups (the command-line twin of the sale card)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from leadtui import exit_codes
+from leadtui.cli.core import Options, cli, dump, print_json, run
+
+STATUSES = click.Choice(["open", "sold", "lost", "stalled"], case_sensitive=False)
+
+
+@cli.group()
+def sale() -> None:
+    """Sales: add, set (stage, status, money ...), show, list, delete; follow-ups."""
+
+
+def _money_line(out: Any) -> str:
+    from leadtui.services.money import format_money
+
+    return (f"amount {format_money(out.amount)}, cost {format_money(out.cost)}, profit {format_money(out.profit)} "
+            f"({out.percentage} %), weighted {format_money(out.weighted_amount)}")
+
+
+def _print_sale(out: Any, as_json: bool, verb: str | None = None) -> None:
+    if as_json:
+        print_json(dump(out))
+        return
+    if verb:
+        click.echo(f"{verb} sale {out.id}: {out.heading}")
+        return
+    click.echo(f"Sale {out.number}: {out.heading}")
+    status = out.status_label + (" (completed)" if out.completed else "")
+    click.echo(f"  {out.status_icon} {status} · stage {out.stage or '-'} · probability {out.probability} %")
+    click.echo(f"  {_money_line(out)}")
+    who = ", ".join(part for part in (out.company_name, out.contact_name) if part)
+    click.echo(f"  {who or '-'} · owner {out.owner} · type {out.sale_type} · sale date {out.sale_date}")
+    if out.status == "stalled":
+        click.echo(f"  re-open date {out.reopen_date} · reason (stalled) {out.reason_stalled or '-'}")
+    elif out.reason:
+        click.echo(f"  reason ({out.status}) {out.reason}")
+    if out.status in ("open",) and out.next_activity:
+        late = " (overdue)" if out.next_activity_overdue else ""
+        click.echo(f"  next activity {out.next_activity}{late}")
+    if out.guide:
+        marks = {"done": "✓", "current": "●", "future": "○"}
+        click.echo("  guide: " + "  ".join(f"{marks[s.state]} {s.name}" for s in out.guide.stages))
+
+
+def _changes(**values: Any) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+@sale.command("add")
+@click.option("--company", "company_id", type=int, help="Company number.")
+@click.option("--contact", "contact_id", type=int, help="Contact number (must belong to the company).")
+@click.option("--heading", required=True, help="Heading (title) of the sale.")
+@click.option("--amount", required=True, help="Amount, e.g. 12500 or 12500.50.")
+@click.option("--cost", help="Total cost.")
+@click.option("--stage", help="Stage (one of the sale type's stages, or Sold / Lost).")
+@click.option("--probability", type=int, help="Probability in percent (else the stage's).")
+@click.option("--type", "sale_type", help="Sale type (default: the first in the list).")
+@click.option("--date", "sale_date", help="Sale date YYYY-MM-DD (default: today + the type's estimated time).")
+@click.option("--owner", help="Owner's login (default: you).")
+@click.option("--source", help="Source (list Sale - Source).")
+@click.option("--reason", help="Reason, when --stage is Sold or Lost.")
+@click.option("--description", help="Description.")
+@click.option("--json", "as_json", is_flag=True, help="Print the sale as JSON.")
+@click.pass_obj
+def sale_add(opts: Options, company_id: int | None, contact_id: int | None, heading: str, amount: str,
+             cost: str | None, stage: str | None, probability: int | None, sale_type: str | None,
+             sale_date: str | None, owner: str | None, source: str | None, reason: str | None,
+             description: str | None, as_json: bool) -> None:
+    """Register a sale for a company (and optionally one of its contacts)."""
+    from leadtui.services import sales
+
+    async def go(db, actor):  # noqa: ANN001, ANN202
+        type_ref = sale_type
+        if type_ref is None:
+            options = await sales.sale_form_options(db)
+            type_ref = options.sale_types[0].id if options.sale_types else None
+        data = _changes(company_id=company_id, contact_id=contact_id, heading=heading, amount=amount, cost=cost,
+                        stage=stage, probability=probability, sale_type=type_ref, sale_date=sale_date, owner=owner,
+                        source=source, reason=reason, description=description)
+        return await sales.create_sale(db, actor, data)
+
+    _print_sale(run(opts, go), as_json, "Added")
+
+
+@sale.command("set")
+@click.argument("sale_id", type=int)
+@click.option("--heading")
+@click.option("--stage", help="A stage of the sale's type, or Sold / Lost.")
+@click.option("--probability", type=int, help="Override the stage's probability (0-100).")
+@click.option("--status", type=STATUSES, help="open, sold, lost or stalled.")
+@click.option("--reason", help="Reason for the status (sold, lost or stalled).")
+@click.option("--reopen-date", help="Re-open date of a stalled sale (YYYY-MM-DD, today or later).")
+@click.option("--date", "sale_date", help="Sale date (for sold/lost: the actual date; default today).")
+@click.option("--completed/--not-completed", default=None, help="Completed (only sold or lost sales).")
+@click.option("--amount")
+@click.option("--cost", help="Total cost.")
+@click.option("--profit", help="Profit (recomputes Total cost).")
+@click.option("--percentage", help="Profit in percent of Amount (recomputes Total cost).")
+@click.option("--type", "sale_type", help="Sale type.")
+@click.option("--owner", help="Owner's login.")
+@click.option("--source")
+@click.option("--competitor")
+@click.option("--company", "company_id", type=int)
+@click.option("--contact", "contact_id", type=int)
+@click.option("--description")
+@click.option("--version", "expected_version", type=int,
+              help="Refuse (exit 5) if the sale changed since this version was read.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def sale_set(opts: Options, sale_id: int, as_json: bool, expected_version: int | None, **values: Any) -> None:
+    """Change a sale: stage, status, reasons, dates, money, owner ..."""
+    from leadtui.services import sales
+
+    data = _changes(**values)
+    if values.get("status") is not None:
+        data["status"] = values["status"].lower()
+    out = run(opts, lambda db, actor: sales.update_sale(db, actor, sale_id, data, expected_version=expected_version))
+    _print_sale(out, as_json, None if as_json else "Saved")
+
+
+@sale.command("show")
+@click.argument("sale_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def sale_show(opts: Options, sale_id: int, as_json: bool) -> None:
+    """Show one sale (with --json: every field, money as strings with 2 decimals)."""
+    from leadtui.services import sales
+
+    _print_sale(run(opts, lambda db: sales.get_sale(db, sale_id), needs_user=False), as_json)
+
+
+@sale.command("list")
+@click.option("--company", "company_id", type=int)
+@click.option("--contact", "contact_id", type=int)
+@click.option("--status", type=STATUSES)
+@click.option("--owner", help="Owner's login.")
+@click.option("--search", help="Text in the heading, the company's name or the number.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def sale_list(opts: Options, company_id: int | None, contact_id: int | None, status: str | None, owner: str | None,
+              search: str | None, limit: int, offset: int, as_json: bool) -> None:
+    """List sales, newest sale date first, with the total and the sums of all matches."""
+    from leadtui.services import sales
+    from leadtui.services.money import format_money
+
+    page = run(opts, lambda db, actor: sales.list_sales(db, actor, company_id=company_id, contact_id=contact_id,
+                                                         status=status.lower() if status else None, search=search,
+                                                         owner=owner, offset=offset, limit=limit))
+    if as_json:
+        print_json(dump(page))
+        return
+    for row in page.rows:
+        done = "✓" if row.completed else " "
+        click.echo(f"{row.id:>6} {done} {row.status_icon} {row.sale_date} {format_money(row.amount):>16} "
+                   f"{(row.stage or '-'):<14} {row.next_activity or ''!s:<10} {row.heading} · "
+                   f"{row.company_name or row.contact_name or ''} · {row.owner}")
+    shown = f"{offset + 1}-{offset + len(page.rows)}" if page.rows else "0"
+    click.echo(f"{shown} of {page.total} · total {format_money(page.sum_amount)} · weighted "
+               f"{format_money(page.sum_weighted)}")
+
+
+@sale.command("delete")
+@click.argument("sale_id", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask.")
+@click.pass_obj
+def sale_delete(opts: Options, sale_id: int, yes: bool) -> None:
+    """Delete a sale and its follow-ups. This cannot be undone."""
+    from leadtui.services import sales
+    from leadtui.services.money import format_money
+
+    if not yes:
+        out = run(opts, lambda db, actor: sales.check_can_delete_sale(db, actor, sale_id))
+        if not sys.stdin.isatty():
+            click.echo("leadtui: deleting asks for confirmation; run it in a terminal or add --yes", err=True)
+            sys.exit(exit_codes.USAGE)
+        click.echo(f"Delete sale {out.number}: {out.heading}")
+        click.echo(f"  {out.company_name or out.contact_name or ''} · {format_money(out.amount)} · {out.stage or '-'} · "
+                   f"owner {out.owner} · sale date {out.sale_date}")
+        if not click.confirm("This cannot be undone. Delete it?", default=False):
+            click.echo("Not deleted.")
+            sys.exit(exit_codes.USAGE)
+    out = run(opts, lambda db, actor: sales.delete_sale(db, actor, sale_id))
+    click.echo(f"Deleted sale {out.id}: {out.heading}")
+
+
+@sale.command("history")
+@click.argument("sale_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def sale_history(opts: Options, sale_id: int, as_json: bool) -> None:
+    """Changes of stage and status, newest first."""
+    from leadtui.services import sales
+
+    rows = run(opts, lambda db: sales.sale_history(db, sale_id), needs_user=False)
+    if as_json:
+        print_json(dump(rows))
+        return
+    for row in rows:
+        click.echo(f"{row.at:%Y-%m-%d %H:%M}  {row.field:<7} {row.from_text or '-'} -> {row.to_text}  ({row.by or '-'})")
+
+
+@sale.command("guide")
+@click.argument("sale_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def sale_guide(opts: Options, sale_id: int, as_json: bool) -> None:
+    """The sales guide of a sale: stages (✓ done, ● current, ○ future) and their suggested follow-ups."""
+    from leadtui.services import guides
+
+    guide = run(opts, lambda db: guides.sale_guide(db, sale_id), needs_user=False)
+    if as_json:
+        print_json(dump(guide) if guide else None)
+        return
+    if guide is None:
+        click.echo("This sale's type has no sales guide.")
+        return
+    marks = {"done": "✓", "current": "●", "future": "○"}
+    for stage in guide.stages:
+        click.echo(f"{marks[stage.state]} {stage.name}")
+        for item in stage.items:
+            made = f"  (follow-up {item.activity_id}{', done' if item.activity_completed else ''})" if item.activity_id else ""
+            click.echo(f"    [{item.id}] {item.name}{made}")
+
+
+# ---------------------------------------------------------------------------------------------- follow-ups
+
+
+@sale.group("followup")
+def followup() -> None:
+    """Follow-ups of a sale: add, done, list."""
+
+
+def _print_activity(out: Any, as_json: bool, verb: str) -> None:
+    if as_json:
+        print_json(dump(out))
+    else:
+        done = " (done)" if out.completed else ""
+        click.echo(f"{verb} follow-up {out.id}: {out.date} {out.type} {out.title}{done}")
+
+
+@followup.command("add")
+@click.argument("sale_id", type=int)
+@click.option("--date", "date_", required=True, help="YYYY-MM-DD, today or +N (days from today).")
+@click.option("--time", "time_", help="HH:MM.")
+@click.option("--type", "type_", help="Follow-up type (default: the first in the list).")
+@click.option("--text", required=True)
+@click.option("--guide-item", "guide_item_id", type=int, help="Create it from this suggestion of the sales guide.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def followup_add(opts: Options, sale_id: int, date_: str, time_: str | None, type_: str | None, text: str,
+                 guide_item_id: int | None, as_json: bool) -> None:
+    """Plan a follow-up for a sale."""
+    from leadtui.services import activities, guides
+
+    data = _changes(date=date_, time=time_, type=type_, text=text)
+    if guide_item_id is not None:
+        out = run(opts, lambda db, actor: guides.create_follow_up_from_guide(db, actor, sale_id, guide_item_id, data))
+    else:
+        out = run(opts, lambda db, actor: activities.create_follow_up(db, actor, {**data, "sale_id": sale_id}))
+    _print_activity(out, as_json, "Added")
+
+
+@followup.command("done")
+@click.argument("activity_id", type=int)
+@click.option("--undo", is_flag=True, help="Mark it not completed again.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def followup_done(opts: Options, activity_id: int, undo: bool, as_json: bool) -> None:
+    """Mark a follow-up completed (or, with --undo, not completed)."""
+    from leadtui.services import activities
+
+    out = run(opts, lambda db, actor: activities.set_completed(db, actor, activity_id, not undo))
+    _print_activity(out, as_json, "Reopened" if undo else "Completed")
+
+
+@followup.command("list")
+@click.argument("sale_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def followup_list(opts: Options, sale_id: int, as_json: bool) -> None:
+    """The follow-ups of a sale, oldest first."""
+    from leadtui.services import activities
+
+    page = run(opts, lambda db: activities.list_follow_ups(db, sale_id=sale_id), needs_user=False)
+    if as_json:
+        print_json(dump(page))
+        return
+    for row in page.rows:
+        mark = "✓" if row.completed else ("!" if row.overdue else " ")
+        click.echo(f"{row.id:>6} {mark} {row.date} {row.type:<12} {row.title}")

@@ -1,0 +1,1120 @@
+"""The sale card (SPEC.md 1.6, 2.3, 2.4, 4.9): view mode and edit mode over the tabs Sale, Details, Note,
+Activities, Sales guide (guided sale types) and History.
+
+- e enters edit mode; switching tabs keeps it (S2); ctrl+s saves and Escape cancels, both leave edit mode.
+- Save is disabled while a mandatory field is empty and a line says which (S1). Errors from the service appear
+  under the field they concern (`#<field>-error`); nothing is saved.
+- Picking a stage sets Probability (which the user may override); Sold / Lost set the Date to today and ask
+  for their reason; Stalled asks for Re-open date and Reason (stalled) instead of Next activity and, after
+  saving, offers the Follow-up dialog (Escape skips). Completed only on Sold / Lost.
+- Total cost, Profit and Percentage follow each other live (decision 7, services/money.py).
+- Someone else's save in between: the card says so and offers Reload / Keep editing; it never overwrites.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+
+from leadtui.i18n import _
+from leadtui.services.errors import DomainError, StaleEdit
+from leadtui.widgets.footer import Footer
+
+SOLD, LOST = "sold", "lost"
+NO_STAGE = "-"  # a sale type without stages: the sale is open without a stage (S4)
+TABS = ["tab-sale", "tab-details", "tab-note", "tab-activities", "tab-guide", "tab-history"]
+# widgets a user edits; everything else on the card is read-only
+EDITABLE = ["heading", "sale_type", "stage", "probability", "amount", "company_id", "contact_id", "owner", "sale_date",
+            "reason_sold", "reason_lost", "stalled", "reopen_date", "reason_stalled", "completed", "source",
+            "competitor", "cost", "profit", "percentage", "description"]
+MONEY_FIELDS = ["amount", "cost", "profit", "percentage"]
+# the tab each field lives on, to show an error where it is
+FIELD_TAB = {"source": "tab-details", "competitor": "tab-details", "cost": "tab-details", "profit": "tab-details",
+             "percentage": "tab-details", "description": "tab-note"}
+FIELD_ALIASES = {"company": "company_id", "contact": "contact_id"}
+
+
+def _blank(value: object) -> bool:
+    return value is None or value == Select.NULL or value == ""
+
+
+class SaleCard(Screen[object]):
+    """Dismisses with the sale's id when something was saved, True when it was deleted, None otherwise."""
+
+    CSS_PATH = "sale_card.tcss"
+    BINDINGS = [
+        Binding("e", "edit", "Edit"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel / Back"),
+        Binding("x", "delete", "Delete"),
+        Binding("a", "add_follow_up", "Add follow-up"),
+        Binding("space", "toggle_done", "Done/undone"),
+        Binding("g", "create_suggested", "Create suggested"),
+        Binding("ctrl+pagedown,alt+right", "next_tab", "Next tab"),
+        Binding("ctrl+pageup,alt+left", "prev_tab", "Prev tab"),
+    ]
+
+    def __init__(self, sale_id: int | None = None, *, company_id: int | None = None, contact_id: int | None = None,
+                 edit: bool = False) -> None:
+        super().__init__()
+        self.sale_id = sale_id
+        self.sale = None
+        self.options = None
+        self.editing = sale_id is None or edit
+        self.prefill_company_id = company_id
+        self.prefill_contact_id = contact_id
+        self.company: tuple[int, str] | None = None
+        self.contact: tuple[int, str, int | None] | None = None
+        self.amount = Decimal("0.00")
+        self.cost = Decimal("0.00")
+        self.activities: list = []
+        self.guide_rows: list[tuple[str, Any]] = []
+        self.changed = False
+        self.loaded = False
+        self.default_date: date | None = None
+
+    # ------------------------------------------------------------------ layout
+
+    def _field(self, label: str, widget: Widget, field: str, *, extra: Widget | None = None) -> list[Widget]:
+        children: list[Widget] = [Label(label, classes="field-label", id=f"{field}-label"), widget]
+        if extra is not None:
+            children.append(extra)
+        return [Horizontal(*children, classes="field", id=f"row-{field}"),
+                Static("", id=f"{field}-error", classes="field-error")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="card-title")
+        yield Static("", id="mode-line")
+        with TabbedContent(id="tabs", initial="tab-sale"):
+            with TabPane(_("Sale"), id="tab-sale"):
+                with VerticalScroll(classes="form", can_focus=False):
+                    yield from self._field(_("Heading") + " *", Input(id="heading", compact=True), "heading")
+                    yield from self._field(_("Sale type") + " *", Select([], id="sale_type", compact=True,
+                                                                         allow_blank=True, prompt=_("(choose)")),
+                                           "sale_type")
+                    yield from self._field(_("Stage"), Select([(_("Sold"), SOLD), (_("Lost"), LOST)], id="stage", compact=True,
+                                                                allow_blank=False),
+                                           "stage")
+                    yield from self._field(_("Probability %"), Input(id="probability", type="integer", compact=True,
+                                                                     max_length=3), "probability",
+                                           extra=Static("", id="weighted"))
+                    yield from self._field(_("Amount"), Input(id="amount", compact=True), "amount")
+                    yield from self._field(_("Company"), Button("", id="company_id", compact=True, classes="picker"),
+                                           "company_id")
+                    yield from self._field(_("Contact"), Button("", id="contact_id", compact=True, classes="picker"),
+                                           "contact_id")
+                    yield from self._field(_("Owner"), Select([], id="owner", compact=True, prompt=_("(choose)")), "owner")
+                    yield from self._field(_("Sale date") + " *", Input(id="sale_date", compact=True,
+                                                                       placeholder="YYYY-MM-DD"), "sale_date")
+                    yield from self._field(_("Reason (sold)") + " *", Select([], id="reason_sold", compact=True,
+                                                                             prompt=_("(choose)")), "reason_sold")
+                    yield from self._field(_("Reason (lost)") + " *", Select([], id="reason_lost", compact=True,
+                                                                             prompt=_("(choose)")), "reason_lost")
+                    yield from self._field(_("Next activity"), Static("", id="next_activity"), "next_activity")
+                    yield from self._field(_("Stalled"), Checkbox(_("no"), id="stalled", compact=True), "stalled")
+                    yield Static("", id="status-error", classes="field-error")
+                    yield from self._field(_("Re-open date") + " *", Input(id="reopen_date", compact=True,
+                                                                          placeholder="YYYY-MM-DD"), "reopen_date")
+                    yield from self._field(_("Reason (stalled)") + " *", Select([], id="reason_stalled", compact=True,
+                                                                                prompt=_("(choose)")), "reason_stalled")
+                    yield from self._field(_("Completed"), Checkbox(_("no"), id="completed", compact=True), "completed")
+            with TabPane(_("Details"), id="tab-details"):
+                with VerticalScroll(classes="form", can_focus=False):
+                    yield from self._field(_("Number"), Static("", id="number"), "number")
+                    yield from self._field(_("Source"), Select([], id="source", compact=True, prompt=_("(none)")),
+                                           "source")
+                    yield from self._field(_("Competitor"), Select([], id="competitor", compact=True,
+                                                                   prompt=_("(none)")), "competitor")
+                    yield from self._field(_("Total cost"), Input(id="cost", compact=True), "cost")
+                    yield from self._field(_("Profit"), Input(id="profit", compact=True), "profit")
+                    yield from self._field(_("Percentage"), Input(id="percentage", compact=True), "percentage")
+                    yield Static("", id="details-info", classes="hint")
+            with TabPane(_("Note"), id="tab-note"):
+                yield TextArea(id="description")
+                yield Static("", id="description-error", classes="field-error")
+            with TabPane(_("Activities"), id="tab-activities"):
+                yield DataTable(id="activities", cursor_type="row", zebra_stripes=True)
+                yield Static(_("a add follow-up · Enter change it · space done / not done"), classes="hint")
+            with TabPane(_("Sales guide"), id="tab-guide"):
+                yield DataTable(id="guide", cursor_type="row")
+                yield Static(_("✓ done · ● current · ○ future — Enter or g on a suggestion creates its follow-up, "
+                               "space marks it done"), classes="hint")
+            with TabPane(_("History"), id="tab-history"):
+                yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="missing")
+        with Horizontal(id="card-buttons"):
+            yield Button(_("Edit") + " (e)", id="edit-button", compact=True)
+            yield Button(_("Save") + " (ctrl+s)", id="save-button", variant="primary", compact=True)
+            yield Button(_("Cancel") + " (esc)", id="cancel-button", compact=True)
+            yield Button(_("Delete") + " (x)", id="delete-button", variant="error", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#activities", DataTable).add_columns(_("Date"), _("Time"), _("Type"), _("Text"), _("Done"))
+        self.query_one("#guide", DataTable).add_columns(" ", _("Stage / suggested follow-up"), _("Follow-up"))
+        self.query_one("#history", DataTable).add_columns(_("When"), _("What"), _("From"), _("To"), _("By"))
+        for error in self.query(".field-error"):
+            error.display = False
+        self._apply_mode()
+        self.load()
+
+    # ------------------------------------------------------------------ loading and filling
+
+    @work(exclusive=True, group="load")
+    async def load(self) -> None:
+        from leadtui.services import sales
+
+        try:
+            backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        except DomainError:  # the database did not open: the app says so and exits
+            return
+        try:
+            self.options = await sales.sale_form_options(backend.db)
+            if self.sale_id is not None:
+                self.sale = await sales.get_sale(backend.db, self.sale_id)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            self.dismiss(None)
+            return
+        if self.sale is not None:
+            self._fill(self.sale)
+            await self._load_related()
+        else:
+            await self._fill_new()
+        self.loaded = True
+        self._apply_mode()
+        self._focus_start()
+
+    async def _load_related(self) -> None:
+        from leadtui.services import activities, sales
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            page = await activities.list_follow_ups(backend.db, sale_id=self.sale.id, limit=500)
+            history = await sales.sale_history(backend.db, self.sale.id)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.activities = page.rows
+        self._fill_activities()
+        self._fill_history(history)
+        self._fill_guide()
+
+    def _choices(self, items, current_id: int | None = None, current_name: str | None = None) -> list[tuple[str, int]]:  # noqa: ANN001
+        options = [(item.name, item.id) for item in items]
+        if current_id is not None and current_id not in {item.id for item in items}:
+            options.append((f"{current_name or current_id} ({_('deleted')})", current_id))
+        return options
+
+    def _set_select(self, field: str, options: list[tuple[str, Any]], value: Any) -> None:
+        select = self.query_one(f"#{field}", Select)
+        select.set_options(options)
+        if value is None or value not in {v for _label, v in options}:
+            if select._allow_blank:  # noqa: SLF001
+                select.clear()
+            elif options:
+                select.value = options[0][1]
+        else:
+            select.value = value
+
+    def _type_choice(self, type_id: Any):  # noqa: ANN202
+        if self.options is None or _blank(type_id):
+            return None
+        return next((choice for choice in self.options.sale_types if choice.id == type_id), None)
+
+    def _stage_options(self, type_id: Any, keep_stage_id: int | None = None,
+                       keep_name: str | None = None) -> list[tuple[str, str]]:
+        choice = self._type_choice(type_id)
+        stages = choice.stages if choice else []
+        options = [(f"{stage.name}  ({stage.probability} %)", str(stage.id)) for stage in stages]
+        if not stages and keep_stage_id is None:
+            options.append((_("(no stage)"), NO_STAGE))
+        if keep_stage_id is not None and str(keep_stage_id) not in {v for _l, v in options}:
+            options.insert(0, (f"{keep_name or keep_stage_id} ({_('not a stage of this type')})", str(keep_stage_id)))
+        options += [(_("Sold") + "  (100 %)", SOLD), (_("Lost") + "  (0 %)", LOST)]
+        return options
+
+    def _fill(self, sale) -> None:  # noqa: ANN001 - SaleOut
+        from leadtui.services.money import format_money
+
+        opts = self.options
+        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed, TextArea.Changed):
+            self.query_one("#heading", Input).value = sale.heading
+            types = [(choice.name, choice.id) for choice in opts.sale_types]
+            if sale.sale_type_id not in {v for _l, v in types}:
+                types.append((f"{sale.sale_type} ({_('deleted')})", sale.sale_type_id))
+            self._set_select("sale_type", types, sale.sale_type_id)
+            stage_value = SOLD if sale.status == "sold" else LOST if sale.status == "lost" else (
+                str(sale.stage_id) if sale.stage_id is not None else NO_STAGE)
+            stage_name = sale.stage if sale.status not in (SOLD, LOST) else sale.stage_when_closed
+            self._set_select("stage", self._stage_options(sale.sale_type_id, sale.stage_id, stage_name), stage_value)
+            self.query_one("#probability", Input).value = str(sale.probability)
+            self.amount, self.cost = sale.amount, sale.cost
+            self.query_one("#amount", Input).value = str(sale.amount)
+            self.query_one("#cost", Input).value = str(sale.cost)
+            self.query_one("#profit", Input).value = str(sale.profit)
+            self.query_one("#percentage", Input).value = str(sale.percentage)
+            self.company = (sale.company_id, sale.company_name or "") if sale.company_id else None
+            self.contact = (sale.contact_id, sale.contact_name or "", sale.company_id) if sale.contact_id else None
+            owners = [(f"{o.name} ({o.description})", o.id) for o in opts.owners]
+            if sale.owner_id not in {v for _l, v in owners}:
+                owners.append((f"{sale.owner_name or sale.owner} ({_('inactive')})", sale.owner_id))
+            self._set_select("owner", owners, sale.owner_id)
+            self.query_one("#sale_date", Input).value = sale.sale_date.isoformat()
+            self._set_select("reason_sold", self._choices(opts.reasons_sold, sale.reason_sold_id, sale.reason_sold),
+                             sale.reason_sold_id)
+            self._set_select("reason_lost", self._choices(opts.reasons_lost, sale.reason_lost_id, sale.reason_lost),
+                             sale.reason_lost_id)
+            self._set_select("reason_stalled", self._choices(opts.reasons_stalled, sale.reason_stalled_id,
+                                                             sale.reason_stalled), sale.reason_stalled_id)
+            self._set_select("source", self._choices(opts.sources, sale.source_id, sale.source), sale.source_id)
+            self._set_select("competitor", self._choices(opts.competitors, sale.competitor_id, sale.competitor),
+                             sale.competitor_id)
+            self._set_check("stalled", sale.status == "stalled")
+            self.query_one("#reopen_date", Input).value = sale.reopen_date.isoformat() if sale.reopen_date else ""
+            self._set_check("completed", sale.completed)
+            self.query_one("#description", TextArea).text = sale.description
+        next_text = Text(_("none planned"), style="dim")
+        if sale.next_activity:
+            next_text = Text(str(sale.next_activity), style="bold red" if sale.next_activity_overdue else "")
+        self.query_one("#next_activity", Static).update(next_text)
+        self.query_one("#number", Static).update(sale.number)
+        info = [f"{_('Registered')}: {sale.registered_at:%Y-%m-%d %H:%M}"]
+        if sale.updated_at:
+            info.append(f"{_('Updated')}: {sale.updated_at:%Y-%m-%d %H:%M}")
+        if sale.days_in_stage is not None:
+            info.append(f"{_('Days in stage')}: {sale.days_in_stage}")
+        if sale.stage_when_closed:
+            info.append(f"{_('Stage when closed')}: {sale.stage_when_closed}")
+        if sale.sale_cycle_days is not None:
+            info.append(f"{_('Sale cycle')}: {sale.sale_cycle_days} {_('days')}")
+        info.append(f"{_('Weighted amount')}: {format_money(sale.weighted_amount)}")
+        self.query_one("#details-info", Static).update("\n".join(info))
+        self._show_links()
+        self._update_title()
+        self._sync_conditional()
+        self._update_weighted()
+        self._clear_errors()
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab("tab-note").label = _("Note") + (" •" if sale.description.strip() else "")  # dot when text
+        for pane in ("tab-activities", "tab-history"):
+            tabs.show_tab(pane)
+        if sale.guided:
+            tabs.show_tab("tab-guide")
+        else:
+            if tabs.active == "tab-guide":
+                tabs.active = "tab-sale"
+            tabs.hide_tab("tab-guide")
+
+    async def _fill_new(self) -> None:
+        from leadtui.services import sales
+
+        opts = self.options
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed, TextArea.Changed):
+            types = [(choice.name, choice.id) for choice in opts.sale_types]
+            first = opts.sale_types[0] if opts.sale_types else None
+            self._set_select("sale_type", types, first.id if first else None)
+            stage_options = self._stage_options(first.id if first else None)
+            self._set_select("stage", stage_options, stage_options[0][1])
+            self.query_one("#probability", Input).value = str(first.stages[0].probability if first and first.stages else 0)
+            for field in MONEY_FIELDS:
+                self.query_one(f"#{field}", Input).value = "0.00"
+            owners = [(f"{o.name} ({o.description})", o.id) for o in opts.owners]
+            self._set_select("owner", owners, backend.actor.id)
+            self.default_date = first.default_sale_date if first else opts.today
+            self.query_one("#sale_date", Input).value = self.default_date.isoformat()
+            for field, items in (("reason_sold", opts.reasons_sold), ("reason_lost", opts.reasons_lost),
+                                 ("reason_stalled", opts.reasons_stalled), ("source", opts.sources),
+                                 ("competitor", opts.competitors)):
+                self._set_select(field, self._choices(items), None)
+        if self.prefill_company_id is not None:
+            name = await sales.company_name(backend.db, self.prefill_company_id)
+            self.company = (self.prefill_company_id, name or str(self.prefill_company_id))
+        if self.prefill_contact_id is not None:
+            item = await sales.contact_label(backend.db, self.prefill_contact_id)
+            if item is not None:
+                self.contact = (item.id, item.label, item.company_id)
+                if self.company is None and item.company_id is not None:
+                    self.company = (item.company_id, await sales.company_name(backend.db, item.company_id) or "")
+        self.query_one("#next_activity", Static).update(Text(_("none planned"), style="dim"))
+        self.query_one("#number", Static).update(_("(given when saved)"))
+        tabs = self.query_one(TabbedContent)
+        for pane in ("tab-activities", "tab-guide", "tab-history"):
+            tabs.hide_tab(pane)
+        self._show_links()
+        self._update_title()
+        self._sync_conditional()
+        self._update_weighted()
+
+    def _fill_activities(self) -> None:
+        table = self.query_one("#activities", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for row in self.activities:
+            style = "bold red" if row.overdue else ("dim" if row.completed else "")
+            table.add_row(Text(str(row.date), style=style), row.time.strftime("%H:%M") if row.time else "",
+                          row.type, row.title, "✓" if row.completed else "", key=str(row.id))
+        if self.activities:
+            table.move_cursor(row=max(0, min(keep, len(self.activities) - 1)))
+
+    def _fill_history(self, rows) -> None:  # noqa: ANN001
+        table = self.query_one("#history", DataTable)
+        table.clear()
+        names = {"stage": _("Stage"), "status": _("Status")}
+        for row in rows:
+            table.add_row(f"{row.at:%Y-%m-%d %H:%M}", names.get(row.field, row.field), row.from_text or "—",
+                          row.to_text, row.by or "")
+
+    def _fill_guide(self) -> None:
+        table = self.query_one("#guide", DataTable)
+        table.clear()
+        self.guide_rows = []
+        guide = self.sale.guide if self.sale else None
+        if guide is None:
+            return
+        marks = {"done": ("✓", "green"), "current": ("●", "bold"), "future": ("○", "dim")}
+        for stage in guide.stages:
+            mark, style = marks[stage.state]
+            table.add_row(Text(mark, style=style), Text(stage.name, style=style), "")
+            self.guide_rows.append(("stage", stage))
+            for item in stage.items:
+                made = ""
+                if item.activity_id:
+                    made = _("done ✓") if item.activity_completed else _("planned")
+                table.add_row("", Text("    • " + item.name), made)
+                self.guide_rows.append(("item", item))
+
+    def _show_links(self) -> None:
+        company = self.query_one("#company_id", Button)
+        company.label = (self.company[1] if self.company else _("(No selection)")) + "  ▾"
+        contact = self.query_one("#contact_id", Button)
+        contact.label = (self.contact[1] if self.contact else _("(No selection)")) + "  ▾"
+
+    def _update_title(self) -> None:
+        from leadtui.model.enums import SaleStatus
+        from leadtui.services.sales import STATUS_ICONS, STATUS_LABELS
+
+        if self.sale is None:
+            self.query_one("#card-title", Static).update(Text(_("New sale"), style="bold"))
+            return
+        sale = self.sale
+        status = SaleStatus[sale.status.upper()]
+        style = "bold red" if sale.status in ("lost", "stalled") else "bold green"
+        title = Text.assemble((f"{STATUS_ICONS[status]} {_(STATUS_LABELS[status])}", style),
+                              (f"  ·  {_('Sale')} {sale.number}: {sale.heading}", "bold"))
+        if sale.completed:
+            title.append(f"  ·  {_('Completed')}", style="dim")
+        self.query_one("#card-title", Static).update(title)
+
+    # ------------------------------------------------------------------ modes
+
+    def _apply_mode(self) -> None:
+        editing = self.editing
+        for field in EDITABLE:
+            for widget in self.query(f"#{field}"):
+                widget.disabled = not editing
+        self._sync_conditional()
+        mode = self.query_one("#mode-line", Static)
+        if editing:
+            mode.update(Text(_("EDIT MODE — ctrl+s Save · Esc Cancel · tabs keep edit mode (ctrl+PgUp/PgDn)"),
+                             style="bold yellow"))
+        else:
+            mode.update(Text(_("e Edit · x Delete · a Add follow-up · ctrl+PgUp/PgDn switch tabs · Esc back"),
+                             style="dim"))
+        self.query_one("#edit-button").display = not editing and self.sale is not None
+        self.query_one("#delete-button").display = not editing and self.sale is not None
+        self.query_one("#save-button").display = editing
+        self.query_one("#cancel-button").display = editing
+        self._update_missing()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "delete"):
+            return not self.editing and self.sale is not None
+        if action == "save":
+            return self.editing
+        if action == "add_follow_up":
+            return self.sale is not None
+        if action == "toggle_done":
+            return self.sale is not None and self.focused in (self.query_one("#activities"), self.query_one("#guide"))
+        if action == "create_suggested":
+            return self.sale is not None and self.focused is self.query_one("#guide")
+        return True
+
+    def _focus_start(self) -> None:
+        if self.editing:
+            self.query_one("#heading", Input).focus()
+        else:
+            tabs = self.query_one(TabbedContent)
+            tabs.query_one("ContentTabs").focus()
+
+    def _stage_value(self) -> Any:
+        return self.query_one("#stage", Select).value
+
+    def _sync_conditional(self) -> None:
+        """Show the fields that belong to the chosen stage and the Stalled box (S10-S13)."""
+        stage = self._stage_value()
+        closed = stage in (SOLD, LOST)
+        stalled_box = self.query_one("#stalled", Checkbox)
+        stalled = stalled_box.value and not closed
+        self.query_one("#row-reason_sold").display = stage == SOLD
+        self.query_one("#row-reason_lost").display = stage == LOST
+        self.query_one("#row-reopen_date").display = stalled
+        self.query_one("#row-reason_stalled").display = stalled
+        self.query_one("#row-next_activity").display = not stalled
+        self.query_one("#sale_date-label", Label).update((_("Date") if closed else _("Sale date")) + " *")
+        if not self.editing:
+            return
+        stalled_box.disabled = closed
+        self.query_one("#completed", Checkbox).disabled = not closed
+        self.query_one("#probability", Input).disabled = closed
+
+    # ------------------------------------------------------------------ live behaviour
+
+    @on(Select.Changed, "#stage")
+    def _stage_changed(self, event: Select.Changed) -> None:
+        if not self.editing:
+            return
+        value = event.value
+        today = self.options.today if self.options else date.today()
+        with self.prevent(Input.Changed, Checkbox.Changed):
+            if value in (SOLD, LOST):
+                self.query_one("#probability", Input).value = "100" if value == SOLD else "0"
+                was = self.sale.status if self.sale else None
+                if was != value:  # S11: Date defaults to today, the user may change it
+                    self.query_one("#sale_date", Input).value = today.isoformat()
+                self._set_check("stalled", False)
+            else:
+                choice = self._type_choice(self.query_one("#sale_type", Select).value)
+                stage = next((s for s in (choice.stages if choice else []) if str(s.id) == value), None)
+                if stage is not None:
+                    self.query_one("#probability", Input).value = str(stage.probability)
+                if value not in (SOLD, LOST):
+                    self._set_check("completed", False)
+        self._sync_conditional()
+        self._update_weighted()
+        self._update_missing()
+
+    @on(Select.Changed, "#sale_type")
+    def _type_changed(self, event: Select.Changed) -> None:
+        if not self.editing:
+            return
+        current = self._stage_value()
+        options = self._stage_options(event.value)
+        values = [v for _l, v in options]
+        with self.prevent(Select.Changed, Input.Changed):
+            self._set_select("stage", options, current if current in values else values[0])
+            if self._stage_value() != current and self._stage_value() not in (SOLD, LOST):
+                choice = self._type_choice(event.value)
+                stage = next((s for s in (choice.stages if choice else []) if str(s.id) == self._stage_value()), None)
+                self.query_one("#probability", Input).value = str(stage.probability if stage else 0)
+            choice = self._type_choice(event.value)
+            date_input = self.query_one("#sale_date", Input)
+            if self.sale is None and choice is not None and date_input.value == (
+                    self.default_date.isoformat() if self.default_date else ""):
+                self.default_date = choice.default_sale_date
+                date_input.value = choice.default_sale_date.isoformat()
+        self._sync_conditional()
+        self._update_weighted()
+        self._update_missing()
+
+    @on(Checkbox.Changed, "#stalled")
+    def _stalled_changed(self) -> None:
+        if self.editing:
+            self._sync_conditional()
+            self._update_missing()
+
+    @on(Input.Changed, "#probability")
+    def _probability_changed(self) -> None:
+        self._update_weighted()
+
+    @on(Input.Changed, "#amount,#cost,#profit,#percentage")
+    def _money_changed(self, event: Input.Changed) -> None:
+        """Decision 7, live: Amount keeps Total cost; Profit or Percentage recompute Total cost."""
+        from leadtui.services import money
+
+        if not self.editing or event.input.id is None:
+            return
+        field = event.input.id
+        try:
+            result = money.recompute(self.amount, self.cost, field, event.value)
+        except DomainError as exc:
+            self._set_error(field, str(exc))
+            self._update_missing()
+            return
+        for name in MONEY_FIELDS:
+            self._set_error(name, "")
+        self.amount, self.cost = result.amount, result.cost
+        shown = {"amount": result.amount, "cost": result.cost, "profit": result.profit,
+                 "percentage": result.percentage}
+        with self.prevent(Input.Changed):
+            for name, value in shown.items():
+                if name != field:
+                    self.query_one(f"#{name}", Input).value = str(value)
+        self._update_weighted()
+        self._update_missing()
+
+    def _set_check(self, field: str, value: bool) -> None:
+        box = self.query_one(f"#{field}", Checkbox)
+        box.value = value
+        box.label = _("yes") if value else _("no")
+
+    @on(Checkbox.Changed)
+    def _checkbox_label(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = _("yes") if event.value else _("no")
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _any_change(self, event: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
+        if not self.editing:
+            return
+        field = event.control.id
+        if field and field not in MONEY_FIELDS:
+            self._set_error("status" if field == "stalled" else field, "")
+        self._update_missing()
+
+    def _update_weighted(self) -> None:
+        from leadtui.services import money
+
+        text = self.query_one("#probability", Input).value.strip()
+        try:
+            probability = max(0, min(100, int(text or "0")))
+        except ValueError:
+            probability = 0
+        self.query_one("#weighted", Static).update(
+            f"  {_('Weighted amount')}: {money.format_money(money.weighted(self.amount, probability))}")
+
+    def missing_fields(self) -> list[tuple[str, str]]:
+        """Mandatory fields that are empty, as (field, label): Save stays disabled while there are any."""
+        if not self.loaded:
+            return []
+        missing = []
+        if not self.query_one("#heading", Input).value.strip():
+            missing.append(("heading", _("Heading")))
+        if _blank(self.query_one("#sale_type", Select).value):
+            missing.append(("sale_type", _("Sale type")))
+        if self.company is None and self.contact is None:
+            missing.append(("company_id", _("Company or Contact")))
+        if not self.query_one("#sale_date", Input).value.strip():
+            missing.append(("sale_date", _("Sale date")))
+        stage = self._stage_value()
+        opts = self.options
+        if stage == SOLD and opts and opts.reasons_sold and _blank(self.query_one("#reason_sold", Select).value):
+            missing.append(("reason_sold", _("Reason (sold)")))
+        if stage == LOST and opts and opts.reasons_lost and _blank(self.query_one("#reason_lost", Select).value):
+            missing.append(("reason_lost", _("Reason (lost)")))
+        if stage not in (SOLD, LOST) and self.query_one("#stalled", Checkbox).value:
+            if not self.query_one("#reopen_date", Input).value.strip():
+                missing.append(("reopen_date", _("Re-open date")))
+            if opts and opts.reasons_stalled and _blank(self.query_one("#reason_stalled", Select).value):
+                missing.append(("reason_stalled", _("Reason (stalled)")))
+        return missing
+
+    def _update_missing(self) -> None:
+        missing = self.missing_fields() if self.editing else []
+        line = self.query_one("#missing", Static)
+        if missing:
+            line.update(Text(_("Save is disabled: fill in {fields}.").format(
+                fields=", ".join(label for _f, label in missing)), style="bold yellow"))
+        else:
+            line.update("")
+        line.display = bool(missing)
+        self.query_one("#save-button", Button).disabled = bool(missing)
+
+    # ------------------------------------------------------------------ errors
+
+    def _set_error(self, field: str, text: str) -> None:
+        for widget in self.query(f"#{field}-error"):
+            widget.update(text)
+            widget.display = bool(text)
+
+    def _clear_errors(self) -> None:
+        for widget in self.query(".field-error"):
+            widget.update("")
+            widget.display = False
+
+    def _show_error(self, exc: DomainError) -> None:
+        field = FIELD_ALIASES.get(exc.field, exc.field) if exc.field else None
+        if field and self.query(f"#{field}-error"):
+            self._set_error(field, str(exc))
+            self._reveal(field)
+        else:
+            self.notify(str(exc), severity="error", title=_("Not saved"))
+
+    def _reveal(self, field: str) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = FIELD_TAB.get(field, "tab-sale")
+        widget = self.query(f"#{field}")
+        if widget and widget.first().focusable:
+            self.call_after_refresh(widget.first().focus)
+        elif field == "status":
+            self.call_after_refresh(self.query_one("#stalled").focus)
+
+    # ------------------------------------------------------------------ actions
+
+    @work(group="action", exclusive=True)
+    async def action_edit(self) -> None:
+        from leadtui.services import sales
+
+        if self.editing or self.sale is None:
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            await sales.check_can_edit_sale(backend.db, backend.actor, self.sale.id)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", title=_("Not allowed"))
+            return
+        self.editing = True
+        self._apply_mode()
+        pane = self.query_one(TabbedContent).active
+        if pane == "tab-sale":
+            self.query_one("#heading", Input).focus()
+        elif pane == "tab-details":
+            self.query_one("#source", Select).focus()
+        elif pane == "tab-note":
+            self.query_one("#description", TextArea).focus()
+
+    def _values(self) -> dict[str, Any]:
+        stage = self._stage_value()
+        stalled = self.query_one("#stalled", Checkbox).value
+        data: dict[str, Any] = {
+            "heading": self.query_one("#heading", Input).value,
+            "description": self.query_one("#description", TextArea).text,
+            "sale_type": self.query_one("#sale_type", Select).value,
+            "amount": self.query_one("#amount", Input).value,
+            "cost": self.query_one("#cost", Input).value,
+            "company_id": self.company[0] if self.company else None,
+            "contact_id": self.contact[0] if self.contact else None,
+            "owner": self.query_one("#owner", Select).value,
+            "sale_date": self.query_one("#sale_date", Input).value,
+            "source": self.query_one("#source", Select).value,
+            "competitor": self.query_one("#competitor", Select).value,
+            "completed": self.query_one("#completed", Checkbox).value,
+        }
+        probability = self.query_one("#probability", Input).value.strip()
+        if stage in (SOLD, LOST):
+            data["status"] = stage
+            reason = self.query_one(f"#reason_{stage}", Select).value
+            data[f"reason_{stage}"] = None if _blank(reason) else reason
+        else:
+            if not _blank(stage) and stage != NO_STAGE:
+                data["stage"] = stage
+            data["status"] = "stalled" if stalled else "open"
+            if stalled:
+                data["reopen_date"] = self.query_one("#reopen_date", Input).value
+                reason = self.query_one("#reason_stalled", Select).value
+                data["reason_stalled"] = None if _blank(reason) else reason
+            data["probability"] = probability if probability else None
+        if _blank(data["sale_type"]):
+            data["sale_type"] = None
+        for key in ("source", "competitor", "owner"):
+            if _blank(data[key]):
+                data[key] = None
+        return data
+
+    @work(group="action", exclusive=True)
+    async def action_save(self) -> None:
+        from leadtui.services import sales
+
+        if not self.editing or not self.loaded:
+            return
+        self._clear_errors()
+        missing = self.missing_fields()
+        if missing:
+            field, label = missing[0]
+            self._set_error(field, _("{field}: is required").format(field=label))
+            self._reveal(field)
+            self.notify(_("Not saved: fill in {fields}.").format(fields=", ".join(l for _f, l in missing)),
+                        severity="warning", title=_("Mandatory fields"))
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        data = self._values()
+        before = self.sale.status if self.sale else None
+        try:
+            if self.sale is None:
+                out = await sales.create_sale(backend.db, backend.actor, data)
+            else:
+                out = await sales.update_sale(backend.db, backend.actor, self.sale.id, data,
+                                              expected_version=self.sale.version)
+        except StaleEdit as exc:
+            await self._stale(exc)
+            return
+        except DomainError as exc:
+            self._show_error(exc)
+            return
+        self.sale, self.sale_id, self.changed = out, out.id, True
+        self.editing = False
+        self._fill(out)
+        self._apply_mode()
+        await self._load_related()
+        self._focus_start()
+        self.notify(_("Saved the sale '{heading}'.").format(heading=out.heading))
+        if out.status == "stalled" and before != "stalled":
+            await self._offer_follow_up(out)
+
+    async def _stale(self, exc: StaleEdit) -> None:
+        from leadtui.screens.stale_dialog import StaleEditDialog
+        from leadtui.services.money import format_money
+
+        current = exc.current
+        lines = []
+        if current is not None:
+            lines.append(_("Now saved: {heading} · {status} · stage {stage} · amount {amount}").format(
+                heading=current.heading, status=current.status_label, stage=current.stage or "—",
+                amount=format_money(current.amount)))
+        if exc.changed:
+            lines.append(_("Where yours differs from what is saved now:"))
+            lines += [f"• {label}: {_('yours')} {mine if mine not in (None, '') else '—'}  ·  "
+                      f"{_('saved')} {theirs if theirs not in (None, '') else '—'}"
+                      for label, (mine, theirs) in exc.changed.items()]
+        details = "\n".join(lines)
+        choice = await self.app.push_screen_wait(StaleEditDialog(str(exc), details))
+        if choice == "reload":
+            self.editing = False
+            self.load()
+        else:
+            self.notify(_("Your changes are still here; saving stays refused until you reload: Esc cancels and "
+                          "shows what is saved now."), severity="warning")
+
+    async def _offer_follow_up(self, sale) -> None:  # noqa: ANN001
+        """S10: after saving a stalled sale, plan a future meeting or call (Escape skips)."""
+        from leadtui.screens.follow_up_dialog import FollowUpDialog
+        from leadtui.services import activities
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+
+        async def save(values: dict[str, Any]):  # noqa: ANN202
+            return await activities.create_follow_up(backend.db, backend.actor, {**values, "sale_id": sale.id})
+
+        dialog = FollowUpDialog(
+            _("Follow-up"), save, types=[(c.name, c.id) for c in self.options.follow_up_types],
+            day=sale.reopen_date, text=_("Follow up the stalled sale: {heading}").format(heading=sale.heading),
+            intro=_("The sale is stalled until {date} ({reason}). Plan a meeting or call to pick it up again, or "
+                    "skip.").format(date=sale.reopen_date, reason=sale.reason_stalled or "—"),
+            cancel_label=_("Skip"))
+        if await self.app.push_screen_wait(dialog) is not None:
+            self.notify(_("Follow-up planned."))
+            await self._reload_sale()
+
+    async def _reload_sale(self) -> None:
+        from leadtui.services import sales
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            fresh = await sales.get_sale(backend.db, self.sale.id)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if self.editing:
+            # keep the user's unsaved input; only refresh what is read-only and the lists
+            self.sale = self.sale.model_copy(update={"next_activity": fresh.next_activity,
+                                                     "next_activity_overdue": fresh.next_activity_overdue,
+                                                     "guide": fresh.guide, "guided": fresh.guided})
+            next_text = Text(str(fresh.next_activity), style="bold red" if fresh.next_activity_overdue else "") \
+                if fresh.next_activity else Text(_("none planned"), style="dim")
+            self.query_one("#next_activity", Static).update(next_text)
+        else:
+            self.sale = fresh
+            self._fill(fresh)
+            self._apply_mode()
+        await self._load_related()
+
+    def action_cancel(self) -> None:
+        if self.editing:
+            if self.sale is None:
+                self.dismiss(None)
+                return
+            self.editing = False
+            self._fill(self.sale)
+            self._apply_mode()
+            self._focus_start()
+            self.load()  # what is saved now (someone else may have changed it meanwhile)
+            self.notify(_("Changes cancelled."), timeout=2)
+            return
+        self.dismiss(self.sale.id if self.changed and self.sale else None)
+
+    @work(group="action", exclusive=True)
+    async def action_delete(self) -> None:
+        from leadtui.screens.sale_delete_dialog import delete_sale_flow
+
+        if self.sale is None or self.editing:
+            return
+        if await delete_sale_flow(self, self.sale.id):
+            self.dismiss(True)
+
+    # ------------------------------------------------------------------ pickers
+
+    @on(Button.Pressed, "#company_id")
+    def _company_pressed(self) -> None:
+        self.pick_company()
+
+    @on(Button.Pressed, "#contact_id")
+    def _contact_pressed(self) -> None:
+        self.pick_contact()
+
+    @work(group="action", exclusive=True)
+    async def pick_company(self) -> None:
+        from leadtui.screens.picker_dialog import PickerDialog
+        from leadtui.services import sales
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        result = await self.app.push_screen_wait(PickerDialog(
+            _("Company"), lambda text: sales.search_companies_for_picker(backend.db, text)))
+        if result is None:
+            return
+        action, item = result
+        new = (item.id, item.label) if action == "pick" else None
+        if new != self.company:
+            self.company = new
+            if self.contact is not None and (new is None or self.contact[2] != new[0]):
+                self.contact = None  # a contact must belong to the chosen company
+        self._show_links()
+        self._update_missing()
+
+    @work(group="action", exclusive=True)
+    async def pick_contact(self) -> None:
+        from leadtui.screens.picker_dialog import PickerDialog
+        from leadtui.services import sales
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        company_id = self.company[0] if self.company else None
+        title = _("Contact") + (f" · {self.company[1]}" if self.company else "")
+        result = await self.app.push_screen_wait(PickerDialog(
+            title, lambda text: sales.search_contacts_for_picker(backend.db, text, company_id=company_id)))
+        if result is None:
+            return
+        action, item = result
+        if action == "pick":
+            self.contact = (item.id, item.label, item.company_id)
+            if self.company is None and item.company_id is not None:
+                self.company = (item.company_id, item.detail)
+        else:
+            self.contact = None
+        self._show_links()
+        self._update_missing()
+
+    @on(Button.Pressed, "#edit-button")
+    def _edit_pressed(self) -> None:
+        self.action_edit()
+
+    @on(Button.Pressed, "#save-button")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel-button")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Button.Pressed, "#delete-button")
+    def _delete_pressed(self) -> None:
+        self.action_delete()
+
+    # ------------------------------------------------------------------ tabs
+
+    def _visible_tabs(self) -> list[str]:
+        tabs = self.query_one(TabbedContent)
+        visible = []
+        for pane_id in TABS:
+            tab = tabs.get_tab(pane_id)
+            if not tab.has_class("-hidden"):
+                visible.append(pane_id)
+        return visible
+
+    def _switch_tab(self, step: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        visible = self._visible_tabs()
+        index = visible.index(tabs.active) if tabs.active in visible else 0
+        tabs.active = visible[(index + step) % len(visible)]
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """Keep the keyboard in the visible tab: a hidden field must never keep the focus."""
+        focused = self.focused
+        tabs = self.query_one(TabbedContent)
+        bar = tabs.query_one("ContentTabs")
+        if focused is None or focused is bar:
+            return
+        pane = event.pane
+        if pane is not None and pane in focused.ancestors_with_self:
+            return
+        target = next((w for w in pane.query("*") if w.focusable), None) if pane is not None else None
+        (target or bar).focus()
+
+    def action_next_tab(self) -> None:
+        self._switch_tab(1)
+
+    def action_prev_tab(self) -> None:
+        self._switch_tab(-1)
+
+    # ------------------------------------------------------------------ follow-ups
+
+    def _follow_up_types(self) -> list[tuple[str, int]]:
+        return [(c.name, c.id) for c in self.options.follow_up_types] if self.options else []
+
+    def _current_activity(self):  # noqa: ANN202
+        table = self.query_one("#activities", DataTable)
+        if not self.activities or table.cursor_row < 0 or table.cursor_row >= len(self.activities):
+            return None
+        return self.activities[table.cursor_row]
+
+    @work(group="action", exclusive=True)
+    async def action_add_follow_up(self) -> None:
+        from leadtui.screens.follow_up_dialog import FollowUpDialog
+        from leadtui.services import activities
+
+        if self.sale is None:
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        sale_id = self.sale.id
+
+        async def save(values: dict[str, Any]):  # noqa: ANN202
+            return await activities.create_follow_up(backend.db, backend.actor, {**values, "sale_id": sale_id})
+
+        if await self.app.push_screen_wait(FollowUpDialog(_("New follow-up"), save, types=self._follow_up_types())):
+            self.notify(_("Follow-up added."))
+            await self._reload_sale()
+
+    @on(DataTable.RowSelected, "#activities")
+    def _activity_selected(self) -> None:
+        self.edit_follow_up()
+
+    @work(group="action", exclusive=True)
+    async def edit_follow_up(self) -> None:
+        from leadtui.screens.follow_up_dialog import FollowUpDialog
+        from leadtui.services import activities
+
+        row = self._current_activity()
+        if row is None:
+            return
+        if row.completed:
+            self.notify(_("This follow-up is completed; press space to un-complete it before changing it."),
+                        severity="warning")
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+
+        async def save(values: dict[str, Any]):  # noqa: ANN202
+            return await activities.update_follow_up(backend.db, backend.actor, row.id, values,
+                                                     expected_version=row.version)
+
+        dialog = FollowUpDialog(_("Change follow-up"), save, types=self._follow_up_types(), day=row.date, at=row.time,
+                                type_id=row.type_id, text=row.text)
+        if await self.app.push_screen_wait(dialog):
+            await self._reload_sale()
+
+    @work(group="action", exclusive=True)
+    async def action_toggle_done(self) -> None:
+        """Complete / un-complete the highlighted follow-up (Activities tab) or the one created from the
+        highlighted suggestion (Sales guide tab, G4)."""
+        from leadtui.services import activities
+
+        activity_id, completed, version = None, False, None
+        if self.focused is self.query_one("#guide"):
+            table = self.query_one("#guide", DataTable)
+            if 0 <= table.cursor_row < len(self.guide_rows):
+                kind, item = self.guide_rows[table.cursor_row]
+                if kind == "item" and item.activity_id:
+                    activity_id, completed = item.activity_id, bool(item.activity_completed)
+            if activity_id is None:
+                self.notify(_("No follow-up was created from this line yet: Enter creates it."), timeout=3)
+                return
+        else:
+            row = self._current_activity()
+            if row is None:
+                return
+            activity_id, completed, version = row.id, row.completed, row.version
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            await activities.set_completed(backend.db, backend.actor, activity_id, not completed,
+                                           expected_version=version)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", title=_("Not saved"))
+            return
+        await self._reload_sale()
+
+    @on(DataTable.RowSelected, "#guide")
+    def _guide_selected(self) -> None:
+        self.action_create_suggested()
+
+    @work(group="action", exclusive=True)
+    async def action_create_suggested(self) -> None:
+        """G3: create the highlighted suggestion's follow-up, prefilled in the Follow-up dialog."""
+        from leadtui.screens.follow_up_dialog import FollowUpDialog
+        from leadtui.services import guides
+
+        table = self.query_one("#guide", DataTable)
+        if self.sale is None or not self.guide_rows or not 0 <= table.cursor_row < len(self.guide_rows):
+            return
+        kind, item = self.guide_rows[table.cursor_row]
+        if kind != "item":
+            self.notify(_("Highlight a suggested follow-up (the indented lines) to create it."), timeout=3)
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        sale_id = self.sale.id
+        try:
+            draft = await guides.suggest_follow_up(backend.db, sale_id, item.id)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+
+        async def save(values: dict[str, Any]):  # noqa: ANN202
+            return await guides.create_follow_up_from_guide(backend.db, backend.actor, sale_id, item.id, values)
+
+        intro = item.purpose or ""
+        if item.activity_id:
+            intro = (intro + "\n" if intro else "") + _("A follow-up was already created from this suggestion; this "
+                                                        "creates another.")
+        dialog = FollowUpDialog(_("Suggested follow-up: {name}").format(name=item.name), save,
+                                types=self._follow_up_types(), day=draft.date, type_id=draft.type_id, text=draft.text,
+                                intro=intro)
+        if await self.app.push_screen_wait(dialog):
+            self.notify(_("Follow-up created from the sales guide."))
+            await self._reload_sale()
+
+    # ------------------------------------------------------------------ palette
+
+    def palette_commands(self) -> list[tuple[str, str, Callable]]:
+        return [
+            (_("Sale: Edit"), _("Enter edit mode [e]"), self.action_edit),
+            (_("Sale: Save"), _("Save and leave edit mode [ctrl+s]"), self.action_save),
+            (_("Sale: Cancel"), _("Drop changes and leave edit mode, or go back [Esc]"), self.action_cancel),
+            (_("Sale: Delete"), _("Delete this sale after confirming [x]"), self.action_delete),
+            (_("Sale: Add follow-up"), _("Plan a follow-up for this sale [a]"), self.action_add_follow_up),
+            (_("Sale: Next tab"), _("[ctrl+PgDn]"), self.action_next_tab),
+            (_("Sale: Previous tab"), _("[ctrl+PgUp]"), self.action_prev_tab),
+            (_("Sale: Pick company"), _("Choose the sale's company (edit mode)"), self._palette_pick_company),
+            (_("Sale: Pick contact"), _("Choose the sale's contact (edit mode)"), self._palette_pick_contact),
+        ]
+
+    def _palette_pick_company(self) -> None:
+        if self.editing:
+            self.pick_company()
+
+    def _palette_pick_contact(self) -> None:
+        if self.editing:
+            self.pick_contact()

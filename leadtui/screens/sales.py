@@ -1,0 +1,85 @@
+"""The Sales section: every sale, a page at a time, with search-as-you-type and a status filter.
+
+Keys: n new sale, Enter open the sale card, x delete, / search, ] and [ page, Escape back to the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Header, Input, Select, Static
+
+from leadtui.i18n import N_, _
+from leadtui.widgets.footer import Footer
+from leadtui.widgets.navigator import Navigator
+from leadtui.widgets.sale_list import SaleList
+
+STATUS_FILTERS = [("open", N_("Open")), ("sold", N_("Sold")), ("lost", N_("Lost")), ("stalled", N_("Stalled"))]
+
+
+class SalesScreen(Screen):
+    CSS_PATH = "sales.tcss"
+    BINDINGS = [
+        Binding("n", "new_sale", "New sale"),
+        Binding("slash", "focus_search", "Search"),
+        Binding("escape", "focus_table", "Table", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(name="sales")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Navigator("sales")
+        with Vertical(id="sales-pane"):
+            yield Static(_("Sales"), classes="section-title")
+            with Horizontal(id="sales-filters"):
+                yield Input(placeholder=_("Search heading, company or number  ( / )"), id="sales-search")
+                yield Select([(_(label), key) for key, label in STATUS_FILTERS], prompt=_("All statuses"),
+                             id="sales-status-filter")
+            yield SaleList(id="sales-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(SaleList).focus_table()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.query_one(SaleList).reload()
+
+    @on(Input.Changed, "#sales-search")
+    def _search(self, event: Input.Changed) -> None:
+        self.query_one(SaleList).search = event.value
+
+    @on(Input.Submitted, "#sales-search")
+    def _search_done(self) -> None:
+        self.action_focus_table()
+
+    @on(Select.Changed, "#sales-status-filter")
+    def _status(self, event: Select.Changed) -> None:
+        self.query_one(SaleList).status = "" if event.value == Select.NULL else str(event.value)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#sales-search", Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one(SaleList).focus_table()
+
+    def action_new_sale(self) -> None:
+        self.query_one(SaleList).action_new_sale()
+
+    def palette_commands(self) -> list[tuple[str, str, Callable]]:
+        sale_list = self.query_one(SaleList)
+        return [
+            (_("Sales: New sale"), _("Register a sale [n]"), self.action_new_sale),
+            (_("Sales: Open sale"), _("Open the highlighted sale's card [Enter]"), sale_list.action_open_sale),
+            (_("Sales: Delete sale"), _("Delete the highlighted sale [x]"), sale_list.action_delete_sale),
+            (_("Sales: Search"), _("Search by heading, company or number [/]"), self.action_focus_search),
+            (_("Sales: Next page"), _("[ ] ]"), lambda: sale_list.action_page(1)),
+            (_("Sales: Previous page"), _("[ [ ]"), lambda: sale_list.action_page(-1)),
+        ]

@@ -1,0 +1,625 @@
+"""The Sales list, the sale card and its dialogs by keyboard (Pilot)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent
+
+from leadtui.app import LeadApp
+from leadtui.screens.follow_up_dialog import FollowUpDialog
+from leadtui.screens.picker_dialog import PickerDialog
+from leadtui.screens.sale_card import SaleCard
+from leadtui.screens.sale_delete_dialog import DeleteSaleDialog
+from leadtui.screens.sales import SalesScreen
+from leadtui.screens.stale_dialog import StaleEditDialog
+from leadtui.services import activities, database, guides, sales, users
+from leadtui.widgets.sales_tab import SalesTab
+from tests.sales_helpers import add_company, add_contact
+from tests.ui.conftest import settle
+
+TODAY = date.today()
+
+
+@pytest.fixture
+async def seeded(tmp_path):
+    path = tmp_path / "sales-ui.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    db = await database.init_database(url, lang="en", login="admin", force=False)
+    admin = await database.resolve_actor(db, "admin")
+    await users.add_user(db, admin, {"login": "rita", "full_name": "Rita Rep", "role": "sales-rep"})
+    acme = await add_company(db, "Acme Ltd")
+    globex = await add_company(db, "Globex")
+    ann = await add_contact(db, acme, "Ann", "Lee")
+    deal = await sales.create_sale(db, admin, {"heading": "Website relaunch", "sale_type": "General sale",
+                                               "company_id": acme, "amount": "1000", "cost": "600",
+                                               "sale_date": "2030-01-01"})
+    other = await sales.create_sale(db, admin, {"heading": "Support contract", "sale_type": "General sale",
+                                                "company_id": globex, "amount": "500", "sale_date": "2029-01-01"})
+    await db.dispose()
+    return SimpleNamespace(path=str(path), acme=acme, globex=globex, ann=ann, deal=deal.id, other=other.id)
+
+
+def app_for(seeded, user: str = "admin") -> LeadApp:
+    return LeadApp(db_url=seeded.path, user=user)
+
+
+def card(app: LeadApp) -> SaleCard:
+    assert isinstance(app.screen, SaleCard), app.screen
+    return app.screen
+
+
+def error_text(app: LeadApp, field: str) -> str:
+    return str(app.screen.query_one(f"#{field}-error", Static).render())
+
+
+async def open_sales(pilot) -> None:
+    await pilot.app.ready_backend()
+    await pilot.press("s")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, SalesScreen)
+
+
+async def open_sale(pilot, heading: str) -> SaleCard:
+    await open_sales(pilot)
+    table = pilot.app.screen.query_one("#sales-table", DataTable)
+    headings = [str(table.get_row_at(i)[6]) for i in range(table.row_count)]
+    table.move_cursor(row=headings.index(heading))
+    await pilot.press("enter")
+    await settle(pilot)
+    return card(pilot.app)
+
+
+async def saved(pilot, sale_id: int):
+    backend = await pilot.app.ready_backend()
+    return await sales.get_sale(backend.db, sale_id)
+
+
+async def set_input(pilot, field: str, value: str) -> None:
+    pilot.app.screen.query_one(f"#{field}", Input).value = value
+    await settle(pilot)
+
+
+async def choose(pilot, field: str, value) -> None:  # noqa: ANN001
+    pilot.app.screen.query_one(f"#{field}", Select).value = value
+    await settle(pilot)
+
+
+# ------------------------------------------------------------------ the Sales list
+
+
+async def test_sales_list_shows_columns_status_icons_and_sums(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sales(pilot)
+        table = app.screen.query_one("#sales-table", DataTable)
+        first = [str(cell) for cell in table.get_row_at(0)]
+        assert first[1:5] == ["$", "2030-01-01", "1,000.00", "Lead"] and first[6:] == ["Website relaunch", "Acme Ltd",
+                                                                                         "admin"]
+        status = str(app.screen.query_one("#sales-status", Static).render())
+        assert "1-2 of 2" in status and "1,500.00" in status and "150.00" in status
+
+
+async def test_search_as_you_type_filters_the_list(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sales(pilot)
+        await pilot.press("slash", *"globex")
+        await settle(pilot)
+        table = app.screen.query_one("#sales-table", DataTable)
+        assert table.row_count == 1 and str(table.get_row_at(0)[6]) == "Support contract"
+
+
+# ------------------------------------------------------------------ new sale
+
+
+async def test_new_sale_save_is_disabled_until_mandatory_fields_are_filled_then_creates(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sales(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        screen = card(app)
+        assert screen.editing
+        assert app.screen.query_one("#save-button", Button).disabled
+        missing = str(app.screen.query_one("#missing", Static).render())
+        assert "Heading" in missing and "Company or Contact" in missing
+        await pilot.press(*"Cloud migration")
+        await settle(pilot)
+        app.screen.query_one("#company_id", Button).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerDialog)
+        await pilot.press(*"acme", "enter")
+        await settle(pilot)
+        screen = card(app)
+        assert not app.screen.query_one("#save-button", Button).disabled
+        await set_input(pilot, "amount", "2500")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not screen.editing and screen.sale is not None
+        out = await saved(pilot, screen.sale.id)
+        assert (out.heading, out.company_name, str(out.amount), out.stage, out.owner) == (
+            "Cloud migration", "Acme Ltd", "2500.00", "Lead", "admin")
+        assert out.sale_date == TODAY + timedelta(weeks=4)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SalesScreen)
+        assert app.screen.query_one("#sales-table", DataTable).row_count == 3
+
+
+async def test_escape_on_a_new_sale_leaves_without_saving(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sales(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Nothing", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SalesScreen)
+        assert app.screen.query_one("#sales-table", DataTable).row_count == 2
+
+
+# ------------------------------------------------------------------ edit mode
+
+
+async def test_e_edits_tabs_keep_edit_mode_escape_cancels_and_ctrl_s_saves(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sale(pilot, "Website relaunch")
+        assert not screen.editing and app.screen.query_one("#heading", Input).disabled
+        await pilot.press("e")
+        await settle(pilot)
+        assert screen.editing and not app.screen.query_one("#heading", Input).disabled
+        await pilot.press("ctrl+pagedown", "ctrl+pagedown")
+        await settle(pilot)
+        assert app.screen.query_one(TabbedContent).active == "tab-note" and screen.editing
+        await pilot.press(*"Call before Friday")
+        await pilot.press("ctrl+pageup", "ctrl+pageup")
+        await settle(pilot)
+        assert screen.editing
+        await set_input(pilot, "heading", "Changed then cancelled")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not screen.editing
+        assert app.screen.query_one("#heading", Input).value == "Website relaunch"
+        await pilot.press("e")
+        await settle(pilot)
+        await set_input(pilot, "heading", "Website relaunch 2.0")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not screen.editing
+        assert (await saved(pilot, seeded.deal)).heading == "Website relaunch 2.0"
+
+
+async def test_empty_heading_disables_save_and_says_which_field(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sale(pilot, "Website relaunch")
+        await pilot.press("e")
+        await settle(pilot)
+        await set_input(pilot, "heading", "")
+        assert app.screen.query_one("#save-button", Button).disabled
+        assert "Heading" in str(app.screen.query_one("#missing", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert card(app).editing and "Heading: is required" in error_text(app, "heading")
+        assert (await saved(pilot, seeded.deal)).heading == "Website relaunch"
+
+
+async def test_stage_sets_probability_live_and_an_override_is_kept(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sale(pilot, "Website relaunch")
+        await pilot.press("e")
+        await settle(pilot)
+        offer = next(s for s in screen.options.sale_types[0].stages if s.name == "Offer")
+        await choose(pilot, "stage", str(offer.id))
+        assert app.screen.query_one("#probability", Input).value == "50"
+        assert "500.00" in str(app.screen.query_one("#weighted", Static).render())
+        await set_input(pilot, "probability", "35")
+        assert "350.00" in str(app.screen.query_one("#weighted", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        out = await saved(pilot, seeded.deal)
+        assert (out.stage, out.probability) == ("Offer", 35)
+
+
+async def test_profit_and_percentage_recompute_total_cost_live(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sale(pilot, "Website relaunch")
+        await pilot.press("e")
+        await settle(pilot)
+        await set_input(pilot, "percentage", "25")
+        assert app.screen.query_one("#cost", Input).value == "750.00"
+        assert app.screen.query_one("#profit", Input).value == "250.00"
+        await set_input(pilot, "amount", "2000")
+        assert app.screen.query_one("#cost", Input).value == "750.00"  # Amount keeps Total cost
+        assert app.screen.query_one("#percentage", Input).value == "62.50"
+        await set_input(pilot, "profit", "abc")
+        assert "Profit" in error_text(app, "profit")
+        await set_input(pilot, "profit", "1000")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        out = await saved(pilot, seeded.deal)
+        assert (out.amount, out.cost, out.percentage) == (Decimal("2000.00"), Decimal("1000.00"), Decimal("50.00"))
+
+
+async def test_bad_amount_is_refused_at_the_field(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sale(pilot, "Website relaunch")
+        await pilot.press("e")
+        await settle(pilot)
+        await set_input(pilot, "amount", "lots")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert card(app).editing and "Amount" in error_text(app, "amount")
+        assert (await saved(pilot, seeded.deal)).amount == Decimal("1000.00")
+
+
+# ------------------------------------------------------------------ sold, lost, completed
+
+
+async def test_lost_without_a_reason_is_refused_and_nothing_is_saved(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sale(pilot, "Website relaunch")
+        await pilot.press("e")
+        await settle(pilot)
+        await choose(pilot, "stage", "lost")
+        assert app.screen.query_one("#row-reason_lost").display
+        assert app.screen.query_one("#probability", Input).value == "0"
+        assert app.screen.query_one("#save-button", Button).disabled
+        assert "Reason (lost)" in str(app.screen.query_one("#missing", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert card(app).editing
+        assert "Reason (lost): is required" in error_text(app, "reason_lost")
+        assert (await saved(pilot, seeded.deal)).status == "open"
+
+
+async def test_lost_with_a_reason_saves_and_then_completed_can_be_set(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sale(pilot, "Website relaunch")
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.screen.query_one("#completed").disabled  # only on sold or lost
+        await choose(pilot, "stage", "lost")
+        assert not app.screen.query_one("#completed").disabled
+        reason = screen.options.reasons_lost[0]
+        await choose(pilot, "reason_lost", reason.id)
+        app.screen.query_one("#completed").value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        out = await saved(pilot, seeded.deal)
+        assert (out.status, out.reason, out.probability, out.completed, out.sale_date) == (
+            "lost", reason.name, 0, True, TODAY)
+        assert "✗ Lost" in str(app.screen.query_one("#card-title", Static).render())
+
+
+async def test_sold_sets_the_date_to_today_which_can_be_changed(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sale(pilot, "Website relaunch")
+        await pilot.press("e")
+        await settle(pilot)
+        await choose(pilot, "stage", "sold")
+        assert app.screen.query_one("#sale_date", Input).value == TODAY.isoformat()
+        assert "Date" in str(app.screen.query_one("#sale_date-label").render())
+        await set_input(pilot, "sale_date", "2026-01-15")
+        await choose(pilot, "reason_sold", screen.options.reasons_sold[0].id)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        out = await saved(pilot, seeded.deal)
+        assert (out.status, out.probability, out.sale_date) == ("sold", 100, date(2026, 1, 15))
+
+
+# ------------------------------------------------------------------ stalled and follow-ups
+
+
+async def test_stalled_needs_its_fields_then_offers_a_follow_up_that_can_be_skipped(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sale(pilot, "Website relaunch")
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.screen.query_one("#row-next_activity").display
+        app.screen.query_one("#stalled").value = True
+        await settle(pilot)
+        assert not app.screen.query_one("#row-next_activity").display
+        assert app.screen.query_one("#row-reopen_date").display and app.screen.query_one("#row-reason_stalled").display
+        missing = str(app.screen.query_one("#missing", Static).render())
+        assert "Re-open date" in missing and "Reason (stalled)" in missing
+        await set_input(pilot, "reopen_date", (TODAY - timedelta(days=2)).isoformat())
+        await choose(pilot, "reason_stalled", screen.options.reasons_stalled[0].id)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "today or later" in error_text(app, "reopen_date")
+        await set_input(pilot, "reopen_date", (TODAY + timedelta(days=30)).isoformat())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FollowUpDialog)
+        assert app.screen.query_one("#date", Input).value == (TODAY + timedelta(days=30)).isoformat()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SaleCard)
+        out = await saved(pilot, seeded.deal)
+        assert (out.status, out.reopen_date) == ("stalled", TODAY + timedelta(days=30))
+        backend = await app.ready_backend()
+        assert (await activities.list_follow_ups(backend.db, sale_id=seeded.deal)).total == 0
+
+
+async def test_follow_up_after_stalling_is_saved_with_the_sale(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sale(pilot, "Website relaunch")
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#stalled").value = True
+        await set_input(pilot, "reopen_date", "+10")
+        await choose(pilot, "reason_stalled", screen.options.reasons_stalled[0].id)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FollowUpDialog)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SaleCard)
+        backend = await app.ready_backend()
+        page = await activities.list_follow_ups(backend.db, sale_id=seeded.deal)
+        assert page.total == 1 and page.rows[0].date == TODAY + timedelta(days=10)
+
+
+async def test_activities_tab_adds_and_completes_follow_ups_and_next_activity_follows(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sale(pilot, "Website relaunch")
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, FollowUpDialog)
+        app.screen.query_one("#date", Input).value = (TODAY - timedelta(days=1)).isoformat()
+        app.screen.query_one("#text", Input).value = "Call Ann"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = card(app)
+        assert screen.sale.next_activity == TODAY - timedelta(days=1) and screen.sale.next_activity_overdue
+        app.screen.query_one(TabbedContent).active = "tab-activities"
+        table = app.screen.query_one("#activities", DataTable)
+        table.focus()
+        await settle(pilot)
+        assert table.row_count == 1 and str(table.get_row_at(0)[3]) == "Call Ann"
+        await pilot.press("space")
+        await settle(pilot)
+        assert str(table.get_row_at(0)[4]) == "✓"
+        assert card(app).sale.next_activity is None
+
+
+# ------------------------------------------------------------------ delete and rights
+
+
+async def test_delete_shows_the_details_and_cannot_be_undone_then_deletes(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sale(pilot, "Website relaunch")
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, DeleteSaleDialog)
+        details = str(app.screen.query_one("#details", Static).render())
+        assert "Website relaunch" in details and "Acme Ltd" in details and "1,000.00" in details
+        assert "This cannot be undone" in str(app.screen.query_one("#warning", Static).render())
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, SalesScreen)
+        assert app.screen.query_one("#sales-table", DataTable).row_count == 1
+
+
+async def test_answering_no_keeps_the_sale(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sale(pilot, "Website relaunch")
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, SaleCard)
+        assert (await saved(pilot, seeded.deal)).id == seeded.deal
+
+
+async def test_a_rep_is_refused_deleting_someone_elses_sale(seeded):
+    app = app_for(seeded, "rita")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sale(pilot, "Website relaunch")
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, SaleCard)  # no confirmation: refused straight away
+        messages = [n.message for n in app._notifications]
+        assert any("You cannot delete sales that do not belong to you unless you have the necessary permissions" in m
+                   for m in messages)
+        assert (await saved(pilot, seeded.deal)).id == seeded.deal
+
+
+async def test_a_rep_is_refused_deleting_from_the_list_too(seeded):
+    app = app_for(seeded, "rita")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sales(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, SalesScreen)
+        assert any("cannot delete sales" in n.message for n in app._notifications)
+        assert app.screen.query_one("#sales-table", DataTable).row_count == 2
+
+
+async def test_a_rep_cannot_enter_edit_mode_on_someone_elses_sale(seeded):
+    app = app_for(seeded, "rita")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sale(pilot, "Website relaunch")
+        await pilot.press("e")
+        await settle(pilot)
+        assert not screen.editing
+        assert any("You may not change" in n.message for n in app._notifications)
+
+
+# ------------------------------------------------------------------ stale edits
+
+
+async def test_a_save_over_someone_elses_change_is_refused_with_reload_or_keep_editing(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sale(pilot, "Website relaunch")
+        await pilot.press("e")
+        await settle(pilot)
+        await set_input(pilot, "heading", "Mine")
+        backend = await app.ready_backend()
+        await sales.update_sale(backend.db, backend.actor, seeded.deal, {"heading": "Theirs"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, StaleEditDialog)
+        assert "Theirs" in str(app.screen.query_one("#stale-details", Static).render())
+        await pilot.press("k")
+        await settle(pilot)
+        assert card(app).editing and app.screen.query_one("#heading", Input).value == "Mine"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, StaleEditDialog)
+        await pilot.press("r")
+        await settle(pilot)
+        assert not screen.editing and app.screen.query_one("#heading", Input).value == "Theirs"
+        assert (await saved(pilot, seeded.deal)).heading == "Theirs"
+
+
+# ------------------------------------------------------------------ sales guide and history
+
+
+async def test_guided_sale_shows_stages_and_creates_a_suggested_follow_up(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        backend = await app.ready_backend()
+        await guides.set_guide(backend.db, backend.actor, "General sale", True)
+        await guides.add_guide_item(backend.db, backend.actor, "General sale", "Contact",
+                                    {"name": "Intro call", "start_offset_days": 3, "default_text": "Say hello"})
+        await sales.update_sale(backend.db, backend.actor, seeded.deal, {"stage": "Offer"})
+        await open_sale(pilot, "Website relaunch")
+        tabs = app.screen.query_one(TabbedContent)
+        tabs.active = "tab-guide"
+        table = app.screen.query_one("#guide", DataTable)
+        table.focus()
+        await settle(pilot)
+        rows = [(str(table.get_row_at(i)[0]), str(table.get_row_at(i)[1]).strip()) for i in range(table.row_count)]
+        assert rows[:4] == [("✓", "Lead"), ("✓", "Contact"), ("", "• Intro call"), ("●", "Offer")]
+        table.move_cursor(row=2)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FollowUpDialog)
+        assert app.screen.query_one("#date", Input).value == (TODAY + timedelta(days=3)).isoformat()
+        assert app.screen.query_one("#text", Input).value == "Say hello"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert str(app.screen.query_one("#guide", DataTable).get_row_at(2)[2]) == "planned"
+
+
+async def test_changing_to_an_unguided_type_hides_the_guide_tab(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        backend = await app.ready_backend()
+        await guides.set_guide(backend.db, backend.actor, "General sale", True)
+        screen = await open_sale(pilot, "Website relaunch")
+        tabs = app.screen.query_one(TabbedContent)
+        assert not tabs.get_tab("tab-guide").has_class("-hidden")
+        await pilot.press("e")
+        await settle(pilot)
+        renewal = next(t.id for t in screen.options.sale_types if t.name == "Renewal")
+        await choose(pilot, "sale_type", renewal)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert tabs.get_tab("tab-guide").has_class("-hidden")
+
+
+async def test_history_tab_lists_stage_and_status_changes(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        backend = await app.ready_backend()
+        await sales.update_sale(backend.db, backend.actor, seeded.deal, {"stage": "Offer"})
+        await open_sale(pilot, "Website relaunch")
+        table = app.screen.query_one("#history", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)][1:4] for i in range(table.row_count)]
+        assert rows[0] == ["Stage", "Lead", "Offer"] and ["Status", "—", "Open"] in rows
+
+
+# ------------------------------------------------------------------ Sales section tab and Settings
+
+
+class TabHost(Screen):
+    def __init__(self, company_id: int) -> None:
+        super().__init__()
+        self.company_id = company_id
+
+    def compose(self):  # noqa: ANN201
+        yield SalesTab(company_id=self.company_id)
+
+
+async def test_sales_tab_lists_a_companys_sales_with_sums_and_n_prefills_the_company(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        await app.push_screen(TabHost(seeded.acme))
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 1 and str(table.get_row_at(0)[6]) == "Website relaunch"
+        assert "Σ amount 1,000.00" in str(app.screen.query_one("#sales-status", Static).render())
+        table.focus()
+        await pilot.press("n")
+        await settle(pilot)
+        assert card(app).company == (seeded.acme, "Acme Ltd")
+        await pilot.press(*"Extra licences", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one(DataTable).row_count == 2
+
+
+async def test_settings_g_opens_the_sales_guide_of_a_sale_type(seeded):
+    from leadtui.screens.sales_guide_dialog import SalesGuideDialog
+
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        await pilot.press("t")
+        await settle(pilot)
+        app.screen.query_one("#kinds").highlighted = 3
+        await settle(pilot)
+        app.screen.query_one("#items", DataTable).focus()
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, SalesGuideDialog)
+        assert app.screen.guide.sale_type == "General sale"
+        app.screen.query_one("#has_guide").value = True
+        await settle(pilot)
+        backend = await app.ready_backend()
+        assert (await guides.get_sale_type_guide(backend.db, "General sale")).has_guide
+
+
+async def test_a_sale_of_a_type_without_stages_stays_open_when_saved(seeded):
+    from leadtui.screens.sale_card import NO_STAGE
+    from leadtui.services import lists
+
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        backend = await app.ready_backend()
+        await lists.add_item(backend.db, backend.actor, "sale-type", {"name": "Stageless"})
+        await sales.update_sale(backend.db, backend.actor, seeded.deal, {"sale_type": "Stageless"})
+        screen = await open_sale(pilot, "Website relaunch")
+        assert app.screen.query_one("#stage", Select).value == NO_STAGE
+        await pilot.press("e")
+        await settle(pilot)
+        await set_input(pilot, "heading", "Still open")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not screen.editing
+        out = await saved(pilot, seeded.deal)
+        assert (out.heading, out.status, out.stage) == ("Still open", "open", None)

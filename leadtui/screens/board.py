@@ -1,0 +1,508 @@
+"""The board (SPEC.md 4.6): a selection, all contacts or all sales as columns of cards, moved by keyboard.
+
+Contacts are in one column per lead status, sales in one per stage plus Sold and Lost. Each column header shows its
+number, name and count (sales: amount and weighted amount), all counted in the database; cards are read a page at
+a time, the next page when the cursor nears the end of a column.
+
+Keys: ←/→ or h/l column, ↑/↓ or j/k card; H or < / L or > move the card (or every marked card) to the previous /
+next column; m move to a column chosen by number or name; space marks a card, Escape clears the marks; Enter
+opens the card; o chooses what the board shows; r reloads. Digits are the app's section keys, hence m + number.
+A move goes through the card's own service call: refusals (a contact whose company does not use lead status,
+someone else's newer change, no right) are reported and the others moved; Sold and Lost ask for the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalScroll, Vertical
+from textual.screen import Screen
+from textual.widgets import Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from leadtui.i18n import _, ngettext
+from leadtui.services import board as svc
+from leadtui.services import find
+from leadtui.services.errors import DomainError
+from leadtui.widgets.footer import Footer
+from leadtui.widgets.navigator import Navigator
+
+PAGE = 30
+LOAD_AHEAD = 3  # load the next page when the cursor is this close to a column's last card
+CARD_WIDTH = 28  # what fits on a card's second line
+
+
+def _money(value: Any) -> str:
+    from leadtui.services.money import format_money
+
+    return format_money(value)
+
+
+class CardList(OptionList):
+    """The cards of one column. Left/right are bound here: the scrolling row of columns would take them first."""
+
+    BINDINGS = [
+        Binding("left,h", "screen.column(-1)", "Column left", show=False),
+        Binding("right,l", "screen.column(1)", "Column right", show=False),
+        Binding("j", "cursor_down", "Card down", show=False),
+        Binding("k", "cursor_up", "Card up", show=False),
+    ]
+
+    def __init__(self, column_key: str) -> None:
+        super().__init__(id=f"cards-{column_key}", classes="cards")
+        self.column_key = column_key
+
+
+class BoardColumn(Vertical):
+    DEFAULT_CSS = """
+    BoardColumn { width: 34; height: 100%; border: round $panel; margin-right: 1; }
+    BoardColumn:focus-within { border: round $accent; }
+    BoardColumn .column-header { height: auto; padding: 0 1; background: $boost; }
+    BoardColumn.refuses .column-header { color: $text-muted; }
+    BoardColumn CardList, BoardColumn CardList:focus { height: 1fr; border: none; padding: 0; }
+    """
+
+    def __init__(self, column: svc.ColumnOut, page: svc.CardPage, target: str) -> None:
+        super().__init__(id=f"column-{column.key}", classes="" if column.accepts else "refuses")
+        self.column = column
+        self.cards: list[svc.CardOut] = list(page.cards)
+        self.more = page.more
+        self.fetching = False
+        self.target = target
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.header(), classes="column-header")
+        yield CardList(self.column.key)
+
+    def header(self) -> Text:
+        c = self.column
+        text = Text(f"{c.number} ", style="bold")
+        text.append(c.name, style="bold")
+        if c.deleted:
+            text.append(f" ({_('deleted')})", style="dim")
+        text.append(f"  {c.count}")
+        if c.amount is not None:
+            text.append("\n" + _("Σ {amount}").format(amount=_money(c.amount)))
+            text.append("\n" + _("weighted {amount}").format(amount=_money(c.weighted)), style="dim")
+        elif not c.accepts:
+            text.append("\n" + _("(cards cannot be moved here)"), style="dim")
+        return text
+
+    def card_list(self) -> CardList:
+        return self.query_one(CardList)
+
+
+class BoardScreen(Screen):
+    DEFAULT_CSS = """
+    BoardScreen #board-main { padding: 0 1; }
+    BoardScreen #board-title { height: auto; }
+    BoardScreen #columns { height: 1fr; }
+    BoardScreen #board-empty { color: $text-muted; padding: 1 2; }
+    """
+    BINDINGS = [
+        Binding("left,h", "column(-1)", "Column left", show=False),
+        Binding("right,l", "column(1)", "Column right", show=False),
+        Binding("j", "cursor(1)", "Card down", show=False),
+        Binding("k", "cursor(-1)", "Card up", show=False),
+        Binding("H,less_than_sign", "move_step(-1)", "Move left"),
+        Binding("L,greater_than_sign", "move_step(1)", "Move right"),
+        Binding("m", "move_to", "Move to …"),
+        Binding("space", "mark", "Mark"),
+        Binding("escape", "clear_marks", "Clear marks", show=False),
+        Binding("o", "source", "Show …"),
+        Binding("r", "refresh", "Reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(name="board")
+        self.target: str = "contact"
+        self.selection_id: int | None = None
+        self.criteria: list[find.Criterion] = []
+        self.board: svc.BoardOut | None = None
+        self.marked: dict[int, svc.CardOut] = {}
+        self.focus_column = 0
+        self.focus_card: int | None = None
+        self.source_note = ""
+        self.chosen = False  # a source was asked for (from Find or a selection) before the saved one was read
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Navigator("board")
+        with Vertical(id="board-main"):
+            yield Static(_("Loading the board …"), id="board-title", classes="section-title")
+            yield HorizontalScroll(id="columns")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.start()
+
+    @work(exclusive=True, group="start")
+    async def start(self) -> None:
+        from leadtui.services import preferences
+
+        if self.chosen:
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            saved = await preferences.get_preference(backend.db, backend.actor, "board.source")
+        except DomainError:
+            saved = {}
+        if not self.chosen and saved.get("target") in ("contact", "sale"):
+            self.target = saved["target"]
+            self.selection_id = saved.get("selection_id")
+        self.load()
+
+    # ------------------------------------------------------------------ what the board shows
+
+    def show_source(self, *, target: str | None, selection_id: int | None,
+                    criteria: list[find.Criterion] | None = None) -> None:
+        """Show a selection's board, or all contacts / all sales narrowed by `criteria` (from Find)."""
+        self.target = find.normalise_target(target) if target else self.target
+        self.selection_id = selection_id
+        self.criteria = list(criteria or [])
+        self.source_note = _("Find results") if self.criteria and selection_id is None else ""
+        self.chosen = True
+        self.marked.clear()
+        self.focus_column, self.focus_card = 0, None
+        self.load()
+
+    @work(exclusive=True, group="load")
+    async def load(self) -> None:
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        title = self.query_one("#board-title", Static)
+        try:
+            out = await svc.open_board(backend.db, backend.actor, target=self.target, selection_id=self.selection_id,
+                                       criteria=self.criteria, page=PAGE)
+        except DomainError as exc:
+            if self.selection_id is not None and exc.exit_code == 4:  # the selection is gone: back to all
+                self.selection_id = None
+                self.notify(str(exc), severity="warning")
+                self.load()
+                return
+            title.update(Text(str(exc), style="bold red"))
+            self.notify(str(exc), severity="error", title=_("Board"))
+            return
+        self.board = out
+        self.target = out.target
+        live = {card.id for page in out.pages.values() for card in page.cards}
+        self.marked = {i: c for i, c in self.marked.items() if i in live}
+        await self._build(out)
+        self._title()
+
+    async def _build(self, out: svc.BoardOut) -> None:
+        container = self.query_one("#columns", HorizontalScroll)
+        await container.remove_children()
+        empty = svc.CardPage(column="", cards=[], more=False)
+        columns = [BoardColumn(column, out.pages.get(column.key, empty), out.target) for column in out.columns]
+        await container.mount_all(columns)
+        for column in columns:
+            self._fill(column)
+        if columns:
+            index = min(self.focus_column, len(columns) - 1)
+            cards = columns[index].card_list()
+            if self.focus_card is not None and cards.option_count:
+                cards.highlighted = min(self.focus_card, cards.option_count - 1)
+            elif cards.option_count:
+                cards.highlighted = 0
+            cards.focus()
+
+    def _prompt(self, card: svc.CardOut) -> Text:
+        mark = "● " if card.id in self.marked else "  "
+        text = Text(mark, style="bold")
+        title = ("▲ " if card.status == "stalled" else "") + card.title
+        title = title if len(title) <= CARD_WIDTH else title[: CARD_WIDTH - 1] + "…"
+        text.append(title, style="bold" if card.movable else "dim")
+        parts = [card.subtitle] if card.subtitle else []
+        if card.amount is not None:
+            parts.append(_money(card.amount))
+        if card.days is not None:
+            parts.append(_("{n} d").format(n=card.days))
+        if not card.movable:
+            parts.append(_("not a lead"))
+        line = " · ".join(parts)
+        if len(line) > CARD_WIDTH and card.subtitle:
+            rest = len(line) - len(card.subtitle)
+            room = max(6, CARD_WIDTH - rest)
+            parts[0] = card.subtitle[: room - 1] + "…"
+            line = " · ".join(parts)
+        text.append("\n  " + line, style="dim")
+        return text
+
+    def _fill(self, column: BoardColumn) -> None:
+        cards = column.card_list()
+        highlighted = cards.highlighted
+        cards.clear_options()
+        cards.add_options([Option(self._prompt(card), id=str(card.id)) for card in column.cards])
+        if column.more:
+            cards.add_option(Option(Text(_("  … more cards below"), style="dim italic"), id="more", disabled=True))
+        if highlighted is not None and column.cards:
+            cards.highlighted = min(highlighted, len(column.cards) - 1)
+
+    def _title(self) -> None:
+        out = self.board
+        if out is None:
+            return
+        what = _("contacts by lead status") if out.target == "contact" else _("sales by stage")
+        source = self.source_note or out.source
+        text = _("Board: {source} · {what} · {n} cards").format(source=source, what=what, n=out.total)
+        if self.marked:
+            text += " · " + ngettext("{n} marked", "{n} marked", len(self.marked)).format(n=len(self.marked))
+        legend = _("d = days in lead status") if out.target == "contact" else _("d = days in stage, ▲ stalled")
+        text += f"   ({legend})"
+        self.query_one("#board-title", Static).update(text)
+
+    # ------------------------------------------------------------------ cursor
+
+    def columns(self) -> list[BoardColumn]:
+        return list(self.query(BoardColumn))
+
+    def current_column(self) -> BoardColumn | None:
+        """The column the cursor is in (kept here, not read from the focus, which moves a moment later)."""
+        columns = self.columns()
+        if not columns:
+            return None
+        self.focus_column = max(0, min(self.focus_column, len(columns) - 1))
+        return columns[self.focus_column]
+
+    def on_descendant_focus(self, event) -> None:  # noqa: ANN001
+        for index, column in enumerate(self.columns()):
+            if event.widget is column or event.widget in column.walk_children():
+                self.focus_column = index
+                return
+
+    def current_card(self) -> svc.CardOut | None:
+        column = self.current_column()
+        if column is None:
+            return None
+        index = column.card_list().highlighted
+        if index is None or index >= len(column.cards):
+            return None
+        return column.cards[index]
+
+    def action_column(self, step: int) -> None:
+        columns = self.columns()
+        current = self.current_column()
+        if current is None:
+            return
+        index = self.focus_column
+        row = current.card_list().highlighted
+        index = max(0, min(len(columns) - 1, index + step))
+        self.focus_column = index
+        target = columns[index].card_list()
+        if target.option_count and len(columns[index].cards):
+            target.highlighted = min(row or 0, len(columns[index].cards) - 1)
+        target.focus()
+
+    def action_cursor(self, step: int) -> None:
+        column = self.current_column()
+        if column is None:
+            return
+        cards = column.card_list()
+        cards.action_cursor_down() if step > 0 else cards.action_cursor_up()
+
+    @on(OptionList.OptionHighlighted, ".cards")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        cards = event.option_list
+        column = cards.parent
+        if not isinstance(column, BoardColumn):
+            return
+        self.focus_card = event.option_index
+        if column.more and not column.fetching and event.option_index >= len(column.cards) - LOAD_AHEAD:
+            column.fetching = True
+            self.load_more(column)
+
+    @work(group="more")
+    async def load_more(self, column: BoardColumn) -> None:
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            page = await svc.column_cards(backend.db, backend.actor, column.column.key, target=self.target,
+                                          selection_id=self.selection_id, criteria=self.criteria,
+                                          after=column.cards[-1].id if column.cards else None, limit=PAGE)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            column.fetching = False
+            return
+        known = {card.id for card in column.cards}
+        column.cards.extend(card for card in page.cards if card.id not in known)
+        column.more = page.more
+        column.fetching = False
+        if column.is_attached:
+            self._fill(column)
+
+    @on(OptionList.OptionSelected, ".cards")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        card = self.current_card()
+        if card is not None:
+            from leadtui.screens.open_card import open_card
+
+            open_card(self.app, self.target, card.id, on_close=self.load)
+
+    # ------------------------------------------------------------------ marking and moving
+
+    def action_mark(self) -> None:
+        card = self.current_card()
+        column = self.current_column()
+        if card is None or column is None:
+            return
+        if card.id in self.marked:
+            del self.marked[card.id]
+        else:
+            self.marked[card.id] = card
+        column.card_list().replace_option_prompt(str(card.id), self._prompt(card))
+        self._title()
+
+    def action_clear_marks(self) -> None:
+        if not self.marked:
+            return
+        self.marked.clear()
+        for column in self.columns():
+            self._fill(column)
+        self._title()
+
+    def _moving(self) -> list[svc.CardOut]:
+        if self.marked:
+            return list(self.marked.values())
+        card = self.current_card()
+        return [card] if card is not None else []
+
+    def action_move_step(self, step: int) -> None:
+        if self.board is None:
+            return
+        column = self.current_column()
+        if column is None:
+            return
+        keys = [c.key for c in self.board.columns]
+        index = keys.index(column.column.key) + step
+        while 0 <= index < len(keys) and not self.board.columns[index].accepts:
+            index += step
+        if not 0 <= index < len(keys):
+            self.notify(_("There is no column further that way."), severity="warning")
+            return
+        self.move(keys[index], follow=step)
+
+    def action_move_to(self) -> None:
+        from leadtui.screens.pick_dialog import PickDialog
+
+        if self.board is None or not self._moving():
+            self.notify(_("No card to move: highlight one or mark some with space."), severity="warning")
+            return
+        options = [(c.key, f"{c.name} ({c.count})" + ("" if c.accepts else "  – " + _("cannot take cards")))
+                   for c in self.board.columns]
+        n = len(self._moving())
+        title = ngettext("Move {n} card to column …", "Move {n} cards to column …", n).format(n=n)
+
+        def done(key: str | None) -> None:
+            if key is not None:
+                self.move(key)
+
+        self.app.push_screen(PickDialog(title, options, numbered=True,
+                                        hint=_("Type the column's number (or name) and press Enter.")), done)
+
+    def move(self, key: str, follow: int = 0) -> None:
+        self.run_move(key, follow)
+
+    @work(group="action")
+    async def run_move(self, key: str, follow: int) -> None:
+        from leadtui.screens.pick_dialog import PickDialog
+
+        cards = self._moving()
+        if not cards or self.board is None:
+            self.notify(_("No card to move: highlight one or mark some with space."), severity="warning")
+            return
+        column = next((c for c in self.board.columns if c.key == key), None)
+        if column is not None and not column.accepts:
+            self.notify(_("Cards cannot be moved to '{name}'.").format(name=column.name), severity="warning")
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        reason: str | None = None
+        try:
+            need = await svc.reason_needed(backend.db, self.target, key)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if need is not None and need.reasons:
+            reason = await self.app.push_screen_wait(PickDialog(
+                _("{label} for {n} sale(s) moved to {column}").format(label=need.label, n=len(cards),
+                                                                      column=column.name if column else key),
+                [(r.value, r.label) for r in need.reasons],
+                hint=_("Required. Escape cancels the move.") if need.required else ""))
+            if reason is None:
+                self.notify(_("Not moved: no reason chosen."), severity="warning")
+                return
+        try:
+            result = await svc.move_cards(backend.db, backend.actor, self.target,
+                                          [(card.id, card.version) for card in cards], key, reason=reason)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", title=_("Not moved"))
+            return
+        if result.refused:
+            self.notify(result.summary(), severity="warning" if result.moved else "error",
+                        title=_("Some cards were not moved") if result.moved else _("Not moved"), timeout=10)
+        elif result.moved:
+            self.notify(result.summary())
+        else:
+            self.notify(_("Already in {column}.").format(column=result.column_name))
+        moved = set(result.moved)
+        self.marked = {i: c for i, c in self.marked.items() if i not in moved}
+        if follow and len(cards) == 1 and moved:
+            self.focus_column = max(0, self.focus_column + follow)
+            while self.board and 0 < self.focus_column < len(self.board.columns) \
+                    and not self.board.columns[self.focus_column].accepts:
+                self.focus_column += follow
+        self.load()
+
+    # ------------------------------------------------------------------ source
+
+    @work(group="action")
+    async def action_source(self) -> None:
+        from leadtui.screens.pick_dialog import PickDialog
+        from leadtui.services import preferences, selections
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            items = [s for s in await selections.list_selections(backend.db, backend.actor)
+                     if s.target in ("contact", "sale")]
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        options = [("contact", _("All contacts (by lead status)")), ("sale", _("All sales (by stage)"))]
+        options += [(f"sel:{s.id}", f"{s.name}  ·  {s.kind_label.lower()} {s.target_label.lower()}") for s in items]
+        current = f"sel:{self.selection_id}" if self.selection_id else self.target
+        chosen = await self.app.push_screen_wait(PickDialog(_("What should the board show?"), options,
+                                                            current=current))
+        if chosen is None:
+            return
+        if chosen.startswith("sel:"):
+            selection_id = int(chosen[4:])
+            target = next(s.target for s in items if s.id == selection_id)
+        else:
+            selection_id, target = None, chosen
+        self.show_source(target=target, selection_id=selection_id, criteria=[])
+        try:
+            await preferences.set_preference(backend.db, backend.actor, "board.source",
+                                             {"target": target, "selection_id": selection_id})
+        except DomainError:
+            pass
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def reload(self) -> None:
+        self.load()
+
+    def palette_commands(self) -> list[tuple[str, str, Callable]]:
+        return [
+            (_("Board: Show …"), _("All contacts, all sales or a selection (key: o)"), self.action_source),
+            (_("Board: Move card left"), _("To the previous column (key: H or <)"), lambda: self.action_move_step(-1)),
+            (_("Board: Move card right"), _("To the next column (key: L or >)"), lambda: self.action_move_step(1)),
+            (_("Board: Move to column …"), _("By the column's number or name (key: m)"), self.action_move_to),
+            (_("Board: Mark card"), _("Marked cards move together (key: space)"), self.action_mark),
+            (_("Board: Clear marks"), _("(key: esc)"), self.action_clear_marks),
+            (_("Board: Reload"), _("Counts and cards from the database (key: r)"), self.action_refresh),
+        ]

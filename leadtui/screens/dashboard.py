@@ -1,0 +1,201 @@
+"""The lead dashboard (SPEC.md 4.7): tiles counted in the database and two charts drawn in the terminal.
+
+Tiles: leads per lead status, leads per lead category, new leads this week, the funnel (contacts that reached each
+status in the period) and the average days in the current status. Every tile opens Find with the contacts it
+counts (Enter). Keys: arrows / Tab move between tiles, Enter opens, r reloads, n / N next / previous period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Header, Static
+from textual_plotext import PlotextPlot
+
+from leadtui.i18n import _
+from leadtui.services import dashboard as svc
+from leadtui.services.errors import DomainError
+from leadtui.widgets.footer import Footer
+from leadtui.widgets.navigator import Navigator
+
+
+class Tile(Static, can_focus=True):
+    """A number with its title; Enter opens the matching list in Find."""
+
+    DEFAULT_CSS = """
+    Tile { height: 4; border: round $panel; padding: 0 1; text-align: center; text-wrap: nowrap;
+           text-overflow: ellipsis; }
+    Tile:focus { border: round $accent; background: $boost; }
+    """
+    BINDINGS = [
+        Binding("enter", "open", "Open list"),
+        Binding("left,up", "app.focus_previous", "Previous tile", show=False),
+        Binding("right,down", "app.focus_next", "Next tile", show=False),
+    ]
+
+    class Opened(Message):
+        def __init__(self, tile: "Tile") -> None:
+            super().__init__()
+            self.tile = tile
+
+    def __init__(self, tile: svc.Tile, *, note: str = "", classes: str = "") -> None:
+        super().__init__(self._text(tile, note), classes=classes)
+        self.data = tile
+        self.note = note
+
+    @staticmethod
+    def _text(tile: svc.Tile, note: str) -> Text:
+        text = Text(tile.text, style="bold")
+        text.append("\n" + tile.title, style="")
+        if note:
+            text.append("\n" + note, style="dim")
+        return text
+
+    def action_open(self) -> None:
+        self.post_message(self.Opened(self))
+
+    def on_click(self) -> None:
+        self.post_message(self.Opened(self))
+
+
+class DashboardScreen(Screen):
+    DEFAULT_CSS = """
+    DashboardScreen #dash { padding: 0 1; }
+    DashboardScreen .tiles { grid-size: 5; grid-gutter: 0 1; height: auto; grid-rows: 4; }
+    DashboardScreen #charts { height: 16; }
+    DashboardScreen PlotextPlot { width: 1fr; height: 100%; }
+    """
+    BINDINGS = [
+        Binding("r", "refresh", "Reload"),
+        Binding("n", "period(1)", "Next period"),
+        Binding("N", "period(-1)", "Previous period", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(name="dashboard")
+        self.period = "30d"
+        self.out: svc.DashboardOut | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Navigator("dashboard")
+        with VerticalScroll(id="dash"):
+            yield Static(_("Lead dashboard · loading …"), id="dash-title", classes="section-title")
+            yield Static(_("Leads per lead status"), classes="group-title hint")
+            yield Grid(id="status-tiles", classes="tiles")
+            yield Static("", id="category-title", classes="group-title hint")
+            yield Grid(id="category-tiles", classes="tiles")
+            yield Static("", id="funnel-title", classes="group-title hint")
+            yield Grid(id="funnel-tiles", classes="tiles")
+            yield Static(_("Average days in the current lead status"), classes="group-title hint")
+            yield Grid(id="days-tiles", classes="tiles")
+            with Horizontal(id="charts"):
+                yield PlotextPlot(id="status-chart")
+                yield PlotextPlot(id="funnel-chart")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(exclusive=True, group="load")
+    async def load(self) -> None:
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        title = self.query_one("#dash-title", Static)
+        title.update(_("Lead dashboard · loading …"))
+        try:
+            out = await svc.dashboard(backend.db, backend.actor, period=self.period)
+        except DomainError as exc:
+            title.update(Text(str(exc), style="bold red"))
+            self.notify(str(exc), severity="error", title=_("Dashboard"))
+            return
+        self.out = out
+        focused_key = self.focused.data.key if isinstance(self.focused, Tile) else None
+        title.update(_("Lead dashboard · {today} · r reloads · Enter opens a tile's contacts in Find").format(
+            today=out.today.isoformat()))
+        self.query_one("#funnel-title", Static).update(
+            _("Funnel: contacts that reached each status · {period} ({start} – {end}) · n / N: period")
+            .format(period=out.period_label, start=out.period_start.isoformat(), end=out.period_end.isoformat()))
+        await self._tiles("#status-tiles", [Tile(tile) for tile in out.per_status])
+        self.query_one("#category-title", Static).update(
+            _("Leads per category (Potential customer) · new leads this week (since Monday {day})").format(
+                day=out.week_start.isoformat()))
+        await self._tiles("#category-tiles", [Tile(tile) for tile in out.per_category]
+                          + [Tile(out.new_this_week, classes="new-leads")])
+        await self._tiles("#funnel-tiles", [Tile(tile) for tile in out.funnel])
+        await self._tiles("#days-tiles", [Tile(tile) for tile in out.days_in_status])
+        self._charts(out)
+        tiles = list(self.query(Tile))
+        again = next((tile for tile in tiles if tile.data.key == focused_key), None)
+        if again is not None or tiles:
+            (again or tiles[0]).focus()
+
+    async def _tiles(self, selector: str, tiles: list[Tile]) -> None:
+        grid = self.query_one(selector, Grid)
+        await grid.remove_children()
+        await grid.mount_all(tiles)
+        rows = max(1, (len(tiles) + 4) // 5)
+        grid.styles.height = rows * 4
+
+    def _charts(self, out: svc.DashboardOut) -> None:
+        status = self.query_one("#status-chart", PlotextPlot)
+        plt = status.plt
+        plt.clear_figure()
+        plt.title(_("Leads per lead status"))
+        if out.per_status:
+            plt.bar([_short(t.title) for t in out.per_status], [t.value for t in out.per_status])
+        status.refresh()
+        funnel = self.query_one("#funnel-chart", PlotextPlot)
+        plt = funnel.plt
+        plt.clear_figure()
+        plt.title(_("Funnel: reached in {period}").format(period=out.period_label.lower()))
+        if out.funnel:
+            plt.bar([_short(t.title) for t in reversed(out.funnel)], [t.value for t in reversed(out.funnel)],
+                    orientation="horizontal")
+        funnel.refresh()
+
+    @on(Tile.Opened)
+    def _open(self, event: Tile.Opened) -> None:
+        self.app.run_worker(self._to_find(event.tile.data), group="navigate")
+
+    async def _to_find(self, tile: svc.Tile) -> None:
+        group = {"status": _("Leads per lead status"), "category": _("Leads per category"),
+                 "funnel": _("Funnel"), "days": _("Days in status")}.get(tile.key.split(":")[0], "")
+        note = f"{group}: {tile.title}" if group else tile.title
+        await self.app.switch_mode("find")  # type: ignore[attr-defined]
+        screen = self.app.screen
+        if hasattr(screen, "open_with"):
+            screen.open_with(tile.target, tile.criteria, note=_("dashboard tile '{title}'").format(title=note))
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def reload(self) -> None:
+        self.load()
+
+    def action_period(self, step: int) -> None:
+        periods = list(svc.PERIODS)
+        self.period = periods[(periods.index(self.period) + step) % len(periods)]
+        self.notify(_("Funnel period: {period}").format(period=_(svc.PERIOD_LABELS[self.period])))
+        self.load()
+
+    def palette_commands(self) -> list[tuple[str, str, Callable]]:
+        commands: list[tuple[str, str, Callable]] = [
+            (_("Dashboard: Reload"), _("Count again (key: r)"), self.action_refresh),
+            (_("Dashboard: Next funnel period"), _("(key: n)"), lambda: self.action_period(1)),
+            (_("Dashboard: Previous funnel period"), _("(key: N)"), lambda: self.action_period(-1)),
+        ]
+        for tile in self.query(Tile):
+            commands.append((_("Dashboard: Open '{title}'").format(title=tile.data.title),
+                             _("The contacts this tile counts, in Find"), tile.action_open))
+        return commands
+
+
+def _short(text: str, width: int = 12) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,400 @@
+"""Find (SPEC.md 4.4): contacts, companies or sales by criteria, results in a paged table.
+
+Keys: o target (contacts / companies / sales); a add criterion, e or Enter on a criterion edit it, x remove it,
+z clear all; Enter on a result opens its card; PageDown / PageUp next and previous page; v columns; n sort;
+w save as selection; + add the highlighted record to a static selection; l the selections list; k board of these
+results; r search again. Results show as soon as the first page is read; the count follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Static
+
+from leadtui.i18n import _
+from leadtui.services import find
+from leadtui.services.errors import DomainError
+from leadtui.widgets.criteria_editor import CriteriaEditor
+from leadtui.widgets.footer import Footer
+from leadtui.widgets.navigator import Navigator
+
+PAGE = 50
+
+
+def _cell(value: Any) -> str | Text:
+    if value is None:
+        return Text("–", style="dim")
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return str(value)
+
+
+class FindScreen(Screen):
+    DEFAULT_CSS = """
+    FindScreen #find-main { padding: 0 1; }
+    FindScreen #results { height: 1fr; }
+    FindScreen #results-status { height: 1; }
+    """
+    BINDINGS = [
+        Binding("o", "target", "Target"),
+        Binding("a", "add_criterion", "Add criterion"),
+        Binding("e", "edit_criterion", "Edit criterion", show=False),
+        Binding("x", "remove_criterion", "Remove criterion"),
+        Binding("z", "clear_criteria", "Clear criteria", show=False),
+        Binding("pagedown", "page(1)", "Next page", priority=True, show=False),
+        Binding("pageup", "page(-1)", "Previous page", priority=True, show=False),
+        Binding("v", "columns", "Columns"),
+        Binding("n", "sort", "Sort", show=False),
+        Binding("w", "save_selection", "Save as selection"),
+        Binding("plus", "add_to_selection", "Add to selection", show=False),
+        Binding("l", "selections", "Selections"),
+        Binding("k", "board", "Board", show=False),
+        Binding("r", "refresh", "Search again", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(name="find")
+        self.target = "contact"
+        self.criteria: list[find.Criterion] = []
+        self.columns: dict[str, list[str]] = {}
+        self.sort: str | None = None
+        self.descending = False
+        self.page_offset = 0
+        self.page: find.FindPage | None = None
+        self.total: int | None = None
+        self.title_note = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Navigator("find")
+        with Vertical(id="find-main"):
+            yield Static("", id="find-title", classes="section-title")
+            yield CriteriaEditor(self.target, id="criteria")
+            yield Static("", id="results-status", classes="hint")
+            yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#results", DataTable).focus()
+        self._title()
+        self.load_columns()
+
+    # ------------------------------------------------------------------ state
+
+    def _title(self) -> None:
+        sort = ""
+        if self.sort:
+            sort = " · " + _("sorted by {field}{desc}").format(field=find.field_label(self.target, self.sort),
+                                                               desc=" ↓" if self.descending else "")
+        note = f" · {self.title_note}" if self.title_note else ""
+        self.query_one("#find-title", Static).update(
+            _("Find {what}").format(what=find.target_label(self.target).lower()) + note + sort
+            + "   " + _("(o: contacts / companies / sales)"))
+
+    def current_columns(self) -> list[str]:
+        return self.columns.get(self.target) or list(find.DEFAULT_COLUMNS[self.target])
+
+    def open_with(self, target: str, criteria: list[find.Criterion], note: str = "") -> None:
+        """Show the matches of these criteria (from a dashboard tile or a selection)."""
+        self.target = find.normalise_target(target)
+        self.sort, self.descending, self.page_offset = None, False, 0
+        self.title_note = note
+        self.criteria = list(criteria)
+        self._title()
+        self.query_one("#criteria", CriteriaEditor).set_criteria(self.target, self.criteria, notify=False)
+        self.search()
+
+    @work(exclusive=True, group="columns")
+    async def load_columns(self) -> None:
+        from leadtui.services import preferences
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            for target in find.TARGETS:
+                saved = await preferences.get_preference(backend.db, backend.actor, f"find.columns.{target}")
+                if saved.get("columns"):
+                    self.columns[target] = list(saved["columns"])
+        except DomainError:
+            pass
+        self.search()
+
+    # ------------------------------------------------------------------ searching
+
+    @on(CriteriaEditor.Changed)
+    def _criteria_changed(self, event: CriteriaEditor.Changed) -> None:
+        self.criteria = event.criteria
+        self.page_offset = 0
+        self.title_note = ""
+        self._title()
+        self.search()
+
+    def search(self) -> None:
+        self.run_search(self.page_offset)
+
+    @work(exclusive=True, group="search")
+    async def run_search(self, offset: int) -> None:
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        status = self.query_one("#results-status", Static)
+        status.update(_("Searching …"))
+        try:
+            page = await find.find(backend.db, backend.actor, self.target, self.criteria,
+                                   columns=self.current_columns(), offset=offset, limit=PAGE, sort=self.sort,
+                                   descending=self.descending)
+        except DomainError as exc:
+            status.update(Text(str(exc), style="bold red"))
+            self.notify(str(exc), severity="error", title=_("Find"))
+            if self.current_columns() != find.DEFAULT_COLUMNS[self.target] and exc.field == "columns":
+                self.columns.pop(self.target, None)
+            return
+        self.page, self.page_offset = page, offset
+        self._fill(page)
+        self.total = None
+        self._status()
+        self.run_count()
+
+    @work(exclusive=True, group="count")
+    async def run_count(self) -> None:
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            self.total = await find.count(backend.db, backend.actor, self.target, self.criteria)
+        except DomainError:
+            return
+        self._status()
+
+    def _status(self) -> None:
+        page = self.page
+        if page is None:
+            return
+        shown = len(page.rows)
+        first = self.page_offset + 1 if shown else 0
+        last = self.page_offset + shown
+        total = _("counting …") if self.total is None else str(self.total)
+        pages = ""
+        if self.total is not None and self.total:
+            pages = " · " + _("page {n} of {m}").format(n=self.page_offset // PAGE + 1, m=(self.total - 1) // PAGE + 1)
+        text = _("{first}–{last} of {total} matches").format(first=first, last=last, total=total) + pages
+        if page.more or self.page_offset:
+            text += "   " + _("PgDn/PgUp: next/previous page")
+        if shown:
+            text += "   " + _("Enter opens the card")
+        self.query_one("#results-status", Static).update(text)
+
+    def _fill(self, page: find.FindPage) -> None:
+        table = self.query_one("#results", DataTable)
+        table.clear(columns=True)
+        table.add_column(_("Id"), key="#id")
+        for column in page.columns:
+            table.add_column(column.label, key=column.key)
+        for row in page.rows:
+            table.add_row(str(row["id"]), *[_cell(row.get(c.key)) for c in page.columns], key=str(row["id"]))
+        if not page.rows:
+            self.query_one("#results-status", Static).update(_("No matches."))
+
+    def current_id(self) -> int | None:
+        table = self.query_one("#results", DataTable)
+        if self.page is None or not self.page.rows or table.cursor_row < 0:
+            return None
+        return self.page.rows[min(table.cursor_row, len(self.page.rows) - 1)]["id"]
+
+    # ------------------------------------------------------------------ actions
+
+    def action_page(self, step: int) -> None:
+        if self.page is None:
+            return
+        if step > 0 and not self.page.more:
+            self.notify(_("This is the last page."), severity="information")
+            return
+        if step < 0 and self.page_offset == 0:
+            self.notify(_("This is the first page."), severity="information")
+            return
+        self.run_search(max(0, self.page_offset + step * PAGE))
+
+    def action_refresh(self) -> None:
+        self.search()
+
+    def reload(self) -> None:
+        self.search()
+
+    def _editor(self) -> CriteriaEditor:
+        return self.query_one("#criteria", CriteriaEditor)
+
+    def action_add_criterion(self) -> None:
+        self._editor().action_add()
+
+    def action_edit_criterion(self) -> None:
+        self._editor().action_edit()
+
+    def action_remove_criterion(self) -> None:
+        self._editor().action_remove()
+
+    def action_clear_criteria(self) -> None:
+        self._editor().action_clear()
+
+    def action_target(self) -> None:
+        from leadtui.screens.pick_dialog import PickDialog
+
+        def done(target: str | None) -> None:
+            if target and target != self.target:
+                self.target = target
+                self.criteria = []
+                self.sort, self.descending, self.page_offset, self.title_note = None, False, 0, ""
+                self._title()
+                self._editor().set_criteria(target, [], notify=False)
+                self.search()
+
+        options = [(target, find.target_label(target)) for target in find.TARGETS]
+        self.app.push_screen(PickDialog(_("Find what?"), options, current=self.target), done)
+
+    def action_columns(self) -> None:
+        from leadtui.screens.columns_dialog import ColumnsDialog
+
+        def done(columns: list[str] | None) -> None:
+            if columns:
+                self.columns[self.target] = columns
+                self.save_columns(self.target, columns)
+                if self.sort and self.sort not in columns:
+                    self.sort = None
+                    self._title()
+                self.search()
+
+        self.app.push_screen(ColumnsDialog(self.target, self.current_columns()), done)
+
+    @work(group="columns-save")
+    async def save_columns(self, target: str, columns: list[str]) -> None:
+        from leadtui.services import preferences
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            await preferences.set_preference(backend.db, backend.actor, f"find.columns.{target}",
+                                             {"columns": columns})
+        except DomainError as exc:
+            self.notify(str(exc), severity="warning")
+
+    def action_sort(self) -> None:
+        from leadtui.screens.pick_dialog import PickDialog
+
+        labels = {c.key: c.label for c in find.column_fields(self.target)}
+        options = [("", _("Id (registration order)"))] + [(key, labels.get(key, key)) for key in
+                                                           self.current_columns()]
+
+        def done(key: str | None) -> None:
+            if key is None:
+                return
+            if (key or None) == self.sort:
+                self.descending = not self.descending
+            else:
+                self.sort, self.descending = key or None, False
+            self.page_offset = 0
+            self._title()
+            self.search()
+
+        self.app.push_screen(PickDialog(_("Sort by (the same column again reverses)"), options,
+                                        current=self.sort or ""), done)
+
+    def action_save_selection(self) -> None:
+        from leadtui.screens.save_selection_dialog import SaveSelectionDialog
+
+        def done(out: Any) -> None:
+            if out is not None:
+                self.notify(_("Saved the {kind} selection '{name}'.").format(kind=out.kind_label.lower(),
+                                                                              name=out.name))
+
+        self.app.push_screen(SaveSelectionDialog(self.target, self.criteria), done)
+
+    @work(group="action")
+    async def action_add_to_selection(self) -> None:
+        from leadtui.screens.pick_dialog import PickDialog
+        from leadtui.services import selections
+
+        record = self.current_id()
+        if record is None:
+            self.notify(_("Highlight a record first."), severity="warning")
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            items = [s for s in await selections.list_selections(backend.db, backend.actor, target=self.target)
+                     if s.kind == "static" and s.may_edit]
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if not items:
+            self.notify(_("You have no static selection of {what}; save one first (w, Static).").format(
+                what=find.target_label(self.target).lower()), severity="warning")
+            return
+        chosen = await self.app.push_screen_wait(PickDialog(_("Add to which static selection?"),
+                                                            [(str(s.id), s.name) for s in items]))
+        if chosen is None:
+            return
+        try:
+            change = await selections.add_members(backend.db, backend.actor, int(chosen), [record])
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", title=_("Not added"))
+            return
+        name = next(s.name for s in items if str(s.id) == chosen)
+        if change.changed:
+            self.notify(_("Added to '{name}' ({n} members).").format(name=name, n=change.member_count))
+        else:
+            self.notify(_("Already a member of '{name}'.").format(name=name))
+
+    def action_selections(self) -> None:
+        from leadtui.screens.selections import SelectionsScreen
+
+        self.app.push_screen(SelectionsScreen(target=self.target))
+
+    def action_board(self) -> None:
+        if self.target == "company":
+            self.notify(_("A board shows contacts or sales; choose one of them with o."), severity="warning")
+            return
+        self.app.run_worker(self._open_board(), group="navigate")
+
+    async def _open_board(self) -> None:
+        await self.app.switch_mode("board")  # type: ignore[attr-defined]
+        screen = self.app.screen
+        if hasattr(screen, "show_source"):
+            screen.show_source(target=self.target, selection_id=None, criteria=list(self.criteria))
+
+    @on(DataTable.RowSelected, "#results")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        record = self.current_id()
+        if record is not None:
+            from leadtui.screens.open_card import open_card
+
+            open_card(self.app, self.target, record, on_close=self.search)
+
+    def palette_commands(self) -> list[tuple[str, str, Callable]]:
+        return [
+            (_("Find: Contacts"), _("Find contacts (key: o)"), lambda: self._switch("contact")),
+            (_("Find: Companies"), _("Find companies (key: o)"), lambda: self._switch("company")),
+            (_("Find: Sales"), _("Find sales (key: o)"), lambda: self._switch("sale")),
+            (_("Find: Add criterion"), _("Field, operator, values (key: a)"), self.action_add_criterion),
+            (_("Find: Edit criterion"), _("The highlighted criterion (key: e)"), self.action_edit_criterion),
+            (_("Find: Remove criterion"), _("The highlighted criterion (key: x)"), self.action_remove_criterion),
+            (_("Find: Clear all criteria"), _("Every record matches again (key: z)"), self.action_clear_criteria),
+            (_("Find: Next page"), _("(key: PageDown)"), lambda: self.action_page(1)),
+            (_("Find: Previous page"), _("(key: PageUp)"), lambda: self.action_page(-1)),
+            (_("Find: Columns"), _("Choose the result columns (key: v)"), self.action_columns),
+            (_("Find: Sort"), _("Sort the results by a column (key: n)"), self.action_sort),
+            (_("Find: Save as selection"), _("Dynamic or static selection (key: w)"), self.action_save_selection),
+            (_("Find: Add to static selection"), _("The highlighted record (key: +)"), self.action_add_to_selection),
+            (_("Find: Selections"), _("Open, rename, delete, export selections (key: l)"), self.action_selections),
+            (_("Find: Board of these results"), _("Contacts by lead status, sales by stage (key: k)"),
+             self.action_board),
+            (_("Find: Search again"), _("(key: r)"), self.action_refresh),
+        ]
+
+    def _switch(self, target: str) -> None:
+        if target != self.target:
+            self.target = target
+            self.criteria, self.sort, self.descending, self.page_offset, self.title_note = [], None, False, 0, ""
+            self._title()
+            self._editor().set_criteria(target, [], notify=False)
+            self.search()

@@ -1,0 +1,392 @@
+"""Selections (SPEC.md 4.5): the list of your selections and those shared with you, with the members of the one
+highlighted (dynamic: its criteria run now; static: its kept members).
+
+Keys: Enter members (Tab back), g open in Find (its criteria), k board, n rename, x delete (always confirmed),
+m make static (a dynamic one), e export the members to CSV, + add members by id, - remove the highlighted member
+(static), PgDn/PgUp members' pages, r refresh, Escape back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Static
+
+from leadtui.i18n import _
+from leadtui.services import find, selections
+from leadtui.services.errors import DomainError
+from leadtui.widgets.footer import Footer
+
+PAGE = 50
+
+
+class SelectionsScreen(Screen):
+    DEFAULT_CSS = """
+    SelectionsScreen #selections-main { padding: 0 1; }
+    SelectionsScreen #selections { height: 2fr; }
+    SelectionsScreen #members { height: 3fr; }
+    SelectionsScreen #selection-details { height: auto; max-height: 4; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("g", "open_in_find", "Open in Find"),
+        Binding("k", "board", "Board"),
+        Binding("n", "rename", "Rename"),
+        Binding("x,delete", "delete", "Delete"),
+        Binding("m", "make_static", "Make static"),
+        Binding("e", "export", "Export CSV"),
+        Binding("plus", "add_members", "Add members", show=False),
+        Binding("minus", "remove_member", "Remove member", show=False),
+        Binding("pagedown", "page(1)", "Next page", priority=True, show=False),
+        Binding("pageup", "page(-1)", "Previous page", priority=True, show=False),
+        Binding("r", "refresh", "Refresh", show=False),
+    ]
+
+    def __init__(self, target: str | None = None) -> None:
+        super().__init__(name="selections")
+        self.target = find.normalise_target(target) if target else None
+        self.items: list[selections.SelectionOut] = []
+        self.page: find.FindPage | None = None
+        self.page_offset = 0
+        self.count: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="selections-main"):
+            yield Static(_("Selections"), id="selections-title", classes="section-title")
+            yield DataTable(id="selections", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="selection-details", classes="hint")
+            yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#selections", DataTable).focus()
+        self.load()
+
+    # ------------------------------------------------------------------ data
+
+    @work(exclusive=True, group="load")
+    async def load(self, select_id: int | None = None) -> None:
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            self.items = await selections.list_selections(backend.db, backend.actor)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        current = self.current()
+        select_id = select_id if select_id is not None else (current.id if current else None)
+        table = self.query_one("#selections", DataTable)
+        table.clear(columns=True)
+        table.add_columns(_("Name"), _("Selection is"), _("Of"), _("Owner"), _("Visible for"), _("Description"))
+        for item in self.items:
+            table.add_row(item.name, item.kind_label, item.target_label, item.owner or "–",
+                          _(selections.VISIBLE_LABELS.get(item.visible_for, item.visible_for)), item.description,
+                          key=str(item.id))
+        index = next((i for i, item in enumerate(self.items) if item.id == select_id), None)
+        if index is None and self.target is not None:
+            index = next((i for i, item in enumerate(self.items) if item.target == self.target), None)
+        if index is not None:
+            table.move_cursor(row=index)
+        title = _("Selections · {n}").format(n=len(self.items))
+        if not self.items:
+            title += " · " + _("none yet: save one from Find with w")
+        self.query_one("#selections-title", Static).update(title)
+        self.page_offset = 0
+        self.load_members()
+
+    def current(self) -> selections.SelectionOut | None:
+        table = self.query_one("#selections", DataTable)
+        if not self.items or table.cursor_row < 0 or table.cursor_row >= len(self.items):
+            return None
+        return self.items[table.cursor_row]
+
+    @on(DataTable.RowHighlighted, "#selections")
+    def _highlighted(self) -> None:
+        self.page_offset = 0
+        self.load_members()
+
+    @work(exclusive=True, group="members")
+    async def load_members(self) -> None:
+        item = self.current()
+        members = self.query_one("#members", DataTable)
+        details = self.query_one("#selection-details", Static)
+        if item is None:
+            members.clear(columns=True)
+            details.update("")
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            described = await find.describe(backend.db, item.target, item.criteria)
+            page = await selections.members(backend.db, backend.actor, item.id, offset=self.page_offset, limit=PAGE)
+            count = await selections.member_count(backend.db, backend.actor, item.id)
+        except DomainError as exc:
+            details.update(Text(str(exc), style="bold red"))
+            members.clear(columns=True)
+            return
+        self.page, self.count = page, count
+        label = _("Criteria") if item.kind == "dynamic" else _("Made from criteria")
+        lines = [_("{kind} selection of {what} · {n} members").format(kind=item.kind_label, what=item.target_label
+                                                                         .lower(), n=count)]
+        if described:
+            lines.append(f"{label}: " + "; ".join(described))
+        if page.more or self.page_offset:
+            lines.append(_("members {first}–{last}; PgDn/PgUp for more").format(
+                first=self.page_offset + 1, last=self.page_offset + len(page.rows)))
+        details.update("\n".join(lines))
+        members.clear(columns=True)
+        members.add_column(_("Id"), key="#id")
+        for column in page.columns:
+            members.add_column(column.label, key=column.key)
+        for row in page.rows:
+            members.add_row(str(row["id"]), *["–" if row.get(c.key) is None else str(row.get(c.key))
+                                              for c in page.columns], key=str(row["id"]))
+
+    def current_member(self) -> int | None:
+        table = self.query_one("#members", DataTable)
+        if self.page is None or not self.page.rows or table.cursor_row < 0:
+            return None
+        return self.page.rows[min(table.cursor_row, len(self.page.rows) - 1)]["id"]
+
+    # ------------------------------------------------------------------ actions
+
+    def _need(self) -> selections.SelectionOut | None:
+        item = self.current()
+        if item is None:
+            self.notify(_("No selection is highlighted."), severity="warning")
+        return item
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def reload(self) -> None:
+        self.load()
+
+    def action_page(self, step: int) -> None:
+        if self.page is None:
+            return
+        if (step > 0 and not self.page.more) or (step < 0 and self.page_offset == 0):
+            return
+        self.page_offset = max(0, self.page_offset + step * PAGE)
+        self.load_members()
+
+    @on(DataTable.RowSelected, "#selections")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.query_one("#members", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#members")
+    def _member_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        item, member = self.current(), self.current_member()
+        if item is not None and member is not None:
+            from leadtui.screens.open_card import open_card
+
+            open_card(self.app, item.target, member, on_close=self.load_members)
+
+    def action_open_in_find(self) -> None:
+        item = self._need()
+        if item is None:
+            return
+        if item.kind != "dynamic":
+            self.notify(_("'{name}' is static: its members are listed here (criteria belong to dynamic "
+                          "selections).").format(name=item.name), severity="warning")
+            return
+        self.app.run_worker(self._to_find(item), group="navigate")
+
+    async def _to_find(self, item: selections.SelectionOut) -> None:
+        self.app.pop_screen()
+        await self.app.switch_mode("find")  # type: ignore[attr-defined]
+        screen = self.app.screen
+        if hasattr(screen, "open_with"):
+            screen.open_with(item.target, item.criteria, note=_("from selection '{name}'").format(name=item.name))
+
+    def action_board(self) -> None:
+        item = self._need()
+        if item is None:
+            return
+        if item.target == "company":
+            self.notify(_("A board shows contacts or sales; '{name}' is of companies.").format(name=item.name),
+                        severity="warning")
+            return
+        self.app.run_worker(self._to_board(item), group="navigate")
+
+    async def _to_board(self, item: selections.SelectionOut) -> None:
+        self.app.pop_screen()
+        await self.app.switch_mode("board")  # type: ignore[attr-defined]
+        screen = self.app.screen
+        if hasattr(screen, "show_source"):
+            screen.show_source(target=item.target, selection_id=item.id, criteria=[])
+
+    def action_rename(self) -> None:
+        from leadtui.screens.text_dialog import TextDialog
+
+        item = self._need()
+        if item is None:
+            return
+
+        async def submit(name: str) -> selections.SelectionOut:
+            backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+            return await selections.rename_selection(backend.db, backend.actor, item.id, name,
+                                                     expected_version=item.version)
+
+        def done(out: selections.SelectionOut | None) -> None:
+            if out is not None:
+                self.notify(_("Renamed to '{name}'.").format(name=out.name))
+                self.load(out.id)
+
+        self.app.push_screen(TextDialog(_("Rename selection"), _("Name") + " *", submit, value=item.name), done)
+
+    @work(group="action")
+    async def action_delete(self) -> None:
+        from leadtui.screens.dialogs import ConfirmDialog
+
+        item = self._need()
+        if item is None:
+            return
+        if not item.may_edit:
+            self.notify(_("You may not delete '{name}': it belongs to {owner}.").format(name=item.name,
+                                                                                      owner=item.owner),
+                        severity="error", title=_("Not allowed"))
+            return
+        question = _("Delete the selection '{name}'? The records themselves stay; only the selection goes.").format(
+            name=item.name)
+        if not await self.app.push_screen_wait(ConfirmDialog(_("Delete selection"), question)):
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            await selections.delete_selection(backend.db, backend.actor, item.id)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", title=_("Not deleted"))
+            return
+        self.notify(_("Deleted the selection '{name}'.").format(name=item.name))
+        self.load()
+
+    @work(group="action")
+    async def action_make_static(self) -> None:
+        from leadtui.screens.dialogs import ConfirmDialog
+
+        item = self._need()
+        if item is None:
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        if item.kind == "static":
+            try:
+                await selections.make_dynamic(backend.db, backend.actor, item.id)
+            except DomainError as exc:
+                self.notify(str(exc), severity="warning", title=_("Already static"))
+            return
+        question = _("Make '{name}' static? Its {n} current members are kept from now on and its criteria stop "
+                     "running. This cannot be turned back.").format(name=item.name, n=self.count or 0)
+        if not await self.app.push_screen_wait(ConfirmDialog(_("Make static"), question)):
+            return
+        try:
+            out = await selections.make_static(backend.db, backend.actor, item.id)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", title=_("Not changed"))
+            return
+        self.notify(_("'{name}' is static now.").format(name=out.name))
+        self.load(out.id)
+
+    def action_export(self) -> None:
+        from leadtui.screens.text_dialog import TextDialog
+
+        item = self._need()
+        if item is None:
+            return
+        default = str(Path.cwd() / f"{item.name.strip().replace('/', '-').replace(' ', '_') or 'selection'}.csv")
+
+        async def submit(path: str) -> tuple[str, int]:
+            target = Path(path.strip()).expanduser()
+            if not path.strip():
+                raise DomainError(_("File: give a file name."), field="file")
+            if target.is_dir():
+                raise DomainError(_("File: {path} is a folder; give a file name.").format(path=target), field="file")
+            backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+            tmp = target.with_name(target.name + ".part")
+            try:
+                with tmp.open("w", newline="", encoding="utf-8") as out:
+                    written = await selections.export_members_csv(backend.db, backend.actor, item.id, out)
+                tmp.replace(target)
+            except OSError as exc:
+                tmp.unlink(missing_ok=True)
+                raise DomainError(_("File: cannot write {path} ({reason}).").format(
+                    path=target, reason=exc.strerror or exc), field="file") from None
+            return str(target), written
+
+        def done(result: tuple[str, int] | None) -> None:
+            if result is not None:
+                self.notify(_("Exported {n} members to {path}.").format(n=result[1], path=result[0]))
+
+        self.app.push_screen(TextDialog(_("Export members to CSV"), _("File"), submit, value=default,
+                                        hint=_("One row per member, a header row of field keys.")), done)
+
+    def action_add_members(self) -> None:
+        from leadtui.screens.text_dialog import TextDialog
+
+        item = self._need()
+        if item is None:
+            return
+        if item.kind != "static":
+            self.notify(_("'{name}' is dynamic: its criteria decide its members. Make it static (m) first.").format(
+                name=item.name), severity="warning")
+            return
+
+        async def submit(text: str) -> selections.MembersChange:
+            backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+            return await selections.add_members(backend.db, backend.actor, item.id,
+                                                text.replace(",", " ").split())
+
+        def done(change: selections.MembersChange | None) -> None:
+            if change is not None:
+                text = _("Added {n}; {m} members now.").format(n=change.changed, m=change.member_count)
+                if change.missing:
+                    text += " " + _("Not found: {ids}.").format(ids=", ".join(map(str, change.missing[:10])))
+                self.notify(text, severity="warning" if change.missing else "information")
+                self.load_members()
+
+        self.app.push_screen(TextDialog(_("Add members to '{name}'").format(name=item.name),
+                                        _("Ids of the {what} to add (separated by spaces or commas)").format(
+                                            what=item.target_label.lower()), submit), done)
+
+    @work(group="action")
+    async def action_remove_member(self) -> None:
+        item, member = self._need(), self.current_member()
+        if item is None:
+            return
+        if member is None:
+            self.notify(_("Highlight a member first (Enter moves to the members)."), severity="warning")
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            change = await selections.remove_members(backend.db, backend.actor, item.id, [member])
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", title=_("Not removed"))
+            return
+        self.notify(_("Removed #{id}; {m} members now.").format(id=member, m=change.member_count))
+        self.load_members()
+
+    def palette_commands(self) -> list[tuple[str, str, Callable]]:
+        return [
+            (_("Selections: Open in Find"), _("Show and edit the criteria of a dynamic selection (key: g)"),
+             self.action_open_in_find),
+            (_("Selections: Board"), _("Board view of the selection (key: k)"), self.action_board),
+            (_("Selections: Rename"), _("(key: n)"), self.action_rename),
+            (_("Selections: Delete"), _("Always asks first (key: x)"), self.action_delete),
+            (_("Selections: Make static"), _("Keep the current members; cannot be undone (key: m)"),
+             self.action_make_static),
+            (_("Selections: Export CSV"), _("The members to a CSV file (key: e)"), self.action_export),
+            (_("Selections: Add members"), _("By id, to a static selection (key: +)"), self.action_add_members),
+            (_("Selections: Remove member"), _("The highlighted member of a static selection (key: -)"),
+             self.action_remove_member),
+            (_("Selections: Back"), _("(key: esc)"), self.action_close),
+        ]

@@ -1,0 +1,394 @@
+"""The criteria editor of the Find screen (SPEC.md 4.4): one row per criterion (field, operator, values).
+
+`CriteriaEditor` shows the rows and posts `CriteriaEditor.Changed` when they change; `CriterionDialog` adds or
+edits one row by keyboard: type to filter the field list, Enter picks; arrows pick the operator (only those of
+the field's kind), Enter; then the values: a multi-select of the list's items for list fields (space ticks),
+a text box for the rest. ctrl+s saves from anywhere in the dialog; the service checks the criterion first, so
+a bad value is shown at the value box and the dialog stays open.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from leadtui.i18n import _
+from leadtui.services import find
+from leadtui.services.errors import DomainError
+
+VALUE_HINTS = {
+    "text": "Values, separated by commas (any of them matches)",
+    "number": "A number",
+    "money": "An amount, e.g. 1000 or 1000.50",
+    "date": "A date, e.g. 2026-01-31",
+    "bool": "yes or no",
+}
+
+
+class CriteriaEditor(Vertical):
+    """The list of criteria (ANDed). The screen binds the keys (a, e, x, z) and calls the actions here."""
+
+    DEFAULT_CSS = """
+    CriteriaEditor { height: auto; max-height: 10; }
+    CriteriaEditor DataTable { height: auto; max-height: 8; }
+    CriteriaEditor #criteria-empty { color: $text-muted; padding: 0 1; }
+    """
+
+    class Changed(Message):
+        def __init__(self, editor: "CriteriaEditor", criteria: list[find.Criterion]) -> None:
+            super().__init__()
+            self.editor = editor
+            self.criteria = criteria
+
+    def __init__(self, target: str = "contact", *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.target = target
+        self.criteria: list[find.Criterion] = []
+        self.texts: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(_("No criteria: every record matches. Press a to add a criterion."), id="criteria-empty")
+        yield DataTable(id="criteria-table", cursor_type="row", zebra_stripes=True, show_header=False)
+
+    def on_mount(self) -> None:
+        self._fill()
+
+    # ------------------------------------------------------------------ state
+
+    def set_criteria(self, target: str, criteria: list[find.Criterion], *, notify: bool = True) -> None:
+        self.target = find.normalise_target(target)
+        self.criteria = list(criteria)
+        self.texts = [find.format_where(c) for c in self.criteria]
+        self._fill()
+        self.describe()
+        if notify:
+            self.post_message(self.Changed(self, list(self.criteria)))
+
+    @work(exclusive=True, group="describe")
+    async def describe(self) -> None:
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            self.texts = await find.describe(backend.db, self.target, self.criteria)
+        except DomainError:
+            return
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one("#criteria-table", DataTable)
+        row = table.cursor_row
+        table.clear(columns=True)
+        table.add_column(_("Criteria (all must match)"))
+        for index, text in enumerate(self.texts):
+            table.add_row(Text(f"{index + 1}. {text}"), key=str(index))
+        table.display = bool(self.criteria)
+        self.query_one("#criteria-empty", Static).display = not self.criteria
+        if self.criteria:
+            table.move_cursor(row=min(max(row, 0), len(self.criteria) - 1))
+
+    def current_index(self) -> int | None:
+        table = self.query_one("#criteria-table", DataTable)
+        if not self.criteria or table.cursor_row < 0:
+            return None
+        return min(table.cursor_row, len(self.criteria) - 1)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_add(self) -> None:
+        self._edit(None)
+
+    def action_edit(self) -> None:
+        index = self.current_index()
+        if index is None:
+            self.app.notify(_("No criterion to edit; press a to add one."), severity="warning")
+            return
+        self._edit(index)
+
+    def _edit(self, index: int | None) -> None:
+        current = self.criteria[index] if index is not None else None
+
+        def done(result: find.Criterion | None) -> None:
+            if result is None:
+                return
+            if index is None:
+                self.criteria.append(result)
+            else:
+                self.criteria[index] = result
+            self.set_criteria(self.target, self.criteria)
+            table = self.query_one("#criteria-table", DataTable)
+            table.move_cursor(row=len(self.criteria) - 1 if index is None else index)
+
+        self.app.push_screen(CriterionDialog(self.target, current), done)
+
+    def action_remove(self) -> None:
+        index = self.current_index()
+        if index is None:
+            return
+        del self.criteria[index]
+        self.set_criteria(self.target, self.criteria)
+
+    def action_clear(self) -> None:
+        if self.criteria:
+            self.set_criteria(self.target, [])
+
+    @on(DataTable.RowSelected, "#criteria-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+
+class CriterionDialog(ModalScreen["find.Criterion | None"]):
+    """Add or edit one criterion: field (type-ahead), operator, values."""
+
+    DEFAULT_CSS = """
+    CriterionDialog { align: center middle; }
+    CriterionDialog > Vertical { width: 84; height: auto; max-height: 95%; border: thick $accent; background: $surface;
+                                 padding: 0 2; }
+    CriterionDialog Label { margin-top: 1; }
+    CriterionDialog #fields { height: 7; }
+    CriterionDialog #operators { height: auto; max-height: 7; }
+    CriterionDialog #choices { height: auto; max-height: 9; }
+    CriterionDialog .field-error { color: $error; height: auto; }
+    CriterionDialog #buttons { height: auto; align-horizontal: right; }
+    CriterionDialog Button { margin-left: 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", "OK / Save"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, target: str, criterion: find.Criterion | None = None) -> None:
+        super().__init__()
+        self.target = find.normalise_target(target)
+        self.criterion = criterion
+        self.fields = find.field_infos(self.target)
+        self.field: find.FieldOut | None = None
+        if criterion is not None:
+            key = find._key(criterion.field)
+            self.field = next((f for f in self.fields if f.key == key), None)
+        self.choices: list[find.ChoiceOut] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            title = _("Edit criterion") if self.criterion else _("Add criterion")
+            yield Static(f"{title} · {find.target_label(self.target)}", classes="section-title")
+            yield Label(_("Field (type to filter, ↑/↓, Enter)"))
+            yield Input(placeholder=_("e.g. lead status"), id="field-search")
+            yield OptionList(id="fields")
+            yield Static("", id="field-error", classes="field-error")
+            yield Label(_("Operator (↑/↓, Enter)"))
+            yield OptionList(id="operators")
+            yield Static("", id="op-error", classes="field-error")
+            yield Label(_("Values"), id="values-label")
+            yield Input(id="values")
+            yield SelectionList[str](id="choices")
+            yield Static("", id="values-error", classes="field-error")
+            yield Static("", id="general-error", classes="field-error")
+            with Horizontal(id="buttons"):
+                yield Button(_("OK") + " (ctrl+s)", id="ok", variant="primary")
+                yield Button(_("Cancel") + " (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self._filter("")
+        if self.field is not None:
+            self.query_one("#field-search", Input).value = self.field.label
+            self.query_one("#fields", OptionList).display = False
+            self._field_chosen(self.field, focus=False)
+            if self.criterion is not None:
+                ops = self.field.operators
+                op = find._key(self.criterion.op)
+                op = {"eq": "one_of", "ne": "not_one_of"}.get(op, op) if self.field.kind == "list" else op
+                if op in ops:
+                    self.query_one("#operators", OptionList).highlighted = ops.index(op)
+                self.query_one("#values", Input).value = ", ".join(v.replace(",", "\\,") for v in
+                                                                   self.criterion.values)
+            self.query_one("#operators", OptionList).focus()
+        else:
+            self._show_values(None)
+            self.query_one("#field-search", Input).focus()
+
+    # ------------------------------------------------------------------ field
+
+    def _filter(self, text: str) -> None:
+        needle = text.strip().casefold()
+        options = self.query_one("#fields", OptionList)
+        options.clear_options()
+        shown = [f for f in self.fields if not needle or needle in f.label.casefold() or needle in f.key]
+        options.add_options([Option(f"{f.label}  ·  {_(f.kind)}", id=f.key) for f in shown])
+        if shown:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#field-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self.field is not None and event.value == self.field.label:
+            return
+        self.query_one("#fields", OptionList).display = True
+        self._filter(event.value)
+
+    def on_descendant_focus(self, event) -> None:  # noqa: ANN001
+        if event.widget is self.query_one("#field-search", Input):
+            self.query_one("#fields", OptionList).display = True
+
+    def on_key(self, event) -> None:  # noqa: ANN001
+        # arrows in the search box move through the field list
+        if self.focused is self.query_one("#field-search", Input) and event.key in ("down", "up"):
+            options = self.query_one("#fields", OptionList)
+            if event.key == "down":
+                options.action_cursor_down()
+            else:
+                options.action_cursor_up()
+            event.stop()
+            event.prevent_default()
+
+    @on(Input.Submitted, "#field-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        options = self.query_one("#fields", OptionList)
+        option = options.highlighted_option
+        if option is None:
+            self.query_one("#field-error", Static).update(_("No field matches; change the text."))
+            return
+        self._pick(option.id)
+
+    @on(OptionList.OptionSelected, "#fields")
+    def _field_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._pick(event.option.id)
+
+    def _pick(self, key: str | None) -> None:
+        field = next((f for f in self.fields if f.key == key), None)
+        if field is None:
+            return
+        self.query_one("#field-error", Static).update("")
+        self.field = field
+        self.query_one("#field-search", Input).value = field.label
+        self.query_one("#fields", OptionList).display = False  # room for the operator and the values
+        self._field_chosen(field, focus=True)
+
+    def _field_chosen(self, field: find.FieldOut, *, focus: bool) -> None:
+        ops = self.query_one("#operators", OptionList)
+        ops.clear_options()
+        ops.add_options([Option(find.operator_label(op), id=op) for op in field.operators])
+        ops.highlighted = 0
+        self._show_values(field)
+        if field.kind == "list":
+            self._load_choices(field.key)
+        if focus:
+            ops.focus()
+
+    # ------------------------------------------------------------------ operator and values
+
+    def _op(self) -> str | None:
+        option = self.query_one("#operators", OptionList).highlighted_option
+        return option.id if option is not None else None
+
+    def _show_values(self, field: find.FieldOut | None) -> None:
+        is_list = field is not None and field.kind == "list"
+        no_value = self._op() in find.NO_VALUE_OPERATORS
+        values = self.query_one("#values", Input)
+        values.display = field is not None and not is_list and not no_value
+        self.query_one("#choices", SelectionList).display = is_list and not no_value
+        self.query_one("#values-label", Label).display = field is not None and not no_value
+        if field is not None and not is_list:
+            values.placeholder = _(VALUE_HINTS.get(field.kind, VALUE_HINTS["text"]))
+        label = _("Values (space ticks, ctrl+s saves)") if is_list else _("Values (Enter saves)")
+        self.query_one("#values-label", Label).update(label)
+
+    @on(OptionList.OptionHighlighted, "#operators")
+    def _op_highlighted(self) -> None:
+        self._show_values(self.field)
+
+    @on(OptionList.OptionSelected, "#operators")
+    def _op_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._show_values(self.field)
+        if event.option.id in find.NO_VALUE_OPERATORS:
+            self.action_save()
+        elif self.field is not None and self.field.kind == "list":
+            self.query_one("#choices", SelectionList).focus()
+        else:
+            self.query_one("#values", Input).focus()
+
+    @work(exclusive=True, group="choices")
+    async def _load_choices(self, key: str) -> None:
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            self.choices = await find.choices(backend.db, self.target, key)
+        except DomainError as exc:
+            self.query_one("#general-error", Static).update(str(exc))
+            return
+        chosen = set(self.criterion.values) if self.criterion is not None and self.field is not None \
+            and find._key(self.criterion.field) == key else set()
+        names = {c.label.casefold(): c.value for c in self.choices}
+        chosen = {names.get(v.strip().casefold(), v.strip()) for v in chosen}
+        box = self.query_one("#choices", SelectionList)
+        box.clear_options()
+        box.add_options([Selection(c.label + (f"  ({_('deleted')})" if c.deleted else ""), c.value, c.value in chosen)
+                         for c in self.choices])
+        if self.choices:
+            box.highlighted = 0
+
+    @on(Input.Submitted, "#values")
+    def _values_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def _criterion(self) -> find.Criterion | None:
+        if self.field is None:
+            self.query_one("#field-error", Static).update(_("Field: choose a field from the list."))
+            self.query_one("#field-search", Input).focus()
+            return None
+        op = self._op()
+        if op is None:
+            self.query_one("#op-error", Static).update(_("Operator: choose one."))
+            return None
+        values: list[str] = []
+        if op not in find.NO_VALUE_OPERATORS:
+            if self.field.kind == "list":
+                values = [str(v) for v in self.query_one("#choices", SelectionList).selected]
+            else:
+                raw = self.query_one("#values", Input).value
+                values = find.parse_where(f"x:eq:{raw}").values if raw.strip() else []
+                if self.field.kind != "text":
+                    values = values[:1]
+        return find.Criterion(field=self.field.key, op=op, values=values)
+
+    @work(exclusive=True, group="save")
+    async def action_save(self) -> None:
+        for error in self.query(".field-error"):
+            error.update("")
+        criterion = self._criterion()
+        if criterion is None:
+            return
+        if not criterion.values and criterion.op not in find.NO_VALUE_OPERATORS:
+            where = "#choices" if self.field and self.field.kind == "list" else "#values"
+            self.query_one("#values-error", Static).update(_("Values: give at least one value (an empty value would "
+                                                             "make the criterion match everything)."))
+            self.query_one(where).focus()
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            checked = await find.validate(backend.db, backend.actor, self.target, [criterion])
+        except DomainError as exc:
+            target = "#op-error" if exc.field == "op" else "#field-error" if exc.field == "field" else "#values-error"
+            self.query_one(target, Static).update(str(exc))
+            return
+        self.dismiss(checked[0] if checked else criterion)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)

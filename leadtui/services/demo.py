@@ -22,6 +22,7 @@ from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.model.enums import CategoryGroup, Role, SaleStatus
 from leadtui.services.actor import Actor
+from leadtui.services.contact_rules import contact_keys, search_key
 from leadtui.services.errors import PermissionDenied, RuleViolation
 
 FAKER_LOCALES = {"en": "en_GB", "da": "da_DK", "nl": "nl_NL", "nb": "no_NO"}
@@ -136,7 +137,7 @@ async def generate(
             owner = rng.choice(owners)
             registered = now - timedelta(days=rng.randint(0, 540), minutes=rng.randint(0, 600))
             company_rows.append(dict(
-                id=company_id, name=name, category_id=category.id, business_id=rng.choice(businesses).id
+                id=company_id, name=name, name_key=search_key(name), category_id=category.id, business_id=rng.choice(businesses).id
                 if businesses else None, our_contact_id=owner, number=str(10000 + company_id),
                 city=fake.city(), zip_code=fake.postcode(), address=fake.street_address(),
                 country=fake.current_country() if hasattr(fake, "current_country") else "",
@@ -146,7 +147,9 @@ async def generate(
                 first, last = fake.first_name(), fake.last_name()
                 email = f"{_ascii(first)}.{_ascii(last)}@{domain}"
                 contact_registered = registered + timedelta(days=rng.randint(0, 30))
+                name_key, last_key = contact_keys(first, last)
                 row = dict(id=contact_id, company_id=company_id, first_name=first, last_name=last,
+                           name_key=name_key, last_key=last_key,
                            title=fake.job()[:100], email=email, email_normalized=email, mobile=fake.phone_number()[:60],
                            email_opt_in=rng.random() < 0.6, registered_at=contact_registered,
                            registered_by_id=owner, version=1)

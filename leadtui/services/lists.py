@@ -120,7 +120,10 @@ async def list_items(db: Database, kind: str, *, include_deleted: bool = False) 
 async def _find(session: AsyncSession, k: ListKind, ref: int | str) -> t.ListItem:
     """An item by id or by name (ignoring case)."""
     if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        row = await session.get(k.model, int(ref))
+        from leadtui.services.lookup import as_id  # ids beyond the integer range (or "²") name no row
+
+        row_id = as_id(ref)
+        row = await session.get(k.model, row_id) if row_id is not None else None
         if row is None and isinstance(ref, str):
             row = await _by_name(session, k, ref)
     else:

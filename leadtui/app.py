@@ -132,6 +132,8 @@ class LeadApp(App[int]):
                 yield SystemCommand(title, help_, callback)
         yield SystemCommand(_("Edit: Undo my last change"), _("Revert your last change unless someone changed it "
                                                                 "since [ctrl+z]"), self.action_undo)
+        from leadtui.screens.import_commands import system_commands as import_commands  # import, export, distribute
+        yield from import_commands(self)
         for code in LANGUAGES:
             if code != self.lang:
                 yield SystemCommand(_("Language: {name}").format(name=LANGUAGE_NAMES[code]),

@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from leadtui.i18n import _, ngettext
 from leadtui.services import companies as svc
 from leadtui.services.errors import DomainError
+from leadtui.widgets.footer import Footer
 from leadtui.widgets.navigator import Navigator
 
 PAGE_SIZE = 50

@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import (
-    Footer,
     Header,
     Input,
     Select,
@@ -29,6 +28,7 @@ from leadtui.i18n import N_, _, ngettext
 from leadtui.screens.card_base import CardScreen
 from leadtui.services import companies as svc
 from leadtui.services.errors import DomainError
+from leadtui.widgets.footer import Footer
 from leadtui.widgets.form import FORM_CSS, error_line, row
 
 

@@ -22,7 +22,6 @@ from textual.containers import VerticalScroll
 from textual.widgets import (
     Checkbox,
     DataTable,
-    Footer,
     Header,
     Input,
     Select,
@@ -36,6 +35,7 @@ from leadtui.screens.card_base import CardScreen
 from leadtui.screens.company_card import sales_pane
 from leadtui.services import contacts as svc
 from leadtui.services.errors import DomainError
+from leadtui.widgets.footer import Footer
 from leadtui.widgets.form import FORM_CSS, error_line, row
 from leadtui.widgets.lead_status_field import (
     LeadStatusField,

@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from leadtui.i18n import _
 from leadtui.widgets.contacts_table import ContactsTable
+from leadtui.widgets.footer import Footer
 from leadtui.widgets.navigator import Navigator
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from leadtui.i18n import _
+from leadtui.i18n import N_, _
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.model.enums import CategoryGroup
@@ -35,18 +35,18 @@ class ListKind:
 KINDS: dict[str, ListKind] = {
     kind.key: kind
     for kind in (
-        ListKind("lead-status", t.LeadStatus, "Contact - Lead status", "lead status"),
-        ListKind("category", t.Category, "Company - Category", "category"),
-        ListKind("sale-stage", t.SaleStage, "Sale - Stage", "sale stage"),
-        ListKind("sale-type", t.SaleType, "Sale - Type, Stages, Quote", "sale type"),
-        ListKind("reason-sold", t.ReasonSold, "Sale - Reason (sold)", "reason (sold)"),
-        ListKind("reason-lost", t.ReasonLost, "Sale - Reason (lost)", "reason (lost)"),
-        ListKind("reason-stalled", t.ReasonStalled, "Sale - Reason (stalled)", "reason (stalled)"),
-        ListKind("sale-source", t.SaleSource, "Sale - Source", "source"),
-        ListKind("competitor", t.Competitor, "Sale - Competitor", "competitor"),
-        ListKind("follow-up-type", t.FollowUpType, "Follow-up - Type", "follow-up type"),
-        ListKind("business", t.Business, "Company - Business", "business"),
-        ListKind("user-group", t.UserGroup, "General - User group", "user group"),
+        ListKind("lead-status", t.LeadStatus, N_("Contact - Lead status"), N_("lead status")),
+        ListKind("category", t.Category, N_("Company - Category"), N_("category")),
+        ListKind("sale-stage", t.SaleStage, N_("Sale - Stage"), N_("sale stage")),
+        ListKind("sale-type", t.SaleType, N_("Sale - Type, Stages, Quote"), N_("sale type")),
+        ListKind("reason-sold", t.ReasonSold, N_("Sale - Reason (sold)"), N_("reason (sold)")),
+        ListKind("reason-lost", t.ReasonLost, N_("Sale - Reason (lost)"), N_("reason (lost)")),
+        ListKind("reason-stalled", t.ReasonStalled, N_("Sale - Reason (stalled)"), N_("reason (stalled)")),
+        ListKind("sale-source", t.SaleSource, N_("Sale - Source"), N_("source")),
+        ListKind("competitor", t.Competitor, N_("Sale - Competitor"), N_("competitor")),
+        ListKind("follow-up-type", t.FollowUpType, N_("Follow-up - Type"), N_("follow-up type")),
+        ListKind("business", t.Business, N_("Company - Business"), N_("business")),
+        ListKind("user-group", t.UserGroup, N_("General - User group"), N_("user group")),
     )
 }
 

@@ -1,0 +1,46 @@
+"""The contact card in each language (Pilot): labels come from the catalogs, dates in the language's format."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Label, Static
+
+from leadtui.app import LeadApp
+from leadtui.i18n import set_language
+from leadtui.screens.contact_card import ContactCard
+from tests.ui.conftest import settle
+from tests.ui.seed import seed
+
+LABELS = {
+    "en": ["First name", "Category", "Lead status", "Our contact", "Email"],
+    "da": ["Fornavn", "Kategori", "Leadstatus", "Vores kontakt", "E-mail"],
+    "nl": ["Voornaam", "Categorie", "Leadstatus", "Onze contactpersoon", "E-mail"],
+    "nb": ["Fornavn", "Kategori", "Leadstatus", "Vår kontakt", "E-post"],
+}
+
+
+@pytest.fixture(autouse=True)
+def back_to_english():
+    yield
+    set_language("en")
+
+
+@pytest.mark.parametrize("lang", list(LABELS))
+async def test_the_contact_card_speaks_the_chosen_language(app_db, lang):
+    await seed(app_db)
+    app = LeadApp(db_url=app_db, user="admin", lang=lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        await pilot.press("p")
+        await settle(pilot)
+        table = app.screen.query_one("#contacts", DataTable)
+        table.focus()
+        names = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        table.move_cursor(row=names.index("Ann Berg"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactCard)
+        shown = " ".join(str(widget.render()) for widget in app.screen.query(Label))
+        shown += " ".join(str(widget.render()) for widget in app.screen.query(Static))
+        for label in LABELS[lang]:
+            assert label in shown, (lang, label)

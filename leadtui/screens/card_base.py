@@ -26,6 +26,7 @@ class CardScreen(Screen):
         Binding("escape", "cancel", "Cancel / Back"),
         Binding("greater_than_sign,ctrl+pagedown,alt+right", "tab(1)", "Next tab", key_display=">"),
         Binding("less_than_sign,ctrl+pageup,alt+left", "tab(-1)", "Previous tab", show=False),
+        Binding("ctrl+y", "audit", "Audit"),
     ]
 
     FIELDS: ClassVar[tuple[str, ...]] = ()
@@ -131,6 +132,13 @@ class CardScreen(Screen):
         if tabs:
             tabs.first().focus()
 
+    def audit_target(self) -> tuple[str, int | None]:
+        """(table, id) of the record whose audit ctrl+y shows; cards override it."""
+        return "", None
+
+    def action_audit(self) -> None:
+        open_audit(self, *self.audit_target(), _(self.WHAT))
+
     def action_edit(self) -> None:
         if self.editing or self.loaded is None:
             return
@@ -229,3 +237,13 @@ class CardScreen(Screen):
 
 def _norm(value: Any) -> Any:
     return "" if value is None else value
+
+
+def open_audit(screen: Screen, entity: str, record_id: int | None, what: str) -> None:
+    """Push the audit view (who changed what, when) of a saved record."""
+    if not entity or record_id is None:
+        screen.notify(_("Save the record first: a new record has no audit yet."), severity="warning")
+        return
+    from leadtui.screens.audit import AuditScreen
+
+    screen.app.push_screen(AuditScreen(entity, record_id, what))

@@ -56,6 +56,9 @@ class CompanyCard(CardScreen):
     WHAT = N_("company")
     VIEW_ACTIONS = {"delete_company"}
 
+    def audit_target(self) -> tuple[str, int | None]:
+        return "company", self.company_id
+
     def __init__(self, company_id: int | None = None) -> None:
         super().__init__()
         self.company_id = company_id

@@ -71,6 +71,9 @@ class ContactCard(CardScreen):
     WHAT = N_("contact")
     VIEW_ACTIONS = {"move", "delete_contact"}
 
+    def audit_target(self) -> tuple[str, int | None]:
+        return "contact", self.contact_id
+
     def __init__(self, contact_id: int | None = None, *, company_id: int | None = None) -> None:
         super().__init__()
         self.contact_id = contact_id

@@ -75,7 +75,13 @@ class SaleCard(Screen[object]):
         Binding("g", "create_suggested", "Create suggested"),
         Binding("ctrl+pagedown,alt+right", "next_tab", "Next tab"),
         Binding("ctrl+pageup,alt+left", "prev_tab", "Prev tab"),
+        Binding("ctrl+y", "audit", "Audit"),
     ]
+
+    def action_audit(self) -> None:
+        from leadtui.screens.card_base import open_audit
+
+        open_audit(self, "sale", self.sale_id, _("sale"))
 
     def __init__(self, sale_id: int | None = None, *, company_id: int | None = None, contact_id: int | None = None,
                  edit: bool = False) -> None:

@@ -44,3 +44,25 @@ async def test_the_contact_card_speaks_the_chosen_language(app_db, lang):
         shown += " ".join(str(widget.render()) for widget in app.screen.query(Static))
         for label in LABELS[lang]:
             assert label in shown, (lang, label)
+
+
+async def test_ctrl_y_on_a_contact_card_shows_its_audit(app_db):
+    from leadtui.screens.audit import AuditScreen
+
+    await seed(app_db)
+    app = LeadApp(db_url=app_db, user="admin")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        await pilot.press("p")
+        await settle(pilot)
+        table = app.screen.query_one("#contacts", DataTable)
+        table.focus()
+        names = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        table.move_cursor(row=names.index("Ann Berg"))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditScreen)
+        audit = app.screen.query_one(DataTable)
+        assert audit.row_count >= 1 and "admin" in [str(audit.get_row_at(i)[1]) for i in range(audit.row_count)]

@@ -7,9 +7,11 @@ rows are still written inside the service's `db.write(actor)` transaction, so al
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from itertools import islice
 from datetime import datetime
 from typing import Any
 
@@ -123,22 +125,43 @@ def _defaults(table: Any, given: Sequence[str]) -> dict[str, Any]:
 
 async def insert_rows(session: AsyncSession, model: Any, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
                       progress: Progress | None = None) -> int:
-    """INSERT `rows` (tuples in the order of `columns`) into the table of `model`."""
+    """INSERT `rows` (tuples in the order of `columns`, any iterable: a generator is consumed chunk by chunk) into
+    the table of `model`. The next chunk is built while the driver writes the previous one."""
     table = model.__table__
     dialect = session.bind.dialect
     # columns added to the table later (with a Python-side default) are filled like the ORM would fill them
     extra = _defaults(table, columns)
-    if extra:
-        rows = [(*row, *extra.values()) for row in rows]
-        columns = [*columns, *extra]
-    prepared = _prepare(rows, [_converter(table.c[name], dialect.name) for name in columns])
-    if not prepared:
-        return 0
+    extra_values = tuple(extra.values())
+    all_columns = [*columns, *extra]
+    converters = [_converter(table.c[name], dialect.name) for name in all_columns]
     quote = dialect.identifier_preparer.quote
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join(_placeholders(session, len(columns)))})")
-    await _executemany(session, sql, prepared, progress)
-    return len(prepared)
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in all_columns)}) "
+           f"VALUES ({', '.join(_placeholders(session, len(all_columns)))})")
+    connection = await session.connection()
+    source = iter(rows)
+    pending: asyncio.Future | None = None
+    queued = written = 0
+    try:
+        while True:
+            chunk = list(islice(source, CHUNK))
+            if extra_values:
+                chunk = [(*row, *extra_values) for row in chunk]
+            chunk = _prepare(chunk, converters)
+            if pending is not None:
+                await pending
+                pending, written = None, queued
+                if progress is not None:
+                    result = progress(written)
+                    if result is not None:
+                        await result
+            if not chunk:
+                return written
+            pending = asyncio.ensure_future(connection.exec_driver_sql(sql, chunk))
+            queued += len(chunk)
+            await asyncio.sleep(0)  # let the driver take the chunk before the next one is built
+    finally:
+        if pending is not None and not pending.done():
+            await asyncio.wait([pending])  # never leave the connection busy behind an error
 
 
 async def update_rows(session: AsyncSession, model: Any, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,

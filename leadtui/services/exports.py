@@ -53,6 +53,7 @@ async def export(db: Database, actor: Actor, target: str, criteria: Sequence[fin
         criteria = [*own, *criteria]
     target = find.normalise_target(target)
     header = [c for c in await find.columns_of(target, columns) if c.key != "id"]
+    await find.validate(db, actor, target, criteria)  # refused before anything is written
     keys = ["id", *[c.key for c in header]]
     names = [_("Id") if labels else "id", *[(c.label if labels else c.key) for c in header]]
     rows = 0

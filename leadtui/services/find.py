@@ -753,6 +753,8 @@ async def where_clause(session: AsyncSession, target: str, criteria: Sequence[Cr
     target = normalise_target(target)
     fields = _fields(target)
     parsed = [(_field(fields, c.field), c) for c in _criteria(criteria)]
+    # with a lead status criterion its index drives a count better (a company lookup per row) than the companies
+    counting = counting and not any(f.key == "lead_status" and any(v.strip() for v in c.values) for f, c in parsed)
     by_join = [f for f, c in parsed if not f.history
                and not (counting and f.semi is not None and _key(c.op) in ("one_of", "not_one_of", "eq", "ne")
                         and any(v.strip() for v in c.values))]

@@ -937,22 +937,26 @@ class _Writer:
 
     async def contacts(self, rows: list[_Row]) -> list[int]:
         ids = await batch.reserve_ids(self.session, t.Contact, len(rows))
-        inserts, with_status = [], []
-        for row, new_id in zip(rows, ids):
-            row.contact_id = new_id
-            v = row.values
-            name_key, last_key = rules.contact_keys(row.first, row.last)
-            status = row.lead_status
-            company_id = row.company.id if row.company else None
-            inserts.append((
-                new_id, company_id, row.first, "", row.last, name_key, last_key, "", v.get("title", ""), row.email,
-                row.email_key, v.get("mobile", ""), v.get("phone", ""), "" if company_id else v.get("country", ""),
-                row.category.id if row.category and company_id is None else None,
-                row.owner_id if company_id is None else None, status.id if status else None,
-                self.now if status else None, bool(row.opt_in), False, v.get("note", ""), self.now, self.actor.id, 1))
-            if status is not None:
-                with_status.append(new_id)
-        await batch.insert_rows(self.session, t.Contact, CONTACT_INSERT, inserts, progress=self._chunk)
+        with_status: list[int] = []
+
+        def tuples() -> Any:  # built chunk by chunk while the driver writes the previous chunk
+            for row, new_id in zip(rows, ids):
+                row.contact_id = new_id
+                v = row.values
+                name_key, last_key = rules.contact_keys(row.first, row.last)
+                status = row.lead_status
+                company_id = row.company.id if row.company else None
+                if status is not None:
+                    with_status.append(new_id)
+                yield (new_id, company_id, row.first, "", row.last, name_key, last_key, "", v.get("title", ""),
+                       row.email, row.email_key, v.get("mobile", ""), v.get("phone", ""),
+                       "" if company_id else v.get("country", ""),
+                       row.category.id if row.category and company_id is None else None,
+                       row.owner_id if company_id is None else None, status.id if status else None,
+                       self.now if status else None, bool(row.opt_in), False, v.get("note", ""), self.now,
+                       self.actor.id, 1)
+
+        await batch.insert_rows(self.session, t.Contact, CONTACT_INSERT, tuples(), progress=self._chunk)
         if with_status:
             # history of the first lead status (none -> Open ...), one INSERT ... SELECT from the new rows
             history = (select(literal("contact", String), t.Contact.id, literal("lead_status", String),

@@ -57,6 +57,10 @@ async def test_unknown_columns_and_formats_are_refused(db, admin):
         await exports.export(db, admin, "contact", [], io.StringIO(), columns=["shoe_size"])
     with pytest.raises(RuleViolation, match="Format"):
         await exports.export(db, admin, "contact", [], io.StringIO(), fmt="xlsx")
+    out = io.StringIO()
+    with pytest.raises(RuleViolation, match="bogus"):
+        await exports.export(db, admin, "contact", [find.parse_where("bogus:eq:1")], out)
+    assert out.getvalue() == ""  # refused before the header is written
 
 
 async def test_an_export_imports_back_with_the_automatic_mapping(db, admin):

@@ -26,7 +26,7 @@ from leadtui.model.engine import Database
 from leadtui.services.actor import Actor
 from leadtui.services.errors import RuleViolation, StaleEdit
 
-SKIPPED_FIELDS = {"version", "updated_at", "updated_by_id", "name_key", "email_normalized"}
+SKIPPED_FIELDS = {"version", "updated_at", "updated_by_id", "name_key", "last_key", "email_normalized"}
 
 
 def _jsonable(value: Any) -> Any:

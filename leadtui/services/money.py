@@ -66,7 +66,12 @@ def parse_decimal(value: object, field: str) -> Decimal:
 
 def parse_money(value: object, field: str, *, allow_negative: bool = False) -> Decimal:
     """Money from user input, 2 places. Amount and Total cost may not be negative; Profit may."""
-    number = q(parse_decimal(value, field))
+    raw = parse_decimal(value, field)
+    # check the range before rounding: quantizing a huge number overflows the decimal context
+    if abs(raw) > MAX_MONEY:
+        raise RuleViolation(f"{field_label(field)}: " + _("must be at most {n}").format(n=f"{MAX_MONEY:,}"),
+                            field=field)
+    number = q(raw)
     if not allow_negative and number < 0:
         raise RuleViolation(f"{field_label(field)}: " + _("must not be negative"), field=field)
     if abs(number) > MAX_MONEY:
@@ -76,7 +81,8 @@ def parse_money(value: object, field: str, *, allow_negative: bool = False) -> D
 
 
 def parse_percentage(value: object, field: str = "percentage") -> Decimal:
-    number = q(parse_decimal(value, field))
+    raw = parse_decimal(value, field)
+    number = q(raw) if abs(raw) <= MAX_PERCENTAGE * 2 else raw
     if abs(number) > MAX_PERCENTAGE:
         raise RuleViolation(f"{field_label(field)}: " + _("must be at most {n}").format(n=MAX_PERCENTAGE), field=field)
     return number

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -129,7 +130,8 @@ class LeadApp(App[int]):
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             for title, help_, callback in commands():
-                yield SystemCommand(title, help_, callback)
+                # key hints like "[/]" must not be read as markup by the palette
+                yield SystemCommand(escape(title), escape(help_), callback)
         yield SystemCommand(_("Edit: Undo my last change"), _("Revert your last change unless someone changed it "
                                                                 "since [ctrl+z]"), self.action_undo)
         from leadtui.screens.import_commands import system_commands as import_commands  # import, export, distribute

@@ -66,3 +66,21 @@ async def test_ctrl_y_on_a_contact_card_shows_its_audit(app_db):
         assert isinstance(app.screen, AuditScreen)
         audit = app.screen.query_one(DataTable)
         assert audit.row_count >= 1 and "admin" in [str(audit.get_row_at(i)[1]) for i in range(audit.row_count)]
+
+
+async def test_the_command_palette_opens_on_every_section(app_db):
+    from textual.command import CommandPalette
+
+    app = LeadApp(db_url=app_db, user="admin")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        for key in "cpsfbdt":
+            await pilot.press(key)
+            await settle(pilot)
+            await pilot.press("ctrl+p")
+            await pilot.pause(0.3)
+            await pilot.press(*"new")
+            await pilot.pause(0.3)
+            assert isinstance(app.screen, CommandPalette), key
+            await pilot.press("escape")
+            await settle(pilot)

@@ -12,18 +12,48 @@ from leadtui.model.engine import Database
 from leadtui.services import database, users
 from leadtui.services.actor import Actor
 
-PG_URL = os.environ.get("LEADTUI_TEST_PG_URL")
+BASE_PG_URL = os.environ.get("LEADTUI_TEST_PG_URL")
+# Under pytest-xdist every worker gets its own database (test_gw0, test_gw1, ...), created on first use.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+PG_URL = BASE_PG_URL
+if BASE_PG_URL and _WORKER:
+    from sqlalchemy.engine import make_url as _make_url
+
+    _u = _make_url(BASE_PG_URL)
+    PG_URL = _u.set(database=f"{_u.database}_{_WORKER}").render_as_string(hide_password=False)
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+_created: set[str] = set()
 
 
-async def reset_postgres(url: str) -> None:
-    """Empty the test database: drop and recreate the public schema."""
+async def _connect(url: str, database: str | None = None):
     import asyncpg
     from sqlalchemy.engine import make_url
 
     u = make_url(url)
-    conn = await asyncpg.connect(user=u.username, password=u.password, host=u.host or "127.0.0.1",
-                                 port=u.port or 5432, database=u.database)
+    return await asyncpg.connect(user=u.username, password=u.password, host=u.host or "127.0.0.1",
+                                 port=u.port or 5432, database=database or u.database)
+
+
+async def _ensure_database(url: str) -> None:
+    """Create the worker's database from the base one when it does not exist yet."""
+    from sqlalchemy.engine import make_url
+
+    if url == BASE_PG_URL or url in _created:
+        return
+    name = make_url(url).database
+    conn = await _connect(BASE_PG_URL)
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    _created.add(url)
+
+
+async def reset_postgres(url: str) -> None:
+    """Empty the test database: drop and recreate the public schema."""
+    await _ensure_database(url)
+    conn = await _connect(url)
     try:
         await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
     finally:

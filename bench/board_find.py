@@ -6,10 +6,12 @@ contact_rules.contact_keys makes them; lead statuses on the contacts of lead-ena
 100,000 sales and a static selection of 100,000 contacts. Then times, each the median of several runs after one
 warm-up, next to the very same SQL statements run through the sqlite3 module (captured from the service's engine):
 
-  1. Find contacts by two criteria, first page of 50 (services.find.find): three pairs of criteria.
+  1. Find contacts by two criteria, first page of 50 (services.find.find): six pairs of criteria, the first also
+     with its list values by id (as the Find screen sends them), a deep page by offset and by keyset, its count.
   2. Board of the 100,000-contact selection: columns with counts plus the first 30 cards of each column
      (services.board.open_board); also a dynamic selection and all sales.
-  3. Moving one card (services.board.move_cards -> contacts.update_contact).
+  3. Moving one card (services.board.move_cards -> contacts.update_contact), twelve marked cards together (one
+     transaction) and undoing that move.
 
     python bench/board_find.py [--contacts N] [--companies N] [--keep PATH] [--runs R]
 
@@ -291,6 +293,20 @@ async def run(path: Path, runs: int, show_plans: bool) -> list[tuple[str, float,
         ):
             await measure(label, lambda criteria=criteria: find.find(db, admin, "persons", criteria, limit=50),
                           target_ms, ratio_target=bool(target_ms))
+        status_ids = await find.choices(db, "persons", "lead_status")
+        by_name = {c.label: c.value for c in status_ids}
+        await measure("find, the first pair by id, as the Find screen sends list values",
+                      lambda: find.find(db, admin, "persons",
+                                        [find.Criterion(field="lead_status", op="one_of",
+                                                        values=[by_name["Open"], by_name["Contacting"]]),
+                                         w("category_group:one_of:potential-customer")], limit=50),
+                      100, ratio_target=True)
+        first_pair = [w("lead_status:one_of:Open,Contacting"), w("category_group:one_of:potential-customer")]
+        before = (await find.find(db, admin, "persons", first_pair, offset=49_999, limit=1)).rows[0]["id"]
+        await measure("find: the page at match 50,000 by offset (sorted results page so)",
+                      lambda: find.find(db, admin, "persons", first_pair, offset=50_000, limit=50), 0)
+        await measure("find: the same page by keyset (PgDn on the Find screen)",
+                      lambda: find.find(db, admin, "persons", first_pair, after=before, limit=50), 100)
         await measure("find: count of the first criteria (status line, not a target)",
                       lambda: find.count(db, admin, "persons", [w("lead_status:one_of:Open,Contacting"),
                                                                w("category_group:one_of:potential-customer")]), 0)
@@ -308,7 +324,8 @@ async def run(path: Path, runs: int, show_plans: bool) -> list[tuple[str, float,
                       lambda: board.column_cards(db, admin, board_out.columns[0].key, selection_id=1,
                                                  after=board_out.pages[board_out.columns[0].key].cards[-1].id), 100)
 
-        # moves: cards of the Open column to Contacting and back, one service call per card
+        # moves: cards of the Open column to Contacting (one service call each), then back all together (one call,
+        # one transaction: undone as a whole)
         open_key = board_out.columns[0].key
         other_key = board_out.columns[1].key
         cards = board_out.pages[open_key].cards[:12]
@@ -324,8 +341,15 @@ async def run(path: Path, runs: int, show_plans: bool) -> list[tuple[str, float,
         start = time.perf_counter()
         result = await board.move_cards(db, admin, "persons", [c.id for c in cards], open_key)
         many = (time.perf_counter() - start) * 1000
-        report.append((f"move {len(cards)} marked cards together", many, None, 0,
+        report.append((f"move {len(cards)} marked cards together (one transaction)", many, None, 0,
                        f"{many / len(cards):.1f} ms per card"))
+        start = time.perf_counter()
+        from leadtui.services import audit
+
+        undone = await audit.undo_last(db, admin)
+        undo_ms = (time.perf_counter() - start) * 1000
+        report.append((f"undo that move ({undone.records} records)", undo_ms, None, 0, "ctrl+z"))
+
     finally:
         await db.dispose()
     return report

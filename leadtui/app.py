@@ -111,6 +111,9 @@ class LeadApp(App[int]):
         self._backend_ready.set()
         if self.backend.created:
             self.notify(_("Created a new database with the default lists."), title=_("Welcome"))
+        from leadtui.screens.new_leads import watch_new_leads  # leads the distribution gave this user
+
+        watch_new_leads(self)
 
     async def ready_backend(self) -> "Backend":
         """The open backend; waits for the start-up worker. Raises the error that stopped it from opening."""
@@ -180,8 +183,19 @@ class LeadApp(App[int]):
         self.notify(_("Language: {name}").format(name=LANGUAGE_NAMES[lang]))
 
     async def on_unmount(self) -> None:
-        if self.backend is not None:
-            await self.backend.db.dispose()
+        if self.backend is None:
+            return
+        # let cancelled workers leave their database calls before the pool closes: closing a connection that a
+        # worker is still using can wait for ever on the driver's thread
+        self.workers.cancel_all()
+        try:
+            await asyncio.wait_for(self.workers.wait_for_complete(), timeout=3)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            pass
+        try:
+            await asyncio.wait_for(self.backend.db.dispose(), timeout=5)
+        except asyncio.TimeoutError:
+            pass  # nothing is lost: every write was committed or rolled back in its own transaction
 
 
 def run_app(*, db: str | None, user: str | None, lang: str | None) -> int:

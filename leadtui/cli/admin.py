@@ -8,6 +8,9 @@ from datetime import date, datetime, time, timedelta
 import click
 
 from leadtui.cli.core import Options, _fail, cli, dump, print_json, run
+from leadtui.i18n import _, ngettext
+from leadtui.i18n.format import format_datetime
+from leadtui.i18n.terms import entity_name
 
 
 def _day(value: str | None, option: str) -> datetime | None:
@@ -17,20 +20,25 @@ def _day(value: str | None, option: str) -> datetime | None:
         return datetime.fromisoformat(value) if "T" in value or " " in value else \
             datetime.combine(date.fromisoformat(value), time.min)
     except ValueError:
-        _fail(f"{option}: '{value}' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)", 2)
+        _fail(_("{option}: '{value}' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)").format(option=option,
+                                                                                          value=value), 2)
     raise AssertionError
 
 
-@cli.command()
-@click.option("--since", help="From this date/time (YYYY-MM-DD[THH:MM], UTC).")
-@click.option("--until", help="Up to this date (inclusive when a date).")
-@click.option("--entity", help="Only this kind of record: contact, company, sale, lead_status ...")
-@click.option("--id", "entity_id", type=int, help="Only this record (with --entity).")
-@click.option("--json", "as_json", is_flag=True)
+def _action(action: str) -> str:
+    return {"create": _("created"), "update": _("changed"), "delete": _("deleted"), "bulk": _("bulk update"),
+            "undo": _("undone")}.get(action, action)
+
+
+@cli.command(help=_("Who changed what and when, with old and new values."))
+@click.option("--since", help=_("From this date/time (YYYY-MM-DD[THH:MM], UTC)."))
+@click.option("--until", help=_("Up to this date (inclusive when a date)."))
+@click.option("--entity", help=_("Only this kind of record: contact, company, sale, lead_status ..."))
+@click.option("--id", "entity_id", type=int, help=_("Only this record (with --entity)."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def audit(opts: Options, since: str | None, until: str | None, entity: str | None, entity_id: int | None,
           as_json: bool) -> None:
-    """Who changed what and when, with old and new values."""
     from leadtui.services import audit as svc
 
     start = _day(since, "--since")
@@ -48,52 +56,49 @@ def audit(opts: Options, since: str | None, until: str | None, entity: str | Non
         return
     for entry in entries:
         if entry.action == "bulk":
-            detail = f"{entry.changes.get('field')} -> {entry.changes.get('new')} on " \
-                     f"{sum(len(ids) for _old, ids in entry.changes.get('old', []))} records"
+            n = sum(len(ids) for _old, ids in entry.changes.get("old", []))
+            detail = ngettext("{field} -> {new} on {n} record", "{field} -> {new} on {n} records", n).format(
+                field=entry.changes.get("field"), new=entry.changes.get("new"), n=n)
         else:
             detail = ", ".join(f"{field}: {old!r} -> {new!r}" for field, (old, new) in entry.changes.items()
                                if entry.action == "update") or ""
-        undone = "  (undone)" if entry.undone else ""
-        target = f"{entry.entity} {entry.entity_id}" if entry.entity_id is not None else entry.entity
-        click.echo(f"{entry.at:%Y-%m-%d %H:%M:%S}  {entry.user or '-':<12} {entry.action:<6} {target}  {detail}{undone}")
+        undone = "  " + _("(undone)") if entry.undone else ""
+        target = entity_name(entry.entity) + (f" {entry.entity_id}" if entry.entity_id is not None else "")
+        click.echo(f"{format_datetime(entry.at)}  {entry.user or '-':<12} {_action(entry.action):<10} {target}  "
+                   f"{detail}{undone}")
 
 
-@cli.command()
-@click.option("--dry-run", is_flag=True, help="Only say what would be undone.")
+@cli.command(help=_("Undo your last change, if nobody changed those records since."))
+@click.option("--dry-run", is_flag=True, help=_("Only say what would be undone."))
 @click.pass_obj
 def undo(opts: Options, dry_run: bool) -> None:
-    """Undo your last change, if nobody changed those records since."""
     from leadtui.services import audit as svc
 
     if dry_run:
         last = run(opts, lambda db, actor: svc.last_undoable(db, actor))
-        click.echo(f"Would undo: {last.description}" if last else "Nothing to undo.")
+        click.echo(_("Would undo: {what}").format(what=last.description) if last else _("Nothing to undo."))
         return
     result = run(opts, lambda db, actor: svc.undo_last(db, actor))
-    click.echo(f"Undone: {result.description}")
+    click.echo(_("Undone: {what}").format(what=result.description))
 
 
-@cli.command()
+@cli.command(
+             help=_("Write a consistent copy of the database to FILE while others keep working.\n\nSQLite: the online backup API. PostgreSQL: pg_dump --format=custom (restore with leadtui restore)."))
 @click.argument("file")
-@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@click.option("--force", is_flag=True, help=_("Overwrite FILE if it exists."))
 @click.pass_obj
 def backup(opts: Options, file: str, force: bool) -> None:
-    """Write a consistent copy of the database to FILE while others keep working.
-
-    SQLite: the online backup API. PostgreSQL: pg_dump --format=custom (restore with leadtui restore).
-    """
     from leadtui.services import backup as svc
 
     written = run(opts, lambda db, actor: svc.backup(db, actor, file, force=force))
-    click.echo(f"Backed up to {written}")
+    click.echo(_("Backed up to {file}").format(file=written))
 
 
-@cli.command()
+@cli.command(help=_("Replace the database with the backup FILE (refuses to overwrite without --force)."))
 @click.argument("file")
-@click.option("--force", is_flag=True, help="Overwrite the existing database.")
+@click.option("--force", is_flag=True, help=_("Overwrite the existing database."))
 @click.pass_obj
 def restore(opts: Options, file: str, force: bool) -> None:
-    """Replace the database with the backup FILE (refuses to overwrite without --force)."""
     from leadtui.services import backup as svc
     from leadtui.services import database
     from leadtui.services.errors import DomainError
@@ -125,4 +130,4 @@ def restore(opts: Options, file: str, force: bool) -> None:
         asyncio.run(go())
     except DomainError as exc:
         _fail(str(exc), exc.exit_code)
-    click.echo(f"Restored {file}")
+    click.echo(_("Restored {file}").format(file=file))

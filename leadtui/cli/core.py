@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from leadtui import exit_codes
+from leadtui.i18n import _
 
 T = TypeVar("T")
 LANG_CHOICE = click.Choice(["en", "da", "nl", "nb"])
@@ -46,11 +47,11 @@ def run(opts: Options, action: Callable[..., Awaitable[T]], *, needs_user: bool 
     from leadtui.services.errors import DomainError
 
     async def go() -> T:
-        from leadtui.i18n import set_language
+        from leadtui.i18n import LANGUAGES, set_language
         from leadtui.services import database
 
         settings = opts.settings()
-        if settings.lang:
+        if settings.lang in LANGUAGES:  # as chosen before the commands were built (cli/__init__.py)
             set_language(settings.lang)
         db, _created = await database.open_or_create(settings.resolved_database_url(), lang=settings.lang or "en",
                                                       login=settings.resolved_user())
@@ -67,11 +68,11 @@ def run(opts: Options, action: Callable[..., Awaitable[T]], *, needs_user: bool 
     except DomainError as exc:
         _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
-        _fail("interrupted", exit_codes.USAGE)
+        _fail(_("interrupted"), exit_codes.USAGE)
     except Exception as exc:  # a bug: still one line, unless debugging
         if os.environ.get("LEADTUI_DEBUG"):
             raise
-        _fail(f"unexpected error: {type(exc).__name__}: {exc}", exit_codes.RULE_VIOLATION)
+        _fail(_("unexpected error: {error}").format(error=f"{type(exc).__name__}: {exc}"), exit_codes.RULE_VIOLATION)
     raise AssertionError("unreachable")
 
 
@@ -85,18 +86,18 @@ def dump(model: Any) -> Any:
     return model.model_dump(mode="json")
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", metavar="URL", help="Database URL or SQLite file (else LEADTUI_DATABASE_URL, else the default file).")
-@click.option("--user", metavar="LOGIN", help="Act as this user (else LEADTUI_USER, else the OS login).")
-@click.option("--lang", type=LANG_CHOICE, help="Language of messages and of a new database's lists.")
-@click.option("--demo", is_flag=True, help="Open the TUI on a fresh demo database in a temporary file.")
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]},
+             help=_("leadtui: a keyboard-driven terminal CRM for leads and the sales pipeline.\n\n"
+                    "Without a command it opens the TUI, creating the database with its default lists on first run."))
+@click.option("--db", "db", metavar="URL",
+              help=_("Database URL or SQLite file (else LEADTUI_DATABASE_URL, else the default file)."))
+@click.option("--user", metavar="LOGIN", help=_("Act as this user (else LEADTUI_USER, else the OS login)."))
+@click.option("--lang", type=LANG_CHOICE,
+              help=_("Language of messages (else LEADTUI_LANG, else the locale) and of a new database's lists."))
+@click.option("--demo", is_flag=True, help=_("Open the TUI on a fresh demo database in a temporary file."))
 @click.version_option(package_name="leadtui")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, user: str | None, lang: str | None, demo: bool) -> None:
-    """leadtui: a keyboard-driven terminal CRM for leads and the sales pipeline.
-
-    Without a command it opens the TUI, creating the database with its default lists on first run.
-    """
     ctx.obj = Options(db=db, user=user, lang=lang)
     if ctx.invoked_subcommand is None:
         from leadtui.app import run_app
@@ -123,17 +124,17 @@ def _run_demo(opts: Options) -> int:
 
             return await demo.generate(db, actor, companies=150, seed=1)
 
-        click.echo("Building the demo database ...", err=True)
+        click.echo(_("Building the demo database ..."), err=True)
         run(demo_opts, build)
         return run_app(db=str(path), user=demo_opts.user, lang=settings.lang)
 
 
-@cli.command()
-@click.option("--lang", "init_lang", type=LANG_CHOICE, help="Language of the default lists (default: --lang, LEADTUI_LANG or en).")
-@click.option("--force", is_flag=True, help="Replace an existing database; all its data is lost.")
+@cli.command(help=_("Create a database with the default lists; the current OS user becomes its first administrator."))
+@click.option("--lang", "init_lang", type=LANG_CHOICE,
+              help=_("Language of the default lists (default: --lang, LEADTUI_LANG or en)."))
+@click.option("--force", is_flag=True, help=_("Replace an existing database; all its data is lost."))
 @click.pass_obj
 def init(opts: Options, init_lang: str | None, force: bool) -> None:
-    """Create a database with the default lists; the current OS user becomes its first administrator."""
     from leadtui.services.errors import DomainError
 
     settings = opts.settings()
@@ -151,7 +152,8 @@ def init(opts: Options, init_lang: str | None, force: bool) -> None:
         url = asyncio.run(go())
     except DomainError as exc:
         _fail(str(exc), exc.exit_code)
-    click.echo(f"Created {url} ({lang}); administrator: {settings.resolved_user()}")
+    click.echo(_("Created {url} ({lang}); administrator: {login}").format(url=url, lang=lang,
+                                                                        login=settings.resolved_user()))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -164,6 +166,6 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exit_codes.USAGE)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(_("Aborted."), err=True)
         sys.exit(exit_codes.USAGE)
     sys.exit(code if isinstance(code, int) else 0)

@@ -11,26 +11,27 @@ import click
 
 from leadtui import exit_codes
 from leadtui.cli.core import Options, _fail, cli, run
+from leadtui.i18n import _
 
 TARGETS = click.Choice(["persons", "person", "contacts", "companies", "company", "sales", "sale"],
                        case_sensitive=False)
 
 
-@cli.command("export")
+@cli.command("export",
+             help=_("Export contacts (persons), companies or sales matching --where, or a selection's members."))
 @click.argument("target", type=TARGETS)
 @click.option("--where", "where", multiple=True, metavar="F:OP:V1,V2",
-              help="Criterion FIELD:OPERATOR:VALUE1,VALUE2 as for `leadtui find` (repeat to AND several).")
-@click.option("--columns", metavar="A,B,C", help="Fields to export (default: the Find screen's columns); the id "
-                                                 "always comes first.")
-@click.option("--selection", "selection_id", type=int, help="Export the members of this selection.")
-@click.option("--csv", "fmt", flag_value="csv", default=True, help="CSV with a header row of field keys (default).")
-@click.option("--json", "fmt", flag_value="json", help="A JSON array of objects.")
-@click.option("--labels", is_flag=True, help="Header with the fields' names in the language instead of keys.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
+              help=_("Criterion FIELD:OPERATOR:VALUE1,VALUE2 as for `leadtui find` (repeat to AND several)."))
+@click.option("--columns", metavar="A,B,C", help=_("Fields to export (default: the Find screen's columns); the id "
+                                                 "always comes first."))
+@click.option("--selection", "selection_id", type=int, help=_("Export the members of this selection."))
+@click.option("--csv", "fmt", flag_value="csv", default=True, help=_("CSV with a header row of field keys (default)."))
+@click.option("--json", "fmt", flag_value="json", help=_("A JSON array of objects."))
+@click.option("--labels", is_flag=True, help=_("Header with the fields' names in the language instead of keys."))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help=_("Write to FILE instead of stdout."))
 @click.pass_obj
 def export_command(opts: Options, target: str, where: tuple[str, ...], columns: str | None,
                    selection_id: int | None, fmt: str, labels: bool, output: str | None) -> None:
-    """Export contacts (persons), companies or sales matching --where, or a selection's members."""
     from leadtui.services import exports, find
     from leadtui.services.errors import DomainError
 
@@ -54,7 +55,7 @@ def export_command(opts: Options, target: str, where: tuple[str, ...], columns: 
     # written beside the target and renamed when complete: a failed export leaves no half file
     path = Path(output)
     if path.parent and not path.parent.exists():
-        _fail(f"--output: the folder '{path.parent}' does not exist", exit_codes.RULE_VIOLATION)
+        _fail(_("--output: the folder '{folder}' does not exist").format(folder=path.parent), exit_codes.RULE_VIOLATION)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
@@ -64,4 +65,5 @@ def export_command(opts: Options, target: str, where: tuple[str, ...], columns: 
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
-    click.echo(f"Exported {result.rows} {result.target} records ({', '.join(result.columns)}) to {path}", err=True)
+    click.echo(_("Exported {n} {target} records ({columns}) to {file}").format(
+        n=result.rows, target=result.target, columns=", ".join(result.columns), file=path), err=True)

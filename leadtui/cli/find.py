@@ -10,11 +10,13 @@ import click
 
 from leadtui import exit_codes
 from leadtui.cli.core import Options, cli, dump, print_json, run
+from leadtui.i18n import N_, _, ngettext
+from leadtui.i18n.format import format_date
 
 TARGET_CHOICE = click.Choice(["persons", "person", "contacts", "companies", "company", "sales", "sale"],
                              case_sensitive=False)
 BOARD_TARGETS = click.Choice(["persons", "person", "contacts", "sales", "sale"], case_sensitive=False)
-WHERE_HELP = ("Criterion FIELD:OPERATOR:VALUE1,VALUE2 (repeat to AND several). Operators: one_of, not_one_of, eq, "
+WHERE_HELP = N_("Criterion FIELD:OPERATOR:VALUE1,VALUE2 (repeat to AND several). Operators: one_of, not_one_of, eq, "
               "ne, contains, starts_with, gt, lt, empty, not_empty. A comma inside a value is written \\,.")
 COLUMN_WIDTH = 32
 
@@ -32,11 +34,14 @@ def _columns(columns: str | None) -> list[str] | None:
     return keys or None
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, *, for_people: bool = True) -> str:
+    """A value as text: yes/no in the language for the table, plain yes/no in CSV (read back by programs)."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        if not for_people:
+            return "yes" if value else "no"
+        return _("yes") if value else _("no")
     return str(value)
 
 
@@ -100,7 +105,7 @@ async def _write(rows: Any, keys: list[str], header: list[Any], as_csv: bool) ->
     if as_csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["id", *keys])
-        line = lambda row: writer.writerow([row["id"], *[_cell(row[k]) for k in keys]])  # noqa: E731
+        line = lambda row: writer.writerow([row["id"], *[_cell(row[k], for_people=False) for k in keys]])  # noqa: E731
     else:
         table = _Table(["id", *[c.label for c in header]])
         line = lambda row: table.line([str(row["id"]), *[_cell(row[k]) for k in keys]])  # noqa: E731
@@ -115,26 +120,26 @@ async def _write(rows: Any, keys: list[str], header: list[Any], as_csv: bool) ->
     return written
 
 
-@cli.command("find")
+@cli.command("find",
+             help=_("Find contacts (persons), companies or sales by criteria; prints every match unless --limit."))
 @click.argument("target", type=TARGET_CHOICE)
-@click.option("--where", "where", multiple=True, metavar="F:OP:V1,V2", help=WHERE_HELP)
-@click.option("--columns", metavar="A,B,C", help="Columns to show (field keys); see --fields.")
-@click.option("--sort", metavar="FIELD", help="Sort by this field (default: by id).")
-@click.option("--desc", "descending", is_flag=True, help="Sort descending.")
-@click.option("--limit", type=click.IntRange(1, 1_000_000), help="At most N matches (default: every match).")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
-@click.option("--count", "only_count", is_flag=True, help="Print only how many match.")
-@click.option("--fields", "list_fields", is_flag=True, help="List the fields and their operators, then stop.")
+@click.option("--where", "where", multiple=True, metavar="F:OP:V1,V2", help=_(WHERE_HELP))
+@click.option("--columns", metavar="A,B,C", help=_("Columns to show (field keys); see --fields."))
+@click.option("--sort", metavar="FIELD", help=_("Sort by this field (default: by id)."))
+@click.option("--desc", "descending", is_flag=True, help=_("Sort descending."))
+@click.option("--limit", type=click.IntRange(1, 1_000_000), help=_("At most N matches (default: every match)."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@click.option("--csv", "as_csv", is_flag=True, help=_("CSV with a header row."))
+@click.option("--count", "only_count", is_flag=True, help=_("Print only how many match."))
+@click.option("--fields", "list_fields", is_flag=True, help=_("List the fields and their operators, then stop."))
 @click.pass_obj
 def find_command(opts: Options, target: str, where: tuple[str, ...], columns: str | None, sort: str | None,
                  descending: bool, limit: int | None, as_json: bool, as_csv: bool, only_count: bool,
                  list_fields: bool) -> None:
-    """Find contacts (persons), companies or sales by criteria; prints every match unless --limit."""
     from leadtui.services import find
 
     if as_json and as_csv:
-        raise click.UsageError("choose one of --json and --csv")
+        raise click.UsageError(_("choose one of --json and --csv"))
     if list_fields:
         fields = find.field_infos(target)
         if as_json:
@@ -162,9 +167,9 @@ def find_command(opts: Options, target: str, where: tuple[str, ...], columns: st
 # --------------------------------------------------------------------------- selections
 
 
-@cli.group()
+@cli.group(help=_("Selections: saved searches (dynamic) or kept lists of members (static)."))
 def selection() -> None:
-    """Selections: saved searches (dynamic) or kept lists of members (static)."""
+    pass
 
 
 def _ids(values: tuple[str, ...]) -> list[str]:
@@ -172,39 +177,44 @@ def _ids(values: tuple[str, ...]) -> list[str]:
 
 
 def _print_selection(out: Any, as_json: bool, verb: str | None = None) -> None:
+    from leadtui.services.selections import VISIBLE_LABELS
+
     if as_json:
         print_json(dump(out))
         return
     if verb:
-        click.echo(f"{verb} selection {out.id}: {out.name} ({out.kind_label.lower()}, {out.target_label.lower()})")
+        click.echo(verb.format(id=out.id, name=out.name, kind=out.kind_label.lower(),
+                               target=out.target_label.lower()))
         return
-    count = "" if out.member_count is None else f", {out.member_count} members"
-    click.echo(f"{out.id}  {out.name}  [{out.kind}, {out.target}{count}, owner {out.owner or '-'}, "
-               f"visible for {out.visible_for}]")
+    count = "" if out.member_count is None else ngettext(", {n} member", ", {n} members",
+                                                         out.member_count).format(n=out.member_count)
+    details = _("{kind}, {target}{count}, owner {owner}, visible for {visible}").format(
+        kind=out.kind_label.lower(), target=out.target_label.lower(), count=count, owner=out.owner or "-",
+        visible=_(VISIBLE_LABELS.get(out.visible_for, out.visible_for)))
+    click.echo(f"{out.id}  {out.name}  [{details}]")
 
 
-@selection.command("create")
+@selection.command("create", help=_("Save a search as a dynamic selection, or a list of members as a static one."))
 @click.argument("name")
-@click.option("--target", required=True, type=TARGET_CHOICE, help="What the selection is of.")
-@click.option("--where", "where", multiple=True, metavar="F:OP:V1,V2", help=WHERE_HELP)
-@click.option("--ids", "ids", multiple=True, metavar="1,2,3", help="Members of a static selection.")
-@click.option("--dynamic", "kind", flag_value="dynamic", help="Keep the criteria; run them on every view (default "
-                                                              "with --where).")
-@click.option("--static", "kind", flag_value="static", help="Keep the members (those matching now, or --ids).")
-@click.option("--description", default="", help="Description.")
+@click.option("--target", required=True, type=TARGET_CHOICE, help=_("What the selection is of."))
+@click.option("--where", "where", multiple=True, metavar="F:OP:V1,V2", help=_(WHERE_HELP))
+@click.option("--ids", "ids", multiple=True, metavar="1,2,3", help=_("Members of a static selection."))
+@click.option("--dynamic", "kind", flag_value="dynamic", help=_("Keep the criteria; run them on every view (default "
+                                                              "with --where)."))
+@click.option("--static", "kind", flag_value="static", help=_("Keep the members (those matching now, or --ids)."))
+@click.option("--description", default="", help=_("Description."))
 @click.option("--visible", "visible_for", type=click.Choice(["all", "group", "private"]), default="all",
-              help="Who sees it: everyone, your user group, only you.")
-@click.option("--json", "as_json", is_flag=True)
+              help=_("Who sees it: everyone, your user group, only you."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def selection_create(opts: Options, name: str, target: str, where: tuple[str, ...], ids: tuple[str, ...],
                      kind: str | None, description: str, visible_for: str, as_json: bool) -> None:
-    """Save a search as a dynamic selection, or a list of members as a static one."""
     from leadtui.services import selections
 
     if ids and where:
-        raise click.UsageError("give --where (criteria) or --ids (members), not both")
+        raise click.UsageError(_("give --where (criteria) or --ids (members), not both"))
     if ids and kind == "dynamic":
-        raise click.UsageError("--ids makes a static selection; a dynamic one keeps criteria (--where)")
+        raise click.UsageError(_("--ids makes a static selection; a dynamic one keeps criteria (--where)"))
     chosen = kind or ("static" if ids else "dynamic")
     data: dict[str, Any] = {"name": name, "target": target, "kind": chosen, "criteria": [c.model_dump() for c in
                                                                                          _criteria(where)],
@@ -221,15 +231,17 @@ def selection_create(opts: Options, name: str, target: str, where: tuple[str, ..
     if as_json:
         print_json(dump(out))
     else:
-        click.echo(f"Created selection {out.id}: {out.name} ({out.kind}, {out.target}, {out.member_count} members)")
+        click.echo(ngettext("Created selection {id}: {name} ({kind}, {target}, {n} member)",
+                            "Created selection {id}: {name} ({kind}, {target}, {n} members)",
+                            out.member_count or 0).format(id=out.id, name=out.name, kind=out.kind_label.lower(),
+                                                          target=out.target_label.lower(), n=out.member_count))
 
 
-@selection.command("list")
-@click.option("--target", type=TARGET_CHOICE, help="Only selections of contacts, companies or sales.")
-@click.option("--json", "as_json", is_flag=True)
+@selection.command("list", help=_("Your selections and those others share with you."))
+@click.option("--target", type=TARGET_CHOICE, help=_("Only selections of contacts, companies or sales."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def selection_list(opts: Options, target: str | None, as_json: bool) -> None:
-    """Your selections and those others share with you."""
     from leadtui.services import selections
 
     items = run(opts, lambda db, actor: selections.list_selections(db, actor, target=target))
@@ -240,20 +252,19 @@ def selection_list(opts: Options, target: str | None, as_json: bool) -> None:
         _print_selection(out, False)
 
 
-@selection.command("show")
+@selection.command("show", help=_("A selection's details, criteria and members (dynamic: its criteria run now)."))
 @click.argument("selection_id", type=int)
-@click.option("--columns", metavar="A,B,C", help="Columns of the member list (field keys).")
-@click.option("--limit", type=click.IntRange(1, 1_000_000), help="At most N members (default: all).")
-@click.option("--json", "as_json", is_flag=True, help="The selection and its members as JSON.")
-@click.option("--csv", "as_csv", is_flag=True, help="The members as CSV with a header row.")
+@click.option("--columns", metavar="A,B,C", help=_("Columns of the member list (field keys)."))
+@click.option("--limit", type=click.IntRange(1, 1_000_000), help=_("At most N members (default: all)."))
+@click.option("--json", "as_json", is_flag=True, help=_("The selection and its members as JSON."))
+@click.option("--csv", "as_csv", is_flag=True, help=_("The members as CSV with a header row."))
 @click.pass_obj
 def selection_show(opts: Options, selection_id: int, columns: str | None, limit: int | None, as_json: bool,
                    as_csv: bool) -> None:
-    """A selection's details, criteria and members (dynamic: its criteria run now)."""
     from leadtui.services import find, selections
 
     if as_json and as_csv:
-        raise click.UsageError("choose one of --json and --csv")
+        raise click.UsageError(_("choose one of --json and --csv"))
 
     async def go(db, actor):  # noqa: ANN001, ANN202
         out = await selections.get_selection(db, actor, selection_id, with_count=True)
@@ -271,7 +282,7 @@ def selection_show(opts: Options, selection_id: int, columns: str | None, limit:
             click.echo(f"  {out.description}")
         described = await find.describe(db, out.target, out.criteria)
         if described:
-            label = "criteria" if out.kind == "dynamic" else "made from criteria"
+            label = _("criteria") if out.kind == "dynamic" else _("made from criteria")
             click.echo(f"  {label}: " + "; ".join(described))
         target, criteria, members_of = await selections.scope(db, actor, selection_id)
         await _print_rows(db, actor, target, criteria, columns=_columns(columns), sort=None, descending=False,
@@ -280,84 +291,81 @@ def selection_show(opts: Options, selection_id: int, columns: str | None, limit:
     run(opts, go)
 
 
-@selection.command("rename")
+@selection.command("rename", help=_("Give a selection another name."))
 @click.argument("selection_id", type=int)
 @click.argument("name")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def selection_rename(opts: Options, selection_id: int, name: str, as_json: bool) -> None:
-    """Give a selection another name."""
     from leadtui.services import selections
 
     out = run(opts, lambda db, actor: selections.rename_selection(db, actor, selection_id, name))
-    _print_selection(out, as_json, "Renamed")
+    _print_selection(out, as_json, _("Renamed selection {id}: {name} ({kind}, {target})"))
 
 
-@selection.command("delete")
+@selection.command("delete", help=_("Delete a selection (its members stay as records; only the list goes)."))
 @click.argument("selection_id", type=int)
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True, help=_("Do not ask for confirmation."))
 @click.pass_obj
 def selection_delete(opts: Options, selection_id: int, yes: bool) -> None:
-    """Delete a selection (its members stay as records; only the list goes)."""
     from leadtui.services import selections
 
     if not yes:
         out = run(opts, lambda db, actor: selections.get_selection(db, actor, selection_id))
         if not sys.stdin.isatty():
-            click.echo(f"leadtui: deleting selection '{out.name}' needs confirmation; add --yes", err=True)
+            click.echo("leadtui: " + _("deleting selection '{name}' needs confirmation; add --yes").format(
+                name=out.name), err=True)
             sys.exit(exit_codes.USAGE)
-        click.confirm(f"Delete selection {out.id} '{out.name}'?", abort=True)
+        click.confirm(_("Delete selection {id} '{name}'?").format(id=out.id, name=out.name), abort=True)
     out = run(opts, lambda db, actor: selections.delete_selection(db, actor, selection_id))
-    click.echo(f"Deleted selection {out.id}: {out.name}")
+    click.echo(_("Deleted selection {id}: {name}").format(id=out.id, name=out.name))
 
 
 def _print_change(change: Any, verb: str) -> None:
-    text = f"{verb} {change.changed}"
+    text = verb.format(n=change.changed)
     if change.unchanged:
-        text += f", {change.unchanged} unchanged"
+        text += _(", {n} unchanged").format(n=change.unchanged)
     if change.missing:
-        text += f"; not found: {', '.join(map(str, change.missing[:20]))}"
-    click.echo(f"{text}; the selection has {change.member_count} members")
+        text += _("; not found: {ids}").format(ids=", ".join(map(str, change.missing[:20])))
+    click.echo(text + ngettext("; the selection has {n} member", "; the selection has {n} members",
+                               change.member_count).format(n=change.member_count))
 
 
-@selection.command("add")
+@selection.command("add", help=_("Add records (ids, comma- or space-separated) to a static selection."))
 @click.argument("selection_id", type=int)
 @click.argument("entity_ids", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def selection_add(opts: Options, selection_id: int, entity_ids: tuple[str, ...], as_json: bool) -> None:
-    """Add records (ids, comma- or space-separated) to a static selection."""
     from leadtui.services import selections
 
     change = run(opts, lambda db, actor: selections.add_members(db, actor, selection_id, _ids(entity_ids)))
     if as_json:
         print_json(dump(change))
     else:
-        _print_change(change, "Added")
+        _print_change(change, _("Added {n}"))
 
 
-@selection.command("remove")
+@selection.command("remove", help=_("Remove records (ids) from a static selection."))
 @click.argument("selection_id", type=int)
 @click.argument("entity_ids", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def selection_remove(opts: Options, selection_id: int, entity_ids: tuple[str, ...], as_json: bool) -> None:
-    """Remove records (ids) from a static selection."""
     from leadtui.services import selections
 
     change = run(opts, lambda db, actor: selections.remove_members(db, actor, selection_id, _ids(entity_ids)))
     if as_json:
         print_json(dump(change))
     else:
-        _print_change(change, "Removed")
+        _print_change(change, _("Removed {n}"))
 
 
-@selection.command("static")
+@selection.command("static", help=_("Make a dynamic selection static: its current members are kept from now on."))
 @click.argument("selection_id", type=int)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def selection_static(opts: Options, selection_id: int, as_json: bool) -> None:
-    """Make a dynamic selection static: its current members are kept from now on."""
     from leadtui.services import selections
 
     async def go(db, actor):  # noqa: ANN001, ANN202
@@ -369,14 +377,15 @@ def selection_static(opts: Options, selection_id: int, as_json: bool) -> None:
     if as_json:
         print_json(dump(out))
     else:
-        click.echo(f"Selection {out.id} '{out.name}' is static now, with {out.member_count} members")
+        click.echo(ngettext("Selection {id} '{name}' is static now, with {n} member",
+                            "Selection {id} '{name}' is static now, with {n} members",
+                            out.member_count or 0).format(id=out.id, name=out.name, n=out.member_count))
 
 
-@selection.command("dynamic")
+@selection.command("dynamic", help=_("(Refused: a static selection never becomes dynamic.)"))
 @click.argument("selection_id", type=int)
 @click.pass_obj
 def selection_dynamic(opts: Options, selection_id: int) -> None:
-    """(Refused: a static selection never becomes dynamic.)"""
     from leadtui.services import selections
 
     run(opts, lambda db, actor: selections.make_dynamic(db, actor, selection_id))
@@ -385,9 +394,9 @@ def selection_dynamic(opts: Options, selection_id: int) -> None:
 # --------------------------------------------------------------------------- board
 
 
-@cli.group()
+@cli.group(help=_("The board: contacts by lead status or sales by stage, with counts and sums per column."))
 def board() -> None:
-    """The board: contacts by lead status or sales by stage, with counts and sums per column."""
+    pass
 
 
 def _money(value: Any) -> str:
@@ -396,20 +405,19 @@ def _money(value: Any) -> str:
     return format_money(value)
 
 
-@board.command("show")
-@click.option("--selection", "selection_id", type=int, help="The board of this selection.")
-@click.option("--target", type=BOARD_TARGETS, help="All contacts (persons) or all sales.")
-@click.option("--where", "where", multiple=True, metavar="F:OP:V1,V2", help="Narrow the board: " + WHERE_HELP)
-@click.option("--cards", type=click.IntRange(0, 500), default=0, help="Also list the first N cards of each column.")
-@click.option("--json", "as_json", is_flag=True)
+@board.command("show", help=_("The columns of a board with their counts (sales: amount and weighted amount)."))
+@click.option("--selection", "selection_id", type=int, help=_("The board of this selection."))
+@click.option("--target", type=BOARD_TARGETS, help=_("All contacts (persons) or all sales."))
+@click.option("--where", "where", multiple=True, metavar="F:OP:V1,V2", help=_("Narrow the board: ") + _(WHERE_HELP))
+@click.option("--cards", type=click.IntRange(0, 500), default=0, help=_("Also list the first N cards of each column."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def board_show(opts: Options, selection_id: int | None, target: str | None, where: tuple[str, ...], cards: int,
                as_json: bool) -> None:
-    """The columns of a board with their counts (sales: amount and weighted amount)."""
     from leadtui.services import board as svc
 
     if selection_id is None and target is None:
-        raise click.UsageError("give --selection ID or --target persons|sales")
+        raise click.UsageError(_("give --selection ID or --target persons|sales"))
     out = run(opts, lambda db, actor: svc.open_board(db, actor, target=target, selection_id=selection_id,
                                                      criteria=_criteria(where), page=max(cards, 1)))
     if not cards:
@@ -417,41 +425,42 @@ def board_show(opts: Options, selection_id: int | None, target: str | None, wher
     if as_json:
         print_json(dump(out))
         return
-    click.echo(f"Board: {out.source} ({out.total})")
+    click.echo(_("Board: {source} ({total})").format(source=out.source, total=out.total))
     for column in out.columns:
         extra = ""
         if column.amount is not None:
-            extra = f"  amount {_money(column.amount)}  weighted {_money(column.weighted)}"
-        flag = " (deleted)" if column.deleted else ""
+            extra = "  " + _("amount {amount}  weighted {weighted}").format(amount=_money(column.amount),
+                                                                            weighted=_money(column.weighted))
+        flag = " " + _("(deleted)") if column.deleted else ""
         click.echo(f"{column.number:>2}  {column.name}{flag}: {column.count}{extra}")
         if cards:
             for card in out.pages.get(column.key, svc.CardPage(column=column.key, cards=[], more=False)).cards:
-                days = f" · {card.days} d" if card.days is not None else ""
+                days = " · " + _("{n} d").format(n=card.days) if card.days is not None else ""
                 click.echo(f"      #{card.id} {card.title} · {card.subtitle}{days}")
 
 
-@board.command("move")
-@click.option("--target", required=True, type=BOARD_TARGETS, help="Contacts (persons) or sales.")
+@board.command("move",
+               help=_("Move cards (ids, comma-separated) to a column: a lead status, or a stage, Sold or Lost."))
+@click.option("--target", required=True, type=BOARD_TARGETS, help=_("Contacts (persons) or sales."))
 @click.argument("ids")
 @click.argument("column")
-@click.option("--reason", help="Reason (sold) / Reason (lost) when moving sales to Sold or Lost.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--reason", help=_("Reason (sold) / Reason (lost) when moving sales to Sold or Lost."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def board_move(opts: Options, target: str, ids: str, column: str, reason: str | None, as_json: bool) -> None:
-    """Move cards (ids, comma-separated) to a column: a lead status, or a stage, Sold or Lost."""
     from leadtui.services import board as svc
 
     try:
         cards = [int(part) for part in ids.split(",") if part.strip()]
     except ValueError:
-        raise click.UsageError(f"'{ids}' is not a list of ids (e.g. 12 or 12,13)") from None
+        raise click.UsageError(_("'{ids}' is not a list of ids (e.g. 12 or 12,13)").format(ids=ids)) from None
     out = run(opts, lambda db, actor: svc.move_cards(db, actor, target, cards, column, reason=reason))
     if as_json:
         print_json(dump(out))
     elif out.moved or out.unchanged:
-        text = f"Moved {len(out.moved)} to {out.column_name}"
+        text = _("Moved {n} to {column}").format(n=len(out.moved), column=out.column_name)
         if out.unchanged:
-            text += f" ({len(out.unchanged)} already there)"
+            text += " " + _("({n} already there)").format(n=len(out.unchanged))
         click.echo(text)
     for refusal in out.refused:
         click.echo(f"leadtui: #{refusal.id} {refusal.title}: {refusal.reason}", err=True)
@@ -462,29 +471,31 @@ def board_move(opts: Options, target: str, ids: str, column: str, reason: str | 
 # --------------------------------------------------------------------------- dashboard
 
 
-@cli.command("dashboard")
+@cli.command("dashboard",
+             help=_("The lead tiles: leads per status and category, new this week, funnel, days in status."))
 @click.option("--period", default="30d", show_default=True,
-              help="Funnel period: 7d, 30d, 90d, 365d (last N days), quarter or year (this one so far).")
-@click.option("--json", "as_json", is_flag=True)
+              help=_("Funnel period: 7d, 30d, 90d, 365d (last N days), quarter or year (this one so far)."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def dashboard_command(opts: Options, period: str, as_json: bool) -> None:
-    """The lead tiles: leads per status and category, new this week, funnel, days in status."""
     from leadtui.services import dashboard as svc
 
     out = run(opts, lambda db, actor: svc.dashboard(db, actor, period=period))
     if as_json:
         print_json(dump(out))
         return
-    click.echo("Leads per lead status:")
+    click.echo(_("Leads per lead status:"))
     for tile in out.per_status:
         click.echo(f"  {tile.title:<30} {tile.text:>8}")
-    click.echo("Leads per category:")
+    click.echo(_("Leads per category:"))
     for tile in out.per_category:
         click.echo(f"  {tile.title:<30} {tile.text:>8}")
-    click.echo(f"New leads this week (since {out.week_start}): {out.new_this_week.text}")
-    click.echo(f"Funnel, {out.period_label.lower()} ({out.period_start} – {out.period_end}), contacts that reached:")
+    click.echo(_("New leads this week (since {date}): {n}").format(date=format_date(out.week_start),
+                                                                  n=out.new_this_week.text))
+    click.echo(_("Funnel, {period} ({start} – {end}), contacts that reached:").format(
+        period=out.period_label.lower(), start=format_date(out.period_start), end=format_date(out.period_end)))
     for tile in out.funnel:
         click.echo(f"  {tile.title:<30} {tile.text:>8}")
-    click.echo("Average days in the current lead status:")
+    click.echo(_("Average days in the current lead status:"))
     for tile in out.days_in_status:
         click.echo(f"  {tile.title:<30} {tile.text:>8}")

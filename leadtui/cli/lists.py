@@ -8,11 +8,12 @@ from typing import Any
 import click
 
 from leadtui.cli.core import Options, cli, dump, print_json, run
+from leadtui.i18n import _
 
 
-@cli.group()
+@cli.group(help=_("Settings lists: lead status, category, sale stage, sale type, reasons ... (KIND)."))
 def lists() -> None:
-    """Settings lists: lead status, category, sale stage, sale type, reasons ... (KIND)."""
+    pass
 
 
 def _kind_arg() -> Callable:
@@ -39,44 +40,42 @@ def _print_items(items: list, as_json: bool) -> None:
         if item.category_group is not None:
             extra.append(category_group_name(item.category_group))
             if item.enable_lead_status:
-                extra.append("lead status")
+                extra.append(_("lead status"))
         if item.probability is not None:
             extra.append(f"{item.probability} %")
         if item.is_default:
-            extra.append("default")
+            extra.append(_("default"))
         if item.deleted:
-            extra.append("deleted")
+            extra.append(_("deleted"))
         tail = f"  [{', '.join(extra)}]" if extra else ""
         description = f"  - {item.description}" if item.description else ""
         click.echo(f"{item.name}{tail}{description}")
 
 
-@lists.command("show")
+@lists.command("show", help=_("Show a list's items in their order."))
 @_kind_arg()
-@click.option("--deleted", is_flag=True, help="Include deleted items.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--deleted", is_flag=True, help=_("Include deleted items."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def lists_show(opts: Options, kind: str, deleted: bool, as_json: bool) -> None:
-    """Show a list's items in their order."""
     from leadtui.services import lists as svc
 
     items = run(opts, lambda db: svc.list_items(db, kind, include_deleted=deleted), needs_user=False)
     _print_items(items, as_json)
 
 
-@lists.command("add")
+@lists.command("add", help=_("Add an item to a list (administrators only)."))
 @_kind_arg()
 @click.argument("name")
-@click.option("--description", help="Shown as the tooltip.")
-@click.option("--group", help="Category group (category): customer, potential-customer, partner, lost, other.")
-@click.option("--lead-status", is_flag=True, default=None, help="Enable lead status for this category.")
-@click.option("--probability", type=str, help="Probability in percent (sale stage).")
-@click.option("--default", "is_default", is_flag=True, default=None, help="Make this the default lead status.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--description", help=_("Shown as the tooltip."))
+@click.option("--group", help=_("Category group (category): customer, potential-customer, partner, lost, other."))
+@click.option("--lead-status", is_flag=True, default=None, help=_("Enable lead status for this category."))
+@click.option("--probability", type=str, help=_("Probability in percent (sale stage)."))
+@click.option("--default", "is_default", is_flag=True, default=None, help=_("Make this the default lead status."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def lists_add(opts: Options, kind: str, name: str, description: str | None, group: str | None,
               lead_status: bool | None, probability: str | None, is_default: bool | None, as_json: bool) -> None:
-    """Add an item to a list (administrators only)."""
     from leadtui.services import lists as svc
 
     def go(db, actor):  # noqa: ANN001, ANN202
@@ -85,7 +84,7 @@ def lists_add(opts: Options, kind: str, name: str, description: str | None, grou
         return svc.add_item(db, actor, kind, data)
 
     item = run(opts, go)
-    _report(item, "Added", as_json)
+    _report(item, _("Added '{name}'."), as_json)
 
 
 def _item_data(**values: Any) -> dict[str, Any]:
@@ -109,23 +108,22 @@ def _report(item: Any, verb: str, as_json: bool) -> None:
     if as_json:
         print_json(dump(item))
     else:
-        click.echo(f"{verb} '{item.name}'.")
+        click.echo(verb.format(name=item.name))
 
 
-@lists.command("edit")
+@lists.command("edit", help=_("Change an item (administrators only)."))
 @_kind_arg()
 @click.argument("name")
-@click.option("--name", "new_name", help="New name (renames it everywhere it is used).")
-@click.option("--description")
-@click.option("--group", help="Category group (category).")
-@click.option("--lead-status/--no-lead-status", default=None, help="Enable or disable lead status (category).")
-@click.option("--probability", type=str, help="Probability in percent (sale stage).")
-@click.option("--default", "is_default", is_flag=True, default=None, help="Make this the default lead status.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--name", "new_name", help=_("New name (renames it everywhere it is used)."))
+@click.option("--description", help=_("Shown as the tooltip."))
+@click.option("--group", help=_("Category group (category)."))
+@click.option("--lead-status/--no-lead-status", default=None, help=_("Enable or disable lead status (category)."))
+@click.option("--probability", type=str, help=_("Probability in percent (sale stage)."))
+@click.option("--default", "is_default", is_flag=True, default=None, help=_("Make this the default lead status."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def lists_edit(opts: Options, kind: str, name: str, new_name: str | None, description: str | None, group: str | None,
                lead_status: bool | None, probability: str | None, is_default: bool | None, as_json: bool) -> None:
-    """Change an item (administrators only)."""
     from leadtui.services import lists as svc
 
     def go(db, actor):  # noqa: ANN001, ANN202
@@ -133,38 +131,36 @@ def lists_edit(opts: Options, kind: str, name: str, new_name: str | None, descri
                           probability=probability, is_default=is_default)
         return svc.edit_item(db, actor, kind, name, data)
 
-    _report(run(opts, go), "Saved", as_json)
+    _report(run(opts, go), _("Saved '{name}'."), as_json)
 
 
-@lists.command("delete")
+@lists.command("delete",
+               help=_("Delete (hide) an item; records that use it keep showing its name. Restore brings it back."))
 @_kind_arg()
 @click.argument("name")
 @click.pass_obj
 def lists_delete(opts: Options, kind: str, name: str) -> None:
-    """Delete (hide) an item; records that use it keep showing its name. Restore brings it back."""
     from leadtui.services import lists as svc
 
-    _report(run(opts, lambda db, actor: svc.delete_item(db, actor, kind, name)), "Deleted", False)
+    _report(run(opts, lambda db, actor: svc.delete_item(db, actor, kind, name)), _("Deleted '{name}'."), False)
 
 
-@lists.command("restore")
+@lists.command("restore", help=_("Restore a deleted item."))
 @_kind_arg()
 @click.argument("name")
 @click.pass_obj
 def lists_restore(opts: Options, kind: str, name: str) -> None:
-    """Restore a deleted item."""
     from leadtui.services import lists as svc
 
-    _report(run(opts, lambda db, actor: svc.restore_item(db, actor, kind, name)), "Restored", False)
+    _report(run(opts, lambda db, actor: svc.restore_item(db, actor, kind, name)), _("Restored '{name}'."), False)
 
 
-@lists.command("move")
+@lists.command("move", help=_("Move an item up or down in its list."))
 @_kind_arg()
 @click.argument("name")
 @click.argument("direction", type=click.Choice(["up", "down"]))
 @click.pass_obj
 def lists_move(opts: Options, kind: str, name: str, direction: str) -> None:
-    """Move an item up or down in its list."""
     from leadtui.services import lists as svc
 
     items = run(opts, lambda db, actor: svc.move_item(db, actor, kind, name, -1 if direction == "up" else 1))

@@ -9,20 +9,23 @@ import click
 
 from leadtui import exit_codes
 from leadtui.cli.core import Options, cli, dump, print_json, run
+from leadtui.i18n import _
+from leadtui.i18n.format import format_date, format_datetime, format_number
 
 STATUSES = click.Choice(["open", "sold", "lost", "stalled"], case_sensitive=False)
 
 
-@cli.group()
+@cli.group(help=_("Sales: add, set (stage, status, money ...), show, list, delete; follow-ups."))
 def sale() -> None:
-    """Sales: add, set (stage, status, money ...), show, list, delete; follow-ups."""
+    pass
 
 
 def _money_line(out: Any) -> str:
     from leadtui.services.money import format_money
 
-    return (f"amount {format_money(out.amount)}, cost {format_money(out.cost)}, profit {format_money(out.profit)} "
-            f"({out.percentage} %), weighted {format_money(out.weighted_amount)}")
+    return _("amount {amount}, cost {cost}, profit {profit} ({percentage} %), weighted {weighted}").format(
+        amount=format_money(out.amount), cost=format_money(out.cost), profit=format_money(out.profit),
+        percentage=format_number(out.percentage), weighted=format_money(out.weighted_amount))
 
 
 def _print_sale(out: Any, as_json: bool, verb: str | None = None) -> None:
@@ -30,51 +33,59 @@ def _print_sale(out: Any, as_json: bool, verb: str | None = None) -> None:
         print_json(dump(out))
         return
     if verb:
-        click.echo(f"{verb} sale {out.id}: {out.heading}")
+        click.echo(verb.format(id=out.id, heading=out.heading))
         return
-    click.echo(f"Sale {out.number}: {out.heading}")
-    status = out.status_label + (" (completed)" if out.completed else "")
-    click.echo(f"  {out.status_icon} {status} · stage {out.stage or '-'} · probability {out.probability} %")
+    click.echo(_("Sale {number}: {heading}").format(number=out.number, heading=out.heading))
+    status = out.status_label + (" " + _("(completed)") if out.completed else "")
+    click.echo(f"  {out.status_icon} {status} · " + _("stage {stage} · probability {probability} %").format(
+        stage=out.stage or "-", probability=out.probability))
     click.echo(f"  {_money_line(out)}")
     who = ", ".join(part for part in (out.company_name, out.contact_name) if part)
-    click.echo(f"  {who or '-'} · owner {out.owner} · type {out.sale_type} · sale date {out.sale_date}")
+    click.echo(f"  {who or '-'} · " + _("owner {owner} · type {type} · sale date {date}").format(
+        owner=out.owner, type=out.sale_type, date=format_date(out.sale_date)))
     if out.status == "stalled":
-        click.echo(f"  re-open date {out.reopen_date} · reason (stalled) {out.reason_stalled or '-'}")
+        click.echo("  " + _("re-open date {date} · reason (stalled) {reason}").format(
+            date=format_date(out.reopen_date), reason=out.reason_stalled or "-"))
     elif out.reason:
-        click.echo(f"  reason ({out.status}) {out.reason}")
+        label = _("Reason (sold)") if out.status == "sold" else _("Reason (lost)") if out.status == "lost" else \
+            _("Reason")
+        click.echo(f"  {label}: {out.reason}")
     if out.status in ("open",) and out.next_activity:
-        late = " (overdue)" if out.next_activity_overdue else ""
-        click.echo(f"  next activity {out.next_activity}{late}")
+        late = " " + _("(overdue)") if out.next_activity_overdue else ""
+        click.echo("  " + _("next activity {date}").format(date=format_date(out.next_activity)) + late)
     if out.guide:
         marks = {"done": "✓", "current": "●", "future": "○"}
-        click.echo("  guide: " + "  ".join(f"{marks[s.state]} {s.name}" for s in out.guide.stages))
+        click.echo("  " + _("guide:") + " " + "  ".join(f"{marks[s.state]} {s.name}" for s in out.guide.stages))
+
+
+def _field_name(key: str) -> str:
+    return {"stage": _("Stage"), "status": _("Status")}.get(key, key)
 
 
 def _changes(**values: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
-@sale.command("add")
-@click.option("--company", "company_id", type=int, help="Company number.")
-@click.option("--contact", "contact_id", type=int, help="Contact number (must belong to the company).")
-@click.option("--heading", required=True, help="Heading (title) of the sale.")
-@click.option("--amount", required=True, help="Amount, e.g. 12500 or 12500.50.")
-@click.option("--cost", help="Total cost.")
-@click.option("--stage", help="Stage (one of the sale type's stages, or Sold / Lost).")
-@click.option("--probability", type=int, help="Probability in percent (else the stage's).")
-@click.option("--type", "sale_type", help="Sale type (default: the first in the list).")
-@click.option("--date", "sale_date", help="Sale date YYYY-MM-DD (default: today + the type's estimated time).")
-@click.option("--owner", help="Owner's login (default: you).")
-@click.option("--source", help="Source (list Sale - Source).")
-@click.option("--reason", help="Reason, when --stage is Sold or Lost.")
-@click.option("--description", help="Description.")
-@click.option("--json", "as_json", is_flag=True, help="Print the sale as JSON.")
+@sale.command("add", help=_("Register a sale for a company (and optionally one of its contacts)."))
+@click.option("--company", "company_id", type=int, help=_("Company number."))
+@click.option("--contact", "contact_id", type=int, help=_("Contact number (must belong to the company)."))
+@click.option("--heading", required=True, help=_("Heading (title) of the sale."))
+@click.option("--amount", required=True, help=_("Amount, e.g. 12500 or 12500.50."))
+@click.option("--cost", help=_("Total cost."))
+@click.option("--stage", help=_("Stage (one of the sale type's stages, or Sold / Lost)."))
+@click.option("--probability", type=int, help=_("Probability in percent (else the stage's)."))
+@click.option("--type", "sale_type", help=_("Sale type (default: the first in the list)."))
+@click.option("--date", "sale_date", help=_("Sale date YYYY-MM-DD (default: today + the type's estimated time)."))
+@click.option("--owner", help=_("Owner's login (default: you)."))
+@click.option("--source", help=_("Source (list Sale - Source)."))
+@click.option("--reason", help=_("Reason, when --stage is Sold or Lost."))
+@click.option("--description", help=_("Description."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the sale as JSON."))
 @click.pass_obj
 def sale_add(opts: Options, company_id: int | None, contact_id: int | None, heading: str, amount: str,
              cost: str | None, stage: str | None, probability: int | None, sale_type: str | None,
              sale_date: str | None, owner: str | None, source: str | None, reason: str | None,
              description: str | None, as_json: bool) -> None:
-    """Register a sale for a company (and optionally one of its contacts)."""
     from leadtui.services import sales
 
     async def go(db, actor):  # noqa: ANN001, ANN202
@@ -87,69 +98,66 @@ def sale_add(opts: Options, company_id: int | None, contact_id: int | None, head
                         source=source, reason=reason, description=description)
         return await sales.create_sale(db, actor, data)
 
-    _print_sale(run(opts, go), as_json, "Added")
+    _print_sale(run(opts, go), as_json, _("Added sale {id}: {heading}"))
 
 
-@sale.command("set")
+@sale.command("set", help=_("Change a sale: stage, status, reasons, dates, money, owner ..."))
 @click.argument("sale_id", type=int)
 @click.option("--heading")
-@click.option("--stage", help="A stage of the sale's type, or Sold / Lost.")
-@click.option("--probability", type=int, help="Override the stage's probability (0-100).")
-@click.option("--status", type=STATUSES, help="open, sold, lost or stalled.")
-@click.option("--reason", help="Reason for the status (sold, lost or stalled).")
-@click.option("--reopen-date", help="Re-open date of a stalled sale (YYYY-MM-DD, today or later).")
-@click.option("--date", "sale_date", help="Sale date (for sold/lost: the actual date; default today).")
-@click.option("--completed/--not-completed", default=None, help="Completed (only sold or lost sales).")
+@click.option("--stage", help=_("A stage of the sale's type, or Sold / Lost."))
+@click.option("--probability", type=int, help=_("Override the stage's probability (0-100)."))
+@click.option("--status", type=STATUSES, help=_("open, sold, lost or stalled."))
+@click.option("--reason", help=_("Reason for the status (sold, lost or stalled)."))
+@click.option("--reopen-date", help=_("Re-open date of a stalled sale (YYYY-MM-DD, today or later)."))
+@click.option("--date", "sale_date", help=_("Sale date (for sold/lost: the actual date; default today)."))
+@click.option("--completed/--not-completed", default=None, help=_("Completed (only sold or lost sales)."))
 @click.option("--amount")
-@click.option("--cost", help="Total cost.")
-@click.option("--profit", help="Profit (recomputes Total cost).")
-@click.option("--percentage", help="Profit in percent of Amount (recomputes Total cost).")
-@click.option("--type", "sale_type", help="Sale type.")
-@click.option("--owner", help="Owner's login.")
+@click.option("--cost", help=_("Total cost."))
+@click.option("--profit", help=_("Profit (recomputes Total cost)."))
+@click.option("--percentage", help=_("Profit in percent of Amount (recomputes Total cost)."))
+@click.option("--type", "sale_type", help=_("Sale type."))
+@click.option("--owner", help=_("Owner's login."))
 @click.option("--source")
 @click.option("--competitor")
 @click.option("--company", "company_id", type=int)
 @click.option("--contact", "contact_id", type=int)
 @click.option("--description")
 @click.option("--version", "expected_version", type=int,
-              help="Refuse (exit 5) if the sale changed since this version was read.")
+              help=_("Refuse (exit 5) if the sale changed since this version was read."))
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def sale_set(opts: Options, sale_id: int, as_json: bool, expected_version: int | None, **values: Any) -> None:
-    """Change a sale: stage, status, reasons, dates, money, owner ..."""
     from leadtui.services import sales
 
     data = _changes(**values)
     if values.get("status") is not None:
         data["status"] = values["status"].lower()
     out = run(opts, lambda db, actor: sales.update_sale(db, actor, sale_id, data, expected_version=expected_version))
-    _print_sale(out, as_json, None if as_json else "Saved")
+    _print_sale(out, as_json, None if as_json else _("Saved sale {id}: {heading}"))
 
 
-@sale.command("show")
+@sale.command("show", help=_("Show one sale (with --json: every field, money as strings with 2 decimals)."))
 @click.argument("sale_id", type=int)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def sale_show(opts: Options, sale_id: int, as_json: bool) -> None:
-    """Show one sale (with --json: every field, money as strings with 2 decimals)."""
     from leadtui.services import sales
 
     _print_sale(run(opts, lambda db: sales.get_sale(db, sale_id), needs_user=False), as_json)
 
 
-@sale.command("list")
+@sale.command("list", help=_("List sales, newest sale date first, with the total and the sums of all matches."))
 @click.option("--company", "company_id", type=int)
 @click.option("--contact", "contact_id", type=int)
 @click.option("--status", type=STATUSES)
-@click.option("--owner", help="Owner's login.")
-@click.option("--search", help="Text in the heading, the company's name or the number.")
+@click.option("--owner", help=_("Owner's login."))
+@click.option("--search", help=_("Text in the heading, the company's name or the number."))
 @click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def sale_list(opts: Options, company_id: int | None, contact_id: int | None, status: str | None, owner: str | None,
               search: str | None, limit: int, offset: int, as_json: bool) -> None:
-    """List sales, newest sale date first, with the total and the sums of all matches."""
     from leadtui.services import sales
     from leadtui.services.money import format_money
 
@@ -165,40 +173,38 @@ def sale_list(opts: Options, company_id: int | None, contact_id: int | None, sta
                    f"{(row.stage or '-'):<14} {row.next_activity or ''!s:<10} {row.heading} · "
                    f"{row.company_name or row.contact_name or ''} · {row.owner}")
     shown = f"{offset + 1}-{offset + len(page.rows)}" if page.rows else "0"
-    click.echo(f"{shown} of {page.total} · total {format_money(page.sum_amount)} · weighted "
-               f"{format_money(page.sum_weighted)}")
+    click.echo(_("{shown} of {total} · total {amount} · weighted {weighted}").format(
+        shown=shown, total=page.total, amount=format_money(page.sum_amount), weighted=format_money(page.sum_weighted)))
 
 
-@sale.command("delete")
+@sale.command("delete", help=_("Delete a sale and its follow-ups (`leadtui undo` brings them back)."))
 @click.argument("sale_id", type=int)
-@click.option("--yes", is_flag=True, help="Do not ask.")
+@click.option("--yes", is_flag=True, help=_("Do not ask."))
 @click.pass_obj
 def sale_delete(opts: Options, sale_id: int, yes: bool) -> None:
-    """Delete a sale and its follow-ups. This cannot be undone."""
     from leadtui.services import sales
     from leadtui.services.money import format_money
 
     if not yes:
         out = run(opts, lambda db, actor: sales.check_can_delete_sale(db, actor, sale_id))
         if not sys.stdin.isatty():
-            click.echo("leadtui: deleting asks for confirmation; run it in a terminal or add --yes", err=True)
+            click.echo("leadtui: " + _("deleting asks for confirmation; run it in a terminal or add --yes"), err=True)
             sys.exit(exit_codes.USAGE)
-        click.echo(f"Delete sale {out.number}: {out.heading}")
+        click.echo(_("Delete sale {number}: {heading}").format(number=out.number, heading=out.heading))
         click.echo(f"  {out.company_name or out.contact_name or ''} · {format_money(out.amount)} · {out.stage or '-'} · "
-                   f"owner {out.owner} · sale date {out.sale_date}")
-        if not click.confirm("This cannot be undone. Delete it?", default=False):
-            click.echo("Not deleted.")
+                   + _("owner {owner} · sale date {date}").format(owner=out.owner, date=format_date(out.sale_date)))
+        if not click.confirm(_("Delete it and its follow-ups?"), default=False):
+            click.echo(_("Not deleted."))
             sys.exit(exit_codes.USAGE)
     out = run(opts, lambda db, actor: sales.delete_sale(db, actor, sale_id))
-    click.echo(f"Deleted sale {out.id}: {out.heading}")
+    click.echo(_("Deleted sale {id}: {heading}").format(id=out.id, heading=out.heading))
 
 
-@sale.command("history")
+@sale.command("history", help=_("Changes of stage and status, newest first."))
 @click.argument("sale_id", type=int)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def sale_history(opts: Options, sale_id: int, as_json: bool) -> None:
-    """Changes of stage and status, newest first."""
     from leadtui.services import sales
 
     rows = run(opts, lambda db: sales.sale_history(db, sale_id), needs_user=False)
@@ -206,15 +212,15 @@ def sale_history(opts: Options, sale_id: int, as_json: bool) -> None:
         print_json(dump(rows))
         return
     for row in rows:
-        click.echo(f"{row.at:%Y-%m-%d %H:%M}  {row.field:<7} {row.from_text or '-'} -> {row.to_text}  ({row.by or '-'})")
+        click.echo(f"{format_datetime(row.at)}  {_field_name(row.field):<7} {row.from_text or '-'} -> {row.to_text}  ({row.by or '-'})")
 
 
-@sale.command("guide")
+@sale.command("guide",
+              help=_("The sales guide of a sale: stages (✓ done, ● current, ○ future) and their suggested follow-ups."))
 @click.argument("sale_id", type=int)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def sale_guide(opts: Options, sale_id: int, as_json: bool) -> None:
-    """The sales guide of a sale: stages (✓ done, ● current, ○ future) and their suggested follow-ups."""
     from leadtui.services import guides
 
     guide = run(opts, lambda db: guides.sale_guide(db, sale_id), needs_user=False)
@@ -222,44 +228,46 @@ def sale_guide(opts: Options, sale_id: int, as_json: bool) -> None:
         print_json(dump(guide) if guide else None)
         return
     if guide is None:
-        click.echo("This sale's type has no sales guide.")
+        click.echo(_("This sale's type has no sales guide."))
         return
     marks = {"done": "✓", "current": "●", "future": "○"}
     for stage in guide.stages:
         click.echo(f"{marks[stage.state]} {stage.name}")
         for item in stage.items:
-            made = f"  (follow-up {item.activity_id}{', done' if item.activity_completed else ''})" if item.activity_id else ""
+            made = ""
+            if item.activity_id:
+                made = "  " + (_("(follow-up {id}, done)") if item.activity_completed else _("(follow-up {id})")).format(
+                    id=item.activity_id)
             click.echo(f"    [{item.id}] {item.name}{made}")
 
 
 # ---------------------------------------------------------------------------------------------- follow-ups
 
 
-@sale.group("followup")
+@sale.group("followup", help=_("Follow-ups of a sale: add, done, list."))
 def followup() -> None:
-    """Follow-ups of a sale: add, done, list."""
+    pass
 
 
 def _print_activity(out: Any, as_json: bool, verb: str) -> None:
     if as_json:
         print_json(dump(out))
     else:
-        done = " (done)" if out.completed else ""
-        click.echo(f"{verb} follow-up {out.id}: {out.date} {out.type} {out.title}{done}")
+        done = " " + _("(done)") if out.completed else ""
+        click.echo(verb.format(id=out.id) + f": {format_date(out.date)} {out.type} {out.title}{done}")
 
 
-@followup.command("add")
+@followup.command("add", help=_("Plan a follow-up for a sale."))
 @click.argument("sale_id", type=int)
-@click.option("--date", "date_", required=True, help="YYYY-MM-DD, today or +N (days from today).")
-@click.option("--time", "time_", help="HH:MM.")
-@click.option("--type", "type_", help="Follow-up type (default: the first in the list).")
+@click.option("--date", "date_", required=True, help=_("YYYY-MM-DD, today or +N (days from today)."))
+@click.option("--time", "time_", help=_("HH:MM."))
+@click.option("--type", "type_", help=_("Follow-up type (default: the first in the list)."))
 @click.option("--text", required=True)
-@click.option("--guide-item", "guide_item_id", type=int, help="Create it from this suggestion of the sales guide.")
+@click.option("--guide-item", "guide_item_id", type=int, help=_("Create it from this suggestion of the sales guide."))
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def followup_add(opts: Options, sale_id: int, date_: str, time_: str | None, type_: str | None, text: str,
                  guide_item_id: int | None, as_json: bool) -> None:
-    """Plan a follow-up for a sale."""
     from leadtui.services import activities, guides
 
     data = _changes(date=date_, time=time_, type=type_, text=text)
@@ -267,28 +275,26 @@ def followup_add(opts: Options, sale_id: int, date_: str, time_: str | None, typ
         out = run(opts, lambda db, actor: guides.create_follow_up_from_guide(db, actor, sale_id, guide_item_id, data))
     else:
         out = run(opts, lambda db, actor: activities.create_follow_up(db, actor, {**data, "sale_id": sale_id}))
-    _print_activity(out, as_json, "Added")
+    _print_activity(out, as_json, _("Added follow-up {id}"))
 
 
-@followup.command("done")
+@followup.command("done", help=_("Mark a follow-up completed (or, with --undo, not completed)."))
 @click.argument("activity_id", type=int)
-@click.option("--undo", is_flag=True, help="Mark it not completed again.")
+@click.option("--undo", is_flag=True, help=_("Mark it not completed again."))
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def followup_done(opts: Options, activity_id: int, undo: bool, as_json: bool) -> None:
-    """Mark a follow-up completed (or, with --undo, not completed)."""
     from leadtui.services import activities
 
     out = run(opts, lambda db, actor: activities.set_completed(db, actor, activity_id, not undo))
-    _print_activity(out, as_json, "Reopened" if undo else "Completed")
+    _print_activity(out, as_json, _("Reopened follow-up {id}") if undo else _("Completed follow-up {id}"))
 
 
-@followup.command("list")
+@followup.command("list", help=_("The follow-ups of a sale, oldest first."))
 @click.argument("sale_id", type=int)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def followup_list(opts: Options, sale_id: int, as_json: bool) -> None:
-    """The follow-ups of a sale, oldest first."""
     from leadtui.services import activities
 
     page = run(opts, lambda db: activities.list_follow_ups(db, sale_id=sale_id), needs_user=False)

@@ -62,3 +62,8 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional name of the no-op 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """A message that needs its own translation in one context ("company" as a kind of record)."""
+    return _translation.pgettext(context, message)

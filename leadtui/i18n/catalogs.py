@@ -21,7 +21,7 @@ from leadtui.i18n import LOCALE_DIR
 
 PACKAGE = Path(__file__).resolve().parent.parent
 TRANSLATED = ("da", "nl", "nb")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Binding": (3,)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "Binding": (3,)}
 METHODS = [("**.py", "python")]
 
 
@@ -49,8 +49,17 @@ def load(lang: str) -> Catalog:
         return read_po(handle, locale=lang)
 
 
+def _key(message) -> tuple:  # noqa: ANN001
+    return (message.context or "", message.id)
+
+
 def _ids(catalog: Catalog) -> set:
-    return {message.id for message in catalog if message.id}
+    return {_key(message) for message in catalog if message.id}
+
+
+def _shown(key: tuple) -> str:
+    context, msgid = key
+    return f"{msgid!r}" + (f" (context {context!r})" if context else "")
 
 
 def problems(template: Catalog | None = None) -> list[str]:
@@ -60,18 +69,18 @@ def problems(template: Catalog | None = None) -> list[str]:
     found: list[str] = []
     for lang in TRANSLATED:
         catalog = load(lang)
-        have = {m.id: m for m in catalog if m.id}
-        for msgid in sorted(wanted - set(have), key=str):
-            found.append(f"{lang}: missing {msgid!r}")
-        for msgid in sorted(set(have) - wanted, key=str):
-            found.append(f"{lang}: stale {msgid!r}")
-        for msgid in sorted(wanted & set(have), key=str):
-            message = have[msgid]
+        have = {_key(m): m for m in catalog if m.id}
+        for key in sorted(wanted - set(have), key=str):
+            found.append(f"{lang}: missing {_shown(key)}")
+        for key in sorted(set(have) - wanted, key=str):
+            found.append(f"{lang}: stale {_shown(key)}")
+        for key in sorted(wanted & set(have), key=str):
+            message = have[key]
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             if not all(strings):
-                found.append(f"{lang}: untranslated {msgid!r}")
+                found.append(f"{lang}: untranslated {_shown(key)}")
             elif message.fuzzy:
-                found.append(f"{lang}: fuzzy {msgid!r}")
+                found.append(f"{lang}: fuzzy {_shown(key)}")
         mo = po_path(lang).with_suffix(".mo")
         if not mo.exists() or mo.read_bytes() != _compiled(catalog):
             found.append(f"{lang}: {mo.name} is not compiled from the current .po")

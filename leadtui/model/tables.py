@@ -252,13 +252,16 @@ class Contact(Versioned, Base):
         Index("ix_contact_last_key_name_key", "last_key", "name_key"),
         # counts and days per lead status from the index alone (board, dashboard; migration 0006)
         Index("ix_contact_lead_status_deleted_since", "lead_status_id", "deleted_at", "lead_status_since"),
-        Index("ix_contact_company_deleted", "company_id", "deleted_at"),
+        # counts by lead status / company from the index alone (find counts, board columns; migration 0007)
+        Index("ix_contact_status_deleted_company", "lead_status_id", "deleted_at", "company_id", "category_id"),
+        Index("ix_contact_company_deleted_status", "company_id", "deleted_at", "lead_status_id", "category_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
+    # company_id, last_name and lead_status_id are indexed as the first column of longer indexes (migration 0007)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"))
     first_name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, default="", index=True)
     middle_name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, default="")
-    last_name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, default="", index=True)
+    last_name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, default="")
     # casefolded "first last" and last name: case-insensitive prefix search and sorting on indexes
     name_key: Mapped[str] = mapped_column(String(NAME_MAX * 4 + 1), nullable=False, default="", server_default="",
                                           index=True)
@@ -273,7 +276,7 @@ class Contact(Versioned, Base):
     # own category/owner only for contacts without a company (B2C); otherwise the company's apply
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
     our_contact_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
-    lead_status_id: Mapped[int | None] = mapped_column(ForeignKey("lead_status.id"), index=True)
+    lead_status_id: Mapped[int | None] = mapped_column(ForeignKey("lead_status.id"))
     lead_status_since: Mapped[datetime | None] = mapped_column(DateTime)
     email_opt_in: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     former_employee: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

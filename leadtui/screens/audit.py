@@ -52,5 +52,7 @@ class AuditScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for entry in entries:
-            what = _(ACTIONS.get(entry.action, entry.action)) + (f" ({_('undone')})" if entry.undone else "")
+            what = _(ACTIONS.get(entry.action, entry.action))
+            if entry.undone:
+                what = _("{what} (undone)").format(what=what)
             table.add_row(format_datetime(entry.at), entry.user or "-", what, describe(entry))

@@ -84,7 +84,7 @@ class BoardColumn(Vertical):
         text = Text(f"{c.number} ", style="bold")
         text.append(c.name, style="bold")
         if c.deleted:
-            text.append(f" ({_('deleted')})", style="dim")
+            text.append(" (" + _("deleted") + ")", style="dim")
         text.append(f"  {c.count}")
         if c.amount is not None:
             text.append("\n" + _("Σ {amount}").format(amount=_money(c.amount)))
@@ -428,8 +428,8 @@ class BoardScreen(Screen):
             return
         if need is not None and need.reasons:
             reason = await self.app.push_screen_wait(PickDialog(
-                _("{label} for {n} sale(s) moved to {column}").format(label=need.label, n=len(cards),
-                                                                      column=column.name if column else key),
+                ngettext("{label} for {n} sale moved to {column}", "{label} for {n} sales moved to {column}",
+                         len(cards)).format(label=need.label, n=len(cards), column=column.name if column else key),
                 [(r.value, r.label) for r in need.reasons],
                 hint=_("Required. Escape cancels the move.") if need.required else ""))
             if reason is None:

@@ -14,8 +14,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import TabbedContent
 
-from leadtui.i18n import _
+from leadtui.i18n import N_, _
 from leadtui.services.errors import DomainError, StaleEdit
+from leadtui.widgets.duplicate_hint import DuplicateHint
 from leadtui.widgets.form import clear_errors, set_value, show_error, value_of
 
 
@@ -32,7 +33,7 @@ class CardScreen(Screen):
     FIELDS: ClassVar[tuple[str, ...]] = ()
     VIEW_ACTIONS: ClassVar[set[str]] = set()  # actions of view mode on a saved record (delete, move ...)
     LABELS: ClassVar[dict[str, str]] = {}
-    WHAT: ClassVar[str] = "record"
+    WHAT: ClassVar[str] = N_("record")
 
     def __init__(self) -> None:
         super().__init__()
@@ -91,6 +92,8 @@ class CardScreen(Screen):
 
     def set_editing(self, editing: bool) -> None:
         self.editing = editing
+        if editing and self.loaded is None:
+            self._blank = self.form_values()  # a new record's defaults: Escape leaves it untouched without asking
         editable = self.editable_fields()
         for field in self.FIELDS:
             found = self.query(f"#{field}")
@@ -98,6 +101,11 @@ class CardScreen(Screen):
                 found.first().disabled = not (editing and field in editable)
         self.sub_title = _("editing: ctrl+s saves, Escape cancels") if editing else ""
         self.refresh_bindings()
+
+    def _untouched_new(self) -> bool:
+        blank = getattr(self, "_blank", None)
+        return self.loaded is None and blank is not None and all(
+            _norm(value) == _norm(blank.get(key)) for key, value in self.form_values().items())
 
     # ------------------------------------------------------------------ actions
 
@@ -109,7 +117,24 @@ class CardScreen(Screen):
             return not self.editing
         if action in self.VIEW_ACTIONS:
             return not self.editing and self.loaded is not None
+        if action == "open_duplicate":  # in the Footer only while a possible duplicate is shown
+            hints = self.query(DuplicateHint)
+            return self.loaded is None and bool(hints) and bool(hints.first().matches)
         return True
+
+    # ------------------------------------------------------------------ possible duplicate of a new record
+
+    def action_open_duplicate(self) -> None:
+        hints = self.query(DuplicateHint)
+        if not hints or not hints.first().open():
+            self.notify(_("No possible duplicate to open."), timeout=2)
+
+    def on_duplicate_hint_open(self, message: DuplicateHint.Open) -> None:
+        """Open the existing record on top: Escape comes back to the new one as typed."""
+        message.stop()
+        from leadtui.screens.open_card import open_card
+
+        open_card(self.app, message.kind, message.record_id)
 
     def action_tab(self, step: int) -> None:
         tabs = self.query(TabbedContent)
@@ -164,7 +189,7 @@ class CardScreen(Screen):
         if not self.editing:
             self.dismiss(self.changed)
             return
-        if self.changed_data():
+        if self.changed_data() and not self._untouched_new():
             from leadtui.screens.dialogs import ConfirmDialog
 
             if not await self.app.push_screen_wait(ConfirmDialog(

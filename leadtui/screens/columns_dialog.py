@@ -1,5 +1,6 @@
 """Choose the result columns of Find (SPEC.md 4.3/4.4 "Columns selected"): space ticks a column, ctrl+s keeps the
-choice, r resets to the default columns. Columns keep the order of the list."""
+choice, r resets to the default columns. Columns already shown keep their order; newly ticked ones are added after
+them in the order of the list."""
 
 from __future__ import annotations
 
@@ -50,12 +51,15 @@ class ColumnsDialog(ModalScreen["list[str] | None"]):
     def action_reset(self) -> None:
         box = self.query_one("#columns", SelectionList)
         box.clear_options()
-        box.add_options(self._selections(find.DEFAULT_COLUMNS[self.target]))
+        self.columns = list(find.DEFAULT_COLUMNS[self.target])
+        box.add_options(self._selections(self.columns))
 
     def action_save(self) -> None:
         box = self.query_one("#columns", SelectionList)
         chosen = set(box.selected)
-        keys = [c.key for c in find.column_fields(self.target) if c.key in chosen and c.key != "id"]
+        kept = [key for key in self.columns if key in chosen and key != "id"]
+        keys = kept + [c.key for c in find.column_fields(self.target)
+                       if c.key in chosen and c.key != "id" and c.key not in kept]
         if not keys:
             self.query_one("#columns-error", Static).update(_("Columns: tick at least one column."))
             return

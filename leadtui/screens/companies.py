@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -18,10 +19,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from leadtui.i18n import _, ngettext
-from leadtui.services import companies as svc
 from leadtui.services.errors import DomainError
 from leadtui.widgets.footer import Footer
 from leadtui.widgets.navigator import Navigator
+
+if TYPE_CHECKING:
+    from leadtui.services import companies as svc
 
 PAGE_SIZE = 50
 
@@ -77,6 +80,8 @@ class CompaniesScreen(Screen):
             backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         except DomainError:
             return  # the database did not open: the app says why and exits
+        from leadtui.services import companies as svc  # imported once the database layer is loaded
+
         try:
             page = await svc.list_companies(backend.db, backend.actor, search=self.search, offset=self.page_offset,
                                             limit=PAGE_SIZE)
@@ -184,6 +189,8 @@ class CompaniesScreen(Screen):
         if company_id is None:
             return
         from leadtui.screens.dialogs import ConfirmDialog
+
+        from leadtui.services import companies as svc
 
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:

@@ -4,6 +4,8 @@ View mode shows the fields; e edits, ctrl+s saves (Name and Category are mandato
 field), Escape cancels or goes back; x deletes the company with its contacts after a confirmation. Changing the
 category carries the lead status rules to every contact (services.companies). The Contacts tab is a
 ContactsTable (columns, sort, filter, group, bulk update); the Sales tab is the sale card's SalesTab.
+A new company is checked for duplicates while it is typed (same domain, same or similar name): ctrl+g opens the
+existing one on top. A saved company shows its lead creation source (UTM of the import or web form that made it).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -28,21 +30,25 @@ from leadtui.i18n import N_, _, ngettext
 from leadtui.screens.card_base import CardScreen
 from leadtui.services import companies as svc
 from leadtui.services.errors import DomainError
+from leadtui.widgets.duplicate_hint import DuplicateHint
 from leadtui.widgets.footer import Footer
-from leadtui.widgets.form import FORM_CSS, error_line, row
+from leadtui.widgets.form import FORM_CSS, LABEL_WIDTH, error_line, row
+from leadtui.widgets.lead_source import LeadSource
 
 
 class CompanyCard(CardScreen):
     DEFAULT_CSS = FORM_CSS + """
     CompanyCard #card-title { padding: 0 1; }
+    CompanyCard #duplicate-hint { padding: 0 0 0 %(w)d; }
     CompanyCard #company-form { padding: 0 1; }
-    CompanyCard #category-hint { color: $text-muted; padding: 0 0 0 18; height: auto; }
+    CompanyCard #category-hint { color: $text-muted; padding: 0 0 0 %(w)d; height: auto; }
     CompanyCard #card-tabs { height: 1fr; }
     CompanyCard #card-tabs > ContentSwitcher { height: 1fr; }
     CompanyCard TabPane { padding: 0; height: 1fr; }
-    """
+    """.replace("%(w)d", str(LABEL_WIDTH))
     BINDINGS = [
         Binding("x", "delete_company", "Delete company"),
+        Binding("ctrl+g", "open_duplicate", "Open duplicate"),
     ]
     FIELDS = ("name", "category", "owner", "business", "email", "website", "phone", "address", "zip_code", "city",
               "country", "note")
@@ -86,10 +92,14 @@ class CompanyCard(CardScreen):
                     for field in ("email", "website", "phone", "address", "zip_code", "city", "country"):
                         yield row(_(self.LABELS[field]), Input(id=field, compact=True))
                         yield error_line(field)
+                        if field == "website" and self.company_id is None:
+                            yield DuplicateHint("company", id="duplicate-hint")
                     yield row(_("Domain"), Static("", id="domain", classes="value"))
                     yield row(_("Note"), Input(id="note", compact=True))
                     yield error_line("note")
                     yield Static("", id="general-error", classes="field-error")
+                    if self.company_id is not None:
+                        yield LeadSource(company_id=self.company_id, id="lead-source")
             with TabPane(_("Contacts"), id="contacts-tab", disabled=self.company_id is None):
                 if self.company_id is not None:
                     from leadtui.widgets.contacts_table import ContactsTable
@@ -146,11 +156,11 @@ class CompanyCard(CardScreen):
     def _keep_current_options(self, out: svc.CompanyOut) -> None:
         """A deleted category, an inactive owner: still shown as the current value (R6)."""
         if out.category_id not in {value for _label, value in self.options["category"]}:
-            self.options["category"].append((f"{out.category} ({_('deleted')})", out.category_id))
+            self.options["category"].append((_("{name} (deleted)").format(name=out.category), out.category_id))
         if out.owner_id is not None and out.owner_id not in {value for _label, value in self.options["owner"]}:
             self.options["owner"].append((out.owner_name, out.owner_id))
         if out.business_id is not None and out.business_id not in {v for _l, v in self.options["business"]}:
-            self.options["business"].append((f"{out.business} ({_('deleted')})", out.business_id))
+            self.options["business"].append((_("{name} (deleted)").format(name=out.business), out.business_id))
 
     async def fetch(self) -> svc.CompanyOut:
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
@@ -232,6 +242,16 @@ class CompanyCard(CardScreen):
         if event.select.id == "category":
             self._category_hint()
 
+    # ------------------------------------------------------------------ duplicate check of a new company
+
+    @on(Input.Changed, "#name,#website,#email")
+    def _check_duplicate(self) -> None:
+        hints = self.query(DuplicateHint)
+        if self.loaded is not None or not hints:
+            return
+        hints.first().check_company(self.query_one("#name", Input).value, self.query_one("#website", Input).value,
+                                    self.query_one("#email", Input).value)
+
     # ------------------------------------------------------------------ delete
 
     @work(group="action", exclusive=True)
@@ -268,6 +288,8 @@ class CompanyCard(CardScreen):
             (_("Company: Edit"), _("Edit the company's fields [e]"), self.action_edit),
             (_("Company: Save"), _("Save the changes [ctrl+s]"), self.action_save),
             (_("Company: Delete"), _("Delete the company and its contacts [x]"), self.action_delete_company),
+            (_("Company: Open possible duplicate"), _("Open the existing company the hint names [ctrl+g]"),
+             self.action_open_duplicate),
             (_("Company: Next tab"), "[>]", lambda: self.action_tab(1)),
             (_("Company: Back"), _("Close the card [Escape]"), self.action_cancel),
         ]

@@ -6,8 +6,12 @@
   under it, with the days in the current status. A value kept from an earlier lead category is not shown here
   (L7) but stays searchable in the lists.
 - The History tab lists every lead status and category change (from, to, when, who).
+- A new contact is checked for duplicates while it is typed (same email, same or similar name): the hint under
+  the fields names the strongest match and ctrl+g opens its card on top (the new contact stays as typed).
+- A saved contact shows its lead source (UTM first touch of an import or web form) and why the distribution of
+  new leads gave it its owner, read-only.
 Keys: e edit, ctrl+s save, Escape cancel/back, m move to another company, x delete, ctrl+o choose the company of
-a new contact, >/< switch tabs.
+a new contact, ctrl+g open the possible duplicate, >/< switch tabs.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -35,8 +39,10 @@ from leadtui.screens.card_base import CardScreen
 from leadtui.screens.company_card import sales_pane
 from leadtui.services import contacts as svc
 from leadtui.services.errors import DomainError
+from leadtui.widgets.duplicate_hint import DuplicateHint
 from leadtui.widgets.footer import Footer
-from leadtui.widgets.form import FORM_CSS, error_line, row
+from leadtui.widgets.form import FORM_CSS, LABEL_WIDTH, error_line, row
+from leadtui.widgets.lead_source import LeadSource
 from leadtui.widgets.lead_status_field import (
     LeadStatusField,
     LeadStatusState,
@@ -47,17 +53,19 @@ from leadtui.widgets.lead_status_field import (
 class ContactCard(CardScreen):
     DEFAULT_CSS = FORM_CSS + """
     ContactCard #card-title { padding: 0 1; }
+    ContactCard #duplicate-hint { padding: 0 0 0 %(w)d; }
     ContactCard #contact-form { padding: 0 1; }
     ContactCard #card-tabs { height: 1fr; }
     ContactCard #card-tabs > ContentSwitcher { height: 1fr; }
     ContactCard TabPane { padding: 0; height: 1fr; }
     ContactCard #history { height: 1fr; }
     ContactCard #company-value, ContactCard #category-value, ContactCard #owner-value { text-style: bold; }
-    """
+    """.replace("%(w)d", str(LABEL_WIDTH))
     BINDINGS = [
         Binding("m", "move", "Move contact"),
         Binding("x", "delete_contact", "Delete contact"),
         Binding("ctrl+o", "choose_company", "Choose company"),
+        Binding("ctrl+g", "open_duplicate", "Open duplicate"),
     ]
     FIELDS = ("first_name", "last_name", "category", "lead_status", "owner", "email", "email_opt_in", "title",
               "mobile", "phone", "note")
@@ -108,11 +116,15 @@ class ContactCard(CardScreen):
                     yield error_line("owner")
                     yield row(_("Email"), Input(id="email", compact=True))
                     yield error_line("email")
+                    if self.contact_id is None:
+                        yield DuplicateHint("contact", id="duplicate-hint")
                     yield row(_("Email opt-in"), Checkbox(_("agrees to receive marketing email"), compact=True, id="email_opt_in"))
                     for field in ("title", "mobile", "phone", "note"):
                         yield row(_(self.LABELS[field]), Input(id=field, compact=True))
                         yield error_line(field)
                     yield Static("", id="general-error", classes="field-error")
+                    if self.contact_id is not None:
+                        yield LeadSource(contact_id=self.contact_id, id="lead-source")
             with TabPane(_("History"), id="history-tab", disabled=self.contact_id is None):
                 yield Static(_("Lead status and category changes, newest first."), classes="hint")
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
@@ -154,7 +166,7 @@ class ContactCard(CardScreen):
                         "owner": [(u.full_name or u.login, u.id) for u in people]}
         if out is not None:
             if out.category_id is not None and out.category_id not in {v for _l, v in self.options["category"]}:
-                self.options["category"].append((f"{out.category} ({_('deleted')})", out.category_id))
+                self.options["category"].append((_("{name} (deleted)").format(name=out.category), out.category_id))
             if out.owner_id is not None and out.owner_id not in {v for _l, v in self.options["owner"]}:
                 self.options["owner"].append((out.owner_name, out.owner_id))
         for field, options in self.options.items():
@@ -166,6 +178,7 @@ class ContactCard(CardScreen):
             self.set_editing(True)
             if self.focused is None:
                 self.focus_first_field()
+            self.check_duplicate()  # typed before the company was known: look again with it
         else:
             await self.show_record(out)
             await self._load_history()
@@ -235,6 +248,8 @@ class ContactCard(CardScreen):
     async def show_record(self, out: svc.ContactOut) -> None:
         if self.contact_id is None:
             self.contact_id = out.id
+            await self.query(DuplicateHint).remove()
+            self.refresh_bindings()
             for pane in ("history-tab", "sales-tab"):
                 self.query_one(f"#{pane}", TabPane).disabled = False
             sales = self.query_one("#sales-tab", TabPane)
@@ -307,6 +322,21 @@ class ContactCard(CardScreen):
             return self.editing and self.loaded is None
         return super().check_action(action, parameters)
 
+    # ------------------------------------------------------------------ duplicate check of a new contact
+
+    @on(Input.Changed, "#first_name,#last_name,#email")
+    def _fields_changed(self) -> None:
+        self.check_duplicate()
+
+    def check_duplicate(self) -> None:
+        """Ask the hint to look for the contact as typed so far (it waits for a pause in the typing)."""
+        hints = self.query(DuplicateHint)
+        if self.loaded is not None or not hints:
+            return
+        hints.first().check_contact(self.query_one("#first_name", Input).value,
+                                    self.query_one("#last_name", Input).value, self.query_one("#email", Input).value,
+                                    self.new_company.id if self.new_company is not None else None)
+
     @work(group="action", exclusive=True)
     async def action_choose_company(self) -> None:
         if not (self.editing and self.loaded is None):
@@ -326,6 +356,7 @@ class ContactCard(CardScreen):
             self.notify(str(exc), severity="error")
             return
         self.set_editing(True)
+        self.check_duplicate()  # "same name at the same company" comes first now
 
     @work(group="action", exclusive=True)
     async def action_move(self) -> None:
@@ -389,6 +420,8 @@ class ContactCard(CardScreen):
             (_("Contact: Save"), _("Save the changes [ctrl+s]"), self.action_save),
             (_("Contact: Move to another company"), _("Move or disconnect the contact [m]"), self.action_move),
             (_("Contact: Choose company"), _("Company of a new contact [ctrl+o]"), self.action_choose_company),
+            (_("Contact: Open possible duplicate"), _("Open the existing contact the hint names [ctrl+g]"),
+             self.action_open_duplicate),
             (_("Contact: Delete"), _("Delete the contact [x]"), self.action_delete_contact),
             (_("Contact: Next tab"), _("Contact, History, Sales [>]"), lambda: self.action_tab(1)),
             (_("Contact: Back"), _("Close the card [Escape]"), self.action_cancel),

@@ -20,6 +20,7 @@ from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
 from leadtui.i18n import _
+from leadtui.i18n.format import format_date
 from leadtui.services import dashboard as svc
 from leadtui.services.errors import DomainError
 from leadtui.widgets.footer import Footer
@@ -118,14 +119,14 @@ class DashboardScreen(Screen):
         self.out = out
         focused_key = self.focused.data.key if isinstance(self.focused, Tile) else None
         title.update(_("Lead dashboard · {today} · r reloads · Enter opens a tile's contacts in Find").format(
-            today=out.today.isoformat()))
+            today=format_date(out.today)))
         self.query_one("#funnel-title", Static).update(
             _("Funnel: contacts that reached each status · {period} ({start} – {end}) · n / N: period")
-            .format(period=out.period_label, start=out.period_start.isoformat(), end=out.period_end.isoformat()))
+            .format(period=out.period_label, start=format_date(out.period_start), end=format_date(out.period_end)))
         await self._tiles("#status-tiles", [Tile(tile) for tile in out.per_status])
         self.query_one("#category-title", Static).update(
             _("Leads per category (Potential customer) · new leads this week (since Monday {day})").format(
-                day=out.week_start.isoformat()))
+                day=format_date(out.week_start)))
         await self._tiles("#category-tiles", [Tile(tile) for tile in out.per_category]
                           + [Tile(out.new_this_week, classes="new-leads")])
         await self._tiles("#funnel-tiles", [Tile(tile) for tile in out.funnel])

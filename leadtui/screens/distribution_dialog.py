@@ -84,7 +84,7 @@ class DistributionDialog(ModalScreen["distribution.DistributionOut | None"]):
 
         def label(user: Any) -> str:
             name = user.full_name or user.login
-            return name if user.active else f"{name} ({_('inactive')})"
+            return name if user.active else _("{name} (inactive)").format(name=name)
 
         self.query_one("#users", SelectionList).add_options(
             [(label(u), u.id, u.id in chosen) for u in people])

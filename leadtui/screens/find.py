@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from leadtui.i18n import _
+from leadtui.i18n import N_, _
 from leadtui.services import find
 from leadtui.services.errors import DomainError
 from leadtui.widgets.criteria_editor import CriteriaEditor
@@ -29,11 +29,17 @@ from leadtui.widgets.navigator import Navigator
 PAGE = 50
 
 
-def _cell(value: Any) -> str | Text:
+SALE_STATUS_LABELS = {"open": N_("Open"), "sold": N_("Sold"), "lost": N_("Lost"), "stalled": N_("Stalled")}
+
+
+def result_cell(value: Any, key: str = "") -> str | Text:
+    """A value of a results column as shown (Find, the members of a selection)."""
     if value is None:
         return Text("–", style="dim")
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if key == "sale_status" and value in SALE_STATUS_LABELS:  # the service gives the key (open, sold ...)
+        return _(SALE_STATUS_LABELS[value])
     return str(value)
 
 
@@ -71,6 +77,9 @@ class FindScreen(Screen):
         self.page: find.FindPage | None = None
         self.total: int | None = None
         self.title_note = ""
+        # keyset paging in id order: the id each page offset starts after, for the search they were read in
+        self._keyset: dict[int, int | None] = {0: None}
+        self._keyset_of: tuple[Any, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -144,10 +153,16 @@ class FindScreen(Screen):
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         status = self.query_one("#results-status", Static)
         status.update(_("Searching …"))
+        search = (self.target, tuple((c.field, c.op, tuple(c.values)) for c in self.criteria), self.sort,
+                  self.descending)
+        if search != self._keyset_of:
+            self._keyset_of, self._keyset = search, {0: None}
+        keyset = not self.sort and offset in self._keyset
         try:
             page = await find.find(backend.db, backend.actor, self.target, self.criteria,
-                                   columns=self.current_columns(), offset=offset, limit=PAGE, sort=self.sort,
-                                   descending=self.descending)
+                                   columns=self.current_columns(), offset=0 if keyset else offset, limit=PAGE,
+                                   sort=self.sort, descending=self.descending,
+                                   after=self._keyset[offset] if keyset else None)
         except DomainError as exc:
             status.update(Text(str(exc), style="bold red"))
             self.notify(str(exc), severity="error", title=_("Find"))
@@ -155,6 +170,8 @@ class FindScreen(Screen):
                 self.columns.pop(self.target, None)
             return
         self.page, self.page_offset = page, offset
+        if not self.sort and page.rows:
+            self._keyset[offset + PAGE] = page.rows[-1]["id"]
         self._fill(page)
         self.total = None
         self._status()
@@ -194,7 +211,8 @@ class FindScreen(Screen):
         for column in page.columns:
             table.add_column(column.label, key=column.key)
         for row in page.rows:
-            table.add_row(str(row["id"]), *[_cell(row.get(c.key)) for c in page.columns], key=str(row["id"]))
+            table.add_row(str(row["id"]), *[result_cell(row.get(c.key), c.key) for c in page.columns],
+                          key=str(row["id"]))
         if not page.rows:
             self.query_one("#results-status", Static).update(_("No matches."))
 

@@ -218,7 +218,7 @@ class ImportScreen(Screen):
         for row in summary.preview:
             name = row.values.get("full_name") or " ".join(
                 part for part in (row.values.get("first_name", ""), row.values.get("last_name", "")) if part)
-            company = row.company + (f" ({_('new')})" if row.company_status == "new" else "")
+            company = _("{name} (new)").format(name=row.company) if row.company_status == "new" else row.company
             table.add_row(str(row.line), Text(_(STATUS_LABELS.get(row.status, row.status)),
                                               style=STATUS_STYLES.get(row.status, "")),
                           Text(name), Text(row.values.get("email", "")), Text(company), Text(row.message),

@@ -32,8 +32,11 @@ class PickerDialog(ModalScreen["tuple[str, object] | None"]):
         Binding("down", "to_list", "Results", show=False),
     ]
 
-    def __init__(self, title: str, search: Callable[[str], Awaitable[list]], *, allow_clear: bool = True) -> None:
+    def __init__(self, title: str, search: Callable[[str], Awaitable[list]], *, allow_clear: bool = True,
+                 empty_hint: str = "") -> None:
+        """`empty_hint`: shown when the search finds nothing (e.g. where such records are added)."""
         super().__init__()
+        self.empty_hint = empty_hint
         self.title_text = title
         self.search = search
         self.allow_clear = allow_clear
@@ -44,6 +47,7 @@ class PickerDialog(ModalScreen["tuple[str, object] | None"]):
             yield Static(self.title_text, classes="section-title")
             yield Input(placeholder=_("Type to search; ↓ to the results; Enter picks"), id="picker-search")
             yield OptionList(id="picker-results")
+            yield Static("", id="picker-empty", classes="hint")
             yield Static(_("Enter picks · Esc cancels"), classes="hint")
 
     def on_mount(self) -> None:
@@ -71,6 +75,9 @@ class PickerDialog(ModalScreen["tuple[str, object] | None"]):
             self.items[key] = item
             label = item.label + (f"  ·  {item.detail}" if item.detail else "")
             results.add_option(Option(label, id=key))
+        empty = self.query_one("#picker-empty", Static)
+        empty.update("" if items else self.empty_hint)
+        empty.display = not items and bool(self.empty_hint)
         if items:
             results.highlighted = 1 if self.allow_clear else 0
         elif results.option_count:

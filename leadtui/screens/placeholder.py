@@ -7,17 +7,17 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from leadtui.i18n import _
+from leadtui.i18n import N_, _
 from leadtui.widgets.footer import Footer
 from leadtui.widgets.navigator import Navigator
 
 COMING = {
-    "companies": "Company cards, lists and search arrive with the cards issue.",
-    "contacts": "Contact cards with lead status arrive with the cards issue.",
-    "sales": "The sale card arrives with the sale card issue.",
-    "find": "Find and selections arrive with the find issue.",
-    "board": "The keyboard kanban board arrives with the find issue.",
-    "dashboard": "Lead tiles and charts arrive with the find issue.",
+    "companies": N_("Company cards, lists and search arrive with the cards issue."),
+    "contacts": N_("Contact cards with lead status arrive with the cards issue."),
+    "sales": N_("The sale card arrives with the sale card issue."),
+    "find": N_("Find and selections arrive with the find issue."),
+    "board": N_("The keyboard kanban board arrives with the find issue."),
+    "dashboard": N_("Lead tiles and charts arrive with the find issue."),
 }
 
 
@@ -34,6 +34,6 @@ class PlaceholderScreen(Screen):
         yield Navigator(self.mode)
         with Vertical():
             yield Static(_(label), classes="section-title")
-            yield Static(_("Not built yet. ") + _(COMING.get(self.mode, "")), id="not-built", classes="hint")
+            yield Static(_("Not built yet. ") + (_(COMING[self.mode]) if self.mode in COMING else ""), id="not-built", classes="hint")
             yield Static(_("Press t for Settings, ctrl+p for every action, q to quit."), classes="hint")
         yield Footer()

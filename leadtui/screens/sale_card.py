@@ -8,7 +8,12 @@ Activities, Sales guide (guided sale types) and History.
   for their reason; Stalled asks for Re-open date and Reason (stalled) instead of Next activity and, after
   saving, offers the Follow-up dialog (Escape skips). Completed only on Sold / Lost.
 - Total cost, Profit and Percentage follow each other live (decision 7, services/money.py).
-- Someone else's save in between: the card says so and offers Reload / Keep editing; it never overwrites.
+- Someone else's save in between: as on the company and contact cards, the dialog lists their changes; Reload
+  shows their version, Keep editing keeps the user's edits and takes in their other changes (never a silent
+  overwrite). Escape with unsaved edits asks first.
+- Sales guide prompts: completing a follow-up made from a suggestion offers the next one when it is suggested
+  automatically (G5, the Sales guide dialog) and, when every suggestion of the stage is done and the sale type
+  says so, moving on to the next stage (G6, Yes / No).
 """
 
 from __future__ import annotations
@@ -39,7 +44,9 @@ from textual.widgets import (
     TextArea,
 )
 
-from leadtui.i18n import _
+from leadtui.i18n import _, ngettext
+from leadtui.i18n.format import format_date, format_money
+from leadtui.screens.guide_suggestion_dialog import confirm_suggested_command
 from leadtui.services.errors import DomainError, StaleEdit
 from leadtui.widgets.footer import Footer
 
@@ -101,6 +108,8 @@ class SaleCard(Screen[object]):
         self.changed = False
         self.loaded = False
         self.default_date: date | None = None
+        self.filled: dict[str, Any] = {}  # the form as last filled from a saved sale (to find the user's edits)
+        self.invalid: dict[str, str] = {}  # money field -> its error: Profit and % are not saved, so refuse instead
 
     # ------------------------------------------------------------------ layout
 
@@ -233,7 +242,7 @@ class SaleCard(Screen[object]):
     def _choices(self, items, current_id: int | None = None, current_name: str | None = None) -> list[tuple[str, int]]:  # noqa: ANN001
         options = [(item.name, item.id) for item in items]
         if current_id is not None and current_id not in {item.id for item in items}:
-            options.append((f"{current_name or current_id} ({_('deleted')})", current_id))
+            options.append((_("{name} (deleted)").format(name=current_name or current_id), current_id))
         return options
 
     def _set_select(self, field: str, options: list[tuple[str, Any]], value: Any) -> None:
@@ -260,19 +269,18 @@ class SaleCard(Screen[object]):
         if not stages and keep_stage_id is None:
             options.append((_("(no stage)"), NO_STAGE))
         if keep_stage_id is not None and str(keep_stage_id) not in {v for _l, v in options}:
-            options.insert(0, (f"{keep_name or keep_stage_id} ({_('not a stage of this type')})", str(keep_stage_id)))
+            options.insert(0, (_("{stage} (not a stage of this type)").format(stage=keep_name or keep_stage_id),
+                               str(keep_stage_id)))
         options += [(_("Sold") + "  (100 %)", SOLD), (_("Lost") + "  (0 %)", LOST)]
         return options
 
     def _fill(self, sale) -> None:  # noqa: ANN001 - SaleOut
-        from leadtui.services.money import format_money
-
         opts = self.options
         with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed, TextArea.Changed):
             self.query_one("#heading", Input).value = sale.heading
             types = [(choice.name, choice.id) for choice in opts.sale_types]
             if sale.sale_type_id not in {v for _l, v in types}:
-                types.append((f"{sale.sale_type} ({_('deleted')})", sale.sale_type_id))
+                types.append((_("{name} (deleted)").format(name=sale.sale_type), sale.sale_type_id))
             self._set_select("sale_type", types, sale.sale_type_id)
             stage_value = SOLD if sale.status == "sold" else LOST if sale.status == "lost" else (
                 str(sale.stage_id) if sale.stage_id is not None else NO_STAGE)
@@ -280,17 +288,17 @@ class SaleCard(Screen[object]):
             self._set_select("stage", self._stage_options(sale.sale_type_id, sale.stage_id, stage_name), stage_value)
             self.query_one("#probability", Input).value = str(sale.probability)
             self.amount, self.cost = sale.amount, sale.cost
-            self.query_one("#amount", Input).value = str(sale.amount)
-            self.query_one("#cost", Input).value = str(sale.cost)
-            self.query_one("#profit", Input).value = str(sale.profit)
-            self.query_one("#percentage", Input).value = str(sale.percentage)
+            self.query_one("#amount", Input).value = format_money(sale.amount)
+            self.query_one("#cost", Input).value = format_money(sale.cost)
+            self.query_one("#profit", Input).value = format_money(sale.profit)
+            self.query_one("#percentage", Input).value = format_money(sale.percentage)
             self.company = (sale.company_id, sale.company_name or "") if sale.company_id else None
             self.contact = (sale.contact_id, sale.contact_name or "", sale.company_id) if sale.contact_id else None
             owners = [(f"{o.name} ({o.description})", o.id) for o in opts.owners]
             if sale.owner_id not in {v for _l, v in owners}:
-                owners.append((f"{sale.owner_name or sale.owner} ({_('inactive')})", sale.owner_id))
+                owners.append((_("{name} (inactive)").format(name=sale.owner_name or sale.owner), sale.owner_id))
             self._set_select("owner", owners, sale.owner_id)
-            self.query_one("#sale_date", Input).value = sale.sale_date.isoformat()
+            self.query_one("#sale_date", Input).value = format_date(sale.sale_date)
             self._set_select("reason_sold", self._choices(opts.reasons_sold, sale.reason_sold_id, sale.reason_sold),
                              sale.reason_sold_id)
             self._set_select("reason_lost", self._choices(opts.reasons_lost, sale.reason_lost_id, sale.reason_lost),
@@ -301,24 +309,25 @@ class SaleCard(Screen[object]):
             self._set_select("competitor", self._choices(opts.competitors, sale.competitor_id, sale.competitor),
                              sale.competitor_id)
             self._set_check("stalled", sale.status == "stalled")
-            self.query_one("#reopen_date", Input).value = sale.reopen_date.isoformat() if sale.reopen_date else ""
+            self.query_one("#reopen_date", Input).value = format_date(sale.reopen_date)
             self._set_check("completed", sale.completed)
             self.query_one("#description", TextArea).text = sale.description
         next_text = Text(_("none planned"), style="dim")
         if sale.next_activity:
-            next_text = Text(str(sale.next_activity), style="bold red" if sale.next_activity_overdue else "")
+            next_text = Text(format_date(sale.next_activity), style="bold red" if sale.next_activity_overdue else "")
         self.query_one("#next_activity", Static).update(next_text)
         self.query_one("#number", Static).update(sale.number)
-        info = [f"{_('Registered')}: {sale.registered_at:%Y-%m-%d %H:%M}"]
+        info = [_("Registered: {when}").format(when=f"{sale.registered_at:%Y-%m-%d %H:%M}")]
         if sale.updated_at:
-            info.append(f"{_('Updated')}: {sale.updated_at:%Y-%m-%d %H:%M}")
+            info.append(_("Updated: {when}").format(when=f"{sale.updated_at:%Y-%m-%d %H:%M}"))
         if sale.days_in_stage is not None:
-            info.append(f"{_('Days in stage')}: {sale.days_in_stage}")
+            info.append(_("Days in stage: {days}").format(days=sale.days_in_stage))
         if sale.stage_when_closed:
-            info.append(f"{_('Stage when closed')}: {sale.stage_when_closed}")
+            info.append(_("Stage when closed: {stage}").format(stage=sale.stage_when_closed))
         if sale.sale_cycle_days is not None:
-            info.append(f"{_('Sale cycle')}: {sale.sale_cycle_days} {_('days')}")
-        info.append(f"{_('Weighted amount')}: {format_money(sale.weighted_amount)}")
+            info.append(ngettext("Sale cycle: {days} day", "Sale cycle: {days} days", sale.sale_cycle_days).format(
+                days=sale.sale_cycle_days))
+        info.append(_("Weighted amount: {amount}").format(amount=format_money(sale.weighted_amount)))
         self.query_one("#details-info", Static).update("\n".join(info))
         self._show_links()
         self._update_title()
@@ -335,6 +344,8 @@ class SaleCard(Screen[object]):
             if tabs.active == "tab-guide":
                 tabs.active = "tab-sale"
             tabs.hide_tab("tab-guide")
+        self.filled = self._snapshot()
+        self.invalid = {}
 
     async def _fill_new(self) -> None:
         from leadtui.services import sales
@@ -353,7 +364,7 @@ class SaleCard(Screen[object]):
             owners = [(f"{o.name} ({o.description})", o.id) for o in opts.owners]
             self._set_select("owner", owners, backend.actor.id)
             self.default_date = first.default_sale_date if first else opts.today
-            self.query_one("#sale_date", Input).value = self.default_date.isoformat()
+            self.query_one("#sale_date", Input).value = format_date(self.default_date)
             for field, items in (("reason_sold", opts.reasons_sold), ("reason_lost", opts.reasons_lost),
                                  ("reason_stalled", opts.reasons_stalled), ("source", opts.sources),
                                  ("competitor", opts.competitors)):
@@ -376,6 +387,7 @@ class SaleCard(Screen[object]):
         self._update_title()
         self._sync_conditional()
         self._update_weighted()
+        self.filled = self._snapshot()
 
     def _fill_activities(self) -> None:
         table = self.query_one("#activities", DataTable)
@@ -432,7 +444,8 @@ class SaleCard(Screen[object]):
         status = SaleStatus[sale.status.upper()]
         style = "bold red" if sale.status in ("lost", "stalled") else "bold green"
         title = Text.assemble((f"{STATUS_ICONS[status]} {_(STATUS_LABELS[status])}", style),
-                              (f"  ·  {_('Sale')} {sale.number}: {sale.heading}", "bold"))
+                              ("  ·  " + _("Sale {number}: {heading}").format(number=sale.number,
+                                                                              heading=sale.heading), "bold"))
         if sale.completed:
             title.append(f"  ·  {_('Completed')}", style="dim")
         self.query_one("#card-title", Static).update(title)
@@ -513,7 +526,7 @@ class SaleCard(Screen[object]):
                 self.query_one("#probability", Input).value = "100" if value == SOLD else "0"
                 was = self.sale.status if self.sale else None
                 if was != value:  # S11: Date defaults to today, the user may change it
-                    self.query_one("#sale_date", Input).value = today.isoformat()
+                    self.query_one("#sale_date", Input).value = format_date(today)
                 self._set_check("stalled", False)
             else:
                 choice = self._type_choice(self.query_one("#sale_type", Select).value)
@@ -542,9 +555,9 @@ class SaleCard(Screen[object]):
             choice = self._type_choice(event.value)
             date_input = self.query_one("#sale_date", Input)
             if self.sale is None and choice is not None and date_input.value == (
-                    self.default_date.isoformat() if self.default_date else ""):
+                    format_date(self.default_date)):
                 self.default_date = choice.default_sale_date
-                date_input.value = choice.default_sale_date.isoformat()
+                date_input.value = format_date(choice.default_sale_date)
         self._sync_conditional()
         self._update_weighted()
         self._update_missing()
@@ -571,8 +584,10 @@ class SaleCard(Screen[object]):
             result = money.recompute(self.amount, self.cost, field, event.value)
         except DomainError as exc:
             self._set_error(field, str(exc))
+            self.invalid = {field: str(exc)}
             self._update_missing()
             return
+        self.invalid = {}
         for name in MONEY_FIELDS:
             self._set_error(name, "")
         self.amount, self.cost = result.amount, result.cost
@@ -581,7 +596,7 @@ class SaleCard(Screen[object]):
         with self.prevent(Input.Changed):
             for name, value in shown.items():
                 if name != field:
-                    self.query_one(f"#{name}", Input).value = str(value)
+                    self.query_one(f"#{name}", Input).value = format_money(value)
         self._update_weighted()
         self._update_missing()
 
@@ -614,7 +629,8 @@ class SaleCard(Screen[object]):
         except ValueError:
             probability = 0
         self.query_one("#weighted", Static).update(
-            f"  {_('Weighted amount')}: {money.format_money(money.weighted(self.amount, probability))}")
+            "  " + _("Weighted amount: {amount}").format(
+                amount=money.format_money(money.weighted(self.amount, probability))))
 
     def missing_fields(self) -> list[tuple[str, str]]:
         """Mandatory fields that are empty, as (field, label): Save stays disabled while there are any."""
@@ -644,14 +660,23 @@ class SaleCard(Screen[object]):
 
     def _update_missing(self) -> None:
         missing = self.missing_fields() if self.editing else []
+        invalid = [self._money_label(field) for field in self.invalid] if self.editing else []
         line = self.query_one("#missing", Static)
         if missing:
             line.update(Text(_("Save is disabled: fill in {fields}.").format(
                 fields=", ".join(label for _f, label in missing)), style="bold yellow"))
+        elif invalid:
+            line.update(Text(_("Save is disabled: correct {fields}.").format(fields=", ".join(invalid)),
+                             style="bold yellow"))
         else:
             line.update("")
-        line.display = bool(missing)
-        self.query_one("#save-button", Button).disabled = bool(missing)
+        line.display = bool(missing or invalid)
+        self.query_one("#save-button", Button).disabled = bool(missing or invalid)
+
+    @staticmethod
+    def _money_label(field: str) -> str:
+        return {"amount": _("Amount"), "cost": _("Total cost"), "profit": _("Profit"),
+                "percentage": _("Percentage")}.get(field, field)
 
     # ------------------------------------------------------------------ errors
 
@@ -750,6 +775,13 @@ class SaleCard(Screen[object]):
 
         if not self.editing or not self.loaded:
             return
+        if self.invalid:  # a Profit or Percentage that could not be taken: saving would store something else
+            field, text = next(iter(self.invalid.items()))
+            self._set_error(field, text)
+            self._reveal(field)
+            self.notify(_("Not saved: correct {fields}.").format(fields=self._money_label(field)),
+                        severity="warning", title=_("Not saved"))
+            return
         self._clear_errors()
         missing = self.missing_fields()
         if missing:
@@ -784,29 +816,125 @@ class SaleCard(Screen[object]):
         if out.status == "stalled" and before != "stalled":
             await self._offer_follow_up(out)
 
+    def _snapshot(self) -> dict[str, Any]:
+        """What the form holds now, field by field (to tell the user's edits from what was loaded)."""
+        values: dict[str, Any] = {}
+        for field in EDITABLE:
+            if field in ("company_id", "contact_id"):
+                continue
+            widget = self.query_one(f"#{field}")
+            values[field] = widget.text if isinstance(widget, TextArea) else widget.value  # type: ignore[attr-defined]
+        values["company_id"] = self.company
+        values["contact_id"] = self.contact
+        return values
+
+    def _edits(self) -> dict[str, Any]:
+        """The fields the user changed since the form was filled."""
+        return {field: value for field, value in self._snapshot().items() if value != self.filled.get(field)}
+
+    def _restore(self, edits: dict[str, Any]) -> None:
+        """Put the user's edits back over a freshly filled form (after Keep editing)."""
+        from leadtui.services import money
+
+        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed, TextArea.Changed):
+            if "sale_type" in edits:
+                self.query_one("#sale_type", Select).value = edits["sale_type"]
+                stage = edits.get("stage", self._stage_value())
+                options = self._stage_options(edits["sale_type"])
+                self._set_select("stage", options, stage if stage in {v for _l, v in options} else options[0][1])
+            for field, value in edits.items():
+                if field in ("sale_type", "company_id", "contact_id") or field in MONEY_FIELDS:
+                    continue
+                widget = self.query_one(f"#{field}")
+                if isinstance(widget, TextArea):
+                    widget.text = value
+                elif isinstance(widget, Checkbox):
+                    self._set_check(field, bool(value))
+                elif isinstance(widget, Select):
+                    if value == Select.NULL:
+                        widget.clear()
+                    elif value in {v for _l, v in widget._options}:  # noqa: SLF001 - still offered
+                        widget.value = value
+                else:
+                    widget.value = value
+            if "company_id" in edits:
+                self.company = edits["company_id"]
+            if "contact_id" in edits:
+                self.contact = edits["contact_id"]
+            if any(field in edits for field in MONEY_FIELDS):
+                # the user's Amount and Total cost (or theirs where the user left them); Profit and % follow
+                for field in ("amount", "cost"):
+                    if field in edits:
+                        self.query_one(f"#{field}", Input).value = edits[field]
+                try:
+                    result = money.recompute(self.query_one("#amount", Input).value,
+                                             self.query_one("#cost", Input).value, "amount",
+                                             self.query_one("#amount", Input).value)
+                except DomainError as exc:
+                    for field in ("profit", "percentage"):
+                        if field in edits:
+                            self.query_one(f"#{field}", Input).value = edits[field]
+                    self.invalid = {exc.field or "amount": str(exc)}
+                    self._set_error(exc.field or "amount", str(exc))
+                else:
+                    self.amount, self.cost = result.amount, result.cost
+                    self.query_one("#profit", Input).value = format_money(result.profit)
+                    self.query_one("#percentage", Input).value = format_money(result.percentage)
+        self._show_links()
+        self._sync_conditional()
+        self._update_weighted()
+        self._update_missing()
+
+    def _texts(self, sale) -> dict[str, str]:  # noqa: ANN001 - SaleOut
+        """A sale's values as the user reads them, for the conflict dialog."""
+        return {
+            _("Heading"): sale.heading, _("Sale type"): sale.sale_type, _("Stage"): sale.stage or "",
+            _("Status"): sale.status_label, _("Probability %"): str(sale.probability),
+            _("Amount"): format_money(sale.amount), _("Total cost"): format_money(sale.cost),
+            _("Company"): sale.company_name or "", _("Contact"): sale.contact_name or "",
+            _("Owner"): sale.owner_name or sale.owner, _("Sale date"): format_date(sale.sale_date),
+            _("Reason"): sale.reason or "", _("Re-open date"): format_date(sale.reopen_date),
+            _("Source"): sale.source or "", _("Competitor"): sale.competitor or "",
+            _("Completed"): _("yes") if sale.completed else _("no"),
+            _("Note"): " ".join(sale.description.split())[:60],
+        }
+
     async def _stale(self, exc: StaleEdit) -> None:
-        from leadtui.screens.stale_dialog import StaleEditDialog
-        from leadtui.services.money import format_money
+        """Someone else saved the sale after it was loaded: the same choice as on the company and contact cards.
+        Reload shows their version; Keep editing keeps the user's edits, takes in their changes to the other
+        fields, and the next save goes over their version knowingly."""
+        from leadtui.screens.conflict_dialog import ConflictDialog
+        from leadtui.services import sales
 
         current = exc.current
-        lines = []
-        if current is not None:
-            lines.append(_("Now saved: {heading} · {status} · stage {stage} · amount {amount}").format(
-                heading=current.heading, status=current.status_label, stage=current.stage or "—",
-                amount=format_money(current.amount)))
-        if exc.changed:
-            lines.append(_("Where yours differs from what is saved now:"))
-            lines += [f"• {label}: {_('yours')} {mine if mine not in (None, '') else '—'}  ·  "
-                      f"{_('saved')} {theirs if theirs not in (None, '') else '—'}"
-                      for label, (mine, theirs) in exc.changed.items()]
-        details = "\n".join(lines)
-        choice = await self.app.push_screen_wait(StaleEditDialog(str(exc), details))
+        if current is None:
+            backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+            try:
+                current = await sales.get_sale(backend.db, self.sale.id)
+            except DomainError as exc2:
+                self.notify(str(exc2), severity="error")
+                return
+        before, now = self._texts(self.sale), self._texts(current)
+        changes = [(label, before.get(label, ""), value) for label, value in now.items()
+                   if value != before.get(label, "")]
+        choice = await self.app.push_screen_wait(ConflictDialog(_("This {what}").format(what=_("sale")), changes))
         if choice == "reload":
+            self.sale = current
             self.editing = False
-            self.load()
-        else:
-            self.notify(_("Your changes are still here; saving stays refused until you reload: Esc cancels and "
-                          "shows what is saved now."), severity="warning")
+            self._fill(current)
+            self._apply_mode()
+            await self._load_related()
+            self._focus_start()
+            self.notify(_("Reloaded: you see the saved version now."))
+            return
+        edits = self._edits()
+        self.sale = current
+        self._fill(current)
+        self._restore(edits)
+        self._apply_mode()
+        await self._load_related()
+        self.notify(_("Your edits are kept; saving again replaces their values of the fields you edited."),
+                    severity="warning", timeout=6)
 
     async def _offer_follow_up(self, sale) -> None:  # noqa: ANN001
         """S10: after saving a stalled sale, plan a future meeting or call (Escape skips)."""
@@ -851,8 +979,21 @@ class SaleCard(Screen[object]):
             self._apply_mode()
         await self._load_related()
 
-    def action_cancel(self) -> None:
+    def reload(self) -> None:
+        """After an undo (ctrl+z): show the sale as it is now (not while the user is editing it)."""
+        if not self.editing:
+            self.load()
+
+    @work(group="action", exclusive=True)
+    async def action_cancel(self) -> None:
         if self.editing:
+            if self.loaded and self._edits():  # as on the company and contact cards: typing is not lost silently
+                from leadtui.screens.dialogs import ConfirmDialog
+
+                if not await self.app.push_screen_wait(ConfirmDialog(
+                        _("Discard changes"),
+                        _("Discard your unsaved changes to this {what}?").format(what=_("sale")))):
+                    return
             if self.sale is None:
                 self.dismiss(None)
                 return
@@ -891,7 +1032,9 @@ class SaleCard(Screen[object]):
 
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         result = await self.app.push_screen_wait(PickerDialog(
-            _("Company"), lambda text: sales.search_companies_for_picker(backend.db, text)))
+            _("Company"), lambda text: sales.search_companies_for_picker(backend.db, text),
+            empty_hint=_("No company found. Companies are added under Companies (c); a sale may also belong to a "
+                         "contact alone.")))
         if result is None:
             return
         action, item = result
@@ -912,7 +1055,8 @@ class SaleCard(Screen[object]):
         company_id = self.company[0] if self.company else None
         title = _("Contact") + (f" · {self.company[1]}" if self.company else "")
         result = await self.app.push_screen_wait(PickerDialog(
-            title, lambda text: sales.search_contacts_for_picker(backend.db, text, company_id=company_id)))
+            title, lambda text: sales.search_contacts_for_picker(backend.db, text, company_id=company_id),
+            empty_hint=_("No contact found. Contacts are added under Contacts (p) or on a company card.")))
         if result is None:
             return
         action, item = result
@@ -1062,6 +1206,95 @@ class SaleCard(Screen[object]):
             self.notify(str(exc), severity="error", title=_("Not saved"))
             return
         await self._reload_sale()
+        if not completed:
+            await self._guide_prompts(activity_id)
+
+    # ------------------------------------------------------------------ sales guide prompts (G5, G6)
+
+    async def _guide_prompts(self, activity_id: int) -> None:
+        """After a follow-up from the sales guide was completed: offer the next suggested follow-up (G5) and
+        moving on to the next stage (G6), as the services decide."""
+        from leadtui.services import guides
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            prompt = await guides.prompts_after_completing(backend.db, activity_id)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if prompt is None or prompt.empty:
+            return
+        await self._offer_suggestion(prompt)
+        if prompt.next_stage_id is not None:
+            await self._offer_next_stage(prompt)
+
+    async def _offer_suggestion(self, prompt) -> None:  # noqa: ANN001 - guides.GuidePromptOut
+        """G5: the Sales guide dialog (Create / Cancel / Always create), or create at once when the user ticked
+        "Always create follow-up" before."""
+        from leadtui.screens.guide_suggestion_dialog import GuideSuggestionDialog
+        from leadtui.services import guides, preferences
+
+        if prompt.follow_up is None or self.sale is None:
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        ask = await preferences.confirm_suggested_follow_up(backend.db, backend.actor)
+        answer = None
+        if ask:
+            answer = await self.app.push_screen_wait(GuideSuggestionDialog(prompt, self.sale.heading))
+            if answer is None:
+                return
+            if answer == "create-always":
+                await preferences.set_confirm_suggested_follow_up(backend.db, backend.actor, False)
+        try:
+            out = await guides.create_follow_up_from_guide(backend.db, backend.actor, self.sale.id,
+                                                           prompt.follow_up.id)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", title=_("Not saved"))
+            return
+        message = _("Created the suggested follow-up '{name}' for {date}.").format(name=prompt.follow_up.name,
+                                                                                     date=format_date(out.date))
+        if not ask or answer == "create-always":
+            message += " " + _("The Sales guide dialog is not shown any more; the command palette's "
+                               "\"Preferences: Confirm creation of suggested follow-up\" turns it back on.")
+        self.notify(message, timeout=8)
+        await self._reload_sale()
+
+    async def _offer_next_stage(self, prompt) -> None:  # noqa: ANN001 - guides.GuidePromptOut
+        """G6: every suggestion of the stage is done; move on to the next stage? (Yes / No)"""
+        from leadtui.screens.dialogs import ConfirmDialog
+        from leadtui.services import guides, sales
+
+        if self.sale is None:
+            return
+        question = _("All suggested follow-ups of the stage '{stage}' are done. Move the sale on to the stage "
+                     "'{next}'?").format(stage=prompt.stage or "—", next=prompt.next_stage)
+        if not await self.app.push_screen_wait(ConfirmDialog(_("Sales guide"), question)):
+            return
+        if self.editing:  # the form holds unsaved edits: change the stage there, the user saves it with them
+            stage = self.query_one("#stage", Select)
+            if str(prompt.next_stage_id) in {v for _l, v in stage._options}:  # noqa: SLF001
+                stage.value = str(prompt.next_stage_id)
+                self.notify(_("Stage set to '{stage}': ctrl+s saves it with your other changes.").format(
+                    stage=prompt.next_stage))
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            out = await sales.update_sale(backend.db, backend.actor, self.sale.id, {"stage": prompt.next_stage_id},
+                                          expected_version=self.sale.version)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", title=_("Not saved"))
+            await self._reload_sale()
+            return
+        self.sale, self.changed = out, True
+        self._fill(out)
+        self._apply_mode()
+        await self._load_related()
+        self.notify(_("The sale moved on to the stage '{stage}'.").format(stage=out.stage))
+        try:
+            entered = await guides.prompts_on_entering_stage(backend.db, out.id)
+        except DomainError:
+            return
+        await self._offer_suggestion(entered)
 
     @on(DataTable.RowSelected, "#guide")
     def _guide_selected(self) -> None:
@@ -1115,6 +1348,7 @@ class SaleCard(Screen[object]):
             (_("Sale: Previous tab"), _("[ctrl+PgUp]"), self.action_prev_tab),
             (_("Sale: Pick company"), _("Choose the sale's company (edit mode)"), self._palette_pick_company),
             (_("Sale: Pick contact"), _("Choose the sale's contact (edit mode)"), self._palette_pick_contact),
+            confirm_suggested_command(self),
         ]
 
     def _palette_pick_company(self) -> None:

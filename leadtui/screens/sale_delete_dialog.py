@@ -1,4 +1,7 @@
-"""Delete sale (S17, decision 9): the sale's details, "This cannot be undone", Yes / No.
+"""Delete sale (S17, decision 9): the sale's details, what goes with it, Yes / No.
+
+SuperOffice says a deleted sale cannot be brought back; leadtui's undo (ctrl+z, `leadtui undo`) can, so the
+dialog says that instead of "This cannot be undone" (docs/decisions.md, Sales: Delete).
 
 Users who may not delete the sale are refused before the dialog opens, with the reason.
 """
@@ -39,13 +42,18 @@ class DeleteSaleDialog(ModalScreen[bool]):
         from leadtui.services.money import format_money
 
         sale = self.sale
+        company = _("Company: {company}").format(company=sale.company_name or "—")
+        if sale.contact_name:
+            company += " · " + _("Contact: {contact}").format(contact=sale.contact_name)
         lines = [
-            f"{_('Heading')}: {sale.heading}",
-            f"{_('Number')}: {sale.number}",
-            f"{_('Company')}: {sale.company_name or '—'}" + (f" · {_('Contact')}: {sale.contact_name}" if sale.contact_name else ""),
-            f"{_('Status')}: {sale.status_icon} {sale.status_label} · {_('Stage')}: {sale.stage or '—'}",
-            f"{_('Amount')}: {format_money(sale.amount)} · {_('Sale date')}: {sale.sale_date}",
-            f"{_('Owner')}: {sale.owner_name or sale.owner}",
+            _("Heading: {heading}").format(heading=sale.heading),
+            _("Number: {number}").format(number=sale.number),
+            company,
+            _("Status: {status}").format(status=f"{sale.status_icon} {sale.status_label}") + " · "
+            + _("Stage: {stage}").format(stage=sale.stage or "—"),
+            _("Amount: {amount}").format(amount=format_money(sale.amount)) + " · "
+            + _("Sale date: {date}").format(date=sale.sale_date),
+            _("Owner: {owner}").format(owner=sale.owner_name or sale.owner),
         ]
         return "\n".join(lines)
 
@@ -53,7 +61,8 @@ class DeleteSaleDialog(ModalScreen[bool]):
         with Vertical():
             yield Static(_("Delete sale"), classes="section-title")
             yield Static(self.details(), id="details")
-            yield Static(_("This cannot be undone. The sale's follow-ups are deleted with it."), id="warning")
+            yield Static(_("The sale's follow-ups are deleted with it. Undo (ctrl+z) brings both back."),
+                         id="warning")
             with Horizontal():
                 yield Button(_("Yes, delete") + " (y)", id="yes", variant="error")
                 yield Button(_("No") + " (n)", id="no")
@@ -86,5 +95,5 @@ async def delete_sale_flow(node: DOMNode, sale_id: int) -> bool:
     except DomainError as exc:
         app.notify(str(exc), severity="error", title=_("Not deleted"))
         return False
-    app.notify(_("Deleted the sale '{heading}'.").format(heading=sale.heading))
+    app.notify(_("Deleted the sale '{heading}'. ctrl+z undoes it.").format(heading=sale.heading))
     return True

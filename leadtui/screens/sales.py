@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
 from leadtui.i18n import N_, _
+from leadtui.screens.guide_suggestion_dialog import confirm_suggested_command
 from leadtui.widgets.footer import Footer
 from leadtui.widgets.navigator import Navigator
 from leadtui.widgets.sale_list import SaleList
@@ -82,4 +83,9 @@ class SalesScreen(Screen):
             (_("Sales: Search"), _("Search by heading, company or number [/]"), self.action_focus_search),
             (_("Sales: Next page"), _("[ ] ]"), lambda: sale_list.action_page(1)),
             (_("Sales: Previous page"), _("[ [ ]"), lambda: sale_list.action_page(-1)),
+            confirm_suggested_command(self),
         ]
+
+    def reload(self) -> None:
+        """After an undo (ctrl+z), e.g. of a deleted sale: show the list as it is now."""
+        self.query_one(SaleList).reload()

@@ -23,10 +23,10 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
-from leadtui.i18n import _
+from leadtui.i18n import N_, _
 from leadtui.services.errors import DomainError
 
-UNITS = [("day", "days"), ("week", "weeks"), ("month", "months")]
+UNITS = [("day", N_("days")), ("week", N_("weeks")), ("month", N_("months"))]
 
 
 class SalesGuideDialog(ModalScreen[None]):
@@ -34,6 +34,7 @@ class SalesGuideDialog(ModalScreen[None]):
     SalesGuideDialog { align: center middle; }
     SalesGuideDialog > Vertical { width: 110; height: 36; border: thick $accent; background: $surface; padding: 0 1; }
     SalesGuideDialog #guide-top { height: 3; }
+    SalesGuideDialog #auto_advance { width: auto; }
     SalesGuideDialog #has_guide { width: auto; }
     SalesGuideDialog #duration { width: 10; }
     SalesGuideDialog #duration_unit { width: 16; }
@@ -70,6 +71,7 @@ class SalesGuideDialog(ModalScreen[None]):
                 yield Label(_("Estimated time"))
                 yield Input(id="duration", type="integer", max_length=4)
                 yield Select([(_(label), key) for key, label in UNITS], allow_blank=False, id="duration_unit")
+            yield Checkbox(_("Suggest moving the sale into next stage automatically"), id="auto_advance")
             yield Static("", id="guide-error", classes="field-error")
             with Horizontal(id="guide-body"):
                 with Vertical(id="stages-pane"):
@@ -115,6 +117,7 @@ class SalesGuideDialog(ModalScreen[None]):
             elif stages.option_count:
                 stages.highlighted = 0
             self.query_one("#has_guide", Checkbox).value = self.guide.has_guide
+            self.query_one("#auto_advance", Checkbox).value = self.guide.auto_advance
             self.query_one("#duration", Input).value = str(self.guide.duration)
             self.query_one("#duration_unit", Select).value = self.guide.duration_unit
         self._show_items()
@@ -186,13 +189,17 @@ class SalesGuideDialog(ModalScreen[None]):
         self.save_stages(stage_id)
 
     @on(Checkbox.Changed, "#has_guide")
+    @on(Checkbox.Changed, "#auto_advance")
     @on(Select.Changed, "#duration_unit")
     @on(Input.Submitted, "#duration")
     def _options_changed(self, event) -> None:  # noqa: ANN001
         event.stop()
         if self.guide is None:  # still loading: nothing the user did
             return
-        if isinstance(event, Checkbox.Changed):
+        if isinstance(event, Checkbox.Changed) and event.checkbox.id == "auto_advance":
+            if event.value != self.guide.auto_advance:
+                self.save_auto_advance(event.value)
+        elif isinstance(event, Checkbox.Changed):
             if event.value != self.guide.has_guide:
                 self.save_guide_switch(event.value)
         elif self._duration_differs():
@@ -217,6 +224,19 @@ class SalesGuideDialog(ModalScreen[None]):
         self._error("")
         try:
             await guides.set_guide(backend.db, backend.actor, self.sale_type_id, on_)
+        except DomainError as exc:
+            self._error(str(exc))
+        self.load()
+
+    @work(exclusive=True, group="guide-save")
+    async def save_auto_advance(self, on_: bool) -> None:
+        """G6: completing every suggestion of a stage asks whether to move the sale on."""
+        from leadtui.services import guides
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        self._error("")
+        try:
+            await guides.set_sale_type_options(backend.db, backend.actor, self.sale_type_id, {"auto_advance": on_})
         except DomainError as exc:
             self._error(str(exc))
         self.load()

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from leadtui.i18n import _
+from leadtui.screens.find import result_cell
 from leadtui.services import find, selections
 from leadtui.services.errors import DomainError
 from leadtui.widgets.footer import Footer
@@ -110,7 +111,15 @@ class SelectionsScreen(Screen):
     @on(DataTable.RowHighlighted, "#selections")
     def _highlighted(self) -> None:
         self.page_offset = 0
+        self.refresh_bindings()
         self.load_members()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The Footer offers "Make static" only on a dynamic selection (a static one cannot change kind)."""
+        if action == "make_static":
+            item = self.current()
+            return item is not None and item.kind == "dynamic"
+        return True
 
     @work(exclusive=True, group="members")
     async def load_members(self) -> None:
@@ -145,8 +154,8 @@ class SelectionsScreen(Screen):
         for column in page.columns:
             members.add_column(column.label, key=column.key)
         for row in page.rows:
-            members.add_row(str(row["id"]), *["–" if row.get(c.key) is None else str(row.get(c.key))
-                                              for c in page.columns], key=str(row["id"]))
+            members.add_row(str(row["id"]), *[result_cell(row.get(c.key), c.key) for c in page.columns],
+                            key=str(row["id"]))
 
     def current_member(self) -> int | None:
         table = self.query_one("#members", DataTable)
@@ -244,7 +253,8 @@ class SelectionsScreen(Screen):
                 self.notify(_("Renamed to '{name}'.").format(name=out.name))
                 self.load(out.id)
 
-        self.app.push_screen(TextDialog(_("Rename selection"), _("Name") + " *", submit, value=item.name), done)
+        self.app.push_screen(TextDialog(_("Rename selection"), _("Name") + " *", submit, value=item.name,
+                                        hint=_("Enter renames · Escape cancels")), done)
 
     @work(group="action")
     async def action_delete(self) -> None:

@@ -1,3 +1,5 @@
-"""The async service layer: every business rule, once. No Textual here."""
+"""The async service layer: every business rule, once. No Textual here.
 
-from leadtui.services import audit as _audit  # noqa: F401  (registers the audit hook on every write session)
+The audit hook is registered by services/database.py, through which every Database is opened; importing
+leadtui.services.errors alone stays light, so screens can name DomainError without loading SQLAlchemy.
+"""

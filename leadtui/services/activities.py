@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from leadtui.i18n import _
+from leadtui.i18n import N_, _
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.services import rights
@@ -26,7 +26,9 @@ from leadtui.services import lookup
 from leadtui.services.errors import NotFound, RuleViolation, StaleEdit
 from leadtui.services.validation import FIELD_LABELS, parse
 
-FIELD_LABELS.update({"date": "Date", "time": "Time", "type": "Type", "text": "Text", "follow_up": "Follow-up"})
+FIELD_LABELS.update({
+    "date": N_("Date"), "time": N_("Time"), "type": N_("Type"), "text": N_("Text"), "follow_up": N_("Follow-up"),
+})
 
 # default length of a follow-up by kind (SPEC.md 1.11: meeting 1 h, call 15 min; a to-do has a deadline only)
 DURATIONS = {"meeting": timedelta(hours=1), "call": timedelta(minutes=15)}
@@ -53,7 +55,18 @@ def parse_date_text(value: Any) -> Any:
     return value
 
 
-DateField = Annotated[date, BeforeValidator(parse_date_text)]
+# years a sale or follow-up date may have: lenient short formats read "1/2/3" as the year 3, a typo nobody means
+MIN_YEAR, MAX_YEAR = 1900, 2199
+
+
+def _plausible_date(value: date) -> date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(_("{date} is not a plausible date: the year must be from {low} to {high} (write the date "
+                           "as YYYY-MM-DD)").format(date=value.isoformat(), low=MIN_YEAR, high=MAX_YEAR))
+    return value
+
+
+DateField = Annotated[date, BeforeValidator(parse_date_text), AfterValidator(_plausible_date)]
 
 
 def _parse_time(value: Any) -> Any:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from leadtui.i18n import _
+from leadtui.i18n.terms import entity_name
 from leadtui.model import tables as t
 from leadtui.model.base import Base, Versioned
 from leadtui.model.engine import Database
@@ -29,7 +30,7 @@ from leadtui.services.errors import RuleViolation, StaleEdit
 SKIPPED_FIELDS = {"version", "updated_at", "updated_by_id", "name_key", "last_key", "email_normalized"}
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime | date):
@@ -81,7 +82,7 @@ def _record_flush(session: Session, _context: Any) -> None:
 
     for obj in session.new:
         if isinstance(obj, Versioned):
-            add("create", obj, {key: [None, _jsonable(getattr(obj, key))] for key in _columns(obj)})
+            add("create", obj, {key: [None, jsonable(getattr(obj, key))] for key in _columns(obj)})
     for obj in session.dirty:
         if not isinstance(obj, Versioned) or not session.is_modified(obj, include_collections=False):
             continue
@@ -92,12 +93,12 @@ def _record_flush(session: Session, _context: Any) -> None:
                 old = history.deleted[0] if history.deleted else None
                 new = history.added[0] if history.added else None
                 if old != new:
-                    changes[key] = [_jsonable(old), _jsonable(new)]
+                    changes[key] = [jsonable(old), jsonable(new)]
         if changes:
             add("update", obj, changes)
     for obj in session.deleted:
         if isinstance(obj, Versioned):
-            add("delete", obj, {key: [_jsonable(getattr(obj, key)), None] for key in _columns(obj)})
+            add("delete", obj, {key: [jsonable(getattr(obj, key)), None] for key in _columns(obj)})
     if rows:
         session.connection().execute(insert(t.AuditLog), rows)
 
@@ -108,13 +109,13 @@ async def record_bulk(
 ) -> None:
     """Record a set-based change of one field on many rows: the old value of each group of ids, for undo."""
     actor = session.info.get("actor")
-    groups = [[_jsonable(old), list(ids)] for old, ids in old_groups if ids]
+    groups = [[jsonable(old), list(ids)] for old, ids in old_groups if ids]
     if not groups:
         return
     await session.execute(insert(t.AuditLog).values(
         at=t.utcnow(), actor_id=getattr(actor, "id", None), changeset=session.info.get("changeset", ""),
         action="bulk", entity=entity, entity_id=None,
-        changes={"field": field, "new": _jsonable(new_value), "old": groups}, summary=summary, undone=False,
+        changes={"field": field, "new": jsonable(new_value), "old": groups}, summary=summary, undone=False,
         undo_of=session.info.get("undo_of", "")))
 
 
@@ -192,11 +193,19 @@ class UndoOut(BaseModel):
 def _describe(entries: Sequence[t.AuditLog]) -> str:
     first = entries[0]
     if first.action == "bulk":
-        return _("bulk change of {field} on {n} records").format(field=first.changes.get("field"),
+        from leadtui.services.validation import field_label
+
+        return _("bulk change of {field} on {n} records").format(field=field_label(first.changes.get("field", "")),
                                                                  n=len(_bulk_ids(first)))
+    records = sorted({e.entity_id for e in entries if e.action == "update" and e.entity == first.entity})
+    if len(records) > 1 and all(e.action == "update" and e.entity == first.entity for e in entries):
+        # several records changed by one action (e.g. marked cards moved on the board)
+        ids = ", ".join(str(i) for i in records[:5]) + (", …" if len(records) > 5 else "")
+        return _("change of {n} records ({entity} {ids})").format(n=len(records), entity=entity_name(first.entity),
+                                                                 ids=ids)
     verbs = {"create": _("creation"), "update": _("change"), "delete": _("deletion")}
-    return _("{what} of {entity} {id}").format(what=verbs.get(first.action, first.action), entity=first.entity,
-                                               id=first.entity_id)
+    return _("{what} of {entity} {id}").format(what=verbs.get(first.action, first.action),
+                                               entity=entity_name(first.entity), id=first.entity_id)
 
 
 async def last_undoable(db: Database, actor: Actor) -> UndoOut | None:

@@ -9,12 +9,15 @@ page at a time per column (keyset on the id), so a column of 100,000 cards costs
 
 Moving a card goes through the same service call as the card: contacts.update_contact (so a contact whose
 company is not lead-enabled is refused, L1) and sales.update_sale (so Sold and Lost need their reason). Several
-marked cards are moved one by one; refusals are collected and reported, the others are moved.
+marked cards move in one write transaction (one changeset, so undo reverts the whole move): each card's service
+call runs in a savepoint of it, so a card that is refused (every per-card rule still holds) leaves the others
+moved and is reported by name with the rule (docs/decisions.md, "Moving several cards").
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -26,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from leadtui.i18n import _
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
-from leadtui.model.enums import SaleStatus
+from leadtui.model.enums import SaleStatus, SelectionKind
 from leadtui.services import contact_rules as rules
 from leadtui.services import find, selections
 from leadtui.services.actor import Actor
@@ -94,11 +97,13 @@ class MoveOut(BaseModel):
     refused: list[Refusal]
 
     def summary(self) -> str:
+        reasons = "; ".join(r.title + ": " + r.reason.rstrip(".") for r in self.refused[:5])
+        if len(self.refused) > 5:
+            reasons += "; …"
+        if self.refused and not self.moved:
+            return _("Not moved to {column}: {reasons}").format(column=self.column_name, reasons=reasons) + "."
         text = _("Moved {n} to {column}").format(n=len(self.moved), column=self.column_name)
         if self.refused:
-            reasons = "; ".join(f"{r.title}: {r.reason.rstrip('.')}" for r in self.refused[:5])
-            if len(self.refused) > 5:
-                reasons += "; …"
             text += _(", refused {m}: {reasons}").format(m=len(self.refused), reasons=reasons)
         return text + "."
 
@@ -123,18 +128,23 @@ class _Scope:
         self.selection_id, self.source = selection_id, source
 
 
-async def _scope(db: Database, actor: Actor, target: str | None, selection_id: int | None,
+async def _scope(session: AsyncSession, actor: Actor, target: str | None, selection_id: int | None,
                  criteria: Sequence[find.Criterion | dict]) -> _Scope:
+    """What the board shows, read in the board's own session (one read transaction for the whole board)."""
     extra = [c if isinstance(c, find.Criterion) else find.Criterion.model_validate(c) for c in criteria or ()]
     if selection_id is not None:
-        sel = await selections.get_selection(db, actor, selection_id)
-        own_target, own, members_of = await selections.scope(db, actor, selection_id)
+        sel = await selections._load(session, actor, selection_id)
+        own_target = sel.target
         if target is not None and find.normalise_target(target) != own_target:
             raise RuleViolation(_("Board: the selection '{name}' is of {what}.").format(
-                name=sel.name, what=sel.target_label.lower()), field="target")
+                name=sel.name, what=find.target_label(own_target).lower()), field="target")
         if own_target == "company":
             raise RuleViolation(_("Board: a board shows contacts (by lead status) or sales (by stage); '{name}' is a "
                                   "selection of companies.").format(name=sel.name), field="selection")
+        if sel.kind == SelectionKind.DYNAMIC:
+            own, members_of = [find.Criterion.model_validate(c) for c in sel.criteria or []], None
+        else:
+            own, members_of = [], sel.id
         return _Scope(own_target, [*own, *extra], members_of, selection_id, sel.name)
     if target is None:
         raise RuleViolation(_("Board: choose a selection, or contacts or sales."), field="target")
@@ -308,8 +318,8 @@ async def open_board(db: Database, actor: Actor, *, target: str | None = None, s
                      criteria: Sequence[find.Criterion | dict] = (), page: int = PAGE) -> BoardOut:
     """The columns with their counts (and sums for sales) and the first page of cards of each column."""
     page = max(1, min(page, MAX_PAGE))
-    scope = await _scope(db, actor, target, selection_id, criteria)
     async with db.read() as session:
+        scope = await _scope(session, actor, target, selection_id, criteria)
         counting, _j = await _query(session, actor, scope, cards=False)
         if scope.target == "contact":
             columns = await _contact_columns(session, counting)
@@ -333,8 +343,8 @@ async def column_cards(db: Database, actor: Actor, column: str, *, target: str |
                        after: int | None = None, limit: int = PAGE) -> CardPage:
     """The next page of a column's cards: those with an id greater than `after`."""
     limit = max(1, min(limit, MAX_PAGE))
-    scope = await _scope(db, actor, target, selection_id, criteria)
     async with db.read() as session:
+        scope = await _scope(session, actor, target, selection_id, criteria)
         query, j = await _query(session, actor, scope, cards=True)
         return await _cards(session, query, j, scope.target, column, after, limit)
 
@@ -396,12 +406,35 @@ async def reason_needed(db: Database, target: str, column: str) -> ReasonNeeded 
         return await _reason_need(session, key)
 
 
+class _OneTransaction:
+    """Stands in for the Database while several cards move: every service call's `write()` becomes a savepoint of
+    one shared write transaction (so all moves are one changeset, undone together) and its `read()` reads in that
+    transaction. A refused card rolls back its own savepoint only."""
+
+    def __init__(self, db: Database, session: AsyncSession) -> None:
+        self._db, self._session = db, session
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+    @asynccontextmanager
+    async def write(self, actor: Any = None) -> AsyncIterator[AsyncSession]:
+        async with self._session.begin_nested():
+            yield self._session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        yield self._session
+
+
 async def move_cards(db: Database, actor: Actor, target: str, cards: Sequence[tuple[int, int | None] | int],
                      column: str | int, *, reason: str | int | None = None) -> MoveOut:
-    """Move cards (id, version seen or None) to a column, each through the card's own service call.
+    """Move cards (id, version seen or None) to a column, each through the card's own service call, all in one
+    transaction: one change for the audit, which undo (ctrl+z) reverts as a whole.
 
-    Refusals (rules, rights, someone else's newer change) are collected per card; the others are moved.
-    Moving sales to Sold or Lost without the required reason is refused as a whole, before anything changes.
+    Refusals (rules, rights, someone else's newer change) are collected per card and name the card and the rule;
+    the other cards are moved. Moving sales to Sold or Lost without the required reason is refused as a whole,
+    before anything changes.
     """
     from leadtui.services import contacts, sales
 
@@ -411,36 +444,38 @@ async def move_cards(db: Database, actor: Actor, target: str, cards: Sequence[tu
     wanted = [(c, None) if isinstance(c, int) else (int(c[0]), c[1]) for c in cards]
     if not wanted:
         raise RuleViolation(_("Board: no card to move."), field="cards")
-    async with db.read() as session:
+    async with db.write(actor) as session:
         key, name, item_id = await _resolve_column(session, target, column)
         need = await _reason_need(session, key) if target == "sale" else None
+        if need is not None and need.required and (reason is None or not str(reason).strip()):
+            raise RuleViolation(_("{label}: is required to move sales to {column} (choose one of: {names}).").format(
+                label=need.label, column=name, names=", ".join(r.label for r in need.reasons)), field=need.field)
         already = await _already_there(session, target, [card_id for card_id, _version in wanted], key, item_id)
-    if need is not None and need.required and (reason is None or not str(reason).strip()):
-        raise RuleViolation(_("{label}: is required to move sales to {column} (choose one of: {names}).").format(
-            label=need.label, column=name, names=", ".join(r.label for r in need.reasons)), field=need.field)
-    out = MoveOut(column=key, column_name=name, moved=[], unchanged=[], refused=[])
-    for card_id, version in wanted:
-        if card_id in already:
-            out.unchanged.append(card_id)
-            continue
-        try:
-            if target == "contact":
-                await contacts.update_contact(db, actor, card_id, {"lead_status": item_id}, expected_version=version)
-            else:
-                data: dict[str, Any] = {"stage": item_id} if item_id is not None else {"status": key}
-                if key in ("sold", "lost") and reason is not None and str(reason).strip():
-                    data["reason"] = int(reason) if str(reason).strip().isdigit() else str(reason)
-                await sales.update_sale(db, actor, card_id, data, expected_version=version)
-            out.moved.append(card_id)
-        except StaleEdit as exc:
-            out.refused.append(Refusal(id=card_id, title=await _title(db, actor, target, card_id),
-                                       reason=_("changed by someone else since the board was loaded; refresh (r)"),
-                                       code=exc.exit_code))
-        except NotFound as exc:
-            out.refused.append(Refusal(id=card_id, title=f"#{card_id}", reason=str(exc), code=exc.exit_code))
-        except DomainError as exc:
-            out.refused.append(Refusal(id=card_id, title=await _title(db, actor, target, card_id), reason=str(exc),
-                                       code=exc.exit_code))
+        joined: Any = _OneTransaction(db, session)
+        out = MoveOut(column=key, column_name=name, moved=[], unchanged=[], refused=[])
+        for card_id, version in wanted:
+            if card_id in already:
+                out.unchanged.append(card_id)
+                continue
+            try:
+                if target == "contact":
+                    await contacts.update_contact(joined, actor, card_id, {"lead_status": item_id},
+                                                  expected_version=version)
+                else:
+                    data: dict[str, Any] = {"stage": item_id} if item_id is not None else {"status": key}
+                    if key in ("sold", "lost") and reason is not None and str(reason).strip():
+                        data["reason"] = int(reason) if str(reason).strip().isdigit() else str(reason)
+                    await sales.update_sale(joined, actor, card_id, data, expected_version=version)
+                out.moved.append(card_id)
+            except StaleEdit as exc:
+                out.refused.append(Refusal(id=card_id, title=await _title(joined, actor, target, card_id),
+                                           reason=_("changed by someone else since the board was loaded; refresh (r)"),
+                                           code=exc.exit_code))
+            except NotFound as exc:
+                out.refused.append(Refusal(id=card_id, title=f"#{card_id}", reason=str(exc), code=exc.exit_code))
+            except DomainError as exc:
+                out.refused.append(Refusal(id=card_id, title=await _title(joined, actor, target, card_id),
+                                           reason=str(exc), code=exc.exit_code))
     return out
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
-from leadtui.i18n import _
+from leadtui.i18n import N_, _
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.model.enums import CategoryGroup
@@ -27,9 +27,10 @@ from leadtui.services.errors import NotFound, RuleViolation, StaleEdit
 from leadtui.services.validation import FIELD_LABELS, parse
 
 FIELD_LABELS.update({
-    "category": "Category", "owner": "Our contact", "business": "Business", "email": "Email", "website": "Website",
-    "phone": "Phone", "address": "Address", "zip_code": "Zip code", "city": "City", "country": "Country",
-    "department": "Department", "note": "Note", "domain": "Domain",
+    "category": N_("Category"), "owner": N_("Our contact"), "business": N_("Business"), "email": N_("Email"),
+    "website": N_("Website"), "phone": N_("Phone"), "address": N_("Address"), "zip_code": N_("Zip code"),
+    "city": N_("City"), "country": N_("Country"), "department": N_("Department"), "note": N_("Note"),
+    "domain": N_("Domain"),
 })
 
 CompanyName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=t.TEXT_MAX)]

@@ -28,9 +28,9 @@ from leadtui.services.errors import NotFound, PermissionDenied, RuleViolation, S
 from leadtui.services.validation import FIELD_LABELS, parse
 
 FIELD_LABELS.update({
-    "first_name": "First name", "last_name": "Last name", "company": "Company", "lead_status": "Lead status",
-    "email_opt_in": "Email opt-in", "title": "Title", "mobile": "Mobile", "category": "Category",
-    "owner": "Our contact",
+    "first_name": N_("First name"), "last_name": N_("Last name"), "company": N_("Company"),
+    "lead_status": N_("Lead status"), "email_opt_in": N_("Email opt-in"), "title": N_("Title"),
+    "mobile": N_("Mobile"), "category": N_("Category"), "owner": N_("Our contact"),
 })
 
 PersonName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=t.NAME_MAX)]
@@ -266,7 +266,7 @@ async def contact_history(db: Database, contact_id: int, *, limit: int = 200) ->
 # --------------------------------------------------------------------------- writing
 
 
-def _check_names(first: str, last: str) -> None:
+def check_names(first: str, last: str) -> None:
     if not first.strip() and not last.strip():
         raise RuleViolation(_("First name / Last name: at least one of them is required."), field="first_name")
 
@@ -309,7 +309,7 @@ async def create_contact(db: Database, actor: Actor, data: dict[str, Any]) -> Co
     values = parse(ContactIn, data)
     given = set(values.model_fields_set)
     first, last = values.first_name or "", values.last_name or ""
-    _check_names(first, last)
+    check_names(first, last)
     email, email_normalized = rules.normalise_email(values.email)
     async with db.write(actor) as session:
         now = t.utcnow()
@@ -369,7 +369,7 @@ async def update_contact(db: Database, actor: Actor, contact_id: int, data: dict
             now = t.utcnow()
             first = values.first_name if "first_name" in given and values.first_name is not None else row.first_name
             last = values.last_name if "last_name" in given and values.last_name is not None else row.last_name
-            _check_names(first, last)
+            check_names(first, last)
             row.first_name, row.last_name = first, last
             row.name_key, row.last_key = rules.contact_keys(first, last)
             if "email" in given and values.email is not None:

@@ -21,7 +21,8 @@ from pydantic import BaseModel
 from sqlalchemy import and_, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from leadtui.i18n import _
+from leadtui.i18n import N_, _
+from leadtui.i18n.format import format_number
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.model.enums import CategoryGroup
@@ -31,8 +32,8 @@ from leadtui.services.errors import RuleViolation
 from leadtui.services.find import Criterion
 
 PERIODS = ("7d", "30d", "90d", "quarter", "year", "365d")
-PERIOD_LABELS = {"7d": "Last 7 days", "30d": "Last 30 days", "90d": "Last 90 days", "quarter": "This quarter",
-                 "year": "This year", "365d": "Last 365 days"}
+PERIOD_LABELS = {"7d": N_("Last 7 days"), "30d": N_("Last 30 days"), "90d": N_("Last 90 days"),
+                 "quarter": N_("This quarter"), "year": N_("This year"), "365d": N_("Last 365 days")}
 
 
 class Tile(BaseModel):
@@ -149,26 +150,26 @@ async def dashboard(db: Database, actor: Actor, *, period: str = "30d", today: d
 
     shown = [s for s in statuses if not s.deleted or counts.get(s.id)]
     status_criteria = {s.id: [Criterion(field="lead_status", op="one_of", values=[str(s.id)])] for s in shown}
-    per_status = [Tile(key=f"status:{s.id}", title=s.name + (f" ({_('deleted')})" if s.deleted else ""),
-                       value=counts.get(s.id, 0), text=str(counts.get(s.id, 0)), criteria=status_criteria[s.id])
+    per_status = [Tile(key=f"status:{s.id}", title=_("{name} (deleted)").format(name=s.name) if s.deleted else s.name,
+                       value=counts.get(s.id, 0), text=format_number(counts.get(s.id, 0)), criteria=status_criteria[s.id])
                   for s in shown]
     per_category = [Tile(key=f"category:{c.id}", title=c.name, value=per_category_counts.get(c.id, 0),
-                         text=str(per_category_counts.get(c.id, 0)),
+                         text=format_number(per_category_counts.get(c.id, 0)),
                          criteria=[Criterion(field="category", op="one_of", values=[str(c.id)])])
                     for c in lead_categories if not c.deleted or per_category_counts.get(c.id)]
-    new_tile = Tile(key="new_this_week", title=_("New leads this week"), value=new_leads, text=str(new_leads),
+    new_tile = Tile(key="new_this_week", title=_("New leads this week"), value=new_leads, text=format_number(new_leads),
                     criteria=[Criterion(field="registered", op="gt", values=[_day_before(week_start)]),
                               Criterion(field="lead_enabled", op="eq", values=["yes"])])
     period_criteria = [Criterion(field="status_reached_on", op="gt", values=[_day_before(start)]),
                        Criterion(field="status_reached_on", op="lt", values=[_day_after(end)])]
-    funnel = [Tile(key=f"funnel:{s.id}", title=s.name, value=reached.get(s.id, 0), text=str(reached.get(s.id, 0)),
+    funnel = [Tile(key=f"funnel:{s.id}", title=s.name, value=reached.get(s.id, 0), text=format_number(reached.get(s.id, 0)),
                    criteria=[Criterion(field="status_reached", op="one_of", values=[str(s.id)]), *period_criteria])
               for s in statuses if not s.deleted]
     days = []
     for s in shown:
         avg = ages.get(s.id)
         days.append(Tile(key=f"days:{s.id}", title=s.name, value=round(avg, 1) if avg is not None else 0,
-                         text=_("{n:.1f} d").format(n=avg) if avg is not None else "–", criteria=status_criteria[s.id]))
+                         text=_("{n} d").format(n=format_number(avg, places=1)) if avg is not None else "–", criteria=status_criteria[s.id]))
     return DashboardOut(today=today, week_start=week_start, period=period, period_label=_(PERIOD_LABELS.get(period,
                         period)), period_start=start, period_end=end, per_status=per_status, per_category=per_category,
                         new_this_week=new_tile, funnel=funnel, days_in_status=days)

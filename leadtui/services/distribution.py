@@ -20,12 +20,12 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
-from leadtui.i18n import _
+from leadtui.i18n import N_, _, ngettext
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.services import audit, batch
@@ -34,8 +34,8 @@ from leadtui.services.actor import Actor
 from leadtui.services.errors import PermissionDenied, RuleViolation, StaleEdit
 from leadtui.services.validation import FIELD_LABELS, parse
 
-FIELD_LABELS.update({"mode": "Distribute contacts to", "users": "Users", "group": "User group",
-                     "fallback": "If no one is available, assign contacts to", "away": "Away"})
+FIELD_LABELS.update({"mode": N_("Distribute contacts to"), "users": N_("Users"), "group": N_("User group"),
+                     "fallback": N_("If no one is available, assign contacts to"), "away": N_("Away")})
 
 SETTING_ID = 1
 MODES = ("off", "users", "group")
@@ -490,3 +490,134 @@ async def assignments_for_contact(db: Database, contact_id: int) -> list[Assignm
             .where(which).order_by(t.LeadAssignment.id.desc()).limit(50))).all()
     return [AssignmentLogOut(contact_id=row.contact_id, user=login, reason=row.reason, source=row.source, at=row.at)
             for row, login in rows]
+
+
+async def assignments_for_company(db: Database, company_id: int) -> list[AssignmentLogOut]:
+    """Why the company got its Our contact from the distribution, newest first: for the company card."""
+    user = aliased(t.Associate)
+    async with db.read() as session:
+        rows = (await session.execute(
+            select(t.LeadAssignment, user.login).join(user, user.id == t.LeadAssignment.user_id)
+            .where(t.LeadAssignment.company_id == company_id).order_by(t.LeadAssignment.id.desc()).limit(50))).all()
+    return [AssignmentLogOut(contact_id=row.contact_id, user=login, reason=row.reason, source=row.source, at=row.at)
+            for row, login in rows]
+
+
+# --------------------------------------------------------------------------- the new owner's notification
+
+# the last assignment a user has looked at, in user_preference (not audited, not undone by ctrl+z)
+SEEN_KEY = "new-leads"
+NEW_LEADS_PAGE = 50
+
+
+class NewLeadOut(BaseModel):
+    """One lead the distribution gave the user: a company with its new contacts, or a contact without a company."""
+
+    id: int  # the assignment (lead_assignment.id)
+    kind: Literal["company", "contact"]  # which card opens it
+    contact_id: int
+    contact: str  # the (first) new contact
+    company_id: int | None
+    company: str
+    contacts: int  # live contacts of the company (1 for a contact without a company)
+    reason: str
+    source: str  # import, intake, distribute
+    at: datetime
+    by: str  # login of who ran the import, intake or distribute ('' when unknown)
+    new: bool  # not seen yet
+
+    @property
+    def title(self) -> str:
+        if self.kind == "company":
+            return ngettext("{company} ({n} contact)", "{company} ({n} contacts)", self.contacts).format(
+                company=self.company, n=self.contacts)
+        return self.contact
+
+
+class NewLeadsOut(BaseModel):
+    leads: list[NewLeadOut]  # newest first
+    unseen: int  # leads not seen yet (all of them, also beyond this page)
+    unseen_contacts: int  # their contacts
+    seen_up_to: int  # the last assignment seen before this call
+    latest: int  # the newest assignment listed (0 when none): mark_leads_seen(up_to=latest)
+
+
+def _still_yours(user_id: int, company: Any, contact: Any) -> Any:
+    """The assignment still gives the user the lead: the company (or the lone contact) is live and still theirs.
+    A lead someone reassigned, deleted or took back by undoing the import is no longer announced."""
+    return or_(and_(t.LeadAssignment.company_id.is_not(None), company.our_contact_id == user_id,
+                    company.deleted_at.is_(None)),
+               and_(t.LeadAssignment.company_id.is_(None), contact.company_id.is_(None),
+                    contact.our_contact_id == user_id, contact.deleted_at.is_(None)))
+
+
+async def _seen_up_to(session: AsyncSession, user_id: int) -> int:
+    row = await session.get(t.UserPreference, (user_id, SEEN_KEY))
+    value = row.value if row is not None and isinstance(row.value, dict) else {}
+    try:
+        return int(value.get("seen_up_to", 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+async def new_leads(db: Database, actor: Actor, *, include_seen: bool = False,
+                    limit: int = NEW_LEADS_PAGE) -> NewLeadsOut:
+    """The leads the distribution gave `actor` since they last looked (SPEC.md 5.2: "the new owner gets a
+    notification per assigned contact"), newest first, each with its reason; `include_seen` lists the earlier
+    ones too. Nothing is marked as seen here: `mark_leads_seen` does that when the user has looked."""
+    company, contact, by = aliased(t.Company), aliased(t.Associate), aliased(t.Associate)
+    person = aliased(t.Contact)
+    async with db.read() as session:
+        seen = await _seen_up_to(session, actor.id)
+        base = (select(t.LeadAssignment.id)
+                .join(person, person.id == t.LeadAssignment.contact_id)
+                .outerjoin(company, company.id == t.LeadAssignment.company_id)
+                .where(t.LeadAssignment.user_id == actor.id, _still_yours(actor.id, company, person)))
+        unseen_ids = base.where(t.LeadAssignment.id > seen).subquery()
+        unseen = await session.scalar(select(func.count()).select_from(unseen_ids)) or 0
+        company_contacts = (select(func.count(t.Contact.id))
+                            .where(t.Contact.company_id == t.LeadAssignment.company_id, t.Contact.deleted_at.is_(None))
+                            .correlate(t.LeadAssignment).scalar_subquery())
+        unseen_contacts = await session.scalar(
+            select(func.coalesce(func.sum(case((t.LeadAssignment.company_id.is_(None), 1), else_=company_contacts)), 0))
+            .where(t.LeadAssignment.id.in_(select(unseen_ids.c.id)))) or 0
+        query = (select(t.LeadAssignment, person.first_name, person.last_name, company.name, by.login)
+                 .join(person, person.id == t.LeadAssignment.contact_id)
+                 .outerjoin(company, company.id == t.LeadAssignment.company_id)
+                 .outerjoin(by, by.id == t.LeadAssignment.by_id)
+                 .where(t.LeadAssignment.user_id == actor.id, _still_yours(actor.id, company, person))
+                 .order_by(t.LeadAssignment.id.desc()).limit(max(1, min(limit, 1000))))
+        if not include_seen:
+            query = query.where(t.LeadAssignment.id > seen)
+        rows = (await session.execute(query)).all()
+        company_ids = sorted({row[0].company_id for row in rows if row[0].company_id is not None})
+        counts: dict[int, int] = {}
+        if company_ids:
+            counts = {company_id: n for company_id, n in (await session.execute(
+                select(t.Contact.company_id, func.count()).where(t.Contact.company_id.in_(company_ids),
+                                                                 t.Contact.deleted_at.is_(None))
+                .group_by(t.Contact.company_id))).all()}
+    leads = [NewLeadOut(id=row.id, kind="company" if row.company_id is not None else "contact",
+                        contact_id=row.contact_id, contact=rules.full_name(first, last), company_id=row.company_id,
+                        company=company_name or "", contacts=counts.get(row.company_id, 0) if row.company_id else 1,
+                        reason=row.reason, source=row.source, at=row.at, by=by_login or "", new=row.id > seen)
+             for row, first, last, company_name, by_login in rows]
+    return NewLeadsOut(leads=leads, unseen=unseen, unseen_contacts=unseen_contacts, seen_up_to=seen,
+                       latest=max((lead.id for lead in leads), default=0))
+
+
+async def mark_leads_seen(db: Database, actor: Actor, *, up_to: int | None = None) -> int:
+    """The user has looked at their new leads up to assignment `up_to` (None: all of them so far). Never moves
+    back, so an older list closed late does not bring seen leads back. Returns the mark now kept."""
+    async with db.write(actor) as session:
+        if up_to is None:
+            up_to = await session.scalar(select(func.max(t.LeadAssignment.id))
+                                         .where(t.LeadAssignment.user_id == actor.id)) or 0
+        row = await session.get(t.UserPreference, (actor.id, SEEN_KEY))
+        before = await _seen_up_to(session, actor.id)
+        mark = max(before, int(up_to))
+        if row is None:
+            session.add(t.UserPreference(associate_id=actor.id, key=SEEN_KEY, value={"seen_up_to": mark}))
+        elif mark != before:
+            row.value = {"seen_up_to": mark}  # a new object, so the JSON column is seen as changed
+    return mark

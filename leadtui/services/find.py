@@ -18,10 +18,12 @@ Semantics, the same on SQLite and PostgreSQL:
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field as dc_field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -50,6 +52,8 @@ OPERATOR_LABELS = {
     "contains": N_("Contains"), "starts_with": N_("Starts with"), "gt": N_("Greater than / after"),
     "lt": N_("Less than / before"), "empty": N_("Is empty"), "not_empty": N_("Is not empty"),
 }
+KIND_LABELS = {"text": N_("text"), "list": N_("list"), "number": N_("number"), "money": N_("money"),
+               "date": N_("date"), "bool": N_("yes/no")}
 MAX_PAGE = 1000
 ITER_BATCH = 2000
 
@@ -156,7 +160,9 @@ def _lead_enabled(j: Joins) -> ColumnElement[bool]:
     return and_(j.contact.company_id.is_not(None), rules.lead_enabled_sql(j.category))
 
 
+@lru_cache(maxsize=None)
 def _fields(target: str) -> dict[str, Field]:
+    """The fields of a target by key and alias (built once: callers must not change the dict)."""
     if target == "contact":
         fields = [
             Field("id", N_("Id"), "number", lambda j: j.contact.id),
@@ -395,7 +401,7 @@ def _date(value: str, f: Field) -> date:
     try:
         return parse_date(value)
     except (ValueError, OverflowError) as exc:
-        raise RuleViolation(f"{_(f.label)}: {exc}", field=f.key) from None
+        raise RuleViolation(_(f.label) + ": " + str(exc), field=f.key) from None
 
 
 def _bool(value: str, f: Field) -> bool:
@@ -416,17 +422,37 @@ LIST_MODELS: dict[str, tuple[type[t.ListItem], str]] = {
 }
 
 
+# List item ids seen, per engine and list: list items are never removed (deleting one marks it), so an id once
+# seen stays valid and a criterion given by ids (as the Find screen and saved selections give them) needs no query.
+_KNOWN_IDS: "weakref.WeakKeyDictionary[Any, dict[str, set[int]]]" = weakref.WeakKeyDictionary()
+
+
+def _known_ids(session: AsyncSession, source: str) -> set[int] | None:
+    bind = session.bind
+    if bind is None:
+        return None
+    try:
+        return _KNOWN_IDS.setdefault(bind, {}).setdefault(source, set())
+    except TypeError:  # not weak-referenceable
+        return None
+
+
 async def _resolve(session: AsyncSession, f: Field, values: Sequence[str], actor: Actor | None) -> list[int]:
     """List values (ids or names, any case) to ids; an unknown value is refused naming the field."""
     ids: list[int] = []
     if f.source in LIST_MODELS:  # one query for all the values: by id, else by name
         model, _label = LIST_MODELS[f.source]
         texts = [value.strip() for value in values]
+        known = _known_ids(session, f.source)
+        if known is not None and texts and all(text.isdigit() and int(text) in known for text in texts):
+            return [int(text) for text in texts]
         numbers = [int(text) for text in texts if text.isdigit()]
         rows = (await session.execute(select(model.id, model.name_key).where(
             or_(model.id.in_(numbers), model.name_key.in_([_fold(text) for text in texts]))))).all()
         by_id = {row_id for row_id, _key in rows}
         by_key = {key: row_id for row_id, key in rows}
+        if known is not None:
+            known.update(by_id)
         for text in texts:
             found = int(text) if text.isdigit() and int(text) in by_id else by_key.get(_fold(text))
             if found is None:
@@ -894,27 +920,34 @@ def _row(row: Any, chosen: list[Field]) -> dict[str, Any]:
 async def find(db: Database, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict], *,
                columns: Sequence[str] | None = None, offset: int = 0, limit: int | None = 50,
                sort: str | None = None, descending: bool = False, within: Sequence[int] | None = None,
-               selection_id: int | None = None) -> FindPage:
+               selection_id: int | None = None, after: int | None = None) -> FindPage:
     """One page of matches (ids and the chosen columns), paged in the database.
 
     `limit` None returns every match (the CLI's default). `within` restricts to these ids; `selection_id` to the
-    members of that (static) selection.
+    members of that (static) selection. `after` (keyset paging, in id order only): the matches after this id
+    (before it when `descending`) instead of skipping `offset` rows, so a deep page costs what the first does.
     """
     target = normalise_target(target)
     if limit is not None and not 1 <= limit <= 1_000_000:
         raise RuleViolation(_("Limit: must be between 1 and 1000000."), field="limit")
     if offset < 0:
         raise RuleViolation(_("Offset: cannot be negative."), field="offset")
+    if after is not None and sort:
+        raise RuleViolation(_("Paging after an id works in id order only, not sorted by a column."), field="after")
     async with db.read() as session:
-        if limit is None:  # everything: one query
+        if limit is None or not sort:  # everything, or a page in id order: one query
             query, j, fields, chosen, key = await _select(session, actor, target, criteria, columns, within,
                                                           selection_id, sort)
+            if after is not None:
+                query = query.where(key < after if descending else key > after)
             query = _ordered(query, j, fields, key, sort, descending)
             if offset:
                 query = query.offset(offset)
+            if limit is not None:
+                query = query.limit(limit + 1)
             result = (await session.execute(query)).all()
-            rows = [_row(row, chosen) for row in result]
-            more = False
+            more = limit is not None and len(result) > limit
+            rows = [_row(row, chosen) for row in result[:limit]]
         else:
             rows, more, chosen = await _page(session, actor, target, criteria, columns, within, selection_id, sort,
                                              descending, offset, limit)
@@ -1047,7 +1080,7 @@ async def describe(db: Database, target: str, criteria: Sequence[Criterion | dic
                     else:
                         resolved.append(value)
                 shown = resolved
-            text = f"{_(f.label)} {operator_label(op).lower()}"
+            text = _(f.label) + " " + operator_label(op).lower()
             if op not in NO_VALUE_OPERATORS:
                 text += " " + (", ".join(shown) if shown else _("(any: no value given)"))
             texts.append(text)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from leadtui.i18n import _
+from leadtui.i18n import N_, _
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.model.enums import DurationUnit, SaleStatus
@@ -25,12 +25,14 @@ from leadtui.services import lookup
 from leadtui.services.errors import NotFound, RuleViolation
 from leadtui.services.validation import FIELD_LABELS, parse
 
-FIELD_LABELS.update({"stages": "Stages", "has_guide": "This sale type is linked to a guide",
-                     "start_offset_days": "Start date (days after previous follow-up)",
-                     "duration_minutes": "Duration (minutes)", "default_text": "Default text in follow-up",
-                     "purpose": "The purpose of this follow-up", "auto_suggest": "Automatically suggest this follow-up",
-                     "follow_up_type": "Follow-up type", "duration": "Estimated time for this sale process",
-                     "duration_unit": "Unit", "stage": "Stage", "sale_type": "Sale type"})
+FIELD_LABELS.update({
+    "stages": N_("Stages"), "has_guide": N_("This sale type is linked to a guide"),
+    "start_offset_days": N_("Start date (days after previous follow-up)"),
+    "duration_minutes": N_("Duration (minutes)"), "default_text": N_("Default text in follow-up"),
+    "purpose": N_("The purpose of this follow-up"), "auto_suggest": N_("Automatically suggest this follow-up"),
+    "follow_up_type": N_("Follow-up type"), "duration": N_("Estimated time for this sale process"),
+    "duration_unit": N_("Unit"), "stage": N_("Stage"), "sale_type": N_("Sale type"),
+})
 
 MIN_GUIDE_STAGES = 2
 
@@ -485,3 +487,102 @@ async def create_follow_up_from_guide(db: Database, actor: Actor, sale_id: int, 
         row = await activities.create_follow_up_in(session, actor, parse(activities.FollowUpIn, values))
         out = await activities.describe(session, row)
     return out
+
+
+# ---------------------------------------------------------------------------------------------- prompts (G5, G6)
+
+
+class GuidePromptOut(BaseModel):
+    """What the sales guide offers after a follow-up of a sale was completed (or a stage was entered).
+
+    `follow_up`: the next suggested follow-up when it has "Automatically suggest this follow-up" and was not
+    created for this sale yet (G5), with the draft the Sales guide dialog shows. `next_stage_id` / `next_stage`:
+    the stage to move on to when the sale type has "Suggest moving the sale into next stage automatically" and
+    every suggested follow-up of the sale's stage has a completed follow-up (G6)."""
+
+    sale_id: int
+    follow_up: SaleGuideItemOut | None = None
+    draft: FollowUpDraft | None = None
+    stage: str | None = Field(None, description="the sale's current stage")
+    next_stage_id: int | None = None
+    next_stage: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.follow_up is None and self.next_stage_id is None
+
+
+def _sale_item_out(item: GuideItemOut) -> SaleGuideItemOut:
+    return SaleGuideItemOut(id=item.id, name=item.name, purpose=item.purpose, follow_up_type=item.follow_up_type,
+                            start_offset_days=item.start_offset_days, default_text=item.default_text)
+
+
+async def _prompts(session: AsyncSession, sale: t.Sale, after_item_id: int | None) -> GuidePromptOut:
+    result = GuidePromptOut(sale_id=sale.id)
+    if sale.status in (SaleStatus.SOLD, SaleStatus.LOST):
+        return result
+    type_row = await session.get(t.SaleType, sale.sale_type_id)
+    if type_row is None or not type_row.has_guide or type_row.deleted:
+        return result
+    stages = [stage for stage, _rank in await linked_stages(session, type_row.id)]
+    ids = [stage.id for stage in stages]
+    items = await _items(session, type_row.id)
+    made: dict[int, bool] = {}  # guide item -> has a completed follow-up of this sale
+    rows = (await session.execute(
+        select(t.Activity.guide_item_id, t.Activity.completed)
+        .where(t.Activity.sale_id == sale.id, t.Activity.guide_item_id.is_not(None)))).all()
+    for item_id, completed in rows:
+        made[item_id] = made.get(item_id, False) or bool(completed)
+    current = sale.stage_id if sale.stage_id in ids else None
+    result.stage = next((stage.name for stage in stages if stage.id == current), None)
+
+    # G5: the follow-up after the completed one in its stage (or the first of a stage just entered)
+    candidate: GuideItemOut | None = None
+    if after_item_id is None:
+        if current is not None and items.get(current):
+            candidate = items[current][0]
+    else:
+        for stage_items in items.values():
+            positions = [item.id for item in stage_items]
+            if after_item_id in positions and positions.index(after_item_id) + 1 < len(positions):
+                candidate = stage_items[positions.index(after_item_id) + 1]
+    if candidate is not None and candidate.auto_suggest and candidate.id not in made and candidate.stage_id in ids:
+        result.follow_up = _sale_item_out(candidate)
+        draft = await _draft(session, sale, await _item(session, candidate.id))
+        if draft.type_id is None:  # the type the follow-up will get: the first of the list (activities._type)
+            first = await session.scalar(select(t.FollowUpType).where(t.FollowUpType.deleted.is_(False))
+                                         .order_by(t.FollowUpType.rank, t.FollowUpType.id).limit(1))
+            if first is not None:
+                draft = draft.model_copy(update={"type_id": first.id, "type": first.name})
+        result.draft = draft
+
+    # G6: every suggestion of the current stage done -> offer the next stage
+    if after_item_id is not None and type_row.auto_advance and current is not None:
+        stage_items = items.get(current, [])
+        completed_here = after_item_id in {item.id for item in stage_items}
+        if completed_here and all(made.get(item.id) for item in stage_items) and ids.index(current) + 1 < len(ids):
+            following = stages[ids.index(current) + 1]
+            result.next_stage_id, result.next_stage = following.id, following.name
+    return result
+
+
+async def prompts_after_completing(db: Database, activity_id: int) -> GuidePromptOut | None:
+    """G5 and G6 after a follow-up was completed: None when it is not a completed follow-up of a guided sale
+    created from a suggestion, else what to offer (possibly nothing)."""
+    async with db.read() as session:
+        activity = await lookup.get(session, t.Activity, activity_id)
+        if activity is None or not activity.completed or activity.sale_id is None or activity.guide_item_id is None:
+            return None
+        sale = await lookup.get(session, t.Sale, activity.sale_id)
+        if sale is None:
+            return None
+        return await _prompts(session, sale, activity.guide_item_id)
+
+
+async def prompts_on_entering_stage(db: Database, sale_id: int) -> GuidePromptOut:
+    """G5 for a stage just entered: its first suggested follow-up, when that one is suggested automatically."""
+    async with db.read() as session:
+        sale = await lookup.get(session, t.Sale, sale_id)
+        if sale is None:
+            raise NotFound(_("No sale with number {id}.").format(id=sale_id))
+        return await _prompts(session, sale, None)

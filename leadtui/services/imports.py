@@ -45,7 +45,7 @@ from leadtui.services import audit, batch, distribution, rights, utm
 from leadtui.services import contact_rules as rules
 from leadtui.services.actor import Actor
 from leadtui.services.companies import CompanyIn
-from leadtui.services.contacts import ContactIn, _check_names
+from leadtui.services.contacts import ContactIn, check_names
 from leadtui.services.errors import DomainError, PermissionDenied, RuleViolation
 from leadtui.services.validation import parse
 
@@ -541,7 +541,7 @@ def _check_row(row: _Row) -> None:
     first, last = values.get("first_name", ""), values.get("last_name", "")
     if not first and not last and values.get("full_name"):
         first, last = _split_name(values["full_name"])
-    _check_names(first, last)
+    check_names(first, last)
     data: dict[str, Any] = {"first_name": first, "last_name": last}
     for key in ("email", "title", "mobile", "phone", "note"):
         if key in values:
@@ -996,7 +996,7 @@ class _Writer:
             updates.append((merged["first_name"], merged["last_name"], name_key, last_key, merged["title"],
                             merged["mobile"], merged["phone"], merged["note"], bool(merged["email_opt_in"]),
                             merged["lead_status_id"], since, self.now, self.actor.id, row.existing.id))
-            changes = {key: [audit._jsonable(old), audit._jsonable(new)] for key, (old, new) in row.changes.items()}
+            changes = {key: [audit.jsonable(old), audit.jsonable(new)] for key, (old, new) in row.changes.items()}
             audits.append((self.now, self.actor.id, changeset, "update", "contact", row.existing.id, changes,
                            _("import"), False, ""))
         if not updates:
@@ -1040,7 +1040,7 @@ async def _write(session: AsyncSession, actor: Actor, analysis: _Analysis, *, so
         await writer.updates(updated)
         touched = await writer.first_touch(new_rows, analysis.new_companies)
     # one audit entry per kind of record created: undo moves them to the recycle bin (deleted_at), like a delete
-    stamp = audit._jsonable(writer.now)
+    stamp = audit.jsonable(writer.now)
     if analysis.new_companies:
         await audit.record_bulk(session, "company", "deleted_at", None,
                                 [(stamp, [plan.id for plan in analysis.new_companies])],

@@ -50,8 +50,10 @@ KINDS: dict[str, ListKind] = {
     )
 }
 
-FIELD_LABELS.update({"name": "Name", "description": "Description", "probability": "Probability",
-                     "category_group": "Category group", "enable_lead_status": "Enable lead status for this category"})
+FIELD_LABELS.update({
+    "name": N_("Name"), "description": N_("Description"), "probability": N_("Probability"),
+    "category_group": N_("Category group"), "enable_lead_status": N_("Enable lead status for this category"),
+})
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=t.NAME_MAX)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=t.DESCRIPTION_MAX)]

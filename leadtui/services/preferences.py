@@ -83,3 +83,18 @@ async def save_contacts_view(db: Database, actor: Actor, place: str, view: Conta
     view = view.cleaned()
     await set_preference(db, actor, f"contacts-view:{place}", view.model_dump(mode="json"))
     return view
+
+
+# Preferences > Sale > Confirm creation of suggested follow-up (SPEC.md G5): on until the user ticks "Always
+# create follow-up? Do not show this dialog again" in the Sales guide dialog.
+CONFIRM_SUGGESTED_KEY = "sale.confirm-suggested-follow-up"
+
+
+async def confirm_suggested_follow_up(db: Database, actor: Actor) -> bool:
+    """True: ask before creating an automatically suggested follow-up; False: create it without asking."""
+    return bool((await get_preference(db, actor, CONFIRM_SUGGESTED_KEY, {"confirm": True})).get("confirm", True))
+
+
+async def set_confirm_suggested_follow_up(db: Database, actor: Actor, confirm: bool) -> bool:
+    await set_preference(db, actor, CONFIRM_SUGGESTED_KEY, {"confirm": bool(confirm)})
+    return bool(confirm)

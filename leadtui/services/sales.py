@@ -44,13 +44,14 @@ from leadtui.services.errors import NotFound, PermissionDenied, RuleViolation, S
 from leadtui.services.validation import FIELD_LABELS, parse
 
 FIELD_LABELS.update({
-    "heading": "Heading", "sale_type": "Sale type", "stage": "Stage", "status": "Status",
-    "probability": "Probability", "amount": "Amount", "cost": "Total cost", "profit": "Profit",
-    "percentage": "Percentage", "company_id": "Company", "company": "Company", "contact_id": "Contact",
-    "contact": "Contact", "owner": "Owner", "sale_date": "Sale date", "reopen_date": "Re-open date",
-    "reason": "Reason", "reason_sold": "Reason (sold)", "reason_lost": "Reason (lost)",
-    "reason_stalled": "Reason (stalled)", "source": "Source", "competitor": "Competitor", "credited": "Credited",
-    "completed": "Completed", "description": "Description",
+    "heading": N_("Heading"), "sale_type": N_("Sale type"), "stage": N_("Stage"), "status": N_("Status"),
+    "probability": N_("Probability"), "amount": N_("Amount"), "cost": N_("Total cost"), "profit": N_("Profit"),
+    "percentage": N_("Percentage"), "company_id": N_("Company"), "company": N_("Company"),
+    "contact_id": N_("Contact"), "contact": N_("Contact"), "owner": N_("Owner"), "sale_date": N_("Sale date"),
+    "reopen_date": N_("Re-open date"), "reason": N_("Reason"), "reason_sold": N_("Reason (sold)"),
+    "reason_lost": N_("Reason (lost)"), "reason_stalled": N_("Reason (stalled)"), "source": N_("Source"),
+    "competitor": N_("Competitor"), "credited": N_("Credited"), "completed": N_("Completed"),
+    "description": N_("Description"),
 })
 
 STATUS_KEYS = {SaleStatus.OPEN: "open", SaleStatus.SOLD: "sold", SaleStatus.LOST: "lost", SaleStatus.STALLED: "stalled"}

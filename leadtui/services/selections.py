@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, insert, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from leadtui.i18n import _
+from leadtui.i18n import N_, _
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.model.enums import SelectionKind
@@ -32,12 +32,12 @@ from leadtui.services.actor import Actor
 from leadtui.services.errors import NotFound, PermissionDenied, RuleViolation, StaleEdit
 from leadtui.services.validation import FIELD_LABELS, parse
 
-FIELD_LABELS.update({"target": "Selection of", "kind": "Selection is", "visible_for": "Visible for",
-                     "criteria": "Criteria", "ids": "Members"})
+FIELD_LABELS.update({"target": N_("Selection of"), "kind": N_("Selection is"), "visible_for": N_("Visible for"),
+                     "criteria": N_("Criteria"), "ids": N_("Members")})
 
 KIND_KEYS = {SelectionKind.STATIC: "static", SelectionKind.DYNAMIC: "dynamic", SelectionKind.COMBINED: "combined"}
-KIND_LABELS = {"static": "Static", "dynamic": "Dynamic", "combined": "Combined"}
-VISIBLE_LABELS = {"all": "Everyone", "group": "My user group", "private": "Only me"}
+KIND_LABELS = {"static": N_("Static"), "dynamic": N_("Dynamic"), "combined": N_("Combined")}
+VISIBLE_LABELS = {"all": N_("Everyone"), "group": N_("My user group"), "private": N_("Only me")}
 
 SelectionName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=t.NAME_MAX)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=t.DESCRIPTION_MAX)]

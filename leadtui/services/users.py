@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import func, select
 
-from leadtui.i18n import _
+from leadtui.i18n import N_, _
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.model.enums import Role
@@ -15,7 +15,7 @@ from leadtui.services.actor import Actor
 from leadtui.services.errors import NotFound, PermissionDenied, RuleViolation
 from leadtui.services.validation import FIELD_LABELS, parse
 
-FIELD_LABELS.update({"login": "Login name", "full_name": "Full name", "role": "Role"})
+FIELD_LABELS.update({"login": N_("Login name"), "full_name": N_("Full name"), "role": N_("Role")})
 
 Login = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=t.NAME_MAX,
                                          pattern=r"^[^\s]+$")]

@@ -306,7 +306,7 @@ class ContactsTable(Vertical):
         result = await self.app.push_screen_wait(BulkUpdateDialog(contact_ids=ids, description=description))
         if result is None:
             return
-        skipped = f"; {_('skipped')} {result.skipped_total}" if result.skipped_total else ""
+        skipped = _("; skipped {n}").format(n=result.skipped_total) if result.skipped_total else ""
         self.notify(_("Bulk update done: {field} → {value} on {n} contact(s)").format(
             field=result.field_label, value=result.value, n=result.will_change) + skipped, title=_("Bulk update"))
         self.marked.clear()
@@ -366,7 +366,7 @@ async def view_choices(backend: Any) -> dict[str, list[tuple[str, Any]]]:
     people = await users.list_users(backend.db)
 
     def label(item: Any) -> str:
-        return item.name + (f" ({_('deleted')})" if item.deleted else "")
+        return _("{name} (deleted)").format(name=item.name) if item.deleted else item.name
 
     return {
         "category": [(label(c), c.id) for c in categories],

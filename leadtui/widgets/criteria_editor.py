@@ -20,16 +20,16 @@ from textual.widgets import Button, DataTable, Input, Label, OptionList, Selecti
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from leadtui.i18n import _
+from leadtui.i18n import N_, _
 from leadtui.services import find
 from leadtui.services.errors import DomainError
 
 VALUE_HINTS = {
-    "text": "Values, separated by commas (any of them matches)",
-    "number": "A number",
-    "money": "An amount, e.g. 1000 or 1000.50",
-    "date": "A date, e.g. 2026-01-31",
-    "bool": "yes or no",
+    "text": N_("Values, separated by commas (any of them matches)"),
+    "number": N_("A number"),
+    "money": N_("An amount, e.g. 1000 or 1000.50"),
+    "date": N_("A date, e.g. 2026-01-31"),
+    "bool": N_("yes or no"),
 }
 
 
@@ -221,7 +221,8 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
         options = self.query_one("#fields", OptionList)
         options.clear_options()
         shown = [f for f in self.fields if not needle or needle in f.label.casefold() or needle in f.key]
-        options.add_options([Option(f"{f.label}  ·  {_(f.kind)}", id=f.key) for f in shown])
+        options.add_options([Option(f.label + "  ·  " + _(find.KIND_LABELS.get(f.kind, f.kind)), id=f.key)
+                             for f in shown])
         if shown:
             options.highlighted = 0
 
@@ -330,7 +331,7 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
         chosen = {names.get(v.strip().casefold(), v.strip()) for v in chosen}
         box = self.query_one("#choices", SelectionList)
         box.clear_options()
-        box.add_options([Selection(c.label + (f"  ({_('deleted')})" if c.deleted else ""), c.value, c.value in chosen)
+        box.add_options([Selection(_("{name} (deleted)").format(name=c.label) if c.deleted else c.label, c.value, c.value in chosen)
                          for c in self.choices])
         if self.choices:
             box.highlighted = 0

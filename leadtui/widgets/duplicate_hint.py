@@ -99,7 +99,9 @@ class DuplicateHint(Static):
         self.matches = list(found)
         if not self.matches:
             self.update("")
+            self.tooltip = None
             self.add_class("-none")
+            self._bindings_changed()
             return
         first = self.matches[0]
         text = _("Possible duplicate: {name} ({why}) · {key} opens it").format(
@@ -110,6 +112,12 @@ class DuplicateHint(Static):
         self.update(Text(text))
         self.tooltip = "\n".join(f"{m.label}: {m.reason}" for m in self.matches)
         self.remove_class("-none")
+        self._bindings_changed()
+
+    def _bindings_changed(self) -> None:
+        """The form shows its "Open duplicate" key in the Footer only while there is a match."""
+        if self.is_attached:
+            self.screen.refresh_bindings()
 
     def open(self) -> bool:
         """Ask the form to open the strongest match; False when there is none."""

@@ -14,16 +14,20 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
+# the label column: wide enough for the longest labels of the four languages (Dutch "Leadstatus inschakelen",
+# "Verwachte verkoopdatum" ...); a longer label wraps instead of pushing the field out of line
+LABEL_WIDTH = 23
+
 FORM_CSS = """
 .form-row { height: auto; margin: 0 0 0 0; }
-.form-row > Label { width: 18; color: $text-muted; padding: 0 1 0 0; }
+.form-row > Label { width: %(w)d; color: $text-muted; padding: 0 1 0 0; }
 .form-row > Input, .form-row > Select, .form-row > .value { width: 1fr; max-width: 72; }
 .form-row > .value { padding: 0; }
 .form-row > Checkbox { border: none; padding: 0; height: 1; width: auto; }
-.field-error { color: $error; height: auto; padding: 0 0 0 18; display: none; }
-.field-hint { color: $text-muted; height: auto; padding: 0 0 0 18; }
+.field-error { color: $error; height: auto; padding: 0 0 0 %(w)d; display: none; }
+.field-hint { color: $text-muted; height: auto; padding: 0 0 0 %(w)d; }
 #general-error { padding: 0 1; }
-"""
+""" % {"w": LABEL_WIDTH}
 
 
 def row(label: str, widget: Widget, *, row_id: str | None = None) -> Horizontal:

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Select, Static
 
 from leadtui.i18n import _, ngettext
+from leadtui.widgets.form import LABEL_WIDTH
 
 
 @dataclass
@@ -41,12 +42,12 @@ class LeadStatusField(Vertical):
     DEFAULT_CSS = """
     LeadStatusField { height: auto; }
     LeadStatusField > Horizontal { height: auto; }
-    LeadStatusField > Horizontal > Label { width: 18; color: $text-muted; padding: 0 1 0 0; }
+    LeadStatusField > Horizontal > Label { width: %(w)d; color: $text-muted; padding: 0 1 0 0; }
     LeadStatusField Select { width: 1fr; max-width: 72; }
     LeadStatusField #lead_status-value { width: 1fr; padding: 0; text-style: bold; }
-    LeadStatusField #lead_status-description { color: $text-muted; height: auto; padding: 0 0 0 18; }
-    LeadStatusField #lead_status-error { color: $error; height: auto; padding: 0 0 0 18; display: none; }
-    """
+    LeadStatusField #lead_status-description { color: $text-muted; height: auto; padding: 0 0 0 %(w)d; }
+    LeadStatusField #lead_status-error { color: $error; height: auto; padding: 0 0 0 %(w)d; display: none; }
+    """ % {"w": LABEL_WIDTH}
 
     def __init__(self, state: LeadStatusState | None = None, *, id: str = "lead_status-field") -> None:
         super().__init__(id=id)
@@ -58,7 +59,7 @@ class LeadStatusField(Vertical):
         with Horizontal():
             yield Label(_("Lead status"))
             if state.editable and state.options:
-                options = [(o.name + (f" ({_('deleted')})" if o.deleted else ""), o.id) for o in state.options]
+                options = [(_("{name} (deleted)").format(name=o.name) if o.deleted else o.name, o.id) for o in state.options]
                 value = state.value_id if any(o.id == state.value_id for o in state.options) else state.options[0].id
                 yield Select(options, value=value, allow_blank=False, compact=True, id="lead_status")
             else:

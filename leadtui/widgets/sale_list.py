@@ -41,16 +41,17 @@ def _cap(text: str, width: int) -> str:
 
 
 def sale_cells(row, with_company: bool = True) -> list[Text]:  # noqa: ANN001 - services.sales.SaleRow
+    from leadtui.i18n.format import format_date
     from leadtui.services.money import format_money
 
     next_style = "bold red" if row.next_activity_overdue else ""
     cells = [
         Text("✓" if row.completed else "", justify="center"),
         Text(row.status_icon, style=STATUS_STYLES.get(row.status, "")),
-        Text(str(row.sale_date)),
+        Text(format_date(row.sale_date)),
         Text(format_money(row.amount), justify="right"),
         Text(row.stage or "—"),
-        Text(str(row.next_activity) if row.next_activity else "", style=next_style),
+        Text(format_date(row.next_activity), style=next_style),
         Text(_cap(row.heading, 30)),
     ]
     if with_company:

@@ -114,3 +114,26 @@ def test_distribute_set_show_dry_run_and_assign(initialised_cli, tmp_path):
     done = initialised_cli("distribute", "--json")
     assert json.loads(done.stdout)["per_user"] == {"anna": 2, "bob": 1}
     assert "Would assign 0 contacts" in initialised_cli("distribute", "--dry-run").stdout
+
+
+def test_distribute_mine_lists_the_leads_given_to_me_until_i_mark_them_seen(initialised_cli, tmp_path):
+    for login in ("anna", "bob"):
+        assert initialised_cli("users", "add", login, "--name", login.capitalize()).returncode == 0
+    assert initialised_cli("distribute", "--set", "--users", "anna,bob").returncode == 0
+    assert initialised_cli("import", "persons", str(people_csv(tmp_path, rows=3))).returncode == 0
+    mine = initialised_cli("distribute", "--mine", user="anna")
+    assert mine.returncode == 0, mine.stderr
+    lines = mine.stdout.splitlines()
+    assert lines[0] == "2 new leads since you last looked (2 contacts):"
+    assert lines[1].startswith("* ") and "Firma 0 (1 contact) [import]: company Firma 0: round robin 1 of 2: Anna" \
+        in lines[1]
+    assert len(lines) == 3
+    as_json = json.loads(initialised_cli("distribute", "--mine", "--json", user="bob").stdout)
+    assert (as_json["unseen"], [lead["company"] for lead in as_json["leads"]]) == (1, ["Firma 3"])
+    seen = initialised_cli("distribute", "--mine", "--mark-seen", user="anna")
+    assert seen.returncode == 0 and "Marked as seen." in seen.stdout
+    assert initialised_cli("distribute", "--mine", user="anna").stdout == "No new leads since you last looked.\n"
+    earlier = initialised_cli("distribute", "--mine", "--all", user="anna").stdout.splitlines()
+    assert earlier[0] == "No new leads since you last looked; the earlier ones:" and len(earlier) == 3
+    assert json.loads(initialised_cli("distribute", "--mine", "--json", user="bob").stdout)["unseen"] == 1
+    assert initialised_cli("distribute", "--mark-seen").returncode == 1  # only with --mine

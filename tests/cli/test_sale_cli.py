@@ -167,6 +167,17 @@ def test_delete_with_yes_deletes_it_and_its_follow_ups(sale_cli):
     assert sale_cli("sale", "followup", "done", "1").returncode == 4
 
 
+def test_leadtui_undo_brings_a_deleted_sale_back_as_the_help_says(sale_cli):
+    sale = add(sale_cli)
+    assert "leadtui undo" in sale_cli("sale", "delete", "--help").stdout
+    assert sale_cli("sale", "followup", "add", str(sale["id"]), "--date", "today", "--text", "Call").returncode == 0
+    assert sale_cli("sale", "delete", str(sale["id"]), "--yes").returncode == 0
+    assert sale_cli("undo").returncode == 0
+    back = json.loads(sale_cli("sale", "show", str(sale["id"]), "--json").stdout)
+    assert (back["heading"], back["amount"], back["next_activity"]) == ("Website relaunch", "1000.00",
+                                                                        TODAY.isoformat())
+
+
 def test_a_rep_cannot_delete_someone_elses_sale_exit_3(sale_cli):
     sale = add(sale_cli)
     assert sale_cli("users", "add", "rita", "--role", "sales-rep").returncode == 0

@@ -129,6 +129,7 @@ async def test_a_move_is_refused_for_a_contact_whose_company_is_not_lead_enabled
     result = await board.move_cards(db, admin, "persons", [world.people["dan"]], "Qualified")
     assert result.moved == []
     assert len(result.refused) == 1 and "does not use lead status" in result.refused[0].reason
+    assert result.summary().startswith("Not moved to Qualified: Dan Moe: Lead status:")
     assert (await contacts.get_contact(db, admin, world.people["dan"])).lead_status is None
 
 
@@ -140,6 +141,35 @@ async def test_moving_several_marked_cards_moves_those_allowed_and_reports_the_r
     assert "Moved 2 to Disqualified, refused 2" in result.summary()
     out = await board.open_board(db, admin, target="persons")
     assert by_name(out)["Disqualified"].count == 2
+
+
+async def test_moving_several_cards_is_one_change_that_undo_reverts_whole(db, admin, world):
+    from leadtui.services import audit
+
+    ids = [world.people["ann"], world.people["bob"], world.people["dan"]]
+    before = {i: (await contacts.get_contact(db, admin, i)).lead_status for i in ids}
+    result = await board.move_cards(db, admin, "persons", ids, "Re-nurture")
+    assert sorted(result.moved) == sorted([world.people["ann"], world.people["bob"]])
+    assert [r.id for r in result.refused] == [world.people["dan"]]
+    assert "Dan" in result.summary() and "lead status" in result.summary()
+    undone = await audit.undo_last(db, admin)
+    assert undone.records >= 2
+    after = {i: (await contacts.get_contact(db, admin, i)).lead_status for i in ids}
+    assert after == before
+    out = await board.open_board(db, admin, target="persons")
+    assert by_name(out)["Re-nurture"].count == 0
+    history = await contacts.contact_history(db, world.people["bob"])
+    assert (history[0].from_text, history[0].to_text) == ("Re-nurture", before[world.people["bob"]])
+
+
+async def test_moving_several_sales_to_lost_is_undone_together(db, admin, world):
+    from leadtui.services import audit
+
+    ids = [world.sales["web"], world.sales["app"]]
+    result = await board.move_cards(db, admin, "sales", ids, "lost", reason="Price")
+    assert sorted(result.moved) == sorted(ids)
+    await audit.undo_last(db, admin)
+    assert [(await sales.get_sale(db, i)).status for i in ids] == ["open", "open"]
 
 
 async def test_a_card_changed_since_the_board_was_loaded_is_refused(db, admin, world):

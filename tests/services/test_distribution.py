@@ -125,3 +125,85 @@ async def test_distribute_assigns_existing_unassigned_contacts_and_dry_run_chang
     assert (await contacts.get_contact(db, admin, b.id)).owner == "bob"
     assert (await distribution.assignments_for_contact(db, b.id))[0].reason == "round robin 2 of 2: Bob"
     assert (await distribution.distribute(db, admin, dry_run=True)).assignments == []
+
+
+# --------------------------------------------------------------------------- the new owner's notification
+
+
+async def as_user(db, login: str):  # noqa: ANN001, ANN201
+    return await database.resolve_actor(db, login)
+
+
+async def test_the_new_owner_sees_each_lead_given_to_them_with_its_reason_until_they_have_looked(db, admin):
+    await team(db, admin, "anna", "bob")
+    await distribution.set_distribution(db, admin, {"mode": "users", "users": ["anna", "bob"]})
+    await import_leads(db, admin, "A1", "A2", "A3")
+    anna, bob = await as_user(db, "anna"), await as_user(db, "bob")
+    mine = await distribution.new_leads(db, anna)
+    assert [(lead.company, lead.contact, lead.new) for lead in mine.leads] == [("A3 Inc", "A3", True),
+                                                                               ("A1 Inc", "A1", True)]
+    assert mine.leads[0].reason == "company A3 Inc: round robin 1 of 2: Anna"
+    assert (mine.unseen, mine.unseen_contacts) == (2, 2)
+    assert (mine.leads[0].source, mine.leads[0].by, mine.leads[0].kind) == ("import", "admin", "company")
+    assert [lead.company for lead in (await distribution.new_leads(db, bob)).leads] == ["A2 Inc"]
+    await distribution.mark_leads_seen(db, anna, up_to=mine.latest)
+    assert (await distribution.new_leads(db, anna)).leads == []
+    assert (await distribution.new_leads(db, anna)).unseen == 0
+    earlier = await distribution.new_leads(db, anna, include_seen=True)
+    assert [(lead.company, lead.new) for lead in earlier.leads] == [("A3 Inc", False), ("A1 Inc", False)]
+    assert (await distribution.new_leads(db, bob)).unseen == 1  # bob has not looked yet
+    await import_leads(db, admin, "B1", "B2")  # B1 -> bob, B2 -> anna
+    assert [lead.company for lead in (await distribution.new_leads(db, anna)).leads] == ["B2 Inc"]
+
+
+async def test_a_company_with_several_new_contacts_is_one_lead_counting_its_contacts(db, admin):
+    await team(db, admin, "anna")
+    await distribution.set_distribution(db, admin, {"mode": "users", "users": ["anna"]})
+    text = "First name,Company\nA,Shared Co\nB,Shared Co\nC,Shared Co\nD,\n"
+    await imports.apply_import(db, admin, imports.parse_csv_text(text))
+    mine = await distribution.new_leads(db, await as_user(db, "anna"))
+    assert [(lead.kind, lead.title, lead.contacts) for lead in mine.leads] == [
+        ("contact", "D", 1), ("company", "Shared Co (3 contacts)", 3)]
+    assert (mine.unseen, mine.unseen_contacts) == (2, 4)
+
+
+async def test_leads_taken_back_or_given_to_someone_else_are_no_longer_announced(db, admin):
+    from leadtui.services import audit
+
+    await team(db, admin, "anna", "bob")
+    await distribution.set_distribution(db, admin, {"mode": "users", "users": ["anna"]})
+    [kept] = await import_leads(db, admin, "K1")
+    await import_leads(db, admin, "U1")
+    anna = await as_user(db, "anna")
+    assert (await distribution.new_leads(db, anna)).unseen == 2
+    await audit.undo_last(db, admin)  # the second import goes to the recycle bin, owners taken back
+    assert [lead.company for lead in (await distribution.new_leads(db, anna)).leads] == ["K1 Inc"]
+    current = await companies.get_company(db, admin, kept.company_id)
+    await companies.update_company(db, admin, current.id, {"owner": "bob"}, expected_version=current.version)
+    assert (await distribution.new_leads(db, anna)).unseen == 0
+    assert (await distribution.new_leads(db, await as_user(db, "bob"))).leads == []  # not given by the distribution
+
+
+async def test_intake_and_distribute_announce_their_leads_too(db, admin):
+    from leadtui.services import intake
+
+    await team(db, admin, "anna")
+    lonely = await company(db, admin, "Lonely", owner=None)
+    await person(db, admin, lonely.id, "Old", "Lead")
+    await distribution.set_distribution(db, admin, {"mode": "users", "users": ["anna"]})
+    await intake.intake(db, admin, ['{"first_name": "Web", "last_name": "Form", "email": "web@form.example"}'])
+    await distribution.distribute(db, admin)
+    mine = await distribution.new_leads(db, await as_user(db, "anna"))
+    assert [(lead.source, lead.title) for lead in mine.leads] == [("distribute", "Lonely (1 contact)"),
+                                                                  ("intake", "Web Form")]
+
+
+async def test_the_seen_mark_never_moves_back(db, admin):
+    await team(db, admin, "anna")
+    await distribution.set_distribution(db, admin, {"mode": "users", "users": ["anna"]})
+    await import_leads(db, admin, "S1", "S2")
+    anna = await as_user(db, "anna")
+    latest = (await distribution.new_leads(db, anna)).latest
+    assert await distribution.mark_leads_seen(db, anna) == latest  # None: everything so far
+    assert await distribution.mark_leads_seen(db, anna, up_to=1) == latest  # a list opened earlier, closed late
+    assert (await distribution.new_leads(db, anna)).unseen == 0

@@ -246,6 +246,18 @@ async def test_pages_come_from_the_database_with_a_more_flag(db, admin, world):
     assert len({r["id"] for r in first.rows + second.rows + last.rows}) == 5
 
 
+async def test_keyset_pages_after_an_id_match_the_pages_by_offset(db, admin, world):
+    by_offset = [await find.find(db, admin, "persons", [], columns=["name"], limit=2, offset=o) for o in (0, 2, 4)]
+    second = await find.find(db, admin, "persons", [], columns=["name"], limit=2, after=by_offset[0].rows[-1]["id"])
+    last = await find.find(db, admin, "persons", [], columns=["name"], limit=2, after=second.rows[-1]["id"])
+    assert second.rows == by_offset[1].rows and last.rows == by_offset[2].rows and not last.more
+    back = await find.find(db, admin, "persons", [], columns=["name"], limit=2, descending=True,
+                           after=by_offset[2].rows[0]["id"])
+    assert [r["id"] for r in back.rows] == sorted((r["id"] for r in by_offset[1].rows), reverse=True)
+    with pytest.raises(RuleViolation):
+        await find.find(db, admin, "persons", [], sort="name", after=1)
+
+
 async def test_sort_by_a_column_and_descending(db, admin, world):
     page = await find.find(db, admin, "persons", [], columns=["name"], sort="name", descending=True)
     assert [r["name"] for r in page.rows] == ["Eve Solo", "Dan Moe", "Cid Lund", "Bob Øster", "Ann Berg"]
@@ -314,3 +326,19 @@ async def test_choices_of_a_list_field(db, admin, world):
     await set_columns(db, t.LeadStatus, int(items[1].value), deleted=True)
     items = await find.choices(db, "persons", "lead_status")
     assert items[-1].label == "Contacting" and items[-1].deleted
+
+
+async def test_list_values_by_id_are_still_checked_after_a_search_and_new_items_are_found(db, admin, world):
+    from leadtui.services import lists
+
+    by_label = {c.label: c.value for c in await find.choices(db, "persons", "lead_status")}
+    by_id = find.Criterion(field="lead_status", op="one_of", values=[by_label["Open"]])
+    assert (await find.find(db, admin, "persons", [by_id])).rows  # the ids are known now
+    with pytest.raises(RuleViolation) as error:
+        await find.find(db, admin, "persons", [find.Criterion(field="lead_status", op="one_of",
+                                                               values=[by_label["Open"], "98765"])])
+    assert "Lead status" in str(error.value) and "98765" in str(error.value)
+    hot = await lists.add_item(db, admin, "lead-status", {"name": "Hot"})
+    page = await find.find(db, admin, "persons", [find.Criterion(field="lead_status", op="one_of",
+                                                                  values=[str(hot.id)])])
+    assert page.rows == []

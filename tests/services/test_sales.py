@@ -194,6 +194,25 @@ async def test_owner_may_delete_their_sale_with_its_follow_ups(db, rep, company)
     assert (await activities.list_follow_ups(db, company_id=company)).total == 0
 
 
+async def test_undo_brings_a_deleted_sale_back_with_its_follow_ups_as_the_delete_dialog_says(db, rep, company):
+    from leadtui.services import audit
+
+    sale = await new_sale(db, rep, company, stage="Offer")
+    follow_up = await activities.create_follow_up(db, rep, {"sale_id": sale.id, "date": "today", "text": "Call"})
+    await sales.delete_sale(db, rep, sale.id)
+    undone = await audit.undo_last(db, rep)
+    assert "deletion" in undone.description
+    back = await sales.get_sale(db, sale.id)
+    assert (back.heading, back.stage, back.amount, back.owner) == ("Website relaunch", "Offer", Decimal("1000.00"),
+                                                                   "rita")
+    assert [a.id for a in (await activities.list_follow_ups(db, sale_id=sale.id)).rows] == [follow_up.id]
+    assert back.next_activity == date.today()
+    # and it can be changed and deleted again like any sale
+    changed = await sales.update_sale(db, rep, sale.id, {"heading": "Back again"}, expected_version=back.version)
+    assert changed.heading == "Back again"
+    await sales.delete_sale(db, rep, sale.id)
+
+
 async def test_deleting_someone_elses_sale_needs_the_right(db, admin, rep, company):
     sale = await new_sale(db, admin, company)
     with pytest.raises(PermissionDenied) as exc:
@@ -261,3 +280,19 @@ async def test_a_stale_save_names_the_fields_where_yours_differs_from_what_is_sa
         await sales.update_sale(db, admin, sale.id, {"heading": "Mine", "amount": "1000", "stage": str(sale.stage_id)},
                                 expected_version=sale.version)
     assert exc.value.changed == {"Heading": ("Mine", "Theirs"), "Stage": ("Lead", "Offer")}
+
+
+@pytest.mark.parametrize("typed", ["1/2/3", "0003-02-01", "2500-01-01"])
+async def test_an_implausible_sale_or_follow_up_date_is_refused_naming_the_field(db, admin, company, typed):
+    """A lenient short format reads "1/2/3" as 1 February of the year 3: refused, not saved."""
+    with pytest.raises(RuleViolation) as exc:
+        await new_sale(db, admin, company, sale_date=typed)
+    assert exc.value.field == "sale_date" and "Sale date" in str(exc.value) and "YYYY-MM-DD" in str(exc.value)
+    sale = await new_sale(db, admin, company)
+    with pytest.raises(RuleViolation) as stalled:
+        await sales.update_sale(db, admin, sale.id, {"status": "stalled", "reopen_date": typed,
+                                                     "reason_stalled": "Price"})
+    assert stalled.value.field == "reopen_date"
+    with pytest.raises(RuleViolation) as follow_up:
+        await activities.create_follow_up(db, admin, {"sale_id": sale.id, "date": typed, "text": "Call"})
+    assert follow_up.value.field == "date"

@@ -148,3 +148,90 @@ async def test_estimated_time_is_set_with_its_unit(db, admin):
     with pytest.raises(RuleViolation) as exc:
         await guides.set_sale_type_options(db, admin, "Renewal", {"duration_unit": "year"})
     assert exc.value.field == "duration_unit"
+
+
+# ------------------------------------------------------------------ G5 and G6: what the guide offers
+
+
+@pytest.fixture
+async def two_step(db, admin, guided) -> guides.SaleTypeGuideOut:
+    """Lead has 'Discovery call' then 'Send brochure' (suggested automatically); Offer's first item too."""
+    await guides.add_guide_item(db, admin, "Guided sale", "Lead", {"name": "Send brochure", "auto_suggest": True,
+                                                                   "start_offset_days": 1, "default_text": "Brochure"})
+    offer_item = guided.stages[1].items[0]
+    await guides.edit_guide_item(db, admin, offer_item.id, {"auto_suggest": True})
+    return await guides.get_sale_type_guide(db, "Guided sale")
+
+
+async def _complete(db, admin, sale_id: int, item_id: int) -> int:
+    activity = await guides.create_follow_up_from_guide(db, admin, sale_id, item_id)
+    await activities.set_completed(db, admin, activity.id, True)
+    return activity.id
+
+
+async def test_completing_a_follow_up_offers_the_next_one_when_it_is_suggested_automatically(db, admin, two_step,
+                                                                                               company):
+    sale = await sales.create_sale(db, admin, {"heading": "G", "sale_type": "Guided sale", "company_id": company})
+    first, second = two_step.stages[0].items
+    done = await _complete(db, admin, sale.id, first.id)
+    prompt = await guides.prompts_after_completing(db, done)
+    assert prompt.follow_up.name == "Send brochure" and prompt.draft.text == "Brochure"
+    assert prompt.draft.date == TODAY + timedelta(days=3)  # one day after the latest follow-up (today + 2)
+    assert prompt.next_stage_id is None  # auto_advance is off
+
+
+async def test_no_offer_when_the_next_one_is_not_automatic_or_already_created(db, admin, guided, two_step, company):
+    sale = await sales.create_sale(db, admin, {"heading": "G", "sale_type": "Guided sale", "company_id": company})
+    first, second = two_step.stages[0].items
+    await guides.create_follow_up_from_guide(db, admin, sale.id, second.id)
+    done = await _complete(db, admin, sale.id, first.id)
+    assert (await guides.prompts_after_completing(db, done)).empty
+    # a follow-up typed by hand (not from the guide) offers nothing
+    own = await activities.create_follow_up(db, admin, {"sale_id": sale.id, "date": "today", "text": "Own"})
+    await activities.set_completed(db, admin, own.id, True)
+    assert await guides.prompts_after_completing(db, own.id) is None
+    # un-completed: nothing either
+    await activities.set_completed(db, admin, done, False)
+    assert await guides.prompts_after_completing(db, done) is None
+
+
+async def test_completing_every_suggestion_of_the_stage_offers_the_next_stage_when_the_type_says_so(
+        db, admin, two_step, company):
+    await guides.set_sale_type_options(db, admin, "Guided sale", {"auto_advance": True})
+    sale = await sales.create_sale(db, admin, {"heading": "G", "sale_type": "Guided sale", "company_id": company})
+    first, second = two_step.stages[0].items
+    done = await _complete(db, admin, sale.id, first.id)
+    assert (await guides.prompts_after_completing(db, done)).next_stage_id is None  # Send brochure still open
+    done = await _complete(db, admin, sale.id, second.id)
+    prompt = await guides.prompts_after_completing(db, done)
+    assert (prompt.stage, prompt.next_stage, prompt.follow_up) == ("Lead", "Offer", None)
+    moved = await sales.update_sale(db, admin, sale.id, {"stage": prompt.next_stage_id})
+    entered = await guides.prompts_on_entering_stage(db, moved.id)
+    assert entered.follow_up.name == "Send offer" and entered.next_stage_id is None
+
+
+async def test_no_stage_offer_without_the_setting_in_the_last_stage_or_on_a_closed_sale(db, admin, two_step,
+                                                                                          company):
+    sale = await sales.create_sale(db, admin, {"heading": "G", "sale_type": "Guided sale", "company_id": company})
+    first, second = two_step.stages[0].items
+    await _complete(db, admin, sale.id, first.id)
+    done = await _complete(db, admin, sale.id, second.id)
+    assert (await guides.prompts_after_completing(db, done)).empty  # auto_advance off
+    await guides.set_sale_type_options(db, admin, "Guided sale", {"auto_advance": True})
+    last = await sales.update_sale(db, admin, sale.id, {"stage": "Verbal yes"})
+    done = await _complete(db, admin, last.id, two_step.stages[2].items[0].id)
+    assert (await guides.prompts_after_completing(db, done)).empty  # no stage after the last one
+    await sales.update_sale(db, admin, sale.id, {"stage": "Lead"})
+    await sales.update_sale(db, admin, sale.id, {"status": "sold", "reason": "Price"})
+    assert (await guides.prompts_after_completing(db, done)).empty
+
+
+async def test_confirm_creation_of_suggested_follow_up_is_a_personal_preference(db, admin, rep):
+    from leadtui.services import preferences
+
+    assert await preferences.confirm_suggested_follow_up(db, admin)
+    assert not await preferences.set_confirm_suggested_follow_up(db, admin, False)
+    assert not await preferences.confirm_suggested_follow_up(db, admin)
+    assert await preferences.confirm_suggested_follow_up(db, rep)  # someone else still gets the question
+    await preferences.set_confirm_suggested_follow_up(db, admin, True)
+    assert await preferences.confirm_suggested_follow_up(db, admin)

@@ -103,6 +103,28 @@ async def test_marked_cards_move_together_and_refusals_are_reported(app, world):
         assert "marked" not in str(app.screen.query_one("#board-title").render())
 
 
+async def test_ctrl_z_undoes_the_whole_move_of_marked_cards(app, world):
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_board(pilot)
+        await pilot.press("space", "l", "space", "l", "l", "l", "l", "space")  # Ann, Bob and Dan (not a lead)
+        assert "3 marked" in str(app.screen.query_one("#board-title").render())
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("4", "enter")  # Re-nurture
+        await settle(pilot)
+        assert await status_of(app, world.people["ann"]) == "Re-nurture"
+        assert await status_of(app, world.people["bob"]) == "Re-nurture"
+        assert await status_of(app, world.people["dan"]) is None
+        assert headers(app)[3] == "4 Re-nurture  2"
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert await status_of(app, world.people["ann"]) == "Open"
+        assert await status_of(app, world.people["bob"]) == "Contacting"
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("Undone:") and "2" in m for m in messages), messages
+        assert headers(app)[:4] == ["1 Open  1", "2 Contacting  1", "3 Disqualified  0", "4 Re-nurture  0"]
+
+
 async def test_a_wrong_column_number_is_refused_in_the_dialog(app, world):
     async with app.run_test(size=(160, 40)) as pilot:
         await open_board(pilot)

@@ -103,6 +103,23 @@ async def test_new_company_shows_missing_name_and_category_at_the_fields_and_sav
         assert cell_texts(app.screen.query_one("#companies", DataTable)) == ["Acme", "Globex"]
 
 
+async def test_escape_on_an_untouched_new_company_leaves_at_once(app, app_db):
+    await seed(app_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_companies(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, CompanyCard)
+        await pilot.press("escape")  # nothing typed: nothing to discard, so no question
+        await settle(pilot)
+        assert isinstance(app.screen, CompaniesScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Ini", "escape")  # something typed: asks first
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+
+
 async def test_new_company_by_keyboard_is_saved_and_its_tabs_open(app, app_db):
     await seed(app_db)
     async with app.run_test(size=(120, 40)) as pilot:

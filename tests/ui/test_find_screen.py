@@ -154,6 +154,19 @@ async def test_choose_columns(app, world):
         assert "Name" not in labels and "Company" in labels
 
 
+async def test_a_newly_ticked_column_comes_after_the_columns_shown(app, world):
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_find(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "down", "space")  # tick Title
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        table = app.screen.query_one("#results", DataTable)
+        labels = [str(column.label) for column in table.columns.values()]
+        assert labels == ["Id", "Name", "Company", "Category", "Lead status", "Our contact", "Email", "Title"]
+
+
 async def test_save_the_search_as_a_dynamic_selection_then_delete_it(app, world):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_find(pilot)

@@ -10,13 +10,15 @@ import pytest
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent
 
+from leadtui.i18n.format import format_date
 from leadtui.app import LeadApp
 from leadtui.screens.follow_up_dialog import FollowUpDialog
 from leadtui.screens.picker_dialog import PickerDialog
 from leadtui.screens.sale_card import SaleCard
 from leadtui.screens.sale_delete_dialog import DeleteSaleDialog
 from leadtui.screens.sales import SalesScreen
-from leadtui.screens.stale_dialog import StaleEditDialog
+from leadtui.screens.conflict_dialog import ConflictDialog
+from leadtui.screens.dialogs import ConfirmDialog
 from leadtui.services import activities, database, guides, sales, users
 from leadtui.widgets.sales_tab import SalesTab
 from tests.sales_helpers import add_company, add_contact
@@ -98,7 +100,7 @@ async def test_sales_list_shows_columns_status_icons_and_sums(seeded):
         await open_sales(pilot)
         table = app.screen.query_one("#sales-table", DataTable)
         first = [str(cell) for cell in table.get_row_at(0)]
-        assert first[1:5] == ["$", "2030-01-01", "1,000.00", "Lead"] and first[6:] == ["Website relaunch", "Acme Ltd",
+        assert first[1:5] == ["$", "01/01/2030", "1,000.00", "Lead"] and first[6:] == ["Website relaunch", "Acme Ltd",
                                                                                          "admin"]
         status = str(app.screen.query_one("#sales-status", Static).render())
         assert "1-2 of 2" in status and "1,500.00" in status and "150.00" in status
@@ -160,6 +162,14 @@ async def test_escape_on_a_new_sale_leaves_without_saving(seeded):
         await settle(pilot)
         await pilot.press(*"Nothing", "escape")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # what was typed is not lost without asking
+        await pilot.press("n")
+        await settle(pilot)
+        assert card(app).query_one("#heading", Input).value == "Nothing"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
         assert isinstance(app.screen, SalesScreen)
         assert app.screen.query_one("#sales-table", DataTable).row_count == 2
 
@@ -184,6 +194,9 @@ async def test_e_edits_tabs_keep_edit_mode_escape_cancels_and_ctrl_s_saves(seede
         assert screen.editing
         await set_input(pilot, "heading", "Changed then cancelled")
         await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
         await settle(pilot)
         assert not screen.editing
         assert app.screen.query_one("#heading", Input).value == "Website relaunch"
@@ -263,6 +276,33 @@ async def test_bad_amount_is_refused_at_the_field(seeded):
         assert (await saved(pilot, seeded.deal)).amount == Decimal("1000.00")
 
 
+async def test_a_percentage_that_cannot_be_taken_blocks_saving_instead_of_saving_another_value(seeded):
+    """Typing 150 in Percentage passes through 1 and 15 (Total cost follows them); the 150 is refused, and the
+    save must not store the 15 % the other fields still show."""
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sale(pilot, "Website relaunch")
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("ctrl+pagedown")
+        app.screen.query_one("#percentage", Input).focus()
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"150")
+        await settle(pilot)
+        assert "cannot be more than 100" in error_text(app, "percentage")
+        assert app.screen.query_one("#save-button", Button).disabled
+        assert "correct Percentage" in str(app.screen.query_one("#missing", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.editing and "cannot be more than 100" in error_text(app, "percentage")
+        assert (await saved(pilot, seeded.deal)).cost == Decimal("600.00")
+        await pilot.press("backspace")  # 15 %
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not screen.editing and (await saved(pilot, seeded.deal)).cost == Decimal("850.00")
+
+
 # ------------------------------------------------------------------ sold, lost, completed
 
 
@@ -311,7 +351,7 @@ async def test_sold_sets_the_date_to_today_which_can_be_changed(seeded):
         await pilot.press("e")
         await settle(pilot)
         await choose(pilot, "stage", "sold")
-        assert app.screen.query_one("#sale_date", Input).value == TODAY.isoformat()
+        assert app.screen.query_one("#sale_date", Input).value == format_date(TODAY)  # in the language's format
         assert "Date" in str(app.screen.query_one("#sale_date-label").render())
         await set_input(pilot, "sale_date", "2026-01-15")
         await choose(pilot, "reason_sold", screen.options.reasons_sold[0].id)
@@ -403,7 +443,7 @@ async def test_activities_tab_adds_and_completes_follow_ups_and_next_activity_fo
 # ------------------------------------------------------------------ delete and rights
 
 
-async def test_delete_shows_the_details_and_cannot_be_undone_then_deletes(seeded):
+async def test_delete_shows_the_details_deletes_and_ctrl_z_brings_it_back(seeded):
     app = app_for(seeded)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_sale(pilot, "Website relaunch")
@@ -412,11 +452,15 @@ async def test_delete_shows_the_details_and_cannot_be_undone_then_deletes(seeded
         assert isinstance(app.screen, DeleteSaleDialog)
         details = str(app.screen.query_one("#details", Static).render())
         assert "Website relaunch" in details and "Acme Ltd" in details and "1,000.00" in details
-        assert "This cannot be undone" in str(app.screen.query_one("#warning", Static).render())
+        assert "Undo (ctrl+z) brings both back" in str(app.screen.query_one("#warning", Static).render())
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, SalesScreen)
         assert app.screen.query_one("#sales-table", DataTable).row_count == 1
+        await pilot.press("ctrl+z")  # as the dialog said
+        await settle(pilot)
+        assert app.screen.query_one("#sales-table", DataTable).row_count == 2
+        assert (await saved(pilot, seeded.deal)).heading == "Website relaunch"
 
 
 async def test_answering_no_keeps_the_sale(seeded):
@@ -468,7 +512,39 @@ async def test_a_rep_cannot_enter_edit_mode_on_someone_elses_sale(seeded):
 # ------------------------------------------------------------------ stale edits
 
 
-async def test_a_save_over_someone_elses_change_is_refused_with_reload_or_keep_editing(seeded):
+async def test_a_stale_save_keep_editing_keeps_mine_takes_in_theirs_and_saves_knowingly(seeded):
+    """The same as the company and contact cards (card_base): nothing is overwritten silently."""
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sale(pilot, "Website relaunch")
+        await pilot.press("e")
+        await settle(pilot)
+        await set_input(pilot, "heading", "Mine")
+        await set_input(pilot, "cost", "100")
+        backend = await app.ready_backend()
+        await sales.update_sale(backend.db, backend.actor, seeded.deal, {"heading": "Theirs", "amount": "2000",
+                                                                         "description": "Their note"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictDialog)
+        changes = str(app.screen.query_one("#conflict-changes", Static).render())
+        assert "Website relaunch  →  Theirs" in changes and "1,000.00  →  2,000.00" in changes
+        await pilot.press("k")
+        await settle(pilot)
+        assert screen.editing
+        values = {field: app.screen.query_one(f"#{field}", Input).value
+                  for field in ("heading", "amount", "cost", "profit")}
+        assert values == {"heading": "Mine", "amount": "2,000.00", "cost": "100", "profit": "1,900.00"}
+        assert app.screen.query_one("#description").text == "Their note"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not screen.editing
+        now = await saved(pilot, seeded.deal)
+        assert (now.heading, now.amount, now.cost, now.description) == ("Mine", Decimal("2000.00"),
+                                                                        Decimal("100.00"), "Their note")
+
+
+async def test_a_stale_save_reload_shows_theirs_and_drops_mine(seeded):
     app = app_for(seeded)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_sale(pilot, "Website relaunch")
@@ -479,14 +555,7 @@ async def test_a_save_over_someone_elses_change_is_refused_with_reload_or_keep_e
         await sales.update_sale(backend.db, backend.actor, seeded.deal, {"heading": "Theirs"})
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, StaleEditDialog)
-        assert "Theirs" in str(app.screen.query_one("#stale-details", Static).render())
-        await pilot.press("k")
-        await settle(pilot)
-        assert card(app).editing and app.screen.query_one("#heading", Input).value == "Mine"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, StaleEditDialog)
+        assert isinstance(app.screen, ConflictDialog)
         await pilot.press("r")
         await settle(pilot)
         assert not screen.editing and app.screen.query_one("#heading", Input).value == "Theirs"
@@ -600,8 +669,13 @@ async def test_settings_g_opens_the_sales_guide_of_a_sale_type(seeded):
         assert app.screen.guide.sale_type == "General sale"
         app.screen.query_one("#has_guide").value = True
         await settle(pilot)
+        app.screen.query_one("#auto_advance").value = True  # G6: suggest moving to the next stage
+        await settle(pilot)
         backend = await app.ready_backend()
-        assert (await guides.get_sale_type_guide(backend.db, "General sale")).has_guide
+        guide = await guides.get_sale_type_guide(backend.db, "General sale")
+        assert guide.has_guide and guide.auto_advance
+        units = [str(label) for label, _value in app.screen.query_one("#duration_unit", Select)._options]
+        assert units == ["days", "weeks", "months"]
 
 
 async def test_a_sale_of_a_type_without_stages_stays_open_when_saved(seeded):
@@ -623,3 +697,174 @@ async def test_a_sale_of_a_type_without_stages_stays_open_when_saved(seeded):
         assert not screen.editing
         out = await saved(pilot, seeded.deal)
         assert (out.heading, out.status, out.stage) == ("Still open", "open", None)
+
+
+# ------------------------------------------------------------------ sales guide prompts (G5, G6)
+
+
+async def guided_deal(app, seeded, *, auto_suggest: bool = True, auto_advance: bool = False) -> int:
+    """General sale guided; stage Lead suggests 'Intro call' then 'Send brochure'; the deal has the intro call."""
+    backend = await app.ready_backend()
+    await guides.set_guide(backend.db, backend.actor, "General sale", True)
+    intro = await guides.add_guide_item(backend.db, backend.actor, "General sale", "Lead", {"name": "Intro call"})
+    await guides.add_guide_item(backend.db, backend.actor, "General sale", "Lead",
+                                {"name": "Send brochure", "auto_suggest": auto_suggest, "start_offset_days": 1,
+                                 "default_text": "Brochure"})
+    if auto_advance:
+        await guides.set_sale_type_options(backend.db, backend.actor, "General sale", {"auto_advance": True})
+    made = await guides.create_follow_up_from_guide(backend.db, backend.actor, seeded.deal, intro.id)
+    return made.id
+
+
+async def complete_first_follow_up(pilot) -> None:
+    app = pilot.app
+    app.screen.query_one(TabbedContent).active = "tab-activities"
+    table = app.screen.query_one("#activities", DataTable)
+    table.focus()
+    table.move_cursor(row=0)
+    await settle(pilot)
+    await pilot.press("space")
+    await settle(pilot)
+
+
+async def follow_up_texts(pilot) -> list[str]:
+    backend = await pilot.app.ready_backend()
+    return [row.text for row in (await activities.list_follow_ups(backend.db, sale_id=pilot.app.screen.sale.id)).rows]
+
+
+async def test_completing_a_guide_follow_up_offers_the_next_suggested_one_and_create_makes_it(seeded):
+    from leadtui.screens.guide_suggestion_dialog import GuideSuggestionDialog
+
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await guided_deal(app, seeded)
+        await open_sale(pilot, "Website relaunch")
+        await complete_first_follow_up(pilot)
+        assert isinstance(app.screen, GuideSuggestionDialog)
+        text = str(app.screen.query_one("#suggestion", Static).render())
+        assert "Send brochure" in text and "Brochure" in text and "Type: Meeting" in text  # the first type
+        await pilot.press("enter")  # Create has the focus
+        await settle(pilot)
+        assert isinstance(app.screen, SaleCard)
+        assert await follow_up_texts(pilot) == ["Intro call", "Brochure"]
+        guide = app.screen.query_one("#guide", DataTable)
+        cells = [[str(c).strip() for c in guide.get_row_at(i)] for i in range(guide.row_count)]
+        assert ["", "• Send brochure", "planned"] in cells
+
+
+async def test_cancel_in_the_sales_guide_dialog_creates_nothing(seeded):
+    from leadtui.screens.guide_suggestion_dialog import GuideSuggestionDialog
+
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await guided_deal(app, seeded)
+        await open_sale(pilot, "Website relaunch")
+        await complete_first_follow_up(pilot)
+        assert isinstance(app.screen, GuideSuggestionDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SaleCard) and len(await follow_up_texts(pilot)) == 1
+
+
+async def test_always_create_stops_asking_and_the_palette_command_asks_again(seeded):
+    from leadtui.screens.guide_suggestion_dialog import GuideSuggestionDialog
+    from leadtui.services import preferences
+
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await guided_deal(app, seeded)
+        await open_sale(pilot, "Website relaunch")
+        await complete_first_follow_up(pilot)
+        assert isinstance(app.screen, GuideSuggestionDialog)
+        await pilot.press("shift+tab", "space", "tab", "enter")  # tick "Always create follow-up", Create
+        await settle(pilot)
+        backend = await app.ready_backend()
+        assert not await preferences.confirm_suggested_follow_up(backend.db, backend.actor)
+        assert len(await follow_up_texts(pilot)) == 2
+        # next time it is created without the dialog: un-complete and complete the intro call again after
+        # deleting the brochure follow-up
+        brochure = (await activities.list_follow_ups(backend.db, sale_id=seeded.deal)).rows[-1]
+        await activities.delete_follow_up(backend.db, backend.actor, brochure.id)
+        await complete_first_follow_up(pilot)  # un-complete
+        await complete_first_follow_up(pilot)  # complete: no dialog
+        assert isinstance(app.screen, SaleCard)
+        assert len(await follow_up_texts(pilot)) == 2
+        assert any("Confirm creation of suggested follow-up" in n.message for n in app._notifications)
+        # the command palette's switch turns the question back on
+        command = next(c for c in app.screen.palette_commands() if c[0].startswith("Preferences:"))
+        command[2]()
+        await settle(pilot)
+        assert await preferences.confirm_suggested_follow_up(backend.db, backend.actor)
+
+
+async def test_completing_every_suggestion_of_a_stage_asks_to_move_on_and_yes_moves_the_sale(seeded):
+    from leadtui.screens.dialogs import ConfirmDialog
+
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        intro = await guided_deal(app, seeded, auto_suggest=False, auto_advance=True)
+        backend = await app.ready_backend()
+        brochure = (await guides.get_sale_type_guide(backend.db, "General sale")).stages[0].items[1]
+        made = await guides.create_follow_up_from_guide(backend.db, backend.actor, seeded.deal, brochure.id)
+        await activities.set_completed(backend.db, backend.actor, made.id, True)
+        screen = await open_sale(pilot, "Website relaunch")
+        assert intro == screen.activities[0].id
+        await complete_first_follow_up(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Move the sale on to the stage 'Contact'" in app.screen.question
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, SaleCard)
+        now = await saved(pilot, seeded.deal)
+        assert (now.stage, now.probability) == ("Contact", 20)
+        assert app.screen.query_one("#stage", Select).value == str(now.stage_id)
+
+
+async def test_no_to_moving_on_keeps_the_stage(seeded):
+    from leadtui.screens.dialogs import ConfirmDialog
+
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await guided_deal(app, seeded, auto_suggest=False, auto_advance=True)
+        backend = await app.ready_backend()
+        brochure = (await guides.get_sale_type_guide(backend.db, "General sale")).stages[0].items[1]
+        made = await guides.create_follow_up_from_guide(backend.db, backend.actor, seeded.deal, brochure.id)
+        await activities.set_completed(backend.db, backend.actor, made.id, True)
+        await open_sale(pilot, "Website relaunch")
+        await complete_first_follow_up(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert (await saved(pilot, seeded.deal)).stage == "Lead"
+
+
+async def test_ctrl_z_on_the_card_undoes_the_last_save_and_shows_it(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sale(pilot, "Website relaunch")
+        await pilot.press("e")
+        await settle(pilot)
+        await set_input(pilot, "heading", "Renamed")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert (await saved(pilot, seeded.deal)).heading == "Renamed"
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert (await saved(pilot, seeded.deal)).heading == "Website relaunch"
+        assert app.screen.query_one("#heading", Input).value == "Website relaunch"
+
+
+async def test_the_company_picker_says_where_companies_are_added_when_none_is_found(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sales(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        card(app).pick_company()
+        await settle(pilot)
+        assert isinstance(app.screen, PickerDialog)
+        hint = app.screen.query_one("#picker-empty", Static)
+        assert not hint.display
+        await pilot.press(*"zzz")
+        await settle(pilot)
+        assert hint.display and "Companies are added under Companies (c)" in str(hint.render())

@@ -183,19 +183,8 @@ class LeadApp(App[int]):
         self.notify(_("Language: {name}").format(name=LANGUAGE_NAMES[lang]))
 
     async def on_unmount(self) -> None:
-        if self.backend is None:
-            return
-        # let cancelled workers leave their database calls before the pool closes: closing a connection that a
-        # worker is still using can wait for ever on the driver's thread
-        self.workers.cancel_all()
-        try:
-            await asyncio.wait_for(self.workers.wait_for_complete(), timeout=3)
-        except (asyncio.TimeoutError, asyncio.CancelledError):
-            pass
-        try:
-            await asyncio.wait_for(self.backend.db.dispose(), timeout=5)
-        except asyncio.TimeoutError:
-            pass  # nothing is lost: every write was committed or rolled back in its own transaction
+        if self.backend is not None:
+            await self.backend.db.dispose()
 
 
 def run_app(*, db: str | None, user: str | None, lang: str | None) -> int:

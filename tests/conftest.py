@@ -90,3 +90,24 @@ async def admin(db: Database) -> Actor:
 async def rep(db: Database, admin: Actor) -> Actor:
     await users.add_user(db, admin, {"login": "rita", "full_name": "Rita Rep", "role": "sales-rep"})
     return await database.resolve_actor(db, "rita")
+
+
+def _dump_tasks(_signum, _frame) -> None:  # pragma: no cover - a diagnostic for a hung test run
+    """`kill -USR1 <pytest process>` writes the pending asyncio tasks of its running loop to
+    $TMPDIR/leadtui-tasks-<pid>.txt (pytest captures stderr), to see why a test hangs."""
+    import asyncio
+    import tempfile
+
+    loop = asyncio._get_running_loop()
+    with open(Path(tempfile.gettempdir()) / f"leadtui-tasks-{os.getpid()}.txt", "w") as out:
+        if loop is None:
+            print("no running event loop", file=out)
+            return
+        for task in asyncio.all_tasks(loop):
+            task.print_stack(file=out)
+
+
+if hasattr(__import__("signal"), "SIGUSR1"):
+    import signal
+
+    signal.signal(signal.SIGUSR1, _dump_tasks)

@@ -70,16 +70,22 @@ def test_create_a_sale_by_keyboard_sell_it_and_see_it_in_the_sales_list(terminal
     term.wait_for("✓ Sold")
     term.wait_for("Saved the sale 'Big deal'")  # (a capture may catch the screen half painted: wait, not assert)
 
-    term.keys("Escape")
-    term.wait_for("1-1 of 1")
-    deadline = time.monotonic() + 20
-    rows: list[str] = []
-    while time.monotonic() < deadline:
+    term.keys("Escape")  # back to the Sales list
+
+    def sold_row() -> str | None:
         rows = [line for line in term.screen().splitlines() if "Big deal" in line]
-        if rows and all(text in rows[0] for text in ("✓", "5,000.00", "Acme Ltd")):
-            break
+        return rows[0] if rows and all(text in rows[0] for text in ("✓", "5,000.00", "Acme Ltd")) else None
+
+    deadline = time.monotonic() + 15
+    while sold_row() is None and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert rows and all(text in rows[0] for text in ("✓", "5,000.00", "Acme Ltd")), rows
+    if sold_row() is None:  # on a loaded machine (CI) the first Escape has been seen to get lost: press it again
+        term.keys("Escape")
+        deadline = time.monotonic() + 15
+        while sold_row() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert sold_row() is not None, term.screen()
+    assert "1-1 of 1" in term.screen()
     term.keys("q")
     result = subprocess.run([shutil.which("leadtui"), "--db", str(db), "sale", "show", "1", "--json"],
                             capture_output=True, text=True, env={**os.environ, "LEADTUI_USER": "admin"}, timeout=60)

@@ -257,11 +257,10 @@ class Contact(Versioned, Base):
         Index("ix_contact_company_deleted_status", "company_id", "deleted_at", "lead_status_id", "category_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    # company_id, last_name and lead_status_id are indexed as the first column of longer indexes (migration 0007)
-    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
     first_name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, default="", index=True)
     middle_name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, default="")
-    last_name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, default="")
+    last_name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, default="", index=True)
     # casefolded "first last" and last name: case-insensitive prefix search and sorting on indexes
     name_key: Mapped[str] = mapped_column(String(NAME_MAX * 4 + 1), nullable=False, default="", server_default="",
                                           index=True)
@@ -276,7 +275,7 @@ class Contact(Versioned, Base):
     # own category/owner only for contacts without a company (B2C); otherwise the company's apply
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
     our_contact_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
-    lead_status_id: Mapped[int | None] = mapped_column(ForeignKey("lead_status.id"))
+    lead_status_id: Mapped[int | None] = mapped_column(ForeignKey("lead_status.id"), index=True)
     lead_status_since: Mapped[datetime | None] = mapped_column(DateTime)
     email_opt_in: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     former_employee: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

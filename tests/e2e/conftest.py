@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# one tmux server per test process: two workers sharing a server have had a session painted at 80x24
+SOCKET = f"leadtui-e2e-{os.getpid()}"
+
 
 class Terminal:
     def __init__(self, session: str) -> None:
@@ -20,15 +23,15 @@ class Terminal:
 
     def keys(self, *keys: str) -> None:
         for key in keys:
-            subprocess.run(["tmux", "send-keys", "-t", self.session, key], check=True)
+            subprocess.run(["tmux", "-L", SOCKET, "send-keys", "-t", self.session, key], check=True)
             time.sleep(0.15)
 
     def type(self, text: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.session, "-l", text], check=True)
+        subprocess.run(["tmux", "-L", SOCKET, "send-keys", "-t", self.session, "-l", text], check=True)
         time.sleep(0.2)
 
     def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.session], capture_output=True, text=True,
+        return subprocess.run(["tmux", "-L", SOCKET, "capture-pane", "-p", "-t", self.session], capture_output=True, text=True,
                               check=True).stdout
 
     def wait_for(self, text: str, timeout: float = 20.0) -> str:
@@ -49,11 +52,13 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
     assert exe, "leadtui is not installed (pip install -e '.[test]')"
     db = tmp_path / "e2e.db"
     session = f"leadtui-e2e-{uuid.uuid4().hex[:8]}"
-    env = "LEADTUI_USER=admin TERM=xterm-256color"
+    # COLUMNS/LINES (set under pytest-xdist) would make Textual paint at that size instead of the window's
+    env = "-u COLUMNS -u LINES LEADTUI_USER=admin TERM=xterm-256color"
     command = f"env {env} {shlex.quote(exe)} --db {shlex.quote(str(db))}"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command], check=True,
-                   env={**os.environ, "TERM": "xterm-256color"})
+    subprocess.run(["tmux", "-L", SOCKET, "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command], check=True,
+                   env={**{k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")},
+                        "TERM": "xterm-256color"})
     try:
         yield Terminal(session), db
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", session], capture_output=True)

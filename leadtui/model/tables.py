@@ -191,6 +191,20 @@ class Associate(Versioned, Base):
     registered_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
 
 
+class UserKey(Base):
+    """An SSH public key that signs its user in to a served leadtui (`leadtui serve ssh`). One key, one user."""
+
+    __tablename__ = "user_key"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    associate_id: Mapped[int] = mapped_column(ForeignKey("associate.id", ondelete="CASCADE"), nullable=False, index=True)
+    fingerprint: Mapped[str] = mapped_column(String(80), nullable=False, unique=True)  # SHA256:... (OpenSSH's form)
+    public_key: Mapped[str] = mapped_column(Text, nullable=False)  # the OpenSSH line without its comment
+    comment: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    added_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id", ondelete="SET NULL"))
+
+
 class AssociateGroup(Base):
     """Other groups of an associate (n:m)."""
 

@@ -74,7 +74,7 @@ def parse_date(text: str) -> date:
         pass
     try:
         parsed = babel_dates.parse_date(value, locale=_locale())
-    except (ValueError, IndexError, babel_dates.ParseError if hasattr(babel_dates, "ParseError") else ValueError):
+    except (ValueError, IndexError, getattr(babel_dates, "ParseError", ValueError)):
         parsed = None
     if parsed is None:
         raise ValueError(_("'{value}' is not a date ({hint})").format(value=value, hint=date_hint()))

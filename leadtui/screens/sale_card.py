@@ -788,7 +788,7 @@ class SaleCard(Screen[object]):
             field, label = missing[0]
             self._set_error(field, _("{field}: is required").format(field=label))
             self._reveal(field)
-            self.notify(_("Not saved: fill in {fields}.").format(fields=", ".join(l for _f, l in missing)),
+            self.notify(_("Not saved: fill in {fields}.").format(fields=", ".join(label for _f, label in missing)),
                         severity="warning", title=_("Mandatory fields"))
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]

@@ -238,7 +238,7 @@ async def _sale_columns(session: AsyncSession, actor: Actor, query: Any, scope: 
         stages += [(stage, True) for stage in (await session.scalars(
             select(t.SaleStage).where(t.SaleStage.id.in_(held)).order_by(t.SaleStage.rank, t.SaleStage.id))).all()]
     columns: list[ColumnOut] = []
-    for stage, extra in stages:
+    for stage, _extra in stages:
         n, amount, weighted = by_stage.get(stage.id, [0, Decimal(0), Decimal(0)])
         columns.append(ColumnOut(key=f"s{stage.id}", number=0, name=stage.name, item_id=stage.id, count=n,
                                  amount=_money(amount), weighted=_money(weighted), deleted=stage.deleted,

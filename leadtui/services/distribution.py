@@ -565,7 +565,7 @@ async def new_leads(db: Database, actor: Actor, *, include_seen: bool = False,
     """The leads the distribution gave `actor` since they last looked (SPEC.md 5.2: "the new owner gets a
     notification per assigned contact"), newest first, each with its reason; `include_seen` lists the earlier
     ones too. Nothing is marked as seen here: `mark_leads_seen` does that when the user has looked."""
-    company, contact, by = aliased(t.Company), aliased(t.Associate), aliased(t.Associate)
+    company, by = aliased(t.Company), aliased(t.Associate)
     person = aliased(t.Contact)
     async with db.read() as session:
         seen = await _seen_up_to(session, actor.id)

@@ -251,10 +251,13 @@ class ContactsTable(Vertical):
     def action_new_contact(self) -> None:
         from leadtui.screens.contact_card import ContactCard
 
-        def done(result: Any) -> None:
-            self.refresh_contacts(result if isinstance(result, int) else None)
+        card = ContactCard(None, company_id=self.company_id)
 
-        self.app.push_screen(ContactCard(None, company_id=self.company_id), done)
+        def done(_changed: Any) -> None:
+            # the card closes with "changed" (a bool, and bool is an int): select the contact it saved, if any
+            self.refresh_contacts(card.contact_id)
+
+        self.app.push_screen(card, done)
 
     @work(group="action")
     async def action_delete_contact(self) -> None:

@@ -361,3 +361,20 @@ async def test_a_sales_rep_cannot_edit_someone_elses_company(tmp_path):
         await settle(pilot)
         assert not app.screen.editing
         assert any("may not change this company" in n.message for n in app._notifications)
+
+
+async def test_a_contact_added_from_the_contacts_tab_is_the_highlighted_row_when_the_card_closes(app, app_db):
+    await seed(app_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_company(pilot, "Acme")
+        await contacts_tab(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Cid", "tab", *"Zed", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        table = app.screen.query_one("#contacts", DataTable)
+        assert cell_texts(table, 1) == ["Ann Berg", "Bo Berg", "Cid Zed"]
+        # the card closes with True ("changed"), which once selected contact id 1 (Ann)
+        assert str(table.get_row_at(table.cursor_row)[1]) == "Cid Zed"

@@ -1,0 +1,1 @@
+"""Import from other CRMs (HubSpot, Pipedrive, Salesforce, SuperOffice): profiles, value mapping, importers."""

@@ -21,6 +21,7 @@ from leadtui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, language_from_locale,
 
 if TYPE_CHECKING:
     from leadtui.backend import Backend
+    from textual.notifications import SeverityLevel
 
 # (mode, key, label, help)
 SECTIONS: list[tuple[str, str, str, str]] = [
@@ -74,10 +75,17 @@ class LeadApp(App[int]):
         Binding("ctrl+z", "undo", "Undo", show=False),
     ]
 
-    def __init__(self, *, db_url: str | None = None, user: str | None = None, lang: str | None = None) -> None:
+    def __init__(self, *, db_url: str | None = None, user: str | None = None, lang: str | None = None,
+                 served_user_id: int | None = None) -> None:
         super().__init__()
+        from leadtui.widgets.inert import install_terminal_guard
+
+        install_terminal_guard()  # no ESC, BEL, C1 or bidi override from the data ever reaches the terminal
         self.db_url = db_url
         self.user = user
+        # served mode (leadtui serve ssh): the server fixed the user by their key; nothing in the session changes it
+        self.served_user_id = served_user_id
+        self.served = served_user_id is not None
         # the interface language is known before the first paint: --lang, LEADTUI_LANG, the locale
         self.lang = lang or os.environ.get("LEADTUI_LANG") or language_from_locale()
         if self.lang not in LANGUAGES:
@@ -88,7 +96,21 @@ class LeadApp(App[int]):
         self._open_error: BaseException | None = None
         self.exit_message: str | None = None
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Notifications carry names and messages from the data: shown as they are (no markup unless asked),
+        control characters made visible."""
+        from leadtui.widgets.inert import message_safe
+
+        super().notify(message_safe(message), title=message_safe(title), severity=severity, timeout=timeout,
+                       markup=markup)
+
     def on_mount(self) -> None:
+        if self.served:  # the server ends a session with SIGTERM (sign-out, key removed, shutdown): close cleanly
+            import signal
+
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                asyncio.get_running_loop().add_signal_handler(signum, self.exit)
         if os.environ.get("LEADTUI_EXIT_AFTER_PAINT"):  # bench/startup.py: time to the first painted screen
             self.call_after_refresh(self.exit)
             return
@@ -96,18 +118,26 @@ class LeadApp(App[int]):
         self.call_after_refresh(lambda: self.run_worker(self._open(), name="open-database", exit_on_error=False))
 
     async def _open(self) -> None:
-        from leadtui.backend import open_backend
+        from leadtui.backend import open_backend, open_served_backend
         from leadtui.services.errors import DomainError
 
         try:
-            self.backend = await open_backend(self.db_url, self.user, self.lang)
+            if self.served_user_id is not None:
+                self.backend = await open_served_backend(self.db_url or "", self.served_user_id, self.lang)
+            else:
+                self.backend = await open_backend(self.db_url, self.user, self.lang)
         except DomainError as exc:
             self._open_error = exc
             self._backend_ready.set()
             self.exit_message = f"leadtui: {exc}"
             self.exit(exc.exit_code, return_code=exc.exit_code)
             return
-        self.sub_title = f"{self.backend.actor.display_name} · {self.backend.url.split('///')[-1]}"
+        if self.served:  # a served user is not told where the database is
+            self.sub_title = self.backend.actor.display_name
+        else:
+            from leadtui.services.database import _describe as describe_database  # never shows a password
+
+            self.sub_title = f"{self.backend.actor.display_name} · {describe_database(self.backend.url)}"
         self._backend_ready.set()
         if self.backend.created:
             self.notify(_("Created a new database with the default lists."), title=_("Welcome"))
@@ -143,7 +173,10 @@ class LeadApp(App[int]):
             if code != self.lang:
                 yield SystemCommand(_("Language: {name}").format(name=LANGUAGE_NAMES[code]),
                                     _("Show leadtui in this language"), lambda code=code: self.switch_language(code))
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if self.served and command.title == "Screenshot":
+                continue  # a served session does not write files on the server
+            yield command
 
     def action_undo(self) -> None:
         self.run_worker(self._undo(), group="undo")

@@ -37,3 +37,22 @@ async def open_backend(db_url: str | None, user: str | None, lang: str | None) -
         await db.dispose()
         raise
     return Backend(db=db, actor=actor, url=url, created=created)
+
+
+async def open_served_backend(db_url: str, user_id: int, lang: str | None) -> Backend:
+    """Served mode (`leadtui serve ssh`): the server chose the database and the user (by the SSH key's owner).
+
+    Neither --user, LEADTUI_USER nor anything the SSH client sends can change who this is.
+    """
+    from leadtui.i18n import set_language
+    from leadtui.services import database, keys
+
+    if lang:
+        set_language(lang)
+    db = await database.connect(db_url, create=False)
+    try:
+        actor = await keys.actor_by_id(db, user_id)
+    except Exception:
+        await db.dispose()
+        raise
+    return Backend(db=db, actor=actor, url=db_url, created=False)

@@ -79,3 +79,63 @@ def users_list(opts: Options, as_json: bool) -> None:
         click.echo(f"{row.login:<20} {row.full_name:<30} {_role(row.role.value):<16} {row.group or '':<16}{state}")
 
 
+
+
+@users.group("key", help=_("SSH public keys: a user signs in to `leadtui serve ssh` with their key."))
+def users_key() -> None:
+    pass
+
+
+@users_key.command("add", help=_("Give LOGIN a public key: FILE holds one OpenSSH public key line (- reads stdin). "
+                                 "Administrators manage anyone's keys, others their own."))
+@click.argument("login")
+@click.argument("source", metavar="FILE|-")
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@click.pass_obj
+def users_key_add(opts: Options, login: str, source: str, as_json: bool) -> None:
+    from leadtui.cli.core import _fail
+    from leadtui.services import keys as svc
+
+    try:
+        if source == "-":
+            line = click.get_text_stream("stdin").read(svc.KEY_LINE_MAX + 1)
+        else:
+            with open(source, encoding="utf-8", errors="replace") as handle:
+                line = handle.read(svc.KEY_LINE_MAX + 1)
+    except OSError as exc:
+        _fail(_("File: cannot read {file}: {reason}").format(file=source, reason=exc.strerror or exc), 2)
+    key = run(opts, lambda db, actor: svc.add_key(db, actor, login, line))
+    if as_json:
+        print_json(dump(key))
+    else:
+        click.echo(_("Added key {fingerprint} ({comment}) to '{login}'.").format(
+            fingerprint=key.fingerprint, comment=key.comment or key.algorithm, login=key.login))
+
+
+@users_key.command("list", help=_("The keys of LOGIN: SHA256 fingerprint, comment, when added."))
+@click.argument("login")
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@click.pass_obj
+def users_key_list(opts: Options, login: str, as_json: bool) -> None:
+    from leadtui.i18n.format import format_datetime
+    from leadtui.services import keys as svc
+
+    rows = run(opts, lambda db, actor: svc.list_keys(db, actor, login))
+    if as_json:
+        print_json(dump(rows))
+        return
+    if not rows:
+        click.echo(_("'{login}' has no keys.").format(login=login))
+    for row in rows:
+        click.echo(f"{row.fingerprint}  {row.algorithm:<20} {row.comment:<30} {format_datetime(row.added_at)}")
+
+
+@users_key.command("remove", help=_("Take a key from LOGIN; their sessions signed in with it end within seconds."))
+@click.argument("login")
+@click.argument("fingerprint")
+@click.pass_obj
+def users_key_remove(opts: Options, login: str, fingerprint: str) -> None:
+    from leadtui.services import keys as svc
+
+    key = run(opts, lambda db, actor: svc.remove_key(db, actor, login, fingerprint))
+    click.echo(_("Removed key {fingerprint} from '{login}'.").format(fingerprint=key.fingerprint, login=key.login))

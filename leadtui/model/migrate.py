@@ -74,8 +74,59 @@ async def _quick_revision(db: Database) -> str | None:
         return (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
 
 
+# how long a process waits for another one that is upgrading the same database (a big SQLite file takes a while)
+UPGRADE_WAIT_SECONDS = 600
+_PG_UPGRADE_LOCK = 7_316_009  # pg_advisory_xact_lock key: one upgrade at a time per PostgreSQL database
+
+
+def _is_locked(exc: BaseException) -> bool:
+    return "database is locked" in str(exc) or "database is busy" in str(exc)
+
+
+def _upgrade_serialized(connection, cfg: "Config", head: str, known: set[str]) -> bool:  # noqa: ANN001
+    """Take the database's write lock, then re-read the revision: a process that waited for another one's upgrade
+    finds the schema current and does nothing. SQLite: BEGIN IMMEDIATE (retried while another upgrade holds it),
+    with foreign keys off, as table rebuilds require (the pragma cannot change inside a transaction).
+    PostgreSQL: a transaction-scoped advisory lock."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    sqlite = connection.dialect.name == "sqlite"
+    raw = connection.connection.dbapi_connection
+    if sqlite:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA foreign_keys = OFF")
+        cursor.close()
+    try:
+        deadline = time.monotonic() + UPGRADE_WAIT_SECONDS
+        while True:
+            try:
+                transaction = connection.execution_options(leadtui_write=True).begin()  # BEGIN IMMEDIATE on SQLite
+                break
+            except OperationalError as exc:
+                if not (sqlite and _is_locked(exc)) or time.monotonic() > deadline:
+                    raise
+        with transaction:
+            if not sqlite:
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_UPGRADE_LOCK})
+            current = _current(connection)
+            if current == head:
+                return False
+            if current is not None and current not in known:
+                raise SchemaTooNew(current)
+            _upgrade(connection, cfg)
+        return True
+    finally:
+        if sqlite:
+            cursor = raw.cursor()
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.close()
+
+
 async def upgrade(db: Database) -> bool:
-    """Upgrade to head when behind; return True when something ran. Refuses a database newer than the code."""
+    """Upgrade to head when behind; return True when something ran. Refuses a database newer than the code.
+    Processes that open an old database at the same moment upgrade it once, one after the other."""
     if await _quick_revision(db) == HEAD:
         return False
     from alembic.script import ScriptDirectory
@@ -83,11 +134,11 @@ async def upgrade(db: Database) -> bool:
     cfg = _config()
     script = ScriptDirectory.from_config(cfg)
     head = script.get_current_head()
+    known = {rev.revision for rev in script.walk_revisions()}
     current = await current_revision(db)
     if current == head:
         return False
-    if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+    if current is not None and current not in known:
         raise SchemaTooNew(current)
-    async with db.engine.begin() as connection:
-        await connection.run_sync(_upgrade, cfg)
-    return True
+    async with db.engine.connect() as connection:
+        return await connection.run_sync(_upgrade_serialized, cfg, head, known)

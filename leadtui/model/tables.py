@@ -37,6 +37,8 @@ TEXT_MAX = 255
 class ListItem(Versioned):
     """A row of a Settings list: name (unique per list, ignoring case, deleted included), description, rank."""
 
+    # ids are never reused (SQLite AUTOINCREMENT): the audit log, history and undo refer to rows by id (0009)
+    __table_args__ = {"sqlite_autoincrement": True}
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False)
     # casefolded name: SQL lower() only folds ASCII in SQLite, and Danish/Norwegian names need Å/Ø folded too
@@ -156,6 +158,7 @@ class GuideItem(Versioned, Base):
     """A suggested follow-up or document of a sales guide stage (SPEC.md 1.9)."""
 
     __tablename__ = "guide_item"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (0009)
     id: Mapped[int] = mapped_column(primary_key=True)
     sale_type_id: Mapped[int] = mapped_column(ForeignKey("sale_type.id", ondelete="CASCADE"), index=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("sale_stage.id", ondelete="CASCADE"), index=True)
@@ -177,6 +180,7 @@ class Associate(Versioned, Base):
     """A user of the CRM with a role and functional rights."""
 
     __tablename__ = "associate"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (0009)
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, unique=True)
     full_name: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
@@ -227,6 +231,7 @@ class UserPreference(Base):
 
 class Company(Versioned, Base):
     __tablename__ = "company"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (0009)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, index=True)
     # casefolded name: case-insensitive prefix search and sorting on an index (SQLite lower() folds ASCII only)
@@ -269,6 +274,7 @@ class Contact(Versioned, Base):
         # counts by lead status / company from the index alone (find counts, board columns; migration 0007)
         Index("ix_contact_status_deleted_company", "lead_status_id", "deleted_at", "company_id", "category_id"),
         Index("ix_contact_company_deleted_status", "company_id", "deleted_at", "lead_status_id", "category_id"),
+        {"sqlite_autoincrement": True},  # ids never reused (0009)
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
@@ -306,6 +312,7 @@ class Contact(Versioned, Base):
 
 class Sale(Versioned, Base):
     __tablename__ = "sale"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (0009)
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), nullable=False, default="", index=True)
     heading: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False)
@@ -343,6 +350,7 @@ class Activity(Versioned, Base):
     """A follow-up (meeting, call, to-do) linked to a company, contact and/or sale."""
 
     __tablename__ = "activity"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (0009)
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10), nullable=False, default="call")
     follow_up_type_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up_type.id"), index=True)
@@ -365,6 +373,7 @@ class Activity(Versioned, Base):
 
 class Selection(Versioned, Base):
     __tablename__ = "selection"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (0009)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, index=True)
     kind: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
@@ -471,6 +480,7 @@ class DistributionSetting(Versioned, Base):
     neither audited nor bumps the version of the settings an administrator may have open."""
 
     __tablename__ = "distribution_setting"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (0009)
     id: Mapped[int] = mapped_column(primary_key=True)
     mode: Mapped[str] = mapped_column(String(10), nullable=False, default="off")
     user_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
@@ -496,3 +506,20 @@ class LeadAssignment(Base):
     source: Mapped[str] = mapped_column(String(20), nullable=False, default="")
     at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow, index=True)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id", ondelete="SET NULL"), index=True)
+
+
+class ExternalRef(Base):
+    """A record imported from another CRM (issue 18): its id there, so a second import updates the same record and
+    sales and follow-ups find their company, contact and sale by the other CRM's ids."""
+
+    __tablename__ = "external_ref"
+    __table_args__ = (
+        UniqueConstraint("system", "entity", "external_id", name="uq_external_ref_system_entity_external_id"),
+        Index("ix_external_ref_entity_local_id", "entity", "local_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system: Mapped[str] = mapped_column(String(40), nullable=False)  # hubspot, pipedrive, salesforce, superoffice, csv
+    entity: Mapped[str] = mapped_column(String(20), nullable=False)  # company, contact, sale, follow_up
+    external_id: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False)
+    local_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    imported_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)

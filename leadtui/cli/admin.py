@@ -27,13 +27,15 @@ def _day(value: str | None, option: str) -> datetime | None:
 
 def _action(action: str) -> str:
     return {"create": _("created"), "update": _("changed"), "delete": _("deleted"), "bulk": _("bulk update"),
-            "undo": _("undone")}.get(action, action)
+            "undo": _("undone"), "sign-in": _("signed in"), "sign-out": _("signed out"),
+            "refused": _("sign-in refused")}.get(action, action)
 
 
 @cli.command(help=_("Who changed what and when, with old and new values."))
 @click.option("--since", help=_("From this date/time (YYYY-MM-DD[THH:MM], UTC)."))
 @click.option("--until", help=_("Up to this date (inclusive when a date)."))
-@click.option("--entity", help=_("Only this kind of record: contact, company, sale, lead_status ..."))
+@click.option("--entity", help=_("Only this kind of record: contact, company, sale, lead_status ... (session: "
+                                  "sign-ins to leadtui serve ssh)."))
 @click.option("--id", "entity_id", type=int, help=_("Only this record (with --entity)."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
@@ -59,6 +61,9 @@ def audit(opts: Options, since: str | None, until: str | None, entity: str | Non
             n = sum(len(ids) for _old, ids in entry.changes.get("old", []))
             detail = ngettext("{field} -> {new} on {n} record", "{field} -> {new} on {n} records", n).format(
                 field=entry.changes.get("field"), new=entry.changes.get("new"), n=n)
+        elif entry.entity == "session":  # served sessions (leadtui serve ssh): who, which key, from where, why
+            detail = "  ".join(str(entry.changes.get(key)) for key in ("login", "fingerprint", "address", "reason")
+                               if entry.changes.get(key))
         else:
             detail = ", ".join(f"{field}: {old!r} -> {new!r}" for field, (old, new) in entry.changes.items()
                                if entry.action == "update") or ""

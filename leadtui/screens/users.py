@@ -26,6 +26,8 @@ class UsersScreen(Screen):
     BINDINGS = [
         Binding("a", "add", "Add user"),
         Binding("e", "edit", "Edit"),
+        Binding("k", "keys", "SSH keys"),
+        Binding("ctrl+y", "sign_ins", "Sign-ins"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -93,6 +95,21 @@ class UsersScreen(Screen):
         if current is not None and self._admin():
             self.app.push_screen(UserDialog(current), self._saved)
 
+    def action_keys(self) -> None:
+        from leadtui.screens.user_keys import UserKeysScreen
+
+        current = self._current()
+        if current is not None:  # the service refuses other users' keys to non-administrators
+            self.app.push_screen(UserKeysScreen(current.login, current.full_name))
+
+    def action_sign_ins(self) -> None:
+        from leadtui.screens.audit import AuditScreen
+
+        current = self._current()
+        if current is not None:  # served sessions: sign-in, sign-out, refused (services/keys.py)
+            self.app.push_screen(AuditScreen("session", current.id, _("sign-ins of {login}").format(
+                login=current.login)))
+
     @on(DataTable.RowSelected)
     def _open(self) -> None:
         self.action_edit()
@@ -104,7 +121,10 @@ class UsersScreen(Screen):
 
     def palette_commands(self) -> list:
         return [(_("Users: Add user"), _("A new associate [a]"), self.action_add),
-                (_("Users: Edit user"), _("Role, group, rights, active [e]"), self.action_edit)]
+                (_("Users: Edit user"), _("Role, group, rights, active [e]"), self.action_edit),
+                (_("Users: SSH keys"), _("The keys the user signs in with to leadtui serve ssh [k]"), self.action_keys),
+                (_("Users: Sign-ins"), _("The user's served sessions: sign-in, sign-out, refused [ctrl+y]"),
+                 self.action_sign_ins)]
 
 
 class UserDialog(ModalScreen["users.UserOut | None"]):

@@ -20,6 +20,7 @@ import pytest
 
 from leadtui.server.ssh import LeadServer, ServeOptions
 from leadtui.services import companies, database, keys, users
+from tests.conftest import PG_URL, reset_postgres
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -134,8 +135,13 @@ async def serve(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
     company Acme, and a server on 127.0.0.1 at a free port."""
     started: list[Served] = []
 
-    async def start(**options: Any) -> Served:
+    async def start(backend: str = "sqlite", **options: Any) -> Served:
         url = f"sqlite+aiosqlite:///{tmp_path / 'served.db'}"
+        if backend == "postgresql":
+            if not PG_URL:
+                pytest.skip("needs PostgreSQL (LEADTUI_TEST_PG_URL)")
+            await reset_postgres(PG_URL)
+            url = PG_URL
         db = await database.init_database(url, lang="en", login="admin", force=False)
         admin = await database.resolve_actor(db, "admin")
         await users.set_user(db, admin, "admin", {"full_name": "Ada Admin"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from leadtui.services import audit, keys, users
 from tests.server.conftest import process_exists
 
@@ -40,8 +42,9 @@ async def test_two_users_at_once_each_see_their_own_session_and_a_full_server_re
     assert "Rita Rep" in rep.text() and "Ada Admin" in admin.text()
 
 
-async def test_a_deactivated_user_is_signed_out_within_seconds_with_a_message(serve):
-    served = await serve()
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+async def test_a_deactivated_user_is_signed_out_within_seconds_with_a_message(serve, backend):
+    served = await serve(backend)
     term = await served.terminal("rep")
     await term.wait_for("Rita Rep")
     (pid,) = served.child_pids()

@@ -105,29 +105,17 @@ def backup(opts: Options, file: str, force: bool) -> None:
 @click.pass_obj
 def restore(opts: Options, file: str, force: bool) -> None:
     from leadtui.services import backup as svc
-    from leadtui.services import database
+    from leadtui.services import database, rights
     from leadtui.services.errors import DomainError
 
     settings = opts.settings()
     url = settings.resolved_database_url()
 
     async def go() -> None:
-        initialised = False
-        try:
-            db = await database.connect(url)
-            try:
-                initialised = await database.is_initialised(db)
-                if initialised:
-                    actor = await database.resolve_actor(db, settings.resolved_user())
-                    svc._require_admin(actor)
-            finally:
-                await db.dispose()
-        except DomainError:
-            if force:  # a broken database may be replaced by force
-                initialised = True
-            else:
-                raise
-        await svc.restore(url, file, force=force, initialised=initialised)
+        # only an active administrator of the database (or, when it cannot be read as leadtui's, whoever may
+        # write it) replaces it; the check reads the database without changing it
+        right = await rights.ensure_may_replace_database(url, settings.resolved_user())
+        await svc.restore(url, file, force=force, initialised=right.existing)
         db = await database.connect(url)  # brings an older backup's schema up to date
         await db.dispose()
 

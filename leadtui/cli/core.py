@@ -43,7 +43,10 @@ def _fail(message: str, code: int) -> None:
 
 
 def run(opts: Options, action: Callable[..., Awaitable[T]], *, needs_user: bool = True) -> T:
-    """Open the database (creating it on first use), resolve the user and run one service action."""
+    """Open the database (creating it on first use), resolve the user and run one service action.
+
+    The user is resolved for every command, reads included: an unknown or inactive login is refused (exit 3)
+    whether or not the action needs to know who it is (`needs_user=False` only means it takes no actor)."""
     from leadtui.services.errors import DomainError
 
     async def go() -> T:
@@ -56,8 +59,8 @@ def run(opts: Options, action: Callable[..., Awaitable[T]], *, needs_user: bool 
         db, _created = await database.open_or_create(settings.resolved_database_url(), lang=settings.lang or "en",
                                                       login=settings.resolved_user())
         try:
+            actor = await database.resolve_actor(db, settings.resolved_user())
             if needs_user:
-                actor = await database.resolve_actor(db, settings.resolved_user())
                 return await action(db, actor)
             return await action(db)
         finally:
@@ -141,12 +144,16 @@ def init(opts: Options, init_lang: str | None, force: bool) -> None:
     lang = init_lang or settings.lang or "en"
 
     async def go() -> str:
-        from leadtui.services import database
+        from leadtui.services import database, rights
 
-        db = await database.init_database(settings.resolved_database_url(), lang=lang, login=settings.resolved_user(),
-                                          force=force)
+        url = settings.resolved_database_url()
+        if force:  # replacing needs an administrator of the database, or the file's writer when it is unreadable
+            right = await rights.ensure_may_replace_database(url, settings.resolved_user())
+            if right.unreadable:
+                await _discard_unreadable(url)
+        db = await database.init_database(url, lang=lang, login=settings.resolved_user(), force=force)
         await db.dispose()
-        return settings.resolved_database_url()
+        return url
 
     try:
         url = asyncio.run(go())
@@ -154,6 +161,18 @@ def init(opts: Options, init_lang: str | None, force: bool) -> None:
         _fail(str(exc), exc.exit_code)
     click.echo(_("Created {url} ({lang}); administrator: {login}").format(url=url, lang=lang,
                                                                         login=settings.resolved_user()))
+
+
+async def _discard_unreadable(url: str) -> None:
+    """init --force over a SQLite file that cannot be read as a leadtui database, which the OS user may write
+    (rights.ensure_may_replace_database checked it): remove it so init can build it anew. On PostgreSQL nothing
+    is dropped here: tables that are not leadtui's are left to the server's own tools."""
+    from leadtui.model.engine import is_sqlite, sqlite_path
+
+    path = sqlite_path(url) if is_sqlite(url) else None
+    if path is not None and path.is_file():
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -240,6 +240,10 @@ async def undo_last(db: Database, actor: Actor) -> UndoOut:
             raise RuleViolation(_("Nothing to undo: you have made no change that can be undone."))
         session.info["undo_of"] = last
         entries = await _changeset(session, last)
+        from leadtui.services import rights  # rights reads records through the audit's model lookup
+
+        # the rights the user has now (re-read from the database), not those they had when they made the change
+        session.info["actor"] = await rights.ensure_may_undo(session, actor, entries)
         await _refuse_if_changed_since(session, entries)
         for entry in reversed(entries):
             await _revert(session, entry)

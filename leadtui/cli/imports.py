@@ -48,14 +48,31 @@ def _mapping_line(summary: Any) -> str:
 @click.option("--owner", help=_("Our contact (login) of new companies and contacts whose row names none "
                               "(default: none, so the distribution of new leads assigns them)."))
 @click.option("--json", "as_json", is_flag=True, help=_("Print the summary as JSON."))
+@click.option("--profile", default="auto", show_default=True,
+              type=click.Choice(["auto", "hubspot", "pipedrive", "salesforce", "superoffice"]),
+              help=_("Which CRM's export the file is; auto picks it from the headers (a plain CSV file is "
+                     "imported as before)."))
+@click.option("--map-value", "map_values", multiple=True, metavar='"FIELD:SOURCE=TARGET"',
+              help=_("Map a list value of the file to leadtui's item (repeatable), e.g. "
+                     "\"lead_status:In Progress=Contacting\"."))
+@click.option("--create-missing", is_flag=True, help=_("Add unknown list values to their lists (administrators "
+                                                     "only)."))
 @click.pass_obj
 def import_persons(opts: Options, file: str, dry_run: bool, maps: tuple[str, ...], category: str | None,
-                   owner: str | None, as_json: bool) -> None:
+                   owner: str | None, as_json: bool, profile: str, map_values: tuple[str, ...],
+                   create_missing: bool) -> None:
     from leadtui.services import imports
     from leadtui.services.errors import DomainError
 
     try:
         data = imports.load_csv(file)
+        if profile != "auto" or map_values or create_missing or _is_crm_export(data.headers):
+            from leadtui.cli.crm_imports import run_crm_import
+            from leadtui.services.crm_import.importer import ImportFile
+
+            run_crm_import(opts, lambda: [ImportFile(data, "persons")], profile=profile, maps=maps,
+                           map_values=map_values, create_missing=create_missing, dry_run=dry_run, as_json=as_json)
+            return
         overrides = dict(imports.parse_map_option(text) for text in maps)
     except DomainError as exc:
         _fail(str(exc), exc.exit_code)
@@ -82,6 +99,13 @@ def import_persons(opts: Options, file: str, dry_run: bool, maps: tuple[str, ...
         _print_issues(summary)
     if dry_run and summary.errors:
         sys.exit(exit_codes.RULE_VIOLATION)
+
+
+def _is_crm_export(headers: list[str]) -> bool:
+    """A contacts export of HubSpot, Pipedrive, Salesforce or SuperOffice (issue 18: their own headers)."""
+    from leadtui.services.crm_import.profiles import detect
+
+    return detect(headers, ["persons"]) is not None
 
 
 def _delimiter_name(delimiter: str) -> str:

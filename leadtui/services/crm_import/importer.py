@@ -698,8 +698,10 @@ def _sale_changed(data: dict[str, Any], current: sales.SaleOut) -> bool:
             if value in ("sold", "lost"):
                 if current.status != value:
                     return True
-            elif t.name_key(str(value)) != t.name_key(current.stage or ""):
-                return True
+            else:  # a sold or lost sale shows its status as stage; the stage it closed in is kept apart
+                shown = current.stage_when_closed if current.status in ("sold", "lost") else current.stage
+                if t.name_key(str(value)) != t.name_key(shown or ""):
+                    return True
         elif key in ("status", "probability", "sale_date", "company_id", "contact_id", "heading", "description"):
             if getattr(current, key) != value:
                 return True

@@ -21,6 +21,7 @@ from leadtui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, language_from_locale,
 
 if TYPE_CHECKING:
     from leadtui.backend import Backend
+    from textual.notifications import SeverityLevel
 
 # (mode, key, label, help)
 SECTIONS: list[tuple[str, str, str, str]] = [
@@ -77,6 +78,9 @@ class LeadApp(App[int]):
     def __init__(self, *, db_url: str | None = None, user: str | None = None, lang: str | None = None,
                  served_user_id: int | None = None) -> None:
         super().__init__()
+        from leadtui.widgets.inert import install_terminal_guard
+
+        install_terminal_guard()  # no ESC, BEL, C1 or bidi override from the data ever reaches the terminal
         self.db_url = db_url
         self.user = user
         # served mode (leadtui serve ssh): the server fixed the user by their key; nothing in the session changes it
@@ -91,6 +95,15 @@ class LeadApp(App[int]):
         self._backend_ready = asyncio.Event()
         self._open_error: BaseException | None = None
         self.exit_message: str | None = None
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Notifications carry names and messages from the data: shown as they are (no markup unless asked),
+        control characters made visible."""
+        from leadtui.widgets.inert import message_safe
+
+        super().notify(message_safe(message), title=message_safe(title), severity=severity, timeout=timeout,
+                       markup=markup)
 
     def on_mount(self) -> None:
         if self.served:  # the server ends a session with SIGTERM (sign-out, key removed, shutdown): close cleanly

@@ -37,6 +37,37 @@ class Options:
         return load_settings(database_url=self.db, user=self.user, lang=self.lang)
 
 
+class InertStream:
+    """stdout/stderr of a command: every text written goes through leadtui.text.visible_output, so a name holding
+    ESC, BEL, C1 or bidi overrides (stored before they were refused) is printed visibly instead of being obeyed
+    by the terminal. One place for every table, message and error line, whoever prints them."""
+
+    def __init__(self, stream: Any) -> None:
+        self.raw = stream
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):  # click asks with b"" whether this is a binary stream: it is not
+            raise TypeError("text only")
+        from leadtui.text import visible_output
+
+        self.raw.write(visible_output(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "buffer":  # no way around the filter (click would write to the bytes below)
+            raise AttributeError(name)
+        return getattr(self.raw, name)
+
+
+def terminal_stderr() -> Any:
+    """stderr without the filter, for click.progressbar (its cursor codes are ours; its label holds no data)."""
+    return getattr(sys.stderr, "raw", sys.stderr)
+
+
 def _fail(message: str, code: int) -> None:
     click.echo(f"leadtui: {message}", err=True)
     sys.exit(code)
@@ -80,7 +111,9 @@ def run(opts: Options, action: Callable[..., Awaitable[T]], *, needs_user: bool 
 
 
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    from leadtui.text import json_inert
+
+    click.echo(json_inert(json.dumps(data, indent=2, ensure_ascii=False, default=str)))
 
 
 def dump(model: Any) -> Any:
@@ -92,6 +125,14 @@ def dump(model: Any) -> Any:
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]},
              help=_("leadtui: a keyboard-driven terminal CRM for leads and the sales pipeline.\n\n"
                     "Without a command it opens the TUI, creating the database with its default lists on first run."))
+def formula_guard_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--formula-guard/--no-formula-guard for every command that writes CSV (leadtui.text.guard_formula)."""
+    return click.option(
+        "--formula-guard/--no-formula-guard", "formula_guard", default=True,
+        help=_("CSV: a text cell starting with = + - @ or a tab gets a leading ' so that a spreadsheet shows it "
+               "instead of running it as a formula (on by default; numbers stay numbers)."))(command)
+
+
 @click.option("--db", "db", metavar="URL",
               help=_("Database URL or SQLite file (else LEADTUI_DATABASE_URL, else the default file)."))
 @click.option("--user", metavar="LOGIN", help=_("Act as this user (else LEADTUI_USER, else the OS login)."))
@@ -188,3 +229,12 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(_("Aborted."), err=True)
         sys.exit(exit_codes.USAGE)
     sys.exit(code if isinstance(code, int) else 0)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = InertStream(sys.stdout), InertStream(sys.stderr)
+    try:
+        _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _main(argv: list[str] | None = None) -> None:

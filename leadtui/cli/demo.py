@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from leadtui.cli.core import Options, cli, dump, print_json, run
+from leadtui.cli.core import Options, cli, dump, print_json, run, terminal_stderr
 from leadtui.i18n import _
 
 
@@ -18,7 +18,7 @@ from leadtui.i18n import _
 def demo_data(opts: Options, companies: int, seed: int, as_json: bool) -> None:
     from leadtui.services import demo
 
-    with click.progressbar(length=companies, label=_("Companies"), file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=companies, label=_("Companies"), file=terminal_stderr()) as bar:
         result = run(opts, lambda db, actor: demo.generate(db, actor, companies=companies, seed=seed,
                                                            progress=bar.update))
     if as_json:

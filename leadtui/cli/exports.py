@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from leadtui import exit_codes
-from leadtui.cli.core import Options, _fail, cli, run
+from leadtui.cli.core import Options, _fail, cli, formula_guard_option, run
 from leadtui.i18n import _
 
 TARGETS = click.Choice(["persons", "person", "contacts", "companies", "company", "sales", "sale"],
@@ -29,9 +29,10 @@ TARGETS = click.Choice(["persons", "person", "contacts", "companies", "company",
 @click.option("--json", "fmt", flag_value="json", help=_("A JSON array of objects."))
 @click.option("--labels", is_flag=True, help=_("Header with the fields' names in the language instead of keys."))
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help=_("Write to FILE instead of stdout."))
+@formula_guard_option
 @click.pass_obj
 def export_command(opts: Options, target: str, where: tuple[str, ...], columns: str | None,
-                   selection_id: int | None, fmt: str, labels: bool, output: str | None) -> None:
+                   selection_id: int | None, fmt: str, labels: bool, output: str | None, formula_guard: bool) -> None:
     from leadtui.services import exports, find
     from leadtui.services.errors import DomainError
 
@@ -44,7 +45,7 @@ def export_command(opts: Options, target: str, where: tuple[str, ...], columns: 
         async def to_stdout(db, actor):  # noqa: ANN001, ANN202
             try:
                 return await exports.export(db, actor, target, criteria, sys.stdout, columns=keys, fmt=fmt,
-                                            selection_id=selection_id, labels=labels)
+                                            selection_id=selection_id, labels=labels, formula_guard=formula_guard)
             except BrokenPipeError:  # `| head`: the reader has had enough
                 devnull = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(devnull, sys.stdout.fileno())
@@ -60,7 +61,8 @@ def export_command(opts: Options, target: str, where: tuple[str, ...], columns: 
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             result = run(opts, lambda db, actor: exports.export(db, actor, target, criteria, out, columns=keys,
-                                                                fmt=fmt, selection_id=selection_id, labels=labels))
+                                                                fmt=fmt, selection_id=selection_id, labels=labels,
+                                                                formula_guard=formula_guard))
         os.replace(temp, path)
     finally:
         if os.path.exists(temp):

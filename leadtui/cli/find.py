@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from leadtui import exit_codes
-from leadtui.cli.core import Options, cli, dump, print_json, run
+from leadtui.cli.core import Options, cli, dump, formula_guard_option, print_json, run
 from leadtui.i18n import N_, _, ngettext
 from leadtui.i18n.format import format_date
 
@@ -64,7 +64,7 @@ class _Table:
 
 async def _print_rows(db: Any, actor: Any, target: str, criteria: list[Any], *, columns: list[str] | None,
                       sort: str | None, descending: bool, limit: int | None, as_json: bool, as_csv: bool,
-                      selection_id: int | None = None) -> int:
+                      selection_id: int | None = None, formula_guard: bool = True) -> int:
     """Print the matches as a table, JSON (the FindPage) or CSV with a header row; returns how many."""
     from leadtui.services import find
 
@@ -85,7 +85,7 @@ async def _print_rows(db: Any, actor: Any, target: str, criteria: list[Any], *, 
         rows = find.iter_rows(db, actor, target, criteria, columns=columns, selection_id=selection_id)
     keys = [c.key for c in header]
     try:
-        return await _write(rows, keys, header, as_csv)
+        return await _write(rows, keys, header, as_csv, formula_guard)
     except BrokenPipeError:  # `| head`: the reader has gone; stop quietly
         _quiet_stdout()
         return 0
@@ -98,12 +98,12 @@ def _quiet_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
-async def _write(rows: Any, keys: list[str], header: list[Any], as_csv: bool) -> int:
-    import csv
+async def _write(rows: Any, keys: list[str], header: list[Any], as_csv: bool, formula_guard: bool = True) -> int:
+    from leadtui.text import CsvWriter
 
     written = 0
     if as_csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = CsvWriter(sys.stdout, lineterminator="\n", formula_guard=formula_guard)
         writer.writerow(["id", *keys])
         line = lambda row: writer.writerow([row["id"], *[_cell(row[k], for_people=False) for k in keys]])  # noqa: E731
     else:
@@ -132,10 +132,11 @@ async def _write(rows: Any, keys: list[str], header: list[Any], as_csv: bool) ->
 @click.option("--csv", "as_csv", is_flag=True, help=_("CSV with a header row."))
 @click.option("--count", "only_count", is_flag=True, help=_("Print only how many match."))
 @click.option("--fields", "list_fields", is_flag=True, help=_("List the fields and their operators, then stop."))
+@formula_guard_option
 @click.pass_obj
 def find_command(opts: Options, target: str, where: tuple[str, ...], columns: str | None, sort: str | None,
                  descending: bool, limit: int | None, as_json: bool, as_csv: bool, only_count: bool,
-                 list_fields: bool) -> None:
+                 list_fields: bool, formula_guard: bool) -> None:
     from leadtui.services import find
 
     if as_json and as_csv:
@@ -159,7 +160,7 @@ def find_command(opts: Options, target: str, where: tuple[str, ...], columns: st
                 click.echo(str(n))
             return
         await _print_rows(db, actor, target, criteria, columns=_columns(columns), sort=sort, descending=descending,
-                          limit=limit, as_json=as_json, as_csv=as_csv)
+                          limit=limit, as_json=as_json, as_csv=as_csv, formula_guard=formula_guard)
 
     run(opts, go)
 
@@ -258,9 +259,10 @@ def selection_list(opts: Options, target: str | None, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(1, 1_000_000), help=_("At most N members (default: all)."))
 @click.option("--json", "as_json", is_flag=True, help=_("The selection and its members as JSON."))
 @click.option("--csv", "as_csv", is_flag=True, help=_("The members as CSV with a header row."))
+@formula_guard_option
 @click.pass_obj
 def selection_show(opts: Options, selection_id: int, columns: str | None, limit: int | None, as_json: bool,
-                   as_csv: bool) -> None:
+                   as_csv: bool, formula_guard: bool) -> None:
     from leadtui.services import find, selections
 
     if as_json and as_csv:
@@ -271,7 +273,8 @@ def selection_show(opts: Options, selection_id: int, columns: str | None, limit:
         if as_csv:
             target, criteria, members_of = await selections.scope(db, actor, selection_id)
             await _print_rows(db, actor, target, criteria, columns=_columns(columns), sort=None, descending=False,
-                              limit=limit, as_json=False, as_csv=True, selection_id=members_of)
+                              limit=limit, as_json=False, as_csv=True, selection_id=members_of,
+                              formula_guard=formula_guard)
             return
         if as_json:
             page = await selections.members(db, actor, selection_id, columns=_columns(columns), limit=limit)

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from leadtui import exit_codes
-from leadtui.cli.core import Options, _fail, cli, dump, print_json, run
+from leadtui.cli.core import Options, _fail, cli, dump, print_json, run, terminal_stderr
 from leadtui.i18n import _
 
 PROGRESS_FROM = 2000  # rows; smaller files finish before a bar is worth drawing
@@ -135,7 +135,7 @@ def _apply_with_progress(opts: Options, data: Any, options: Any) -> Any:
     total = len(data.records) * 2
     try:
         if len(data.records) >= PROGRESS_FROM:
-            with click.progressbar(length=total, label=_("Importing"), file=sys.stderr) as bar:
+            with click.progressbar(length=total, label=_("Importing"), file=terminal_stderr()) as bar:
                 bar_holder.update(bar=bar, shown=0)
                 return _run_refusable(opts, go, bar_holder)
         return _run_refusable(opts, go, bar_holder)
@@ -164,12 +164,15 @@ def _run_refusable(opts: Options, go: Any, holder: dict[str, Any]) -> Any:
 def intake_command(opts: Options, file: str | None, category: str | None, as_json: bool) -> None:
     from leadtui.services import intake
 
+    # bytes that are not UTF-8 are kept as surrogates (surrogateescape): the service refuses that line alone
     if file in (None, "-"):
         handle = sys.stdin
+        if hasattr(handle, "reconfigure"):
+            handle.reconfigure(errors="surrogateescape")
         name = "stdin"
     else:
         try:
-            handle = open(file, encoding="utf-8-sig")  # noqa: SIM115 - closed below
+            handle = open(file, encoding="utf-8-sig", errors="surrogateescape")  # noqa: SIM115 - closed below
         except OSError as exc:
             _fail(_("File: cannot read '{file}': {error}").format(file=file, error=exc.strerror or exc),
                   exit_codes.RULE_VIOLATION)

@@ -10,7 +10,6 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +21,7 @@ from leadtui.i18n import _, ngettext
 from leadtui.services.errors import DomainError
 from leadtui.widgets.footer import Footer
 from leadtui.widgets.navigator import Navigator
+from leadtui.widgets.inert import cell
 
 if TYPE_CHECKING:
     from leadtui.services import companies as svc
@@ -97,9 +97,9 @@ class CompaniesScreen(Screen):
         keep = select_id if select_id is not None else self.current_id()
         table.clear()
         for row in page.items:
-            lead = Text(row.category + (" •" if row.lead_status_enabled else ""))
-            table.add_row(row.name, lead, row.category_group, row.owner_name, row.domain, row.city,
-                          str(row.contact_count), key=str(row.id))
+            lead = cell(row.category + (" •" if row.lead_status_enabled else ""))
+            table.add_row(cell(row.name), lead, cell(row.category_group), cell(row.owner_name), cell(row.domain),
+                          cell(row.city), str(row.contact_count), key=str(row.id))
         ids = [row.id for row in page.items]
         if keep in ids:
             table.move_cursor(row=ids.index(keep))

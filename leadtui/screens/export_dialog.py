@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from leadtui.i18n import _
 from leadtui.services import exports, find
@@ -54,6 +54,8 @@ class ExportDialog(ModalScreen["exports.ExportOut | None"]):
             yield Static("", id="path-error", classes="field-error")
             yield Label(_("Format"))
             yield Select([("CSV", "csv"), ("JSON", "json")], value="csv", allow_blank=False, id="format")
+            yield Checkbox(_("CSV: protect against spreadsheet formulas (text starting with = + - @ gets a ')"),
+                           value=True, id="formula-guard")
             yield Label(_("Columns (field keys, comma-separated)"))
             yield Input(value=", ".join(self.columns), id="columns")
             yield Static("", id="columns-error", classes="field-error")
@@ -95,7 +97,8 @@ class ExportDialog(ModalScreen["exports.ExportOut | None"]):
             try:
                 with temp.open("w", encoding="utf-8", newline="") as out:
                     result = await exports.export(backend.db, backend.actor, self.target, criteria, out,
-                                                  columns=columns, fmt=fmt, selection_id=self.selection_id)
+                                                  columns=columns, fmt=fmt, selection_id=self.selection_id,
+                                                  formula_guard=self.query_one("#formula-guard", Checkbox).value)
                 temp.replace(path)
             except OSError as exc:
                 raise RuleViolation(_("File: cannot write '{path}': {reason}").format(

@@ -24,7 +24,7 @@ from leadtui.services import contact_rules as rules
 from leadtui.services import history, rights
 from leadtui.services.actor import Actor
 from leadtui.services.errors import NotFound, RuleViolation, StaleEdit
-from leadtui.services.validation import FIELD_LABELS, parse
+from leadtui.services.validation import FIELD_LABELS, check_text, parse
 
 FIELD_LABELS.update({
     "category": N_("Category"), "owner": N_("Our contact"), "business": N_("Business"), "email": N_("Email"),
@@ -163,6 +163,7 @@ async def list_companies(db: Database, actor: Actor, *, search: str = "", offset
     case. `total` is counted in the database."""
     limit = max(1, min(limit, MAX_PAGE))
     offset = max(0, offset)
+    check_text("search", search)
     term = rules.search_key(search)
     conditions = [t.Company.deleted_at.is_(None)]
     if term:

@@ -25,7 +25,7 @@ from leadtui.services import history, rights
 from leadtui.services.actor import Actor
 from leadtui.services.companies import group_name
 from leadtui.services.errors import NotFound, PermissionDenied, RuleViolation, StaleEdit
-from leadtui.services.validation import FIELD_LABELS, parse
+from leadtui.services.validation import FIELD_LABELS, check_text, parse
 
 FIELD_LABELS.update({
     "first_name": N_("First name"), "last_name": N_("Last name"), "company": N_("Company"),
@@ -653,6 +653,7 @@ def _conditions(sql: _Sql, dialect: str, company_id: int | None, search: str,
     conditions: list[Any] = [t.Contact.deleted_at.is_(None)]
     if company_id is not None:
         conditions.append(t.Contact.company_id == company_id)
+    check_text("search", search)
     term = rules.search_key(search)
     if term:
         conditions.append(or_(rules.starts_with(t.Contact.name_key, term, dialect),

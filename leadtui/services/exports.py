@@ -8,7 +8,6 @@ maps first_name, email, company ... by these headers), UTF-8, comma-separated. J
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
@@ -20,6 +19,7 @@ from leadtui.model.engine import Database
 from leadtui.services import find
 from leadtui.services.actor import Actor
 from leadtui.services.errors import RuleViolation
+from leadtui.text import CsvWriter, json_inert
 
 FORMATS = ("csv", "json")
 
@@ -40,8 +40,12 @@ def parse_columns(text: str | None) -> list[str] | None:
 
 async def export(db: Database, actor: Actor, target: str, criteria: Sequence[find.Criterion | dict], out: TextIO, *,
                  columns: Sequence[str] | None = None, fmt: str = "csv", selection_id: int | None = None,
-                 labels: bool = False, progress: Callable[[int], Any] | None = None) -> ExportOut:
-    """Write the records of `target` matching `criteria` (or the members of a selection) to `out`."""
+                 labels: bool = False, progress: Callable[[int], Any] | None = None,
+                 formula_guard: bool = True) -> ExportOut:
+    """Write the records of `target` matching `criteria` (or the members of a selection) to `out`.
+
+    CSV cells go through leadtui.text.csv_cell: control characters made visible and, with `formula_guard`, text
+    starting like a formula (= + - @ tab CR) prefixed with ' (OWASP). JSON escapes C1 and bidi controls too."""
     if fmt not in FORMATS:
         raise RuleViolation(_("Format: '{fmt}' is not one of csv, json.").format(fmt=fmt), field="format")
     criteria = list(criteria)
@@ -57,17 +61,17 @@ async def export(db: Database, actor: Actor, target: str, criteria: Sequence[fin
     keys = ["id", *[c.key for c in header]]
     names = [_("Id") if labels else "id", *[(c.label if labels else c.key) for c in header]]
     rows = 0
-    writer = csv.writer(out) if fmt == "csv" else None
+    writer = CsvWriter(out, formula_guard=formula_guard) if fmt == "csv" else None
     if writer is not None:
         writer.writerow(names)
     else:
         out.write("[")
     async for row in find.iter_rows(db, actor, target, criteria, columns=columns, selection_id=within_selection):
         if writer is not None:
-            writer.writerow(["" if row.get(key) is None else row.get(key) for key in keys])
+            writer.writerow([row.get(key) for key in keys])
         else:
             record = {name: row.get(key) for name, key in zip(names, keys)}
-            out.write(("," if rows else "") + "\n  " + json.dumps(record, ensure_ascii=False, default=str))
+            out.write(("," if rows else "") + "\n  " + json_inert(json.dumps(record, ensure_ascii=False, default=str)))
         rows += 1
         if progress is not None and rows % 1000 == 0:
             progress(rows)

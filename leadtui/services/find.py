@@ -39,6 +39,7 @@ from leadtui.model.enums import CategoryGroup, SaleStatus
 from leadtui.services import contact_rules as rules
 from leadtui.services.actor import Actor
 from leadtui.services.errors import RuleViolation
+from leadtui.services.validation import check_text
 
 TARGETS = ("contact", "company", "sale")
 TARGET_ALIASES = {"persons": "contact", "person": "contact", "contacts": "contact", "contact": "contact",
@@ -337,6 +338,7 @@ def operator_label(op: str) -> str:
 
 def parse_where(text: str) -> Criterion:
     """`F:OP:V1,V2` (values may contain ':'; a comma inside a value is written '\\,')."""
+    check_text("where", text)
     parts = text.split(":", 2)
     if len(parts) < 2 or not parts[0].strip() or not parts[1].strip():
         raise RuleViolation(_("--where: '{text}' is not FIELD:OPERATOR:VALUE1,VALUE2.").format(text=text),

@@ -47,7 +47,7 @@ from leadtui.services.actor import Actor
 from leadtui.services.companies import CompanyIn
 from leadtui.services.contacts import ContactIn, check_names
 from leadtui.services.errors import DomainError, PermissionDenied, RuleViolation
-from leadtui.services.validation import parse
+from leadtui.services.validation import MULTILINE_FIELDS, check_values, parse
 
 PREVIEW_ROWS = 20
 MAX_ISSUES = 1000
@@ -284,7 +284,8 @@ def parse_csv_text(text: str, *, name: str = "", encoding: str = "utf-8") -> Csv
     if not text.strip():
         raise RuleViolation(_("File: '{name}' is empty.").format(name=name or "-"), field="file")
     delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote opened and never closed is an error, not a cell that swallows the rows after it
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     headers: list[str] | None = None
     records: list[tuple[int, list[str]]] = []
     bad: dict[int, str] = {}
@@ -304,8 +305,13 @@ def parse_csv_text(text: str, *, name: str = "", encoding: str = "utf-8") -> Csv
                 cells = cells + [""] * (len(headers) - len(cells))
             records.append((start, cells))
     except csv.Error as exc:
+        reason = str(exc)
+        if "end of data" in reason:
+            reason = _('a quoted value is opened with " and never closed; nothing was imported')
+        elif "expected after" in reason:
+            reason = _('text follows a closing quote (write a " inside a quoted value as "")')
         raise RuleViolation(_("File: '{name}' line {line}: {reason}").format(
-            name=name or "-", line=end + 1, reason=exc), field="file") from None
+            name=name or "-", line=end + 1, reason=reason), field="file") from None
     if headers is None:
         raise RuleViolation(_("File: '{name}' is empty.").format(name=name or "-"), field="file")
     return CsvData(name=name, encoding=encoding, delimiter=delimiter, headers=headers, records=records, bad_lines=bad)
@@ -538,6 +544,10 @@ def _split_name(full: str) -> tuple[str, str]:
 def _check_row(row: _Row) -> None:
     """The rules of typing a contact that need no database: names, lengths, email, opt-in, UTM time."""
     values = row.values
+    for key, value in values.items():  # CR LF inside a quoted note cell is a line break, not a control character
+        if "\r" in value and key in MULTILINE_FIELDS:
+            values[key] = value.replace("\r\n", "\n")
+    check_values(values)  # control characters, escape sequences, invalid UTF-8: the row is refused
     first, last = values.get("first_name", ""), values.get("last_name", "")
     if not first and not last and values.get("full_name"):
         first, last = _split_name(values["full_name"])

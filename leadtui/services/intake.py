@@ -28,6 +28,7 @@ from leadtui.model.engine import Database
 from leadtui.services import imports
 from leadtui.services.actor import Actor
 from leadtui.services.errors import DomainError, RuleViolation
+from leadtui.text import ENCODING, problem
 
 # JSON key -> import field
 KEYS: dict[str, str] = {
@@ -57,10 +58,14 @@ class IntakeOut(BaseModel):
 
 
 def _values(line: int, text: str) -> dict[str, str]:
+    if problem(text, multiline=True) == ENCODING:  # bytes that are not UTF-8 (read with surrogateescape)
+        raise RuleViolation(_("not valid UTF-8 text"), field="line")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RuleViolation(_("not a JSON object ({reason})").format(reason=exc.msg), field="line") from None
+    except RecursionError:  # [[[[... 100,000 deep
+        raise RuleViolation(_("not a JSON object (nested too deeply)"), field="line") from None
     if not isinstance(data, dict):
         raise RuleViolation(_("not a JSON object (one submission per line, like {example})").format(
             example='{"first_name": "Ann", "email": "ann@example.com"}'), field="line")

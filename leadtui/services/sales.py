@@ -41,7 +41,7 @@ from leadtui.services.activities import DateField
 from leadtui.services.actor import Actor
 from leadtui.services import lookup
 from leadtui.services.errors import NotFound, PermissionDenied, RuleViolation, StaleEdit
-from leadtui.services.validation import FIELD_LABELS, parse
+from leadtui.services.validation import FIELD_LABELS, check_text, parse
 
 FIELD_LABELS.update({
     "heading": N_("Heading"), "sale_type": N_("Sale type"), "stage": N_("Stage"), "status": N_("Status"),
@@ -789,6 +789,7 @@ async def list_sales(db: Database, actor: Actor | None = None, *, company_id: in
     if not include_completed:
         conditions.append(t.Sale.completed.is_(False))
     if search and search.strip():
+        check_text("search", search)
         conditions.append(_search_condition(search))
     # amount x probability summed in the database; divided by 100 here, in Decimal (SQLite divides integers)
     weighted_sql = t.Sale.amount * t.Sale.probability

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal, TextIO
@@ -31,6 +30,7 @@ from leadtui.services import find
 from leadtui.services.actor import Actor
 from leadtui.services.errors import NotFound, PermissionDenied, RuleViolation, StaleEdit
 from leadtui.services.validation import FIELD_LABELS, parse
+from leadtui.text import CsvWriter
 
 FIELD_LABELS.update({"target": N_("Selection of"), "kind": N_("Selection is"), "visible_for": N_("Visible for"),
                      "criteria": N_("Criteria"), "ids": N_("Members")})
@@ -245,20 +245,23 @@ async def members(db: Database, actor: Actor, selection_id: int, *, columns: Seq
 
 
 async def export_members_csv(db: Database, actor: Actor, selection_id: int, out: TextIO, *,
-                             columns: Sequence[str] | None = None) -> int:
+                             columns: Sequence[str] | None = None, formula_guard: bool = True) -> int:
     """Write the members as CSV (a header row of field keys, then one row per member). Returns the row count."""
     target, criteria, members_of = await scope(db, actor, selection_id)
-    return await write_csv(db, actor, target, criteria, out, columns=columns, selection_id=members_of)
+    return await write_csv(db, actor, target, criteria, out, columns=columns, selection_id=members_of,
+                           formula_guard=formula_guard)
 
 
 async def write_csv(db: Database, actor: Actor | None, target: str, criteria: Sequence[find.Criterion | dict],
-                    out: TextIO, *, columns: Sequence[str] | None = None, selection_id: int | None = None) -> int:
+                    out: TextIO, *, columns: Sequence[str] | None = None, selection_id: int | None = None,
+                    formula_guard: bool = True) -> int:
+    """The members as CSV through leadtui.text.CsvWriter (formula prefixes neutralised unless `formula_guard` is off)."""
     header = await find.columns_of(target, columns)
-    writer = csv.writer(out)
+    writer = CsvWriter(out, formula_guard=formula_guard)
     writer.writerow(["id", *[c.key for c in header]])
     written = 0
     async for row in find.iter_rows(db, actor, target, criteria, columns=columns, selection_id=selection_id):
-        writer.writerow([row["id"], *["" if row[c.key] is None else row[c.key] for c in header]])
+        writer.writerow([row["id"], *[row[c.key] for c in header]])
         written += 1
     return written
 

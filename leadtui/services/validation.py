@@ -6,12 +6,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from leadtui.i18n import _
+from leadtui import text as inert
+from leadtui.i18n import N_, _
 from leadtui.services.errors import RuleViolation
 
 M = TypeVar("M", bound=BaseModel)
 
-FIELD_LABELS: dict[str, str] = {}
+FIELD_LABELS: dict[str, str] = {"search": N_("Search"), "where": "--where"}
 
 
 def field_label(field: str) -> str:
@@ -41,7 +42,54 @@ def _rule_text(error: dict[str, Any]) -> str:
     return error.get("msg", _("is not valid"))
 
 
+# fields whose text may hold several lines (tab and newline allowed); every other text field is one line
+MULTILINE_FIELDS = {"note", "description", "text", "default_text", "purpose"}
+
+
+def text_rule(kind: str) -> str:
+    if kind == inert.ENCODING:
+        return _("is not valid UTF-8 text")
+    if kind == inert.BIDI:
+        return _("must not contain bidirectional override characters")
+    return _("must not contain control characters or escape sequences")
+
+
+def check_text(field: str, value: Any, *, multiline: bool | None = None) -> None:
+    """Refuse control characters, escape sequences, bidi overrides and invalid UTF-8 in `value` (a text, or
+    texts nested in lists and dicts), naming `field`; multi-line fields allow tab and newline."""
+    if isinstance(value, str):
+        kind = inert.problem(value, multiline=field in MULTILINE_FIELDS if multiline is None else multiline)
+        if kind is not None:
+            raise RuleViolation(f"{field_label(field)}: {text_rule(kind)}", field=field)
+    elif isinstance(value, dict):
+        for item in value.values():
+            check_text(field, item, multiline=multiline)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            check_text(field, item, multiline=multiline)
+
+
+def check_values(values: dict[str, str]) -> None:
+    """check_text for every value of an imported row (CSV, intake): one scan of the row in the common case."""
+    if inert.problem("".join(values.values())) is None:
+        return
+    for field, value in values.items():
+        check_text(field, value)
+
+
+def _clean_input(data: dict[str, Any]) -> dict[str, Any]:
+    """CR LF in a multi-line field becomes LF; any text that a terminal would obey is refused."""
+    cleaned = dict(data)
+    for field, value in data.items():
+        if field in MULTILINE_FIELDS and isinstance(value, str) and "\r" in value:
+            cleaned[field] = value = value.replace("\r\n", "\n")
+        check_text(str(field), value)
+    return cleaned
+
+
 def parse(model: type[M], data: dict[str, Any]) -> M:
+    if isinstance(data, dict):
+        data = _clean_input(data)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -44,15 +44,21 @@ async def open_served_backend(db_url: str, user_id: int, lang: str | None) -> Ba
 
     Neither --user, LEADTUI_USER nor anything the SSH client sends can change who this is.
     """
-    from leadtui.i18n import set_language
-    from leadtui.services import database, keys
+    from leadtui.i18n import _, set_language
+    from leadtui.model.engine import Database
+    from leadtui.services import keys
+    from leadtui.services.errors import DatabaseUnavailable, DomainError
 
     if lang:
         set_language(lang)
-    db = await database.connect(db_url, create=False)
+    db = Database(db_url)  # the server brought the schema up to date when it started: no migration check here
     try:
         actor = await keys.actor_by_id(db, user_id)
-    except Exception:
+    except DomainError:
         await db.dispose()
         raise
+    except Exception as exc:
+        await db.dispose()
+        raise DatabaseUnavailable(_("Cannot open the database: {reason}").format(reason=type(exc).__name__),
+                                  field="database") from None
     return Backend(db=db, actor=actor, url=db_url, created=False)

@@ -30,16 +30,18 @@ def serve() -> None:
 @click.option("--max-sessions", type=click.IntRange(min=1), help=_("Refuse sessions beyond this many at once."))
 @click.option("--idle-timeout", type=click.FloatRange(min=0, min_open=True), metavar="MIN",
               help=_("End a session after this many minutes without a key press."))
+@click.option("--warm-sessions", "warm", type=click.IntRange(0, 50), default=2, show_default=True,
+              help=_("Keep this many session processes ready (the TUI already loaded), so a session opens faster."))
 @click.pass_obj
 def serve_ssh(opts: Options, host: str, port: int, host_key: Path | None, max_sessions: int | None,
-              idle_timeout: float | None) -> None:
+              idle_timeout: float | None, warm: int) -> None:
     from leadtui.services.errors import DomainError
 
     if opts.user or os.environ.get("LEADTUI_USER"):
         click.echo(_("leadtui: --user and LEADTUI_USER have no effect here: in a served session the key is the "
                      "identity."), err=True)
     try:
-        code = asyncio.run(_serve_ssh(opts, host, port, host_key, max_sessions, idle_timeout))
+        code = asyncio.run(_serve_ssh(opts, host, port, host_key, max_sessions, idle_timeout, warm))
     except DomainError as exc:
         _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
@@ -48,7 +50,7 @@ def serve_ssh(opts: Options, host: str, port: int, host_key: Path | None, max_se
 
 
 async def _serve_ssh(opts: Options, host: str, port: int, host_key: Path | None, max_sessions: int | None,
-                     idle_timeout: float | None) -> int:
+                     idle_timeout: float | None, warm: int) -> int:
     from leadtui.server.ssh import LeadServer, ServeOptions, default_host_key_path
     from leadtui.services import database
 
@@ -60,7 +62,7 @@ async def _serve_ssh(opts: Options, host: str, port: int, host_key: Path | None,
         lang = settings.lang or await database.database_language(db)
         server = LeadServer(db, url, ServeOptions(host=host, port=port, host_key=host_key, max_sessions=max_sessions,
                                                   idle_timeout=idle_timeout * 60 if idle_timeout else None,
-                                                  lang=lang))
+                                                  lang=lang, warm=warm))
         try:
             await server.start()
         except OSError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import fcntl
+import json
 import os
 import re
 import signal
@@ -18,9 +19,12 @@ import struct
 import sys
 import termios
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 STOP_GRACE_SECONDS = 3.0
 _TERM_RE = re.compile(r"^[A-Za-z0-9._+-]{1,64}$")
+CHILD_COMMAND = [sys.executable, "-m", "leadtui.server.child"]
 
 
 def _set_controlling_terminal() -> None:  # runs in the child between fork and exec, after setsid
@@ -33,36 +37,131 @@ def set_window_size(fd: int, columns: int, rows: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
 
 
-def child_environment(*, db_url: str, user_id: int, lang: str | None, term: str | None,
-                      colorterm: str | None) -> dict[str, str]:
-    """The child's whole environment, built here: only the server's PATH and HOME, and what the server decided."""
+def base_environment() -> dict[str, str]:
+    """The child's whole environment, built here: the server's PATH and HOME, nothing the client sent."""
     env = {key: os.environ[key] for key in ("PATH", "HOME", "VIRTUAL_ENV", "PYTHONPATH", "TMPDIR")
            if key in os.environ}
-    env.update({
-        "LANG": "C.UTF-8",
-        "TERM": term if term and _TERM_RE.match(term) else "xterm-256color",
-        "LEADTUI_SERVED_DATABASE_URL": db_url,
-        "LEADTUI_SERVED_USER_ID": str(user_id),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    })
-    if lang:
-        env["LEADTUI_SERVED_LANG"] = lang
+    env.update({"LANG": "C.UTF-8", "TERM": "xterm-256color", "PYTHONDONTWRITEBYTECODE": "1"})
+    return env
+
+
+def session_config(*, db_url: str, user_id: int, lang: str | None, term: str | None,
+                   colorterm: str | None) -> dict[str, Any]:
+    """What the child is told on its config pipe: the database, the user (by their key), language, terminal."""
+    env = {"TERM": term if term and _TERM_RE.match(term) else "xterm-256color"}
     if colorterm in ("truecolor", "24bit"):  # the client's terminal can show true colour
         env["COLORTERM"] = colorterm
-    return env
+    return {"db_url": db_url, "user_id": user_id, "lang": lang or "", "env": env}
+
+
+@dataclass
+class Spawned:
+    process: asyncio.subprocess.Process
+    master: int
+    config_fd: int
+
+
+async def spawn(command: list[str] | None, *, warm: bool, columns: int = 80, rows: int = 24) -> Spawned:
+    """A child on a new pty, waiting for its config line (a warm one imports the TUI first)."""
+    master, slave = os.openpty()
+    read_end, write_end = os.pipe()
+    try:
+        set_window_size(slave, columns, rows)
+        env = {**base_environment(), "LEADTUI_SERVED_CONFIG_FD": str(read_end)}
+        if warm:
+            env["LEADTUI_SERVED_WARM"] = "1"
+        process = await asyncio.create_subprocess_exec(
+            *(command or CHILD_COMMAND), stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
+            pass_fds=(read_end,), start_new_session=True, preexec_fn=_set_controlling_terminal,
+            cwd=env.get("HOME") or "/")
+    except BaseException:
+        for fd in (master, write_end):
+            os.close(fd)
+        raise
+    finally:
+        os.close(slave)
+        os.close(read_end)
+    os.set_blocking(master, False)
+    return Spawned(process=process, master=master, config_fd=write_end)
+
+
+class WarmPool:
+    """A few children that have imported the TUI already: a session takes one and starts in a fraction of the
+    time a cold Python needs for the imports. Each one taken is replaced in the background."""
+
+    def __init__(self, size: int, command: list[str] | None = None) -> None:
+        self.size = size
+        self.command = command
+        self.ready: list[Spawned] = []
+        self._starting = 0
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closed = False
+
+    def fill(self) -> None:
+        while not self._closed and len(self.ready) + self._starting < self.size:
+            self._starting += 1
+            task = asyncio.get_running_loop().create_task(self._add())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _add(self) -> None:
+        try:
+            spawned = await spawn(self.command, warm=True)
+        except OSError:
+            return
+        finally:
+            self._starting -= 1
+        if self._closed:
+            await _discard(spawned)
+        else:
+            self.ready.append(spawned)
+
+    def take(self) -> Spawned | None:
+        while self.ready:
+            spawned = self.ready.pop(0)
+            if spawned.process.returncode is None:
+                self.fill()
+                return spawned
+            os.close(spawned.master)
+            os.close(spawned.config_fd)
+        self.fill()
+        return None
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        spares, self.ready = self.ready, []
+        await asyncio.gather(*[_discard(spawned) for spawned in spares], return_exceptions=True)
+
+
+async def _discard(spawned: Spawned) -> None:
+    """A warm child nobody needs: it reads an empty config and exits; killed if it does not."""
+    os.close(spawned.config_fd)
+    try:
+        await asyncio.wait_for(spawned.process.wait(), STOP_GRACE_SECONDS)
+    except TimeoutError:
+        try:
+            os.killpg(spawned.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        await spawned.process.wait()
+    os.close(spawned.master)
 
 
 class TuiProcess:
     """The TUI of one session on a pty; output goes to `on_output`, `on_exit` is called once when it ends."""
 
-    def __init__(self, env: dict[str, str], columns: int, rows: int, *, on_output: Callable[[bytes], None],
-                 on_exit: Callable[[int], None], command: list[str] | None = None) -> None:
-        self.env = env
+    def __init__(self, config: dict[str, Any], columns: int, rows: int, *, on_output: Callable[[bytes], None],
+                 on_exit: Callable[[int], None], command: list[str] | None = None,
+                 pool: WarmPool | None = None) -> None:
+        self.config = config
         self.columns = columns
         self.rows = rows
         self.on_output = on_output
         self.on_exit = on_exit
-        self.command = command or [sys.executable, "-m", "leadtui.server.child"]
+        self.command = command
+        self.pool = pool
         self.process: asyncio.subprocess.Process | None = None
         self.master: int | None = None
         self._pending = bytearray()
@@ -77,19 +176,18 @@ class TuiProcess:
         return self.process.pid if self.process else None
 
     async def start(self) -> None:
-        master, slave = os.openpty()
+        spawned = self.pool.take() if self.pool is not None else None
+        if spawned is None:
+            spawned = await spawn(self.command, warm=False, columns=self.columns, rows=self.rows)
+        else:  # a warm child has not started its TUI yet: it reads the size when it does
+            set_window_size(spawned.master, self.columns, self.rows)
+        self.process, self.master = spawned.process, spawned.master
         try:
-            set_window_size(slave, self.columns, self.rows)
-            self.process = await asyncio.create_subprocess_exec(
-                *self.command, stdin=slave, stdout=slave, stderr=slave, env=self.env, close_fds=True,
-                start_new_session=True, preexec_fn=_set_controlling_terminal, cwd=self.env.get("HOME") or "/")
-        except BaseException:
-            os.close(master)
-            raise
+            os.write(spawned.config_fd, json.dumps(self.config).encode("utf-8"))
+        except OSError:
+            pass  # the child died already; _wait reports its end
         finally:
-            os.close(slave)
-        os.set_blocking(master, False)
-        self.master = master
+            os.close(spawned.config_fd)
         self._resume_reading()
         self._waiter = asyncio.get_running_loop().create_task(self._wait())
 

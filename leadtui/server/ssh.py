@@ -28,7 +28,7 @@ from platformdirs import user_config_dir
 
 from leadtui.i18n import _
 from leadtui.model.engine import Database
-from leadtui.server.session import TuiProcess, child_environment
+from leadtui.server.session import TuiProcess, WarmPool, session_config
 from leadtui.services import keys
 from leadtui.services.errors import RuleViolation
 
@@ -77,6 +77,7 @@ class ServeOptions:
     poll_interval: float = 2.0  # how often open sessions are checked against their keys and users
     lang: str | None = None
     child_command: list[str] | None = None  # tests and the bench may run the TUI differently
+    warm: int = 2  # children kept ready with the TUI imported (0: each session starts a cold Python)
 
 
 class LeadServer:
@@ -95,6 +96,7 @@ class LeadServer:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._watcher: asyncio.Task[None] | None = None
         self._closing = False
+        self.pool = WarmPool(options.warm, options.child_command) if options.warm > 0 else None
 
     @property
     def fingerprint(self) -> str:
@@ -111,6 +113,8 @@ class LeadServer:
             keepalive_interval=30, keepalive_count_max=3)
         self.port = self._acceptor.sockets[0].getsockname()[1]
         self._watcher = asyncio.get_running_loop().create_task(self._watch())
+        if self.pool is not None:
+            self.pool.fill()
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
@@ -142,10 +146,10 @@ class LeadServer:
                               reason=f"server full ({limit} sessions)")
             return
         columns, rows = session.size
-        env = child_environment(db_url=self.db_url, user_id=owner.actor.id, lang=self.options.lang,
+        config = session_config(db_url=self.db_url, user_id=owner.actor.id, lang=self.options.lang,
                                 term=session.term, colorterm=session.environment.get("COLORTERM"))
-        tui = TuiProcess(env, columns, rows, on_output=session.output, on_exit=session.tui_exited,
-                         command=self.options.child_command)
+        tui = TuiProcess(config, columns, rows, on_output=session.output, on_exit=session.tui_exited,
+                         command=self.options.child_command, pool=self.pool)
         session.tui = tui
         self.sessions.add(session)
         try:
@@ -209,6 +213,8 @@ class LeadServer:
                     pass
         if self._acceptor is not None:
             await self._acceptor.wait_closed()
+        if self.pool is not None:
+            await self.pool.close()
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 

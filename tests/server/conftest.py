@@ -152,6 +152,7 @@ async def serve(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
         for login, key in user_keys.items():
             await keys.add_key(db, admin, login, key.export_public_key().decode())
         actors = {"admin": await database.resolve_actor(db, "admin"), "rep": await database.resolve_actor(db, "rep")}
+        options.setdefault("warm", 0)  # each test opens one or two sessions: no spare processes to start
         opts = ServeOptions(host="127.0.0.1", port=0, host_key=tmp_path / "host_key", poll_interval=0.5, **options)
         server = LeadServer(db, url, opts)
         await server.start()

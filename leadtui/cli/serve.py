@@ -94,3 +94,63 @@ async def _any_key(db) -> bool:  # noqa: ANN001
     from leadtui.services import keys
 
     return await keys.any_key(db)
+
+
+@serve.command("web", help=_("Serve the TUI in a browser (textual-serve) for demos: on a fresh demo database in a "
+                             "temporary file, on 127.0.0.1. The page has no sign-in."))
+@click.option("--host", default="127.0.0.1", show_default=True, help=_("Address to listen on."))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help=_("Port to listen on."))
+@click.option("--public", is_flag=True, help=_("Allow an address other machines can reach (anyone there acts as "
+                                               "the user)."))
+@click.option("--allow-real-database", is_flag=True,
+              help=_("Serve the database given with --db instead of a demo one: anyone who opens the page acts as "
+                     "--user, without signing in."))
+@click.option("--demo-companies", type=click.IntRange(1, 5000), default=150, show_default=True,
+              help=_("Size of the demo database."))
+@click.pass_obj
+def serve_web(opts: Options, host: str, port: int, public: bool, allow_real_database: bool,
+              demo_companies: int) -> None:
+    import tempfile
+
+    from leadtui.server import web
+    from leadtui.services.errors import DomainError
+
+    try:
+        web.check_host(host, public)
+    except DomainError as exc:
+        _fail(str(exc), exc.exit_code)
+    settings = opts.settings()
+    login = settings.resolved_user()
+    if opts.db:  # only --db counts: LEADTUI_DATABASE_URL set for local use does not make a demo serve real data
+        if not allow_real_database:
+            _fail(_("Database: the web page has no sign-in, so anyone who opens it acts as '{login}'; pass "
+                    "--allow-real-database to serve {database} anyway.").format(login=login, database=opts.db),
+                  exit_codes.RULE_VIOLATION)
+        from leadtui.cli.core import run
+        from leadtui.services import database
+
+        run(opts, lambda db, actor: _nothing())  # the database opens and the user exists, else one line and exit
+        click.echo(_("Serving {database} as '{login}' on http://{host}:{port} (ctrl+c stops)").format(
+            database=database._describe(settings.resolved_database_url()), login=login, host=host, port=port))
+        web.serve(db_url=settings.resolved_database_url(), login=login, lang=settings.lang, host=host, port=port)
+        return
+    with tempfile.TemporaryDirectory(prefix="leadtui-web-demo-") as folder:
+        path = Path(folder) / "demo.db"
+        demo = Options(db=str(path), user=login, lang=settings.lang)
+
+        async def build(db, actor):  # noqa: ANN001, ANN202
+            from leadtui.services import demo as demo_data
+
+            return await demo_data.generate(db, actor, companies=demo_companies, seed=1)
+
+        from leadtui.cli.core import run
+
+        click.echo(_("Building the demo database ..."), err=True)
+        run(demo, build)
+        click.echo(_("Serving a demo database as '{login}' on http://{host}:{port} (ctrl+c stops)").format(
+            login=login, host=host, port=port))
+        web.serve(db_url="sqlite+aiosqlite:///" + str(path), login=login, lang=settings.lang, host=host, port=port)
+
+
+async def _nothing() -> None:
+    return None

@@ -293,12 +293,14 @@ async def main() -> int:
         except subprocess.TimeoutExpired:
             server.kill()
     lost = sum(max(0, stats.moves.get(login, 0) - in_db.get(login, 0)) for login in logins)
-    n = max(1, peak[2])
+    n = max(1, args.sessions)
     print(f"sessions: {args.sessions} for {args.seconds:g} s after a {ramp:g} s ramp "
           f"({os.cpu_count()} CPUs, {'SQLite' if url.startswith('sqlite') else 'PostgreSQL'})")
     print(f"server alone: RSS {base_rss / 1024:.0f} MB")
-    print(f"memory at peak ({peak[2]} session processes): RSS {peak[0] / 1024:.0f} MB = {peak[0] / 1024 / n:.0f} MB "
-          f"per session; PSS {peak[1] / 1024:.0f} MB = {peak[1] / 1024 / n:.0f} MB per session")
+    print(f"memory at peak, server + {peak[2]} child processes (sessions, the probe, warm spares): "
+          f"RSS {peak[0] / 1024:.0f} MB = {peak[0] / 1024 / n:.0f} MB per session, "
+          f"{peak[0] / 1024 / max(1, peak[2]):.0f} MB per process; PSS {peak[1] / 1024:.0f} MB = "
+          f"{peak[1] / 1024 / n:.0f} MB per session")
     if stats.latencies:
         print(f"key to screen update: median {statistics.median(stats.latencies) * 1000:.0f} ms, "
               f"p95 {pct(stats.latencies, 0.95) * 1000:.0f} ms, max {max(stats.latencies) * 1000:.0f} ms")

@@ -26,7 +26,7 @@ from typing import Any
 
 from platformdirs import user_config_dir
 
-from leadtui.i18n import _
+from leadtui.i18n import N_, _
 from leadtui.model.engine import Database
 from leadtui.server.session import TuiProcess, WarmPool, session_config
 from leadtui.services import keys
@@ -39,8 +39,8 @@ with warnings.catch_warnings():  # asyncssh's DSA support warns on import; leadt
 log = logging.getLogger("leadtui.server")
 
 HOST_KEY_NAME = "ssh_host_ed25519_key"
-REFUSED_REQUEST = ("leadtui: this server only opens the leadtui screen; commands, file transfer (SFTP, SCP) and "
-                   "forwarding are refused.")
+REFUSED_REQUEST = N_("leadtui: this server only opens the leadtui screen; commands, file transfer (SFTP, SCP) "
+                     "and forwarding are refused.")
 
 
 def default_host_key_path() -> Path:
@@ -326,11 +326,11 @@ class ServedSession(asyncssh.SSHServerSession):
         return True
 
     def exec_requested(self, command: str) -> bool:
-        self.refusal = REFUSED_REQUEST
+        self.refusal = _(REFUSED_REQUEST)
         return True
 
     def subsystem_requested(self, subsystem: str) -> bool:
-        self.refusal = REFUSED_REQUEST
+        self.refusal = _(REFUSED_REQUEST)
         return True
 
     def session_started(self) -> None:
@@ -403,4 +403,4 @@ class ServedSession(asyncssh.SSHServerSession):
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
         if self.tui is not None:
-            self.end(_("disconnected"), reason="client disconnected")
+            self.end("", reason="client disconnected")  # nobody is left to read a message

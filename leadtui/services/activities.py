@@ -8,7 +8,7 @@ before today. Only the follow-up's owner (or who may edit the owner's records) c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
@@ -24,6 +24,7 @@ from leadtui.services import rights
 from leadtui.services.actor import Actor
 from leadtui.services import lookup
 from leadtui.services.errors import NotFound, RuleViolation, StaleEdit
+from leadtui.services.retry import retry_on_conflict
 from leadtui.services.validation import FIELD_LABELS, parse
 
 FIELD_LABELS.update({
@@ -221,8 +222,8 @@ async def create_follow_up(db: Database, actor: Actor, data: dict[str, Any]) -> 
     return out
 
 
-async def _get(session: AsyncSession, activity_id: int) -> t.Activity:
-    row = await lookup.get(session, t.Activity, activity_id)
+async def _get(session: AsyncSession, activity_id: int, *, lock: bool = False) -> t.Activity:
+    row = await lookup.get(session, t.Activity, activity_id, lock=lock)
     if row is None:
         raise NotFound(_("No follow-up with number {id}.").format(id=activity_id))
     return row
@@ -239,8 +240,14 @@ def _check_version(row: t.Activity, expected_version: int | None, out: ActivityO
 
 
 async def _flush(session: AsyncSession) -> None:
+    await session.flush()  # a lost race raises StaleDataError: _retrying runs the transaction again
+
+
+async def _retrying(attempt: Callable[[], Awaitable[ActivityOut]]) -> ActivityOut:
+    """One write transaction, run again after a lost race (services/retry.py); told as StaleEdit when it keeps
+    losing."""
     try:
-        await session.flush()
+        return await retry_on_conflict(attempt)
     except StaleDataError:
         raise StaleEdit(_("The follow-up was changed by someone else at the same moment; reload and try again.")) from None
 
@@ -249,41 +256,50 @@ async def update_follow_up(db: Database, actor: Actor, activity_id: int, data: d
                            expected_version: int | None = None) -> ActivityOut:
     """Change date, time, type or text. A completed follow-up is refused until it is un-completed (CCS)."""
     values = parse(FollowUpChange, data)
-    async with db.write(actor) as session:
-        row = await _get(session, activity_id)
-        _check_version(row, expected_version, await describe(session, row))
-        await _ensure_owner_rights(session, actor, row)
-        if row.completed:
-            raise RuleViolation(_("Follow-up: it is completed; un-complete it before changing it."), field="completed")
-        fields = values.model_fields_set
-        if "date" in fields or "time" in fields:
-            day = values.date or row.start_at.date()
-            at = values.time if "time" in fields else (row.start_at.time() if row.start_at.time() != time(0) else None)
-            row.start_at = _start(day, at)
-        if values.type is not None:
-            kind_row = await _type(session, values.type)
-            row.follow_up_type_id, row.kind = kind_row.id, kind_row.kind
-        duration = DURATIONS.get(row.kind)
-        row.end_at = row.start_at + duration if duration else None
-        if values.text is not None:
-            row.text = values.text
-            row.title = values.text.splitlines()[0][: t.TEXT_MAX]
-        await _flush(session)
-        out = await describe(session, row)
-    return out
+
+    async def attempt() -> ActivityOut:
+        async with db.write(actor) as session:
+            row = await _get(session, activity_id, lock=True)
+            _check_version(row, expected_version, await describe(session, row))
+            await _ensure_owner_rights(session, actor, row)
+            if row.completed:
+                raise RuleViolation(_("Follow-up: it is completed; un-complete it before changing it."),
+                                    field="completed")
+            fields = values.model_fields_set
+            if "date" in fields or "time" in fields:
+                day = values.date or row.start_at.date()
+                at = values.time if "time" in fields else (row.start_at.time() if row.start_at.time() != time(0)
+                                                           else None)
+                row.start_at = _start(day, at)
+            if values.type is not None:
+                kind_row = await _type(session, values.type)
+                row.follow_up_type_id, row.kind = kind_row.id, kind_row.kind
+            duration = DURATIONS.get(row.kind)
+            row.end_at = row.start_at + duration if duration else None
+            if values.text is not None:
+                row.text = values.text
+                row.title = values.text.splitlines()[0][: t.TEXT_MAX]
+            await _flush(session)
+            out = await describe(session, row)
+        return out
+
+    return await _retrying(attempt)
 
 
 async def set_completed(db: Database, actor: Actor, activity_id: int, completed: bool = True, *,
                         expected_version: int | None = None) -> ActivityOut:
     """Complete (done) or un-complete a follow-up; Next activity moves on to the next uncompleted one."""
-    async with db.write(actor) as session:
-        row = await _get(session, activity_id)
-        _check_version(row, expected_version, await describe(session, row))
-        await _ensure_owner_rights(session, actor, row)
-        row.completed = completed
-        await _flush(session)
-        out = await describe(session, row)
-    return out
+    async def attempt() -> ActivityOut:
+        async with db.write(actor) as session:
+            row = await _get(session, activity_id, lock=True)
+            _check_version(row, expected_version, await describe(session, row))
+            await _ensure_owner_rights(session, actor, row)
+            row.completed = completed
+            await _flush(session)
+            out = await describe(session, row)
+        return out
+
+    return await _retrying(attempt)
 
 
 async def delete_follow_up(db: Database, actor: Actor, activity_id: int) -> ActivityOut:

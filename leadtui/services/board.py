@@ -34,6 +34,7 @@ from leadtui.services import contact_rules as rules
 from leadtui.services import find, selections
 from leadtui.services.actor import Actor
 from leadtui.services.errors import DomainError, NotFound, RuleViolation, StaleEdit
+from leadtui.services.retry import retry_on_conflict
 
 PAGE = 30
 MAX_PAGE = 500
@@ -436,14 +437,20 @@ async def move_cards(db: Database, actor: Actor, target: str, cards: Sequence[tu
     the other cards are moved. Moving sales to Sold or Lost without the required reason is refused as a whole,
     before anything changes.
     """
-    from leadtui.services import contacts, sales
-
     target = find.normalise_target(target)
     if target == "company":
         raise RuleViolation(_("Board: companies have no board."), field="target")
     wanted = [(c, None) if isinstance(c, int) else (int(c[0]), c[1]) for c in cards]
     if not wanted:
         raise RuleViolation(_("Board: no card to move."), field="cards")
+    # every card's own save reads and saves again after a lost race (services/retry.py); so does the whole move
+    return await retry_on_conflict(lambda: _move_cards(db, actor, target, wanted, column, reason))
+
+
+async def _move_cards(db: Database, actor: Actor, target: str, wanted: list[tuple[int, int | None]],
+                      column: str | int, reason: str | int | None) -> MoveOut:
+    from leadtui.services import contacts, sales
+
     async with db.write(actor) as session:
         key, name, item_id = await _resolve_column(session, target, column)
         need = await _reason_need(session, key) if target == "sale" else None
@@ -468,9 +475,12 @@ async def move_cards(db: Database, actor: Actor, target: str, cards: Sequence[tu
                     await sales.update_sale(joined, actor, card_id, data, expected_version=version)
                 out.moved.append(card_id)
             except StaleEdit as exc:
+                # only a card moved with the version the board showed can be stale that way (the TUI's board);
+                # a move without one (the command line) is refused only when its save keeps losing races
+                reason_text = _("changed by someone else since the board was loaded; refresh (r)") \
+                    if version is not None else str(exc)
                 out.refused.append(Refusal(id=card_id, title=await _title(joined, actor, target, card_id),
-                                           reason=_("changed by someone else since the board was loaded; refresh (r)"),
-                                           code=exc.exit_code))
+                                           reason=reason_text, code=exc.exit_code))
             except NotFound as exc:
                 out.refused.append(Refusal(id=card_id, title=f"#{card_id}", reason=str(exc), code=exc.exit_code))
             except DomainError as exc:

@@ -21,9 +21,10 @@ from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.model.enums import CategoryGroup
 from leadtui.services import contact_rules as rules
-from leadtui.services import history, rights
+from leadtui.services import history, lookup, rights
 from leadtui.services.actor import Actor
 from leadtui.services.errors import NotFound, RuleViolation, StaleEdit
+from leadtui.services.retry import retry_on_conflict
 from leadtui.services.validation import FIELD_LABELS, check_text, parse
 
 FIELD_LABELS.update({
@@ -122,8 +123,9 @@ def group_name(group: int) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-async def _load(session: AsyncSession, company_id: int, *, include_deleted: bool = False) -> t.Company:
-    row = await session.get(t.Company, company_id)
+async def _load(session: AsyncSession, company_id: int, *, include_deleted: bool = False,
+                lock: bool = False) -> t.Company:
+    row = await lookup.get(session, t.Company, company_id, lock=lock)
     if row is None or (row.deleted_at is not None and not include_deleted):
         raise NotFound(_("No company with id {id}.").format(id=company_id))
     return row
@@ -243,9 +245,10 @@ async def update_company(db: Database, actor: Actor, company_id: int, data: dict
     given = set(values.model_fields_set)
     if "name" in given and not values.name:
         raise RuleViolation(_("Name: is required"), field="name")
-    try:
+
+    async def attempt() -> CompanyOut:
         async with db.write(actor) as session:
-            row = await _load(session, company_id)
+            row = await _load(session, company_id, lock=True)
             if expected_version is not None and row.version != expected_version:
                 current = await _out(session, actor, row)
                 raise StaleEdit(
@@ -272,6 +275,9 @@ async def update_company(db: Database, actor: Actor, company_id: int, data: dict
             if category_changed:
                 await _carry_category_change(session, actor, row, old_category, new_category, now)
             return await _out(session, actor, row)
+
+    try:  # a lost race on PostgreSQL is not a conflict for a save without an expected version: read and save again
+        return await retry_on_conflict(attempt)
     except StaleDataError:
         async with db.read() as session:
             current = await _out(session, actor, await _load(session, company_id))

@@ -21,10 +21,11 @@ from leadtui.i18n import N_, _
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.services import contact_rules as rules
-from leadtui.services import history, rights
+from leadtui.services import history, lookup, rights
 from leadtui.services.actor import Actor
 from leadtui.services.companies import group_name
 from leadtui.services.errors import NotFound, PermissionDenied, RuleViolation, StaleEdit
+from leadtui.services.retry import retry_on_conflict
 from leadtui.services.validation import FIELD_LABELS, check_text, parse
 
 FIELD_LABELS.update({
@@ -177,8 +178,9 @@ JOINED_FILTERS = {"company", "category", "category_group", "owner"}  # filters o
 # --------------------------------------------------------------------------- reading one
 
 
-async def _load(session: AsyncSession, contact_id: int, *, include_deleted: bool = False) -> t.Contact:
-    row = await session.get(t.Contact, contact_id)
+async def _load(session: AsyncSession, contact_id: int, *, include_deleted: bool = False,
+                lock: bool = False) -> t.Contact:
+    row = await lookup.get(session, t.Contact, contact_id, lock=lock)
     if row is None or (row.deleted_at is not None and not include_deleted):
         raise NotFound(_("No contact with id {id}.").format(id=contact_id))
     return row
@@ -355,9 +357,10 @@ async def update_contact(db: Database, actor: Actor, contact_id: int, data: dict
     """Change the given fields; giving `company` moves the contact (decision 4)."""
     values = parse(ContactIn, data)
     given = set(values.model_fields_set)
-    try:
+
+    async def attempt() -> ContactOut:
         async with db.write(actor) as session:
-            row = await _load(session, contact_id)
+            row = await _load(session, contact_id, lock=True)
             if expected_version is not None and row.version != expected_version:
                 current = await _out(session, actor, row)
                 raise StaleEdit(
@@ -394,6 +397,9 @@ async def update_contact(db: Database, actor: Actor, contact_id: int, data: dict
             row.updated_at, row.updated_by_id = now, actor.id
             await session.flush()
             return await _out(session, actor, row)
+
+    try:  # a lost race on PostgreSQL is not a conflict for a save without an expected version: read and save again
+        return await retry_on_conflict(attempt)
     except StaleDataError:
         async with db.read() as session:
             current = await _out(session, actor, await _load(session, contact_id))

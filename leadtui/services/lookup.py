@@ -18,7 +18,13 @@ def as_id(ref: object) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
-async def get(session, model, ref):  # noqa: ANN001, ANN201 - AsyncSession, mapped class, row | None
-    """`session.get` for a reference a user gave: None (not found) for names, 0 and ids beyond the range."""
+async def get(session, model, ref, *, lock: bool = False):  # noqa: ANN001, ANN201 - AsyncSession, mapped class, row | None
+    """`session.get` for a reference a user gave: None (not found) for names, 0 and ids beyond the range.
+
+    `lock` (in a write transaction, before changing the row): SELECT ... FOR UPDATE on PostgreSQL, so that a
+    concurrent save of the same row waits here and reads the row as saved, instead of losing the race at its
+    UPDATE (services/retry.py); SQLite has no such clause and needs none (one writer at a time)."""
     row_id = as_id(ref)
-    return None if row_id is None else await session.get(model, row_id)
+    if row_id is None:
+        return None
+    return await session.get(model, row_id, with_for_update=True) if lock else await session.get(model, row_id)

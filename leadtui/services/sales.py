@@ -22,9 +22,10 @@ applies every rule once. The rules, in the order they are applied:
 from __future__ import annotations
 
 import calendar
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import func, or_, select
@@ -41,7 +42,10 @@ from leadtui.services.activities import DateField
 from leadtui.services.actor import Actor
 from leadtui.services import lookup
 from leadtui.services.errors import NotFound, PermissionDenied, RuleViolation, StaleEdit
+from leadtui.services.retry import retry_on_conflict
 from leadtui.services.validation import FIELD_LABELS, check_text, parse
+
+T = TypeVar("T")
 
 FIELD_LABELS.update({
     "heading": N_("Heading"), "sale_type": N_("Sale type"), "stage": N_("Stage"), "status": N_("Status"),
@@ -260,8 +264,8 @@ def _what(row: t.Sale) -> str:
     return _("the sale '{heading}'").format(heading=row.heading)
 
 
-async def _sale(session: AsyncSession, sale_id: int) -> t.Sale:
-    row = await lookup.get(session, t.Sale, sale_id)
+async def _sale(session: AsyncSession, sale_id: int, *, lock: bool = False) -> t.Sale:
+    row = await lookup.get(session, t.Sale, sale_id, lock=lock)
     if row is None:
         raise NotFound(_("No sale with number {id}.").format(id=sale_id))
     return row
@@ -318,8 +322,14 @@ def _pseudo_stage(ref: Ref | None) -> SaleStatus | None:
 
 
 async def _flush(session: AsyncSession) -> None:
+    await session.flush()  # a lost race raises StaleDataError: _retrying runs the transaction again
+
+
+async def _retrying(attempt: Callable[[], Awaitable[T]]) -> T:
+    """One write transaction, run again after a lost race (services/retry.py); told as StaleEdit when it keeps
+    losing."""
     try:
-        await session.flush()
+        return await retry_on_conflict(attempt)
     except StaleDataError:
         raise StaleEdit(_("The sale was changed by someone else at the same moment; reload it and try again.")) from None
 
@@ -668,33 +678,41 @@ async def _differences(session: AsyncSession, values: SaleChange, current: SaleO
 async def create_sale(db: Database, actor: Actor, data: dict[str, Any]) -> SaleOut:
     """Register a sale. Heading and sale type are mandatory; so is a company or a contact."""
     values = parse(SaleChange, data)
-    async with db.write(actor) as session:
-        row = t.Sale(heading="", description="", status=int(SaleStatus.OPEN), probability=0, amount=money.ZERO,
-                     cost=money.ZERO, registered_by_id=actor.id, registered_at=t.utcnow())
-        await _apply(session, actor, row, values, creating=True)
-        out = await _out(session, row)
-    return out
+
+    async def attempt() -> SaleOut:
+        async with db.write(actor) as session:
+            row = t.Sale(heading="", description="", status=int(SaleStatus.OPEN), probability=0, amount=money.ZERO,
+                         cost=money.ZERO, registered_by_id=actor.id, registered_at=t.utcnow())
+            await _apply(session, actor, row, values, creating=True)
+            out = await _out(session, row)
+        return out
+
+    return await _retrying(attempt)
 
 
 async def update_sale(db: Database, actor: Actor, sale_id: int, data: dict[str, Any], *,
                       expected_version: int | None = None) -> SaleOut:
     """Change a sale; refused with StaleEdit when someone saved it after `expected_version` was read."""
     values = parse(SaleChange, data)
-    async with db.write(actor) as session:
-        row = await _sale(session, sale_id)
-        if expected_version is not None and row.version != expected_version:
-            by = await session.scalar(select(t.Associate.login).where(t.Associate.id == row.updated_by_id)) \
-                if row.updated_by_id else None
-            current = await _out(session, row)
-            raise StaleEdit(
-                _("The sale '{heading}' was changed by {who} since you opened it; nothing was saved. Reload to see "
-                  "the change.").format(heading=row.heading, who=by or _("someone else")),
-                current=current, changed=await _differences(session, values, current))
-        await rights.ensure_can_edit(session, actor, row.owner_id, _what(row))
-        with session.no_autoflush:  # one UPDATE (one version step) per save
-            await _apply(session, actor, row, values, creating=False)
-        out = await _out(session, row)
-    return out
+
+    async def attempt() -> SaleOut:
+        async with db.write(actor) as session:
+            row = await _sale(session, sale_id, lock=True)
+            if expected_version is not None and row.version != expected_version:
+                by = await session.scalar(select(t.Associate.login).where(t.Associate.id == row.updated_by_id)) \
+                    if row.updated_by_id else None
+                current = await _out(session, row)
+                raise StaleEdit(
+                    _("The sale '{heading}' was changed by {who} since you opened it; nothing was saved. Reload to "
+                      "see the change.").format(heading=row.heading, who=by or _("someone else")),
+                    current=current, changed=await _differences(session, values, current))
+            await rights.ensure_can_edit(session, actor, row.owner_id, _what(row))
+            with session.no_autoflush:  # one UPDATE (one version step) per save
+                await _apply(session, actor, row, values, creating=False)
+            out = await _out(session, row)
+        return out
+
+    return await _retrying(attempt)
 
 
 async def get_sale(db: Database, sale_id: int) -> SaleOut:
@@ -720,20 +738,23 @@ async def check_can_delete_sale(db: Database, actor: Actor, sale_id: int) -> Sal
 async def delete_sale(db: Database, actor: Actor, sale_id: int, *, expected_version: int | None = None) -> SaleOut:
     """Delete a sale for good, with its follow-ups (decision 9; there is no recycle bin). Its stage and status
     history stays in the history table, like the audit trail."""
-    async with db.write(actor) as session:
-        row = await _sale(session, sale_id)
-        await rights.ensure_can_delete_sale(session, actor, row.owner_id, _what(row))
-        out = await _out(session, row, with_guide=False)
-        if expected_version is not None and row.version != expected_version:
-            raise StaleEdit(_("The sale '{heading}' was changed by someone else since you opened it; nothing was "
-                              "deleted. Look at it again first.").format(heading=row.heading), current=out)
-        # Activity.sale_id cascades in the database; delete them here too (one by one, so the audit has them)
-        for activity in (await session.scalars(select(t.Activity).where(t.Activity.sale_id == row.id))).all():
-            await session.delete(activity)
-        await _flush(session)
-        await session.delete(row)
-        await _flush(session)
-    return out
+    async def attempt() -> SaleOut:
+        async with db.write(actor) as session:
+            row = await _sale(session, sale_id, lock=True)
+            await rights.ensure_can_delete_sale(session, actor, row.owner_id, _what(row))
+            out = await _out(session, row, with_guide=False)
+            if expected_version is not None and row.version != expected_version:
+                raise StaleEdit(_("The sale '{heading}' was changed by someone else since you opened it; nothing was "
+                                  "deleted. Look at it again first.").format(heading=row.heading), current=out)
+            # Activity.sale_id cascades in the database; delete them here too (one by one, so the audit has them)
+            for activity in (await session.scalars(select(t.Activity).where(t.Activity.sale_id == row.id))).all():
+                await session.delete(activity)
+            await _flush(session)
+            await session.delete(row)
+            await _flush(session)
+        return out
+
+    return await _retrying(attempt)
 
 
 async def sale_history(db: Database, sale_id: int, *, limit: int = 200) -> list[HistoryOut]:
@@ -859,6 +880,7 @@ async def sale_form_options(db: Database) -> SaleFormOptions:
 
 async def search_companies_for_picker(db: Database, text: str = "", *, limit: int = 20) -> list[PickItem]:
     """Companies whose name (or number) contains the text, for the sale card's company picker."""
+    check_text("search", text)
     query = select(t.Company).where(t.Company.deleted_at.is_(None))
     if text.strip():
         pattern = f"%{text.strip().lower()}%"
@@ -873,6 +895,7 @@ async def search_companies_for_picker(db: Database, text: str = "", *, limit: in
 async def search_contacts_for_picker(db: Database, text: str = "", *, company_id: int | None = None,
                                      limit: int = 20) -> list[PickItem]:
     """Contacts whose name or email contains the text, of one company when given."""
+    check_text("search", text)
     query = (select(t.Contact, t.Company.name).outerjoin(t.Company, t.Company.id == t.Contact.company_id)
              .where(t.Contact.deleted_at.is_(None)))
     if company_id is not None:

@@ -29,6 +29,11 @@ def _newest_file_revision() -> str:
 HEAD = _newest_file_revision()
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this program can open (and upgrade): the migration files' four-digit ids."""
+    return {p.name[:4] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")}
+
+
 class SchemaTooNew(Exception):
     """The database was written by a newer leadtui than this one."""
 
@@ -83,6 +88,26 @@ def _is_locked(exc: BaseException) -> bool:
     return "database is locked" in str(exc) or "database is busy" in str(exc)
 
 
+def _is_empty(connection) -> bool:  # noqa: ANN001
+    from sqlalchemy import inspect
+
+    return not [name for name in inspect(connection).get_table_names() if not name.startswith("sqlite_")]
+
+
+def _create_newest(connection) -> None:  # noqa: ANN001
+    """A new database gets the newest schema from the model in one go, stamped HEAD: running every migration
+    (table rebuilds included) took seconds. tests/services/test_migrations_history.py checks that the migrations
+    and the model make the same schema."""
+    from alembic.runtime.migration import MigrationContext
+
+    from leadtui.model.tables import Base
+
+    Base.metadata.create_all(connection)
+    context = MigrationContext.configure(connection)
+    context._ensure_version_table()
+    connection.execute(context._version.insert().values(version_num=HEAD))
+
+
 def _upgrade_serialized(connection, cfg: "Config", head: str, known: set[str]) -> bool:  # noqa: ANN001
     """Take the database's write lock, then re-read the revision: a process that waited for another one's upgrade
     finds the schema current and does nothing. SQLite: BEGIN IMMEDIATE (retried while another upgrade holds it),
@@ -115,7 +140,10 @@ def _upgrade_serialized(connection, cfg: "Config", head: str, known: set[str]) -
                 return False
             if current is not None and current not in known:
                 raise SchemaTooNew(current)
-            _upgrade(connection, cfg)
+            if current is None and _is_empty(connection):
+                _create_newest(connection)
+            else:
+                _upgrade(connection, cfg)
         return True
     finally:
         if sqlite:

@@ -168,7 +168,11 @@ class LeadApp(App[int]):
         yield SystemCommand(_("Edit: Undo my last change"), _("Revert your last change unless someone changed it "
                                                                 "since [ctrl+z]"), self.action_undo)
         from leadtui.screens.import_commands import system_commands as import_commands  # import, export, distribute
-        yield from import_commands(self)
+        for command in import_commands(self):
+            if self.served and command.title in (_("Import: Contacts from CSV"), _("Export: Contacts to CSV or JSON"),
+                                                 _("Export: Companies to CSV or JSON")):
+                continue  # files on the server are not the served user's (server/child.py confines them too)
+            yield command
         for code in LANGUAGES:
             if code != self.lang:
                 yield SystemCommand(_("Language: {name}").format(name=LANGUAGE_NAMES[code]),

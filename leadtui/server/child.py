@@ -18,6 +18,41 @@ PRELOAD = ("leadtui.app", "leadtui.backend", "leadtui.services.database", "leadt
            "leadtui.screens.companies", "leadtui.screens.board", "leadtui.screens.contacts", "aiosqlite", "asyncpg")
 
 
+def confine_files(database_file: str | None) -> None:
+    """A served user must not reach the server's files through the TUI (import a CSV, export to a path): that would
+    let them read the host key or overwrite the database. From here on this process opens files for writing only
+    under /dev (its terminal) and reads only Python's and leadtui's own files and the system's (/usr, /etc, /proc);
+    the database itself is opened by SQLite in C, below this check."""
+    import site
+    from pathlib import Path
+
+    import leadtui
+
+    readable = {str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(),
+                                                 Path(leadtui.__file__).parent, "/usr", "/etc", "/lib", "/lib64",
+                                                 "/proc", "/sys", "/dev", "/run")}
+    writable = {"/dev"}
+    database = str(Path(database_file).resolve()) if database_file else None
+    write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+    def inside(path: str, folders: set[str]) -> bool:
+        return any(path == folder or path.startswith(folder.rstrip("/") + "/") for folder in folders)
+
+    def hook(event: str, args: tuple) -> None:
+        if event != "open" or isinstance(args[0], int):
+            return
+        path = os.path.realpath(os.fsdecode(args[0]))
+        mode, flags = args[1], args[2] if len(args) > 2 else 0
+        writing = bool(set(mode or "") & set("wax+")) or bool((flags or 0) & write_flags)
+        if database and (path == database or path.startswith(database + "-")):
+            return
+        if inside(path, writable) or (not writing and inside(path, readable)):
+            return
+        raise PermissionError(f"a served leadtui session does not open files on the server ({path})")
+
+    sys.addaudithook(hook)
+
+
 def _read_config(fd: int) -> dict:
     with os.fdopen(fd, "rb") as pipe:
         data = pipe.read(65536)
@@ -44,6 +79,10 @@ def main() -> int:
         return 0
     os.environ.update({key: str(value) for key, value in config.get("env", {}).items()})
     from leadtui.app import LeadApp
+    from leadtui.model.engine import is_sqlite, sqlite_path
+
+    path = sqlite_path(config["db_url"]) if is_sqlite(config["db_url"]) else None
+    confine_files(str(path) if path else None)
 
     app = LeadApp(db_url=config["db_url"], lang=config.get("lang") or None, served_user_id=int(config["user_id"]))
     app.run()

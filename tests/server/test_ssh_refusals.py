@@ -56,3 +56,29 @@ async def test_commands_sftp_a_shell_without_terminal_and_forwarding_are_refused
         with pytest.raises(asyncssh.ChannelListenError):
             await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 22)
     assert not served.server.sessions
+
+
+def test_a_served_session_cannot_read_or_write_the_servers_files(tmp_path):
+    """Import and export take a path: in a served session they must not reach the host key or the database."""
+    import subprocess
+    import sys
+
+    secret = tmp_path / "host_key"
+    secret.write_text("PRIVATE")
+    code = f"""
+import sys
+from leadtui.server.child import confine_files
+confine_files({str(tmp_path / 'served.db')!r})
+import textual.widgets._data_table, babel.dates  # Python's and the libraries' own files still load
+for path, mode in (({str(secret)!r}, "r"), ({str(tmp_path / 'export.csv')!r}, "w"), ("/etc/hostname-copy", "w")):
+    try:
+        open(path, mode)
+    except PermissionError as exc:
+        print("refused", exc)
+    else:
+        print("opened", path)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("refused a served leadtui session does not open files on the server") == 3, result.stdout

@@ -127,8 +127,9 @@ class _SessionDatabase:
     run in the import's one transaction. Each write() is a SAVEPOINT, so a row refused by a rule leaves nothing
     behind and the next row goes on."""
 
-    def __init__(self, db: Database, session: AsyncSession) -> None:
+    def __init__(self, db: Database, session: AsyncSession, *, savepoints: bool = True) -> None:
         self.url, self.engine, self.session = db.url, db.engine, session
+        self.savepoints = savepoints
 
     @property
     def dialect(self) -> str:
@@ -140,8 +141,16 @@ class _SessionDatabase:
 
     @asynccontextmanager
     async def write(self, actor: Any = None) -> AsyncIterator[AsyncSession]:
+        if not self.savepoints:
+            yield self.session
+            return
         async with self.session.begin_nested():
             yield self.session
+
+
+class _Retry(Exception):
+    """A row failed in the fast pass (no savepoints): the import is done again with a savepoint per row, so that
+    every row's error is reported and no half-written row disturbs the next."""
 
 
 # --------------------------------------------------------------------------- one file
@@ -170,6 +179,8 @@ class _Context:
     registered: list[tuple[int, datetime]] = dc_field(default_factory=list)
 
     def fail(self, row: _Row, exc: DomainError | str, field: str | None = None) -> None:
+        if not self.sdb.savepoints:
+            raise _Retry
         row.status = "error"
         row.error = str(exc)
         row.field = getattr(exc, "field", None) or field
@@ -826,11 +837,31 @@ async def import_files(db: Database, actor: Actor, files: Sequence[ImportFile],
     planned.sort(key=lambda p: ORDER[p[2]])
     if not dry_run and not any(p[0].data.records for p in planned):
         raise RuleViolation(_("File: there are no rows to import."), field="file")
+    try:
+        result = await _run(db, actor, planned, options, dry_run=dry_run, savepoints=False)
+    except _Retry:
+        result = await _run(db, actor, planned, options, dry_run=dry_run, savepoints=True)
+    if result.errors and not dry_run:
+        lines = sorted({i.line for r in result.reports for i in r.issues if i.kind == "error"})[:10]
+        raise CrmImportRefused(
+            ngettext("Nothing imported: {n} row has an error or an unknown value{lines}; fix the file or map the "
+                     "values and import again.",
+                     "Nothing imported: {n} rows have errors or unknown values{lines}; fix the file or map the "
+                     "values and import again.", result.errors).format(
+                n=result.errors, lines=(" (" + ngettext("line", "lines", len(lines)) + " " +
+                                        ", ".join(map(str, lines)) + ")") if lines else ""), result)
+    result.applied = not dry_run
+    return result
+
+
+async def _run(db: Database, actor: Actor, planned: list[tuple[ImportFile, str, str, list[str]]],
+               options: CrmImportOptions, *, dry_run: bool, savepoints: bool) -> CrmImportReport:
+    """One pass over the files in one transaction; rolled back for a dry run or when any row failed."""
     result = CrmImportReport(dry_run=dry_run)
     try:
         async with db.write(actor) as session:
             session.info["crm_create_missing"] = options.create_missing
-            sdb = _SessionDatabase(db, session)
+            sdb = _SessionDatabase(db, session, savepoints=savepoints)
             refs: dict[str, dict[str, int]] = {}
             for item, profile, entity, mapping in planned:
                 ep = profiles.PROFILES[profile].entities.get(entity) if profile in profiles.PROFILES else None
@@ -846,16 +877,6 @@ async def import_files(db: Database, actor: Actor, files: Sequence[ImportFile],
                 raise _Rollback
     except _Rollback:
         pass
-    if result.errors and not dry_run:
-        lines = sorted({i.line for r in result.reports for i in r.issues if i.kind == "error"})[:10]
-        raise CrmImportRefused(
-            ngettext("Nothing imported: {n} row has an error or an unknown value{lines}; fix the file or map the "
-                     "values and import again.",
-                     "Nothing imported: {n} rows have errors or unknown values{lines}; fix the file or map the "
-                     "values and import again.", result.errors).format(
-                n=result.errors, lines=(" (" + ngettext("line", "lines", len(lines)) + " " +
-                                        ", ".join(map(str, lines)) + ")") if lines else ""), result)
-    result.applied = not dry_run
     return result
 
 

@@ -1,0 +1,116 @@
+"""Import of a HubSpot-style folder (issue 18): 20,000 companies, 100,000 contacts and 30,000 deals by default.
+
+Writes the three exports with HubSpot's own headers (UTF-8 with BOM; deals linked by "Associated Company IDs"
+and "Associated Contact IDs"; a tenth of the deals closed won or lost), then times `import folder` through
+services.crm_import (one transaction, every record through the services) into a fresh SQLite database, or a
+PostgreSQL one with --pg URL, and reports the peak memory of the process (tracemalloc and ru_maxrss).
+
+    python bench/import_crm.py [--scale 1.0] [--pg postgresql+asyncpg://...] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import random
+import resource
+import shutil
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from leadtui.services import database
+from leadtui.services.crm_import import folder, importer
+
+FIRST = ["Anna", "Bo", "Carla", "Dirk", "Eva", "Frederik", "Greta", "Hans", "Ida", "Jens", "Karin", "Lars", "Mette",
+         "Niels", "Olga", "Peter", "Rikke", "Søren", "Tove", "Ulla", "Vibeke", "Willem", "Øystein", "Åse"]
+LAST = ["Andersen", "Berg", "Christensen", "de Vries", "Eriksen", "Fischer", "Hansen", "Jansen", "Johansen", "Larsen"]
+WORDS = ["Nordic", "Blue", "North", "Atlas", "Delta", "Fjord", "Green", "Harbour", "Polar", "Summit", "Tulip", "Viking"]
+LIFECYCLE = ["Lead", "Lead", "Marketing Qualified Lead", "Opportunity", "Customer"]
+LEAD_STATUS = ["New", "In Progress", "Attempted to contact", "Open Deal", "Connected"]
+STAGES = ["Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled", "Decision Maker Bought-In",
+          "Contract Sent"]
+
+
+def write_exports(target: Path, companies: int, contacts: int, deals: int, seed: int = 18) -> None:
+    rng = random.Random(seed)
+    target.mkdir(parents=True, exist_ok=True)
+    lifecycle = [rng.choice(LIFECYCLE) for _ in range(companies)]
+    with (target / "hubspot-crm-exports-all-companies.csv").open("w", newline="", encoding="utf-8-sig") as out:
+        writer = csv.writer(out)
+        writer.writerow(["Record ID", "Company name", "Company Domain Name", "Phone Number", "City", "Country/Region",
+                         "Lifecycle Stage", "Company owner", "Create Date"])
+        for i in range(companies):
+            writer.writerow([10_000 + i, f"{rng.choice(WORDS)} {i}", f"company{i}.example", f"+47 {22000000 + i}",
+                             "Oslo", "Norway", lifecycle[i], "admin", f"2024-{1 + i % 12:02d}-{1 + i % 28:02d} 09:00"])
+    contact_company = []
+    with (target / "hubspot-crm-exports-all-contacts.csv").open("w", newline="", encoding="utf-8-sig") as out:
+        writer = csv.writer(out)
+        writer.writerow(["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Company Name",
+                         "Lifecycle Stage", "Lead Status", "Contact owner", "Create Date", "City", "Country/Region",
+                         "Associated Company IDs"])
+        for i in range(contacts):
+            c = rng.randrange(companies)
+            contact_company.append(c)
+            lead = lifecycle[c] != "Customer"
+            writer.writerow([500_000 + i, rng.choice(FIRST), rng.choice(LAST), f"p{i}@company{c}.example",
+                             f"+47 {90000000 + i}", f"x {c}", lifecycle[c], rng.choice(LEAD_STATUS) if lead else "",
+                             "admin", "2025-03-01 10:00", "Oslo", "Norway", 10_000 + c])
+    with (target / "hubspot-crm-exports-all-deals.csv").open("w", newline="", encoding="utf-8-sig") as out:
+        writer = csv.writer(out)
+        writer.writerow(["Record ID", "Deal Name", "Deal Stage", "Amount", "Close Date", "Create Date", "Deal owner",
+                         "Deal Type", "Closed Lost Reason", "Associated Company IDs", "Associated Contact IDs"])
+        for i in range(deals):
+            person = rng.randrange(contacts)
+            closed = i % 10
+            stage = "Closed Won" if closed == 0 else "Closed Lost" if closed == 1 else rng.choice(STAGES)
+            writer.writerow([900_000 + i, f"Deal {i}", stage, f"{rng.randrange(1000, 90000)}.00",
+                             "2026-12-31", "2026-06-01 12:00", "admin", "newbusiness",
+                             "Price" if closed == 1 else "", 10_000 + contact_company[person], 500_000 + person])
+
+
+async def run(url: str, exports: Path) -> tuple[float, importer.CrmImportReport]:
+    db = await database.init_database(url, lang="en", login="admin", force=True)
+    try:
+        actor = await database.resolve_actor(db, "admin")
+        files = folder.load_exports(exports)
+        opts = importer.options_from_cli("hubspot", (), ("reason_sold:=Relationship",), False)
+        start = time.perf_counter()
+        report = await importer.import_files(db, actor, files, opts)
+        return time.perf_counter() - start, report
+    finally:
+        await db.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 20,000 companies, 100,000 contacts, "
+                                                                 "30,000 deals")
+    parser.add_argument("--pg", help="a PostgreSQL URL (its database is emptied) instead of a SQLite file")
+    parser.add_argument("--keep", help="keep the exports and the database in this folder")
+    args = parser.parse_args()
+    companies, contacts, deals = (max(1, round(n * args.scale)) for n in (20_000, 100_000, 30_000))
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="leadtui-crm-bench-"))
+    try:
+        exports = work / "hubspot"
+        write_exports(exports, companies, contacts, deals)
+        url = args.pg or f"sqlite+aiosqlite:///{work / 'bench.db'}"
+        tracemalloc.start()
+        seconds, report = asyncio.run(run(url, exports))
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"{companies:,} companies + {contacts:,} contacts + {deals:,} deals ({'PostgreSQL' if args.pg else 'SQLite'})")
+        for entity in report.reports:
+            print("  " + entity.describe())
+        print(f"import folder: {seconds:.1f} s; peak Python memory (tracemalloc) {peak / 1e6:.0f} MB; "
+              f"peak RSS {rss:.0f} MB")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

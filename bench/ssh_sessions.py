@@ -48,9 +48,16 @@ class Screen(asyncssh.SSHClientSession):
         self.stream = pyte.ByteStream(self.screen)
         self.changed = asyncio.Event()
         self.closed = False
+        self.last_data = 0.0
+        self.feed_seconds = 0.0
+        self.first_after: float | None = 0.0
 
     def data_received(self, data: bytes, datatype) -> None:  # noqa: ANN001
+        self.last_data = started = time.perf_counter()
+        if self.first_after is None:
+            self.first_after = started
         self.stream.feed(data)
+        self.feed_seconds += time.perf_counter() - started
         self.changed.set()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -153,6 +160,8 @@ def memory_kb(pids: list[int]) -> tuple[int, int]:
 class Stats:
     def __init__(self) -> None:
         self.latencies: list[float] = []
+        self.first_bytes: list[float] = []
+        self.feed_seconds = 0.0
         self.first_screen: list[float] = []
         self.moves: dict[str, int] = {}
         self.errors: list[str] = []
@@ -188,10 +197,13 @@ async def session(port: int, login: str, key: asyncssh.SSHKey, statuses: list[st
         while time.perf_counter() < until:
             expected = (left - 1, right + 1) if step == 1 else (left + 1, right - 1)
             sent = time.perf_counter()
+            term.first_after = None
             _chan.write(b"L" if step == 1 else b"H")
             if await term.wait_for(lambda expected=expected: counts(term.text(), *statuses) == expected,
                                    MOVE_TIMEOUT):
                 stats.latencies.append(time.perf_counter() - sent)
+                if term.first_after is not None:
+                    stats.first_bytes.append(term.first_after - sent)
                 made += 1
                 left, right = expected
                 step = -step
@@ -205,6 +217,7 @@ async def session(port: int, login: str, key: asyncssh.SSHKey, statuses: list[st
             # the card is where the cursor is: it moves back next time (a user would look, then press again)
             await asyncio.sleep(0.2)
         stats.moves[login] = made
+        stats.feed_seconds += term.feed_seconds
     return first
 
 
@@ -304,6 +317,10 @@ async def main() -> int:
     if stats.latencies:
         print(f"key to screen update: median {statistics.median(stats.latencies) * 1000:.0f} ms, "
               f"p95 {pct(stats.latencies, 0.95) * 1000:.0f} ms, max {max(stats.latencies) * 1000:.0f} ms")
+    if stats.first_bytes:
+        print(f"key to the first bytes of the TUI's answer: median {statistics.median(stats.first_bytes) * 1000:.0f} ms, "
+              f"p95 {pct(stats.first_bytes, 0.95) * 1000:.0f} ms; the clients' terminal emulation took "
+              f"{stats.feed_seconds:.1f} s of this process's CPU")
     print(f"moves made: {sum(stats.moves.values())} (in the database: {sum(in_db.values())}); moves lost: {lost}")
     print(f"errors: {len(stats.errors)}" + "".join(f"\n  {e}" for e in stats.errors[:10]))
     if stats.first_screen:

@@ -69,6 +69,8 @@ class Database:
         self._writer = async_sessionmaker(
             self.engine.execution_options(leadtui_write=True), expire_on_commit=False
         )
+        # set by services.database.connect when the file can be read but not written: raised by every write()
+        self.write_refusal: Exception | None = None
 
     @property
     def dialect(self) -> str:
@@ -86,6 +88,8 @@ class Database:
         `actor` (the services' Actor) is kept in `session.info["actor"]` so that audit records say who; all
         changes of one transaction share `session.info["changeset"]`, the unit that undo reverts.
         """
+        if self.write_refusal is not None:
+            raise self.write_refusal
         async with self._writer() as session:
             session.info["actor"] = actor
             session.info["changeset"] = uuid.uuid4().hex

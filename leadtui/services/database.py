@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -28,30 +30,61 @@ def _describe(url: str) -> str:
 
 def _unavailable(url: str, exc: BaseException) -> DatabaseUnavailable:
     reason = getattr(exc, "orig", None) or exc
-    text_ = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
+    if isinstance(reason, OSError) and reason.strerror:
+        text_ = reason.strerror  # "Permission denied", without the errno and the path repeated
+    else:
+        text_ = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
     return DatabaseUnavailable(_("Cannot open the database {where}: {reason}").format(where=_describe(url), reason=text_),
                                field="database")
 
 
-async def connect(url: str, *, create: bool = True) -> Database:
-    """Open a database, creating the SQLite file if needed, and bring its schema up to date (migrations)."""
+def _is_empty_file(path: Path) -> bool:
+    """0 bytes and no write-ahead log with content (a new WAL database may keep everything in -wal at first)."""
+    wal = Path(f"{path}-wal")
+    return path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size > 0)
+
+
+def _check_sqlite_file(path: Path, *, create: bool, allow_empty: bool) -> DatabaseUnavailable | None:
+    """Refuse what SQLite would turn into a traceback or silently into a new database; returns the refusal for
+    writes when the file can be read but not written."""
+    if path.is_dir():
+        raise DatabaseUnavailable(_("Cannot open the database {where}: it is a directory").format(where=path),
+                                  field="database")
+    if not path.exists():
+        if not create:
+            raise DatabaseUnavailable(_("Cannot open the database {where}: no such file").format(where=path),
+                                      field="database")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return None
+    if _is_empty_file(path) and not allow_empty:
+        raise DatabaseUnavailable(
+            _("Cannot open the database {where}: the file is empty (0 bytes), not a leadtui database; "
+              "'leadtui init' makes a new database in it.").format(where=path), field="database")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
+        return DatabaseUnavailable(
+            _("Cannot change the database {where}: the file or its folder is read-only for you.").format(where=path),
+            field="database")
+    return None
+
+
+async def connect(url: str, *, create: bool = True, allow_empty: bool = False) -> Database:
+    """Open a database, creating the SQLite file if needed, and bring its schema up to date (migrations).
+
+    A 0-byte file is refused (SQLite would silently make it a new database) unless `allow_empty` (`leadtui
+    init`). A file that can be read but not written opens for reading; every write is refused in one line."""
+    write_refusal = None
     if is_sqlite(url):
         path = sqlite_path(url)
         if path is not None:
-            if path.is_dir():
-                raise DatabaseUnavailable(_("Cannot open the database {where}: it is a directory").format(where=path),
-                                          field="database")
-            if not create and not path.exists():
-                raise DatabaseUnavailable(_("Cannot open the database {where}: no such file").format(where=path),
-                                          field="database")
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
+                write_refusal = _check_sqlite_file(path, create=create, allow_empty=allow_empty)
+            except OSError as exc:  # a folder that cannot be entered, a name too long
                 raise _unavailable(url, exc) from None
     try:
         db = Database(url)
     except Exception as exc:  # bad URL, unknown driver
         raise _unavailable(url, exc) from None
+    db.write_refusal = write_refusal
     try:
         await migrate.upgrade(db)
     except migrate.SchemaTooNew as exc:
@@ -145,7 +178,10 @@ async def init_database(url: str, *, lang: str, login: str, force: bool) -> Data
     if lang not in LANGUAGES:
         raise RuleViolation(_("Language: '{lang}' is not one of {langs}.").format(lang=lang, langs=", ".join(LANGUAGES)),
                             field="lang")
-    db = await connect(url)
+    db = await connect(url, allow_empty=True)
+    if db.write_refusal is not None:
+        await db.dispose()
+        raise db.write_refusal
     if await is_initialised(db):
         if not force:
             await db.dispose()

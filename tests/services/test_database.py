@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from leadtui.model import migrate
+from leadtui.model.base import Versioned
+from leadtui.model.engine import Database
 from leadtui.model.enums import Role
 from leadtui.services import database, lists
 from leadtui.services.errors import DatabaseUnavailable, PermissionDenied, RuleViolation
@@ -138,3 +144,175 @@ async def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(tmp_path
             assert (await session.execute(text("PRAGMA busy_timeout"))).scalar() >= 5000
     finally:
         await db.dispose()
+
+
+# --------------------------------------------------------------------------- files that are not (writable) databases
+
+
+async def test_a_zero_byte_file_is_not_silently_made_a_database(tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    url = f"sqlite+aiosqlite:///{empty}"
+    with pytest.raises(DatabaseUnavailable) as error:
+        await database.open_or_create(url, lang="en", login="me")
+    assert "empty (0 bytes)" in str(error.value) and "leadtui init" in str(error.value)
+    assert empty.stat().st_size == 0
+    db = await database.init_database(url, lang="en", login="me", force=False)  # init may use it
+    try:
+        assert (await database.resolve_actor(db, "me")).is_admin
+    finally:
+        await db.dispose()
+
+
+def _without_root_powers() -> list[str]:
+    """Run a command subject to file permissions even as root: drop the capabilities that bypass them."""
+    if os.geteuid() != 0:
+        return []
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: file permissions cannot be tested")
+    probe = subprocess.run(["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--", "true"],
+                           capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("running as root and cannot drop CAP_DAC_OVERRIDE: file permissions cannot be tested")
+    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"]
+
+
+def _leadtui(db_file: Path, *args: str) -> subprocess.CompletedProcess:
+    exe = shutil.which("leadtui")
+    command = [exe] if exe else [sys.executable, "-m", "leadtui"]
+    env = {**os.environ, "LEADTUI_DATABASE_URL": str(db_file), "LEADTUI_USER": "admin", "LC_ALL": "C.UTF-8"}
+    env.pop("LEADTUI_LANG", None)
+    return subprocess.run([*_without_root_powers(), *command, *args], env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+async def _made(path: Path) -> Path:
+    db = await database.init_database(f"sqlite+aiosqlite:///{path}", lang="en", login="admin", force=False)
+    await db.dispose()
+    return path
+
+
+async def test_a_read_only_database_is_read_and_every_write_refused_in_one_line(tmp_path):
+    file = await _made(tmp_path / "ro.db")
+    before = file.read_bytes()
+    file.chmod(0o444)
+    try:
+        listed = _leadtui(file, "lists", "show", "lead-status")
+        assert listed.returncode == 0, listed.stderr
+        added = _leadtui(file, "lists", "add", "lead-status", "New")
+        assert added.returncode == 2
+        assert added.stderr.strip().count("\n") == 0 and "read-only" in added.stderr
+        assert "Traceback" not in added.stderr and "INSERT" not in added.stderr
+    finally:
+        file.chmod(0o644)
+    assert file.read_bytes() == before
+
+
+async def test_a_database_in_a_folder_that_cannot_be_entered_is_one_line(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    await _made(folder / "db.sqlite")
+    folder.chmod(0o000)
+    try:
+        result = _leadtui(folder / "db.sqlite", "lists", "show", "lead-status")
+    finally:
+        folder.chmod(0o755)
+    assert result.returncode == 2 and result.stderr.strip().count("\n") == 0
+    assert "Permission denied" in result.stderr and "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- concurrent first opens
+
+
+async def _old_schema(path: Path, revision: str) -> str:
+    url = f"sqlite+aiosqlite:///{path}"
+    old = Database(url)
+
+    def up(connection) -> None:  # noqa: ANN001
+        from alembic import command
+
+        cfg = migrate._config()
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, revision)
+
+    try:
+        async with old.engine.begin() as connection:
+            await connection.run_sync(up)
+    finally:
+        await old.dispose()
+    return url
+
+
+OPEN_AND_READ = """
+import asyncio, sys
+from leadtui.services import database, lists
+
+async def go():
+    db, _created = await database.open_or_create(sys.argv[1], lang="en", login="admin")
+    try:
+        await lists.list_items(db, "lead-status")
+    finally:
+        await db.dispose()
+
+asyncio.run(go())
+"""
+
+
+async def test_processes_opening_an_old_database_at_once_all_succeed(tmp_path):
+    """4 processes open an old-schema database at the same moment: one upgrades it, the others wait for it and
+    find it current; none fails with "database is locked". Two rounds: 8 opens."""
+    for round_ in range(2):
+        url = await _old_schema(tmp_path / f"old{round_}.db", "0006")
+        processes = [subprocess.Popen([sys.executable, "-c", OPEN_AND_READ, url], stderr=subprocess.PIPE, text=True)
+                     for _ in range(4)]
+        failures = [err for p in processes if (err := p.communicate(timeout=300)[1]) and p.returncode != 0]
+        assert failures == []
+        db = await database.connect(url)
+        try:
+            assert await migrate.current_revision(db) == migrate.HEAD
+            assert await database.is_initialised(db)
+        finally:
+            await db.dispose()
+
+
+# --------------------------------------------------------------------------- ids are never reused
+
+
+async def test_the_id_of_a_deleted_sale_is_never_given_to_a_new_one(db, admin, rep):
+    from leadtui.services import audit, sales
+    from tests.sales_helpers import add_company
+
+    company = await add_company(db, "Acme Ltd")
+    first = await sales.create_sale(db, rep, {"heading": "Old deal", "sale_type": "General sale",
+                                              "company_id": company})
+    newest = await sales.create_sale(db, rep, {"heading": "Deleted deal", "sale_type": "General sale",
+                                               "company_id": company})
+    await sales.delete_sale(db, rep, newest.id)
+    other = await sales.create_sale(db, admin, {"heading": "New deal", "sale_type": "General sale",
+                                                "company_id": company})
+    assert other.id not in (first.id, newest.id)
+    # the deleted sale's audit trail speaks of that sale only
+    trail = await audit.for_record(db, "sale", newest.id)
+    assert sorted(entry.action for entry in trail) == ["create", "delete"]
+    assert all(entry.user == "rita" for entry in trail)
+    # and its deletion can be undone: it comes back under its own id, next to the new one
+    undone = await audit.undo_last(db, rep)
+    assert "deletion" in undone.description
+    assert (await sales.get_sale(db, newest.id)).heading == "Deleted deal"
+    assert (await sales.get_sale(db, other.id)).heading == "New deal"
+    # its history holds its own creation only (stage and status once), not the new sale's
+    assert sorted(row.field for row in await sales.sale_history(db, newest.id)) == ["stage", "status"]
+
+
+async def test_audited_tables_never_reuse_ids_on_sqlite(db, backend_name):
+    if backend_name != "sqlite":
+        pytest.skip("PostgreSQL sequences never hand out an id twice")
+    from leadtui.model import tables as t
+
+    async with db.engine.connect() as connection:
+        for mapper in t.Base.registry.mappers:
+            table = mapper.class_.__table__
+            if issubclass(mapper.class_, Versioned):
+                sql = (await connection.execute(text("SELECT sql FROM sqlite_master WHERE name = :n"),
+                                                {"n": table.name})).scalar()
+                assert "AUTOINCREMENT" in sql, table.name

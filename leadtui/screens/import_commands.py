@@ -18,6 +18,11 @@ def system_commands(app: App) -> Iterable[SystemCommand]:
 
         app.push_screen(ImportScreen())
 
+    def open_crm_import() -> None:
+        from leadtui.screens.crm_import_screen import CrmImportScreen
+
+        app.push_screen(CrmImportScreen())
+
     def open_export(target: str) -> None:
         from leadtui.screens.export_dialog import ExportDialog
 
@@ -39,6 +44,9 @@ def system_commands(app: App) -> Iterable[SystemCommand]:
 
     yield SystemCommand(_("Import: Contacts from CSV"),
                         _("Map the columns, check every row, then import in one transaction"), open_import)
+    yield SystemCommand(_("Import: From another CRM"),
+                        _("HubSpot, Pipedrive, Salesforce or SuperOffice exports: profile, columns, value mapping"),
+                        open_crm_import)
     yield SystemCommand(_("Export: Contacts to CSV or JSON"), _("Contacts matching criteria, chosen columns"),
                         lambda: open_export("contact"))
     yield SystemCommand(_("Export: Companies to CSV or JSON"), _("Companies matching criteria, chosen columns"),

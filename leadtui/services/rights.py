@@ -100,12 +100,15 @@ _INITIALISED_SQL = ("SELECT (SELECT count(*) FROM database_info) + (SELECT count
 
 
 def _read_sqlite_users(path: Path, login: str) -> _Users | None:
-    """The users of a SQLite file, read-only and without migrating it; None when it is not readable as one."""
+    """The users of a SQLite file, read-only and without migrating it; None when it is not readable as one.
+    Opened as leadtui opens it (a write-ahead log that holds everything while the main file is still empty is
+    read too), with writes switched off."""
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=15)
+        connection = sqlite3.connect(path, timeout=15)
     except sqlite3.Error:
         return None
     try:
+        connection.execute("PRAGMA query_only = ON")
         names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not {"associate", "database_info"} <= names:
             return _Users(tables=len(names), leadtui=False, initialised=False, user=None)
@@ -161,7 +164,7 @@ def _may_write_file(path: Path) -> bool:
 async def ensure_may_replace_database(url: str, login: str) -> ReplaceRight:
     """Refuse `init --force` and `restore` unless the login may replace the database at `url`.
 
-    - No database yet (no file, an empty file, an empty schema, or one with tables but no users and no
+    - No database yet (no file, a file without tables, an empty schema, or one with tables but no users and no
       database_info row): nothing is lost; whoever runs the command becomes its first administrator (first run).
     - A leadtui database: only an active administrator known to it; an unknown or inactive login and every
       other role are refused (PermissionDenied, exit 3). --user names the login, as for every command.
@@ -169,12 +172,12 @@ async def ensure_may_replace_database(url: str, login: str) -> ReplaceRight:
       nobody can be asked, so only whoever can already write it may replace it: on SQLite the OS user who may
       write the file and its folder; on PostgreSQL the server's own privileges decide (dropping tables needs
       them). The command still needs --force.
-    The database is only read here (read-only, no migration), never changed.
+    The database is only read here (writes switched off, no migration), never changed.
     """
     where = url
     if is_sqlite(url):
         path = sqlite_path(url)
-        if path is None or not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        if path is None or not path.exists():
             return ReplaceRight(existing=False)
         where = str(path)
         users = await asyncio.to_thread(_read_sqlite_users, path, login) if path.is_file() else None

@@ -105,6 +105,12 @@ class LeadApp(App[int]):
         super().notify(message_safe(message), title=message_safe(title), severity=severity, timeout=timeout,
                        markup=markup)
 
+    def format_title(self, title: str, sub_title: str):  # noqa: ANN201 - textual.content.Content
+        """The header: the user's name comes from the database; control characters are shown visibly."""
+        from leadtui.text import visible
+
+        return super().format_title(visible(title), visible(sub_title))
+
     def on_mount(self) -> None:
         if self.served:  # the server ends a session with SIGTERM (sign-out, key removed, shutdown): close cleanly
             import signal

@@ -12,6 +12,7 @@ from leadtui.i18n import N_, _
 from leadtui.i18n.format import format_datetime
 from leadtui.services import audit
 from leadtui.widgets.footer import Footer
+from leadtui.widgets.inert import cell
 
 ACTIONS = {"create": N_("Created"), "update": N_("Changed"), "delete": N_("Deleted"), "bulk": N_("Bulk update"),
            "sign-in": N_("Signed in"), "sign-out": N_("Signed out"), "refused": N_("Sign-in refused")}
@@ -59,4 +60,4 @@ class AuditScreen(Screen):
             what = _(ACTIONS.get(entry.action, entry.action))
             if entry.undone:
                 what = _("{what} (undone)").format(what=what)
-            table.add_row(format_datetime(entry.at), entry.user or "-", what, describe(entry))
+            table.add_row(format_datetime(entry.at), cell(entry.user or "-"), what, cell(describe(entry)))

@@ -32,6 +32,7 @@ from leadtui.services import companies as svc
 from leadtui.services.errors import DomainError
 from leadtui.widgets.duplicate_hint import DuplicateHint
 from leadtui.widgets.footer import Footer
+from leadtui.widgets.inert import markup_safe
 from leadtui.widgets.form import FORM_CSS, LABEL_WIDTH, error_line, row
 from leadtui.widgets.lead_source import LeadSource
 
@@ -202,9 +203,9 @@ class CompanyCard(CardScreen):
         out: svc.CompanyOut | None = self.loaded
         if out is None:
             return
-        self.query_one("#domain", Static).update(out.domain or "—")
+        self.query_one("#domain", Static).update(markup_safe(out.domain or "—"))
         self.query_one("#card-title", Static).update(
-            f"{out.name}  ·  {out.category}  ·  " + ngettext("{n} contact", "{n} contacts", out.contact_count).format(
+            f"{markup_safe(out.name)}  ·  {markup_safe(out.category)}  ·  " + ngettext("{n} contact", "{n} contacts", out.contact_count).format(
                 n=out.contact_count) + ("" if out.may_edit else "  ·  " + _("read-only for you")))
         self._category_hint()
         contacts = self.query("#company-contacts")

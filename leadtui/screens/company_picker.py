@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 from leadtui.i18n import _
 from leadtui.services import companies as svc
 from leadtui.services.errors import DomainError
+from leadtui.widgets.inert import cell
 
 NO_COMPANY = "none"
 
@@ -92,7 +93,8 @@ class CompanyPickerDialog(ModalScreen["CompanyChoice | None"]):
             if row.id == self.exclude_id:
                 continue
             self.rows.append(CompanyChoice(row.id, row.name))
-            table.add_row(row.name, row.category, row.owner_name, str(row.contact_count), key=str(row.id))
+            table.add_row(cell(row.name), cell(row.category), cell(row.owner_name), str(row.contact_count),
+                          key=str(row.id))
         more = _("{shown} of {total}").format(shown=len(page.items), total=page.total)
         self.query_one("#picker-status", Static).update(
             f"{more}  ·  " + _("↓ to the list, Enter chooses, Escape cancels."))

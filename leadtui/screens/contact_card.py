@@ -43,6 +43,7 @@ from leadtui.widgets.duplicate_hint import DuplicateHint
 from leadtui.widgets.footer import Footer
 from leadtui.widgets.form import FORM_CSS, LABEL_WIDTH, error_line, row
 from leadtui.widgets.lead_source import LeadSource
+from leadtui.widgets.inert import cell, markup_safe
 from leadtui.widgets.lead_status_field import (
     LeadStatusField,
     LeadStatusState,
@@ -196,8 +197,8 @@ class ContactCard(CardScreen):
         table = self.query_one("#history", DataTable)
         table.clear()
         for item in rows:
-            table.add_row(f"{item.at:%Y-%m-%d %H:%M}", item.field_label, item.from_text or "—", item.to_text or "—",
-                          item.by)
+            table.add_row(f"{item.at:%Y-%m-%d %H:%M}", item.field_label, cell(item.from_text or "—"),
+                          cell(item.to_text or "—"), cell(item.by))
 
     async def fetch(self) -> svc.ContactOut:
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
@@ -275,7 +276,7 @@ class ContactCard(CardScreen):
             visible, may_edit = out.lead_status_visible, out.lead_status_editable
             status = LeadStatusState(out.lead_status_id, out.lead_status or "", out.lead_status_description,
                                      days=out.days_in_status)
-            title = f"{out.name}" + (f"  ·  {out.company_name}" if out.company_name else "") + \
+            title = markup_safe(out.name) + (f"  ·  {markup_safe(out.company_name)}" if out.company_name else "") + \
                     ("" if out.may_edit else "  ·  " + _("read-only for you"))
             self.query_one("#card-title", Static).update(title)
         else:
@@ -293,10 +294,10 @@ class ContactCard(CardScreen):
             hint = _("(No selection) · ctrl+o chooses") if not linked else ""
         elif not self.editing and linked:
             hint = _("· m moves the contact")
-        self.query_one("#company-value", Static).update(f"{company} {hint}".strip())
-        self.query_one("#category-value", Static).update((category or "—") + (
+        self.query_one("#company-value", Static).update(f"{markup_safe(company)} {hint}".strip())
+        self.query_one("#category-value", Static).update(markup_safe(category or "—") + (
             "  " + _("(from the company)") if linked else ""))
-        self.query_one("#owner-value", Static).update((owner or _("(No selection)")) + (
+        self.query_one("#owner-value", Static).update(markup_safe(owner or _("(No selection)")) + (
             "  " + _("(from the company)") if linked else ""))
         own_fields = self.editing and not linked
         self.query_one("#category-row").display = not own_fields

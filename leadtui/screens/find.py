@@ -25,6 +25,7 @@ from leadtui.services.errors import DomainError
 from leadtui.widgets.criteria_editor import CriteriaEditor
 from leadtui.widgets.footer import Footer
 from leadtui.widgets.navigator import Navigator
+from leadtui.widgets.inert import cell
 
 PAGE = 50
 
@@ -40,7 +41,7 @@ def result_cell(value: Any, key: str = "") -> str | Text:
         return _("Yes") if value else _("No")
     if key == "sale_status" and value in SALE_STATUS_LABELS:  # the service gives the key (open, sold ...)
         return _(SALE_STATUS_LABELS[value])
-    return str(value)
+    return cell(value)  # data: never read as markup, control characters visible
 
 
 class FindScreen(Screen):

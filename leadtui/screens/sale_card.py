@@ -49,6 +49,7 @@ from leadtui.i18n.format import format_date, format_money
 from leadtui.screens.guide_suggestion_dialog import confirm_suggested_command
 from leadtui.services.errors import DomainError, StaleEdit
 from leadtui.widgets.footer import Footer
+from leadtui.widgets.inert import cell
 
 SOLD, LOST = "sold", "lost"
 NO_STAGE = "-"  # a sale type without stages: the sale is open without a stage (S4)
@@ -405,8 +406,8 @@ class SaleCard(Screen[object]):
         table.clear()
         names = {"stage": _("Stage"), "status": _("Status")}
         for row in rows:
-            table.add_row(f"{row.at:%Y-%m-%d %H:%M}", names.get(row.field, row.field), row.from_text or "—",
-                          row.to_text, row.by or "")
+            table.add_row(f"{row.at:%Y-%m-%d %H:%M}", names.get(row.field, row.field), cell(row.from_text or "—"),
+                          cell(row.to_text), cell(row.by or ""))
 
     def _fill_guide(self) -> None:
         table = self.query_one("#guide", DataTable)

@@ -25,6 +25,7 @@ from textual.widgets.selection_list import Selection
 
 from leadtui.i18n import N_, _
 from leadtui.services.errors import DomainError
+from leadtui.widgets.inert import cell
 
 UNITS = [("day", N_("days")), ("week", N_("weeks")), ("month", N_("months"))]
 
@@ -145,8 +146,8 @@ class SalesGuideDialog(ModalScreen[None]):
         title.update(_("Suggested follow-ups in stage '{stage}'").format(stage=stage.name))
         self.items = stage.items
         for item in stage.items:
-            table.add_row(item.name, item.follow_up_type or "", str(item.start_offset_days),
-                          item.default_text.splitlines()[0] if item.default_text else "")
+            table.add_row(cell(item.name), cell(item.follow_up_type or ""), str(item.start_offset_days),
+                          cell(item.default_text.splitlines()[0] if item.default_text else ""))
 
     def _error(self, text: str) -> None:
         self.query_one("#guide-error", Static).update(text)

@@ -24,6 +24,7 @@ from leadtui.screens.find import result_cell
 from leadtui.services import find, selections
 from leadtui.services.errors import DomainError
 from leadtui.widgets.footer import Footer
+from leadtui.widgets.inert import cell
 
 PAGE = 50
 
@@ -87,8 +88,8 @@ class SelectionsScreen(Screen):
         table.clear(columns=True)
         table.add_columns(_("Name"), _("Selection is"), _("Of"), _("Owner"), _("Visible for"), _("Description"))
         for item in self.items:
-            table.add_row(item.name, item.kind_label, item.target_label, item.owner or "–",
-                          _(selections.VISIBLE_LABELS.get(item.visible_for, item.visible_for)), item.description,
+            table.add_row(cell(item.name), item.kind_label, item.target_label, cell(item.owner or "–"),
+                          _(selections.VISIBLE_LABELS.get(item.visible_for, item.visible_for)), cell(item.description),
                           key=str(item.id))
         index = next((i for i, item in enumerate(self.items) if item.id == select_id), None)
         if index is None and self.target is not None:

@@ -66,3 +66,26 @@ async def test_notification_with_a_hostile_name_is_plain_text(app_db: str) -> No
         note = list(app._notifications)[-1]
         assert note.message == "Deleted company 'X\u241b[2J[/]'"
         assert note.markup is False
+
+
+async def test_company_card_and_its_contacts_show_a_hostile_name_as_text(app_db: str) -> None:
+    ids = await seed(app_db)
+    _store_raw_name(app_db, ids["acme"], HOSTILE)
+    with sqlite3.connect(app_db) as conn:
+        conn.execute("update contact set first_name = ? where id = ?", ("Ann\x1b[2J[b]", ids["ann"]))
+    app = LeadApp(db_url=app_db, user="admin")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#companies", DataTable)
+        row = next(i for i in range(table.row_count) if str(table.get_row_at(i)[0]).startswith("Evil"))
+        table.focus()
+        table.move_cursor(row=row)
+        await pilot.press("enter")
+        await settle(pilot)
+        title = str(app.screen.query_one("#card-title", Static).render())
+        assert "Evil\u241b]0;pwned\u2407" in title and "[/][link=https://x.example]click[/link]" in title
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        painted = _painted(app)
+        assert "\x1b]0;pwned" not in painted and "\x1b[2J" not in painted and "\x07" not in painted
+        assert "Ann" in painted

@@ -87,7 +87,7 @@ def _temporary_beside(target: Path, purpose: str) -> Path:
     return tmp
 
 
-def _check_sqlite_copy(path: Path) -> str:
+def _check_sqlite_copy(path: Path, shown: Path) -> str:
     """The whole file is sound (`PRAGMA integrity_check`) and is a leadtui database of a schema this program
     knows; returns its schema revision."""
     try:
@@ -103,9 +103,10 @@ def _check_sqlite_copy(path: Path) -> str:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise RuleViolation(_("{file} is not a leadtui backup ({reason}).").format(
-            file=path, reason=" ".join(str(exc).split())), field="file") from None
+            file=shown, reason=" ".join(str(exc).split())), field="file") from None
     if revision is None:
-        raise RuleViolation(_("{file} is not a leadtui backup ({reason}).").format(file=path, reason="no schema version"),
+        raise RuleViolation(_("{file} is not a leadtui backup ({reason}).").format(
+            file=shown, reason=_("no schema version")),
                             field="file")
     _check_revision(revision[0])
     return revision[0]
@@ -197,7 +198,7 @@ def _check_pg_archive(source: Path) -> None:
     if listing.returncode != 0:
         raise refuse(listing.stderr)
     if not any(" alembic_version " in line and "TABLE DATA" in line for line in listing.stdout.splitlines()):
-        raise refuse("no schema version")
+        raise refuse(_("no schema version"))
     whole = subprocess.run([pg_restore, "--file=/dev/null", str(source)], capture_output=True, text=True)
     if whole.returncode != 0:
         raise refuse(whole.stderr)
@@ -207,7 +208,7 @@ def _check_pg_archive(source: Path) -> None:
     rows = [lines[i + 1].strip() for i, line in enumerate(lines[:-1]) if line.startswith("COPY ")
             and "alembic_version" in line]
     if version.returncode != 0 or not rows or rows[0] == "\\.":
-        raise refuse(version.stderr or "no schema version")
+        raise refuse(version.stderr or _("no schema version"))
     _check_revision(rows[0])
 
 
@@ -227,7 +228,7 @@ async def _restore_sqlite(target: Path, source: Path) -> None:
         except sqlite3.DatabaseError as exc:
             raise RuleViolation(_("{file} is not a leadtui backup ({reason}).").format(
                 file=source, reason=" ".join(str(exc).split())), field="file") from None
-        revision = await asyncio.to_thread(_check_sqlite_copy, tmp)
+        revision = await asyncio.to_thread(_check_sqlite_copy, tmp, source)
         if revision != migrate.HEAD:  # an older backup: upgraded on the copy, so the target only gets a current one
             copy = Database(f"sqlite+aiosqlite:///{tmp}")
             try:

@@ -129,7 +129,7 @@ async def test_a_backup_that_is_not_a_database_is_refused_in_one_line(db, db_url
     await db.dispose()
     with pytest.raises(RuleViolation) as error:
         await backup.restore(db_url, str(file), force=True, initialised=True)
-    assert "\n" not in str(error.value) and error.value.field == "file"
+    assert "\n" not in str(error.value) and error.value.field == "file" and file.name in str(error.value)
     assert "Kept" in await _names(db_url)
     assert _leftovers(tmp_path) == []
 
@@ -200,6 +200,26 @@ async def test_a_restore_that_fails_leaves_no_temporary_file(db, db_url, admin, 
         await backup.restore(db_url, str(file), force=True, initialised=True)
     assert "No space left" in str(error.value)
     assert _leftovers(tmp_path) == []
+
+
+async def test_a_postgresql_backup_with_damaged_data_is_refused_and_the_database_is_untouched(db, db_url, admin,
+                                                                                              backend_name, tmp_path):
+    if backend_name != "postgresql":
+        pytest.skip("SQLite: test_a_backup_with_damaged_pages_is_refused_and_the_database_is_untouched")
+    for n in range(300):
+        await lists.add_item(db, admin, "lead-status", {"name": f"Status {n:03} " + "x" * 60})
+    file = tmp_path / "copy.backup"
+    await backup.backup(db, admin, str(file))
+    await lists.add_item(db, admin, "lead-status", {"name": "Only in the live database"})
+    await db.dispose()
+    data = bytearray(file.read_bytes())
+    middle = len(data) * 2 // 3  # in the compressed table data, after the table of contents
+    data[middle: middle + 64] = b"\x42" * 64
+    file.write_bytes(bytes(data))
+    with pytest.raises(RuleViolation) as error:
+        await backup.restore(db_url, str(file), force=True, initialised=True)
+    assert "not a readable leadtui backup" in str(error.value) and "\n" not in str(error.value)
+    assert "Only in the live database" in await _names(db_url)
 
 
 @pytest.mark.parametrize("what", ["folder", "missing", "unreadable"])
@@ -306,3 +326,16 @@ async def test_a_killed_backup_process_never_leaves_a_partial_file_under_the_fin
         conn.close()
     else:  # killed during the copy: only the temporary file (.part) is left, never a partial final file
         assert all(name.endswith(".part") for name in _leftovers(tmp_path))
+
+
+def test_the_command_line_says_one_line_and_exits_2_for_backup_targets_that_cannot_be_written(tmp_path):
+    from tests.cli.conftest import Cli
+
+    cli = Cli(tmp_path / "cli.db")
+    assert cli("init").returncode == 0
+    for target in (str(tmp_path), "/proc/leadtui.backup", str(tmp_path / ("b" * 300)), str(tmp_path / "no" / "x")):
+        result = cli("backup", target)
+        assert result.returncode == 2, (target, result.stderr)
+        assert result.stderr.startswith("leadtui: ") and result.stderr.strip().count("\n") == 0
+        assert "unexpected" not in result.stderr
+    assert _leftovers(tmp_path) == []

@@ -26,7 +26,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import asyncssh
 
-WAIT_SECONDS = float(os.environ.get("LEADTUI_SSH_TEST_WAIT", "20"))
+WAIT_SECONDS = float(os.environ.get("LEADTUI_SSH_TEST_WAIT", "40"))  # generous: CI runs many tests at once
 
 
 class Terminal(asyncssh.SSHClientSession):

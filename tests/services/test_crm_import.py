@@ -275,3 +275,17 @@ async def test_one_bad_row_in_a_folder_leaves_the_whole_folder_unimported(db, ow
     sales_report = [r for r in refused.value.report.reports if r.entity == "sales"][0]
     assert [(i.line, i.field) for i in sales_report.issues] == [(2, "amount")]
     assert await counts(db) == (0, 0, 0, 0)
+
+
+async def test_the_same_person_twice_in_the_other_crm_is_one_contact_reachable_by_both_ids(db, owners):
+    await importer.import_files(db, owners, folder.load_exports(EXPORTS / "hubspot"), options("hubspot"))
+    people = csv("Record ID,First Name,Last Name,Email,Associated Company IDs\n"
+                 "5301,Eva,Holm,eva@nordlys.example,9001\n"
+                 "5302,Eva,Holm,EVA@nordlys.example,9001\n", "contacts.csv")
+    report = await importer.import_file(db, owners, "persons", people, options("hubspot"))
+    assert (report.reports[0].new, report.reports[0].duplicates) == (1, 1)
+    deals = csv("Record ID,Deal Name,Deal Stage,Amount,Associated Company IDs,Associated Contact IDs\n"
+                "7301,Eva's seats,Contract Sent,100,9001,5302\n", "deals.csv")
+    await importer.import_file(db, owners, "sales", deals, options("hubspot"))
+    sale = await one(db, t.Sale, heading="Eva's seats")
+    assert sale.contact_id == (await one(db, t.Contact, first_name="Eva")).id

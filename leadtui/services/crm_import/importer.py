@@ -566,13 +566,16 @@ async def _import_persons(ctx: _Context, rows: list[_Row]) -> None:
                                                   message=planned.message))
         else:
             ctx.count({"new": "new", "updated": "updated"}.get(planned.status, "unchanged"))
-    if any(p.status == "error" for p in analysis.rows) or ctx.report.errors:
-        return  # nothing is written: the command is refused (all or nothing)
+    # rows with errors are not written; the others are, so that the sales and follow-ups after them are checked
+    # against them (when any row failed, the whole transaction is rolled back at the end)
     ctx.report.new_companies += len(analysis.new_companies)
     await imports._write(ctx.session, ctx.actor, analysis, source=_("import"), label=ctx.report.file,
                          progress=None, total=0)
+    by_email = {p.email_key: p.contact_id for p in analysis.rows if p.email_key and p.contact_id is not None}
     for planned in analysis.rows:
         row = by_line[planned.line]
+        if planned.status == "duplicate":  # the same person twice in the other CRM: both ids lead to one contact
+            planned.contact_id = by_email.get(planned.email_key)
         if planned.contact_id is None:
             continue
         _remember(ctx, "contact", row.values.get("external_id", ""), planned.contact_id)

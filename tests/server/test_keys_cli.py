@@ -7,7 +7,6 @@ import warnings
 
 import pytest
 
-from tests import templates
 from tests.cli.conftest import Cli
 
 with warnings.catch_warnings():
@@ -17,9 +16,9 @@ with warnings.catch_warnings():
 
 @pytest.fixture
 def run(tmp_path) -> Cli:
-    """The installed leadtui on a database as `leadtui init` makes it (administrator admin)."""
+    """The installed leadtui on a new database whose administrator is admin."""
     cli = Cli(tmp_path / "cli.db")
-    templates.copy_sqlite(cli.db_path)
+    assert cli("init").returncode == 0
     return cli
 
 

@@ -23,6 +23,7 @@ from leadtui.i18n import _, ngettext
 from leadtui.services import contacts as svc
 from leadtui.services.errors import DomainError
 from leadtui.services.preferences import ContactsView
+from leadtui.widgets.inert import cell
 
 PAGE_SIZE = 50
 GROUP_PREFIX = "group:"
@@ -107,18 +108,18 @@ class ContactsTable(Vertical):
 
     def _cell(self, row: svc.ContactRow, key: str) -> Text:
         if key == "name":
-            return Text(row.name or "—")
+            return cell(row.name or "—")
         if key == "lead_status":
             if not row.lead_status:
                 return Text("")
-            return Text(row.lead_status) if row.lead_status_visible else Text(row.lead_status, style="dim italic")
+            return cell(row.lead_status) if row.lead_status_visible else cell(row.lead_status, style="dim italic")
         if key == "owner":
-            return Text(row.owner_name)
+            return cell(row.owner_name)
         if key == "email_opt_in":
             return Text("✓" if row.email_opt_in else "")
         if key == "registered_at":
             return Text(f"{row.registered_at:%Y-%m-%d}")
-        return Text(str(getattr(row, key) or ""))
+        return cell(getattr(row, key) or "")
 
     def _fill(self, select_id: int | None = None) -> None:
         page = self.page

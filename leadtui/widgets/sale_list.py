@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Static
 
 from leadtui.i18n import _
 from leadtui.services.errors import DomainError
+from leadtui.widgets.inert import cell
 
 PAGE_SIZE = 50
 STATUS_STYLES = {"open": "bold green", "sold": "bold green", "lost": "bold red", "stalled": "bold red"}
@@ -50,13 +51,13 @@ def sale_cells(row, with_company: bool = True) -> list[Text]:  # noqa: ANN001 - 
         Text(row.status_icon, style=STATUS_STYLES.get(row.status, "")),
         Text(format_date(row.sale_date)),
         Text(format_money(row.amount), justify="right"),
-        Text(row.stage or "—"),
+        cell(row.stage or "—"),
         Text(format_date(row.next_activity), style=next_style),
-        Text(_cap(row.heading, 30)),
+        cell(_cap(row.heading, 30)),
     ]
     if with_company:
-        cells.append(Text(_cap(row.company_name or row.contact_name or "", 24)))
-    cells.append(Text(row.owner))
+        cells.append(cell(_cap(row.company_name or row.contact_name or "", 24)))
+    cells.append(cell(row.owner))
     return cells
 
 

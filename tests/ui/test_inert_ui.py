@@ -88,4 +88,6 @@ async def test_company_card_and_its_contacts_show_a_hostile_name_as_text(app_db:
         await settle(pilot)
         painted = _painted(app)
         assert "\x1b]0;pwned" not in painted and "\x1b[2J" not in painted and "\x07" not in painted
-        assert "Ann" in painted
+        table = app.screen.query_one("#company-contacts DataTable", DataTable)
+        cells = [str(value) for row in range(table.row_count) for value in table.get_row_at(row)]
+        assert "Ann\u241b[2J[b] Berg" in cells  # visible, and [b] is text, not bold

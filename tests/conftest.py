@@ -11,6 +11,7 @@ import pytest
 from leadtui.model.engine import Database
 from leadtui.services import database, users
 from leadtui.services.actor import Actor
+from tests import templates
 
 BASE_PG_URL = os.environ.get("LEADTUI_TEST_PG_URL")
 # Under pytest-xdist every worker gets its own database (test_gw0, test_gw1, ...), created on first use.
@@ -65,18 +66,28 @@ def backend_name(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _template_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Initialised template databases (tests/templates.py) live in this session's temporary directory."""
+    templates.HOME = tmp_path_factory.mktemp("templates")
+
+
 @pytest.fixture
-async def db_url(backend_name: str, tmp_path: Path) -> str:
+async def db_url(backend_name: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """An empty database; with the `db` fixture, the URL of the test's initialised database."""
     if backend_name == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'leadtui-test.db'}"
     assert PG_URL
-    await reset_postgres(PG_URL)
+    if "db" not in request.fixturenames:  # `db` replaces the whole database with a copy of its template
+        await reset_postgres(PG_URL)
     return PG_URL
 
 
 @pytest.fixture
 async def db(db_url: str) -> AsyncIterator[Database]:
-    handle = await database.init_database(db_url, lang="en", login="admin", force=False)
+    """What init_database(db_url, lang="en", login="admin", force=False) gives, copied from a template built once
+    per test process (tests/templates.py): every test has its own database, left as it ended."""
+    handle = await templates.initialised(db_url)
     yield handle
     await handle.dispose()
 

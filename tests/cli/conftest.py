@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import templates
+
 
 def leadtui_command() -> list[str]:
     """The installed console script (the real entry point); python -m leadtui where it is not on PATH."""
@@ -39,6 +41,7 @@ def cli(tmp_path: Path) -> Cli:
 
 @pytest.fixture
 def initialised_cli(cli: Cli) -> Cli:
-    result = cli("init")
-    assert result.returncode == 0, result.stderr
+    """The database `leadtui init` makes here (English lists, administrator admin), copied from the session's
+    template (tests/templates.py) instead of running init in a new process; test_admin_cli.py runs init itself."""
+    templates.copy_sqlite(cli.db_path)
     return cli

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from leadtui.services import companies, contacts, database
+from tests import templates
 
 
 def url_of(app_db: str) -> str:
@@ -14,7 +15,7 @@ def url_of(app_db: str) -> str:
 
 async def seed(app_db: str) -> dict[str, int]:
     """Acme (Lead) with Ann (Open) and Bo (Qualified); Globex (Customer) with Gus."""
-    db = await database.init_database(url_of(app_db), lang="en", login="admin", force=False)
+    db = await templates.initialised(url_of(app_db))  # init_database(lang="en", login="admin"), from a template
     try:
         admin = await database.resolve_actor(db, "admin")
         acme = await companies.create_company(db, admin, {"name": "Acme", "category": "Lead"})

@@ -110,6 +110,12 @@ class UsersScreen(Screen):
             self.app.push_screen(AuditScreen("session", current.id, _("sign-ins of {login}").format(
                 login=current.login)))
 
+    def action_all_sign_ins(self) -> None:
+        from leadtui.screens.sign_ins import SignInsScreen
+
+        if self._admin():
+            self.app.push_screen(SignInsScreen())
+
     @on(DataTable.RowSelected)
     def _open(self) -> None:
         self.action_edit()
@@ -124,7 +130,9 @@ class UsersScreen(Screen):
                 (_("Users: Edit user"), _("Role, group, rights, active [e]"), self.action_edit),
                 (_("Users: SSH keys"), _("The keys the user signs in with to leadtui serve ssh [k]"), self.action_keys),
                 (_("Users: Sign-ins"), _("The user's served sessions: sign-in, sign-out, refused [ctrl+y]"),
-                 self.action_sign_ins)]
+                 self.action_sign_ins),
+                (_("Users: All sign-ins"), _("Every served sign-in, sign-out and refusal, unknown keys included"),
+                 self.action_all_sign_ins)]
 
 
 class UserDialog(ModalScreen["users.UserOut | None"]):

@@ -233,3 +233,15 @@ async def any_key(db: Database) -> bool:
     """Whether any user has a key (the server says how to add one when nobody could sign in)."""
     async with db.read() as session:
         return await session.scalar(select(t.UserKey.id).limit(1)) is not None
+
+
+async def session_trail(db: Database, actor: Actor, *, limit: int = 500) -> list[audit.AuditEntryOut]:
+    """Every served sign-in, sign-out and refusal (also of keys nobody holds), newest first: administrators."""
+    from leadtui.services.users import require_user_administrator
+
+    require_user_administrator(actor)
+    async with db.read() as session:
+        entries = (await session.scalars(select(t.AuditLog).where(t.AuditLog.entity == SESSION_ENTITY)
+                                         .order_by(t.AuditLog.id.desc()).limit(limit))).all()
+        names = await audit._users(session, {entry.actor_id for entry in entries})
+    return [audit._out(entry, names) for entry in entries]

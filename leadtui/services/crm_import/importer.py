@@ -38,7 +38,9 @@ from leadtui.services.actor import Actor, require_list_administrator
 from leadtui.services.crm_import import profiles
 from leadtui.services.crm_import.dates import parse_clock, parse_day, parse_moment, parse_probability
 from leadtui.services.crm_import.value_mapping import LIST_FIELDS, UnknownValue, ValueMapper, value_maps
+from leadtui.model.enums import SaleStatus
 from leadtui.services.errors import DomainError, NotFound, RuleViolation
+from leadtui.services.validation import parse
 
 MAX_ISSUES = 1000
 EXPUNGE_EVERY = 500  # rows: keep the session's identity map (and memory) small on long files
@@ -418,6 +420,7 @@ async def _step(ctx: _Context, done: int) -> None:
     if done % EXPUNGE_EVERY == 0:
         await ctx.session.flush()
         ctx.session.expunge_all()
+        ctx.session.info.pop("crm_keep", None)
 
 
 # --------------------------------------------------------------------------- companies
@@ -441,10 +444,12 @@ async def _companies(ctx: _Context, rows: list[_Row]) -> None:
     for done, row in enumerate(rows, start=1):
         values = row.values
         external_id = values.get("external_id", "")
-        data: dict[str, Any] = _given(values, (*text_fields, "category"))
-        if values.get("owner"):
-            data["owner"] = values["owner"]
+        data: dict[str, Any] = _given(values, text_fields)
         try:
+            if values.get("category"):
+                data["category"] = await _item_id(ctx, t.Category, values["category"])
+            if values.get("owner"):
+                data["owner"] = await _item_id(ctx, t.Associate, values["owner"])
             local_id = refs.get(external_id) if external_id else None
             if local_id is not None:
                 current = await companies.get_company(ctx.sdb, ctx.actor, local_id)
@@ -455,7 +460,8 @@ async def _companies(ctx: _Context, rows: list[_Row]) -> None:
                 else:
                     ctx.count("unchanged")
             else:
-                data.setdefault("category", await _default_category(ctx))
+                if "category" not in data:
+                    data["category"] = await _item_id(ctx, t.Category, await _default_category(ctx))
                 if "owner" not in data:
                     data["owner"] = None  # the other CRM had no owner: "(No selection)", not the importing user
                 out = await companies.create_company(ctx.sdb, ctx.actor, data)
@@ -468,7 +474,9 @@ async def _companies(ctx: _Context, rows: list[_Row]) -> None:
     await _save_registered(ctx, t.Company)
 
 
-def _same_company(key: str, value: str, current: companies.CompanyOut) -> bool:
+def _same_company(key: str, value: Any, current: companies.CompanyOut) -> bool:
+    if isinstance(value, int):  # category and owner as ids (_item_id)
+        return value == {"category": current.category_id, "owner": current.owner_id}[key]
     if key == "category":
         return t.name_key(value) == t.name_key(current.category)
     if key == "owner":
@@ -637,9 +645,9 @@ async def _sales(ctx: _Context, rows: list[_Row]) -> None:
                 else:
                     ctx.count("unchanged")
             else:
-                out = await sales.create_sale(ctx.sdb, ctx.actor, data)
-                _registered(ctx, row, out.id)
-                _remember(ctx, "sale", external_id, out.id)
+                sale_id = await _create_sale(ctx, data)
+                _registered(ctx, row, sale_id)
+                _remember(ctx, "sale", external_id, sale_id)
                 ctx.count("new")
         except DomainError as exc:
             ctx.fail(row, exc)
@@ -647,14 +655,45 @@ async def _sales(ctx: _Context, rows: list[_Row]) -> None:
     await _save_registered(ctx, t.Sale)
 
 
+async def _item_id(ctx: _Context, model: Any, name: str) -> int | str:
+    """The id of a list item or user named in the file, looked up once per import: the services take ids as well
+    as names, and an id is found in the session's identity map instead of by a query per row."""
+    cache = ctx.session.info.setdefault("crm_ids", {})
+    key = (model.__tablename__, name.casefold())
+    if key not in cache:
+        column = model.login if model is t.Associate else model.name_key
+        wanted = name.strip().lower() if model is t.Associate else t.name_key(name)
+        found = await ctx.session.scalar(select(model.id).where(column == wanted))
+        cache[key] = found if found is not None else name
+    found_id = cache[key]
+    keep = ctx.session.info.setdefault("crm_keep", {})
+    if isinstance(found_id, int) and key not in keep:
+        # the identity map holds its rows weakly: a strong reference keeps the row there for the next rows
+        keep[key] = await ctx.session.get(model, found_id)
+    return found_id
+
+
+async def _create_sale(ctx: _Context, data: dict[str, Any]) -> int:
+    """services.sales.create_sale without the card it returns: the same row and the same rule function (_apply,
+    "one change function serves the card, the command line and imports"); reading the card back would cost a
+    dozen queries per sale."""
+    values = parse(sales.SaleChange, data)
+    async with ctx.sdb.write(ctx.actor) as session:
+        row = t.Sale(heading="", description="", status=int(SaleStatus.OPEN), probability=0, amount=money.ZERO,
+                     cost=money.ZERO, registered_by_id=ctx.actor.id, registered_at=t.utcnow())
+        await sales._apply(session, ctx.actor, row, values, creating=True)
+        return row.id
+
+
 async def _sale_data(ctx: _Context, values: dict[str, str], company_refs: dict[str, int],
                      contact_refs: dict[str, int], by_name: dict, by_email: dict) -> dict[str, Any]:
-    data: dict[str, Any] = {k: values[k] for k in ("heading", "description", "amount", "cost", "owner")
-                            if values.get(k)}
-    data["sale_type"] = values.get("sale_type") or await _first_sale_type(ctx)
+    data: dict[str, Any] = {k: values[k] for k in ("heading", "description", "amount", "cost") if values.get(k)}
+    if values.get("owner"):
+        data["owner"] = await _item_id(ctx, t.Associate, values["owner"])
+    data["sale_type"] = await _item_id(ctx, t.SaleType, values.get("sale_type") or await _first_sale_type(ctx))
     stage, status = values.get("stage"), values.get("status")
     if stage:
-        data["stage"] = stage
+        data["stage"] = stage if stage in ("sold", "lost") else await _item_id(ctx, t.SaleStage, stage)
     if status and not (stage in ("sold", "lost") and status == stage):
         data["status"] = status
     closed = status if status in ("sold", "lost") else stage if stage in ("sold", "lost") else None
@@ -707,6 +746,9 @@ def _sale_changed(data: dict[str, Any], current: sales.SaleOut) -> bool:
                 if money.parse_money(value, key) != getattr(current, key):
                     return True
             except DomainError:
+                return True
+        elif isinstance(value, int) and key in ("stage", "sale_type", "owner"):  # ids (_item_id)
+            if getattr(current, f"{key}_id") != value:
                 return True
         elif key == "stage":
             if value in ("sold", "lost"):

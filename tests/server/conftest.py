@@ -69,8 +69,11 @@ class Terminal(asyncssh.SSHClientSession):
         deadline = time.monotonic() + timeout
         while not check():
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"timed out waiting for {condition!r}; the screen shows:\n{self.text()}\n"
+            if remaining <= 0 or (self.closed.is_set() and not check()):
+                state = "the session has closed" if self.closed.is_set() else "timed out"
+                status = self.chan.get_exit_status() if self.chan is not None else None
+                raise AssertionError(f"{state} waiting for {condition!r} (exit status {status}, {len(self.raw)} bytes "
+                                     f"received); the screen shows:\n{self.text()}\n"
                                      f"stderr: {self.stderr.decode('utf-8', 'replace')}")
             self.changed.clear()
             try:

@@ -214,3 +214,25 @@ async def test_an_inactive_login_is_refused_by_the_tui(cli: Cli) -> None:
         await pilot.pause()
     assert app.return_code == 3
     assert app.exit_message is not None and "inactive" in app.exit_message
+
+
+async def test_on_postgresql_a_rep_can_neither_init_force_nor_restore(tmp_path: Path) -> None:
+    from tests.conftest import PG_URL, reset_postgres
+
+    if not PG_URL:
+        pytest.skip("LEADTUI_TEST_PG_URL is not set")
+    await reset_postgres(PG_URL)
+    cli = Cli(tmp_path / "unused.db")
+    env = {"LEADTUI_DATABASE_URL": PG_URL}
+    _ok(cli("init", env=env))
+    _ok(cli("users", "add", "rep", "--role", "sales-rep", env=env))
+    _ok(cli("company", "add", "Acme", "--category", "Lead", env=env))
+    _ok(cli("backup", str(tmp_path / "b.dump"), env=env))
+    _ok(cli("company", "add", "Later Ltd", "--category", "Lead", env=env))
+    for user in ("rep", "nobody"):
+        _refused(cli("init", "--force", user=user, env=env))
+        _refused(cli("restore", str(tmp_path / "b.dump"), "--force", user=user, env=env))
+    listed = cli("company", "list", env=env).stdout
+    assert "Acme" in listed and "Later Ltd" in listed
+    _ok(cli("restore", str(tmp_path / "b.dump"), "--force", env=env))
+    assert "Later Ltd" not in cli("company", "list", env=env).stdout

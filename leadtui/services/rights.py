@@ -223,7 +223,7 @@ async def current_actor(session: AsyncSession, actor: Actor) -> Actor:
                  allow_bulk_update=row.allow_bulk_update, can_manage_entities=row.can_manage_entities)
 
 
-# changes only administrators may make (and so undo): users, their keys, the distribution of new leads
+# changes only administrators may make (and so undo): users, other users' keys, the distribution of new leads
 _ADMIN_ENTITIES = {"associate", "user_key", "distribution_setting"}
 # parts of the Settings lists that are not list items themselves
 _LIST_ENTITIES = {"guide_item", "sale_type_stage"}
@@ -302,6 +302,8 @@ async def ensure_may_undo(session: AsyncSession, actor: Actor, entries: list[t.A
             model = _model_for(entry.entity)
         except KeyError:
             model = None
+        if entry.entity == "user_key" and _stored_owner(entry, "associate_id") == now.id:
+            continue  # a user manages their own sign-in keys (services/keys.py)
         if entry.entity in _ADMIN_ENTITIES:
             _require_admin_for_undo(now, entry.entity)
         elif entry.entity in _LIST_ENTITIES or (model is not None and issubclass(model, t.ListItem)):

@@ -172,3 +172,13 @@ async def test_a_database_that_is_not_leadtuis_is_replaced_only_by_whoever_may_w
         with pytest.raises(PermissionDenied, match="may not write the file"):
             await rights.ensure_may_replace_database(db_url, "whoever")
         assert path.read_bytes().startswith(b"this is not a database")
+
+
+
+async def test_a_rep_undoes_adding_their_own_sign_in_key(db, admin, rep):
+    from leadtui.services import keys
+
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEcI2ASiUifo1fT9g/8wICO97r0GG5WjfdOTtkTVbEgc rita@laptop"
+    await keys.add_key(db, rep, "rita", key)
+    await audit.undo_last(db, rep)
+    assert await keys.list_keys(db, rep, "rita") == []

@@ -116,7 +116,11 @@ def _read_sqlite_users(path: Path, login: str) -> _Users | None:
         row = connection.execute(_USERS_SQL.replace(":login", "?"), (login,)).fetchone()
         return _Users(tables=len(names), leadtui=True, initialised=initialised,
                       user=None if row is None else (str(row[0]), bool(row[1])))
-    except sqlite3.Error:  # not a database, damaged, or tables without the expected columns
+    except sqlite3.OperationalError as exc:
+        if "no such" in str(exc):  # tables without the expected columns
+            return None
+        raise  # locked, busy, an I/O error: the users could not be asked *now*, which is no licence
+    except sqlite3.DatabaseError:  # not a database, damaged
         return None
     finally:
         connection.close()
@@ -148,8 +152,12 @@ async def _read_server_users(url: str, login: str) -> _Users | None:
                     return _Users(tables=int(tables or 0), leadtui=False, initialised=False, user=None)
                 initialised = (await connection.execute(text(_INITIALISED_SQL))).scalar() > 0
                 row = (await connection.execute(text(_USERS_SQL), {"login": login})).first()
-        except DBAPIError:
-            return None
+        except DBAPIError as exc:
+            # only "this is not leadtui's schema or not yours to read" (SQLSTATE class 42: undefined table or
+            # column, insufficient privilege) makes it unreadable; a dropped connection or a timeout is no licence
+            if str(getattr(exc.orig, "sqlstate", "") or getattr(exc.orig, "pgcode", "") or "").startswith("42"):
+                return None
+            raise _unavailable(url, exc) from None
         return _Users(tables=int(tables or 0), leadtui=True, initialised=initialised,
                       user=None if row is None else (str(row[0]), bool(row[1])))
     finally:
@@ -180,7 +188,12 @@ async def ensure_may_replace_database(url: str, login: str) -> ReplaceRight:
         if path is None or not path.exists():
             return ReplaceRight(existing=False)
         where = str(path)
-        users = await asyncio.to_thread(_read_sqlite_users, path, login) if path.is_file() else None
+        try:
+            users = await asyncio.to_thread(_read_sqlite_users, path, login) if path.is_file() else None
+        except sqlite3.Error as exc:
+            from leadtui.services.database import _unavailable
+
+            raise _unavailable(url, exc) from None
     else:
         path = None
         users = await _read_server_users(url, login)

@@ -182,3 +182,20 @@ async def test_a_rep_undoes_adding_their_own_sign_in_key(db, admin, rep):
     await keys.add_key(db, rep, "rita", key)
     await audit.undo_last(db, rep)
     assert await keys.list_keys(db, rep, "rita") == []
+
+
+async def test_a_locked_database_is_not_taken_for_an_unreadable_one(db, db_url, backend_name, monkeypatch):
+    """Users that cannot be asked *now* (locked, busy) give no licence to replace the database."""
+    import sqlite3
+
+    from leadtui.services.errors import DatabaseUnavailable
+
+    if backend_name != "sqlite":
+        pytest.skip("SQLite's lock")
+
+    def locked(_path, _login):  # noqa: ANN001, ANN202
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(rights, "_read_sqlite_users", locked)
+    with pytest.raises(DatabaseUnavailable, match="locked"):
+        await rights.ensure_may_replace_database(db_url, "rita")

@@ -173,8 +173,14 @@ async def backup(db: Database, actor: Actor, file: str, *, force: bool = False) 
 
 
 def _last_line(output: str) -> str:
+    """The tool's first error, in one line, without the SQL it ran ("Command was: ...") or its name."""
     lines = [line.strip() for line in (output or "").strip().splitlines() if line.strip()]
-    return lines[-1] if lines else ""
+    errors = [line for line in lines if ": error:" in line] or [line for line in lines if
+                                                                 not line.startswith(("Command was:", "LINE "))]
+    text = errors[0] if errors else ""
+    for tool in ("pg_restore: ", "pg_dump: "):
+        text = text.removeprefix(tool)
+    return text[:300]
 
 
 def _pg_tool(name: str) -> str:
@@ -192,7 +198,7 @@ def _check_pg_archive(source: Path) -> None:
 
     def refuse(output: str) -> RuleViolation:
         return RuleViolation(_("{file} is not a readable leadtui backup ({reason}); nothing was restored.").format(
-            file=source, reason=_last_line(output).removeprefix("pg_restore: ")), field="file")
+            file=source, reason=_last_line(output)), field="file")
 
     listing = subprocess.run([pg_restore, "--list", str(source)], capture_output=True, text=True)
     if listing.returncode != 0:
@@ -280,4 +286,4 @@ async def restore(url: str, file: str, *, force: bool, initialised: bool) -> Non
         raise _cannot("read", source, exc) from None
     if result.returncode != 0:  # one transaction: nothing was changed
         raise RuleViolation(_("pg_restore failed, the database is unchanged: {error}").format(
-            error=_last_line(result.stderr).removeprefix("pg_restore: ")), field="file")
+            error=_last_line(result.stderr)), field="file")

@@ -213,12 +213,14 @@ async def test_a_postgresql_backup_with_damaged_data_is_refused_and_the_database
     await lists.add_item(db, admin, "lead-status", {"name": "Only in the live database"})
     await db.dispose()
     data = bytearray(file.read_bytes())
-    middle = len(data) * 2 // 3  # in the compressed table data, after the table of contents
-    data[middle: middle + 64] = b"\x42" * 64
+    for where in (len(data) // 3, len(data) * 2 // 3, len(data) - 200):  # table of contents, table data
+        data[where: where + 64] = b"\x42" * 64
     file.write_bytes(bytes(data))
     with pytest.raises(RuleViolation) as error:
         await backup.restore(db_url, str(file), force=True, initialised=True)
-    assert "not a readable leadtui backup" in str(error.value) and "\n" not in str(error.value)
+    message = str(error.value)
+    assert "\n" not in message and "Command was" not in message and "CREATE" not in message
+    assert "nothing was restored" in message or "the database is unchanged" in message
     assert "Only in the live database" in await _names(db_url)
 
 

@@ -35,14 +35,14 @@ def _libpq_url(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def _sqlite_copy(source: Path, target: Path, *, check: bool = False) -> None:
+def _sqlite_copy(source: Path, target: Path, *, one_step: bool = False) -> None:
     """Copy a database with SQLite's backup API. Into a new file: a self-contained copy (no -wal/-shm needed).
-    Into a live database (`check`: restore), in one step, i.e. one write transaction: other connections see the
+    Into a live database (`one_step`: restore), in one step, i.e. one write transaction: other connections see the
     old or the new database, never a mix, and a killed restore is rolled back when the database is next opened."""
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     dst = sqlite3.connect(target, timeout=30)
     try:
-        if check:
+        if one_step:
             src.backup(dst)  # pages=-1: everything in one step
         else:
             src.backup(dst, pages=1024, sleep=0.005)
@@ -242,7 +242,7 @@ async def _restore_sqlite(target: Path, source: Path) -> None:
             finally:
                 await copy.dispose()
         try:
-            await asyncio.to_thread(_sqlite_copy, tmp, target, check=True)
+            await asyncio.to_thread(_sqlite_copy, tmp, target, one_step=True)
         except sqlite3.Error as exc:
             raise RuleViolation(_("Restore failed, the database is unchanged: {error}").format(
                 error=" ".join(str(exc).split())), field="file") from None

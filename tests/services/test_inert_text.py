@@ -10,6 +10,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from leadtui import text
@@ -158,3 +160,16 @@ def test_numbers_stay_numbers_and_only_text_is_guarded():
     assert text.csv_cell("\tx") == "'\tx"
     assert text.csv_cell("a\x1bb") == "a\u241bb"
     assert text.csv_cell(None) == ""
+
+
+CELL_TEXT = st.text(alphabet=st.sampled_from(list("=+-@\t\r\n\x1f\x1b12 ().,/ab\u202e\x9b")), max_size=6)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(row=st.lists(st.one_of(CELL_TEXT, st.none(), st.integers(), st.decimals(allow_nan=False, places=2)),
+                    max_size=5), guard=st.booleans())
+def test_the_csv_writer_fast_path_writes_what_csv_cell_says(row, guard):
+    fast, slow = io.StringIO(), io.StringIO()
+    text.CsvWriter(fast, formula_guard=guard).writerow(row)
+    csv.writer(slow).writerow([text.csv_cell(cell, formula_guard=guard) for cell in row])
+    assert fast.getvalue() == slow.getvalue()

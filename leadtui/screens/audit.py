@@ -40,7 +40,7 @@ class AuditScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(_("Audit: {what}").format(what=self.title_text), classes="section-title")
+        yield Static(_("Audit: {what}").format(what=self.title_text), classes="section-title", markup=False)
         yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
         yield Footer()
 

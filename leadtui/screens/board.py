@@ -134,7 +134,7 @@ class BoardScreen(Screen):
         yield Header()
         yield Navigator("board")
         with Vertical(id="board-main"):
-            yield Static(_("Loading the board …"), id="board-title", classes="section-title")
+            yield Static(_("Loading the board …"), id="board-title", classes="section-title", markup=False)
             yield HorizontalScroll(id="columns")
         yield Footer()
 

@@ -48,7 +48,7 @@ class CompanyPickerDialog(ModalScreen["CompanyChoice | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, classes="section-title")
+            yield Static(self.title_text, classes="section-title", markup=False)  # may quote a name
             yield Input(placeholder=_("Type the start of the company's name…"), id="picker-search")
             yield DataTable(id="picker-results", cursor_type="row", zebra_stripes=True)
             yield Static(_("↓ to the list, Enter chooses, Escape cancels."), id="picker-status", classes="hint")

@@ -36,8 +36,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, classes="section-title")
-            yield Static(self.question, classes="question")
+            yield Static(self.title_text, classes="section-title", markup=False)  # may quote a name
+            yield Static(self.question, classes="question", markup=False)
             with Horizontal():
                 yield Button(f"{self.yes_label} (y)", id="yes", variant="warning")
                 yield Button(f"{self.no_label} (n)", id="no")

@@ -48,7 +48,7 @@ class ExportDialog(ModalScreen["exports.ExportOut | None"]):
     def compose(self) -> ComposeResult:
         what = self.title_text or find.target_label(self.target)
         with Vertical():
-            yield Static(_("Export {what}").format(what=what), classes="section-title")
+            yield Static(_("Export {what}").format(what=what), classes="section-title", markup=False)
             yield Label(_("File"))
             yield Input(value=self.path, id="path")
             yield Static("", id="path-error", classes="field-error")

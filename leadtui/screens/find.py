@@ -86,7 +86,7 @@ class FindScreen(Screen):
         yield Header()
         yield Navigator("find")
         with Vertical(id="find-main"):
-            yield Static("", id="find-title", classes="section-title")
+            yield Static("", id="find-title", classes="section-title", markup=False)  # the note may be a name
             yield CriteriaEditor(self.target, id="criteria")
             yield Static("", id="results-status", classes="hint")
             yield DataTable(id="results", cursor_type="row", zebra_stripes=True)

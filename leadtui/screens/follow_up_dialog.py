@@ -55,7 +55,7 @@ class FollowUpDialog(ModalScreen[object]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, classes="section-title")
+            yield Static(self.title_text, classes="section-title", markup=False)  # may quote a name
             if self.intro:
                 yield Static(self.intro, classes="hint")
             yield Label(_("Date (YYYY-MM-DD, today, +N days)") + " *  ·  " + _("Time (HH:MM, optional)"))

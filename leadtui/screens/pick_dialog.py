@@ -38,7 +38,7 @@ class PickDialog(ModalScreen["str | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, classes="section-title")
+            yield Static(self.title_text, classes="section-title", markup=False)  # may quote a name
             if self.hint:
                 yield Static(self.hint, classes="hint")
             placeholder = _("type a number or a name, then Enter") if self.numbered else _("type to filter, then Enter")

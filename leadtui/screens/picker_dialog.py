@@ -44,7 +44,7 @@ class PickerDialog(ModalScreen["tuple[str, object] | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, classes="section-title")
+            yield Static(self.title_text, classes="section-title", markup=False)  # may quote a name
             yield Input(placeholder=_("Type to search; ↓ to the results; Enter picks"), id="picker-search")
             yield OptionList(id="picker-results")
             yield Static("", id="picker-empty", classes="hint")

@@ -66,7 +66,8 @@ class SalesGuideDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(_("Sales guide · {type}").format(type=self.sale_type_name), classes="section-title")
+            yield Static(_("Sales guide · {type}").format(type=self.sale_type_name), classes="section-title",
+                         markup=False)
             with Horizontal(id="guide-top"):
                 yield Checkbox(_("This sale type is linked to a guide"), id="has_guide")
                 yield Label(_("Estimated time"))
@@ -79,7 +80,7 @@ class SalesGuideDialog(ModalScreen[None]):
                     yield Label(_("Stages used for this sale type (space, ctrl+↑/↓)"))
                     yield SelectionList[int](id="stages")
                 with Vertical(id="items-pane"):
-                    yield Static("", id="items-title")
+                    yield Static("", id="items-title", markup=False)
                     yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
                     yield Static(_("a add · e / Enter edit · x delete a suggested follow-up · Esc close"),
                                  classes="hint")

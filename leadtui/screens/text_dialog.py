@@ -38,7 +38,7 @@ class TextDialog(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, classes="section-title")
+            yield Static(self.title_text, classes="section-title", markup=False)  # may quote a name
             yield Label(self.label)
             yield Input(value=self.value, id="text-value")
             yield Static("", id="text-value-error", classes="field-error")

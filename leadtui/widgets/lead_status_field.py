@@ -63,7 +63,7 @@ class LeadStatusField(Vertical):
                 value = state.value_id if any(o.id == state.value_id for o in state.options) else state.options[0].id
                 yield Select(options, value=value, allow_blank=False, compact=True, id="lead_status")
             else:
-                yield Static(state.value_name or "—", id="lead_status-value")
+                yield Static(state.value_name or "—", id="lead_status-value", markup=False)
         yield Static("", id="lead_status-description")
         yield Static("", id="lead_status-error", classes="field-error")
 

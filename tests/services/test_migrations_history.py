@@ -252,3 +252,45 @@ async def test_the_migrations_make_the_same_schema_as_a_new_database(db_url, bac
             assert await connection.run_sync(_schema) == expected_schema
     finally:
         await db.dispose()
+
+
+async def test_the_repair_migration_changes_nothing_on_a_database_that_is_right(db_url, backend_name, tmp_path):
+    """0009 checks what exists first: run again on a current database, it keeps the schema, the rows and the id
+    counters as they were."""
+    fresh_url = db_url if backend_name == "postgresql" else f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    expected_schema = await _fresh_schema(fresh_url, backend_name)
+    db = await database.init_database(db_url, lang="en", login="admin", force=False)
+    try:
+        admin = await database.resolve_actor(db, "admin")
+        async with db.write(admin) as session:
+            category = await session.scalar(sa.select(sa.func.min(t.Category.id)))
+            for n in range(3):
+                session.add(t.Company(name=f"Ærø {n}", name_key=f"ærø {n}", category_id=category))
+        async with db.write(admin) as session:
+            last = await session.scalar(sa.select(sa.func.max(t.Company.id)))
+            await session.execute(sa.delete(t.Company).where(t.Company.id == last))
+        async with db.engine.connect() as connection:  # 0009 once more, as migrate.upgrade runs it
+            if backend_name == "sqlite":
+                await connection.run_sync(lambda sync: sync.connection.dbapi_connection.cursor().execute(
+                    "PRAGMA foreign_keys = OFF"))
+            await connection.execute(sa.text("UPDATE alembic_version SET version_num = '0008'"))
+            await connection.commit()
+            await connection.run_sync(_upgrade_with, migrate.MIGRATIONS, "0009")
+            await connection.execute(sa.text("UPDATE alembic_version SET version_num = :v"), {"v": migrate.HEAD})
+            await connection.commit()
+    finally:
+        await db.dispose()
+    db = await database.connect(db_url)
+    try:
+        assert await migrate.current_revision(db) == migrate.HEAD
+        async with db.engine.connect() as connection:
+            assert await connection.run_sync(_schema) == expected_schema
+            keys = (await connection.execute(sa.text("SELECT name_key FROM company ORDER BY id"))).scalars().all()
+        assert keys == ["ærø 0", "ærø 1"]
+        async with db.write(admin) as session:
+            company = t.Company(name="Next", name_key="next", category_id=category)
+            session.add(company)
+            await session.flush()
+        assert company.id == last + 1  # the deleted company's id was not handed out again
+    finally:
+        await db.dispose()

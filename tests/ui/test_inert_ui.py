@@ -91,3 +91,18 @@ async def test_company_card_and_its_contacts_show_a_hostile_name_as_text(app_db:
         table = app.screen.query_one("#company-contacts DataTable", DataTable)
         cells = [str(value) for row in range(table.row_count) for value in table.get_row_at(row)]
         assert "Ann\u241b[2J[b] Berg" in cells  # visible, and [b] is text, not bold
+
+
+async def test_a_confirmation_quoting_a_hostile_name_shows_it_as_text(app_db: str) -> None:
+    from leadtui.screens.dialogs import ConfirmDialog
+
+    await seed(app_db)
+    app = LeadApp(db_url=app_db, user="admin")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        name = "X[/][@click=app.quit]q[/] [link=https://x.example]y[/link]"
+        app.push_screen(ConfirmDialog("Delete company", f"Delete company '{name}'?"))
+        await pilot.pause()
+        question = str(app.screen.query_one(".question", Static).render())
+        assert question == f"Delete company '{name}'?"
+        assert app.is_running

@@ -23,6 +23,29 @@ from leadtui.i18n import _
 
 T = TypeVar("T")
 LANG_CHOICE = click.Choice(["en", "da", "nl", "nb"])
+MAX_ID = 2**63 - 1  # the databases' integer range (leadtui.services.lookup.MAX_ID)
+
+
+class RecordId(click.ParamType):
+    """The number of a record (company, contact, sale ...). A number beyond the databases' integer range names no
+    record: refused here, as not found (an argument, exit 4) or as bad input (an option, exit 2), before it reaches a
+    query that the driver would refuse with a dump."""
+
+    name = "integer"
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        number = click.INT.convert(value, param, ctx)
+        if -MAX_ID <= number <= MAX_ID:
+            return number
+        from leadtui.services.errors import NotFound, RuleViolation
+
+        message = _("{label}: there is no record with number {number}.").format(label=self.label, number=number)
+        if isinstance(param, click.Argument):
+            raise NotFound(message)
+        raise RuleViolation(message, field=param.name if param else None)
 
 
 @dataclass
@@ -69,8 +92,30 @@ def terminal_stderr() -> Any:
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"leadtui: {message}", err=True)
+    # one line, whatever the message quotes (a name with a line break in it)
+    click.echo("leadtui: " + " ".join(str(message).splitlines()), err=True)
     sys.exit(code)
+
+
+def _usage_error(exc: click.exceptions.UsageError) -> None:
+    """click's usage errors on one line (click prints Usage, Try ... and Error on four)."""
+    text = _("Error: {message}").format(message=exc.format_message())
+    ctx = exc.ctx
+    if ctx is not None and ctx.command.get_help_option(ctx) is not None:
+        text += " " + _("Try '{command} {option}' for help.").format(command=ctx.command_path,
+                                                                     option=ctx.help_option_names[0])
+    _fail(text, exit_codes.USAGE)
+
+
+def _number_too_large(exc: BaseException) -> bool:
+    """The driver refused an integer beyond its column's range (SQLite: 64 bits; PostgreSQL: INTEGER, 32 bits)."""
+    if isinstance(exc, OverflowError):
+        return True
+    orig = getattr(exc, "orig", None)
+    if orig is None:
+        return False
+    return getattr(orig, "sqlstate", None) == "22003" or isinstance(orig, OverflowError) or \
+        isinstance(orig.__cause__, OverflowError) or "out of int" in str(orig)
 
 
 def run(opts: Options, action: Callable[..., Awaitable[T]], *, needs_user: bool = True) -> T:
@@ -106,8 +151,20 @@ def run(opts: Options, action: Callable[..., Awaitable[T]], *, needs_user: bool 
     except Exception as exc:  # a bug: still one line, unless debugging
         if os.environ.get("LEADTUI_DEBUG"):
             raise
-        _fail(_("unexpected error: {error}").format(error=f"{type(exc).__name__}: {exc}"), exit_codes.RULE_VIOLATION)
+        if _number_too_large(exc):  # a number the services passed on unchecked: bad input all the same
+            _fail(_("A number given is too large for the database; nothing was changed."), exit_codes.RULE_VIOLATION)
+        # the kind of error only: a database error's text carries the SQL, its parameters and the driver's dump
+        _fail(_("unexpected error ({kind}); set LEADTUI_DEBUG=1 to see the details").format(kind=type(exc).__name__),
+              exit_codes.RULE_VIOLATION)
     raise AssertionError("unreachable")
+
+
+def formula_guard_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--formula-guard/--no-formula-guard for every command that writes CSV (leadtui.text.guard_formula)."""
+    return click.option(
+        "--formula-guard/--no-formula-guard", "formula_guard", default=True,
+        help=_("CSV: a text cell starting with = + - @ or a tab gets a leading ' so that a spreadsheet shows it "
+               "instead of running it as a formula (on by default; numbers stay numbers)."))(command)
 
 
 def print_json(data: Any) -> None:
@@ -125,14 +182,6 @@ def dump(model: Any) -> Any:
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]},
              help=_("leadtui: a keyboard-driven terminal CRM for leads and the sales pipeline.\n\n"
                     "Without a command it opens the TUI, creating the database with its default lists on first run."))
-def formula_guard_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--formula-guard/--no-formula-guard for every command that writes CSV (leadtui.text.guard_formula)."""
-    return click.option(
-        "--formula-guard/--no-formula-guard", "formula_guard", default=True,
-        help=_("CSV: a text cell starting with = + - @ or a tab gets a leading ' so that a spreadsheet shows it "
-               "instead of running it as a formula (on by default; numbers stay numbers)."))(command)
-
-
 @click.option("--db", "db", metavar="URL",
               help=_("Database URL or SQLite file (else LEADTUI_DATABASE_URL, else the default file)."))
 @click.option("--user", metavar="LOGIN", help=_("Act as this user (else LEADTUI_USER, else the OS login)."))
@@ -217,18 +266,6 @@ async def _discard_unreadable(url: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    try:
-        code = cli.main(args=argv, prog_name="leadtui", standalone_mode=False)
-    except click.exceptions.UsageError as exc:
-        exc.show()
-        sys.exit(exit_codes.USAGE)
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        sys.exit(exit_codes.USAGE)
-    except click.exceptions.Abort:
-        click.echo(_("Aborted."), err=True)
-        sys.exit(exit_codes.USAGE)
-    sys.exit(code if isinstance(code, int) else 0)
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = InertStream(sys.stdout), InertStream(sys.stderr)
     try:
@@ -238,3 +275,18 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _main(argv: list[str] | None = None) -> None:
+    from leadtui.services.errors import DomainError
+
+    try:
+        code = cli.main(args=argv, prog_name="leadtui", standalone_mode=False)
+    except DomainError as exc:  # refused while the arguments were read (RecordId)
+        _fail(str(exc), exc.exit_code)
+    except click.exceptions.UsageError as exc:
+        _usage_error(exc)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(exit_codes.USAGE)
+    except click.exceptions.Abort:
+        click.echo(_("Aborted."), err=True)
+        sys.exit(exit_codes.USAGE)
+    sys.exit(code if isinstance(code, int) else 0)

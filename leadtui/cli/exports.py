@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from leadtui import exit_codes
-from leadtui.cli.core import Options, _fail, cli, formula_guard_option, run
+from leadtui.cli.core import Options, RecordId, _fail, cli, formula_guard_option, run
 from leadtui.i18n import _
 
 TARGETS = click.Choice(["persons", "person", "contacts", "companies", "company", "sales", "sale"],
@@ -24,7 +24,7 @@ TARGETS = click.Choice(["persons", "person", "contacts", "companies", "company",
               help=_("Criterion FIELD:OPERATOR:VALUE1,VALUE2 as for `leadtui find` (repeat to AND several)."))
 @click.option("--columns", metavar="A,B,C", help=_("Fields to export (default: the Find screen's columns); the id "
                                                  "always comes first."))
-@click.option("--selection", "selection_id", type=int, help=_("Export the members of this selection."))
+@click.option("--selection", "selection_id", type=RecordId(_("Selection")), help=_("Export the members of this selection."))
 @click.option("--csv", "fmt", flag_value="csv", default=True, help=_("CSV with a header row of field keys (default)."))
 @click.option("--json", "fmt", flag_value="json", help=_("A JSON array of objects."))
 @click.option("--labels", is_flag=True, help=_("Header with the fields' names in the language instead of keys."))

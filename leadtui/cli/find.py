@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from leadtui import exit_codes
-from leadtui.cli.core import Options, cli, dump, formula_guard_option, print_json, run
+from leadtui.cli.core import Options, RecordId, cli, dump, formula_guard_option, print_json, run
 from leadtui.i18n import N_, _, ngettext
 from leadtui.i18n.format import format_date
 
@@ -254,7 +254,7 @@ def selection_list(opts: Options, target: str | None, as_json: bool) -> None:
 
 
 @selection.command("show", help=_("A selection's details, criteria and members (dynamic: its criteria run now)."))
-@click.argument("selection_id", type=int)
+@click.argument("selection_id", type=RecordId(_("Selection")))
 @click.option("--columns", metavar="A,B,C", help=_("Columns of the member list (field keys)."))
 @click.option("--limit", type=click.IntRange(1, 1_000_000), help=_("At most N members (default: all)."))
 @click.option("--json", "as_json", is_flag=True, help=_("The selection and its members as JSON."))
@@ -295,7 +295,7 @@ def selection_show(opts: Options, selection_id: int, columns: str | None, limit:
 
 
 @selection.command("rename", help=_("Give a selection another name."))
-@click.argument("selection_id", type=int)
+@click.argument("selection_id", type=RecordId(_("Selection")))
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
@@ -307,7 +307,7 @@ def selection_rename(opts: Options, selection_id: int, name: str, as_json: bool)
 
 
 @selection.command("delete", help=_("Delete a selection (its members stay as records; only the list goes)."))
-@click.argument("selection_id", type=int)
+@click.argument("selection_id", type=RecordId(_("Selection")))
 @click.option("--yes", is_flag=True, help=_("Do not ask for confirmation."))
 @click.pass_obj
 def selection_delete(opts: Options, selection_id: int, yes: bool) -> None:
@@ -335,7 +335,7 @@ def _print_change(change: Any, verb: str) -> None:
 
 
 @selection.command("add", help=_("Add records (ids, comma- or space-separated) to a static selection."))
-@click.argument("selection_id", type=int)
+@click.argument("selection_id", type=RecordId(_("Selection")))
 @click.argument("entity_ids", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
@@ -350,7 +350,7 @@ def selection_add(opts: Options, selection_id: int, entity_ids: tuple[str, ...],
 
 
 @selection.command("remove", help=_("Remove records (ids) from a static selection."))
-@click.argument("selection_id", type=int)
+@click.argument("selection_id", type=RecordId(_("Selection")))
 @click.argument("entity_ids", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
@@ -365,7 +365,7 @@ def selection_remove(opts: Options, selection_id: int, entity_ids: tuple[str, ..
 
 
 @selection.command("static", help=_("Make a dynamic selection static: its current members are kept from now on."))
-@click.argument("selection_id", type=int)
+@click.argument("selection_id", type=RecordId(_("Selection")))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def selection_static(opts: Options, selection_id: int, as_json: bool) -> None:
@@ -386,7 +386,7 @@ def selection_static(opts: Options, selection_id: int, as_json: bool) -> None:
 
 
 @selection.command("dynamic", help=_("(Refused: a static selection never becomes dynamic.)"))
-@click.argument("selection_id", type=int)
+@click.argument("selection_id", type=RecordId(_("Selection")))
 @click.pass_obj
 def selection_dynamic(opts: Options, selection_id: int) -> None:
     from leadtui.services import selections
@@ -409,7 +409,7 @@ def _money(value: Any) -> str:
 
 
 @board.command("show", help=_("The columns of a board with their counts (sales: amount and weighted amount)."))
-@click.option("--selection", "selection_id", type=int, help=_("The board of this selection."))
+@click.option("--selection", "selection_id", type=RecordId(_("Selection")), help=_("The board of this selection."))
 @click.option("--target", type=BOARD_TARGETS, help=_("All contacts (persons) or all sales."))
 @click.option("--where", "where", multiple=True, metavar="F:OP:V1,V2", help=_("Narrow the board: ") + _(WHERE_HELP))
 @click.option("--cards", type=click.IntRange(0, 500), default=0, help=_("Also list the first N cards of each column."))

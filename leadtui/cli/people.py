@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from leadtui.cli.core import Options, cli, dump, print_json, run
+from leadtui.cli.core import Options, RecordId, cli, dump, print_json, run
 from leadtui.i18n import _, ngettext
 from leadtui.i18n.format import format_datetime
 
@@ -96,7 +96,7 @@ def company_add(opts: Options, name: str, as_json: bool, **values: Any) -> None:
 
 
 @company.command("set", help=_("Change a company's fields."))
-@click.argument("company_id", metavar="ID", type=int)
+@click.argument("company_id", metavar="ID", type=RecordId(_("Company")))
 @click.option("--name", help=_("Name."))
 @click.option("--category", help=_("From the list Company - Category; carries the lead status rules to its contacts."))
 @_company_fields
@@ -112,7 +112,7 @@ def company_set(opts: Options, company_id: int, expect_version: int | None, as_j
 
 
 @company.command("show", help=_("Show a company."))
-@click.argument("company_id", metavar="ID", type=int)
+@click.argument("company_id", metavar="ID", type=RecordId(_("Company")))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def company_show(opts: Options, company_id: int, as_json: bool) -> None:
@@ -142,7 +142,7 @@ def company_list(opts: Options, search: str, limit: int, offset: int, as_json: b
 
 @company.command("delete",
                  help=_("Delete a company and its contacts (to the recycle bin; `company restore` brings them back)."))
-@click.argument("company_id", metavar="ID", type=int)
+@click.argument("company_id", metavar="ID", type=RecordId(_("Company")))
 @click.option("--yes", is_flag=True, help=_("Do not ask."))
 @click.pass_obj
 def company_delete(opts: Options, company_id: int, yes: bool) -> None:
@@ -161,7 +161,7 @@ def company_delete(opts: Options, company_id: int, yes: bool) -> None:
 
 
 @company.command("restore", help=_("Bring a deleted company back with the contacts deleted with it."))
-@click.argument("company_id", metavar="ID", type=int)
+@click.argument("company_id", metavar="ID", type=RecordId(_("Company")))
 @click.pass_obj
 def company_restore(opts: Options, company_id: int) -> None:
     from leadtui.services import companies as svc
@@ -232,7 +232,7 @@ def _person_fields(f):
 
 
 @person.command("add", help=_("Add a contact; under a lead-enabled company it gets the default lead status (Open)."))
-@click.option("--company", "company_id", type=int, help=_("The company's id (leave out for a contact without one)."))
+@click.option("--company", "company_id", type=RecordId(_("Company")), help=_("The company's id (leave out for a contact without one)."))
 @_person_fields
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
@@ -250,8 +250,8 @@ def person_add(opts: Options, company_id: int | None, as_json: bool, **values: A
 
 
 @person.command("set", help=_("Change a contact: lead status, names, email, opt-in; --company moves it."))
-@click.argument("contact_id", metavar="ID", type=int)
-@click.option("--company", "company_id", type=int, help=_("Move the contact to this company."))
+@click.argument("contact_id", metavar="ID", type=RecordId(_("Contact")))
+@click.option("--company", "company_id", type=RecordId(_("Company")), help=_("Move the contact to this company."))
 @click.option("--no-company", is_flag=True, help=_("Disconnect the contact from its company."))
 @_person_fields
 @click.option("--expect-version", type=int, help=_("Refuse (exit 5) if someone saved after this version."))
@@ -277,7 +277,7 @@ def person_set(opts: Options, contact_id: int, company_id: int | None, no_compan
 
 
 @person.command("show", help=_("Show a contact with its lead status."))
-@click.argument("contact_id", metavar="ID", type=int)
+@click.argument("contact_id", metavar="ID", type=RecordId(_("Contact")))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def person_show(opts: Options, contact_id: int, as_json: bool) -> None:
@@ -287,7 +287,7 @@ def person_show(opts: Options, contact_id: int, as_json: bool) -> None:
 
 
 @person.command("history", help=_("Lead status and category changes of a contact, newest first."))
-@click.argument("contact_id", metavar="ID", type=int)
+@click.argument("contact_id", metavar="ID", type=RecordId(_("Contact")))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def person_history(opts: Options, contact_id: int, as_json: bool) -> None:
@@ -307,7 +307,7 @@ def person_history(opts: Options, contact_id: int, as_json: bool) -> None:
 
 
 @person.command("list", help=_("List contacts by last name, a page at a time."))
-@click.option("--company", "company_id", type=int, help=_("Only this company's contacts."))
+@click.option("--company", "company_id", type=RecordId(_("Company")), help=_("Only this company's contacts."))
 @click.option("--search", default="", help=_("Start of the name or email, ignoring case."))
 @click.option("--limit", type=click.IntRange(1, 500), default=50, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0)
@@ -329,7 +329,7 @@ def person_list(opts: Options, company_id: int | None, search: str, limit: int, 
 
 
 @person.command("delete", help=_("Delete a contact (to the recycle bin)."))
-@click.argument("contact_id", metavar="ID", type=int)
+@click.argument("contact_id", metavar="ID", type=RecordId(_("Contact")))
 @click.option("--yes", is_flag=True, help=_("Do not ask."))
 @click.pass_obj
 def person_delete(opts: Options, contact_id: int, yes: bool) -> None:
@@ -354,7 +354,7 @@ def _ids(value: str | None) -> list[int] | None:
 @person.command("bulk-set",
                 help=_("Set one field on many contacts in one transaction; contacts the rules exclude are skipped with a reason."))
 @click.option("--ids", help=_("Contact ids, separated by commas."))
-@click.option("--company", "company_id", type=int, help=_("All contacts of this company."))
+@click.option("--company", "company_id", type=RecordId(_("Company")), help=_("All contacts of this company."))
 @click.option("--field", required=True, type=click.Choice(["lead_status", "owner", "email_opt_in"]))
 @click.option("--value", required=True, help=_("Lead status name, user login ('' for none), or yes/no."))
 @click.option("--dry-run", is_flag=True, help=_("Only count what would change, are already so and are skipped."))

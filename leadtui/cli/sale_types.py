@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from leadtui.cli.core import Options, cli, dump, print_json, run
+from leadtui import exit_codes
+from leadtui.cli.core import Options, RecordId, _fail, cli, dump, print_json, run
 from leadtui.i18n import _, ngettext
 
 
@@ -60,6 +61,9 @@ def sale_type_stages(opts: Options, name: str, stages: str | None, as_json: bool
         out = run(opts, lambda db: guides.get_sale_type_guide(db, name), needs_user=False)
     else:
         names = [part.strip() for part in stages.split(",") if part.strip()]
+        if not names:  # an empty --set is a slip, not "unlink every stage"
+            _fail(_("Stages: --set needs the stages, comma-separated (e.g. 'Lead,Offer,Negotiation')."),
+                  exit_codes.RULE_VIOLATION)
         out = run(opts, lambda db, actor: guides.set_sale_type_stages(db, actor, name, names))
     _print_guide(out, as_json)
 
@@ -123,7 +127,7 @@ def guide_item_add(opts: Options, type_name: str, stage: str, name: str, as_json
 
 
 @guide_item.command("edit", help=_("Change a suggested follow-up."))
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=RecordId(_("Suggested follow-up")))
 @click.option("--name", help=_("Name."))
 @click.option("--days", "start_offset_days", type=int)
 @click.option("--text", "default_text", help=_("Default text in the follow-up."))
@@ -138,7 +142,7 @@ def guide_item_edit(opts: Options, item_id: int, **values: Any) -> None:
 
 
 @guide_item.command("delete", help=_("Remove a suggested follow-up (follow-ups created from it stay)."))
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=RecordId(_("Suggested follow-up")))
 @click.pass_obj
 def guide_item_delete(opts: Options, item_id: int) -> None:
     from leadtui.services import guides

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from leadtui import exit_codes
-from leadtui.cli.core import Options, cli, dump, print_json, run
+from leadtui.cli.core import Options, RecordId, cli, dump, print_json, run
 from leadtui.i18n import _
 from leadtui.i18n.format import format_date, format_datetime, format_number
 
@@ -62,16 +62,29 @@ def _field_name(key: str) -> str:
     return {"stage": _("Stage"), "status": _("Status")}.get(key, key)
 
 
+def _a_number(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An empty --amount (or --cost ...) is a slip, not 0: the services read an empty money field as 0 (the card's
+    field while it is being typed), so the command line refuses it here."""
+    if value is not None and not value.strip():
+        from leadtui.services.errors import RuleViolation
+
+        label = {"amount": _("Amount"), "cost": _("Total cost"), "profit": _("Profit"),
+                 "percentage": _("Percentage")}.get(param.name or "", param.name or "")
+        raise RuleViolation(_("{field}: is empty; give a number, e.g. 12500 or 0").format(field=label),
+                            field=param.name)
+    return value
+
+
 def _changes(**values: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
 @sale.command("add", help=_("Register a sale for a company (and optionally one of its contacts)."))
-@click.option("--company", "company_id", type=int, help=_("Company number."))
-@click.option("--contact", "contact_id", type=int, help=_("Contact number (must belong to the company)."))
+@click.option("--company", "company_id", type=RecordId(_("Company")), help=_("Company number."))
+@click.option("--contact", "contact_id", type=RecordId(_("Contact")), help=_("Contact number (must belong to the company)."))
 @click.option("--heading", required=True, help=_("Heading (title) of the sale."))
-@click.option("--amount", required=True, help=_("Amount, e.g. 12500 or 12500.50."))
-@click.option("--cost", help=_("Total cost."))
+@click.option("--amount", required=True, callback=_a_number, help=_("Amount, e.g. 12500 or 12500.50."))
+@click.option("--cost", callback=_a_number, help=_("Total cost."))
 @click.option("--stage", help=_("Stage (one of the sale type's stages, or Sold / Lost)."))
 @click.option("--probability", type=int, help=_("Probability in percent (else the stage's)."))
 @click.option("--type", "sale_type", help=_("Sale type (default: the first in the list)."))
@@ -102,7 +115,7 @@ def sale_add(opts: Options, company_id: int | None, contact_id: int | None, head
 
 
 @sale.command("set", help=_("Change a sale: stage, status, reasons, dates, money, owner ..."))
-@click.argument("sale_id", type=int)
+@click.argument("sale_id", type=RecordId(_("Sale")))
 @click.option("--heading")
 @click.option("--stage", help=_("A stage of the sale's type, or Sold / Lost."))
 @click.option("--probability", type=int, help=_("Override the stage's probability (0-100)."))
@@ -111,16 +124,16 @@ def sale_add(opts: Options, company_id: int | None, contact_id: int | None, head
 @click.option("--reopen-date", help=_("Re-open date of a stalled sale (YYYY-MM-DD, today or later)."))
 @click.option("--date", "sale_date", help=_("Sale date (for sold/lost: the actual date; default today)."))
 @click.option("--completed/--not-completed", default=None, help=_("Completed (only sold or lost sales)."))
-@click.option("--amount")
-@click.option("--cost", help=_("Total cost."))
-@click.option("--profit", help=_("Profit (recomputes Total cost)."))
-@click.option("--percentage", help=_("Profit in percent of Amount (recomputes Total cost)."))
+@click.option("--amount", callback=_a_number)
+@click.option("--cost", callback=_a_number, help=_("Total cost."))
+@click.option("--profit", callback=_a_number, help=_("Profit (recomputes Total cost)."))
+@click.option("--percentage", callback=_a_number, help=_("Profit in percent of Amount (recomputes Total cost)."))
 @click.option("--type", "sale_type", help=_("Sale type."))
 @click.option("--owner", help=_("Owner's login."))
 @click.option("--source")
 @click.option("--competitor")
-@click.option("--company", "company_id", type=int)
-@click.option("--contact", "contact_id", type=int)
+@click.option("--company", "company_id", type=RecordId(_("Company")))
+@click.option("--contact", "contact_id", type=RecordId(_("Contact")))
 @click.option("--description")
 @click.option("--version", "expected_version", type=int,
               help=_("Refuse (exit 5) if the sale changed since this version was read."))
@@ -137,7 +150,7 @@ def sale_set(opts: Options, sale_id: int, as_json: bool, expected_version: int |
 
 
 @sale.command("show", help=_("Show one sale (with --json: every field, money as strings with 2 decimals)."))
-@click.argument("sale_id", type=int)
+@click.argument("sale_id", type=RecordId(_("Sale")))
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def sale_show(opts: Options, sale_id: int, as_json: bool) -> None:
@@ -147,8 +160,8 @@ def sale_show(opts: Options, sale_id: int, as_json: bool) -> None:
 
 
 @sale.command("list", help=_("List sales, newest sale date first, with the total and the sums of all matches."))
-@click.option("--company", "company_id", type=int)
-@click.option("--contact", "contact_id", type=int)
+@click.option("--company", "company_id", type=RecordId(_("Company")))
+@click.option("--contact", "contact_id", type=RecordId(_("Contact")))
 @click.option("--status", type=STATUSES)
 @click.option("--owner", help=_("Owner's login."))
 @click.option("--search", help=_("Text in the heading, the company's name or the number."))
@@ -178,7 +191,7 @@ def sale_list(opts: Options, company_id: int | None, contact_id: int | None, sta
 
 
 @sale.command("delete", help=_("Delete a sale and its follow-ups (`leadtui undo` brings them back)."))
-@click.argument("sale_id", type=int)
+@click.argument("sale_id", type=RecordId(_("Sale")))
 @click.option("--yes", is_flag=True, help=_("Do not ask."))
 @click.pass_obj
 def sale_delete(opts: Options, sale_id: int, yes: bool) -> None:
@@ -201,7 +214,7 @@ def sale_delete(opts: Options, sale_id: int, yes: bool) -> None:
 
 
 @sale.command("history", help=_("Changes of stage and status, newest first."))
-@click.argument("sale_id", type=int)
+@click.argument("sale_id", type=RecordId(_("Sale")))
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def sale_history(opts: Options, sale_id: int, as_json: bool) -> None:
@@ -217,7 +230,7 @@ def sale_history(opts: Options, sale_id: int, as_json: bool) -> None:
 
 @sale.command("guide",
               help=_("The sales guide of a sale: stages (✓ done, ● current, ○ future) and their suggested follow-ups."))
-@click.argument("sale_id", type=int)
+@click.argument("sale_id", type=RecordId(_("Sale")))
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def sale_guide(opts: Options, sale_id: int, as_json: bool) -> None:
@@ -258,12 +271,12 @@ def _print_activity(out: Any, as_json: bool, verb: str) -> None:
 
 
 @followup.command("add", help=_("Plan a follow-up for a sale."))
-@click.argument("sale_id", type=int)
+@click.argument("sale_id", type=RecordId(_("Sale")))
 @click.option("--date", "date_", required=True, help=_("YYYY-MM-DD, today or +N (days from today)."))
 @click.option("--time", "time_", help=_("HH:MM."))
 @click.option("--type", "type_", help=_("Follow-up type (default: the first in the list)."))
 @click.option("--text", required=True)
-@click.option("--guide-item", "guide_item_id", type=int, help=_("Create it from this suggestion of the sales guide."))
+@click.option("--guide-item", "guide_item_id", type=RecordId(_("Suggested follow-up")), help=_("Create it from this suggestion of the sales guide."))
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def followup_add(opts: Options, sale_id: int, date_: str, time_: str | None, type_: str | None, text: str,
@@ -279,7 +292,7 @@ def followup_add(opts: Options, sale_id: int, date_: str, time_: str | None, typ
 
 
 @followup.command("done", help=_("Mark a follow-up completed (or, with --undo, not completed)."))
-@click.argument("activity_id", type=int)
+@click.argument("activity_id", type=RecordId(_("Follow-up")))
 @click.option("--undo", is_flag=True, help=_("Mark it not completed again."))
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
@@ -291,7 +304,7 @@ def followup_done(opts: Options, activity_id: int, undo: bool, as_json: bool) ->
 
 
 @followup.command("list", help=_("The follow-ups of a sale, oldest first."))
-@click.argument("sale_id", type=int)
+@click.argument("sale_id", type=RecordId(_("Sale")))
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def followup_list(opts: Options, sale_id: int, as_json: bool) -> None:

@@ -342,6 +342,12 @@ async def list_follow_ups(db: Database, *, sale_id: int | None = None, contact_i
              .outerjoin(t.Sale, t.Sale.id == t.Activity.sale_id)
              .where(*conditions).order_by(t.Activity.start_at, t.Activity.id).offset(max(0, offset)).limit(limit))
     async with db.read() as session:
+        # the follow-ups of a record that does not exist are not an empty list: the number is wrong
+        for model, ref, message in ((t.Sale, sale_id, _("No sale with number {id}.")),
+                                    (t.Contact, contact_id, _("No contact with id {id}.")),
+                                    (t.Company, company_id, _("No company with id {id}."))):
+            if ref is not None and await lookup.get(session, model, ref) is None:
+                raise NotFound(message.format(id=ref))
         total = await session.scalar(select(func.count()).select_from(t.Activity).where(*conditions)) or 0
         rows = (await session.execute(query)).all()
     return ActivityPage(rows=[_out(row, type_name or "", login, heading) for row, type_name, login, heading in rows],

@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from leadtui.i18n import _
 from leadtui.model import tables as t
 from leadtui.model.enums import CategoryGroup, Role
+from leadtui.services import lookup
 from leadtui.services.actor import Actor
 from leadtui.services.errors import RuleViolation
 
@@ -108,11 +109,11 @@ def _is_id(ref: Any) -> bool:
 
 async def _list_item(session: AsyncSession, model: type[t.ListItem], ref: Any) -> t.ListItem | None:
     if _is_id(ref):
-        return await session.get(model, ref)
+        return await lookup.get(session, model, ref)
     text = str(ref).strip()
     row = await session.scalar(select(model).where(model.name_key == t.name_key(text)))
     if row is None and text.isdigit():
-        row = await session.get(model, int(text))
+        row = await lookup.get(session, model, text)
     return row
 
 
@@ -163,12 +164,12 @@ async def owner_by_ref(session: AsyncSession, ref: Any, *, field: str = "owner",
     if ref is None or (isinstance(ref, str) and not ref.strip()):
         return None
     if _is_id(ref):
-        row = await session.get(t.Associate, ref)
+        row = await lookup.get(session, t.Associate, ref)
     else:
         text = str(ref).strip()
         row = await session.scalar(select(t.Associate).where(func.lower(t.Associate.login) == text.lower()))
         if row is None and text.isdigit():
-            row = await session.get(t.Associate, int(text))
+            row = await lookup.get(session, t.Associate, text)
     if row is None:
         raise RuleViolation(_("Our contact: '{value}' is not a user.").format(value=ref), field=field)
     if not row.active and row.id != keep_id:

@@ -274,7 +274,7 @@ def check_names(first: str, last: str) -> None:
 
 
 async def _live_company(session: AsyncSession, company_id: int) -> t.Company:
-    company = await session.get(t.Company, company_id)
+    company = await lookup.get(session, t.Company, company_id)
     if company is None or company.deleted_at is not None:
         raise RuleViolation(_("Company: there is no company with id {id}.").format(id=company_id), field="company")
     return company

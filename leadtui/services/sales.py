@@ -357,7 +357,10 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
     # sale type
     type_changed = False
     if values.sale_type is not None:
-        type_row = await guides.sale_type_row(session, values.sale_type)
+        try:
+            type_row = await guides.sale_type_row(session, values.sale_type)
+        except NotFound as exc:  # a value of the sale that is not in the list: bad input, as for any list field
+            raise RuleViolation(str(exc), field="sale_type") from None
         if type_row.deleted and type_row.id != row.sale_type_id:
             raise RuleViolation(_("Sale type: '{name}' is deleted; choose another sale type.").format(name=type_row.name),
                                 field="sale_type")

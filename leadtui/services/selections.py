@@ -26,7 +26,7 @@ from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.model.enums import SelectionKind
 from leadtui.services import contact_rules as rules
-from leadtui.services import find
+from leadtui.services import find, lookup
 from leadtui.services.actor import Actor
 from leadtui.services.errors import NotFound, PermissionDenied, RuleViolation, StaleEdit
 from leadtui.services.validation import FIELD_LABELS, parse
@@ -123,7 +123,7 @@ def _visible_sql(actor: Actor) -> Any:
 
 
 async def _load(session: AsyncSession, actor: Actor, selection_id: int) -> t.Selection:
-    row = await session.get(t.Selection, selection_id)
+    row = await lookup.get(session, t.Selection, selection_id)
     if row is None or not await _visible(session, actor, row):
         raise NotFound(_("No selection with id {id}.").format(id=selection_id))
     return row

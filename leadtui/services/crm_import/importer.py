@@ -377,7 +377,7 @@ async def import_entity(ctx: _Context, entity: str, data: imports.CsvData, mappi
                                                                                          "reason_lost"))]
     await ctx.mapper.load(fields)
     live = [row for row in rows if row.status != "error"]
-    raw = [dict(row.values) for row in live]
+    raw = [dict(row.values) for row in live] if _options_create(ctx) else []  # to map again after creating
     await _map_values(ctx, live, fields)
     if entity == "sales":
         _closed_reasons(ctx, live)

@@ -465,9 +465,9 @@ def board_move(opts: Options, target: str, ids: str, column: str, reason: str | 
         if out.unchanged:
             text += " " + _("({n} already there)").format(n=len(out.unchanged))
         click.echo(text)
-    for refusal in out.refused:
-        click.echo(f"leadtui: #{refusal.id} {refusal.title}: {refusal.reason}", err=True)
-    if out.refused:
+    if out.refused:  # every card that stayed, on one line (errors are one line on stderr)
+        click.echo("leadtui: " + "; ".join(f"#{refusal.id} {refusal.title}: {refusal.reason}"
+                                           for refusal in out.refused), err=True)
         sys.exit(out.refused[0].code)
 
 

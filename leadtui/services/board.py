@@ -31,7 +31,7 @@ from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.model.enums import SaleStatus, SelectionKind
 from leadtui.services import contact_rules as rules
-from leadtui.services import find, selections
+from leadtui.services import find, lookup, selections
 from leadtui.services.actor import Actor
 from leadtui.services.errors import DomainError, NotFound, RuleViolation, StaleEdit
 from leadtui.services.retry import retry_on_conflict
@@ -457,7 +457,10 @@ async def _move_cards(db: Database, actor: Actor, target: str, wanted: list[tupl
         if need is not None and need.required and (reason is None or not str(reason).strip()):
             raise RuleViolation(_("{label}: is required to move sales to {column} (choose one of: {names}).").format(
                 label=need.label, column=name, names=", ".join(r.label for r in need.reasons)), field=need.field)
-        already = await _already_there(session, target, [card_id for card_id, _version in wanted], key, item_id)
+        # a number beyond the id column's range names no card: the card's own save says so (not found)
+        limit = lookup.max_id(session)
+        already = await _already_there(session, target, [card_id for card_id, _version in wanted
+                                                         if 0 < card_id <= limit], key, item_id)
         joined: Any = _OneTransaction(db, session)
         out = MoveOut(column=key, column_name=name, moved=[], unchanged=[], refused=[])
         for card_id, version in wanted:

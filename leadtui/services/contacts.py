@@ -603,7 +603,7 @@ async def list_contacts(db: Database, actor: Actor, *, company_id: int | None = 
     for key in filters or {}:
         _check_column(key, "Filter")
     limit = max(1, min(limit, MAX_PAGE))
-    offset = max(0, offset)
+    offset = max(0, min(offset, lookup.MAX_ID))  # past the end: an empty page, not a driver error
     sql = _Sql.make()
     conditions = _conditions(sql, db.dialect, company_id, search, filters)
     order: list[Any] = []

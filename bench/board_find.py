@@ -344,9 +344,9 @@ async def run(path: Path, runs: int, show_plans: bool) -> list[tuple[str, float,
         report.append((f"move {len(cards)} marked cards together (one transaction)", many, None, 0,
                        f"{many / len(cards):.1f} ms per card"))
         start = time.perf_counter()
-        from leadtui.services import audit
+        from leadtui.services import undo
 
-        undone = await audit.undo_last(db, admin)
+        undone = await undo.undo_last(db, admin)
         undo_ms = (time.perf_counter() - start) * 1000
         report.append((f"undo that move ({undone.records} records)", undo_ms, None, 0, "ctrl+z"))
 

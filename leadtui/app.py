@@ -17,55 +17,18 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from leadtui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, language_from_locale, set_language
+from leadtui import navigation
+from leadtui.i18n import LANGUAGE_NAMES, LANGUAGES, _, language_from_locale, set_language
+from leadtui.navigation import SECTIONS, section_screen
 
 if TYPE_CHECKING:
     from leadtui.backend import Backend
     from textual.notifications import SeverityLevel
 
-# (mode, key, label, help)
-SECTIONS: list[tuple[str, str, str, str]] = [
-    ("companies", "c", N_("Companies"), N_("Companies: list, search, open company cards")),
-    ("contacts", "p", N_("Contacts"), N_("Contacts (persons): list, search, open contact cards")),
-    ("sales", "s", N_("Sales"), N_("Sales: list, search, open sale cards")),
-    ("find", "f", N_("Find"), N_("Find contacts, companies and sales by criteria")),
-    ("board", "b", N_("Board"), N_("Board view of a selection by lead status or sale stage")),
-    ("dashboard", "d", N_("Dashboard"), N_("Lead tiles and charts")),
-    ("settings", "t", N_("Settings"), N_("Settings and maintenance: the lists")),
-]
-
-
-# the screen of each section, imported only when first shown (keeps start-up light)
-SECTION_SCREENS: dict[str, str] = {
-    "companies": "leadtui.screens.companies:CompaniesScreen",
-    "contacts": "leadtui.screens.contacts:ContactsScreen",
-    "sales": "leadtui.screens.sales:SalesScreen",
-    "find": "leadtui.screens.find:FindScreen",
-    "board": "leadtui.screens.board:BoardScreen",
-    "dashboard": "leadtui.screens.dashboard:DashboardScreen",
-    "settings": "leadtui.screens.settings:SettingsScreen",
-}
-
-
-def _section_screen(mode: str) -> Screen:
-    import importlib
-
-    module_name, class_name = SECTION_SCREENS[mode].split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        from leadtui.screens.placeholder import PlaceholderScreen
-
-        return PlaceholderScreen(mode)
-    return getattr(module, class_name)()
-
-
 class LeadApp(App[int]):
     TITLE = "leadtui"
     CSS_PATH = "app.tcss"
-    MODES = {mode: (lambda mode=mode: _section_screen(mode)) for mode, *_rest in SECTIONS}
+    MODES = {mode: (lambda mode=mode: section_screen(mode)) for mode, *_rest in SECTIONS}
     DEFAULT_MODE = "companies"
     BINDINGS = [
         *[Binding(key, f"section('{mode}')", label, tooltip=help_) for mode, key, label, help_ in SECTIONS],
@@ -104,12 +67,6 @@ class LeadApp(App[int]):
 
         super().notify(message_safe(message), title=message_safe(title), severity=severity, timeout=timeout,
                        markup=markup)
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        """$form-label-width for every .tcss file: the one label column of the forms (widgets/form.py)."""
-        from leadtui.widgets.form import LABEL_WIDTH
-
-        return {**super().get_theme_variable_defaults(), "form-label-width": str(LABEL_WIDTH)}
 
     def format_title(self, title: str, sub_title: str):  # noqa: ANN201 - textual.content.Content
         """The header: the user's name comes from the database; control characters are shown visibly."""
@@ -168,6 +125,16 @@ class LeadApp(App[int]):
         if self.current_mode != mode:
             self.switch_mode(mode)
 
+    # widgets ask for cards and dialogs by message (leadtui/navigation.py): they never import a screen
+    def on_open_record(self, message: navigation.OpenRecord) -> None:
+        navigation.open_record(self, message.kind, message.record_id, message.on_close)
+
+    def on_new_record(self, message: navigation.NewRecord) -> None:
+        navigation.new_record(self, message.kind, message.on_close, **message.prefill)
+
+    def on_ask(self, message: navigation.Ask) -> None:
+        navigation.show(self, message)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for mode, key, label, help_ in SECTIONS:
             yield SystemCommand(_("Go: {section}").format(section=_(label)), f"{_(help_)} [{key}]",
@@ -198,12 +165,12 @@ class LeadApp(App[int]):
         self.run_worker(self._undo(), group="undo")
 
     async def _undo(self) -> None:
-        from leadtui.services import audit
+        from leadtui.services import undo
         from leadtui.services.errors import DomainError
 
         backend = await self.ready_backend()
         try:
-            result = await audit.undo_last(backend.db, backend.actor)
+            result = await undo.undo_last(backend.db, backend.actor)
         except DomainError as exc:
             self.notify(str(exc), severity="error", title=_("Not undone"))
             return
@@ -225,10 +192,10 @@ class LeadApp(App[int]):
         for mode, *_rest in SECTIONS:
             if mode != spare:
                 await self.remove_mode(mode)
-                self.add_mode(mode, lambda mode=mode: _section_screen(mode))
+                self.add_mode(mode, lambda mode=mode: section_screen(mode))
         await self.switch_mode(current)
         await self.remove_mode(spare)
-        self.add_mode(spare, lambda mode=spare: _section_screen(mode))
+        self.add_mode(spare, lambda mode=spare: section_screen(mode))
         self.notify(_("Language: {name}").format(name=LANGUAGE_NAMES[lang]))
 
     async def on_unmount(self) -> None:

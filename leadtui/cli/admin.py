@@ -77,7 +77,7 @@ def audit(opts: Options, since: str | None, until: str | None, entity: str | Non
 @click.option("--dry-run", is_flag=True, help=_("Only say what would be undone."))
 @click.pass_obj
 def undo(opts: Options, dry_run: bool) -> None:
-    from leadtui.services import audit as svc
+    from leadtui.services import undo as svc
 
     if dry_run:
         last = run(opts, lambda db, actor: svc.last_undoable(db, actor))

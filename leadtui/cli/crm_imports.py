@@ -11,8 +11,8 @@ from typing import Any
 import click
 
 from leadtui import exit_codes
+from leadtui.cli._import_group import import_group
 from leadtui.cli.core import Options, _fail, dump, print_json, run
-from leadtui.cli.imports import import_group
 from leadtui.i18n import _
 
 PROFILE_CHOICE = click.Choice(["auto", "hubspot", "pipedrive", "salesforce", "superoffice"])

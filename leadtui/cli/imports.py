@@ -8,15 +8,11 @@ from typing import Any
 import click
 
 from leadtui import exit_codes
+from leadtui.cli._import_group import import_group
 from leadtui.cli.core import Options, _fail, cli, dump, print_json, run, terminal_stderr
 from leadtui.i18n import _
 
 PROGRESS_FROM = 2000  # rows; smaller files finish before a bar is worth drawing
-
-
-@cli.group("import", help=_("Import contacts (with their companies) from a CSV file."))
-def import_group() -> None:
-    pass
 
 
 def _print_issues(summary: Any, *, limit: int = 200) -> None:

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from leadtui import navigation
 from leadtui.i18n import _, ngettext
 from leadtui.services import board as svc
 from leadtui.services import find
@@ -339,9 +340,7 @@ class BoardScreen(Screen):
         event.stop()
         card = self.current_card()
         if card is not None:
-            from leadtui.screens.open_card import open_card
-
-            open_card(self.app, self.target, card.id, on_close=self.load)
+            navigation.open_record(self.app, self.target, card.id, lambda _closed: self.load())
 
     # ------------------------------------------------------------------ marking and moving
 

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import TabbedContent
 
+from leadtui import navigation
 from leadtui.i18n import N_, _
 from leadtui.services.errors import DomainError, StaleEdit
 from leadtui.widgets.duplicate_hint import DuplicateHint
@@ -132,9 +133,7 @@ class CardScreen(Screen):
     def on_duplicate_hint_open(self, message: DuplicateHint.Open) -> None:
         """Open the existing record on top: Escape comes back to the new one as typed."""
         message.stop()
-        from leadtui.screens.open_card import open_card
-
-        open_card(self.app, message.kind, message.record_id)
+        navigation.open_record(self.app, message.kind, message.record_id)
 
     def action_tab(self, step: int) -> None:
         tabs = self.query(TabbedContent)

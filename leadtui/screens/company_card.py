@@ -35,6 +35,7 @@ from leadtui.widgets.footer import Footer
 from leadtui.widgets.inert import markup_safe
 from leadtui.widgets.form import FORM_CSS, LABEL_WIDTH, error_line, row
 from leadtui.widgets.lead_source import LeadSource
+from leadtui.widgets.sales_tab import SalesTab
 
 
 class CompanyCard(CardScreen):
@@ -301,13 +302,8 @@ class CompanyCard(CardScreen):
 
 
 def sales_pane(**owner: Any) -> ComposeResult:
-    """The Sales tab: the sale card's SalesTab when it is there (another issue builds it)."""
+    """The Sales tab of a company or contact card: its sales, once the record is saved."""
     if all(value is None for value in owner.values()):
         yield Static(_("Save first; then its sales show here."), classes="hint")
         return
-    try:
-        from leadtui.widgets.sales_tab import SalesTab
-    except ImportError:
-        yield Static(_("Sales arrive with the sale card"), id="sales-placeholder", classes="hint")
-    else:
-        yield SalesTab(**owner)
+    yield SalesTab(**owner)

@@ -20,9 +20,8 @@ from textual.widgets.selection_list import Selection
 from leadtui.i18n import _
 from leadtui.services.contacts import COLUMNS, EMPTY
 from leadtui.services.preferences import ContactsView
+from leadtui.widgets.contacts_table import RESET
 from leadtui.widgets.form import FORM_CSS, row
-
-RESET = "reset"
 
 
 class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):

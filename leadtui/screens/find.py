@@ -19,29 +19,16 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from leadtui.i18n import N_, _
+from leadtui import navigation
+from leadtui.i18n import _
 from leadtui.services import find
 from leadtui.services.errors import DomainError
 from leadtui.widgets.criteria_editor import CriteriaEditor
 from leadtui.widgets.footer import Footer
 from leadtui.widgets.navigator import Navigator
-from leadtui.widgets.inert import cell
+from leadtui.widgets.result_cell import result_cell
 
 PAGE = 50
-
-
-SALE_STATUS_LABELS = {"open": N_("Open"), "sold": N_("Sold"), "lost": N_("Lost"), "stalled": N_("Stalled")}
-
-
-def result_cell(value: Any, key: str = "") -> str | Text:
-    """A value of a results column as shown (Find, the members of a selection)."""
-    if value is None:
-        return Text("–", style="dim")
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if key == "sale_status" and value in SALE_STATUS_LABELS:  # the service gives the key (open, sold ...)
-        return _(SALE_STATUS_LABELS[value])
-    return cell(value)  # data: never read as markup, control characters visible
 
 
 class FindScreen(Screen):
@@ -385,9 +372,7 @@ class FindScreen(Screen):
         event.stop()
         record = self.current_id()
         if record is not None:
-            from leadtui.screens.open_card import open_card
-
-            open_card(self.app, self.target, record, on_close=self.search)
+            navigation.open_record(self.app, self.target, record, lambda _closed: self.search())
 
     def palette_commands(self) -> list[tuple[str, str, Callable]]:
         return [

@@ -20,6 +20,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from leadtui import navigation
 from leadtui.i18n import _, ngettext
 
 CHECK_EVERY = 60.0  # seconds between looks for leads assigned by other processes
@@ -143,12 +144,10 @@ class NewLeadsScreen(ModalScreen[None]):
         lead = self._current()
         if lead is None:
             return
-        from leadtui.screens.open_card import open_card
-
         if lead.kind == "company" and lead.company_id is not None:
-            open_card(self.app, "company", lead.company_id)
+            navigation.open_record(self.app, "company", lead.company_id)
         else:
-            open_card(self.app, "contact", lead.contact_id)
+            navigation.open_record(self.app, "contact", lead.contact_id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -19,12 +19,13 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from leadtui import navigation
 from leadtui.i18n import _
-from leadtui.screens.find import result_cell
 from leadtui.services import find, selections
 from leadtui.services.errors import DomainError
 from leadtui.widgets.footer import Footer
 from leadtui.widgets.inert import cell
+from leadtui.widgets.result_cell import result_cell
 
 PAGE = 50
 
@@ -199,9 +200,7 @@ class SelectionsScreen(Screen):
         event.stop()
         item, member = self.current(), self.current_member()
         if item is not None and member is not None:
-            from leadtui.screens.open_card import open_card
-
-            open_card(self.app, item.target, member, on_close=self.load_members)
+            navigation.open_record(self.app, item.target, member, lambda _closed: self.load_members())
 
     def action_open_in_find(self) -> None:
         item = self._need()

@@ -2,8 +2,8 @@
 
 Every create, change and delete of a versioned row is recorded automatically (an ORM `after_flush` hook):
 who, when, what changed, old and new values. Set-based changes (bulk updates, board moves of many cards)
-record themselves with `record_bulk`. All records of one write transaction share a changeset id: undo reverts
-the user's last changeset when nobody changed those records since.
+record themselves with `record_bulk`. All records of one write transaction share a changeset id: undo
+(services/undo.py) reverts the user's last changeset when nobody changed those records since.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from leadtui.model import tables as t
 from leadtui.model.base import Base, Versioned
 from leadtui.model.engine import Database
 from leadtui.services.actor import Actor
-from leadtui.services.errors import RuleViolation, StaleEdit
+from leadtui.services.errors import StaleEdit
 
 SKIPPED_FIELDS = {"version", "updated_at", "updated_by_id", "name_key", "last_key", "email_normalized"}
 
@@ -229,28 +229,6 @@ async def _last_changeset(session: AsyncSession, actor: Actor) -> str | None:
 async def _changeset(session: AsyncSession, changeset: str) -> list[t.AuditLog]:
     return list((await session.scalars(select(t.AuditLog).where(t.AuditLog.changeset == changeset)
                                        .order_by(t.AuditLog.id))).all())
-
-
-async def undo_last(db: Database, actor: Actor) -> UndoOut:
-    """Revert the actor's last change (one transaction, e.g. a bulk update or a board move) if nobody changed
-    those records since; otherwise refuse with StaleEdit naming who changed what."""
-    async with db.write(actor) as session:
-        last = await _last_changeset(session, actor)
-        if last is None:
-            raise RuleViolation(_("Nothing to undo: you have made no change that can be undone."))
-        session.info["undo_of"] = last
-        entries = await _changeset(session, last)
-        from leadtui.services import rights  # rights reads records through the audit's model lookup
-
-        # the rights the user has now (re-read from the database), not those they had when they made the change
-        session.info["actor"] = await rights.ensure_may_undo(session, actor, entries)
-        await _refuse_if_changed_since(session, entries)
-        for entry in reversed(entries):
-            await _revert(session, entry)
-        await session.flush()
-        await session.execute(update(t.AuditLog).where(t.AuditLog.changeset == last).values(undone=True))
-        result = UndoOut(changeset=last, records=len(entries), description=_describe(entries))
-    return result
 
 
 async def _refuse_if_changed_since(session: AsyncSession, entries: Sequence[t.AuditLog]) -> None:

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
+from leadtui import navigation
 from leadtui.i18n import _, ngettext
 from leadtui.services import contacts as svc
 from leadtui.services.errors import DomainError
@@ -27,6 +28,7 @@ from leadtui.widgets.inert import cell
 
 PAGE_SIZE = 50
 GROUP_PREFIX = "group:"
+RESET = "reset"  # the view dialog's answer for "back to the default columns" (screens/contacts_view_dialog.py)
 
 
 class ContactsTable(Vertical):
@@ -245,31 +247,22 @@ class ContactsTable(Vertical):
         contact_id = self.current_id()
         if contact_id is None:
             return
-        from leadtui.screens.contact_card import ContactCard
-
-        self.app.push_screen(ContactCard(contact_id), lambda _changed: self.refresh_contacts(contact_id))
+        self.post_message(navigation.OpenRecord("contact", contact_id,
+                                                lambda _closed: self.refresh_contacts(contact_id)))
 
     def action_new_contact(self) -> None:
-        from leadtui.screens.contact_card import ContactCard
-
-        card = ContactCard(None, company_id=self.company_id)
-
-        def done(_changed: Any) -> None:
-            # the card closes with "changed" (a bool, and bool is an int): select the contact it saved, if any
-            self.refresh_contacts(card.contact_id)
-
-        self.app.push_screen(card, done)
+        # select the contact the card saved, if any
+        self.post_message(navigation.NewRecord("contact", lambda closed: self.refresh_contacts(closed.record_id),
+                                               company_id=self.company_id))
 
     @work(group="action")
     async def action_delete_contact(self) -> None:
         row = self.current_row()
         if row is None:
             return
-        from leadtui.screens.dialogs import ConfirmDialog
-
         question = _("Delete the contact '{name}'{company}? It goes to the recycle bin.").format(
             name=row.name, company=f" ({row.company})" if row.company else "")
-        if not await self.app.push_screen_wait(ConfirmDialog(_("Delete contact"), question)):
+        if not await navigation.ask(self, "confirm", _("Delete contact"), question):
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:
@@ -283,8 +276,6 @@ class ContactsTable(Vertical):
 
     @work(group="action")
     async def action_bulk_update(self) -> None:
-        from leadtui.screens.bulk_update_dialog import BulkUpdateDialog
-
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         if self.marked:
             ids = sorted(self.marked)
@@ -307,7 +298,7 @@ class ContactsTable(Vertical):
         if not ids:
             self.notify(_("No contacts to update: mark some with space."), severity="warning")
             return
-        result = await self.app.push_screen_wait(BulkUpdateDialog(contact_ids=ids, description=description))
+        result = await navigation.ask(self, "bulk_update", contact_ids=ids, description=description)
         if result is None:
             return
         skipped = _("; skipped {n}").format(n=result.skipped_total) if result.skipped_total else ""
@@ -318,7 +309,6 @@ class ContactsTable(Vertical):
 
     @work(group="action")
     async def action_view_options(self) -> None:
-        from leadtui.screens.contacts_view_dialog import RESET, ContactsViewDialog
         from leadtui.services import preferences
 
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
@@ -328,7 +318,7 @@ class ContactsTable(Vertical):
             self.notify(str(exc), severity="error")
             return
         fixed = {"company"} if self.company_id is not None else set()
-        result = await self.app.push_screen_wait(ContactsViewDialog(self.view, choices, fixed=fixed))
+        result = await navigation.ask(self, "contacts_view", self.view, choices, fixed=fixed)
         if result is None:
             return
         try:

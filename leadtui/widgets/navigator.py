@@ -6,14 +6,13 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from leadtui.i18n import _
+from leadtui.navigation import SECTIONS
 
 
 class Navigator(OptionList):
     """Shows where you are; Enter or the section's key switches. Keys are app bindings, so they work anywhere."""
 
     def __init__(self, current: str) -> None:
-        from leadtui.app import SECTIONS
-
         options = [Option(f"{key}  {_(label)}", id=mode) for mode, key, label, _help in SECTIONS]
         super().__init__(*options, id="navigator")
         self.current = current

@@ -20,6 +20,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
+from leadtui import navigation
 from leadtui.i18n import _
 from leadtui.services.errors import DomainError
 from leadtui.widgets.inert import cell
@@ -172,21 +173,16 @@ class SaleList(Widget, can_focus=False):
     def action_open_sale(self) -> None:
         row = self.current()
         if row is not None:
-            self._open_card(row.id)
+            self.post_message(navigation.OpenRecord("sale", row.id, self._card_closed))
 
     def action_new_sale(self) -> None:
-        self._open_card(None)
+        self.post_message(navigation.NewRecord("sale", self._card_closed, company_id=self.company_id,
+                                               contact_id=self.contact_id))
 
-    def _open_card(self, sale_id: int | None) -> None:
-        from leadtui.screens.sale_card import SaleCard
-
-        def closed(result: object) -> None:
-            if result:
-                self.post_message(self.Changed())
-            self.reload(result if isinstance(result, int) and not isinstance(result, bool) else None)
-
-        card = SaleCard(sale_id, company_id=self.company_id, contact_id=self.contact_id)
-        self.app.push_screen(card, closed)
+    def _card_closed(self, closed: navigation.Closed) -> None:
+        if closed.changed:
+            self.post_message(self.Changed())
+        self.reload(closed.record_id if closed.changed else None)  # the sale just saved stays highlighted
 
     def action_page(self, step: int) -> None:
         target = self.page_offset + step * PAGE_SIZE
@@ -198,11 +194,9 @@ class SaleList(Widget, can_focus=False):
 
     @work(group="action")
     async def action_delete_sale(self) -> None:
-        from leadtui.screens.sale_delete_dialog import delete_sale_flow
-
         row = self.current()
         if row is None:
             return
-        if await delete_sale_flow(self, row.id):
+        if await navigation.ask(self, "delete_sale", row.id):
             self.post_message(self.Changed())
             self.reload()

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from leadtui.model import tables as t
-from leadtui.services import audit, lists
+from leadtui.services import audit, lists, undo
 from leadtui.services.errors import RuleViolation, StaleEdit
 
 
@@ -31,7 +31,7 @@ async def test_audit_in_a_time_range(db, admin):
 async def test_undo_reverts_the_users_last_change(db, admin):
     item = await lists.add_item(db, admin, "lead-status", {"name": "Hot"})
     await lists.edit_item(db, admin, "lead-status", item.id, {"name": "Warm", "description": "d"})
-    await audit.undo_last(db, admin)
+    await undo.undo_last(db, admin)
     restored = await lists.get_item(db, "lead-status", item.id)
     assert (restored.name, restored.description) == ("Hot", "")
 
@@ -39,11 +39,11 @@ async def test_undo_reverts_the_users_last_change(db, admin):
 async def test_undo_twice_goes_back_one_change_each_time(db, admin):
     item = await lists.add_item(db, admin, "lead-status", {"name": "Hot"})
     await lists.edit_item(db, admin, "lead-status", item.id, {"name": "Warm"})
-    await audit.undo_last(db, admin)
-    await audit.undo_last(db, admin)  # the creation: the item is hidden again
+    await undo.undo_last(db, admin)
+    await undo.undo_last(db, admin)  # the creation: the item is hidden again
     assert "Hot" not in [i.name for i in await lists.list_items(db, "lead-status")]
     with pytest.raises(RuleViolation):
-        await audit.undo_last(db, admin)
+        await undo.undo_last(db, admin)
 
 
 async def test_undo_is_refused_when_someone_changed_the_record_since(db, admin):
@@ -55,7 +55,7 @@ async def test_undo_is_refused_when_someone_changed_the_record_since(db, admin):
     await lists.edit_item(db, admin, "lead-status", item.id, {"description": "mine"})
     await lists.edit_item(db, boss, "lead-status", item.id, {"description": "theirs"})
     with pytest.raises(StaleEdit) as error:
-        await audit.undo_last(db, admin)
+        await undo.undo_last(db, admin)
     assert "boss" in str(error.value)
     assert (await lists.get_item(db, "lead-status", item.id)).description == "theirs"
 
@@ -63,7 +63,7 @@ async def test_undo_is_refused_when_someone_changed_the_record_since(db, admin):
 async def test_undo_only_reverts_ones_own_changes(db, admin, rep):
     await lists.add_item(db, admin, "lead-status", {"name": "Hot"})
     with pytest.raises(RuleViolation):
-        await audit.undo_last(db, rep)
+        await undo.undo_last(db, rep)
     assert "Hot" in [i.name for i in await lists.list_items(db, "lead-status")]
 
 
@@ -81,7 +81,7 @@ async def test_a_bulk_change_is_recorded_and_undone_as_one(db, admin):
         await audit.record_bulk(session, "company", "category_id", lead.id, [(customer.id, ids)])
     entries = await audit.for_record(db, "company", ids[0])
     assert entries[0].action == "bulk"
-    await audit.undo_last(db, admin)
+    await undo.undo_last(db, admin)
     async with db.read() as session:
         from sqlalchemy import select
 

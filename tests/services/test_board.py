@@ -144,7 +144,7 @@ async def test_moving_several_marked_cards_moves_those_allowed_and_reports_the_r
 
 
 async def test_moving_several_cards_is_one_change_that_undo_reverts_whole(db, admin, world):
-    from leadtui.services import audit
+    from leadtui.services import undo
 
     ids = [world.people["ann"], world.people["bob"], world.people["dan"]]
     before = {i: (await contacts.get_contact(db, admin, i)).lead_status for i in ids}
@@ -152,7 +152,7 @@ async def test_moving_several_cards_is_one_change_that_undo_reverts_whole(db, ad
     assert sorted(result.moved) == sorted([world.people["ann"], world.people["bob"]])
     assert [r.id for r in result.refused] == [world.people["dan"]]
     assert "Dan" in result.summary() and "lead status" in result.summary()
-    undone = await audit.undo_last(db, admin)
+    undone = await undo.undo_last(db, admin)
     assert undone.records >= 2
     after = {i: (await contacts.get_contact(db, admin, i)).lead_status for i in ids}
     assert after == before
@@ -163,12 +163,12 @@ async def test_moving_several_cards_is_one_change_that_undo_reverts_whole(db, ad
 
 
 async def test_moving_several_sales_to_lost_is_undone_together(db, admin, world):
-    from leadtui.services import audit
+    from leadtui.services import undo
 
     ids = [world.sales["web"], world.sales["app"]]
     result = await board.move_cards(db, admin, "sales", ids, "lost", reason="Price")
     assert sorted(result.moved) == sorted(ids)
-    await audit.undo_last(db, admin)
+    await undo.undo_last(db, admin)
     assert [(await sales.get_sale(db, i)).status for i in ids] == ["open", "open"]
 
 

@@ -157,9 +157,9 @@ async def test_many_contacts_in_one_call(db, admin):
 
 
 async def test_a_bulk_update_is_in_the_audit_and_can_be_undone(db, admin, mixed):
-    from leadtui.services import audit
+    from leadtui.services import undo
 
     _lead, _customer, (ann, bo, *_rest) = mixed
     await bulk.apply_bulk_update(db, admin, "lead_status", "Disqualified", contact_ids=[ann.id, bo.id])
-    await audit.undo_last(db, admin)
+    await undo.undo_last(db, admin)
     assert [(await reload(db, admin, p)).lead_status for p in (ann, bo)] == ["Open", "Qualified"]

@@ -225,10 +225,10 @@ async def test_a_missing_company_is_not_found(db, admin):
 
 
 async def test_undoing_a_company_delete_brings_back_its_contacts(db, admin):
-    from leadtui.services import audit
+    from leadtui.services import undo
 
     acme = await company(db, admin)
     ann = await person(db, admin, acme.id)
     await companies.delete_company(db, admin, acme.id)
-    await audit.undo_last(db, admin)
+    await undo.undo_last(db, admin)
     assert (await contacts.get_contact(db, admin, ann.id)).company_name == "Acme"

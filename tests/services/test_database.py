@@ -279,7 +279,7 @@ async def test_processes_opening_an_old_database_at_once_all_succeed(tmp_path):
 
 
 async def test_the_id_of_a_deleted_sale_is_never_given_to_a_new_one(db, admin, rep):
-    from leadtui.services import audit, sales
+    from leadtui.services import audit, sales, undo
     from tests.sales_helpers import add_company
 
     company = await add_company(db, "Acme Ltd")
@@ -296,7 +296,7 @@ async def test_the_id_of_a_deleted_sale_is_never_given_to_a_new_one(db, admin, r
     assert sorted(entry.action for entry in trail) == ["create", "delete"]
     assert all(entry.user == "rita" for entry in trail)
     # and its deletion can be undone: it comes back under its own id, next to the new one
-    undone = await audit.undo_last(db, rep)
+    undone = await undo.undo_last(db, rep)
     assert "deletion" in undone.description
     assert (await sales.get_sale(db, newest.id)).heading == "Deleted deal"
     assert (await sales.get_sale(db, other.id)).heading == "New deal"

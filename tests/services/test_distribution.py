@@ -168,7 +168,7 @@ async def test_a_company_with_several_new_contacts_is_one_lead_counting_its_cont
 
 
 async def test_leads_taken_back_or_given_to_someone_else_are_no_longer_announced(db, admin):
-    from leadtui.services import audit
+    from leadtui.services import undo
 
     await team(db, admin, "anna", "bob")
     await distribution.set_distribution(db, admin, {"mode": "users", "users": ["anna"]})
@@ -176,7 +176,7 @@ async def test_leads_taken_back_or_given_to_someone_else_are_no_longer_announced
     await import_leads(db, admin, "U1")
     anna = await as_user(db, "anna")
     assert (await distribution.new_leads(db, anna)).unseen == 2
-    await audit.undo_last(db, admin)  # the second import goes to the recycle bin, owners taken back
+    await undo.undo_last(db, admin)  # the second import goes to the recycle bin, owners taken back
     assert [lead.company for lead in (await distribution.new_leads(db, anna)).leads] == ["K1 Inc"]
     current = await companies.get_company(db, admin, kept.company_id)
     await companies.update_company(db, admin, current.id, {"owner": "bob"}, expected_version=current.version)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from leadtui.model import tables as t
-from leadtui.services import audit, contacts, find, imports, utm
+from leadtui.services import audit, contacts, find, imports, undo, utm
 from leadtui.services.errors import RuleViolation
 from tests.services.people import company, person
 
@@ -250,7 +250,7 @@ async def test_utm_first_touch_is_recorded_only_for_new_contacts_and_companies(d
 async def test_an_import_can_be_undone(db, admin):
     await imports.apply_import(db, admin, csv("First name,Email,Company\nAnn,ann@acme.com,Acme\n"))
     assert await find.count(db, admin, "contact", []) == 1
-    await audit.undo_last(db, admin)
+    await undo.undo_last(db, admin)
     assert await find.count(db, admin, "contact", []) == 0
     assert await find.count(db, admin, "company", []) == 0
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from leadtui.model.engine import Database
-from leadtui.services import audit, bulk, companies, database, lists, rights, users
+from leadtui.services import audit, bulk, companies, database, lists, rights, undo, users
 from leadtui.services.actor import Actor
 from leadtui.services.errors import PermissionDenied
 from tests.services.people import company, person
@@ -34,7 +34,7 @@ async def test_a_demoted_administrator_cannot_undo_a_list_change_made_while_prom
     await users.set_user(db, admin, "pat", {"role": "sales-rep"})
 
     with pytest.raises(PermissionDenied, match="Only administrators may change lists"):
-        await audit.undo_last(db, promoted)
+        await undo.undo_last(db, promoted)
 
     assert (await lists.get_item(db, "lead-status", item.id)).deleted is False
     assert (await audit.last_undoable(db, promoted)) is not None  # nothing was marked undone
@@ -46,7 +46,7 @@ async def test_a_demoted_administrator_cannot_undo_a_user_change_made_while_prom
     await users.set_user(db, admin, "pat", {"role": "sales-manager"})
 
     with pytest.raises(PermissionDenied, match="Only administrators may manage users"):
-        await audit.undo_last(db, await database.resolve_actor(db, "pat"))
+        await undo.undo_last(db, await database.resolve_actor(db, "pat"))
 
     assert {u.login: u.full_name for u in await users.list_users(db)}["admin"] == "Changed by Pat"
 
@@ -54,7 +54,7 @@ async def test_a_demoted_administrator_cannot_undo_a_user_change_made_while_prom
 async def test_an_administrator_still_undoes_a_user_change(db, admin):
     await users.add_user(db, admin, {"login": "pat", "full_name": "Pat", "role": "sales-rep"})
     await users.set_user(db, admin, "pat", {"full_name": "Patricia"})
-    await audit.undo_last(db, admin)
+    await undo.undo_last(db, admin)
     assert {u.login: u.full_name for u in await users.list_users(db)}["pat"] == "Pat"
 
 
@@ -65,7 +65,7 @@ async def test_a_deactivated_user_cannot_undo_with_the_rights_they_had(db, admin
     await users.set_user(db, admin, "rita", {"active": False})
 
     with pytest.raises(PermissionDenied, match="inactive"):
-        await audit.undo_last(db, rep)
+        await undo.undo_last(db, rep)
     assert (await companies.get_company(db, admin, acme.id)).name == "Acme Ltd"
 
 
@@ -78,7 +78,7 @@ async def test_a_manager_moved_to_rep_cannot_undo_an_edit_of_a_group_members_com
     await users.set_user(db, admin, "mona", {"role": "sales-rep"})
 
     with pytest.raises(PermissionDenied, match="belongs to another user"):
-        await audit.undo_last(db, manager)  # the actor from before the demotion: undo reads the rights of now
+        await undo.undo_last(db, manager)  # the actor from before the demotion: undo reads the rights of now
     assert (await companies.get_company(db, admin, acme.id)).name == "Acme Ltd"
 
 
@@ -88,7 +88,7 @@ async def test_a_manager_still_in_the_group_undoes_that_edit(db, admin):
     member = await _user(db, admin, "rita", "sales-rep", group=group)
     acme = await company(db, member, "Acme")
     await companies.update_company(db, manager, acme.id, {"name": "Acme Ltd"})
-    await audit.undo_last(db, manager)
+    await undo.undo_last(db, manager)
     assert (await companies.get_company(db, admin, acme.id)).name == "Acme"
 
 
@@ -100,7 +100,7 @@ async def test_undoing_a_creation_needs_the_right_to_delete_it_now(db, admin):
     await users.set_user(db, admin, "mona", {"group": ""})  # no longer rita's manager
 
     with pytest.raises(PermissionDenied, match="may not delete"):
-        await audit.undo_last(db, manager)
+        await undo.undo_last(db, manager)
     assert (await companies.get_company(db, member, acme.id)).deleted is False
 
 
@@ -115,7 +115,7 @@ async def test_a_bulk_update_is_undone_only_where_the_user_may_still_edit(db, ad
     await users.set_user(db, admin, "mona", {"role": "sales-rep"})
 
     with pytest.raises(PermissionDenied, match="2 of its records"):
-        await audit.undo_last(db, manager)
+        await undo.undo_last(db, manager)
     async with db.read() as session:
         opted = (await session.execute(text("SELECT count(*) FROM contact WHERE email_opt_in"))).scalar()
     assert opted == 2
@@ -124,7 +124,7 @@ async def test_a_bulk_update_is_undone_only_where_the_user_may_still_edit(db, ad
 async def test_a_rep_undoes_their_own_change(db, admin, rep):
     acme = await company(db, rep, "Acme")
     await companies.update_company(db, rep, acme.id, {"name": "Acme Ltd"})
-    await audit.undo_last(db, rep)
+    await undo.undo_last(db, rep)
     assert (await companies.get_company(db, rep, acme.id)).name == "Acme"
 
 
@@ -180,7 +180,7 @@ async def test_a_rep_undoes_adding_their_own_sign_in_key(db, admin, rep):
 
     key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEcI2ASiUifo1fT9g/8wICO97r0GG5WjfdOTtkTVbEgc rita@laptop"
     await keys.add_key(db, rep, "rita", key)
-    await audit.undo_last(db, rep)
+    await undo.undo_last(db, rep)
     assert await keys.list_keys(db, rep, "rita") == []
 
 

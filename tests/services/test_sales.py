@@ -195,12 +195,12 @@ async def test_owner_may_delete_their_sale_with_its_follow_ups(db, rep, company)
 
 
 async def test_undo_brings_a_deleted_sale_back_with_its_follow_ups_as_the_delete_dialog_says(db, rep, company):
-    from leadtui.services import audit
+    from leadtui.services import undo
 
     sale = await new_sale(db, rep, company, stage="Offer")
     follow_up = await activities.create_follow_up(db, rep, {"sale_id": sale.id, "date": "today", "text": "Call"})
     await sales.delete_sale(db, rep, sale.id)
-    undone = await audit.undo_last(db, rep)
+    undone = await undo.undo_last(db, rep)
     assert "deletion" in undone.description
     back = await sales.get_sale(db, sale.id)
     assert (back.heading, back.stage, back.amount, back.owner) == ("Website relaunch", "Offer", Decimal("1000.00"),

@@ -68,6 +68,12 @@ class LeadApp(App[int]):
         super().notify(message_safe(message), title=message_safe(title), severity=severity, timeout=timeout,
                        markup=markup)
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """$form-label-width for every .tcss file: the one label column of the forms (widgets/form.py)."""
+        from leadtui.widgets.form import LABEL_WIDTH
+
+        return {**super().get_theme_variable_defaults(), "form-label-width": str(LABEL_WIDTH)}
+
     def format_title(self, title: str, sub_title: str):  # noqa: ANN201 - textual.content.Content
         """The header: the user's name comes from the database; control characters are shown visibly."""
         from leadtui.text import visible

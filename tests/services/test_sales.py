@@ -73,8 +73,9 @@ async def test_unknown_company_is_refused_naming_the_field(db, admin):
 
 
 async def test_unknown_sale_type_and_deleted_sale_type_are_refused(db, admin, company):
-    with pytest.raises(NotFound):
+    with pytest.raises(RuleViolation) as unknown:  # a value of the sale that is not in the list: bad input (exit 2)
         await new_sale(db, admin, company, sale_type="Nope")
+    assert unknown.value.field == "sale_type" and "Nope" in str(unknown.value)
     await lists.delete_item(db, admin, "sale-type", "Renewal")
     with pytest.raises(RuleViolation) as exc:
         await new_sale(db, admin, company, sale_type="Renewal")

@@ -70,6 +70,12 @@ def section_screen(mode: str) -> Screen:
     return _load(SECTION_SCREENS[mode])()
 
 
+async def to_section(app: App, mode: str) -> Any:
+    """Switch to a section; its screen when that is in front (None when a card or dialog opened there is on top)."""
+    await app.switch_mode(mode)
+    return app.screen if isinstance(app.screen, _load(SECTION_SCREENS[mode])) else None
+
+
 @dataclass(frozen=True)
 class Closed:
     """How a card was closed: `changed` when something was saved or deleted (the list behind reloads), and the id

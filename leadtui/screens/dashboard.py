@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
+from leadtui import navigation
 from leadtui.i18n import _
 from leadtui.i18n.format import format_date
 from leadtui.services import dashboard as svc
@@ -169,9 +170,8 @@ class DashboardScreen(Screen):
         group = {"status": _("Leads per lead status"), "category": _("Leads per category"),
                  "funnel": _("Funnel"), "days": _("Days in status")}.get(tile.key.split(":")[0], "")
         note = f"{group}: {tile.title}" if group else tile.title
-        await self.app.switch_mode("find")  # type: ignore[attr-defined]
-        screen = self.app.screen
-        if hasattr(screen, "open_with"):
+        screen = await navigation.to_section(self.app, "find")
+        if screen is not None:
             screen.open_with(tile.target, tile.criteria, note=_("dashboard tile '{title}'").format(title=note))
 
     def action_refresh(self) -> None:

@@ -362,9 +362,8 @@ class FindScreen(Screen):
         self.app.run_worker(self._open_board(), group="navigate")
 
     async def _open_board(self) -> None:
-        await self.app.switch_mode("board")  # type: ignore[attr-defined]
-        screen = self.app.screen
-        if hasattr(screen, "show_source"):
+        screen = await navigation.to_section(self.app, "board")
+        if screen is not None:
             screen.show_source(target=self.target, selection_id=None, criteria=list(self.criteria))
 
     @on(DataTable.RowSelected, "#results")

@@ -214,9 +214,8 @@ class SelectionsScreen(Screen):
 
     async def _to_find(self, item: selections.SelectionOut) -> None:
         self.app.pop_screen()
-        await self.app.switch_mode("find")  # type: ignore[attr-defined]
-        screen = self.app.screen
-        if hasattr(screen, "open_with"):
+        screen = await navigation.to_section(self.app, "find")
+        if screen is not None:
             screen.open_with(item.target, item.criteria, note=_("from selection '{name}'").format(name=item.name))
 
     def action_board(self) -> None:
@@ -231,9 +230,8 @@ class SelectionsScreen(Screen):
 
     async def _to_board(self, item: selections.SelectionOut) -> None:
         self.app.pop_screen()
-        await self.app.switch_mode("board")  # type: ignore[attr-defined]
-        screen = self.app.screen
-        if hasattr(screen, "show_source"):
+        screen = await navigation.to_section(self.app, "board")
+        if screen is not None:
             screen.show_source(target=item.target, selection_id=item.id, criteria=[])
 
     def action_rename(self) -> None:

@@ -75,6 +75,16 @@ def _a_number(_ctx: click.Context, param: click.Parameter, value: str | None) ->
     return value
 
 
+def _a_stage(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """An empty --stage would save nothing but a new version: refused, like an empty --amount."""
+    if value is not None and not value.strip():
+        from leadtui.services.errors import RuleViolation
+
+        raise RuleViolation(_("{field}: is empty; give a stage of the sale's type, or Sold / Lost").format(
+            field=_("Stage")), field="stage")
+    return value
+
+
 def _changes(**values: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
@@ -85,7 +95,7 @@ def _changes(**values: Any) -> dict[str, Any]:
 @click.option("--heading", required=True, help=_("Heading (title) of the sale."))
 @click.option("--amount", required=True, callback=_a_number, help=_("Amount, e.g. 12500 or 12500.50."))
 @click.option("--cost", callback=_a_number, help=_("Total cost."))
-@click.option("--stage", help=_("Stage (one of the sale type's stages, or Sold / Lost)."))
+@click.option("--stage", callback=_a_stage, help=_("Stage (one of the sale type's stages, or Sold / Lost)."))
 @click.option("--probability", type=int, help=_("Probability in percent (else the stage's)."))
 @click.option("--type", "sale_type", help=_("Sale type (default: the first in the list)."))
 @click.option("--date", "sale_date", help=_("Sale date YYYY-MM-DD (default: today + the type's estimated time)."))
@@ -117,7 +127,7 @@ def sale_add(opts: Options, company_id: int | None, contact_id: int | None, head
 @sale.command("set", help=_("Change a sale: stage, status, reasons, dates, money, owner ..."))
 @click.argument("sale_id", type=RecordId(_("Sale")))
 @click.option("--heading")
-@click.option("--stage", help=_("A stage of the sale's type, or Sold / Lost."))
+@click.option("--stage", callback=_a_stage, help=_("A stage of the sale's type, or Sold / Lost."))
 @click.option("--probability", type=int, help=_("Override the stage's probability (0-100)."))
 @click.option("--status", type=STATUSES, help=_("open, sold, lost or stalled."))
 @click.option("--reason", help=_("Reason for the status (sold, lost or stalled)."))

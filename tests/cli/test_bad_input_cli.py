@@ -41,6 +41,7 @@ def test_an_empty_amount_is_refused_not_saved_as_zero(url):
     refused(url, 2, "sale", "set", "1", "--amount", "", names="Amount")
     refused(url, 2, "sale", "set", "1", "--cost", " ", names="Total cost")
     refused(url, 2, "sale", "add", "--company", "1", "--heading", "Empty", "--amount", "", names="Amount")
+    refused(url, 2, "sale", "set", "1", "--stage", "", names="Stage")  # used to save a new version of nothing
     assert sale(url) == before
     listed = run_cli(url, "sale", "list", "--search", "Empty", "--json")
     assert json.loads(listed.stdout)["total"] == 0

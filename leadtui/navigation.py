@@ -78,11 +78,13 @@ async def to_section(app: App, mode: str) -> Any:
 
 @dataclass(frozen=True)
 class Closed:
-    """How a card was closed: `changed` when something was saved or deleted (the list behind reloads), and the id
-    of the record it showed last (None for a new record that was never saved)."""
+    """How a card was closed: `changed` when something was saved or deleted (the list behind reloads), the id
+    of the record it showed last (None for a new record that was never saved), and `deleted` when the user
+    deleted that record. Every card (screens/card_base.py) dismisses with one."""
 
     changed: bool
     record_id: int | None
+    deleted: bool = False
 
 
 OnClose = Callable[[Closed], object]
@@ -113,17 +115,13 @@ class Ask(Message):
         self.name, self.args, self.kwargs, self.reply = name, args, kwargs, reply
 
 
-def _record_id(kind: str, card: Any) -> int | None:
-    if kind == "sale":  # the sale card keeps the saved sale in .sale
-        return card.sale.id if card.sale is not None else card.sale_id
-    return getattr(card, f"{kind}_id")
-
-
 def _push_card(app: App, kind: str, card: Screen, on_close: OnClose | None) -> None:
     def closed(result: Any) -> object:  # what on_close returns is awaited if it can be (Textual's callbacks)
         if on_close is None:
             return None
-        return on_close(Closed(changed=bool(result), record_id=_record_id(kind, card)))
+        if not isinstance(result, Closed):  # closed some other way (dismissed without a result)
+            result = Closed(changed=False, record_id=getattr(card, f"{kind}_id", None))
+        return on_close(result)
 
     app.push_screen(card, closed)
 

@@ -1,8 +1,10 @@
-"""What the company card and the contact card share: view and edit mode, saving only what changed, the version
-check (a conflict is shown, never overwritten silently), errors at the field, tab keys.
+"""What every card (company, contact, sale) shares: view and edit mode (shown in the screen's sub-title, the
+same place on every card), save, cancel with confirm, the version check (a conflict is shown, never overwritten
+silently), errors at the field, tab keys and the close result (`navigation.Closed`: changed, record id, deleted).
 
 Keys: e edit, ctrl+s save, Escape cancels an edit (asking when something changed) or goes back, > and < switch
-tabs. Subclasses say which fields the form has and how to load and save.
+tabs. Subclasses say which fields the form has and how to load and save; a card with a form of its own (the sale
+card) overrides the hooks marked "hook" instead of FIELDS.
 """
 
 from __future__ import annotations
@@ -41,6 +43,25 @@ class CardScreen(Screen):
         self.loaded: Any = None
         self.editing = False
         self.changed = False  # something was saved: lists behind refresh
+        self.deleted = False  # the record was deleted: the card closed
+
+    # ------------------------------------------------------------------ close
+
+    def record_id(self) -> int | None:
+        """The id of the record the card shows (None: a new record never saved)."""
+        return getattr(self.loaded, "id", None)
+
+    def close_result(self) -> navigation.Closed:
+        return navigation.Closed(changed=self.changed or self.deleted, record_id=self.record_id(),
+                                 deleted=self.deleted)
+
+    def close(self) -> None:
+        """Leave the card; the caller gets a `navigation.Closed`."""
+        self.dismiss(self.close_result())
+
+    def close_deleted(self) -> None:
+        self.deleted = True
+        self.close()
 
     # ------------------------------------------------------------------ hooks
 
@@ -63,6 +84,46 @@ class CardScreen(Screen):
 
     async def after_fill(self) -> None:
         """Refresh what depends on the loaded record beyond the form fields."""
+
+    def ready_to_save(self) -> bool:
+        """Hook: checks before saving (False: the card said why, nothing is saved)."""
+        return True
+
+    def unsaved_edits(self) -> bool:
+        """Hook: does Escape in edit mode lose something the user typed (then it asks first)?"""
+        return bool(self.changed_data()) and not self._untouched_new()
+
+    async def revert(self) -> None:
+        """Hook: leave edit mode showing the saved record again (Escape, after confirming)."""
+        clear_errors(self)
+        self.fill(self.loaded)
+        await self.after_fill()
+        self.set_editing(False)
+
+    def show_save_error(self, exc: DomainError) -> None:
+        """Hook: a rule refused the save: the error at its field."""
+        show_error(self, str(exc), exc.field)
+        self.notify(str(exc), severity="error", title=_("Not saved"))
+
+    def saved_message(self, out: Any) -> str:
+        return _("Saved '{name}'.").format(name=self.title_of(out))
+
+    async def after_save(self, before: Any, out: Any) -> None:
+        """Hook: after a save was shown (`before`: the record as it was, None when new)."""
+
+    def label_of(self, key: str) -> str:
+        """The label of a field in the conflict dialog."""
+        return _(self.LABELS.get(key, key))
+
+    async def keep_editing(self, current: Any) -> None:
+        """Hook: after a conflict, Keep editing: take in their changes to the fields the user did not touch, keep
+        the user's, and save over their version next."""
+        mine = self.changed_data()
+        theirs = self.values_from(current)
+        untouched = {key for key in theirs if key not in mine}
+        self.loaded = current
+        self.fill(current, only=untouched)
+        await self.after_fill()
 
     def title_of(self, out: Any) -> str:
         return str(getattr(out, "name", ""))
@@ -140,7 +201,8 @@ class CardScreen(Screen):
         if not tabs:
             return
         content = tabs.first()
-        panes = [pane.id for pane in content.query("TabPane") if not pane.disabled]
+        panes = [pane.id for pane in content.query("TabPane")
+                 if pane.id and not pane.disabled and not content.get_tab(pane.id).has_class("-hidden")]
         if content.active in panes:
             content.active = panes[(panes.index(content.active) + step) % len(panes)]
             self.call_after_refresh(self._focus_pane, content.active)
@@ -148,7 +210,7 @@ class CardScreen(Screen):
     def _focus_pane(self, pane_id: str) -> None:
         """Into the pane just shown: its table or first field, so its keys work at once."""
         pane = self.query_one(f"#{pane_id}")
-        for widget in pane.query("DataTable, Input, Select"):
+        for widget in pane.query("DataTable, Input, Select, TextArea"):
             if widget.focusable:
                 widget.focus()
                 return
@@ -186,25 +248,22 @@ class CardScreen(Screen):
     @work(group="action", exclusive=True)
     async def action_cancel(self) -> None:
         if not self.editing:
-            self.dismiss(self.changed)
+            self.close()
             return
-        if self.changed_data() and not self._untouched_new():
+        if self.unsaved_edits():
             from leadtui.screens.dialogs import ConfirmDialog
 
             if not await self.app.push_screen_wait(ConfirmDialog(
                     _("Discard changes"), _("Discard your unsaved changes to this {what}?").format(what=_(self.WHAT)))):
                 return
         if self.loaded is None:  # a new record never saved
-            self.dismiss(self.changed)
+            self.close()
             return
-        clear_errors(self)
-        self.fill(self.loaded)
-        await self.after_fill()
-        self.set_editing(False)
+        await self.revert()
 
     @work(group="action", exclusive=True)
     async def action_save(self) -> None:
-        if not self.editing:
+        if not self.editing or not self.ready_to_save():
             return
         clear_errors(self)
         data = self.changed_data()
@@ -212,19 +271,20 @@ class CardScreen(Screen):
             self.set_editing(False)
             self.notify(_("Nothing changed."), timeout=2)
             return
+        before = self.loaded
         try:
             result = await self.save_data(data)
         except StaleEdit as exc:
             await self._conflict(exc)
             return
         except DomainError as exc:
-            show_error(self, str(exc), exc.field)
-            self.notify(str(exc), severity="error", title=_("Not saved"))
+            self.show_save_error(exc)
             return
         self.changed = True
         await self.show_record(result)
         self.set_editing(False)
-        self.notify(_("Saved '{name}'.").format(name=self.title_of(result)))
+        self.notify(self.saved_message(result))
+        await self.after_save(before, result)
 
     async def show_record(self, out: Any) -> None:
         self.loaded = out
@@ -237,9 +297,13 @@ class CardScreen(Screen):
 
         current = exc.current
         if current is None:
-            current = await self.fetch()
+            try:
+                current = await self.fetch()
+            except DomainError as exc2:
+                self.notify(str(exc2), severity="error")
+                return
         before, now = self.texts_from(self.loaded), self.texts_from(current)
-        changes = [(_(self.LABELS.get(key, key)), before.get(key, ""), now[key]) for key in now
+        changes = [(self.label_of(key), before.get(key, ""), now[key]) for key in now
                    if now[key] != before.get(key, "")]
         what = _("This {what}").format(what=_(self.WHAT))
         choice = await self.app.push_screen_wait(ConflictDialog(what, changes))
@@ -248,13 +312,7 @@ class CardScreen(Screen):
             self.set_editing(False)
             self.notify(_("Reloaded: you see the saved version now."))
             return
-        # keep editing: take in their changes to fields you did not touch, keep yours, save over their version next
-        mine = self.changed_data()
-        theirs = self.values_from(current)
-        untouched = {key for key in theirs if key not in mine}
-        self.loaded = current
-        self.fill(current, only=untouched)
-        await self.after_fill()
+        await self.keep_editing(current)
         self.notify(_("Your edits are kept; saving again replaces their values of the fields you edited."),
                     severity="warning", timeout=6)
 

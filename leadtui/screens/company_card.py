@@ -133,7 +133,7 @@ class CompanyCard(CardScreen):
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             if self.company_id is not None:
-                self.dismiss(self.changed)
+                self.close()
             return
         self.categories = {c.id: c for c in categories}
         self.options = {
@@ -282,8 +282,7 @@ class CompanyCard(CardScreen):
             self.notify(str(exc), severity="error", title=_("Not deleted"))
             return
         self.notify(_("Deleted '{name}'.").format(name=out.name))
-        self.changed = True
-        self.dismiss(True)
+        self.close_deleted()
 
     def palette_commands(self) -> list[tuple[str, str, Callable]]:
         commands = [

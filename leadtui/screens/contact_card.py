@@ -159,7 +159,7 @@ class ContactCard(CardScreen):
                 self.new_company = await companies.get_company(backend.db, backend.actor, self.new_company_id)
         except DomainError as exc:
             self.notify(str(exc), severity="error")
-            self.dismiss(self.changed)
+            self.close()
             return
         self.statuses = [StatusOption(s.id, s.name, s.description, s.deleted) for s in statuses]
         self.default_status = next((s.id for s in statuses if s.is_default and not s.deleted), None)
@@ -413,7 +413,7 @@ class ContactCard(CardScreen):
             self.notify(str(exc), severity="error", title=_("Not deleted"))
             return
         self.notify(_("Deleted '{name}'.").format(name=out.name))
-        self.dismiss(True)
+        self.close_deleted()
 
     def palette_commands(self) -> list[tuple[str, str, Callable]]:
         return [

@@ -28,7 +28,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import (
     Button,
@@ -44,16 +43,16 @@ from textual.widgets import (
     TextArea,
 )
 
-from leadtui.i18n import _, ngettext
+from leadtui.i18n import N_, _, ngettext
 from leadtui.i18n.format import format_date, format_money
+from leadtui.screens.card_base import CardScreen
 from leadtui.screens.guide_suggestion_dialog import confirm_suggested_command
-from leadtui.services.errors import DomainError, StaleEdit
+from leadtui.services.errors import DomainError
 from leadtui.widgets.footer import Footer
 from leadtui.widgets.inert import cell
 
 SOLD, LOST = "sold", "lost"
 NO_STAGE = "-"  # a sale type without stages: the sale is open without a stage (S4)
-TABS = ["tab-sale", "tab-details", "tab-note", "tab-activities", "tab-guide", "tab-history"]
 # widgets a user edits; everything else on the card is read-only
 EDITABLE = ["heading", "sale_type", "stage", "probability", "amount", "company_id", "contact_id", "owner", "sale_date",
             "reason_sold", "reason_lost", "stalled", "reopen_date", "reason_stalled", "completed", "source",
@@ -69,33 +68,26 @@ def _blank(value: object) -> bool:
     return value is None or value == Select.NULL or value == ""
 
 
-class SaleCard(Screen[object]):
-    """Dismisses with the sale's id when something was saved, True when it was deleted, None otherwise."""
+class SaleCard(CardScreen):
+    """The card base (screens/card_base.py) owns edit mode, save, cancel, the conflict flow, tab keys and the close
+    result; this card brings its form and panes. The saved sale is `self.sale` (the base's `loaded`)."""
 
     CSS_PATH = "sale_card.tcss"
     BINDINGS = [
-        Binding("e", "edit", "Edit"),
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel / Back"),
         Binding("x", "delete", "Delete"),
         Binding("a", "add_follow_up", "Add follow-up"),
         Binding("space", "toggle_done", "Done/undone"),
         Binding("g", "create_suggested", "Create suggested"),
-        Binding("ctrl+pagedown,alt+right", "next_tab", "Next tab"),
-        Binding("ctrl+pageup,alt+left", "prev_tab", "Prev tab"),
-        Binding("ctrl+y", "audit", "Audit"),
     ]
+    WHAT = N_("sale")
 
-    def action_audit(self) -> None:
-        from leadtui.screens.card_base import open_audit
-
-        open_audit(self, "sale", self.sale_id, _("sale"))
+    def audit_target(self) -> tuple[str, int | None]:
+        return "sale", self.sale_id
 
     def __init__(self, sale_id: int | None = None, *, company_id: int | None = None, contact_id: int | None = None,
                  edit: bool = False) -> None:
         super().__init__()
         self.sale_id = sale_id
-        self.sale = None
         self.options = None
         self.editing = sale_id is None or edit
         self.prefill_company_id = company_id
@@ -106,11 +98,20 @@ class SaleCard(Screen[object]):
         self.cost = Decimal("0.00")
         self.activities: list = []
         self.guide_rows: list[tuple[str, Any]] = []
-        self.changed = False
-        self.loaded = False
+        self.ready = False  # the options and the sale are loaded
         self.default_date: date | None = None
         self.filled: dict[str, Any] = {}  # the form as last filled from a saved sale (to find the user's edits)
         self.invalid: dict[str, str] = {}  # money field -> its error: Profit and % are not saved, so refuse instead
+
+    @property
+    def sale(self) -> Any:  # sales.SaleOut | None
+        return self.loaded
+
+    @sale.setter
+    def sale(self, value: Any) -> None:
+        self.loaded = value
+        if value is not None:
+            self.sale_id = value.id
 
     # ------------------------------------------------------------------ layout
 
@@ -124,7 +125,6 @@ class SaleCard(Screen[object]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="card-title")
-        yield Static("", id="mode-line")
         with TabbedContent(id="tabs", initial="tab-sale"):
             with TabPane(_("Sale"), id="tab-sale"):
                 with VerticalScroll(classes="form", can_focus=False):
@@ -195,7 +195,7 @@ class SaleCard(Screen[object]):
         self.query_one("#history", DataTable).add_columns(_("When"), _("What"), _("From"), _("To"), _("By"))
         for error in self.query(".field-error"):
             error.display = False
-        self._apply_mode()
+        self.set_editing(self.editing)
         self.load()
 
     # ------------------------------------------------------------------ loading and filling
@@ -214,14 +214,14 @@ class SaleCard(Screen[object]):
                 self.sale = await sales.get_sale(backend.db, self.sale_id)
         except DomainError as exc:
             self.notify(str(exc), severity="error")
-            self.dismiss(None)
+            self.close()
             return
         if self.sale is not None:
             self._fill(self.sale)
             await self._load_related()
         else:
             await self._fill_new()
-        self.loaded = True
+        self.ready = True
         self._apply_mode()
         self._focus_start()
 
@@ -459,19 +459,18 @@ class SaleCard(Screen[object]):
             for widget in self.query(f"#{field}"):
                 widget.disabled = not editing
         self._sync_conditional()
-        mode = self.query_one("#mode-line", Static)
-        if editing:
-            mode.update(Text(_("EDIT MODE — ctrl+s Save · Esc Cancel · tabs keep edit mode (ctrl+PgUp/PgDn)"),
-                             style="bold yellow"))
-        else:
-            mode.update(Text(_("e Edit · x Delete · a Add follow-up · ctrl+PgUp/PgDn switch tabs · Esc back"),
-                             style="dim"))
         self.query_one("#edit-button").display = not editing and self.sale is not None
         self.query_one("#delete-button").display = not editing and self.sale is not None
         self.query_one("#save-button").display = editing
         self.query_one("#cancel-button").display = editing
         self._update_missing()
         self.refresh_bindings()
+
+    def set_editing(self, editing: bool) -> None:
+        super().set_editing(editing)  # the sub-title says "editing", as on every card
+        self._apply_mode()
+        if not editing and self.ready:
+            self._focus_start()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "delete"):
@@ -635,7 +634,7 @@ class SaleCard(Screen[object]):
 
     def missing_fields(self) -> list[tuple[str, str]]:
         """Mandatory fields that are empty, as (field, label): Save stays disabled while there are any."""
-        if not self.loaded:
+        if not self.ready:
             return []
         missing = []
         if not self.query_one("#heading", Input).value.strip():
@@ -722,8 +721,7 @@ class SaleCard(Screen[object]):
         except DomainError as exc:
             self.notify(str(exc), severity="error", title=_("Not allowed"))
             return
-        self.editing = True
-        self._apply_mode()
+        self.set_editing(True)
         pane = self.query_one(TabbedContent).active
         if pane == "tab-sale":
             self.query_one("#heading", Input).focus()
@@ -770,19 +768,18 @@ class SaleCard(Screen[object]):
                 data[key] = None
         return data
 
-    @work(group="action", exclusive=True)
-    async def action_save(self) -> None:
-        from leadtui.services import sales
+    # ------------------------------------------------------------------ the card base's hooks (save, cancel, conflict)
 
-        if not self.editing or not self.loaded:
-            return
+    def ready_to_save(self) -> bool:
+        if not self.ready:
+            return False
         if self.invalid:  # a Profit or Percentage that could not be taken: saving would store something else
             field, text = next(iter(self.invalid.items()))
             self._set_error(field, text)
             self._reveal(field)
             self.notify(_("Not saved: correct {fields}.").format(fields=self._money_label(field)),
                         severity="warning", title=_("Not saved"))
-            return
+            return False
         self._clear_errors()
         missing = self.missing_fields()
         if missing:
@@ -791,31 +788,66 @@ class SaleCard(Screen[object]):
             self._reveal(field)
             self.notify(_("Not saved: fill in {fields}.").format(fields=", ".join(label for _f, label in missing)),
                         severity="warning", title=_("Mandatory fields"))
-            return
+            return False
+        return True
+
+    def changed_data(self) -> dict[str, Any]:
+        """The whole form: the service compares it with the saved sale and applies the stage rules once."""
+        return self._values()
+
+    def unsaved_edits(self) -> bool:
+        return self.ready and bool(self._edits())
+
+    async def fetch(self) -> Any:
+        from leadtui.services import sales
+
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
-        data = self._values()
-        before = self.sale.status if self.sale else None
-        try:
-            if self.sale is None:
-                out = await sales.create_sale(backend.db, backend.actor, data)
-            else:
-                out = await sales.update_sale(backend.db, backend.actor, self.sale.id, data,
-                                              expected_version=self.sale.version)
-        except StaleEdit as exc:
-            await self._stale(exc)
-            return
-        except DomainError as exc:
-            self._show_error(exc)
-            return
-        self.sale, self.sale_id, self.changed = out, out.id, True
-        self.editing = False
+        return await sales.get_sale(backend.db, self.sale_id)
+
+    async def save_data(self, data: dict[str, Any]) -> Any:
+        from leadtui.services import sales
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        if self.sale is None:
+            return await sales.create_sale(backend.db, backend.actor, data)
+        return await sales.update_sale(backend.db, backend.actor, self.sale.id, data,
+                                       expected_version=self.sale.version)
+
+    def fill(self, out: Any, *, only: set[str] | None = None) -> None:
         self._fill(out)
+
+    async def after_fill(self) -> None:
+        await self._load_related()
+
+    def show_save_error(self, exc: DomainError) -> None:
+        self._show_error(exc)
+
+    def saved_message(self, out: Any) -> str:
+        return _("Saved the sale '{heading}'.").format(heading=out.heading)
+
+    async def after_save(self, before: Any, out: Any) -> None:
+        if out.status == "stalled" and (before.status if before is not None else None) != "stalled":
+            await self._offer_follow_up(out)
+
+    async def revert(self) -> None:
+        self._fill(self.sale)
+        self.set_editing(False)
+        self.load()  # what is saved now (someone else may have changed it meanwhile)
+        self.notify(_("Changes cancelled."), timeout=2)
+
+    def texts_from(self, out: Any) -> dict[str, str]:
+        return self._texts(out)
+
+    def label_of(self, key: str) -> str:
+        return key  # _texts is keyed by the translated labels already
+
+    async def keep_editing(self, current: Any) -> None:
+        edits = self._edits()
+        self.sale = current
+        self._fill(current)
+        self._restore(edits)
         self._apply_mode()
         await self._load_related()
-        self._focus_start()
-        self.notify(_("Saved the sale '{heading}'.").format(heading=out.heading))
-        if out.status == "stalled" and before != "stalled":
-            await self._offer_follow_up(out)
 
     def _snapshot(self) -> dict[str, Any]:
         """What the form holds now, field by field (to tell the user's edits from what was loaded)."""
@@ -900,43 +932,6 @@ class SaleCard(Screen[object]):
             _("Note"): " ".join(sale.description.split())[:60],
         }
 
-    async def _stale(self, exc: StaleEdit) -> None:
-        """Someone else saved the sale after it was loaded: the same choice as on the company and contact cards.
-        Reload shows their version; Keep editing keeps the user's edits, takes in their changes to the other
-        fields, and the next save goes over their version knowingly."""
-        from leadtui.screens.conflict_dialog import ConflictDialog
-        from leadtui.services import sales
-
-        current = exc.current
-        if current is None:
-            backend = await self.app.ready_backend()  # type: ignore[attr-defined]
-            try:
-                current = await sales.get_sale(backend.db, self.sale.id)
-            except DomainError as exc2:
-                self.notify(str(exc2), severity="error")
-                return
-        before, now = self._texts(self.sale), self._texts(current)
-        changes = [(label, before.get(label, ""), value) for label, value in now.items()
-                   if value != before.get(label, "")]
-        choice = await self.app.push_screen_wait(ConflictDialog(_("This {what}").format(what=_("sale")), changes))
-        if choice == "reload":
-            self.sale = current
-            self.editing = False
-            self._fill(current)
-            self._apply_mode()
-            await self._load_related()
-            self._focus_start()
-            self.notify(_("Reloaded: you see the saved version now."))
-            return
-        edits = self._edits()
-        self.sale = current
-        self._fill(current)
-        self._restore(edits)
-        self._apply_mode()
-        await self._load_related()
-        self.notify(_("Your edits are kept; saving again replaces their values of the fields you edited."),
-                    severity="warning", timeout=6)
-
     async def _offer_follow_up(self, sale) -> None:  # noqa: ANN001
         """S10: after saving a stalled sale, plan a future meeting or call (Escape skips)."""
         from leadtui.screens.follow_up_dialog import FollowUpDialog
@@ -986,35 +981,13 @@ class SaleCard(Screen[object]):
             self.load()
 
     @work(group="action", exclusive=True)
-    async def action_cancel(self) -> None:
-        if self.editing:
-            if self.loaded and self._edits():  # as on the company and contact cards: typing is not lost silently
-                from leadtui.screens.dialogs import ConfirmDialog
-
-                if not await self.app.push_screen_wait(ConfirmDialog(
-                        _("Discard changes"),
-                        _("Discard your unsaved changes to this {what}?").format(what=_("sale")))):
-                    return
-            if self.sale is None:
-                self.dismiss(None)
-                return
-            self.editing = False
-            self._fill(self.sale)
-            self._apply_mode()
-            self._focus_start()
-            self.load()  # what is saved now (someone else may have changed it meanwhile)
-            self.notify(_("Changes cancelled."), timeout=2)
-            return
-        self.dismiss(self.sale.id if self.changed and self.sale else None)
-
-    @work(group="action", exclusive=True)
     async def action_delete(self) -> None:
         from leadtui.screens.sale_delete_dialog import delete_sale_flow
 
         if self.sale is None or self.editing:
             return
         if await delete_sale_flow(self, self.sale.id):
-            self.dismiss(True)
+            self.close_deleted()
 
     # ------------------------------------------------------------------ pickers
 
@@ -1088,21 +1061,6 @@ class SaleCard(Screen[object]):
 
     # ------------------------------------------------------------------ tabs
 
-    def _visible_tabs(self) -> list[str]:
-        tabs = self.query_one(TabbedContent)
-        visible = []
-        for pane_id in TABS:
-            tab = tabs.get_tab(pane_id)
-            if not tab.has_class("-hidden"):
-                visible.append(pane_id)
-        return visible
-
-    def _switch_tab(self, step: int) -> None:
-        tabs = self.query_one(TabbedContent)
-        visible = self._visible_tabs()
-        index = visible.index(tabs.active) if tabs.active in visible else 0
-        tabs.active = visible[(index + step) % len(visible)]
-
     @on(TabbedContent.TabActivated, "#tabs")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """Keep the keyboard in the visible tab: a hidden field must never keep the focus."""
@@ -1118,10 +1076,10 @@ class SaleCard(Screen[object]):
         (target or bar).focus()
 
     def action_next_tab(self) -> None:
-        self._switch_tab(1)
+        self.action_tab(1)
 
     def action_prev_tab(self) -> None:
-        self._switch_tab(-1)
+        self.action_tab(-1)
 
     # ------------------------------------------------------------------ follow-ups
 

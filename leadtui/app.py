@@ -21,6 +21,8 @@ from leadtui import navigation
 from leadtui.i18n import LANGUAGE_NAMES, LANGUAGES, _, language_from_locale, set_language
 from leadtui.navigation import SECTIONS, section_screen
 
+RIGHTS_REFRESH_S = 2.0  # how old the user's rights may be when an action starts
+
 if TYPE_CHECKING:
     from leadtui.backend import Backend
     from textual.notifications import SeverityLevel
@@ -56,6 +58,7 @@ class LeadApp(App[int]):
         set_language(self.lang)
         self.backend: Backend | None = None
         self._backend_ready = asyncio.Event()
+        self._rights_read_at = 0.0
         self._open_error: BaseException | None = None
         self.exit_message: str | None = None
 
@@ -125,7 +128,19 @@ class LeadApp(App[int]):
         await self._backend_ready.wait()
         if self.backend is None:
             raise self._open_error or RuntimeError("database not open")
+        await self._refresh_rights()
         return self.backend
+
+    async def _refresh_rights(self) -> None:
+        """Judge each action by the rights the user has now (an administrator may have changed them since the
+        session began): re-read the user at most every RIGHTS_REFRESH_S seconds. A refusal (deactivated) keeps the
+        old Actor: every write re-checks in its own transaction and is refused there (services/current_rights)."""
+        backend = self.backend
+        now = asyncio.get_running_loop().time()
+        if backend is None or now - self._rights_read_at < RIGHTS_REFRESH_S:
+            return
+        self._rights_read_at = now
+        await backend.refresh_actor()
 
     def action_section(self, mode: str) -> None:
         if self.current_mode != mode:

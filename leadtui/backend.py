@@ -20,6 +20,17 @@ class Backend:
     url: str
     created: bool = False
 
+    async def refresh_actor(self) -> None:
+        """Re-read the user's role and rights (by id: served mode never takes a login). An unknown or inactive
+        user keeps the old Actor here; their writes are refused by services/current_rights."""
+        from leadtui.services.errors import DomainError
+        from leadtui.services.keys import actor_by_id
+
+        try:
+            self.actor = await actor_by_id(self.db, self.actor.id)
+        except DomainError:
+            pass
+
 
 async def open_backend(db_url: str | None, user: str | None, lang: str | None) -> Backend:
     from leadtui.config import load_settings

@@ -16,6 +16,7 @@ from leadtui.model import tables as t
 from leadtui.model.engine import Database, is_sqlite, sqlite_path
 from leadtui.model.enums import Role
 from leadtui.services import audit as _audit  # noqa: F401  (registers the audit hook on every write session)
+from leadtui.services import current_rights as _current_rights  # noqa: F401  (writes use the rights of now)
 from leadtui.services.actor import Actor
 from leadtui.services.errors import DatabaseUnavailable, PermissionDenied, RuleViolation
 

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from leadtui.i18n import _
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
-from leadtui.services import rights
+from leadtui.services import current_rights, rights
 from leadtui.services.actor import Actor
 from leadtui.services.audit import UndoOut, _changeset, _describe, _last_changeset, _refuse_if_changed_since, _revert
 from leadtui.services.audit import last_undoable as last_undoable
@@ -20,6 +20,7 @@ async def undo_last(db: Database, actor: Actor) -> UndoOut:
     """Revert the actor's last change (one transaction, e.g. a bulk update or a board move) if nobody changed
     those records since; otherwise refuse with StaleEdit naming who changed what."""
     async with db.write(actor) as session:
+        session.info[current_rights.CHECKED] = True  # ensure_may_undo below re-reads the user's rights of now
         last = await _last_changeset(session, actor)
         if last is None:
             raise RuleViolation(_("Nothing to undo: you have made no change that can be undone."))

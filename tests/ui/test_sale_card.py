@@ -868,3 +868,87 @@ async def test_the_company_picker_says_where_companies_are_added_when_none_is_fo
         await pilot.press(*"zzz")
         await settle(pilot)
         assert hint.display and "Companies are added under Companies (c)" in str(hint.render())
+
+
+# ------------------------------------------------------------------ the card base: tab keys, edit mode, close result
+
+
+async def test_greater_and_less_than_switch_tabs_on_the_sale_card_as_on_the_other_cards(seeded):
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sale(pilot, "Website relaunch")
+        tabs = app.screen.query_one(TabbedContent)
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        assert tabs.active == "tab-details"
+        await pilot.press("less_than_sign", "less_than_sign")
+        await settle(pilot)
+        assert tabs.active == "tab-history"  # round from the first tab to the last
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        assert tabs.active == "tab-sale"
+
+
+async def test_edit_mode_is_shown_in_the_same_place_on_the_sale_company_and_contact_cards(seeded):
+    from leadtui import navigation
+
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sale(pilot, "Website relaunch")
+        assert screen.sub_title == ""
+        await pilot.press("e")
+        await settle(pilot)
+        editing = screen.sub_title
+        assert "editing" in editing and "ctrl+s" in editing
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not screen.editing and screen.sub_title == ""
+        await pilot.press("escape")
+        await settle(pilot)
+        for kind, record_id in (("company", seeded.acme), ("contact", seeded.ann)):
+            navigation.open_record(app, kind, record_id)
+            await settle(pilot)
+            assert app.screen.sub_title == ""
+            await pilot.press("e")
+            await settle(pilot)
+            assert app.screen.sub_title == editing, kind
+            await pilot.press("escape", "escape")
+            await settle(pilot)
+
+
+async def test_the_sale_card_closes_with_a_typed_result_changed_record_id_and_deleted(seeded):
+    from leadtui import navigation
+    from leadtui.navigation import Closed
+
+    app = app_for(seeded)
+    results: list[Closed] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sales(pilot)
+        navigation.open_record(app, "sale", seeded.deal, results.append)  # looked at, nothing changed
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        navigation.open_record(app, "sale", seeded.deal, results.append)  # saved
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await set_input(pilot, "heading", "Renamed")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        navigation.open_record(app, "sale", seeded.other, results.append)  # deleted
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, DeleteSaleDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        navigation.new_record(app, "sale", results.append, company_id=seeded.acme)  # new, left unsaved
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SalesScreen)
+    assert results == [Closed(changed=False, record_id=seeded.deal), Closed(changed=True, record_id=seeded.deal),
+                       Closed(changed=True, record_id=seeded.other, deleted=True),
+                       Closed(changed=False, record_id=None)]

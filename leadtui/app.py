@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 
+from leadtui.actions import bindings
 from leadtui import navigation
 from leadtui.i18n import LANGUAGE_NAMES, LANGUAGES, _, language_from_locale, set_language
 from leadtui.navigation import SECTIONS, section_screen
@@ -32,13 +32,7 @@ class LeadApp(App[int]):
     CSS_PATH = "app.tcss"
     MODES = {mode: (lambda mode=mode: section_screen(mode)) for mode, *_rest in SECTIONS}
     DEFAULT_MODE = "companies"
-    BINDINGS = [
-        *[Binding(key, f"section('{mode}')", label, tooltip=help_) for mode, key, label, help_ in SECTIONS],
-        *[Binding(str(n), f"section('{mode}')", label, show=False)
-          for n, (mode, _key, label, _help) in enumerate(SECTIONS, start=1)],
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+z", "undo", "Undo", show=False),
-    ]
+    BINDINGS = bindings("app")
 
     def __init__(self, *, db_url: str | None = None, user: str | None = None, lang: str | None = None,
                  served_user_id: int | None = None) -> None:
@@ -84,6 +78,8 @@ class LeadApp(App[int]):
         return super().format_title(visible(title), visible(sub_title))
 
     def on_mount(self) -> None:
+        if not self.served:  # a served session's keys are the server's, not from a file of the server's user
+            self.load_keymap()
         if self.served:  # the server ends a session with SIGTERM (sign-out, key removed, shutdown): close cleanly
             import signal
 
@@ -94,6 +90,17 @@ class LeadApp(App[int]):
             return
         # paint the shell first: importing the database layer takes longer than painting it
         self.call_after_refresh(lambda: self.run_worker(self._open(), name="open-database", exit_on_error=False))
+
+    def load_keymap(self) -> None:
+        """The user's keymap.toml (leadtui/actions.py): keys given to actions; an entry that cannot be used is
+        one line in a notification, and the rest is used."""
+        from leadtui.actions import load_keymap
+
+        keymap, problems = load_keymap()
+        if keymap:
+            self.set_keymap(keymap)
+        for problem in problems:
+            self.notify(problem, severity="warning", timeout=10)
 
     async def _open(self) -> None:
         from leadtui.backend import open_backend, open_served_backend
@@ -160,11 +167,12 @@ class LeadApp(App[int]):
         for mode, key, label, help_ in SECTIONS:
             yield SystemCommand(_("Go: {section}").format(section=_(label)), f"{_(help_)} [{key}]",
                                 lambda mode=mode: self.action_section(mode))
-        commands = getattr(screen, "palette_commands", None)
-        if commands is not None:
-            for title, help_, callback in commands():
-                # key hints like "[/]" must not be read as markup by the palette
-                yield SystemCommand(escape(title), escape(help_), callback)
+        from leadtui.actions import palette_commands  # the table's actions of the screen in front and its widgets
+
+        extra = getattr(screen, "palette_commands", None)  # what the table cannot hold (a tile per dashboard tile)
+        for title, help_, callback in [*palette_commands(screen), *(extra() if extra is not None else [])]:
+            # key hints like "[/]" must not be read as markup by the palette
+            yield SystemCommand(escape(title), escape(help_), callback)
         yield SystemCommand(_("Edit: Undo my last change"), _("Revert your last change unless someone changed it "
                                                                 "since [ctrl+z]"), self.action_undo)
         from leadtui.screens.import_commands import system_commands as import_commands  # import, export, distribute

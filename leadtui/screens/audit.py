@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import N_, _
 from leadtui.i18n.format import format_datetime
 from leadtui.services import audit
@@ -30,7 +30,7 @@ def describe(entry: audit.AuditEntryOut) -> str:
 
 
 class AuditScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = bindings("audit")
 
     def __init__(self, entity: str, entity_id: int, title: str) -> None:
         super().__init__()

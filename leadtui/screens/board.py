@@ -13,18 +13,17 @@ someone else's newer change, no right) are reported and the others moved; Sold a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import HorizontalScroll, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from leadtui.actions import bindings
 from leadtui import navigation
 from leadtui.i18n import _, ngettext
 from leadtui.services import board as svc
@@ -47,12 +46,7 @@ def _money(value: Any) -> str:
 class CardList(OptionList):
     """The cards of one column. Left/right are bound here: the scrolling row of columns would take them first."""
 
-    BINDINGS = [
-        Binding("left,h", "screen.column(-1)", "Column left", show=False),
-        Binding("right,l", "screen.column(1)", "Column right", show=False),
-        Binding("j", "cursor_down", "Card down", show=False),
-        Binding("k", "cursor_up", "Card up", show=False),
-    ]
+    BINDINGS = bindings("board_cards")
 
     def __init__(self, column_key: str) -> None:
         super().__init__(id=f"cards-{column_key}", classes="cards")
@@ -105,19 +99,7 @@ class BoardScreen(Screen):
     BoardScreen #columns { height: 1fr; }
     BoardScreen #board-empty { color: $text-muted; padding: 1 2; }
     """
-    BINDINGS = [
-        Binding("left,h", "column(-1)", "Column left", show=False),
-        Binding("right,l", "column(1)", "Column right", show=False),
-        Binding("j", "cursor(1)", "Card down", show=False),
-        Binding("k", "cursor(-1)", "Card up", show=False),
-        Binding("H,less_than_sign", "move_step(-1)", "Move left"),
-        Binding("L,greater_than_sign", "move_step(1)", "Move right"),
-        Binding("m", "move_to", "Move to …"),
-        Binding("space", "mark", "Mark"),
-        Binding("escape", "clear_marks", "Clear marks", show=False),
-        Binding("o", "source", "Show …"),
-        Binding("r", "refresh", "Reload"),
-    ]
+    BINDINGS = bindings("board")
 
     def __init__(self) -> None:
         super().__init__(name="board")
@@ -494,14 +476,3 @@ class BoardScreen(Screen):
 
     def reload(self) -> None:
         self.load()
-
-    def palette_commands(self) -> list[tuple[str, str, Callable]]:
-        return [
-            (_("Board: Show …"), _("All contacts, all sales or a selection (key: o)"), self.action_source),
-            (_("Board: Move card left"), _("To the previous column (key: H or <)"), lambda: self.action_move_step(-1)),
-            (_("Board: Move card right"), _("To the next column (key: L or >)"), lambda: self.action_move_step(1)),
-            (_("Board: Move to column …"), _("By the column's number or name (key: m)"), self.action_move_to),
-            (_("Board: Mark card"), _("Marked cards move together (key: space)"), self.action_mark),
-            (_("Board: Clear marks"), _("(key: esc)"), self.action_clear_marks),
-            (_("Board: Reload"), _("Counts and cards from the database (key: r)"), self.action_refresh),
-        ]

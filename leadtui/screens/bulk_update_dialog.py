@@ -11,11 +11,11 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _, ngettext
 from leadtui.services import bulk
 from leadtui.services import lists as list_svc
@@ -36,12 +36,7 @@ class BulkUpdateDialog(ModalScreen["bulk.BulkPreview | None"]):
     BulkUpdateDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
     BulkUpdateDialog Button { margin-left: 1; }
     """
-    BINDINGS = [
-        Binding("ctrl+s", "preview", "Show counts"),
-        Binding("y", "apply", "Update", show=False),
-        Binding("n", "back", "Back", show=False),
-        Binding("escape", "back", "Back / Cancel"),
-    ]
+    BINDINGS = bindings("bulk_update")
 
     def __init__(self, *, contact_ids: Sequence[int] | None = None, company_id: int | None = None,
                  description: str = "") -> None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 from leadtui.services import find
 
@@ -24,11 +24,7 @@ class ColumnsDialog(ModalScreen["list[str] | None"]):
     ColumnsDialog SelectionList { height: auto; max-height: 24; }
     ColumnsDialog .field-error { color: $error; height: auto; }
     """
-    BINDINGS = [
-        Binding("ctrl+s", "save", "OK / Save"),
-        Binding("r", "reset", "Reset"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    BINDINGS = bindings("columns")
 
     def __init__(self, target: str, columns: list[str]) -> None:
         super().__init__()

@@ -7,16 +7,15 @@ card; n adds a company; x deletes the highlighted one (asks first); PageUp/PageD
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _, ngettext
 from leadtui.services.errors import DomainError
 from leadtui.widgets.footer import Footer
@@ -35,14 +34,7 @@ class CompaniesScreen(Screen):
     CompaniesScreen #companies { height: 1fr; }
     CompaniesScreen #companies-status { color: $text-muted; height: auto; padding: 0 1; }
     """
-    BINDINGS = [
-        Binding("n", "new_company", "New company"),
-        Binding("x,delete", "delete_company", "Delete"),
-        Binding("slash", "search", "Search"),
-        Binding("escape", "leave_search", "To the list", show=False),
-        Binding("pagedown", "page(1)", "Next page", priority=True),
-        Binding("pageup", "page(-1)", "Previous page", priority=True),
-    ]
+    BINDINGS = bindings("companies")
 
     def __init__(self) -> None:
         super().__init__(name="companies")
@@ -213,14 +205,3 @@ class CompaniesScreen(Screen):
             return
         self.notify(_("Deleted '{name}'.").format(name=company.name))
         self.load()
-
-    def palette_commands(self) -> list[tuple[str, str, Callable]]:
-        return [
-            (_("Companies: New company"), _("Add a company [n]"), self.action_new_company),
-            (_("Companies: Open company"), _("Open the highlighted company's card [Enter]"), self.action_open_company),
-            (_("Companies: Delete company"), _("Delete the highlighted company and its contacts [x]"),
-             self.action_delete_company),
-            (_("Companies: Search"), _("Search by the start of the name or domain [/]"), self.action_search),
-            (_("Companies: Next page"), "[PgDn]", lambda: self.action_page(1)),
-            (_("Companies: Previous page"), "[PgUp]", lambda: self.action_page(-1)),
-        ]

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 from leadtui.services import companies as svc
 from leadtui.services.errors import DomainError
@@ -32,10 +32,7 @@ class CompanyPickerDialog(ModalScreen["CompanyChoice | None"]):
     CompanyPickerDialog > Vertical { width: 90; height: 30; border: thick $accent; background: $surface; padding: 1 2; }
     CompanyPickerDialog DataTable { height: 1fr; }
     """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "to_results", "Results", show=False),
-    ]
+    BINDINGS = bindings("company_picker")
 
     def __init__(self, title: str, *, allow_none: bool = False, exclude_id: int | None = None,
                  none_label: str | None = None) -> None:

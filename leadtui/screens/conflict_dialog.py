@@ -7,11 +7,11 @@ their changes to the fields you did not touch, and lets you save again over thei
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 
 
@@ -26,11 +26,7 @@ class ConflictDialog(ModalScreen[str]):
     ConflictDialog Horizontal { height: auto; align-horizontal: right; }
     ConflictDialog Button { margin-left: 1; }
     """
-    BINDINGS = [
-        Binding("r", "choose('reload')", "Reload"),
-        Binding("k", "choose('keep')", "Keep editing"),
-        Binding("escape", "choose('keep')", "Keep editing", show=False),
-    ]
+    BINDINGS = bindings("conflict")
 
     def __init__(self, what: str, changes: list[tuple[str, str, str]]) -> None:
         """`changes`: (field label, value when you opened it, value now) of the fields someone else changed."""

@@ -7,14 +7,13 @@ update; o columns, sort, filter, group; x deletes; PageUp/PageDown page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 from leadtui.widgets.contacts_table import ContactsTable
 from leadtui.widgets.footer import Footer
@@ -25,9 +24,7 @@ class ContactsScreen(Screen):
     DEFAULT_CSS = """
     ContactsScreen #contacts-pane { padding: 0 1; }
     """
-    BINDINGS = [
-        Binding("escape", "leave_search", "To the list", show=False),
-    ]
+    BINDINGS = bindings("contacts")
 
     def __init__(self) -> None:
         super().__init__(name="contacts")
@@ -58,7 +55,3 @@ class ContactsScreen(Screen):
 
     def action_leave_search(self) -> None:
         self.contacts.focus_table()
-
-    def palette_commands(self) -> list[tuple[str, str, Callable]]:
-        return [(_("Contacts: Search"), _("Search by the start of a name or email [/]"), self.contacts.action_search),
-                *self.contacts.palette_commands()]

@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 from leadtui.services.contacts import COLUMNS, EMPTY
 from leadtui.services.preferences import ContactsView
@@ -36,11 +36,7 @@ class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
     ContactsViewDialog #buttons { height: auto; align-horizontal: right; }
     ContactsViewDialog Button { margin-left: 1; }
     """
-    BINDINGS = [
-        Binding("ctrl+s", "ok", "OK"),
-        Binding("ctrl+r", "reset", "Reset to defaults"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    BINDINGS = bindings("contacts_view")
 
     def __init__(self, view: ContactsView, choices: dict[str, list[tuple[str, Any]]], *, fixed: set[str] | None = None) -> None:
         """`choices`: the values of each list column (label, value); `fixed`: columns the table pins (no filter)."""

@@ -19,11 +19,11 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Select, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 from leadtui.services import imports
 from leadtui.services.crm_import import importer, profiles
@@ -41,12 +41,7 @@ def entity_choices() -> list[tuple[str, str]]:
 
 class CrmImportScreen(Screen):
     CSS_PATH = "import_screen.tcss"
-    BINDINGS = [
-        Binding("ctrl+l", "load", "Load file"),
-        Binding("ctrl+r", "check", "Check again"),
-        Binding("ctrl+s", "apply", "Import"),
-        Binding("escape", "back", "Back"),
-    ]
+    BINDINGS = bindings("crm_import")
 
     def __init__(self, path: str | None = None, entity: str = "persons") -> None:
         super().__init__()

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
+from leadtui.actions import bindings
 from leadtui import navigation
 from leadtui.i18n import _
 from leadtui.i18n.format import format_date
@@ -36,11 +36,7 @@ class Tile(Static, can_focus=True):
            text-overflow: ellipsis; }
     Tile:focus { border: round $accent; background: $boost; }
     """
-    BINDINGS = [
-        Binding("enter", "open", "Open list"),
-        Binding("left,up", "app.focus_previous", "Previous tile", show=False),
-        Binding("right,down", "app.focus_next", "Next tile", show=False),
-    ]
+    BINDINGS = bindings("dashboard_tile")
 
     class Opened(Message):
         def __init__(self, tile: "Tile") -> None:
@@ -74,11 +70,7 @@ class DashboardScreen(Screen):
     DashboardScreen #charts { height: 16; }
     DashboardScreen PlotextPlot { width: 1fr; height: 100%; }
     """
-    BINDINGS = [
-        Binding("r", "refresh", "Reload"),
-        Binding("n", "period(1)", "Next period"),
-        Binding("N", "period(-1)", "Previous period", show=False),
-    ]
+    BINDINGS = bindings("dashboard")
 
     def __init__(self) -> None:
         super().__init__(name="dashboard")
@@ -187,15 +179,9 @@ class DashboardScreen(Screen):
         self.load()
 
     def palette_commands(self) -> list[tuple[str, str, Callable]]:
-        commands: list[tuple[str, str, Callable]] = [
-            (_("Dashboard: Reload"), _("Count again (key: r)"), self.action_refresh),
-            (_("Dashboard: Next funnel period"), _("(key: n)"), lambda: self.action_period(1)),
-            (_("Dashboard: Previous funnel period"), _("(key: N)"), lambda: self.action_period(-1)),
-        ]
-        for tile in self.query(Tile):
-            commands.append((_("Dashboard: Open '{title}'").format(title=tile.data.title),
-                             _("The contacts this tile counts, in Find"), tile.action_open))
-        return commands
+        """One entry per tile (the rest of the Dashboard's entries come from the action table)."""
+        return [(_("Dashboard: Open '{title}'").format(title=tile.data.title),
+                 _("The contacts this tile counts, in Find"), tile.action_open) for tile in self.query(Tile)]
 
 
 def _short(text: str, width: int = 12) -> str:

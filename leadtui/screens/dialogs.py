@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 
 
@@ -21,11 +21,7 @@ class ConfirmDialog(ModalScreen[bool]):
     ConfirmDialog Horizontal { height: auto; align-horizontal: right; }
     ConfirmDialog Button { margin-left: 1; }
     """
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n", "answer(False)", "No"),
-        Binding("escape", "answer(False)", "Cancel"),
-    ]
+    BINDINGS = bindings("confirm")
 
     def __init__(self, title: str, question: str, *, yes: str | None = None, no: str | None = None) -> None:
         super().__init__()

@@ -11,11 +11,11 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, SelectionList, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import N_, _
 from leadtui.services import distribution
 from leadtui.services.errors import DomainError
@@ -35,7 +35,7 @@ class DistributionDialog(ModalScreen["distribution.DistributionOut | None"]):
     DistributionDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
     DistributionDialog Button { margin-left: 1; }
     """
-    BINDINGS = [Binding("ctrl+s", "save", "Save"), Binding("escape", "cancel", "Cancel")]
+    BINDINGS = bindings("distribution")
 
     def __init__(self) -> None:
         super().__init__()

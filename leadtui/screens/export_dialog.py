@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 from leadtui.services import exports, find
 from leadtui.services.errors import DomainError, RuleViolation
@@ -32,7 +32,7 @@ class ExportDialog(ModalScreen["exports.ExportOut | None"]):
     ExportDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
     ExportDialog Button { margin-left: 1; }
     """
-    BINDINGS = [Binding("ctrl+s", "export", "Export"), Binding("escape", "cancel", "Cancel")]
+    BINDINGS = bindings("export")
 
     def __init__(self, target: str = "contact", *, criteria: Sequence[find.Criterion | dict] | None = None,
                  columns: Sequence[str] | None = None, selection_id: int | None = None, title: str = "",

@@ -14,11 +14,11 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from leadtui.actions import bindings, key_hint
 from leadtui import navigation
 from leadtui.i18n import _
 from leadtui.services import find
@@ -37,22 +37,7 @@ class FindScreen(Screen):
     FindScreen #results { height: 1fr; }
     FindScreen #results-status { height: 1; }
     """
-    BINDINGS = [
-        Binding("o", "target", "Target"),
-        Binding("a", "add_criterion", "Add criterion"),
-        Binding("e", "edit_criterion", "Edit criterion", show=False),
-        Binding("x", "remove_criterion", "Remove criterion"),
-        Binding("z", "clear_criteria", "Clear criteria", show=False),
-        Binding("pagedown", "page(1)", "Next page", priority=True, show=False),
-        Binding("pageup", "page(-1)", "Previous page", priority=True, show=False),
-        Binding("v", "columns", "Columns"),
-        Binding("n", "sort", "Sort", show=False),
-        Binding("w", "save_selection", "Save as selection"),
-        Binding("plus", "add_to_selection", "Add to selection", show=False),
-        Binding("l", "selections", "Selections"),
-        Binding("k", "board", "Board", show=False),
-        Binding("r", "refresh", "Search again", show=False),
-    ]
+    BINDINGS = bindings("find")
 
     def __init__(self) -> None:
         super().__init__(name="find")
@@ -374,24 +359,12 @@ class FindScreen(Screen):
             navigation.open_record(self.app, self.target, record, lambda _closed: self.search())
 
     def palette_commands(self) -> list[tuple[str, str, Callable]]:
+        """The targets, one entry each (the rest of Find's entries come from the action table)."""
+        hint = f" [{key_hint(self.app, 'find.target')}]"
         return [
-            (_("Find: Contacts"), _("Find contacts (key: o)"), lambda: self._switch("contact")),
-            (_("Find: Companies"), _("Find companies (key: o)"), lambda: self._switch("company")),
-            (_("Find: Sales"), _("Find sales (key: o)"), lambda: self._switch("sale")),
-            (_("Find: Add criterion"), _("Field, operator, values (key: a)"), self.action_add_criterion),
-            (_("Find: Edit criterion"), _("The highlighted criterion (key: e)"), self.action_edit_criterion),
-            (_("Find: Remove criterion"), _("The highlighted criterion (key: x)"), self.action_remove_criterion),
-            (_("Find: Clear all criteria"), _("Every record matches again (key: z)"), self.action_clear_criteria),
-            (_("Find: Next page"), _("(key: PageDown)"), lambda: self.action_page(1)),
-            (_("Find: Previous page"), _("(key: PageUp)"), lambda: self.action_page(-1)),
-            (_("Find: Columns"), _("Choose the result columns (key: v)"), self.action_columns),
-            (_("Find: Sort"), _("Sort the results by a column (key: n)"), self.action_sort),
-            (_("Find: Save as selection"), _("Dynamic or static selection (key: w)"), self.action_save_selection),
-            (_("Find: Add to static selection"), _("The highlighted record (key: +)"), self.action_add_to_selection),
-            (_("Find: Selections"), _("Open, rename, delete, export selections (key: l)"), self.action_selections),
-            (_("Find: Board of these results"), _("Contacts by lead status, sales by stage (key: k)"),
-             self.action_board),
-            (_("Find: Search again"), _("(key: r)"), self.action_refresh),
+            (_("Find: Contacts"), _("Find contacts") + hint, lambda: self._switch("contact")),
+            (_("Find: Companies"), _("Find companies") + hint, lambda: self._switch("company")),
+            (_("Find: Sales"), _("Find sales") + hint, lambda: self._switch("sale")),
         ]
 
     def _switch(self, target: str) -> None:

@@ -11,11 +11,11 @@ from datetime import date, time
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 from leadtui.services.errors import DomainError
 
@@ -34,10 +34,7 @@ class FollowUpDialog(ModalScreen[object]):
     FollowUpDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
     FollowUpDialog Button { margin-left: 1; }
     """
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Skip / Cancel"),
-    ]
+    BINDINGS = bindings("follow_up")
 
     def __init__(self, title: str, save: Callable[[dict[str, Any]], Awaitable[object]], *,
                  types: list[tuple[str, int]], day: date | None = None, at: time | None = None,

@@ -7,11 +7,11 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 from leadtui.services.errors import DomainError
 
@@ -25,10 +25,7 @@ class GuideItemDialog(ModalScreen[object]):
     GuideItemDialog #buttons { height: auto; align-horizontal: right; }
     GuideItemDialog Button { margin-left: 1; }
     """
-    BINDINGS = [
-        Binding("ctrl+s", "save", "OK / Save"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    BINDINGS = bindings("guide_item")
 
     def __init__(self, sale_type_id: int, stage_id: int, item=None) -> None:  # noqa: ANN001 - GuideItemOut
         super().__init__()

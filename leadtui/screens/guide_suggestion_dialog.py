@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 
 
@@ -30,9 +30,7 @@ class GuideSuggestionDialog(ModalScreen[str | None]):
     GuideSuggestionDialog Horizontal { height: auto; align-horizontal: right; }
     GuideSuggestionDialog Button { margin-left: 1; }
     """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    BINDINGS = bindings("guide_suggestion")
 
     def __init__(self, prompt, sale_heading: str) -> None:  # noqa: ANN001 - guides.GuidePromptOut
         super().__init__()

@@ -18,11 +18,11 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Input, Label, ProgressBar, Select, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import N_, _
 from leadtui.services import imports
 from leadtui.services.errors import DomainError
@@ -37,12 +37,7 @@ SHOWN_ISSUES = 100
 
 class ImportScreen(Screen):
     CSS_PATH = "import_screen.tcss"
-    BINDINGS = [
-        Binding("ctrl+l", "load", "Load file"),
-        Binding("ctrl+r", "preview", "Check again"),
-        Binding("ctrl+s", "apply", "Import"),
-        Binding("escape", "back", "Back"),
-    ]
+    BINDINGS = bindings("import")
 
     def __init__(self, path: str | None = None) -> None:
         super().__init__()
@@ -302,10 +297,3 @@ class ImportScreen(Screen):
         action = actions.get(event.button.id or "")
         if action is not None:
             action()
-
-    def palette_commands(self) -> list[tuple[str, str, Callable]]:
-        return [
-            (_("Import: Load the file"), _("Read the file and map its columns [ctrl+l]"), self.action_load),
-            (_("Import: Check again"), _("Check every row with the current mapping [ctrl+r]"), self.action_preview),
-            (_("Import: Import the contacts"), _("Write them in one transaction [ctrl+s]"), self.action_apply),
-        ]

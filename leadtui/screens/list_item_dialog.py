@@ -9,11 +9,11 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 from leadtui.model.enums import CategoryGroup
 from leadtui.services import lists as svc
@@ -30,10 +30,7 @@ class ListItemDialog(ModalScreen["svc.ListItemOut | None"]):
     ListItemDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
     ListItemDialog Button { margin-left: 1; }
     """
-    BINDINGS = [
-        Binding("ctrl+s", "save", "OK / Save"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    BINDINGS = bindings("list_item")
 
     def __init__(self, kind: str, item: svc.ListItemOut | None = None) -> None:
         super().__init__()

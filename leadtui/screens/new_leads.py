@@ -9,17 +9,16 @@ without a company), `a` shows the earlier ones too, Escape closes. Showing the l
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from leadtui.actions import bindings
 from leadtui import navigation
 from leadtui.i18n import _, ngettext
 
@@ -79,11 +78,7 @@ class NewLeadsScreen(ModalScreen[None]):
     NewLeadsScreen #new-leads { height: 1fr; }
     NewLeadsScreen .hint { color: $text-muted; height: auto; }
     """
-    BINDINGS = [
-        Binding("enter", "open", "Open card"),
-        Binding("a", "toggle_all", "Earlier leads too"),
-        Binding("escape", "close", "Close"),
-    ]
+    BINDINGS = bindings("new_leads")
 
     def __init__(self) -> None:
         super().__init__()
@@ -159,10 +154,3 @@ class NewLeadsScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-    def palette_commands(self) -> list[tuple[str, str, Callable]]:
-        return [
-            (_("Leads: Open"), _("Open the highlighted lead's card [Enter]"), self.action_open),
-            (_("Leads: Earlier leads too"), _("Show the leads you have seen before as well [a]"),
-             self.action_toggle_all),
-        ]

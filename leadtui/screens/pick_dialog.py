@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 
 
@@ -25,7 +25,7 @@ class PickDialog(ModalScreen["str | None"]):
     PickDialog OptionList { height: auto; max-height: 20; }
     PickDialog .field-error { color: $error; height: auto; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = bindings("pick")
 
     def __init__(self, title: str, options: list[tuple[str, str]], *, hint: str = "", numbered: bool = False,
                  current: str | None = None) -> None:

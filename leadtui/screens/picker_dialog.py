@@ -9,12 +9,12 @@ from collections.abc import Awaitable, Callable
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 from leadtui.services.errors import DomainError
 
@@ -27,10 +27,7 @@ class PickerDialog(ModalScreen["tuple[str, object] | None"]):
     PickerDialog > Vertical { width: 70; height: 24; border: thick $accent; background: $surface; padding: 1 2; }
     PickerDialog OptionList { height: 1fr; }
     """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "to_list", "Results", show=False),
-    ]
+    BINDINGS = bindings("picker")
 
     def __init__(self, title: str, search: Callable[[str], Awaitable[list]], *, allow_clear: bool = True,
                  empty_hint: str = "") -> None:

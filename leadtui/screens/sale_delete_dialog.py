@@ -9,12 +9,12 @@ Users who may not delete the sale are refused before the dialog opens, with the 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 from leadtui.services.errors import DomainError
 
@@ -28,11 +28,7 @@ class DeleteSaleDialog(ModalScreen[bool]):
     DeleteSaleDialog Horizontal { height: auto; align-horizontal: right; }
     DeleteSaleDialog Button { margin-left: 1; }
     """
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes, delete"),
-        Binding("n", "answer(False)", "No"),
-        Binding("escape", "answer(False)", "Cancel"),
-    ]
+    BINDINGS = bindings("sale_delete")
 
     def __init__(self, sale) -> None:  # noqa: ANN001 - services.sales.SaleOut
         super().__init__()

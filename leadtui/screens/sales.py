@@ -9,11 +9,11 @@ from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import N_, _
 from leadtui.screens.guide_suggestion_dialog import confirm_suggested_command
 from leadtui.widgets.footer import Footer
@@ -25,11 +25,7 @@ STATUS_FILTERS = [("open", N_("Open")), ("sold", N_("Sold")), ("lost", N_("Lost"
 
 class SalesScreen(Screen):
     CSS_PATH = "sales.tcss"
-    BINDINGS = [
-        Binding("n", "new_sale", "New sale"),
-        Binding("slash", "focus_search", "Search"),
-        Binding("escape", "focus_table", "Table", show=False),
-    ]
+    BINDINGS = bindings("sales")
 
     def __init__(self) -> None:
         super().__init__(name="sales")
@@ -75,16 +71,8 @@ class SalesScreen(Screen):
         self.query_one(SaleList).action_new_sale()
 
     def palette_commands(self) -> list[tuple[str, str, Callable]]:
-        sale_list = self.query_one(SaleList)
-        return [
-            (_("Sales: New sale"), _("Register a sale [n]"), self.action_new_sale),
-            (_("Sales: Open sale"), _("Open the highlighted sale's card [Enter]"), sale_list.action_open_sale),
-            (_("Sales: Delete sale"), _("Delete the highlighted sale [x]"), sale_list.action_delete_sale),
-            (_("Sales: Search"), _("Search by heading, company or number [/]"), self.action_focus_search),
-            (_("Sales: Next page"), _("[ ] ]"), lambda: sale_list.action_page(1)),
-            (_("Sales: Previous page"), _("[ [ ]"), lambda: sale_list.action_page(-1)),
-            confirm_suggested_command(self),
-        ]
+        """The preference switch (the section's actions come from the action table)."""
+        return [confirm_suggested_command(self)]
 
     def reload(self) -> None:
         """After an undo (ctrl+z), e.g. of a deleted sale: show the list as it is now."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import (
@@ -23,6 +22,7 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
+from leadtui.actions import bindings
 from leadtui.i18n import N_, _
 from leadtui.services.errors import DomainError
 from leadtui.widgets.inert import cell
@@ -46,14 +46,7 @@ class SalesGuideDialog(ModalScreen[None]):
     SalesGuideDialog #items { height: 1fr; }
     SalesGuideDialog .field-error { color: $error; height: auto; }
     """
-    BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("ctrl+up", "move(-1)", "Stage up"),
-        Binding("ctrl+down", "move(1)", "Stage down"),
-        Binding("a", "add_item", "Add suggestion"),
-        Binding("e", "edit_item", "Edit suggestion"),
-        Binding("x,delete", "delete_item", "Delete suggestion"),
-    ]
+    BINDINGS = bindings("sales_guide")
 
     def __init__(self, sale_type_id: int, sale_type_name: str) -> None:
         super().__init__()

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 from leadtui.services import find, selections
 from leadtui.services.errors import DomainError
@@ -26,7 +26,7 @@ class SaveSelectionDialog(ModalScreen["selections.SelectionOut | None"]):
     SaveSelectionDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
     SaveSelectionDialog Button { margin-left: 1; }
     """
-    BINDINGS = [Binding("ctrl+s", "save", "OK / Save"), Binding("escape", "cancel", "Cancel")]
+    BINDINGS = bindings("save_selection")
 
     def __init__(self, target: str, criteria: list[find.Criterion], *, ids: list[int] | None = None) -> None:
         super().__init__()

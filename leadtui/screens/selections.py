@@ -8,17 +8,16 @@ m make static (a dynamic one), e export the members to CSV, + add members by id,
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from leadtui.actions import bindings
 from leadtui import navigation
 from leadtui.i18n import _
 from leadtui.services import find, selections
@@ -37,20 +36,7 @@ class SelectionsScreen(Screen):
     SelectionsScreen #members { height: 3fr; }
     SelectionsScreen #selection-details { height: auto; max-height: 4; }
     """
-    BINDINGS = [
-        Binding("escape", "close", "Back"),
-        Binding("g", "open_in_find", "Open in Find"),
-        Binding("k", "board", "Board"),
-        Binding("n", "rename", "Rename"),
-        Binding("x,delete", "delete", "Delete"),
-        Binding("m", "make_static", "Make static"),
-        Binding("e", "export", "Export CSV"),
-        Binding("plus", "add_members", "Add members", show=False),
-        Binding("minus", "remove_member", "Remove member", show=False),
-        Binding("pagedown", "page(1)", "Next page", priority=True, show=False),
-        Binding("pageup", "page(-1)", "Previous page", priority=True, show=False),
-        Binding("r", "refresh", "Refresh", show=False),
-    ]
+    BINDINGS = bindings("selections")
 
     def __init__(self, target: str | None = None) -> None:
         super().__init__(name="selections")
@@ -382,19 +368,3 @@ class SelectionsScreen(Screen):
             return
         self.notify(_("Removed #{id}; {m} members now.").format(id=member, m=change.member_count))
         self.load_members()
-
-    def palette_commands(self) -> list[tuple[str, str, Callable]]:
-        return [
-            (_("Selections: Open in Find"), _("Show and edit the criteria of a dynamic selection (key: g)"),
-             self.action_open_in_find),
-            (_("Selections: Board"), _("Board view of the selection (key: k)"), self.action_board),
-            (_("Selections: Rename"), _("(key: n)"), self.action_rename),
-            (_("Selections: Delete"), _("Always asks first (key: x)"), self.action_delete),
-            (_("Selections: Make static"), _("Keep the current members; cannot be undone (key: m)"),
-             self.action_make_static),
-            (_("Selections: Export CSV"), _("The members to a CSV file (key: e)"), self.action_export),
-            (_("Selections: Add members"), _("By id, to a static selection (key: +)"), self.action_add_members),
-            (_("Selections: Remove member"), _("The highlighted member of a static selection (key: -)"),
-             self.action_remove_member),
-            (_("Selections: Back"), _("(key: esc)"), self.action_close),
-        ]

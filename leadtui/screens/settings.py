@@ -11,13 +11,13 @@ from collections.abc import Callable
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from leadtui.actions import bindings
 from leadtui.i18n import _, ngettext
 from leadtui.services import lists as svc
 from leadtui.services.actor import require_list_administrator
@@ -31,17 +31,7 @@ SETTINGS_KINDS = ["lead-status", "category", "sale-stage", "sale-type", "reason-
 
 class SettingsScreen(Screen):
     CSS_PATH = "settings.tcss"
-    BINDINGS = [
-        Binding("a", "add", "Add"),
-        Binding("e", "edit", "Edit"),
-        Binding("x,delete", "delete", "Delete"),
-        Binding("r", "restore", "Restore"),
-        Binding("v", "toggle_deleted", "Show deleted"),
-        Binding("ctrl+up", "move(-1)", "Move up", show=False),
-        Binding("ctrl+down", "move(1)", "Move down", show=False),
-        Binding("u", "users", "Users"),
-        Binding("g", "guide", "Sales guide"),  # only on the Sale - Type list
-    ]
+    BINDINGS = bindings("settings")
 
     kind: reactive[str] = reactive("lead-status", init=False)
     show_deleted: reactive[bool] = reactive(False, init=False)
@@ -259,17 +249,3 @@ class SettingsScreen(Screen):
     def reload(self) -> None:
         current = self.current()
         self.load(current.id if current else None)
-
-    def palette_commands(self) -> list[tuple[str, str, Callable]]:
-        return [
-            (_("Settings: Users"), _("Users, roles, groups and rights [u]"), self.action_users),
-            (_("Settings: Add list item"), _("Add an item to the list shown [a]"), self.action_add),
-            (_("Settings: Edit list item"), _("Edit the highlighted item [e]"), self.action_edit),
-            (_("Settings: Delete list item"), _("Hide the highlighted item [x]"), self.action_delete),
-            (_("Settings: Restore list item"), _("Bring a deleted item back [r]"), self.action_restore),
-            (_("Settings: Show deleted items"), _("Toggle deleted items [v]"), self.action_toggle_deleted),
-            (_("Settings: Move item up"), _("[ctrl+up]"), lambda: self.action_move(-1)),
-            (_("Settings: Move item down"), _("[ctrl+down]"), lambda: self.action_move(1)),
-            (_("Settings: Sales guide"), _("Stages and sales guide of the highlighted sale type [g]"),
-             self.action_guide),
-        ]

@@ -11,11 +11,11 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from leadtui.actions import bindings
 from leadtui.services.errors import DomainError
 
 
@@ -25,7 +25,7 @@ class TextDialog(ModalScreen[Any]):
     TextDialog > Vertical { width: 76; height: auto; border: thick $accent; background: $surface; padding: 0 2 1 2; }
     TextDialog .field-error { color: $error; height: auto; }
     """
-    BINDINGS = [Binding("ctrl+s", "submit", "OK / Save"), Binding("escape", "cancel", "Cancel")]
+    BINDINGS = bindings("text")
 
     def __init__(self, title: str, label: str, submit: Callable[[str], Awaitable[Any]], *, value: str = "",
                  hint: str = "") -> None:

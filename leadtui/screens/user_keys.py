@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 from leadtui.i18n.format import format_datetime
 from leadtui.screens.dialogs import ConfirmDialog
@@ -21,11 +21,7 @@ from leadtui.widgets.footer import Footer
 
 
 class UserKeysScreen(Screen):
-    BINDINGS = [
-        Binding("a", "add", "Add key"),
-        Binding("x", "remove", "Remove key"),
-        Binding("escape", "app.pop_screen", "Back"),
-    ]
+    BINDINGS = bindings("user_keys")
 
     def __init__(self, login: str, full_name: str) -> None:
         super().__init__()
@@ -104,7 +100,3 @@ class UserKeysScreen(Screen):
             return
         self.notify(_("Removed key {fingerprint}.").format(fingerprint=fingerprint))
         self.load()
-
-    def palette_commands(self) -> list:
-        return [(_("Keys: Add key"), _("An OpenSSH public key line [a]"), self.action_add),
-                (_("Keys: Remove key"), _("The selected key [x]"), self.action_remove)]

@@ -7,11 +7,11 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, DataTable, Header, Input, Label, Select, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import N_, _
 from leadtui.model.enums import Role
 from leadtui.services import lists, users
@@ -23,13 +23,7 @@ ROLE_LABELS = {Role.ADMINISTRATOR: N_("Administrator"), Role.SALES_MANAGER: N_("
 
 
 class UsersScreen(Screen):
-    BINDINGS = [
-        Binding("a", "add", "Add user"),
-        Binding("e", "edit", "Edit"),
-        Binding("k", "keys", "SSH keys"),
-        Binding("ctrl+y", "sign_ins", "Sign-ins"),
-        Binding("escape", "app.pop_screen", "Back"),
-    ]
+    BINDINGS = bindings("users")
 
     def __init__(self) -> None:
         super().__init__()
@@ -125,15 +119,6 @@ class UsersScreen(Screen):
             self.notify(_("Saved user '{login}'.").format(login=result.login))
             self.load(result.login)
 
-    def palette_commands(self) -> list:
-        return [(_("Users: Add user"), _("A new associate [a]"), self.action_add),
-                (_("Users: Edit user"), _("Role, group, rights, active [e]"), self.action_edit),
-                (_("Users: SSH keys"), _("The keys the user signs in with to leadtui serve ssh [k]"), self.action_keys),
-                (_("Users: Sign-ins"), _("The user's served sessions: sign-in, sign-out, refused [ctrl+y]"),
-                 self.action_sign_ins),
-                (_("Users: All sign-ins"), _("Every served sign-in, sign-out and refusal, unknown keys included"),
-                 self.action_all_sign_ins)]
-
 
 class UserDialog(ModalScreen["users.UserOut | None"]):
     DEFAULT_CSS = """
@@ -144,7 +129,7 @@ class UserDialog(ModalScreen["users.UserOut | None"]):
     UserDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
     UserDialog Button { margin-left: 1; }
     """
-    BINDINGS = [Binding("ctrl+s", "save", "Save"), Binding("escape", "cancel", "Cancel")]
+    BINDINGS = bindings("user")
 
     def __init__(self, user: users.UserOut | None) -> None:
         super().__init__()

@@ -15,10 +15,10 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
+from leadtui.actions import bindings
 from leadtui import navigation
 from leadtui.i18n import _, ngettext
 from leadtui.services import contacts as svc
@@ -38,16 +38,7 @@ class ContactsTable(Vertical):
     ContactsTable #contacts-status { color: $text-muted; height: auto; padding: 0 1; }
     ContactsTable DataTable { height: 1fr; }
     """
-    BINDINGS = [
-        Binding("n", "new_contact", "New contact"),
-        Binding("space", "mark", "Mark"),
-        Binding("u", "bulk_update", "Bulk update"),
-        Binding("o", "view_options", "Columns/sort/filter/group"),
-        Binding("x,delete", "delete_contact", "Delete"),
-        Binding("slash", "search", "Search", show=False),
-        Binding("pagedown", "page(1)", "Next page", priority=True),
-        Binding("pageup", "page(-1)", "Previous page", priority=True),
-    ]
+    BINDINGS = bindings("contacts_table")
 
     def __init__(self, *, company_id: int | None = None, place: str = "company", searchable: bool = False,
                  id: str | None = None) -> None:
@@ -334,19 +325,9 @@ class ContactsTable(Vertical):
         self.load()
 
     def palette_commands(self) -> list[tuple[str, str, Callable]]:
-        return [
-            (_("Contacts: New contact"), _("Add a contact [n]"), self.action_new_contact),
-            (_("Contacts: Open contact"), _("Open the highlighted contact [Enter]"), self.action_open_contact),
-            (_("Contacts: Mark contact"), _("Mark or unmark the highlighted contact for bulk update [space]"),
-             self.action_mark),
-            (_("Contacts: Bulk update"), _("Set lead status, Our contact or email opt-in for many [u]"),
-             self.action_bulk_update),
-            (_("Contacts: Columns, sort, filter, group"), _("Choose what the table shows; remembered for you [o]"),
-             self.action_view_options),
-            (_("Contacts: Delete contact"), _("Delete the highlighted contact [x]"), self.action_delete_contact),
-            (_("Contacts: Next page"), "[PgDn]", lambda: self.action_page(1)),
-            (_("Contacts: Previous page"), "[PgUp]", lambda: self.action_page(-1)),
-        ]
+        """Nothing of its own: the app lists the table's actions (leadtui/actions.py) for the widgets on the screen
+        in front. Kept while the company card asks for it."""
+        return []
 
 
 async def view_choices(backend: Any) -> dict[str, list[tuple[str, Any]]]:

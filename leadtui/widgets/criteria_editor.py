@@ -12,7 +12,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -20,6 +19,7 @@ from textual.widgets import Button, DataTable, Input, Label, OptionList, Selecti
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
+from leadtui.actions import bindings
 from leadtui.i18n import N_, _
 from leadtui.services import find
 from leadtui.services.errors import DomainError
@@ -159,10 +159,7 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
     CriterionDialog #buttons { height: auto; align-horizontal: right; }
     CriterionDialog Button { margin-left: 1; }
     """
-    BINDINGS = [
-        Binding("ctrl+s", "save", "OK / Save"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    BINDINGS = bindings("criterion")
 
     def __init__(self, target: str, criterion: find.Criterion | None = None) -> None:
         super().__init__()

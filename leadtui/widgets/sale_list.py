@@ -13,13 +13,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
+from leadtui.actions import bindings
 from leadtui import navigation
 from leadtui.i18n import _
 from leadtui.services.errors import DomainError
@@ -71,12 +71,7 @@ class SaleList(Widget, can_focus=False):
     SaleList DataTable { height: 1fr; }
     SaleList .sale-list-status { height: 1; color: $text-muted; padding: 0 1; }
     """
-    BINDINGS = [
-        Binding("n", "new_sale", "New sale"),
-        Binding("x,delete", "delete_sale", "Delete"),
-        Binding("right_square_bracket", "page(1)", "Next page"),
-        Binding("left_square_bracket", "page(-1)", "Prev page"),
-    ]
+    BINDINGS = bindings("sale_list")
 
     search: reactive[str] = reactive("", init=False)
     status: reactive[str] = reactive("", init=False)

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
-from leadtui.actions import bindings
+from leadtui.actions import bindings, key_hint
 from leadtui import navigation
 from leadtui.i18n import _
 from leadtui.i18n.format import format_date
@@ -111,11 +111,14 @@ class DashboardScreen(Screen):
             return
         self.out = out
         focused_key = self.focused.data.key if isinstance(self.focused, Tile) else None
-        title.update(_("Lead dashboard · {today} · r reloads · Enter opens a tile's contacts in Find").format(
-            today=format_date(out.today)))
+        title.update(_("Lead dashboard · {today} · {reload} reloads · {open} opens a tile's contacts in Find").format(
+            today=format_date(out.today), reload=key_hint(self.app, "dashboard.refresh"),
+            open=key_hint(self.app, "dashboard_tile.open")))
         self.query_one("#funnel-title", Static).update(
-            _("Funnel: contacts that reached each status · {period} ({start} – {end}) · n / N: period")
-            .format(period=out.period_label, start=format_date(out.period_start), end=format_date(out.period_end)))
+            _("Funnel: contacts that reached each status · {period} ({start} – {end}) · {next} / {previous}: period")
+            .format(period=out.period_label, start=format_date(out.period_start), end=format_date(out.period_end),
+                    next=key_hint(self.app, "dashboard.next_period"),
+                    previous=key_hint(self.app, "dashboard.previous_period")))
         await self._tiles("#status-tiles", [Tile(tile) for tile in out.per_status])
         self.query_one("#category-title", Static).update(
             _("Leads per category (Potential customer) · new leads this week (since Monday {day})").format(

@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from leadtui.actions import bindings
+from leadtui.actions import bindings, key_hint
 from leadtui import navigation
 from leadtui.i18n import _, ngettext
 
@@ -90,8 +90,9 @@ class NewLeadsScreen(ModalScreen[None]):
             yield Static(_("My new leads"), classes="section-title")
             yield Static("", id="new-leads-summary")
             yield DataTable(id="new-leads", cursor_type="row", zebra_stripes=True)
-            yield Static(_("Enter opens the company (or the contact) · a shows earlier leads too · Escape closes"),
-                         classes="hint")
+            yield Static(_("{open} opens the company (or the contact) · {more} shows earlier leads too · {close} closes")
+                         .format(open=key_hint(self.app, "new_leads.open"), more=key_hint(self.app, "new_leads.toggle_all"),
+                                 close=key_hint(self.app, "new_leads.close")), classes="hint")
 
     def on_mount(self) -> None:
         table = self.query_one("#new-leads", DataTable)

@@ -495,23 +495,32 @@ class SaleCard(CardScreen):
     def _stage_value(self) -> Any:
         return self.query_one("#stage", Select).value
 
+    def _rules(self) -> Any:  # sales.StageRules
+        """The stage rules of what the form holds now, from the services (the rules saving enforces)."""
+        from leadtui.services.sales import stage_rules
+
+        stage = self._stage_value()
+        choice = self._type_choice(self.query_one("#sale_type", Select).value)
+        picked = next((s for s in (choice.stages if choice else []) if str(s.id) == stage), None)
+        return stage_rules(stage, stalled=self.query_one("#stalled", Checkbox).value,
+                           was=self.sale.status if self.sale else None,
+                           stage_probability=picked.probability if picked is not None else None)
+
     def _sync_conditional(self) -> None:
         """Show the fields that belong to the chosen stage and the Stalled box (S10-S13)."""
-        stage = self._stage_value()
-        closed = stage in (SOLD, LOST)
-        stalled_box = self.query_one("#stalled", Checkbox)
-        stalled = stalled_box.value and not closed
-        self.query_one("#row-reason_sold").display = stage == SOLD
-        self.query_one("#row-reason_lost").display = stage == LOST
-        self.query_one("#row-reopen_date").display = stalled
-        self.query_one("#row-reason_stalled").display = stalled
-        self.query_one("#row-next_activity").display = not stalled
+        rules = self._rules()
+        self.query_one("#row-reason_sold").display = rules.reason == "reason_sold"
+        self.query_one("#row-reason_lost").display = rules.reason == "reason_lost"
+        self.query_one("#row-reopen_date").display = rules.needs_reopen_date
+        self.query_one("#row-reason_stalled").display = rules.reason == "reason_stalled"
+        self.query_one("#row-next_activity").display = not rules.needs_reopen_date
+        closed = rules.status in (SOLD, LOST)
         self.query_one("#sale_date-label", Label).update((_("Date") if closed else _("Sale date")) + " *")
         if not self.editing:
             return
-        stalled_box.disabled = closed
-        self.query_one("#completed", Checkbox).disabled = not closed
-        self.query_one("#probability", Input).disabled = closed
+        self.query_one("#stalled", Checkbox).disabled = not rules.may_stall
+        self.query_one("#completed", Checkbox).disabled = not rules.may_complete
+        self.query_one("#probability", Input).disabled = rules.probability_fixed
 
     # ------------------------------------------------------------------ live behaviour
 
@@ -519,22 +528,17 @@ class SaleCard(CardScreen):
     def _stage_changed(self, event: Select.Changed) -> None:
         if not self.editing:
             return
-        value = event.value
         today = self.options.today if self.options else date.today()
+        rules = self._rules()
         with self.prevent(Input.Changed, Checkbox.Changed):
-            if value in (SOLD, LOST):
-                self.query_one("#probability", Input).value = "100" if value == SOLD else "0"
-                was = self.sale.status if self.sale else None
-                if was != value:  # S11: Date defaults to today, the user may change it
-                    self.query_one("#sale_date", Input).value = format_date(today)
+            if rules.probability is not None:
+                self.query_one("#probability", Input).value = str(rules.probability)
+            if rules.date_today:  # S11: Date defaults to today, the user may change it
+                self.query_one("#sale_date", Input).value = format_date(today)
+            if not rules.may_stall:
                 self._set_check("stalled", False)
-            else:
-                choice = self._type_choice(self.query_one("#sale_type", Select).value)
-                stage = next((s for s in (choice.stages if choice else []) if str(s.id) == value), None)
-                if stage is not None:
-                    self.query_one("#probability", Input).value = str(stage.probability)
-                if value not in (SOLD, LOST):
-                    self._set_check("completed", False)
+            if not rules.may_complete:
+                self._set_check("completed", False)
         self._sync_conditional()
         self._update_weighted()
         self._update_missing()
@@ -645,17 +649,14 @@ class SaleCard(CardScreen):
             missing.append(("company_id", _("Company or Contact")))
         if not self.query_one("#sale_date", Input).value.strip():
             missing.append(("sale_date", _("Sale date")))
-        stage = self._stage_value()
-        opts = self.options
-        if stage == SOLD and opts and opts.reasons_sold and _blank(self.query_one("#reason_sold", Select).value):
-            missing.append(("reason_sold", _("Reason (sold)")))
-        if stage == LOST and opts and opts.reasons_lost and _blank(self.query_one("#reason_lost", Select).value):
-            missing.append(("reason_lost", _("Reason (lost)")))
-        if stage not in (SOLD, LOST) and self.query_one("#stalled", Checkbox).value:
-            if not self.query_one("#reopen_date", Input).value.strip():
-                missing.append(("reopen_date", _("Re-open date")))
-            if opts and opts.reasons_stalled and _blank(self.query_one("#reason_stalled", Select).value):
-                missing.append(("reason_stalled", _("Reason (stalled)")))
+        rules = self._rules()
+        if rules.needs_reopen_date and not self.query_one("#reopen_date", Input).value.strip():
+            missing.append(("reopen_date", _("Re-open date")))
+        reason = rules.reason
+        if reason and self.options and getattr(self.options, reason.replace("reason_", "reasons_")) and _blank(
+                self.query_one(f"#{reason}", Select).value):
+            missing.append((reason, {"reason_sold": _("Reason (sold)"), "reason_lost": _("Reason (lost)"),
+                                     "reason_stalled": _("Reason (stalled)")}[reason]))
         return missing
 
     def _update_missing(self) -> None:

@@ -260,6 +260,33 @@ def default_sale_date(sale_type: t.SaleType, today: date | None = None) -> date:
     return add_duration(today or date.today(), sale_type.duration or 0, sale_type.duration_unit or "week")
 
 
+class StageRules(BaseModel):
+    """What a stage (or Sold / Lost) and the Stalled box mean for the other fields of a sale (S5, S10-S13): the
+    rules `_apply` enforces when saving, for a form to follow them while the user picks (the sale card)."""
+
+    status: Literal["open", "stalled", "sold", "lost"]
+    probability: int | None  # what Probability becomes (None: it stays as it is)
+    probability_fixed: bool  # Sold 100 %, Lost 0 %: the user cannot change it
+    date_today: bool  # closing the sale: its Date becomes today (the user may change it)
+    may_stall: bool  # a sold or lost sale cannot be stalled
+    may_complete: bool  # Completed only on Sold or Lost
+    reason: str | None  # the reason field the status asks for: reason_sold, reason_lost or reason_stalled
+    needs_reopen_date: bool
+
+
+def stage_rules(stage: object, *, stalled: bool = False, was: str | None = None,
+                stage_probability: int | None = None) -> StageRules:
+    """Pure: `stage` is "sold", "lost" or a normal stage (whose probability is `stage_probability`), `stalled` the
+    Stalled box, `was` the saved status ("open", "stalled", "sold", "lost"; None for a new sale)."""
+    if stage == "sold" or stage == "lost":
+        return StageRules(status=stage, probability=100 if stage == "sold" else 0, probability_fixed=True,
+                          date_today=was != stage, may_stall=False, may_complete=True, reason=f"reason_{stage}",
+                          needs_reopen_date=False)
+    return StageRules(status="stalled" if stalled else "open", probability=stage_probability,
+                      probability_fixed=False, date_today=False, may_stall=True, may_complete=False,
+                      reason="reason_stalled" if stalled else None, needs_reopen_date=stalled)
+
+
 def _what(row: t.Sale) -> str:
     return _("the sale '{heading}'").format(heading=row.heading)
 
@@ -463,7 +490,7 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
 
     # probability (S5, S11, S12)
     if target in CLOSED:
-        fixed = 100 if target == SaleStatus.SOLD else 0
+        fixed = stage_rules(STATUS_KEYS[target]).probability or 0  # Sold 100, Lost 0
         if values.probability is not None and values.probability != fixed:
             raise RuleViolation(_("Probability: a {status} sale has probability {n} %.").format(
                 status=status_label(target).lower(), n=fixed), field="probability")

@@ -25,7 +25,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import (
     Checkbox,
-    DataTable,
     Header,
     Input,
     Select,
@@ -43,7 +42,8 @@ from leadtui.widgets.duplicate_hint import DuplicateHint
 from leadtui.widgets.footer import Footer
 from leadtui.widgets.form import FORM_CSS, LABEL_WIDTH, error_line, row
 from leadtui.widgets.lead_source import LeadSource
-from leadtui.widgets.inert import cell, markup_safe
+from leadtui.widgets.history_pane import HistoryPane
+from leadtui.widgets.inert import markup_safe
 from leadtui.widgets.lead_status_field import (
     LeadStatusField,
     LeadStatusState,
@@ -128,14 +128,12 @@ class ContactCard(CardScreen):
                         yield LeadSource(contact_id=self.contact_id, id="lead-source")
             with TabPane(_("History"), id="history-tab", disabled=self.contact_id is None):
                 yield Static(_("Lead status and category changes, newest first."), classes="hint")
-                yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+                yield HistoryPane()
             with TabPane(_("Sales"), id="sales-tab", disabled=self.contact_id is None):
                 yield from sales_pane(contact_id=self.contact_id)
         yield Footer()
 
     def on_mount(self) -> None:
-        history = self.query_one("#history", DataTable)
-        history.add_columns(_("When"), _("Field"), _("From"), _("To"), _("Who"))
         self.query_one("#lead_status-field").display = False
         for edit_row in ("#category-edit-row", "#owner-edit-row"):
             self.query_one(edit_row).display = False
@@ -194,11 +192,7 @@ class ContactCard(CardScreen):
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return
-        table = self.query_one("#history", DataTable)
-        table.clear()
-        for item in rows:
-            table.add_row(f"{item.at:%Y-%m-%d %H:%M}", item.field_label, cell(item.from_text or "—"),
-                          cell(item.to_text or "—"), cell(item.by))
+        self.query_one(HistoryPane).show(rows)
 
     async def fetch(self) -> svc.ContactOut:
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]

@@ -49,7 +49,7 @@ from leadtui.screens.card_base import CardScreen
 from leadtui.screens.guide_suggestion_dialog import confirm_suggested_command
 from leadtui.services.errors import DomainError
 from leadtui.widgets.footer import Footer
-from leadtui.widgets.inert import cell
+from leadtui.widgets.history_pane import HistoryPane
 
 SOLD, LOST = "sold", "lost"
 NO_STAGE = "-"  # a sale type without stages: the sale is open without a stage (S4)
@@ -180,7 +180,7 @@ class SaleCard(CardScreen):
                 yield Static(_("✓ done · ● current · ○ future — Enter or g on a suggestion creates its follow-up, "
                                "space marks it done"), classes="hint")
             with TabPane(_("History"), id="tab-history"):
-                yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+                yield HistoryPane()
         yield Static("", id="missing")
         with Horizontal(id="card-buttons"):
             yield Button(_("Edit") + " (e)", id="edit-button", compact=True)
@@ -192,7 +192,6 @@ class SaleCard(CardScreen):
     def on_mount(self) -> None:
         self.query_one("#activities", DataTable).add_columns(_("Date"), _("Time"), _("Type"), _("Text"), _("Done"))
         self.query_one("#guide", DataTable).add_columns(" ", _("Stage / suggested follow-up"), _("Follow-up"))
-        self.query_one("#history", DataTable).add_columns(_("When"), _("What"), _("From"), _("To"), _("By"))
         for error in self.query(".field-error"):
             error.display = False
         self.set_editing(self.editing)
@@ -402,12 +401,8 @@ class SaleCard(CardScreen):
             table.move_cursor(row=max(0, min(keep, len(self.activities) - 1)))
 
     def _fill_history(self, rows) -> None:  # noqa: ANN001
-        table = self.query_one("#history", DataTable)
-        table.clear()
         names = {"stage": _("Stage"), "status": _("Status")}
-        for row in rows:
-            table.add_row(f"{row.at:%Y-%m-%d %H:%M}", names.get(row.field, row.field), cell(row.from_text or "—"),
-                          cell(row.to_text), cell(row.by or ""))
+        self.query_one(HistoryPane).show(rows, lambda row: names.get(row.field, row.field))
 
     def _fill_guide(self) -> None:
         table = self.query_one("#guide", DataTable)

@@ -40,6 +40,7 @@ class Action:
     palette: str = ""  # N_ "Area: Action": the command palette's title ("" = not in the palette)
     help: str = ""  # N_: the palette's help; the key in use is added when shown
     bind: bool = True  # False: the key belongs to a widget inside (Enter on a table); listed for palette and docs
+    keys_of: str = ""  # a palette-only entry of an action bound elsewhere (a card's Edit): that action's id
 
     @property
     def scope(self) -> str:
@@ -377,6 +378,7 @@ def key_display(key: str) -> str:
 def keys_in_use(app: Any, action_id: str) -> list[str]:
     """The keys of an action as the user has them: the keymap's, else the table's."""
     keymap = getattr(app, "_keymap", None) or {}
+    action_id = BY_ID[action_id].keys_of or action_id
     keys = keymap.get(action_id) or BY_ID[action_id].keys
     return [key.strip() for key in keys.split(",") if key.strip()]
 
@@ -523,7 +525,8 @@ def markdown() -> str:
         lines += [f"## {heading}" + (f" ({where})" if where else ""), "", "| Key | Action | Id | Palette |",
                   "|---|---|---|---|"]
         for action in rows:
-            keys = " ".join(f"`{key_display(key)}`" for key in action.keys.split(",") if key) or "—"
+            shown = BY_ID[action.keys_of].keys if action.keys_of else action.keys
+            keys = " ".join(f"`{key_display(key)}`" for key in shown.split(",") if key) or "—"
             note = "" if action.show else " (not in the footer)"
             lines.append(f"| {keys} | {action.description}{note} | `{action.id}` | {action.palette} |")
         lines.append("")

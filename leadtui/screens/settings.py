@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from leadtui.actions import bindings
+from leadtui.actions import bindings, key_hint
 from leadtui.i18n import _, ngettext
 from leadtui.services import lists as svc
 from leadtui.services.actor import require_list_administrator
@@ -69,7 +69,8 @@ class SettingsScreen(Screen):
             self.notify(str(exc), severity="error")
             return
         k = svc.KINDS[self.kind]
-        shown = _("deleted items shown") if self.show_deleted else _("v shows deleted items")
+        shown = _("deleted items shown") if self.show_deleted else _("{key} shows deleted items").format(
+            key=key_hint(self.app, "settings.toggle_deleted"))
         self.query_one("#list-title", Static).update(f"{_(k.label)}  ·  {len(self.items)}  ·  {shown}")
         note = "" if backend.actor.is_admin else _("Read-only: only administrators may change lists.")
         self.query_one("#admin-note", Static).update(note)

@@ -8,6 +8,7 @@ that the catalogs carry them (python -m leadtui.i18n.catalogs extracts them from
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from leadtui.i18n import N_, _, ngettext
 
@@ -40,7 +41,7 @@ def install() -> None:
     """Make click translate its messages with leadtui's catalogs (in the language set with set_language)."""
     for name in CLICK_MODULES:
         try:
-            module = importlib.import_module(f"click.{name}")
+            module: Any = importlib.import_module(f"click.{name}")  # its _ and ngettext are replaced
         except ImportError:  # pragma: no cover - a click without that module
             continue
         if hasattr(module, "_"):

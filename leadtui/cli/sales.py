@@ -112,7 +112,7 @@ def sale_add(opts: Options, company_id: int | None, contact_id: int | None, head
     from leadtui.services import sales
 
     async def go(db, actor):  # noqa: ANN001, ANN202
-        type_ref = sale_type
+        type_ref: str | int | None = sale_type
         if type_ref is None:
             options = await sales.sale_form_options(db)
             type_ref = options.sale_types[0].id if options.sale_types else None

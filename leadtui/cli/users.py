@@ -98,7 +98,8 @@ def users_key_add(opts: Options, login: str, source: str, as_json: bool) -> None
 
     try:
         if source == "-":
-            line = click.get_text_stream("stdin").read(svc.KEY_LINE_MAX + 1)
+            # deprecated in click 8.5 (served by a module __getattr__, which type checkers see as object)
+            line = click.get_text_stream("stdin").read(svc.KEY_LINE_MAX + 1)  # type: ignore[operator]
         else:
             with open(source, encoding="utf-8", errors="replace") as handle:
                 line = handle.read(svc.KEY_LINE_MAX + 1)

@@ -8,8 +8,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, event
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
@@ -26,11 +26,18 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
+def bind_dialect(session: AsyncSession) -> Dialect:
+    """The dialect of the engine a session is bound to (Database's sessions always are)."""
+    bind = session.bind
+    assert bind is not None
+    return bind.dialect
+
+
 def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # take transaction control from the driver so that writers can BEGIN IMMEDIATE (no lock upgrade deadlocks)
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -41,7 +48,7 @@ def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")
-    def _on_begin(connection) -> None:  # noqa: ANN001
+    def _on_begin(connection: Connection) -> None:
         if connection.get_execution_options().get("leadtui_write"):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:

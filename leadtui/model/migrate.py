@@ -15,6 +15,7 @@ from leadtui.model.engine import Database
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -52,13 +53,13 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 
-def _current(connection) -> str | None:  # noqa: ANN001
+def _current(connection: Connection) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def _upgrade(connection, cfg: "Config") -> None:  # noqa: ANN001
+def _upgrade(connection: Connection, cfg: "Config") -> None:
     from alembic import command
 
     cfg.attributes["connection"] = connection
@@ -88,13 +89,13 @@ def _is_locked(exc: BaseException) -> bool:
     return "database is locked" in str(exc) or "database is busy" in str(exc)
 
 
-def _is_empty(connection) -> bool:  # noqa: ANN001
+def _is_empty(connection: Connection) -> bool:
     from sqlalchemy import inspect
 
     return not [name for name in inspect(connection).get_table_names() if not name.startswith("sqlite_")]
 
 
-def _create_newest(connection) -> None:  # noqa: ANN001
+def _create_newest(connection: Connection) -> None:
     """A new database gets the newest schema from the model in one go, stamped HEAD: running every migration
     (table rebuilds included) took seconds. tests/services/test_migrations_history.py checks that the migrations
     and the model make the same schema."""
@@ -108,7 +109,7 @@ def _create_newest(connection) -> None:  # noqa: ANN001
     connection.execute(context._version.insert().values(version_num=HEAD))
 
 
-def _upgrade_serialized(connection, cfg: "Config", head: str, known: set[str]) -> bool:  # noqa: ANN001
+def _upgrade_serialized(connection: Connection, cfg: "Config", head: str | None, known: set[str]) -> bool:
     """Take the database's write lock, then re-read the revision: a process that waited for another one's upgrade
     finds the schema current and does nothing. SQLite: BEGIN IMMEDIATE (retried while another upgrade holds it),
     with foreign keys off, as table rebuilds require (the pragma cannot change inside a transaction).
@@ -119,6 +120,7 @@ def _upgrade_serialized(connection, cfg: "Config", head: str, known: set[str]) -
 
     sqlite = connection.dialect.name == "sqlite"
     raw = connection.connection.dbapi_connection
+    assert raw is not None  # an open connection has its DBAPI connection
     if sqlite:
         cursor = raw.cursor()
         cursor.execute("PRAGMA foreign_keys = OFF")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -24,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from leadtui.model.base import Base, Versioned, utcnow
+from leadtui.model.base import Base as Base, Versioned, utcnow as utcnow  # re-exported: services import them here
 
 NAME_MAX = 80
 DESCRIPTION_MAX = 500
@@ -46,6 +47,10 @@ class ListItem(Versioned):
     description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX), nullable=False, default="")
     rank: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     deleted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, index=True)
+
+    if TYPE_CHECKING:  # the constructor of the mapped subclasses (they are Base's too), for code typed with ListItem
+
+        def __init__(self, **kw: Any) -> None: ...
 
     @validates("name")
     def _set_name_key(self, _key: str, value: str) -> str:
@@ -223,7 +228,7 @@ class UserPreference(Base):
     __tablename__ = "user_preference"
     associate_id: Mapped[int] = mapped_column(ForeignKey("associate.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
-    value: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
 
 
 # --------------------------------------------------------------------------- companies and contacts
@@ -380,13 +385,13 @@ class Selection(Versioned, Base):
     target: Mapped[str] = mapped_column(String(20), nullable=False, default="contact", index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
     description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX), nullable=False, default="")
-    criteria: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    criteria: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
     visible_for: Mapped[str] = mapped_column(String(10), nullable=False, default="all")
     completed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     left_id: Mapped[int | None] = mapped_column(ForeignKey("selection.id", ondelete="SET NULL"), index=True)
     right_id: Mapped[int | None] = mapped_column(ForeignKey("selection.id", ondelete="SET NULL"), index=True)
     combination: Mapped[str] = mapped_column(String(20), nullable=False, default="")
-    board_settings: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    board_settings: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     registered_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
 
 
@@ -459,7 +464,7 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(String(10), nullable=False)  # create, update, delete, bulk
     entity: Mapped[str] = mapped_column(String(40), nullable=False)
     entity_id: Mapped[int | None] = mapped_column(Integer)
-    changes: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     summary: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
     undone: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     undo_of: Mapped[str] = mapped_column(String(32), nullable=False, default="")
@@ -483,10 +488,10 @@ class DistributionSetting(Versioned, Base):
     __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (0009)
     id: Mapped[int] = mapped_column(primary_key=True)
     mode: Mapped[str] = mapped_column(String(10), nullable=False, default="off")
-    user_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    user_ids: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("user_group.id", ondelete="SET NULL"), index=True)
     fallback_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id", ondelete="SET NULL"), index=True)
-    away_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    away_ids: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
     last_user_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=-1)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)

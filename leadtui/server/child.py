@@ -29,7 +29,7 @@ def confine_files(database_file: str | None) -> None:
     import leadtui
 
     readable = {str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(),
-                                                 Path(leadtui.__file__).parent, "/usr", "/etc", "/lib", "/lib64",
+                                                 str(Path(leadtui.__file__).parent), "/usr", "/etc", "/lib", "/lib64",
                                                  "/proc", "/sys", "/dev", "/run")}
     writable = {"/dev"}
     database = str(Path(database_file).resolve()) if database_file else None

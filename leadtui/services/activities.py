@@ -368,6 +368,7 @@ async def next_activity_dates(session: AsyncSession, sale_ids: Sequence[int]) ->
             continue
         if isinstance(start, str):  # SQLite may hand back the aggregate as text
             start = datetime.fromisoformat(start)
+        assert sale_id is not None  # sale_id IN sale_ids
         result[sale_id] = start.date() if isinstance(start, datetime) else start
     return result
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 from sqlalchemy import Date, DateTime, Numeric, event, insert, inspect, select, update
@@ -40,7 +40,7 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _model_for(entity: str) -> type[Base]:
+def _model_for(entity: str) -> type[Any]:  # a mapped class of Base (with id and version when revertable)
     for mapper in Base.registry.mappers:
         if getattr(mapper.class_, "__tablename__", None) == entity:
             return mapper.class_
@@ -197,7 +197,8 @@ def _describe(entries: Sequence[t.AuditLog]) -> str:
 
         return _("bulk change of {field} on {n} records").format(field=field_label(first.changes.get("field", "")),
                                                                  n=len(_bulk_ids(first)))
-    records = sorted({e.entity_id for e in entries if e.action == "update" and e.entity == first.entity})
+    # update entries always name their record
+    records = sorted(cast(set[int], {e.entity_id for e in entries if e.action == "update" and e.entity == first.entity}))
     if len(records) > 1 and all(e.action == "update" and e.entity == first.entity for e in entries):
         # several records changed by one action (e.g. marked cards moved on the board)
         ids = ", ".join(str(i) for i in records[:5]) + (", …" if len(records) > 5 else "")

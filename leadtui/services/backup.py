@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import uuid
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy.engine import make_url
 
@@ -109,7 +110,7 @@ def _check_sqlite_copy(path: Path, shown: Path) -> str:
             file=shown, reason=_("no schema version")),
                             field="file")
     _check_revision(revision[0])
-    return revision[0]
+    return cast(str, revision[0])
 
 
 def _check_revision(revision: str) -> None:
@@ -152,12 +153,14 @@ async def backup(db: Database, actor: Actor, file: str, *, force: bool = False) 
     tmp = _temporary_beside(target, "backup")
     try:
         if sqlite:
+            assert source is not None
             try:
                 await asyncio.to_thread(_sqlite_copy, source, tmp)
             except sqlite3.Error as exc:
                 raise RuleViolation(_("Backup failed: {error}").format(error=" ".join(str(exc).split())),
                                     field="file") from None
         else:
+            assert tool is not None
             result = await asyncio.to_thread(
                 subprocess.run, [tool, "--format=custom", "--no-owner", f"--file={tmp}", _libpq_url(db.url)],
                 capture_output=True, text=True)

@@ -13,10 +13,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from contextlib import asynccontextmanager
 from itertools import islice
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import JSON, DateTime, String, func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from leadtui.model.engine import bind_dialect
 
 
 CHUNK = 5000
@@ -33,7 +35,7 @@ def _sqlite_datetime() -> Callable[[Any], Any]:
             return None
         if value is not last[0]:
             last[0], last[1] = value, value.strftime("%Y-%m-%d %H:%M:%S.%f")
-        return last[1]
+        return cast(str, last[1])
     return convert
 
 
@@ -50,7 +52,7 @@ def _prepare(rows: Iterable[Sequence[Any]], converters: Sequence[Callable[[Any],
     convert = [(index, c) for index, c in enumerate(converters) if c is not None]
     if not convert:
         return [row if isinstance(row, tuple) else tuple(row) for row in rows]
-    prepared = []
+    prepared: list[Sequence[Any]] = []
     for row in rows:
         values = list(row)
         for index, c in convert:
@@ -63,11 +65,11 @@ def _prepare(rows: Iterable[Sequence[Any]], converters: Sequence[Callable[[Any],
 async def large_cache(session: AsyncSession, megabytes: int = 128) -> AsyncIterator[None]:
     """A larger SQLite page cache for this connection while many rows are written: inserting 100,000 contacts
     updates 15 indexes at random places, which the default 2 MB cache turns into page misses (3 x slower)."""
-    if session.bind.dialect.name != "sqlite":
+    if bind_dialect(session).name != "sqlite":
         yield
         return
     connection = await session.connection()
-    before = (await connection.exec_driver_sql("PRAGMA cache_size")).scalar()
+    before = (await connection.exec_driver_sql("PRAGMA cache_size")).scalar_one()
     await connection.exec_driver_sql(f"PRAGMA cache_size = -{int(megabytes) * 1024}")
     try:
         yield
@@ -81,7 +83,7 @@ async def reserve_ids(session: AsyncSession, table: Any, count: int) -> list[int
     if count <= 0:
         return []
     name = table.__tablename__ if hasattr(table, "__tablename__") else table.name
-    if session.bind.dialect.name == "postgresql":
+    if bind_dialect(session).name == "postgresql":
         rows = await session.execute(
             text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
             {"table": name, "n": count})
@@ -103,7 +105,7 @@ async def _executemany(session: AsyncSession, sql: str, rows: Sequence[Sequence[
 
 
 def _placeholders(session: AsyncSession, count: int) -> list[str]:
-    if session.bind.dialect.paramstyle == "numeric_dollar":
+    if bind_dialect(session).paramstyle == "numeric_dollar":
         return [f"${i}" for i in range(1, count + 1)]
     return ["?"] * count
 
@@ -128,7 +130,7 @@ async def insert_rows(session: AsyncSession, model: Any, columns: Sequence[str],
     """INSERT `rows` (tuples in the order of `columns`, any iterable: a generator is consumed chunk by chunk) into
     the table of `model`. The next chunk is built while the driver writes the previous one."""
     table = model.__table__
-    dialect = session.bind.dialect
+    dialect = bind_dialect(session)
     # columns added to the table later (with a Python-side default) are filled like the ORM would fill them
     extra = _defaults(table, columns)
     extra_values = tuple(extra.values())
@@ -139,7 +141,7 @@ async def insert_rows(session: AsyncSession, model: Any, columns: Sequence[str],
            f"VALUES ({', '.join(_placeholders(session, len(all_columns)))})")
     connection = await session.connection()
     source = iter(rows)
-    pending: asyncio.Future | None = None
+    pending: asyncio.Future[Any] | None = None
     queued = written = 0
     try:
         while True:
@@ -168,7 +170,7 @@ async def update_rows(session: AsyncSession, model: Any, columns: Sequence[str],
                       bump_version: bool = True, progress: Progress | None = None) -> int:
     """UPDATE the table of `model` by id: each row is (*values in the order of `columns`, id)."""
     table = model.__table__
-    dialect = session.bind.dialect
+    dialect = bind_dialect(session)
     prepared = _prepare(rows, [_converter(table.c[name], dialect.name) for name in columns] + [None])
     if not prepared:
         return 0

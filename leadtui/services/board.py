@@ -130,7 +130,7 @@ class _Scope:
 
 
 async def _scope(session: AsyncSession, actor: Actor, target: str | None, selection_id: int | None,
-                 criteria: Sequence[find.Criterion | dict]) -> _Scope:
+                 criteria: Sequence[find.Criterion | dict[str, Any]]) -> _Scope:
     """What the board shows, read in the board's own session (one read transaction for the whole board)."""
     extra = [c if isinstance(c, find.Criterion) else find.Criterion.model_validate(c) for c in criteria or ()]
     if selection_id is not None:
@@ -316,7 +316,7 @@ async def _cards(session: AsyncSession, query: Any, j: find.Joins, target: str, 
 
 
 async def open_board(db: Database, actor: Actor, *, target: str | None = None, selection_id: int | None = None,
-                     criteria: Sequence[find.Criterion | dict] = (), page: int = PAGE) -> BoardOut:
+                     criteria: Sequence[find.Criterion | dict[str, Any]] = (), page: int = PAGE) -> BoardOut:
     """The columns with their counts (and sums for sales) and the first page of cards of each column."""
     page = max(1, min(page, MAX_PAGE))
     async with db.read() as session:
@@ -340,7 +340,7 @@ async def open_board(db: Database, actor: Actor, *, target: str | None = None, s
 
 
 async def column_cards(db: Database, actor: Actor, column: str, *, target: str | None = None,
-                       selection_id: int | None = None, criteria: Sequence[find.Criterion | dict] = (),
+                       selection_id: int | None = None, criteria: Sequence[find.Criterion | dict[str, Any]] = (),
                        after: int | None = None, limit: int = PAGE) -> CardPage:
     """The next page of a column's cards: those with an id greater than `after`."""
     limit = max(1, min(limit, MAX_PAGE))
@@ -366,8 +366,8 @@ async def _resolve_column(session: AsyncSession, target: str, column: str | int)
                               "stage.") if target == "contact" else _("Board: a sale cannot be moved to '(No stage)'; "
                                                                       "choose a stage, Sold or Lost."),
                             field="column")
-    model = t.LeadStatus if target == "contact" else t.SaleStage
-    row = None
+    model: type[t.ListItem] = t.LeadStatus if target == "contact" else t.SaleStage
+    row: t.ListItem | None = None
     if folded.startswith("s") and folded[1:].isdigit():
         row = await session.get(model, int(folded[1:]))
     if row is None and text.isdigit():
@@ -390,7 +390,7 @@ async def _resolve_column(session: AsyncSession, target: str, column: str | int)
 async def _reason_need(session: AsyncSession, key: str) -> ReasonNeeded | None:
     if key not in ("sold", "lost"):
         return None
-    model = t.ReasonSold if key == "sold" else t.ReasonLost
+    model: type[t.ListItem] = t.ReasonSold if key == "sold" else t.ReasonLost
     rows = (await session.scalars(select(model).where(model.deleted.is_(False)).order_by(model.rank, model.id))).all()
     label = _("Reason (sold)") if key == "sold" else _("Reason (lost)")
     return ReasonNeeded(column=key, field=f"reason_{key}", label=label, required=bool(rows),
@@ -520,7 +520,7 @@ async def _title(db: Database, actor: Actor, target: str, card_id: int) -> str:
 
 
 async def neighbour_column(db: Database, actor: Actor, column: str, step: int, *, target: str | None = None,
-                           selection_id: int | None = None, criteria: Sequence[find.Criterion | dict] = ()) -> str:
+                           selection_id: int | None = None, criteria: Sequence[find.Criterion | dict[str, Any]] = ()) -> str:
     """The key of the column `step` places left (-1) or right (+1) of `column` that accepts cards."""
     board = await open_board(db, actor, target=target, selection_id=selection_id, criteria=criteria, page=1)
     keys = [c.key for c in board.columns]

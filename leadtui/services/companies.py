@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
@@ -167,7 +167,7 @@ async def list_companies(db: Database, actor: Actor, *, search: str = "", offset
     offset = max(0, offset)
     check_text("search", search)
     term = rules.search_key(search)
-    conditions = [t.Company.deleted_at.is_(None)]
+    conditions: list[ColumnElement[bool]] = [t.Company.deleted_at.is_(None)]
     if term:
         conditions.append(rules.starts_with(t.Company.name_key, term, db.dialect)
                           | rules.starts_with(t.Company.domain, term, db.dialect))
@@ -223,7 +223,7 @@ async def create_company(db: Database, actor: Actor, data: dict[str, Any]) -> Co
         raise RuleViolation(_("Name: is required"), field="name")
     async with db.write(actor) as session:
         category = await rules.category_by_ref(session, values.category)
-        owner_id = actor.id
+        owner_id: int | None = actor.id
         if "owner" in given:
             owner = await rules.owner_by_ref(session, values.owner)
             owner_id = owner.id if owner else None
@@ -270,9 +270,11 @@ async def update_company(db: Database, actor: Actor, company_id: int, data: dict
             row.updated_at, row.updated_by_id = now, actor.id
             category_changed = new_category is not None and old_category is not None and new_category.id != old_category.id
             if category_changed:
+                assert new_category is not None
                 row.category_id = new_category.id
             await session.flush()
             if category_changed:
+                assert old_category is not None and new_category is not None
                 await _carry_category_change(session, actor, row, old_category, new_category, now)
             return await _out(session, actor, row)
 

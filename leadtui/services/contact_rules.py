@@ -15,11 +15,12 @@ import json
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from sqlalchemy import (
     ColumnElement,
+    CursorResult,
     DateTime,
     Integer,
     String,
@@ -31,6 +32,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    SQLColumnExpression,
     true,
     update,
 )
@@ -60,7 +62,7 @@ def full_name(first_name: str, last_name: str) -> str:
     return " ".join(part for part in (first_name.strip(), last_name.strip()) if part)
 
 
-def starts_with(column: Any, term: str, dialect: str) -> ColumnElement[bool]:
+def starts_with(column: SQLColumnExpression[Any], term: str, dialect: str) -> ColumnElement[bool]:
     """`column` (a casefolded key) starts with `term` (casefolded). On SQLite a range, so the index is used
     (SQLite's LIKE only uses an index on NOCASE columns); on PostgreSQL LIKE, right under any collation."""
     if dialect == "sqlite":
@@ -107,7 +109,10 @@ def _is_id(ref: Any) -> bool:
     return isinstance(ref, int) and not isinstance(ref, bool)
 
 
-async def _list_item(session: AsyncSession, model: type[t.ListItem], ref: Any) -> t.ListItem | None:
+L = TypeVar("L", bound=t.ListItem)
+
+
+async def _list_item(session: AsyncSession, model: type[L], ref: Any) -> L | None:
     if _is_id(ref):
         return await lookup.get(session, model, ref)
     text = str(ref).strip()
@@ -128,7 +133,7 @@ async def category_by_ref(session: AsyncSession, ref: Any, *, keep_id: int | Non
     if row.deleted and row.id != keep_id:
         raise RuleViolation(_("Category: '{value}' is deleted; pick a category from the list.").format(value=row.name),
                             field="category")
-    return row  # type: ignore[return-value]
+    return row
 
 
 async def lead_status_by_ref(session: AsyncSession, ref: Any, *, keep_id: int | None = None) -> t.LeadStatus:
@@ -142,7 +147,7 @@ async def lead_status_by_ref(session: AsyncSession, ref: Any, *, keep_id: int | 
     if row.deleted and row.id != keep_id:
         raise RuleViolation(_("Lead status: '{value}' is deleted; pick a status from the list.").format(value=row.name),
                             field="lead_status")
-    return row  # type: ignore[return-value]
+    return row
 
 
 async def business_by_ref(session: AsyncSession, ref: Any, *, keep_id: int | None = None) -> t.Business | None:
@@ -155,7 +160,7 @@ async def business_by_ref(session: AsyncSession, ref: Any, *, keep_id: int | Non
     if row.deleted and row.id != keep_id:
         raise RuleViolation(_("Business: '{value}' is deleted; pick one from the list.").format(value=row.name),
                             field="business")
-    return row  # type: ignore[return-value]
+    return row
 
 
 async def owner_by_ref(session: AsyncSession, ref: Any, *, field: str = "owner",
@@ -255,7 +260,7 @@ async def update_contacts_where(session: AsyncSession, actor: Actor | None, cond
             {field: value, "version": t.Contact.version + 1, "updated_at": now,
              "updated_by_id": actor.id if actor else None})
         .execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    return cast("CursorResult[Any]", result).rowcount or 0
 
 
 async def set_lead_status_where(session: AsyncSession, actor: Actor | None, condition: ColumnElement[bool],
@@ -283,10 +288,10 @@ async def set_lead_status_where(session: AsyncSession, actor: Actor | None, cond
             lead_status_id=status.id, lead_status_since=now, version=t.Contact.version + 1, updated_at=now,
             updated_by_id=actor.id if actor else None,
         ).execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    return cast("CursorResult[Any]", result).rowcount or 0
 
 
-def id_in(column: Any, ids: Iterable[int], dialect: str) -> ColumnElement[bool]:
+def id_in(column: SQLColumnExpression[Any], ids: Iterable[int], dialect: str) -> ColumnElement[bool]:
     """`column IN ids` for any number of ids in one bound parameter: a PostgreSQL array, an SQLite JSON array
     (json_each). Thousands of separate parameters would cost more to bind than the UPDATE itself."""
     values = [int(i) for i in ids]

@@ -330,7 +330,7 @@ async def create_contact(db: Database, actor: Actor, data: dict[str, Any]) -> Co
         else:
             if "category" in given and values.category not in (None, ""):
                 row.category_id = (await rules.category_by_ref(session, values.category)).id
-            owner_id = actor.id
+            owner_id: int | None = actor.id
             if "owner" in given:
                 owner = await rules.owner_by_ref(session, values.owner)
                 owner_id = owner.id if owner else None
@@ -632,6 +632,7 @@ async def list_contacts(db: Database, actor: Actor, *, company_id: int | None = 
         rows = (await session.execute(query.offset(offset).limit(limit))).all()
         groups = None
         if group:
+            assert group_key is not None  # set above for a group
             # grouped by the key only; label and order are aggregates of it (PostgreSQL wants every column grouped)
             if COLUMNS[group].kind == "bool":
                 label_expr, order_exprs = group_key, [group_key]

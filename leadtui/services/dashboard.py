@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import ColumnElement, and_, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadtui.i18n import N_, _
@@ -84,7 +84,7 @@ def _day_after(day: date) -> str:
     return (day + timedelta(days=1)).isoformat()
 
 
-def _live_contacts() -> list:
+def _live_contacts() -> list[ColumnElement[bool]]:
     return [t.Contact.deleted_at.is_(None)]
 
 
@@ -100,6 +100,7 @@ async def _per_category(session: AsyncSession, ids: list[int]) -> dict[int, int]
            .group_by(t.Contact.category_id))
     for query in (linked, own):
         for category_id, n in (await session.execute(query)).all():
+            assert category_id is not None  # category_id IN ids
             counts[category_id] = counts.get(category_id, 0) + n
     return counts
 

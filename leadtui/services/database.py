@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy import func, select, text
@@ -101,7 +102,7 @@ async def connect(url: str, *, create: bool = True, allow_empty: bool = False) -
 
 async def is_initialised(db: Database) -> bool:
     async with db.read() as session:
-        return (await session.scalar(select(func.count()).select_from(t.DatabaseInfo))) > 0
+        return (await session.scalar(select(func.count()).select_from(t.DatabaseInfo)) or 0) > 0
 
 
 async def database_language(db: Database) -> str:
@@ -110,7 +111,7 @@ async def database_language(db: Database) -> str:
 
 
 async def _seed_lists(session: AsyncSession, lang: str) -> None:
-    def add_all(model, names) -> None:  # noqa: ANN001
+    def add_all(model: type[t.ListItem], names: Iterable[str]) -> None:
         for rank, name in enumerate(names, start=1):
             session.add(model(name=name, description="", rank=rank))
 

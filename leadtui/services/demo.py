@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadtui.i18n import _
 from leadtui.model import tables as t
@@ -48,7 +49,7 @@ def _ascii(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if c.isalnum() and c.isascii()).lower()
 
 
-async def _ids(session, model, **where: Any) -> list[Any]:  # noqa: ANN001
+async def _ids(session: AsyncSession, model: type[Any], **where: Any) -> list[Any]:
     query = select(model).where(model.deleted.is_(False)).order_by(model.rank, model.id)
     for key, value in where.items():
         query = query.where(getattr(model, key) == value)
@@ -110,14 +111,14 @@ async def generate(
 
         weights = [CATEGORY_WEIGHTS[i] if i < len(CATEGORY_WEIGHTS) else 5 for i in range(len(categories))]
         status_weights = [STATUS_WEIGHTS[i] if i < len(STATUS_WEIGHTS) else 5 for i in range(len(statuses))]
-        first_id = (await session.scalar(select(func.coalesce(func.max(t.Company.id), 0)))) + 1
-        first_contact = (await session.scalar(select(func.coalesce(func.max(t.Contact.id), 0)))) + 1
-        first_sale = (await session.scalar(select(func.coalesce(func.max(t.Sale.id), 0)))) + 1
-        company_rows: list[dict] = []
-        contact_rows: list[dict] = []
-        sale_rows: list[dict] = []
-        activity_rows: list[dict] = []
-        history_rows: list[dict] = []
+        first_id = (await session.scalar(select(func.coalesce(func.max(t.Company.id), 0))) or 0) + 1
+        first_contact = (await session.scalar(select(func.coalesce(func.max(t.Contact.id), 0))) or 0) + 1
+        first_sale = (await session.scalar(select(func.coalesce(func.max(t.Sale.id), 0))) or 0) + 1
+        company_rows: list[dict[str, Any]] = []
+        contact_rows: list[dict[str, Any]] = []
+        sale_rows: list[dict[str, Any]] = []
+        activity_rows: list[dict[str, Any]] = []
+        history_rows: list[dict[str, Any]] = []
         contact_id = first_contact
         sale_id = first_sale
 
@@ -148,7 +149,7 @@ async def generate(
                 email = f"{_ascii(first)}.{_ascii(last)}@{domain}"
                 contact_registered = registered + timedelta(days=rng.randint(0, 30))
                 name_key, last_key = contact_keys(first, last)
-                row = dict(id=contact_id, company_id=company_id, first_name=first, last_name=last,
+                row: dict[str, Any] = dict(id=contact_id, company_id=company_id, first_name=first, last_name=last,
                            name_key=name_key, last_key=last_key,
                            title=fake.job()[:100], email=email, email_normalized=email, mobile=fake.phone_number()[:60],
                            email_opt_in=rng.random() < 0.6, registered_at=contact_registered,
@@ -224,8 +225,8 @@ async def generate(
             progress(companies % CHUNK or min(companies, CHUNK))
         counts["companies"] = companies
         counts["sales"] = sale_id - first_sale
-        counts["follow_ups"] = await session.scalar(select(func.count()).select_from(t.Activity))
-        counts["history"] = await session.scalar(select(func.count()).select_from(t.History))
+        counts["follow_ups"] = await session.scalar(select(func.count()).select_from(t.Activity)) or 0
+        counts["history"] = await session.scalar(select(func.count()).select_from(t.History)) or 0
         if db.dialect == "postgresql":
             # explicit ids were inserted: move the sequences past them
             for table in ("company", "contact", "sale"):

@@ -27,7 +27,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from leadtui.i18n import N_, _, ngettext
 from leadtui.model import tables as t
-from leadtui.model.engine import Database
+from leadtui.model.engine import Database, bind_dialect
 from leadtui.services import audit, batch
 from leadtui.services import contact_rules as rules
 from leadtui.services.actor import Actor
@@ -107,7 +107,7 @@ def _require_admin(actor: Actor) -> None:
 
 async def _setting(session: AsyncSession, *, lock: bool = False) -> t.DistributionSetting | None:
     query = select(t.DistributionSetting).where(t.DistributionSetting.id == SETTING_ID)
-    if lock and session.bind.dialect.name == "postgresql":
+    if lock and bind_dialect(session).name == "postgresql":
         query = query.with_for_update()
     return await session.scalar(query)
 
@@ -134,7 +134,7 @@ async def _group(session: AsyncSession, ref: str | int) -> t.UserGroup:
     if row is None or row.deleted:
         raise RuleViolation(_("User group: there is no user group '{value}' (see the list General - User group).")
                             .format(value=ref), field="group")
-    return row  # type: ignore[return-value]
+    return row
 
 
 @dataclass
@@ -334,7 +334,7 @@ async def _unassigned_units(session: AsyncSession, contact_ids: Sequence[int] | 
     With `names` every contact is listed with its name (dry runs, intake); without, companies are counted in SQL
     (an import of 100,000 contacts in 2,000 companies reads 2,000 rows, not 100,000)."""
     company = aliased(t.Company)
-    dialect = session.bind.dialect.name
+    dialect = bind_dialect(session).name
     if contact_ids is not None and not contact_ids:
         return []
     wanted = [rules.id_in(t.Contact.id, contact_ids, dialect)] if contact_ids is not None else []
@@ -396,7 +396,7 @@ def _summary(mode: str, dry_run: bool, plan: Sequence[tuple[_Unit, UserRef | Non
 
 async def _write(session: AsyncSession, actor: Actor | None, plan: Sequence[tuple[_Unit, UserRef | None, str]],
                  source: str, now: datetime) -> None:
-    dialect = session.bind.dialect.name
+    dialect = bind_dialect(session).name
     by_user_companies: dict[int, list[int]] = {}
     by_user_contacts: dict[int, list[int]] = {}
     for unit, user, _reason_text in plan:
@@ -591,7 +591,7 @@ async def new_leads(db: Database, actor: Actor, *, include_seen: bool = False,
             query = query.where(t.LeadAssignment.id > seen)
         rows = (await session.execute(query)).all()
         company_ids = sorted({row[0].company_id for row in rows if row[0].company_id is not None})
-        counts: dict[int, int] = {}
+        counts: dict[int | None, int] = {}
         if company_ids:
             counts = {company_id: n for company_id, n in (await session.execute(
                 select(t.Contact.company_id, func.count()).where(t.Contact.company_id.in_(company_ids),

@@ -9,13 +9,15 @@ is limited (a hint, not a search).
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
 from leadtui.i18n import _
 from leadtui.model import tables as t
-from leadtui.model.engine import Database
+from leadtui.model.engine import Database, bind_dialect
 from leadtui.services import contact_rules as rules
 
 LIMIT = 5
@@ -58,12 +60,12 @@ async def similar_contacts(db: Database, first: str, last: str, email: str | Non
     if exclude_id is not None:
         base = base.where(t.Contact.id != exclude_id)
 
-    def out(row: tuple, reason: str) -> DuplicateOut:
+    def out(row: tuple[Any, ...], reason: str) -> DuplicateOut:
         return DuplicateOut(kind="contact", id=row[0], name=rules.full_name(row[1], row[2]), detail=row[3] or "",
                             reason=reason)
 
     async with db.read() as session:
-        dialect = session.bind.dialect.name
+        dialect = bind_dialect(session).name
         if "@" in mail:
             for row in (await session.execute(base.where(t.Contact.email_normalized == mail)
                                               .order_by(t.Contact.id).limit(limit))).all():
@@ -106,12 +108,12 @@ async def similar_companies(db: Database, name: str, website: str | None = None,
     if exclude_id is not None:
         base = base.where(t.Company.id != exclude_id)
 
-    def out(row: tuple, reason: str) -> DuplicateOut:
+    def out(row: tuple[Any, ...], reason: str) -> DuplicateOut:
         detail = ", ".join(part for part in (row[2], row[3]) if part)
         return DuplicateOut(kind="company", id=row[0], name=row[1], detail=detail, reason=reason)
 
     async with db.read() as session:
-        dialect = session.bind.dialect.name
+        dialect = bind_dialect(session).name
         if domain:
             for row in (await session.execute(base.where(t.Company.domain == domain).order_by(t.Company.id)
                                               .limit(limit))).all():

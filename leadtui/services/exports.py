@@ -38,7 +38,7 @@ def parse_columns(text: str | None) -> list[str] | None:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-async def export(db: Database, actor: Actor, target: str, criteria: Sequence[find.Criterion | dict], out: TextIO, *,
+async def export(db: Database, actor: Actor, target: str, criteria: Sequence[find.Criterion | dict[str, Any]], out: TextIO, *,
                  columns: Sequence[str] | None = None, fmt: str = "csv", selection_id: int | None = None,
                  labels: bool = False, progress: Callable[[int], Any] | None = None,
                  formula_guard: bool = True) -> ExportOut:

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field as dc_field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from pydantic import BaseModel
-from sqlalchemy import (ColumnElement, DateTime, Select, and_, exists, false, func, literal, not_, or_, select,
-                        true)
+from sqlalchemy import (ColumnElement, DateTime, Select, SQLColumnExpression, and_, exists, false, func, literal, not_,
+                        or_, select, true)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -40,6 +40,9 @@ from leadtui.services import contact_rules as rules
 from leadtui.services.actor import Actor
 from leadtui.services.errors import RuleViolation
 from leadtui.services.validation import check_text
+
+if TYPE_CHECKING:
+    AnySelect = Select[Unpack[tuple[Any, ...]]]  # a SELECT of any columns
 
 TARGETS = ("contact", "company", "sale")
 TARGET_ALIASES = {"persons": "contact", "person": "contact", "contacts": "contact", "contact": "contact",
@@ -363,7 +366,7 @@ def parse_where(text: str) -> Criterion:
     return Criterion(field=parts[0].strip(), op=parts[1].strip().lower(), values=values)
 
 
-def format_where(criterion: Criterion | dict) -> str:
+def format_where(criterion: Criterion | dict[str, Any]) -> str:
     """The `--where` text of a criterion (the inverse of parse_where)."""
     c = criterion if isinstance(criterion, Criterion) else Criterion.model_validate(criterion)
     values = ",".join(v.replace(",", "\\,") for v in c.values)
@@ -502,11 +505,11 @@ async def _choices(session: AsyncSession, source: str) -> list[ChoiceOut]:
                 if g != CategoryGroup.UNKNOWN]
     if source == "sale_status":
         return [ChoiceOut(value=str(int(s)), label=_(s.name.capitalize())) for s in SaleStatus]
-    rows = (await session.execute(select(t.Associate.id, t.Associate.login, t.Associate.full_name, t.Associate.active)
-                                  .order_by(t.Associate.active.desc(), t.Associate.login))).all()
+    users = (await session.execute(select(t.Associate.id, t.Associate.login, t.Associate.full_name, t.Associate.active)
+                                   .order_by(t.Associate.active.desc(), t.Associate.login))).all()
     me = ChoiceOut(value="me", label=_("me (whoever looks)"))
     return [me, *[ChoiceOut(value=str(i), label=f"{login} ({full})" if full and full != login else login,
-                            deleted=not active) for i, login, full, active in rows]]
+                            deleted=not active) for i, login, full, active in users]]
 
 
 async def choices(db: Database, target: str, field_key: str) -> list[ChoiceOut]:
@@ -546,7 +549,7 @@ def _is_datetime(column: Any) -> bool:
     return isinstance(getattr(column, "type", None), DateTime)
 
 
-def _date_condition(column: Any, op: str, day: date, as_datetime: bool) -> ColumnElement[bool]:
+def _date_condition(column: SQLColumnExpression[Any], op: str, day: date, as_datetime: bool) -> ColumnElement[bool]:
     """A day compared with a date or a timestamp column: eq = that day, gt = after it, lt = before it."""
     if as_datetime:
         start = datetime.combine(day, datetime.min.time())
@@ -572,7 +575,7 @@ async def _condition(session: AsyncSession, j: Joins, f: Field, c: Criterion,
     op = _check_op(f, c)
     values = [v for v in c.values if v.strip() != ""]
     if f.predicate:
-        condition = f.expr(j)
+        condition: ColumnElement[bool] = f.expr(j)
         if op == "empty":
             return false()
         if op == "not_empty":
@@ -581,7 +584,7 @@ async def _condition(session: AsyncSession, j: Joins, f: Field, c: Criterion,
             return None
         wanted = _bool(values[0], f)
         return condition if wanted == (op == "eq") else not_(condition)
-    column = f.expr(j)
+    column: ColumnElement[Any] = f.expr(j)
     if op == "empty":
         return or_(column.is_(None), column == "") if f.kind == "text" else column.is_(None)
     if op == "not_empty":
@@ -612,7 +615,7 @@ async def _condition(session: AsyncSession, j: Joins, f: Field, c: Criterion,
             if op == "ne":
                 return true()
             return column > math.floor(number) if op == "gt" else column < math.ceil(number)
-        value: Any = int(number) if f.kind == "number" else number
+        value: int | Decimal = int(number) if f.kind == "number" else number
         if op == "eq":
             return column == value
         if op == "ne":
@@ -626,7 +629,7 @@ async def _condition(session: AsyncSession, j: Joins, f: Field, c: Criterion,
     return or_(column.is_(None), column != flag)
 
 
-def _text_condition(column: Any, op: str, values: list[str], folded: bool, dialect: str) -> ColumnElement[bool]:
+def _text_condition(column: SQLColumnExpression[Any], op: str, values: list[str], folded: bool, dialect: str) -> ColumnElement[bool]:
     needles = [_fold(v) if folded else v.strip().lower() for v in values]
     needles = [n for n in needles if n] or [""]
     if not folded:
@@ -717,7 +720,7 @@ def needs(target: str, fields: Sequence[Field], *, display: bool = False) -> set
     return probe.used
 
 
-def _base(target: str, used: set[str]) -> tuple[Select, Joins]:
+def _base(target: str, used: set[str]) -> tuple[AnySelect, Joins]:
     """The target's rows with only the joins the query's fields use (a join nobody uses costs a lookup per row)."""
     j = _all_joins(target)
     if target == "contact":
@@ -760,7 +763,7 @@ def _pk(target: str, j: Joins) -> Any:
     return {"contact": j.contact, "company": j.company, "sale": j.sale}[target].id
 
 
-def _criteria(criteria: Sequence[Criterion | dict] | None) -> list[Criterion]:
+def _criteria(criteria: Sequence[Criterion | dict[str, Any]] | None) -> list[Criterion]:
     out = []
     for raw in criteria or ():
         try:
@@ -770,9 +773,9 @@ def _criteria(criteria: Sequence[Criterion | dict] | None) -> list[Criterion]:
     return out
 
 
-async def where_clause(session: AsyncSession, target: str, criteria: Sequence[Criterion | dict],
+async def where_clause(session: AsyncSession, target: str, criteria: Sequence[Criterion | dict[str, Any]],
                        actor: Actor | None = None, *, need: set[str] | frozenset[str] = frozenset(),
-                       counting: bool = False) -> tuple[Select, Joins, dict[str, Field]]:
+                       counting: bool = False) -> tuple[AnySelect, Joins, dict[str, Field]]:
     """The base query of `target` filtered by `criteria` (validated: unknown fields/operators/values refused).
 
     It joins only the tables the criteria use, plus those named in `need` (for the columns shown). `counting`:
@@ -844,8 +847,8 @@ async def _text_drives(session: AsyncSession, j: Joins, parsed: list[tuple[Field
     return False
 
 
-def restrict(query: Select, pk: Any, *, within: Sequence[int] | None = None, selection_id: int | None = None,
-             dialect: str = "sqlite", how: str = "exists") -> Select:
+def restrict(query: AnySelect, pk: Any, *, within: Sequence[int] | None = None, selection_id: int | None = None,
+             dialect: str = "sqlite", how: str = "exists") -> AnySelect:
     """Only the given ids (one bound parameter however many) and/or the members of a static selection.
 
     `how` says how the members are matched, which decides the plan: "exists" (a lookup per candidate row: best
@@ -898,9 +901,9 @@ def _columns(fields: dict[str, Field], columns: Sequence[str] | None, target: st
     return chosen
 
 
-async def _select(session: AsyncSession, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict],
+async def _select(session: AsyncSession, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict[str, Any]],
                   columns: Sequence[str] | None, within: Sequence[int] | None, selection_id: int | None,
-                  sort: str | None = None) -> tuple[Select, Joins, dict[str, Field], list[Field], Any]:
+                  sort: str | None = None) -> tuple[AnySelect, Joins, dict[str, Field], list[Field], Any]:
     """The SELECT of the id and the chosen columns; returns it with the key to order by (the member's id when a
     static selection's members drive the query)."""
     target = normalise_target(target)
@@ -919,7 +922,7 @@ def _row(row: Any, chosen: list[Field]) -> dict[str, Any]:
     return {"id": row[0], **{f.key: _present(f.key, f.kind, row[i + 1]) for i, f in enumerate(chosen)}}
 
 
-async def find(db: Database, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict], *,
+async def find(db: Database, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict[str, Any]], *,
                columns: Sequence[str] | None = None, offset: int = 0, limit: int | None = 50,
                sort: str | None = None, descending: bool = False, within: Sequence[int] | None = None,
                selection_id: int | None = None, after: int | None = None) -> FindPage:
@@ -957,8 +960,8 @@ async def find(db: Database, actor: Actor | None, target: str, criteria: Sequenc
                     rows=rows, offset=offset, limit=limit or len(rows), more=more)
 
 
-def _ordered(query: Select, j: Joins, fields: dict[str, Field], key: Any, sort: str | None,
-             descending: bool) -> Select:
+def _ordered(query: AnySelect, j: Joins, fields: dict[str, Field], key: Any, sort: str | None,
+             descending: bool) -> AnySelect:
     if sort:
         f = _field(fields, sort)
         if not f.column:
@@ -969,7 +972,7 @@ def _ordered(query: Select, j: Joins, fields: dict[str, Field], key: Any, sort: 
     return query.order_by(key.desc() if descending else key)
 
 
-async def _page(session: AsyncSession, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict],
+async def _page(session: AsyncSession, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict[str, Any]],
                 columns: Sequence[str] | None, within: Sequence[int] | None, selection_id: int | None,
                 sort: str | None, descending: bool, offset: int, limit: int
                 ) -> tuple[list[dict[str, Any]], bool, list[Field]]:
@@ -997,7 +1000,7 @@ async def _page(session: AsyncSession, actor: Actor | None, target: str, criteri
     return [_row(by_id[i], chosen) for i in ids if i in by_id], more, chosen
 
 
-async def iter_rows(db: Database, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict], *,
+async def iter_rows(db: Database, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict[str, Any]], *,
                     columns: Sequence[str] | None = None, within: Sequence[int] | None = None,
                     selection_id: int | None = None, batch: int = ITER_BATCH) -> AsyncIterator[dict[str, Any]]:
     """Every match in id order, fetched in batches (keyset on the id): exports and the CLI never hold them all."""
@@ -1023,7 +1026,7 @@ async def columns_of(target: str, columns: Sequence[str] | None = None) -> list[
     return [ColumnOut(key=f.key, label=_(f.label)) for f in _columns(_fields(target), columns, target)]
 
 
-async def count(db: Database, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict],
+async def count(db: Database, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict[str, Any]],
                 within: Sequence[int] | None = None, selection_id: int | None = None) -> int:
     async with db.read() as session:
         query, j, _fields_ = await where_clause(session, target, criteria, actor, counting=True)
@@ -1033,14 +1036,14 @@ async def count(db: Database, actor: Actor | None, target: str, criteria: Sequen
 
 
 async def matching_ids(session: AsyncSession, actor: Actor | None, target: str,
-                       criteria: Sequence[Criterion | dict]) -> Select:
+                       criteria: Sequence[Criterion | dict[str, Any]]) -> AnySelect:
     """A SELECT of the ids matching `criteria`, for use as a subquery (selections, board, bulk update)."""
     query, j, _fields_ = await where_clause(session, target, criteria, actor, counting=True)
     return query.with_only_columns(_pk(normalise_target(target), j))
 
 
 async def validate(db: Database, actor: Actor | None, target: str,
-                   criteria: Sequence[Criterion | dict]) -> list[Criterion]:
+                   criteria: Sequence[Criterion | dict[str, Any]]) -> list[Criterion]:
     """Check criteria (fields, operators, values) and return them with list values as ids (robust to renames)."""
     target = normalise_target(target)
     fields = _fields(target)
@@ -1059,7 +1062,7 @@ async def validate(db: Database, actor: Actor | None, target: str,
     return out
 
 
-async def describe(db: Database, target: str, criteria: Sequence[Criterion | dict]) -> list[str]:
+async def describe(db: Database, target: str, criteria: Sequence[Criterion | dict[str, Any]]) -> list[str]:
     """Each criterion in words: 'Lead status Is one of Open, Contacting' (list ids shown as names)."""
     target = normalise_target(target)
     fields = _fields(target)

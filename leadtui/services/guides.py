@@ -9,8 +9,9 @@ item when the sale's type changes, so they link back when the type is changed ba
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date as date_type
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import delete, func, select
@@ -24,6 +25,9 @@ from leadtui.services.actor import Actor, require_list_administrator
 from leadtui.services import lookup
 from leadtui.services.errors import NotFound, RuleViolation
 from leadtui.services.validation import FIELD_LABELS, parse
+
+if TYPE_CHECKING:
+    from leadtui.services.activities import ActivityOut
 
 FIELD_LABELS.update({
     "stages": N_("Stages"), "has_guide": N_("This sale type is linked to a guide"),
@@ -222,7 +226,7 @@ async def list_stages(db: Database) -> list[StageOut]:
 
 
 async def set_sale_type_stages(db: Database, actor: Actor, sale_type: int | str,
-                               stages: list[int | str]) -> SaleTypeGuideOut:
+                               stages: Sequence[int | str]) -> SaleTypeGuideOut:
     """Link these stages to the sale type in this order (replacing the links). Administrators only.
 
     Suggested follow-ups of a stage that is unlinked are kept and come back when the stage is linked again.
@@ -308,7 +312,7 @@ async def add_guide_item(db: Database, actor: Actor, sale_type: int | str, stage
             raise RuleViolation(_("Stage: '{stage}' is not a stage of sale type '{type}'; link it first.").format(
                 stage=stage_.name, type=type_row.name), field="stage")
         rank = (await session.scalar(select(func.coalesce(func.max(t.GuideItem.rank), 0)).where(
-            t.GuideItem.sale_type_id == type_row.id, t.GuideItem.stage_id == stage_.id))) + 1
+            t.GuideItem.sale_type_id == type_row.id, t.GuideItem.stage_id == stage_.id)) or 0) + 1
         row = t.GuideItem(sale_type_id=type_row.id, stage_id=stage_.id, kind="follow-up", name=values.name,
                           purpose=values.purpose or "", auto_suggest=bool(values.auto_suggest),
                           follow_up_type_id=await _follow_up_type(session, values.follow_up_type),
@@ -396,7 +400,7 @@ async def sale_guide_in(session: AsyncSession, sale: t.Sale) -> SaleGuideOut | N
         return None
     stages = await linked_stages(session, type_row.id)
     items = await _items(session, type_row.id)
-    created = {}
+    created: dict[int | None, tuple[int, bool]] = {}  # guide item -> (its first follow-up, completed)
     rows = (await session.execute(
         select(t.Activity.guide_item_id, t.Activity.id, t.Activity.completed)
         .where(t.Activity.sale_id == sale.id, t.Activity.guide_item_id.is_not(None))
@@ -469,7 +473,7 @@ async def suggest_follow_up(db: Database, sale_id: int, item_id: int) -> FollowU
 
 
 async def create_follow_up_from_guide(db: Database, actor: Actor, sale_id: int, item_id: int,
-                                      data: dict[str, Any] | None = None):  # noqa: ANN201 - ActivityOut
+                                      data: dict[str, Any] | None = None) -> ActivityOut:
     """G3: create the suggested follow-up for a sale, prefilled from the guide item; `data` may override the
     date, time, type and text. The follow-up keeps the item, so the guide shows it as created. Like any
     follow-up it belongs to the user who creates it, who need not own the sale (FUC)."""
@@ -532,6 +536,7 @@ async def _prompts(session: AsyncSession, sale: t.Sale, after_item_id: int | Non
         select(t.Activity.guide_item_id, t.Activity.completed)
         .where(t.Activity.sale_id == sale.id, t.Activity.guide_item_id.is_not(None)))).all()
     for item_id, completed in rows:
+        assert item_id is not None  # guide_item_id IS NOT NULL
         made[item_id] = made.get(item_id, False) or bool(completed)
     current = sale.stage_id if sale.stage_id in ids else None
     result.stage = next((stage.name for stage in stages if stage.id == current), None)

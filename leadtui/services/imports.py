@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field as dc_field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import DateTime, Integer, String, insert, literal, select
@@ -40,7 +40,7 @@ from sqlalchemy.orm import aliased
 
 from leadtui.i18n import N_, _, ngettext
 from leadtui.model import tables as t
-from leadtui.model.engine import Database
+from leadtui.model.engine import Database, bind_dialect
 from leadtui.services import audit, batch, distribution, rights, utm
 from leadtui.services import contact_rules as rules
 from leadtui.services.actor import Actor
@@ -588,17 +588,17 @@ class _Keys:
         return domain, key
 
 
-async def _existing_companies(session: AsyncSession, domains: set[str], names: set[str]) -> tuple[dict, dict]:
+async def _existing_companies(session: AsyncSession, domains: set[str], names: set[str]) -> tuple[dict[str, tuple[Any, ...]], dict[str, tuple[Any, ...]]]:
     category = aliased(t.Category)
     owner = aliased(t.Associate)
-    dialect = session.bind.dialect.name
+    dialect = bind_dialect(session).name
     base = (select(t.Company.id, t.Company.name, t.Company.name_key, t.Company.domain, t.Company.our_contact_id,
                    owner.primary_group_id, rules.lead_enabled_sql(category), category.name)
             .join(category, category.id == t.Company.category_id)
             .outerjoin(owner, owner.id == t.Company.our_contact_id)
             .where(t.Company.deleted_at.is_(None)).order_by(t.Company.id))
-    by_domain: dict[str, tuple] = {}
-    by_name: dict[str, tuple] = {}
+    by_domain: dict[str, tuple[Any, ...]] = {}
+    by_name: dict[str, tuple[Any, ...]] = {}
     if domains:
         for row in (await session.execute(base.where(batch.text_in(t.Company.domain, domains, dialect)))).all():
             by_domain.setdefault(row[3], tuple(row))
@@ -617,7 +617,7 @@ async def _existing_contacts(session: AsyncSession, emails: set[str], lock: bool
         return {}
     company = aliased(t.Company)
     category = aliased(t.Category)
-    dialect = session.bind.dialect.name
+    dialect = bind_dialect(session).name
     query = (select(t.Contact.id, t.Contact.email_normalized, t.Contact.company_id, t.Contact.our_contact_id,
                     company.our_contact_id, rules.lead_enabled_sql(category), category.name,
                     *[getattr(t.Contact, c) for c in CONTACT_COLUMNS])
@@ -845,7 +845,7 @@ async def _analyse(session: AsyncSession, actor: Actor, records: Sequence[tuple[
     return _Analysis(rows, plans, matched, default_category)
 
 
-async def _plan_update(row: _Row, found: _Existing, cache: _Cache, may_edit_contact: Callable) -> None:
+async def _plan_update(row: _Row, found: _Existing, cache: _Cache, may_edit_contact: Callable[..., Any]) -> None:
     """Upsert: the row's non-empty contact fields replace the stored ones; lead status by the card's rules."""
     denied = await may_edit_contact(found, rules.full_name(found.values["first_name"], found.values["last_name"]))
     if denied is not None:
@@ -973,7 +973,7 @@ class _Writer:
                               literal(None, Integer), literal("", String), t.Contact.lead_status_id, t.LeadStatus.name,
                               literal(self.now, DateTime), literal(self.actor.id, Integer))
                        .join(t.LeadStatus, t.LeadStatus.id == t.Contact.lead_status_id)
-                       .where(rules.id_in(t.Contact.id, with_status, self.session.bind.dialect.name)))
+                       .where(rules.id_in(t.Contact.id, with_status, bind_dialect(self.session).name)))
             await self.session.execute(insert(t.History).from_select(list(HISTORY_INSERT), history))
         return ids
 
@@ -1053,7 +1053,7 @@ async def _write(session: AsyncSession, actor: Actor, analysis: _Analysis, *, so
     stamp = audit.jsonable(writer.now)
     if analysis.new_companies:
         await audit.record_bulk(session, "company", "deleted_at", None,
-                                [(stamp, [plan.id for plan in analysis.new_companies])],
+                                [(stamp, [cast(int, plan.id) for plan in analysis.new_companies])],
                                 summary=_("{source}: {n} new companies ({label})").format(
                                     source=source, n=len(analysis.new_companies), label=label)[:t.TEXT_MAX])
     if new_ids:
@@ -1083,7 +1083,7 @@ def resolve_mapping(data: CsvData, options: ImportOptions) -> list[str]:
     return mapping
 
 
-async def preview_import(db: Database, actor: Actor, data: CsvData, options: ImportOptions | dict | None = None, *,
+async def preview_import(db: Database, actor: Actor, data: CsvData, options: ImportOptions | dict[str, Any] | None = None, *,
                          progress: Progress | None = None) -> ImportSummary:
     """Check every row and say what an import would do (nothing is written): counts, issues, the first rows."""
     options = _options(options)
@@ -1094,13 +1094,13 @@ async def preview_import(db: Database, actor: Actor, data: CsvData, options: Imp
     return _summary(data, mapping, analysis)
 
 
-def _options(options: ImportOptions | dict | None) -> ImportOptions:
+def _options(options: ImportOptions | dict[str, Any] | None) -> ImportOptions:
     if isinstance(options, ImportOptions):
         return options
     return parse(ImportOptions, options or {})
 
 
-async def apply_import(db: Database, actor: Actor, data: CsvData, options: ImportOptions | dict | None = None, *,
+async def apply_import(db: Database, actor: Actor, data: CsvData, options: ImportOptions | dict[str, Any] | None = None, *,
                        progress: Progress | None = None) -> ImportSummary:
     """Import in one transaction. Refused (ImportRefused, nothing written) while any row has an error."""
     options = _options(options)

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadtui.i18n import N_, _
 from leadtui.model import tables as t
@@ -100,7 +101,7 @@ def normalise_fingerprint(value: str) -> str:
     return "SHA256:" + value.rstrip("=")
 
 
-async def _user_row(session, login: str) -> t.Associate:  # noqa: ANN001
+async def _user_row(session: AsyncSession, login: str) -> t.Associate:
     row = await session.scalar(select(t.Associate).where(func.lower(t.Associate.login) == func.lower(login)))
     if row is None:
         raise NotFound(_("No user with login '{login}'.").format(login=login))
@@ -118,7 +119,7 @@ def _out(row: t.UserKey, login: str, added_by: str | None) -> KeyOut:
                   comment=row.comment, added_at=row.added_at, added_by=added_by)
 
 
-def _audit_row(session, action: str, row: t.UserKey) -> dict[str, Any]:  # noqa: ANN001
+def _audit_row(session: AsyncSession, action: str, row: t.UserKey) -> dict[str, Any]:
     values = {"id": row.id, "associate_id": row.associate_id, "fingerprint": row.fingerprint,
               "public_key": row.public_key, "comment": row.comment, "added_at": audit.jsonable(row.added_at),
               "added_by_id": row.added_by_id}

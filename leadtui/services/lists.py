@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from leadtui.i18n import N_, _
 from leadtui.model import tables as t
@@ -187,7 +188,7 @@ async def add_item(db: Database, actor: Actor, kind: str, data: dict[str, Any]) 
         raise RuleViolation(_("Name: is required"), field="name")
     async with db.write(actor) as session:
         await _check_unique(session, k, values.name)
-        rank = (await session.scalar(select(func.coalesce(func.max(k.model.rank), 0)))) + 1
+        rank = (await session.scalar(select(func.coalesce(func.max(k.model.rank), 0))) or 0) + 1
         row = k.model(name=values.name, description=values.description or "", rank=rank, deleted=False)
         if isinstance(row, t.Category):
             group = values.category_group if values.category_group is not None else CategoryGroup.UNKNOWN
@@ -303,7 +304,7 @@ async def _make_default(session: AsyncSession, row: t.LeadStatus) -> None:
 async def usage_count(db: Database, kind: str, ref: int | str) -> int:
     """How many records use an item (L12: warn before changing or deleting a value in use)."""
     k = get_kind(kind)
-    columns = {
+    by_kind: dict[str, list[InstrumentedAttribute[Any]]] = {
         "lead-status": [t.Contact.lead_status_id],
         "category": [t.Company.category_id, t.Contact.category_id],
         "sale-stage": [t.Sale.stage_id],
@@ -316,7 +317,8 @@ async def usage_count(db: Database, kind: str, ref: int | str) -> int:
         "follow-up-type": [t.Activity.follow_up_type_id],
         "business": [t.Company.business_id],
         "user-group": [t.Associate.primary_group_id],
-    }[k.key]
+    }
+    columns = by_kind[k.key]
     async with db.read() as session:
         row = await _find(session, k, ref)
         total = 0

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+T = TypeVar("T")
+
 MAX_ID = 2**63 - 1  # BIGINT; SQLite's INTEGER is the same size: a larger number can name no row
 PG_MAX_ID = 2**31 - 1  # the id columns are INTEGER on PostgreSQL: its driver refuses a larger parameter
 
 
-def max_id(session) -> int:  # noqa: ANN001 - an AsyncSession
+def max_id(session: AsyncSession) -> int:
     """The largest id the session's database can hold."""
     dialect = getattr(getattr(getattr(session, "bind", None), "dialect", None), "name", "")
     return PG_MAX_ID if dialect == "postgresql" else MAX_ID
@@ -25,7 +32,7 @@ def as_id(ref: object, limit: int = MAX_ID) -> int | None:
     return value if 0 < value <= limit else None
 
 
-async def get(session, model, ref, *, lock: bool = False):  # noqa: ANN001, ANN201 - AsyncSession, mapped class, row | None
+async def get(session: AsyncSession, model: type[T], ref: Any, *, lock: bool = False) -> T | None:
     """`session.get` for a reference a user gave: None (not found) for names, 0 and ids beyond the range.
 
     `lock` (in a write transaction, before changing the row): SELECT ... FOR UPDATE on PostgreSQL, so that a

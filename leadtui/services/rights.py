@@ -12,6 +12,7 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
@@ -150,7 +151,7 @@ async def _read_server_users(url: str, login: str) -> _Users | None:
                 ).scalar()
                 if not present:
                     return _Users(tables=int(tables or 0), leadtui=False, initialised=False, user=None)
-                initialised = (await connection.execute(text(_INITIALISED_SQL))).scalar() > 0
+                initialised = ((await connection.execute(text(_INITIALISED_SQL))).scalar() or 0) > 0
                 row = (await connection.execute(text(_USERS_SQL), {"login": login})).first()
         except DBAPIError as exc:
             # only "this is not leadtui's schema or not yours to read" (SQLSTATE class 42: undefined table or
@@ -262,7 +263,7 @@ def _stored_owner(entry: t.AuditLog, field: str) -> int | None:
     return int(value) if isinstance(value, int | str) and str(value).isdigit() else None
 
 
-async def _record_owner(session: AsyncSession, entry: t.AuditLog, model: type) -> int | None:
+async def _record_owner(session: AsyncSession, entry: t.AuditLog, model: type[Any]) -> int | None:
     """Who owns the record now (its Our contact; a linked contact's is its company's), as rights.may_edit
     needs it; for a record that is gone (undo of a delete brings it back), the owner it had."""
     row = await session.get(model, entry.entity_id) if entry.entity_id is not None else None
@@ -283,6 +284,7 @@ async def _ensure_may_undo_bulk(session: AsyncSession, actor: Actor, entry: t.Au
 
     if actor.is_admin:
         return
+    model: type[t.Contact] | type[t.Company]
     if entry.entity == "contact":
         model, editable = t.Contact, rules.contact_editable_sql(actor)
     elif entry.entity == "company":

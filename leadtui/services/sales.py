@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
@@ -383,6 +383,7 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
 
     # sale type
     type_changed = False
+    type_row: t.SaleType | None
     if values.sale_type is not None:
         try:
             type_row = await guides.sale_type_row(session, values.sale_type)
@@ -396,6 +397,7 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
     elif creating or "sale_type" in fields:
         raise RuleViolation(_("Sale type: is required"), field="sale_type")
     type_row = await session.get(t.SaleType, row.sale_type_id)
+    assert type_row is not None  # sale_type_id is a foreign key, never null
 
     # company and contact
     if "company_id" in fields or "contact_id" in fields or creating:
@@ -459,6 +461,7 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
                     stage=status_label(pseudo), status=status_label(target)), field="stage")
             target = pseudo
         else:
+            assert values.stage is not None  # stage_given
             new_stage = await guides.stage_row(session, values.stage)
             if new_stage.id != row.stage_id or type_changed:
                 if new_stage.id not in {stage.id for stage, _rank in linked}:
@@ -502,8 +505,9 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
         row.probability = stage.probability if stage is not None else 0
 
     # reasons
-    reason_fields = {SaleStatus.SOLD: ("reason_sold", t.ReasonSold), SaleStatus.LOST: ("reason_lost", t.ReasonLost),
-                     SaleStatus.STALLED: ("reason_stalled", t.ReasonStalled)}
+    reason_fields: dict[SaleStatus, tuple[str, type[t.ListItem]]] = {
+        SaleStatus.SOLD: ("reason_sold", t.ReasonSold), SaleStatus.LOST: ("reason_lost", t.ReasonLost),
+        SaleStatus.STALLED: ("reason_stalled", t.ReasonStalled)}
     reason_refs = {name: getattr(values, name) for name, _model in reason_fields.values() if name in fields}
     if values.reason is not None and not (isinstance(values.reason, str) and not values.reason.strip()):
         if target not in reason_fields:
@@ -598,7 +602,7 @@ def _contact_name(contact: t.Contact | None) -> str | None:
     return " ".join(part for part in (contact.first_name, contact.middle_name, contact.last_name) if part)
 
 
-async def _name(session: AsyncSession, model: type, row_id: int | None) -> str | None:
+async def _name(session: AsyncSession, model: type[Any], row_id: int | None) -> str | None:
     if row_id is None:
         return None
     row = await lookup.get(session, model, row_id)
@@ -678,8 +682,8 @@ async def _differences(session: AsyncSession, values: SaleChange, current: SaleO
             row = await lookup.get(session, t.Associate, value)
             return row.login if row else value
         if field == "company_id":
-            row = await lookup.get(session, t.Company, value)
-            return row.name if row else value
+            company = await lookup.get(session, t.Company, value)
+            return company.name if company else value
         if field == "contact_id":
             return _contact_name(await lookup.get(session, t.Contact, value)) or value
         return value
@@ -808,9 +812,9 @@ async def sale_history(db: Database, sale_id: int, *, limit: int = 200) -> list[
 # ---------------------------------------------------------------------------------------------- lists
 
 
-def _search_condition(text: str):  # noqa: ANN202
+def _search_condition(text: str) -> ColumnElement[bool]:
     pattern = f"%{text.strip().lower()}%"
-    conditions = [func.lower(t.Sale.heading).like(pattern), func.lower(t.Company.name).like(pattern),
+    conditions: list[ColumnElement[bool]] = [func.lower(t.Sale.heading).like(pattern), func.lower(t.Company.name).like(pattern),
                   func.lower(t.Sale.number).like(pattern)]
     if lookup.as_id(text) is not None:
         conditions.append(t.Sale.id == lookup.as_id(text))

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any, Literal, TextIO
+from typing import Annotated, Any, Literal, TextIO, cast
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
-from sqlalchemy import delete, func, insert, literal, or_, select
+from sqlalchemy import CursorResult, delete, func, insert, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -180,7 +180,7 @@ async def _insert_members(session: AsyncSession, selection_id: int, ids_query: A
                                    .where(t.SelectionMember.selection_id == selection_id)))
            .distinct())
     result = await session.execute(insert(t.SelectionMember).from_select(["selection_id", "entity_id"], new))
-    return result.rowcount or 0
+    return cast("CursorResult[Any]", result).rowcount or 0
 
 
 def _parse_ids(ids: Sequence[int | str]) -> list[int]:
@@ -236,7 +236,7 @@ async def scope(db: Database, actor: Actor, selection_id: int) -> tuple[str, lis
 
 async def members(db: Database, actor: Actor, selection_id: int, *, columns: Sequence[str] | None = None,
                   offset: int = 0, limit: int | None = 50, sort: str | None = None,
-                  descending: bool = False, criteria: Sequence[find.Criterion | dict] = ()) -> find.FindPage:
+                  descending: bool = False, criteria: Sequence[find.Criterion | dict[str, Any]] = ()) -> find.FindPage:
     """A page of the selection's members (dynamic: its criteria run now; static: the kept members, live ones).
     Extra `criteria` narrow the page (the board's filters)."""
     target, own, members_of = await scope(db, actor, selection_id)
@@ -252,7 +252,7 @@ async def export_members_csv(db: Database, actor: Actor, selection_id: int, out:
                            formula_guard=formula_guard)
 
 
-async def write_csv(db: Database, actor: Actor | None, target: str, criteria: Sequence[find.Criterion | dict],
+async def write_csv(db: Database, actor: Actor | None, target: str, criteria: Sequence[find.Criterion | dict[str, Any]],
                     out: TextIO, *, columns: Sequence[str] | None = None, selection_id: int | None = None,
                     formula_guard: bool = True) -> int:
     """The members as CSV through leadtui.text.CsvWriter (formula prefixes neutralised unless `formula_guard` is off)."""
@@ -385,7 +385,7 @@ async def add_members(db: Database, actor: Actor, selection_id: int, ids: Sequen
 
 
 async def add_matching(db: Database, actor: Actor, selection_id: int,
-                       criteria: Sequence[find.Criterion | dict]) -> MembersChange:
+                       criteria: Sequence[find.Criterion | dict[str, Any]]) -> MembersChange:
     """"Add all members matching" (SPEC 4.5): every record matching `criteria` joins the static selection."""
     async with db.write(actor) as session:
         row = await _static_for_edit(session, actor, selection_id)
@@ -406,7 +406,7 @@ async def remove_members(db: Database, actor: Actor, selection_id: int, ids: Seq
         result = await session.execute(delete(t.SelectionMember).where(
             t.SelectionMember.selection_id == row.id, rules.id_in(t.SelectionMember.entity_id, wanted, db.dialect))
             .execution_options(synchronize_session=False))
-        removed = result.rowcount or 0
+        removed = cast("CursorResult[Any]", result).rowcount or 0
         total = await _member_count(session, row.id)
     return MembersChange(selection_id=selection_id, changed=removed, unchanged=len(wanted) - removed,
                          member_count=total)

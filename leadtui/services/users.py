@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadtui.i18n import N_, _
 from leadtui.model import tables as t
@@ -63,7 +64,7 @@ def _out(row: t.Associate, group: str | None = None) -> UserOut:
                    allow_bulk_update=row.allow_bulk_update, version=row.version)
 
 
-async def _group_id(session, name: str | None) -> int | None:  # noqa: ANN001
+async def _group_id(session: AsyncSession, name: str | None) -> int | None:
     """A user group by name ('' or None clears it); unknown names are refused naming the field."""
     if not name:
         return None
@@ -75,7 +76,7 @@ async def _group_id(session, name: str | None) -> int | None:  # noqa: ANN001
     return row.id
 
 
-async def _group_name(session, group_id: int | None) -> str | None:  # noqa: ANN001
+async def _group_name(session: AsyncSession, group_id: int | None) -> str | None:
     if group_id is None:
         return None
     return await session.scalar(select(t.UserGroup.name).where(t.UserGroup.id == group_id))
@@ -121,7 +122,7 @@ async def set_user(db: Database, actor: Actor, login: str, data: dict[str, Any])
         if losing_admin:
             admins = await session.scalar(select(func.count()).select_from(t.Associate).where(
                 t.Associate.role == Role.ADMINISTRATOR.value, t.Associate.active.is_(True)))
-            if admins <= 1:
+            if (admins or 0) <= 1:  # a count: never None
                 raise RuleViolation(_("Role: '{login}' is the last active administrator; make another user an "
                                       "administrator first.").format(login=row.login), field="role")
         if values.full_name is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from leadtui import text as inert
 from leadtui.i18n import N_, _
@@ -20,7 +21,7 @@ def field_label(field: str) -> str:
     return _(label) if label else field.replace("_", " ").capitalize()
 
 
-def _rule_text(error: dict[str, Any]) -> str:
+def _rule_text(error: ErrorDetails) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "string_too_short":

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from typing import cast
+
+from sqlalchemy import Connection, create_engine
 
 from leadtui.model.tables import Base
 
@@ -11,7 +13,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _configure_and_run(connection) -> None:  # noqa: ANN001
+def _configure_and_run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -26,6 +28,6 @@ connection = config.attributes.get("connection")
 if connection is not None:
     _configure_and_run(connection)
 else:  # plain `alembic` command line during development: a sync URL in sqlalchemy.url
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = create_engine(cast(str, config.get_main_option("sqlalchemy.url")))
     with engine.connect() as sync_connection:
         _configure_and_run(sync_connection)

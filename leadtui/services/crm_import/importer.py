@@ -24,7 +24,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field as dc_field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete, select, update
@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadtui.i18n import _, ngettext
 from leadtui.model import tables as t
-from leadtui.model.engine import Database
+from leadtui.model.engine import Database, bind_dialect
 from leadtui.services import activities, batch, companies, contacts, imports, lists, money, rights, sales
 from leadtui.services.actor import Actor, require_list_administrator
 from leadtui.services.crm_import import profiles
@@ -124,7 +124,14 @@ class _Rollback(Exception):
     pass
 
 
-class _SessionDatabase:
+# typed as a Database (what the services take); at run time a class of its own, not one
+if TYPE_CHECKING:
+    _DatabaseType = Database
+else:
+    _DatabaseType = object
+
+
+class _SessionDatabase(_DatabaseType):
     """A Database whose read() and write() hand out the import's open session: the services' own functions then
     run in the import's one transaction. Each write() is a SAVEPOINT, so a row refused by a rule leaves nothing
     behind and the next row goes on."""
@@ -178,7 +185,7 @@ class _Context:
     mapper: ValueMapper
     refs: dict[str, dict[str, int]] = dc_field(default_factory=dict)  # entity -> {external id: local id}
     new_refs: list[tuple[str, str, str, int]] = dc_field(default_factory=list)
-    registered: list[tuple[int, datetime]] = dc_field(default_factory=list)
+    registered: list[tuple[datetime, int]] = dc_field(default_factory=list)
 
     def fail(self, row: _Row, exc: DomainError | str, field: str | None = None) -> None:
         if not self.sdb.savepoints:
@@ -257,12 +264,12 @@ async def _load_refs(ctx: _Context, entity: str, ids: set[str]) -> dict[str, int
     wanted = {i for i in ids if i and i not in found}
     if not wanted:
         return found
-    dialect = ctx.session.bind.dialect.name
+    dialect = bind_dialect(ctx.session).name
     rows = (await ctx.session.execute(
         select(t.ExternalRef.external_id, t.ExternalRef.local_id)
         .where(t.ExternalRef.system == ctx.system, t.ExternalRef.entity == entity,
                batch.text_in(t.ExternalRef.external_id, wanted, dialect)))).all()
-    model = {"company": t.Company, "contact": t.Contact, "sale": t.Sale, "follow_up": t.Activity}[entity]
+    model: type[Any] = {"company": t.Company, "contact": t.Contact, "sale": t.Sale, "follow_up": t.Activity}[entity]
     local = {local_id for _ext, local_id in rows}
     live: set[int] = set()
     if local:
@@ -299,7 +306,7 @@ def _remember(ctx: _Context, entity: str, external_id: str, local_id: int) -> No
 async def _save_refs(ctx: _Context) -> None:
     if not ctx.new_refs:
         return
-    dialect = ctx.session.bind.dialect.name
+    dialect = bind_dialect(ctx.session).name
     for entity in {r[1] for r in ctx.new_refs}:
         keys = {r[2] for r in ctx.new_refs if r[1] == entity}
         await ctx.session.execute(delete(t.ExternalRef).where(
@@ -480,10 +487,10 @@ def _same_company(key: str, value: Any, current: companies.CompanyOut) -> bool:
     if key == "category":
         return t.name_key(value) == t.name_key(current.category)
     if key == "owner":
-        return (current.owner or "").casefold() == value.casefold()
+        return bool((current.owner or "").casefold() == value.casefold())
     if key == "email":
-        return current.email.casefold() == value.casefold()
-    return str(getattr(current, key, "")).strip() == value.strip()
+        return bool(current.email.casefold() == value.casefold())
+    return bool(str(getattr(current, key, "")).strip() == value.strip())
 
 
 # --------------------------------------------------------------------------- contacts
@@ -665,7 +672,7 @@ async def _item_id(ctx: _Context, model: Any, name: str) -> int | str:
         wanted = name.strip().lower() if model is t.Associate else t.name_key(name)
         found = await ctx.session.scalar(select(model.id).where(column == wanted))
         cache[key] = found if found is not None else name
-    found_id = cache[key]
+    found_id: int | str = cache[key]
     keep = ctx.session.info.setdefault("crm_keep", {})
     if isinstance(found_id, int) and key not in keep:
         # the identity map holds its rows weakly: a strong reference keeps the row there for the next rows
@@ -686,7 +693,7 @@ async def _create_sale(ctx: _Context, data: dict[str, Any]) -> int:
 
 
 async def _sale_data(ctx: _Context, values: dict[str, str], company_refs: dict[str, int],
-                     contact_refs: dict[str, int], by_name: dict, by_email: dict) -> dict[str, Any]:
+                     contact_refs: dict[str, int], by_name: dict[str, Any], by_email: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {k: values[k] for k in ("heading", "description", "amount", "cost") if values.get(k)}
     if values.get("owner"):
         data["owner"] = await _item_id(ctx, t.Associate, values["owner"])
@@ -784,7 +791,7 @@ async def _followups(ctx: _Context, rows: list[_Row]) -> None:
             done_flag = values.get("done") == "yes"
             if local_id is not None:
                 current = await activities.get_follow_up(ctx.sdb, local_id)
-                change = {k: data[k] for k in ("date", "time", "type", "text") if k in data
+                change: dict[str, Any] = {k: data[k] for k in ("date", "time", "type", "text") if k in data
                           and not _same_followup(k, data[k], current)}
                 if change and current.completed:
                     await activities.set_completed(ctx.sdb, ctx.actor, local_id, False)
@@ -840,7 +847,7 @@ def _followup_data(ctx: _Context, values: dict[str, str], links: dict[str, dict[
 def _same_followup(key: str, value: Any, current: activities.ActivityOut) -> bool:
     if key == "type":
         return t.name_key(str(value)) == t.name_key(current.type)
-    return getattr(current, key) == value
+    return bool(getattr(current, key) == value)
 
 
 async def _follow_up_owner(ctx: _Context, activity_id: int, login: str, cache: dict[str, int | None]) -> None:
@@ -868,7 +875,7 @@ class ImportFile:
 
 
 async def import_files(db: Database, actor: Actor, files: Sequence[ImportFile],
-                       options: CrmImportOptions | dict | None = None, *, dry_run: bool = False) -> CrmImportReport:
+                       options: CrmImportOptions | dict[str, Any] | None = None, *, dry_run: bool = False) -> CrmImportReport:
     """Import one or more exports in one transaction, companies first, then contacts, sales, follow-ups.
     Refused (CrmImportRefused, nothing written) when any row has an error or an unknown value; a dry run
     reports what would happen and writes nothing."""
@@ -926,7 +933,7 @@ async def _run(db: Database, actor: Actor, planned: list[tuple[ImportFile, str, 
 
 
 async def import_file(db: Database, actor: Actor, entity: str, data: imports.CsvData,
-                      options: CrmImportOptions | dict | None = None, *, dry_run: bool = False) -> CrmImportReport:
+                      options: CrmImportOptions | dict[str, Any] | None = None, *, dry_run: bool = False) -> CrmImportReport:
     if entity not in profiles.ENTITIES:
         raise NotFound(_("Unknown kind of record '{kind}'.").format(kind=entity))
     return await import_files(db, actor, [ImportFile(data, entity)], options, dry_run=dry_run)

@@ -58,3 +58,17 @@ async def test_a_bad_entry_is_one_notification_and_the_rest_is_used(app_db, keym
         commands = {title: help_ for title, help_, _call in actions.palette_commands(app.screen)}
         assert commands["Companies: Search"].endswith("[ctrl+f]")
         assert commands["Companies: New company"].endswith("[n]")
+
+
+async def test_the_palette_lists_the_widgets_actions_and_runs_them_on_the_widget(app_db, keymap):
+    app = LeadApp(db_url=app_db, user="admin")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        await pilot.press("p")
+        await settle(pilot)
+        commands = {title: (help_, call) for title, help_, call in actions.palette_commands(app.screen)}
+        assert commands["Contacts: Search"][0] == "Search by the start of a name or email [/]"
+        assert "Contacts: Bulk update" in commands and "Companies: Search" not in commands
+        await commands["Contacts: Search"][1]()
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "contacts-search"

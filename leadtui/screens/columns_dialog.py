@@ -7,22 +7,19 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from leadtui.actions import bindings
 from leadtui.i18n import _
+from leadtui.screens.dialogs import Dialog
 from leadtui.services import find
 
 
-class ColumnsDialog(ModalScreen["list[str] | None"]):
+class ColumnsDialog(Dialog):
     DEFAULT_CSS = """
-    ColumnsDialog { align: center middle; }
-    ColumnsDialog > Vertical { width: 64; height: auto; max-height: 95%; border: thick $accent; background: $surface;
-                               padding: 0 2 1 2; }
+    ColumnsDialog > Vertical { width: 64; }
     ColumnsDialog SelectionList { height: auto; max-height: 24; }
-    ColumnsDialog .field-error { color: $error; height: auto; }
     """
     BINDINGS = bindings("columns")
 
@@ -60,9 +57,6 @@ class ColumnsDialog(ModalScreen["list[str] | None"]):
             self.query_one("#columns-error", Static).update(_("Columns: tick at least one column."))
             return
         self.dismiss(keys)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     @on(SelectionList.SelectedChanged)
     def _changed(self) -> None:

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
 from leadtui.actions import bindings
 from leadtui.i18n import _
+from leadtui.screens.dialogs import Dialog
 from leadtui.services import companies as svc
 from leadtui.services.errors import DomainError
 from leadtui.widgets.inert import cell
@@ -26,10 +26,9 @@ class CompanyChoice:
     name: str
 
 
-class CompanyPickerDialog(ModalScreen["CompanyChoice | None"]):
+class CompanyPickerDialog(Dialog):
     DEFAULT_CSS = """
-    CompanyPickerDialog { align: center middle; }
-    CompanyPickerDialog > Vertical { width: 90; height: 30; border: thick $accent; background: $surface; padding: 1 2; }
+    CompanyPickerDialog > Vertical { width: 90; height: 30; padding: 1 2; }
     CompanyPickerDialog DataTable { height: 1fr; }
     """
     BINDINGS = bindings("company_picker")
@@ -106,6 +105,3 @@ class CompanyPickerDialog(ModalScreen["CompanyChoice | None"]):
     def _choose(self, index: int) -> None:
         if 0 <= index < len(self.rows):
             self.dismiss(self.rows[index])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

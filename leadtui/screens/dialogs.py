@@ -1,41 +1,58 @@
-"""Small reusable dialogs: confirm (y/n)."""
+"""Small reusable dialogs: confirm (y/n), the form dialog every form in a dialog is built on, and the
+delete-company flow (ask with what goes with it, delete, say so)."""
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from leadtui.actions import bindings
-from leadtui.i18n import _
+from leadtui.i18n import _, ngettext
+from leadtui.services.errors import DomainError
+from leadtui.widgets.form import clear_errors, show_error
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Asks a yes/no question; y or Enter on Yes confirms, n or Escape cancels."""
+    """Asks a yes/no question; y or Enter on Yes confirms, n or Escape cancels.
+
+    `warning` adds a line in the error colour under the question; `danger` draws the dialog and its Yes button
+    in the error colour (deleting for good, as the delete-sale dialog)."""
 
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; }
     ConfirmDialog > Vertical { width: 70; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    ConfirmDialog.-danger > Vertical { width: 76; border: thick $error; }
     ConfirmDialog .question { margin-bottom: 1; }
+    ConfirmDialog.-danger .question { margin: 1 0; }
+    ConfirmDialog #warning { color: $error; text-style: bold; margin-bottom: 1; }
     ConfirmDialog Horizontal { height: auto; align-horizontal: right; }
     ConfirmDialog Button { margin-left: 1; }
     """
     BINDINGS = bindings("confirm")
 
-    def __init__(self, title: str, question: str, *, yes: str | None = None, no: str | None = None) -> None:
-        super().__init__()
+    def __init__(self, title: str, question: str, *, yes: str | None = None, no: str | None = None,
+                 warning: str = "", danger: bool = False) -> None:
+        super().__init__(classes="-danger" if danger else None)
         self.title_text = title
         self.question = question
         self.yes_label = yes or _("Yes")
         self.no_label = no or _("No")
+        self.warning = warning
+        self.danger = danger
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_text, classes="section-title", markup=False)  # may quote a name
-            yield Static(self.question, classes="question", markup=False)
+            yield Static(self.question, classes="question", id="details", markup=False)
+            if self.warning:
+                yield Static(self.warning, id="warning", markup=False)
             with Horizontal():
-                yield Button(f"{self.yes_label} (y)", id="yes", variant="warning")
+                yield Button(f"{self.yes_label} (y)", id="yes", variant="error" if self.danger else "warning")
                 yield Button(f"{self.no_label} (n)", id="no")
 
     def on_mount(self) -> None:
@@ -46,3 +63,112 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+class Dialog(ModalScreen[Any]):
+    """A dialog in the middle of the screen: its one container (`Vertical` or `VerticalScroll`) framed in the accent
+    colour, `.field-error` lines in the error colour; Escape (`cancel`) closes it with None. Subclasses set the
+    width and what differs."""
+
+    DEFAULT_CSS = """
+    Dialog { align: center middle; }
+    Dialog > Vertical, Dialog > VerticalScroll { height: auto; max-height: 95%; border: thick $accent;
+                                                 background: $surface; padding: 0 2 1 2; }
+    Dialog .field-error { color: $error; height: auto; }
+    """
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def buttons(ok: str, *, ok_id: str = "ok", cancel: str | None = None, compact: bool = False,
+            before: tuple[Button, ...] = ()) -> Horizontal:
+    """A form dialog's button row: `before` (e.g. Restore), OK (ctrl+s), Cancel (esc)."""
+    return Horizontal(*before, Button(f"{ok} (ctrl+s)", id=ok_id, variant="primary", compact=compact),
+                      Button(f"{cancel or _('Cancel')} (esc)", id="cancel", compact=compact), id="buttons")
+
+
+class FormDialog(Dialog):
+    """A form in a dialog: the subclass composes its fields (each with a `.field-error` line `<field>-error`, see
+    widgets/form.py `field_row`, and a `#general-error` line), gives `values()` and `async def submit(values)`,
+    which calls the service and returns what the dialog is dismissed with.
+
+    OK (ctrl+s, the `ok`/`save` button, Enter in an input) runs the submit hook; a refusal (`ERRORS`) shows at the
+    field it names (`DomainError.field`, mapped by `error_field`), else in the general error line, else as a
+    notification, and the dialog stays open with what was typed. Cancel (Escape, the `cancel` button) dismisses
+    with None."""
+
+    DEFAULT_CSS = """
+    FormDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    FormDialog #buttons Button { margin-left: 1; }
+    """
+    ERRORS: ClassVar[tuple[type[Exception], ...]] = (DomainError,)
+    OK_BUTTONS: ClassVar[frozenset[str]] = frozenset({"ok", "save"})
+
+    def values(self) -> Any:
+        """What the form holds, handed to `submit` (a dict of field values, as the service takes them)."""
+        raise NotImplementedError
+
+    async def submit(self, values: Any) -> Any:
+        raise NotImplementedError
+
+    def error_field(self, exc: Exception) -> str | None:
+        """The field whose error line shows `exc` (None: the general line)."""
+        return getattr(exc, "field", None)
+
+    def show_refusal(self, exc: Exception) -> None:
+        if not show_error(self, str(exc), self.error_field(exc)):
+            self.notify(str(exc), severity="error")
+
+    async def save_form(self) -> None:
+        clear_errors(self)
+        try:
+            result = await self.submit(self.values())
+        except self.ERRORS as exc:
+            self.show_refusal(exc)
+            return
+        self.dismiss(result)
+
+    async def action_save(self) -> None:
+        await self.save_form()
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id in self.OK_BUTTONS:
+            event.stop()
+            await self.save_form()
+        elif event.button.id == "cancel":
+            event.stop()
+            self.dismiss(None)
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        await self.save_form()
+
+
+async def delete_company_flow(node: DOMNode, company_id: int) -> Any:
+    """Ask (with the contacts and sales that go with it), delete, say so. Run from a worker (group "action").
+    Returns the deleted company (`CompanyOut`), None when refused or not confirmed."""
+    from leadtui.services import companies as svc
+
+    app = node.app
+    backend = await app.ready_backend()  # type: ignore[attr-defined]
+    try:
+        company = await svc.get_company(backend.db, backend.actor, company_id)
+        sales = await svc.sales_count(backend.db, company_id)
+    except DomainError as exc:
+        app.notify(str(exc), severity="error")
+        return None
+    question = _("Delete '{name}' and its {n} contact(s)? They go to the recycle bin.").format(
+        name=company.name, n=company.contact_count)
+    if sales:
+        question += "\n" + ngettext("Its {n} sale stays and still shows the company's name.",
+                                    "Its {n} sales stay and still show the company's name.", sales).format(n=sales)
+    if not await app.push_screen_wait(ConfirmDialog(_("Delete company"), question)):
+        return None
+    try:
+        await svc.delete_company(backend.db, backend.actor, company_id)
+    except DomainError as exc:
+        app.notify(str(exc), severity="error", title=_("Not deleted"))
+        return None
+    app.notify(_("Deleted '{name}'.").format(name=company.name))
+    return company

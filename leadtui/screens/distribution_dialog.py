@@ -11,29 +11,24 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Select, SelectionList, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Label, Select, SelectionList, Static
 
 from leadtui.actions import bindings
 from leadtui.i18n import N_, _
+from leadtui.screens.dialogs import FormDialog, buttons
 from leadtui.services import distribution
-from leadtui.services.errors import DomainError
+from leadtui.widgets.form import error_line
 
 MODE_LABELS = {"off": N_("Nobody (distribution off)"), "users": N_("Chosen users, in turn"),
                "group": N_("Members of a user group, in turn")}
 
 
-class DistributionDialog(ModalScreen["distribution.DistributionOut | None"]):
+class DistributionDialog(FormDialog):
     DEFAULT_CSS = """
-    DistributionDialog { align: center middle; }
-    DistributionDialog > VerticalScroll { width: 80; height: auto; max-height: 95%; border: thick $accent;
-                                          background: $surface; padding: 1 2; }
+    DistributionDialog > VerticalScroll { width: 80; padding: 1 2; }
     DistributionDialog Label { margin-top: 1; }
     DistributionDialog SelectionList { height: auto; max-height: 10; }
-    DistributionDialog .field-error { color: $error; height: auto; }
-    DistributionDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
-    DistributionDialog Button { margin-left: 1; }
     """
     BINDINGS = bindings("distribution")
 
@@ -52,20 +47,18 @@ class DistributionDialog(ModalScreen["distribution.DistributionOut | None"]):
                          id="mode")
             yield Label(_("Users (in turn, in this order)"), id="users-label")
             yield SelectionList[int](id="users")
-            yield Static("", id="users-error", classes="field-error")
+            yield error_line("users")
             yield Label(_("User group"), id="group-label")
             yield Select([], prompt=_("(No group)"), id="group")
-            yield Static("", id="group-error", classes="field-error")
+            yield error_line("group")
             yield Label(_("If no one is available, assign contacts to"))
             yield Select([], prompt=_("(No selection)"), id="fallback")
-            yield Static("", id="fallback-error", classes="field-error")
+            yield error_line("fallback")
             yield Label(_("Away for now (skipped until unmarked)"))
             yield SelectionList[int](id="away")
             yield Static("", id="next", classes="hint")
-            yield Static("", id="general-error", classes="field-error")
-            with Horizontal(id="buttons"):
-                yield Button(_("Save") + " (ctrl+s)", id="ok", variant="primary")
-                yield Button(_("Cancel") + " (esc)", id="cancel")
+            yield error_line("general")
+            yield buttons(_("Save"))
 
     def on_mount(self) -> None:
         self.query_one("#mode", Select).focus()
@@ -118,7 +111,7 @@ class DistributionDialog(ModalScreen["distribution.DistributionOut | None"]):
         for widget_id in ("#group-label", "#group", "#group-error"):
             self.query_one(widget_id).display = mode == "group"
 
-    def _values(self) -> dict[str, Any]:
+    def values(self) -> dict[str, Any]:
         mode = self.query_one("#mode", Select).value
         group = self.query_one("#group", Select).value
         fallback = self.query_one("#fallback", Select).value
@@ -131,25 +124,7 @@ class DistributionDialog(ModalScreen["distribution.DistributionOut | None"]):
                 "fallback": None if fallback == Select.NULL else fallback,
                 "away": list(self.query_one("#away", SelectionList).selected)}
 
-    async def action_save(self) -> None:
-        for error in self.query(".field-error"):
-            error.update("")
+    async def submit(self, values: dict[str, Any]) -> distribution.DistributionOut:
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
-        try:
-            result = await distribution.set_distribution(
-                backend.db, backend.actor, self._values(),
-                expected_version=self.current.version if self.current else None)
-        except DomainError as exc:
-            target = self.query(f"#{exc.field}-error") if exc.field else None
-            (target.first() if target else self.query_one("#general-error", Static)).update(str(exc))
-            return
-        self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            await self.action_save()
-        else:
-            self.dismiss(None)
+        return await distribution.set_distribution(backend.db, backend.actor, values,
+                                                   expected_version=self.current.version if self.current else None)

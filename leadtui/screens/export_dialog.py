@@ -13,24 +13,21 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.containers import Vertical
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from leadtui.actions import bindings
 from leadtui.i18n import _
+from leadtui.screens.dialogs import FormDialog, buttons
 from leadtui.services import exports, find
-from leadtui.services.errors import DomainError, RuleViolation
+from leadtui.services.errors import RuleViolation
+from leadtui.widgets.form import error_line, field_row
 
 
-class ExportDialog(ModalScreen["exports.ExportOut | None"]):
+class ExportDialog(FormDialog):
     DEFAULT_CSS = """
-    ExportDialog { align: center middle; }
-    ExportDialog > Vertical { width: 84; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+    ExportDialog > Vertical { width: 84; max-height: 100%; padding: 1 2; }
     ExportDialog Label { margin-top: 1; }
-    ExportDialog .field-error { color: $error; height: auto; }
-    ExportDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
-    ExportDialog Button { margin-left: 1; }
     """
     BINDINGS = bindings("export")
 
@@ -49,24 +46,19 @@ class ExportDialog(ModalScreen["exports.ExportOut | None"]):
         what = self.title_text or find.target_label(self.target)
         with Vertical():
             yield Static(_("Export {what}").format(what=what), classes="section-title", markup=False)
-            yield Label(_("File"))
-            yield Input(value=self.path, id="path")
-            yield Static("", id="path-error", classes="field-error")
+            yield from field_row(_("File"), Input(value=self.path, id="path"), stacked=True)
             yield Label(_("Format"))
             yield Select([("CSV", "csv"), ("JSON", "json")], value="csv", allow_blank=False, id="format")
             yield Checkbox(_("CSV: protect against spreadsheet formulas (text starting with = + - @ gets a ')"),
                            value=True, id="formula-guard")
-            yield Label(_("Columns (field keys, comma-separated)"))
-            yield Input(value=", ".join(self.columns), id="columns")
-            yield Static("", id="columns-error", classes="field-error")
+            yield from field_row(_("Columns (field keys, comma-separated)"),
+                                 Input(value=", ".join(self.columns), id="columns"), stacked=True)
             if self.criteria is None and self.selection_id is None:
-                yield Label(_("Criteria (as leadtui find --where, separated by ';'; empty = all)"))
-                yield Input(placeholder="lead_status:one_of:Open;utm_source:eq:google", id="where")
-                yield Static("", id="where-error", classes="field-error")
-            yield Static("", id="general-error", classes="field-error")
-            with Horizontal(id="buttons"):
-                yield Button(_("Export") + " (ctrl+s)", id="ok", variant="primary")
-                yield Button(_("Cancel") + " (esc)", id="cancel")
+                yield from field_row(_("Criteria (as leadtui find --where, separated by ';'; empty = all)"),
+                                     Input(placeholder="lead_status:one_of:Open;utm_source:eq:google", id="where"),
+                                     stacked=True)
+            yield error_line("general")
+            yield buttons(_("Export"))
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()
@@ -79,50 +71,41 @@ class ExportDialog(ModalScreen["exports.ExportOut | None"]):
         text = self.query_one("#where", Input).value
         return [find.parse_where(part.strip()) for part in text.split(";") if part.strip()]
 
-    async def action_export(self) -> None:
-        for error in self.query(".field-error"):
-            error.update("")
-        path = Path(self.query_one("#path", Input).value.strip()).expanduser()
-        fmt = str(self.query_one("#format", Select).value)
+    def values(self) -> dict[str, Any]:
+        return {"path": Path(self.query_one("#path", Input).value.strip()).expanduser(),
+                "format": str(self.query_one("#format", Select).value),
+                "columns": self.query_one("#columns", Input).value,
+                "formula_guard": self.query_one("#formula-guard", Checkbox).value}
+
+    async def submit(self, values: dict[str, Any]) -> exports.ExportOut:
+        path: Path = values["path"]
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        if not path.name:
+            raise RuleViolation(_("File: give the name of the file to write."), field="path")
+        if not path.parent.exists():
+            raise RuleViolation(_("File: the folder '{folder}' does not exist.").format(folder=path.parent),
+                                field="path")
+        criteria = self._criteria()
+        columns = exports.parse_columns(values["columns"])
+        temp = path.with_name(f".{path.name}.part")
         try:
-            if not path.name:
-                raise RuleViolation(_("File: give the name of the file to write."), field="path")
-            if not path.parent.exists():
-                raise RuleViolation(_("File: the folder '{folder}' does not exist.").format(folder=path.parent),
-                                    field="path")
-            criteria = self._criteria()
-            columns = exports.parse_columns(self.query_one("#columns", Input).value)
-            temp = path.with_name(f".{path.name}.part")
-            try:
-                with temp.open("w", encoding="utf-8", newline="") as out:
-                    result = await exports.export(backend.db, backend.actor, self.target, criteria, out,
-                                                  columns=columns, fmt=fmt, selection_id=self.selection_id,
-                                                  formula_guard=self.query_one("#formula-guard", Checkbox).value)
-                temp.replace(path)
-            except OSError as exc:
-                raise RuleViolation(_("File: cannot write '{path}': {reason}").format(
-                    path=path, reason=exc.strerror or exc), field="path") from None
-            finally:
-                temp.unlink(missing_ok=True)
-        except DomainError as exc:
-            field = {"field": "where", "op": "where", "columns": "columns", "path": "path"}.get(exc.field or "",
-                                                                                              "general")
-            if field == "where" and self.query("#where-error").first(None) is None:
-                field = "general"
-            self.query_one(f"#{field}-error", Static).update(str(exc))
-            return
+            with temp.open("w", encoding="utf-8", newline="") as out:
+                result = await exports.export(backend.db, backend.actor, self.target, criteria, out,
+                                              columns=columns, fmt=values["format"], selection_id=self.selection_id,
+                                              formula_guard=values["formula_guard"])
+            temp.replace(path)
+        except OSError as exc:
+            raise RuleViolation(_("File: cannot write '{path}': {reason}").format(
+                path=path, reason=exc.strerror or exc), field="path") from None
+        finally:
+            temp.unlink(missing_ok=True)
         self.notify(_("Exported {n} records to {path}.").format(n=result.rows, path=path), title=_("Export done"))
-        self.dismiss(result)
+        return result
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def error_field(self, exc: Exception) -> str | None:
+        field = {"field": "where", "op": "where", "columns": "columns", "path": "path"}.get(
+            getattr(exc, "field", None) or "")
+        return field if field and self.query(f"#{field}-error") else None
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            await self.action_export()
-        else:
-            self.dismiss(None)
-
-    async def on_input_submitted(self, _event: Input.Submitted) -> None:
-        await self.action_export()
+    async def action_export(self) -> None:
+        await self.save_form()

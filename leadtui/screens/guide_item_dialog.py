@@ -7,23 +7,19 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Checkbox, Input, Select, Static
 
 from leadtui.actions import bindings
 from leadtui.i18n import _
-from leadtui.services.errors import DomainError
+from leadtui.screens.dialogs import FormDialog, buttons
+from leadtui.widgets.form import error_line, field_row
 
 
-class GuideItemDialog(ModalScreen[object]):
+class GuideItemDialog(FormDialog):
     DEFAULT_CSS = """
-    GuideItemDialog { align: center middle; }
-    GuideItemDialog > VerticalScroll { width: 80; height: auto; max-height: 95%; border: thick $accent;
-                                       background: $surface; padding: 0 2; }
-    GuideItemDialog .field-error { color: $error; height: auto; }
-    GuideItemDialog #buttons { height: auto; align-horizontal: right; }
-    GuideItemDialog Button { margin-left: 1; }
+    GuideItemDialog > VerticalScroll { width: 80; padding: 0 2; }
+    GuideItemDialog #buttons { margin-top: 0; }
     """
     BINDINGS = bindings("guide_item")
 
@@ -37,32 +33,25 @@ class GuideItemDialog(ModalScreen[object]):
         item = self.item
         with VerticalScroll():
             yield Static(_("Edit suggested follow-up") if item else _("Add suggested follow-up"), classes="section-title")
-            yield Label(_("Name") + " *")
-            yield Input(value=item.name if item else "", id="name", compact=True)
-            yield Static("", id="name-error", classes="field-error")
-            yield Label(_("The purpose of this follow-up"))
-            yield Input(value=item.purpose if item else "", id="purpose", compact=True)
-            yield Static("", id="purpose-error", classes="field-error")
-            yield Label(_("Follow-up type"))
-            yield Select([], id="follow_up_type", prompt=_("(default)"), compact=True)
-            yield Static("", id="follow_up_type-error", classes="field-error")
-            yield Label(_("Start date (days after previous follow-up)"))
-            yield Input(value=str(item.start_offset_days if item else 0), id="start_offset_days", type="integer",
-                        compact=True)
-            yield Static("", id="start_offset_days-error", classes="field-error")
-            yield Label(_("Duration (minutes)"))
-            yield Input(value=str(item.duration_minutes if item else 15), id="duration_minutes", type="integer",
-                        compact=True)
-            yield Static("", id="duration_minutes-error", classes="field-error")
-            yield Label(_("Default text in follow-up"))
-            yield Input(value=item.default_text if item else "", id="default_text", compact=True)
-            yield Static("", id="default_text-error", classes="field-error")
+            yield from field_row(_("Name") + " *", Input(value=item.name if item else "", id="name", compact=True),
+                                 stacked=True)
+            yield from field_row(_("The purpose of this follow-up"),
+                                 Input(value=item.purpose if item else "", id="purpose", compact=True), stacked=True)
+            yield from field_row(_("Follow-up type"),
+                                 Select([], id="follow_up_type", prompt=_("(default)"), compact=True), stacked=True)
+            yield from field_row(_("Start date (days after previous follow-up)"),
+                                 Input(value=str(item.start_offset_days if item else 0), id="start_offset_days",
+                                       type="integer", compact=True), stacked=True)
+            yield from field_row(_("Duration (minutes)"),
+                                 Input(value=str(item.duration_minutes if item else 15), id="duration_minutes",
+                                       type="integer", compact=True), stacked=True)
+            yield from field_row(_("Default text in follow-up"),
+                                 Input(value=item.default_text if item else "", id="default_text", compact=True),
+                                 stacked=True)
             yield Checkbox(_("Automatically suggest this follow-up"), value=bool(item and item.auto_suggest),
                            id="auto_suggest", compact=True)
-            yield Static("", id="general-error", classes="field-error")
-            with Horizontal(id="buttons"):
-                yield Button(_("OK") + " (ctrl+s)", id="ok", variant="primary", compact=True)
-                yield Button(_("Cancel") + " (esc)", id="cancel", compact=True)
+            yield error_line("general")
+            yield buttons(_("OK"), compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
@@ -90,32 +79,10 @@ class GuideItemDialog(ModalScreen[object]):
             "auto_suggest": self.query_one("#auto_suggest", Checkbox).value,
         }
 
-    async def action_save(self) -> None:
+    async def submit(self, values: dict[str, Any]) -> object:
         from leadtui.services import guides
 
-        for error in self.query(".field-error"):
-            error.update("")
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
-        try:
-            if self.item is None:
-                result = await guides.add_guide_item(backend.db, backend.actor, self.sale_type_id, self.stage_id,
-                                                     self.values())
-            else:
-                result = await guides.edit_guide_item(backend.db, backend.actor, self.item.id, self.values())
-        except DomainError as exc:
-            target = self.query(f"#{exc.field}-error") if exc.field else None
-            (target.first() if target else self.query_one("#general-error", Static)).update(str(exc))
-            return
-        self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            await self.action_save()
-        else:
-            self.dismiss(None)
-
-    async def on_input_submitted(self, _event: Input.Submitted) -> None:
-        await self.action_save()
+        if self.item is None:
+            return await guides.add_guide_item(backend.db, backend.actor, self.sale_type_id, self.stage_id, values)
+        return await guides.edit_guide_item(backend.db, backend.actor, self.item.id, values)

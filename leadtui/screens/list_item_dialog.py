@@ -9,26 +9,22 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.containers import Vertical
+from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from leadtui.actions import bindings
 from leadtui.i18n import _
 from leadtui.model.enums import CategoryGroup
+from leadtui.screens.dialogs import FormDialog, buttons
 from leadtui.services import lists as svc
 from leadtui.services.errors import DomainError
+from leadtui.widgets.form import error_line, field_row
 
 
-class ListItemDialog(ModalScreen["svc.ListItemOut | None"]):
+class ListItemDialog(FormDialog):
     DEFAULT_CSS = """
-    ListItemDialog { align: center middle; }
-    ListItemDialog > Vertical { width: 76; height: auto; max-height: 90%; border: thick $accent; background: $surface;
-                                padding: 1 2; }
+    ListItemDialog > Vertical { width: 76; max-height: 90%; padding: 1 2; }
     ListItemDialog Label { margin-top: 1; }
-    ListItemDialog .field-error { color: $error; height: auto; }
-    ListItemDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
-    ListItemDialog Button { margin-left: 1; }
     """
     BINDINGS = bindings("list_item")
 
@@ -47,37 +43,29 @@ class ListItemDialog(ModalScreen["svc.ListItemOut | None"]):
             yield Static(f"{heading} · {_(k.label)}", classes="section-title")
             if item is not None and item.deleted:
                 yield Static(_("This item is deleted. Restore brings it back into the pickers."), classes="field-error")
-            yield Label(_("Name") + " *")
-            yield Input(value=item.name if item else "", id="name")
-            yield Static("", id="name-error", classes="field-error")
-            yield Label(_("Description (shown as the tooltip)"))
-            yield Input(value=item.description if item else "", id="description")
-            yield Static("", id="description-error", classes="field-error")
+            yield from field_row(_("Name") + " *", Input(value=item.name if item else "", id="name"), stacked=True)
+            yield from field_row(_("Description (shown as the tooltip)"),
+                                 Input(value=item.description if item else "", id="description"), stacked=True)
             if self.kind == "category":
-                yield Label(_("Category group"))
                 group = item.category_group if item and item.category_group is not None else CategoryGroup.UNKNOWN
-                yield Select([(svc.category_group_name(g), int(g)) for g in CategoryGroup], value=int(group),
-                             allow_blank=False, id="category_group")
-                yield Static("", id="category_group-error", classes="field-error")
+                yield from field_row(_("Category group"), Select(
+                    [(svc.category_group_name(g), int(g)) for g in CategoryGroup], value=int(group),
+                    allow_blank=False, id="category_group"), stacked=True)
                 yield Checkbox(_("Enable lead status for this category"),
                                value=bool(item and item.enable_lead_status), id="enable_lead_status")
                 yield Static(_("Only the group Potential customer can have lead status."), classes="hint")
-                yield Static("", id="enable_lead_status-error", classes="field-error")
+                yield error_line("enable_lead_status")
             elif self.kind == "sale-stage":
-                yield Label(_("Probability (%)"))
-                yield Input(value=str(item.probability if item and item.probability is not None else 0),
-                            id="probability", type="integer")
-                yield Static("", id="probability-error", classes="field-error")
+                yield from field_row(_("Probability (%)"), Input(
+                    value=str(item.probability if item and item.probability is not None else 0), id="probability",
+                    type="integer"), stacked=True)
             elif self.kind == "lead-status":
                 yield Checkbox(_("Default for new leads"), value=bool(item and item.is_default), id="is_default",
                                disabled=bool(item and item.is_default))
-                yield Static("", id="is_default-error", classes="field-error")
-            yield Static("", id="general-error", classes="field-error")
-            with Horizontal(id="buttons"):
-                if item is not None and item.deleted:
-                    yield Button(_("Restore"), id="restore", variant="success")
-                yield Button(_("OK") + " (ctrl+s)", id="ok", variant="primary")
-                yield Button(_("Cancel") + " (esc)", id="cancel")
+                yield error_line("is_default")
+            yield error_line("general")
+            restore = (Button(_("Restore"), id="restore", variant="success"),) if item is not None and item.deleted else ()
+            yield buttons(_("OK"), before=restore)
 
     def on_mount(self) -> None:
         self._sync_lead_checkbox()
@@ -99,7 +87,7 @@ class ListItemDialog(ModalScreen["svc.ListItemOut | None"]):
         if not allowed:
             box.value = False
 
-    def _values(self) -> dict[str, Any]:
+    def values(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "name": self.query_one("#name", Input).value,
             "description": self.query_one("#description", Input).value,
@@ -115,52 +103,24 @@ class ListItemDialog(ModalScreen["svc.ListItemOut | None"]):
                 data["is_default"] = True
         return data
 
-    def _clear_errors(self) -> None:
-        for error in self.query(".field-error"):
-            if error.id:
-                error.update("")
-
-    def _show_error(self, exc: DomainError) -> None:
-        target = self.query(f"#{exc.field}-error") if exc.field else None
-        widget = target.first() if target else self.query_one("#general-error", Static)
-        widget.update(str(exc))
-        field = self.query(f"#{exc.field}") if exc.field else None
-        if field:
-            field.first().focus()
-
-    async def action_save(self) -> None:
-        self._clear_errors()
+    async def submit(self, values: dict[str, Any]) -> svc.ListItemOut:
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
-        try:
-            if self.item is None:
-                result = await svc.add_item(backend.db, backend.actor, self.kind, self._values())
-            else:
-                result = await svc.edit_item(backend.db, backend.actor, self.kind, self.item.id, self._values(),
-                                             expected_version=self.item.version)
-        except DomainError as exc:
-            self._show_error(exc)
-            return
-        self.dismiss(result)
+        if self.item is None:
+            return await svc.add_item(backend.db, backend.actor, self.kind, values)
+        return await svc.edit_item(backend.db, backend.actor, self.kind, self.item.id, values,
+                                   expected_version=self.item.version)
 
     async def _restore(self) -> None:
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:
             result = await svc.restore_item(backend.db, backend.actor, self.kind, self.item.id)  # type: ignore[union-attr]
         except DomainError as exc:
-            self._show_error(exc)
+            self.show_refusal(exc)
             return
         self.dismiss(result)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
     async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            await self.action_save()
-        elif event.button.id == "restore":
+        if event.button.id == "restore":
             await self._restore()
         else:
-            self.dismiss(None)
-
-    async def on_input_submitted(self, _event: Input.Submitted) -> None:
-        await self.action_save()
+            await super().on_button_pressed(event)

@@ -9,21 +9,18 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from leadtui.actions import bindings
 from leadtui.i18n import _
+from leadtui.screens.dialogs import Dialog
 
 
-class PickDialog(ModalScreen["str | None"]):
+class PickDialog(Dialog):
     DEFAULT_CSS = """
-    PickDialog { align: center middle; }
-    PickDialog > Vertical { width: 72; height: auto; max-height: 90%; border: thick $accent; background: $surface;
-                            padding: 0 2 1 2; }
+    PickDialog > Vertical { width: 72; max-height: 90%; }
     PickDialog OptionList { height: auto; max-height: 20; }
-    PickDialog .field-error { color: $error; height: auto; }
     """
     BINDINGS = bindings("pick")
 
@@ -98,6 +95,3 @@ class PickDialog(ModalScreen["str | None"]):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

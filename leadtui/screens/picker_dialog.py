@@ -10,21 +10,20 @@ from collections.abc import Awaitable, Callable
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from leadtui.actions import bindings
 from leadtui.i18n import _
+from leadtui.screens.dialogs import Dialog
 from leadtui.services.errors import DomainError
 
 CLEAR = "__clear__"
 
 
-class PickerDialog(ModalScreen["tuple[str, object] | None"]):
+class PickerDialog(Dialog):
     DEFAULT_CSS = """
-    PickerDialog { align: center middle; }
-    PickerDialog > Vertical { width: 70; height: 24; border: thick $accent; background: $surface; padding: 1 2; }
+    PickerDialog > Vertical { width: 70; height: 24; padding: 1 2; }
     PickerDialog OptionList { height: 1fr; }
     """
     BINDINGS = bindings("picker")
@@ -98,6 +97,3 @@ class PickerDialog(ModalScreen["tuple[str, object] | None"]):
             self.dismiss(("clear", None))
         elif option_id in self.items:
             self.dismiss(("pick", self.items[option_id]))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

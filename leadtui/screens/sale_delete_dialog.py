@@ -8,31 +8,23 @@ Users who may not delete the sale are refused before the dialog opens, with the 
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
-from textual.widgets import Button, Static
 
 from leadtui.actions import bindings
 from leadtui.i18n import _
+from leadtui.screens.dialogs import ConfirmDialog
 from leadtui.services.errors import DomainError
 
 
-class DeleteSaleDialog(ModalScreen[bool]):
-    DEFAULT_CSS = """
-    DeleteSaleDialog { align: center middle; }
-    DeleteSaleDialog > Vertical { width: 76; height: auto; border: thick $error; background: $surface; padding: 1 2; }
-    DeleteSaleDialog #details { margin: 1 0; }
-    DeleteSaleDialog #warning { color: $error; text-style: bold; margin-bottom: 1; }
-    DeleteSaleDialog Horizontal { height: auto; align-horizontal: right; }
-    DeleteSaleDialog Button { margin-left: 1; }
-    """
+class DeleteSaleDialog(ConfirmDialog):
+    """The confirm dialog in the error colour, with the sale's details and what goes with it."""
+
     BINDINGS = bindings("sale_delete")
 
     def __init__(self, sale) -> None:  # noqa: ANN001 - services.sales.SaleOut
-        super().__init__()
         self.sale = sale
+        super().__init__(_("Delete sale"), self.details(), yes=_("Yes, delete"), danger=True,
+                         warning=_("The sale's follow-ups are deleted with it. Undo (ctrl+z) brings both back."))
 
     def details(self) -> str:
         from leadtui.services.money import format_money
@@ -52,25 +44,6 @@ class DeleteSaleDialog(ModalScreen[bool]):
             _("Owner: {owner}").format(owner=sale.owner_name or sale.owner),
         ]
         return "\n".join(lines)
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(_("Delete sale"), classes="section-title")
-            yield Static(self.details(), id="details")
-            yield Static(_("The sale's follow-ups are deleted with it. Undo (ctrl+z) brings both back."),
-                         id="warning")
-            with Horizontal():
-                yield Button(_("Yes, delete") + " (y)", id="yes", variant="error")
-                yield Button(_("No") + " (n)", id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
 
 
 async def delete_sale_flow(node: DOMNode, sale_id: int) -> bool:

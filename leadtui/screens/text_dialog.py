@@ -9,22 +9,21 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from leadtui.actions import bindings
+from leadtui.screens.dialogs import FormDialog
 from leadtui.services.errors import DomainError
+from leadtui.widgets.form import field_row
 
 
-class TextDialog(ModalScreen[Any]):
+class TextDialog(FormDialog):
     DEFAULT_CSS = """
-    TextDialog { align: center middle; }
-    TextDialog > Vertical { width: 76; height: auto; border: thick $accent; background: $surface; padding: 0 2 1 2; }
-    TextDialog .field-error { color: $error; height: auto; }
+    TextDialog > Vertical { width: 76; max-height: 100%; }
     """
+    ERRORS = (DomainError, OSError)
     BINDINGS = bindings("text")
 
     def __init__(self, title: str, label: str, submit: Callable[[str], Awaitable[Any]], *, value: str = "",
@@ -32,40 +31,28 @@ class TextDialog(ModalScreen[Any]):
         super().__init__()
         self.title_text = title
         self.label = label
-        self.submit = submit
+        self.submit_call = submit
         self.value = value
         self.hint = hint
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_text, classes="section-title", markup=False)  # may quote a name
-            yield Label(self.label)
-            yield Input(value=self.value, id="text-value")
-            yield Static("", id="text-value-error", classes="field-error")
+            yield from field_row(self.label, Input(value=self.value, id="text-value"), stacked=True)
             if self.hint:
                 yield Static(self.hint, classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#text-value", Input).focus()
 
-    @on(Input.Submitted, "#text-value")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
+    def values(self) -> str:  # the one line of text
+        return self.query_one("#text-value", Input).value
 
-    @work(exclusive=True, group="submit")
+    async def submit(self, values: str) -> Any:
+        return await self.submit_call(values)
+
+    def error_field(self, exc: Exception) -> str | None:
+        return "text-value"  # the only field
+
     async def action_submit(self) -> None:
-        error = self.query_one("#text-value-error", Static)
-        error.update("")
-        try:
-            result = await self.submit(self.query_one("#text-value", Input).value)
-        except DomainError as exc:
-            error.update(str(exc))
-            return
-        except OSError as exc:
-            error.update(str(exc))
-            return
-        self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        await self.save_form()

@@ -8,7 +8,6 @@ card; the highlighted one in the section list). Enter opens the contact card, n 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +15,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from leadtui.actions import bindings
 from leadtui import navigation
@@ -25,8 +24,8 @@ from leadtui.services import contacts as svc
 from leadtui.services.errors import DomainError
 from leadtui.services.preferences import ContactsView
 from leadtui.widgets.inert import cell
+from leadtui.widgets.paged_table import PAGE_SIZE, PagedTable, PageResult
 
-PAGE_SIZE = 50
 GROUP_PREFIX = "group:"
 RESET = "reset"  # the view dialog's answer for "back to the default columns" (screens/contacts_view_dialog.py)
 
@@ -47,57 +46,55 @@ class ContactsTable(Vertical):
         self.place = place
         self.searchable = searchable
         self.view = ContactsView()
-        self.page_offset = 0
-        self.search = ""
-        self.page: svc.ContactPage | None = None
-        self.row_ids: list[int | None] = []  # per table row: the contact id, None for a group header
         self.marked: set[int] = set()
         self._view_loaded = False
 
     # ------------------------------------------------------------------ layout and data
 
     def compose(self) -> ComposeResult:
-        if self.searchable:
-            yield Input(placeholder=_("Search: start of a name or email (/ to come back here)"), id="contacts-search")
-        yield Static("", id="contacts-status")
-        yield DataTable(id="contacts", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(self._page, fill=self._fill, status=self._status, table_id="contacts",
+                         status_id="contacts-status", search_id="contacts-search",
+                         search=_("Search: start of a name or email (/ to come back here)") if self.searchable else None)
 
     def on_mount(self) -> None:
         self.load()
 
     @property
+    def paged(self) -> PagedTable:
+        return self.query_one(PagedTable)
+
+    @property
     def table(self) -> DataTable:
         return self.query_one("#contacts", DataTable)
+
+    @property
+    def search(self) -> str:
+        return self.paged.search
+
+    @property
+    def page(self) -> svc.ContactPage | None:
+        return self.paged.result.page if self.paged.result is not None else None
 
     def focus_table(self) -> None:
         self.table.focus()
 
-    @work(exclusive=True, group="contacts-load")
-    async def load(self, debounce: bool = False, select_id: int | None = None) -> None:
-        if debounce:
-            await asyncio.sleep(0.25)
+    def load(self, debounce: bool = False, select_id: int | None = None, first_page: bool = False) -> None:
+        self.paged.load(debounce=debounce, select_id=select_id, first_page=first_page)
+
+    async def _page(self, offset: int, limit: int) -> PageResult | None:
         try:
             backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         except DomainError:
-            return  # the database did not open: the app says why and exits
+            return None  # the database did not open: the app says why and exits
         from leadtui.services import preferences
 
-        try:
-            if not self._view_loaded:
-                self.view = await preferences.load_contacts_view(backend.db, backend.actor, self.place)
-                self._view_loaded = True
-            self.page = await svc.list_contacts(
-                backend.db, backend.actor, company_id=self.company_id, search=self.search, offset=self.page_offset,
-                limit=PAGE_SIZE, sort=self.view.sort, descending=self.view.descending, group=self.view.group,
-                filters=self.view.filters)
-        except DomainError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        if not self.page.items and self.page_offset > 0 and self.page.total:
-            self.page_offset = max(0, (self.page.total - 1) // PAGE_SIZE * PAGE_SIZE)
-            self.load(select_id=select_id)
-            return
-        self._fill(select_id)
+        if not self._view_loaded:
+            self.view = await preferences.load_contacts_view(backend.db, backend.actor, self.place)
+            self._view_loaded = True
+        page = await svc.list_contacts(
+            backend.db, backend.actor, company_id=self.company_id, search=self.search, offset=offset, limit=limit,
+            sort=self.view.sort, descending=self.view.descending, group=self.view.group, filters=self.view.filters)
+        return PageResult(page.items, page.total, page)
 
     def _cell(self, row: svc.ContactRow, key: str) -> Text:
         if key == "name":
@@ -114,18 +111,14 @@ class ContactsTable(Vertical):
             return Text(f"{row.registered_at:%Y-%m-%d}")
         return cell(getattr(row, key) or "")
 
-    def _fill(self, select_id: int | None = None) -> None:
-        page = self.page
-        if page is None:
-            return
-        table = self.table
-        previous = self.current_id()
-        keep = select_id if select_id is not None else previous
+    def _fill(self, table: DataTable, result: PageResult) -> list[int | None]:
+        """The rows of a page, with a header row per group; the contact id of each row (None for a header)."""
+        page: svc.ContactPage = result.page
         table.clear(columns=True)
         table.add_column("", key="mark", width=1)
         for key in self.view.columns:
             table.add_column(_(svc.COLUMNS[key].label), key=key)
-        self.row_ids = []
+        row_ids: list[int | None] = []
         groups = {g.key: g for g in page.groups or []}
         current_group: str | None = None
         for row in page.items:
@@ -136,22 +129,14 @@ class ContactsTable(Vertical):
                 count = f" ({group.count})" if group else ""
                 title = Text(f"▾ {_(svc.COLUMNS[self.view.group].label)}: {label}{count}", style="bold")
                 table.add_row(Text(""), title, *[Text("") for _k in self.view.columns[1:]],
-                              key=f"{GROUP_PREFIX}{row.group_key}:{len(self.row_ids)}")
-                self.row_ids.append(None)
+                              key=f"{GROUP_PREFIX}{row.group_key}:{len(row_ids)}")
+                row_ids.append(None)
             mark = Text("●" if row.id in self.marked else "", style="bold")
             table.add_row(mark, *[self._cell(row, key) for key in self.view.columns], key=str(row.id))
-            self.row_ids.append(row.id)
-        if keep is not None and keep in self.row_ids:
-            table.move_cursor(row=self.row_ids.index(keep))
-        elif self.row_ids:
-            first = next((i for i, cid in enumerate(self.row_ids) if cid is not None), 0)
-            table.move_cursor(row=first)
-        self._status()
+            row_ids.append(row.id)
+        return row_ids
 
-    def _status(self) -> None:
-        page = self.page
-        if page is None:
-            return
+    def _status(self, page: PageResult) -> str:
         parts = []
         if page.total:
             parts.append(_("{first}–{last} of {total}").format(first=page.offset + 1,
@@ -171,31 +156,15 @@ class ContactsTable(Vertical):
         if self.marked:
             parts.append(ngettext("{n} marked", "{n} marked", len(self.marked)).format(n=len(self.marked)))
         parts.append(_("o: columns/sort/filter/group"))
-        self.query_one("#contacts-status", Static).update("  ·  ".join(parts))
+        return "  ·  ".join(parts)
 
     def current_id(self) -> int | None:
-        table = self.table
-        if not self.row_ids or table.cursor_row < 0 or table.cursor_row >= len(self.row_ids):
-            return None
-        return self.row_ids[table.cursor_row]
+        return self.paged.current_id()
 
     def current_row(self) -> svc.ContactRow | None:
-        contact_id = self.current_id()
-        if contact_id is None or self.page is None:
-            return None
-        return next((row for row in self.page.items if row.id == contact_id), None)
+        return self.paged.current_item()
 
     # ------------------------------------------------------------------ events
-
-    @on(Input.Changed, "#contacts-search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self.search = event.value
-        self.page_offset = 0
-        self.load(debounce=True)
-
-    @on(Input.Submitted, "#contacts-search")
-    def _search_submitted(self) -> None:
-        self.table.focus()
 
     @on(DataTable.RowSelected, "#contacts")
     def _row_selected(self) -> None:
@@ -208,14 +177,7 @@ class ContactsTable(Vertical):
             self.query_one("#contacts-search", Input).focus()
 
     def action_page(self, step: int) -> None:
-        if self.page is None:
-            return
-        new = self.page_offset + step * PAGE_SIZE
-        if new < 0 or new >= max(self.page.total, 1):
-            self.notify(_("This is the first page.") if new < 0 else _("This is the last page."), timeout=2)
-            return
-        self.page_offset = new
-        self.load()
+        self.paged.action_page(step)
 
     def refresh_contacts(self, select_id: int | None = None) -> None:
         self.load(select_id=select_id)
@@ -232,7 +194,7 @@ class ContactsTable(Vertical):
         table.update_cell(str(contact_id), "mark", Text("●" if contact_id in self.marked else "", style="bold"))
         if table.cursor_row < table.row_count - 1:
             table.move_cursor(row=table.cursor_row + 1)
-        self._status()
+        self.paged.update_status()
 
     def action_open_contact(self) -> None:
         contact_id = self.current_id()
@@ -321,8 +283,7 @@ class ContactsTable(Vertical):
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.page_offset = 0
-        self.load()
+        self.load(first_page=True)
 
     def palette_commands(self) -> list[tuple[str, str, Callable]]:
         """Nothing of its own: the app lists the table's actions (leadtui/actions.py) for the widgets on the screen

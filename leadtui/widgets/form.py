@@ -6,6 +6,8 @@ or in the form's general error line when no field of that name is on screen.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 
 from textual.containers import Horizontal
@@ -39,16 +41,32 @@ def error_line(field: str) -> Static:
     return Static("", id=f"{field}-error", classes="field-error")
 
 
+def field_row(label: str, widget: Widget, *, stacked: bool = False) -> Iterator[Widget]:
+    """A field with its label and its error line (id `<widget id>-error`): `yield from field_row(...)`.
+
+    On one line (`row`) as on the cards, or `stacked` (the label above the field) as in the dialogs."""
+    if stacked:
+        yield Label(label)
+        yield widget
+    else:
+        yield row(label, widget)
+    yield error_line(widget.id or "")
+
+
 def clear_errors(root: DOMNode) -> None:
+    """Empty and hide the error lines (those with an id: a `.field-error` notice without one stays)."""
     for line in root.query(".field-error"):
-        if isinstance(line, Static):
+        if isinstance(line, Static) and line.id:
             line.update("")
             line.display = False
 
 
-def show_error(root: DOMNode, message: str, field: str | None, *, general: str = "general-error") -> None:
-    """Show `message` under `field` (and focus the field), else in the general error line."""
+def show_error(root: DOMNode, message: str, field: str | None, *, general: str = "general-error") -> bool:
+    """Show `message` under `field` (and focus the field), else in the general error line; False if neither is
+    on screen (the caller notifies instead)."""
     target = None
+    if field and not re.fullmatch(r"[A-Za-z_][\w-]*", field):
+        field = None  # a field name no widget can have (a dotted path): the general line
     if field:
         found = root.query(f"#{field}-error")
         target = found.first() if found else None
@@ -62,6 +80,7 @@ def show_error(root: DOMNode, message: str, field: str | None, *, general: str =
         widget = root.query(f"#{field}")
         if widget and widget.first().focusable:
             widget.first().focus()
+    return isinstance(target, Static)
 
 
 def value_of(widget: Widget) -> Any:

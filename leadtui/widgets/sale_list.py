@@ -13,19 +13,18 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from leadtui.actions import bindings
 from leadtui import navigation
 from leadtui.i18n import _
 from leadtui.services.errors import DomainError
 from leadtui.widgets.inert import cell
+from leadtui.widgets.paged_table import PAGE_SIZE, PagedTable, PageResult
 
-PAGE_SIZE = 50
 STATUS_STYLES = {"open": "bold green", "sold": "bold green", "lost": "bold red", "stalled": "bold red"}
 
 
@@ -69,7 +68,7 @@ class SaleList(Widget, can_focus=False):
     SaleList { height: 1fr; }
     SaleList > Vertical { height: 1fr; }
     SaleList DataTable { height: 1fr; }
-    SaleList .sale-list-status { height: 1; color: $text-muted; padding: 0 1; }
+    SaleList .paged-status { height: 1; }
     """
     BINDINGS = bindings("sale_list")
 
@@ -84,76 +83,60 @@ class SaleList(Widget, can_focus=False):
         super().__init__(id=id, classes=classes)
         self.company_id = company_id
         self.contact_id = contact_id
-        self.page_offset = 0
-        self.total = 0
-        self.rows: list = []
         self.with_company = company_id is None
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield DataTable(id="sales-table", cursor_type="row", zebra_stripes=True)
-            yield Static("", classes="sale-list-status", id="sales-status")
+        yield PagedTable(self._page, cells=lambda row: sale_cells(row, self.with_company), status=self._status,
+                         table_id="sales-table", status_id="sales-status", status_below=True, keep_row=True,
+                         at_end=_("No more pages."))
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns(*sale_columns(self.with_company))
         self.reload()
 
+    @property
+    def paged(self) -> PagedTable:
+        return self.query_one(PagedTable)
+
     def watch_search(self) -> None:
-        self.page_offset = 0
-        self.reload()
+        if self.is_mounted:  # before that, on_mount loads the first page
+            self.paged.load(first_page=True)
 
     def watch_status(self) -> None:
-        self.page_offset = 0
-        self.reload()
+        if self.is_mounted:
+            self.paged.load(first_page=True)
 
-    @work(exclusive=True, group="sale-list")
-    async def reload(self, select_id: int | None = None) -> None:
+    def reload(self, select_id: int | None = None) -> None:
+        self.paged.load(select_id=select_id)
+
+    async def _page(self, offset: int, limit: int) -> PageResult | None:
         from leadtui.services import sales
-        from leadtui.services.money import format_money
 
         try:
             backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         except DomainError:  # the database did not open: the app says so and exits
-            return
-        try:
-            page = await sales.list_sales(backend.db, backend.actor, company_id=self.company_id,
-                                          contact_id=self.contact_id, status=self.status or None,
-                                          search=self.search or None, offset=self.page_offset, limit=PAGE_SIZE)
-        except DomainError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        if not page.rows and self.page_offset > 0 and page.total > 0:
-            self.page_offset = max(0, (page.total - 1) // PAGE_SIZE * PAGE_SIZE)
-            self.reload(select_id)
-            return
-        self.rows, self.total = page.rows, page.total
-        table = self.query_one(DataTable)
-        keep = table.cursor_row
-        table.clear()
-        for row in page.rows:
-            table.add_row(*sale_cells(row, self.with_company), key=str(row.id))
-        if select_id is not None:
-            keep = next((i for i, row in enumerate(page.rows) if row.id == select_id), keep)
-        if page.rows:
-            table.move_cursor(row=max(0, min(keep, len(page.rows) - 1)))
-        pages = max(1, (page.total + PAGE_SIZE - 1) // PAGE_SIZE)
-        current = self.page_offset // PAGE_SIZE + 1
-        if page.total:
-            shown = _("{first}-{last} of {total}").format(first=self.page_offset + 1, last=self.page_offset + len(page.rows),
-                                                          total=page.total)
+            return None
+        page = await sales.list_sales(backend.db, backend.actor, company_id=self.company_id, contact_id=self.contact_id,
+                                      status=self.status or None, search=self.search or None, offset=offset,
+                                      limit=limit)
+        return PageResult(page.rows, page.total, page)
+
+    def _status(self, result: PageResult) -> str:
+        from leadtui.services.money import format_money
+
+        if result.total:
+            shown = _("{first}-{last} of {total}").format(first=result.offset + 1,
+                                                          last=result.offset + len(result.items), total=result.total)
         else:
             shown = _("No sales")
-        self.query_one("#sales-status", Static).update(
-            _("{shown} · page {page}/{pages} · Σ amount {amount} · weighted {weighted}").format(
-                shown=shown, page=current, pages=pages, amount=format_money(page.sum_amount),
-                weighted=format_money(page.sum_weighted)))
+        pages = max(1, (result.total + PAGE_SIZE - 1) // PAGE_SIZE)
+        return _("{shown} · page {page}/{pages} · Σ amount {amount} · weighted {weighted}").format(
+            shown=shown, page=result.offset // PAGE_SIZE + 1, pages=pages, amount=format_money(result.page.sum_amount),
+            weighted=format_money(result.page.sum_weighted))
 
     def current(self):  # noqa: ANN201 - SaleRow | None
-        table = self.query_one(DataTable)
-        if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
-            return None
-        return self.rows[table.cursor_row]
+        return self.paged.current_item()
 
     def focus_table(self) -> None:
         self.query_one(DataTable).focus()
@@ -180,12 +163,7 @@ class SaleList(Widget, can_focus=False):
         self.reload(closed.record_id if closed.changed else None)  # the sale just saved stays highlighted
 
     def action_page(self, step: int) -> None:
-        target = self.page_offset + step * PAGE_SIZE
-        if target < 0 or target >= max(self.total, 1):
-            self.notify(_("No more pages."), severity="information", timeout=2)
-            return
-        self.page_offset = target
-        self.reload()
+        self.paged.action_page(step)
 
     @work(group="action")
     async def action_delete_sale(self) -> None:

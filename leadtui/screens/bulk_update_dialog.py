@@ -12,11 +12,11 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
 from leadtui.actions import bindings
 from leadtui.i18n import _, ngettext
+from leadtui.screens.dialogs import Dialog
 from leadtui.services import bulk
 from leadtui.services import lists as list_svc
 from leadtui.services import users as user_svc
@@ -26,11 +26,9 @@ from leadtui.widgets.form import FORM_CSS, clear_errors, error_line, row, show_e
 NO_OWNER = "-"
 
 
-class BulkUpdateDialog(ModalScreen["bulk.BulkPreview | None"]):
+class BulkUpdateDialog(Dialog):
     DEFAULT_CSS = FORM_CSS + """
-    BulkUpdateDialog { align: center middle; }
-    BulkUpdateDialog > Vertical { width: 84; height: auto; max-height: 90%; border: thick $accent;
-                                  background: $surface; padding: 1 2; }
+    BulkUpdateDialog > Vertical { width: 84; max-height: 90%; padding: 1 2; }
     BulkUpdateDialog #choose { height: auto; }
     BulkUpdateDialog #counts { height: auto; margin: 1 0; }
     BulkUpdateDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }

@@ -13,18 +13,16 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
 
 from leadtui.actions import bindings
 from leadtui.i18n import _
+from leadtui.screens.dialogs import Dialog
 
 
-class GuideSuggestionDialog(ModalScreen[str | None]):
+class GuideSuggestionDialog(Dialog):
     DEFAULT_CSS = """
-    GuideSuggestionDialog { align: center middle; }
-    GuideSuggestionDialog > Vertical { width: 76; height: auto; border: thick $accent; background: $surface;
-                                       padding: 1 2; }
+    GuideSuggestionDialog > Vertical { width: 76; max-height: 100%; padding: 1 2; }
     GuideSuggestionDialog #suggestion { margin: 1 0; }
     GuideSuggestionDialog #always { margin-bottom: 1; }
     GuideSuggestionDialog Horizontal { height: auto; align-horizontal: right; }
@@ -67,9 +65,6 @@ class GuideSuggestionDialog(ModalScreen[str | None]):
             self.dismiss("create-always" if self.query_one("#always", Checkbox).value else "create")
         else:
             self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def confirm_suggested_command(node: DOMNode) -> tuple[str, str, Callable]:

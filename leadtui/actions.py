@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.actions import parse as parse_action
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from leadtui.i18n import N_, _
 
@@ -344,7 +344,7 @@ def actions_of(scope: str) -> list[Action]:
     return [action for action in ACTIONS if action.scope == scope]
 
 
-def bindings(scope: str) -> list[Binding]:
+def bindings(scope: str) -> list[BindingType]:
     """The BINDINGS of a screen or widget: its scope's actions, each with its id (remappable by the keymap)."""
     if scope not in SCOPES:
         raise KeyError(f"no action scope {scope!r}")
@@ -357,7 +357,7 @@ def bindings(scope: str) -> list[Binding]:
         tooltips = {f"app.{mode}": help_ for mode, _key, _label, help_ in SECTIONS}
         made = [Binding(b.key, b.action, b.description, show=b.show, id=b.id, tooltip=tooltips.get(b.id or "", ""))
                 for b in made]
-    return made
+    return list(made)  # as Textual's BINDINGS type (a list is invariant)
 
 
 # ------------------------------------------------------------------ keys as people read them
@@ -408,7 +408,7 @@ def palette_commands(screen: Any) -> list[tuple[str, str, Callable[[], Any]]]:
     for node in [screen, *screen.walk_children()]:
         for scope in scopes_of(node):
             owners.setdefault(scope, node)
-    commands = []
+    commands: list[tuple[str, str, Callable[[], Any]]] = []
     for scope, node in owners.items():
         for action in actions_of(scope):
             if not action.palette:

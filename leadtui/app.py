@@ -10,6 +10,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 class LeadApp(App[int]):
     TITLE = "leadtui"
     CSS_PATH = "app.tcss"
-    MODES = {mode: (lambda mode=mode: section_screen(mode)) for mode, *_rest in SECTIONS}
+    MODES = {mode: partial(section_screen, mode) for mode, *_rest in SECTIONS}
     DEFAULT_MODE = "companies"
     BINDINGS = bindings("app")
 
@@ -221,10 +222,10 @@ class LeadApp(App[int]):
         for mode, *_rest in SECTIONS:
             if mode != spare:
                 await self.remove_mode(mode)
-                self.add_mode(mode, lambda mode=mode: section_screen(mode))
+                self.add_mode(mode, partial(section_screen, mode))
         await self.switch_mode(current)
         await self.remove_mode(spare)
-        self.add_mode(spare, lambda mode=spare: section_screen(mode))
+        self.add_mode(spare, partial(section_screen, spare))
         self.notify(_("Language: {name}").format(name=LANGUAGE_NAMES[lang]))
 
     async def on_unmount(self) -> None:

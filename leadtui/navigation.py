@@ -110,13 +110,13 @@ class Ask(Message):
     """Show a dialog (or run a flow) named in ASKABLE; `reply` gets its answer."""
 
     def __init__(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any],
-                 reply: Callable[[Any], object]) -> None:
+                 reply: Callable[[Any], Any]) -> None:
         super().__init__()
         self.name, self.args, self.kwargs, self.reply = name, args, kwargs, reply
 
 
 def _push_card(app: App, kind: str, card: Screen, on_close: OnClose | None) -> None:
-    def closed(result: Any) -> object:  # what on_close returns is awaited if it can be (Textual's callbacks)
+    def closed(result: Any) -> Any:  # what on_close returns is awaited if it can be (Textual's callbacks)
         if on_close is None:
             return None
         if not isinstance(result, Closed):  # closed some other way (dismissed without a result)

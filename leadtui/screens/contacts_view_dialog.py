@@ -69,7 +69,8 @@ class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
                     current = view.filters.get(key)
                     if column.kind in ("text", "date"):
                         hint = _("YYYY-MM-DD") if column.kind == "date" else ""
-                        widget = Input(value=str(current or ""), placeholder=hint, compact=True, id=f"filter-{key}")
+                        widget: Input | Select[Any] = Input(value=str(current or ""), placeholder=hint, compact=True,
+                                                            id=f"filter-{key}")
                     elif column.kind == "bool":
                         widget = Select([(_("Yes"), "true"), (_("No"), "false")],
                                         value={True: "true", False: "false"}.get(current, Select.NULL)

@@ -7,6 +7,8 @@ a add, e or Enter edit, x delete a suggestion; Escape closes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -26,6 +28,9 @@ from leadtui.actions import bindings
 from leadtui.i18n import N_, _
 from leadtui.services.errors import DomainError
 from leadtui.widgets.inert import cell
+
+if TYPE_CHECKING:
+    from leadtui.services.guides import SaleTypeGuideOut
 
 UNITS = [("day", N_("days")), ("week", N_("weeks")), ("month", N_("months"))]
 
@@ -52,7 +57,7 @@ class SalesGuideDialog(ModalScreen[None]):
         super().__init__()
         self.sale_type_id = sale_type_id
         self.sale_type_name = sale_type_name
-        self.guide = None
+        self.guide: SaleTypeGuideOut | None = None
         self.all_stages: list = []
         self.order: list[int] = []  # stage ids as shown: linked ones in their order, then the others
         self.items: list = []

@@ -182,7 +182,7 @@ class UserDialog(ModalScreen["users.UserOut | None"]):
         return data
 
     async def action_save(self) -> None:
-        for error in self.query(".field-error"):
+        for error in self.query(".field-error").results(Static):
             error.update("")
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         data = self._data()
@@ -200,7 +200,7 @@ class UserDialog(ModalScreen["users.UserOut | None"]):
                     "allow_bulk_update": self.query_one("#allow_bulk_update", Checkbox).value})
         except DomainError as exc:
             target = self.query(f"#{exc.field}-error") if exc.field else None
-            (target.first() if target else self.query_one("#general-error", Static)).update(str(exc))
+            (target.first(Static) if target else self.query_one("#general-error", Static)).update(str(exc))
             return
         self.dismiss(result)
 

@@ -360,7 +360,7 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
 
     @work(exclusive=True, group="save")
     async def action_save(self) -> None:
-        for error in self.query(".field-error"):
+        for error in self.query(".field-error").results(Static):
             error.update("")
         criterion = self._criterion()
         if criterion is None:

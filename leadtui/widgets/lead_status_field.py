@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -80,8 +81,9 @@ class LeadStatusField(Vertical):
     def value(self) -> int | None:
         """The chosen status id (the stored one when read-only)."""
         selects = self.query("#lead_status")
-        if selects and isinstance(selects.first(), Select) and not selects.first().is_blank():
-            return selects.first().value  # type: ignore[return-value]
+        first = selects.first() if selects else None
+        if isinstance(first, Select) and not first.is_blank():
+            return cast(int, first.value)  # not blank: a status id
         return self.state.value_id
 
     def _option(self, status_id: int | None) -> StatusOption | None:

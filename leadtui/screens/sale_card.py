@@ -1,6 +1,11 @@
 """The sale card (SPEC.md 1.6, 2.3, 2.4, 4.9): view mode and edit mode over the tabs Sale, Details, Note,
 Activities, Sales guide (guided sale types) and History.
 
+The card base (screens/card_base.py) owns view/edit mode, save, cancel with confirm, the conflict flow, tab keys
+and the close result; this card brings the form (widgets/sale_form.py), the follow-ups pane
+(widgets/sale_follow_ups.py), the sales guide pane (widgets/sale_guide_pane.py) and the History pane it shares
+with the contact card (widgets/history_pane.py). The live stage rules are services.sales.stage_rules.
+
 - e enters edit mode; switching tabs keeps it (S2); ctrl+s saves and Escape cancels, both leave edit mode.
 - Save is disabled while a mandatory field is empty and a line says which (S1). Errors from the service appear
   under the field they concern (`#<field>-error`); nothing is saved.
@@ -27,8 +32,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widget import Widget
+from textual.containers import Horizontal
 from textual.widgets import (
     Button,
     Checkbox,
@@ -50,8 +54,10 @@ from leadtui.screens.guide_suggestion_dialog import confirm_suggested_command
 from leadtui.services.errors import DomainError
 from leadtui.widgets.footer import Footer
 from leadtui.widgets.history_pane import HistoryPane
+from leadtui.widgets.sale_form import LOST, SOLD, SaleDetailsFields, SaleMainFields
+from leadtui.widgets.sale_follow_ups import SaleFollowUps
+from leadtui.widgets.sale_guide_pane import SaleGuidePane
 
-SOLD, LOST = "sold", "lost"
 NO_STAGE = "-"  # a sale type without stages: the sale is open without a stage (S4)
 # widgets a user edits; everything else on the card is read-only
 EDITABLE = ["heading", "sale_type", "stage", "probability", "amount", "company_id", "contact_id", "owner", "sale_date",
@@ -96,8 +102,6 @@ class SaleCard(CardScreen):
         self.contact: tuple[int, str, int | None] | None = None
         self.amount = Decimal("0.00")
         self.cost = Decimal("0.00")
-        self.activities: list = []
-        self.guide_rows: list[tuple[str, Any]] = []
         self.ready = False  # the options and the sale are loaded
         self.default_date: date | None = None
         self.filled: dict[str, Any] = {}  # the form as last filled from a saved sale (to find the user's edits)
@@ -113,72 +117,28 @@ class SaleCard(CardScreen):
         if value is not None:
             self.sale_id = value.id
 
-    # ------------------------------------------------------------------ layout
+    @property
+    def activities(self) -> list[Any]:
+        """The sale's follow-ups as the Activities tab lists them."""
+        return self.query_one(SaleFollowUps).rows
 
-    def _field(self, label: str, widget: Widget, field: str, *, extra: Widget | None = None) -> list[Widget]:
-        children: list[Widget] = [Label(label, classes="field-label", id=f"{field}-label"), widget]
-        if extra is not None:
-            children.append(extra)
-        return [Horizontal(*children, classes="field", id=f"row-{field}"),
-                Static("", id=f"{field}-error", classes="field-error")]
+    # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="card-title")
         with TabbedContent(id="tabs", initial="tab-sale"):
             with TabPane(_("Sale"), id="tab-sale"):
-                with VerticalScroll(classes="form", can_focus=False):
-                    yield from self._field(_("Heading") + " *", Input(id="heading", compact=True), "heading")
-                    yield from self._field(_("Sale type") + " *", Select([], id="sale_type", compact=True,
-                                                                         allow_blank=True, prompt=_("(choose)")),
-                                           "sale_type")
-                    yield from self._field(_("Stage"), Select([(_("Sold"), SOLD), (_("Lost"), LOST)], id="stage", compact=True,
-                                                                allow_blank=False),
-                                           "stage")
-                    yield from self._field(_("Probability %"), Input(id="probability", type="integer", compact=True,
-                                                                     max_length=3), "probability",
-                                           extra=Static("", id="weighted"))
-                    yield from self._field(_("Amount"), Input(id="amount", compact=True), "amount")
-                    yield from self._field(_("Company"), Button("", id="company_id", compact=True, classes="picker"),
-                                           "company_id")
-                    yield from self._field(_("Contact"), Button("", id="contact_id", compact=True, classes="picker"),
-                                           "contact_id")
-                    yield from self._field(_("Owner"), Select([], id="owner", compact=True, prompt=_("(choose)")), "owner")
-                    yield from self._field(_("Sale date") + " *", Input(id="sale_date", compact=True,
-                                                                       placeholder="YYYY-MM-DD"), "sale_date")
-                    yield from self._field(_("Reason (sold)") + " *", Select([], id="reason_sold", compact=True,
-                                                                             prompt=_("(choose)")), "reason_sold")
-                    yield from self._field(_("Reason (lost)") + " *", Select([], id="reason_lost", compact=True,
-                                                                             prompt=_("(choose)")), "reason_lost")
-                    yield from self._field(_("Next activity"), Static("", id="next_activity"), "next_activity")
-                    yield from self._field(_("Stalled"), Checkbox(_("no"), id="stalled", compact=True), "stalled")
-                    yield Static("", id="status-error", classes="field-error")
-                    yield from self._field(_("Re-open date") + " *", Input(id="reopen_date", compact=True,
-                                                                          placeholder="YYYY-MM-DD"), "reopen_date")
-                    yield from self._field(_("Reason (stalled)") + " *", Select([], id="reason_stalled", compact=True,
-                                                                                prompt=_("(choose)")), "reason_stalled")
-                    yield from self._field(_("Completed"), Checkbox(_("no"), id="completed", compact=True), "completed")
+                yield SaleMainFields()
             with TabPane(_("Details"), id="tab-details"):
-                with VerticalScroll(classes="form", can_focus=False):
-                    yield from self._field(_("Number"), Static("", id="number"), "number")
-                    yield from self._field(_("Source"), Select([], id="source", compact=True, prompt=_("(none)")),
-                                           "source")
-                    yield from self._field(_("Competitor"), Select([], id="competitor", compact=True,
-                                                                   prompt=_("(none)")), "competitor")
-                    yield from self._field(_("Total cost"), Input(id="cost", compact=True), "cost")
-                    yield from self._field(_("Profit"), Input(id="profit", compact=True), "profit")
-                    yield from self._field(_("Percentage"), Input(id="percentage", compact=True), "percentage")
-                    yield Static("", id="details-info", classes="hint")
+                yield SaleDetailsFields()
             with TabPane(_("Note"), id="tab-note"):
                 yield TextArea(id="description")
                 yield Static("", id="description-error", classes="field-error")
             with TabPane(_("Activities"), id="tab-activities"):
-                yield DataTable(id="activities", cursor_type="row", zebra_stripes=True)
-                yield Static(_("a add follow-up · Enter change it · space done / not done"), classes="hint")
+                yield SaleFollowUps()
             with TabPane(_("Sales guide"), id="tab-guide"):
-                yield DataTable(id="guide", cursor_type="row")
-                yield Static(_("✓ done · ● current · ○ future — Enter or g on a suggestion creates its follow-up, "
-                               "space marks it done"), classes="hint")
+                yield SaleGuidePane()
             with TabPane(_("History"), id="tab-history"):
                 yield HistoryPane()
         yield Static("", id="missing")
@@ -190,8 +150,6 @@ class SaleCard(CardScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#activities", DataTable).add_columns(_("Date"), _("Time"), _("Type"), _("Text"), _("Done"))
-        self.query_one("#guide", DataTable).add_columns(" ", _("Stage / suggested follow-up"), _("Follow-up"))
         for error in self.query(".field-error"):
             error.display = False
         self.set_editing(self.editing)
@@ -234,10 +192,9 @@ class SaleCard(CardScreen):
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.activities = page.rows
-        self._fill_activities()
+        self.query_one(SaleFollowUps).show(page.rows)
         self._fill_history(history)
-        self._fill_guide()
+        self.query_one(SaleGuidePane).show(self.sale.guide if self.sale else None)
 
     def _choices(self, items, current_id: int | None = None, current_name: str | None = None) -> list[tuple[str, int]]:  # noqa: ANN001
         options = [(item.name, item.id) for item in items]
@@ -389,39 +346,9 @@ class SaleCard(CardScreen):
         self._update_weighted()
         self.filled = self._snapshot()
 
-    def _fill_activities(self) -> None:
-        table = self.query_one("#activities", DataTable)
-        keep = table.cursor_row
-        table.clear()
-        for row in self.activities:
-            style = "bold red" if row.overdue else ("dim" if row.completed else "")
-            table.add_row(Text(str(row.date), style=style), row.time.strftime("%H:%M") if row.time else "",
-                          row.type, row.title, "✓" if row.completed else "", key=str(row.id))
-        if self.activities:
-            table.move_cursor(row=max(0, min(keep, len(self.activities) - 1)))
-
     def _fill_history(self, rows) -> None:  # noqa: ANN001
         names = {"stage": _("Stage"), "status": _("Status")}
         self.query_one(HistoryPane).show(rows, lambda row: names.get(row.field, row.field))
-
-    def _fill_guide(self) -> None:
-        table = self.query_one("#guide", DataTable)
-        table.clear()
-        self.guide_rows = []
-        guide = self.sale.guide if self.sale else None
-        if guide is None:
-            return
-        marks = {"done": ("✓", "green"), "current": ("●", "bold"), "future": ("○", "dim")}
-        for stage in guide.stages:
-            mark, style = marks[stage.state]
-            table.add_row(Text(mark, style=style), Text(stage.name, style=style), "")
-            self.guide_rows.append(("stage", stage))
-            for item in stage.items:
-                made = ""
-                if item.activity_id:
-                    made = _("done ✓") if item.activity_completed else _("planned")
-                table.add_row("", Text("    • " + item.name), made)
-                self.guide_rows.append(("item", item))
 
     def _show_links(self) -> None:
         company = self.query_one("#company_id", Button)
@@ -1083,10 +1010,7 @@ class SaleCard(CardScreen):
         return [(c.name, c.id) for c in self.options.follow_up_types] if self.options else []
 
     def _current_activity(self):  # noqa: ANN202
-        table = self.query_one("#activities", DataTable)
-        if not self.activities or table.cursor_row < 0 or table.cursor_row >= len(self.activities):
-            return None
-        return self.activities[table.cursor_row]
+        return self.query_one(SaleFollowUps).current()
 
     @work(group="action", exclusive=True)
     async def action_add_follow_up(self) -> None:
@@ -1140,9 +1064,9 @@ class SaleCard(CardScreen):
 
         activity_id, completed, version = None, False, None
         if self.focused is self.query_one("#guide"):
-            table = self.query_one("#guide", DataTable)
-            if 0 <= table.cursor_row < len(self.guide_rows):
-                kind, item = self.guide_rows[table.cursor_row]
+            line = self.query_one(SaleGuidePane).current()
+            if line is not None:
+                kind, item = line
                 if kind == "item" and item.activity_id:
                     activity_id, completed = item.activity_id, bool(item.activity_completed)
             if activity_id is None:
@@ -1261,10 +1185,10 @@ class SaleCard(CardScreen):
         from leadtui.screens.follow_up_dialog import FollowUpDialog
         from leadtui.services import guides
 
-        table = self.query_one("#guide", DataTable)
-        if self.sale is None or not self.guide_rows or not 0 <= table.cursor_row < len(self.guide_rows):
+        line = self.query_one(SaleGuidePane).current()
+        if self.sale is None or line is None:
             return
-        kind, item = self.guide_rows[table.cursor_row]
+        kind, item = line
         if kind != "item":
             self.notify(_("Highlight a suggested follow-up (the indented lines) to create it."), timeout=3)
             return

@@ -378,3 +378,32 @@ async def test_a_contact_added_from_the_contacts_tab_is_the_highlighted_row_when
         assert cell_texts(table, 1) == ["Ann Berg", "Bo Berg", "Cid Zed"]
         # the card closes with True ("changed"), which once selected contact id 1 (Ann)
         assert str(table.get_row_at(table.cursor_row)[1]) == "Cid Zed"
+
+
+async def test_the_company_card_closes_with_a_typed_result_saved_or_deleted(app, app_db):
+    from leadtui import navigation
+    from leadtui.navigation import Closed
+
+    ids = await seed(app_db)
+    results: list[Closed] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_companies(pilot)
+        navigation.open_record(app, "company", ids["acme"], results.append)
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#city", Input).value = "Aarhus"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        navigation.open_record(app, "company", ids["globex"], results.append)
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, CompaniesScreen)
+    assert results == [Closed(changed=True, record_id=ids["acme"]),
+                       Closed(changed=True, record_id=ids["globex"], deleted=True)]

@@ -318,3 +318,26 @@ async def test_palette_lists_the_card_actions(app, app_db):
         titles = [title for title, _help, _call in card.palette_commands()]
         assert "Contact: Move to another company" in titles and "Contact: Edit" in titles
         assert isinstance(card.query_one("#card-title"), Static)
+
+
+async def test_the_contact_card_closes_with_a_typed_result_deleted_included(app, app_db):
+    from leadtui import navigation
+    from leadtui.navigation import Closed
+
+    ids = await seed(app_db)
+    results: list[Closed] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.app.ready_backend()
+        navigation.open_record(app, "contact", ids["ann"], results.append)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        navigation.open_record(app, "contact", ids["bo"], results.append)
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+    assert results == [Closed(changed=False, record_id=ids["ann"]),
+                       Closed(changed=True, record_id=ids["bo"], deleted=True)]

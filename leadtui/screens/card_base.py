@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual import work
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import TabbedContent
 
+from leadtui.actions import bindings
 from leadtui import navigation
 from leadtui.i18n import N_, _
 from leadtui.services.errors import DomainError, StaleEdit
@@ -24,14 +24,7 @@ from leadtui.widgets.form import clear_errors, set_value, show_error, value_of
 
 
 class CardScreen(Screen):
-    BINDINGS = [
-        Binding("e", "edit", "Edit"),
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel / Back"),
-        Binding("greater_than_sign,ctrl+pagedown,alt+right", "tab(1)", "Next tab", key_display=">"),
-        Binding("less_than_sign,ctrl+pageup,alt+left", "tab(-1)", "Previous tab", show=False),
-        Binding("ctrl+y", "audit", "Audit"),
-    ]
+    BINDINGS = bindings("card")
 
     FIELDS: ClassVar[tuple[str, ...]] = ()
     VIEW_ACTIONS: ClassVar[set[str]] = set()  # actions of view mode on a saved record (delete, move ...)

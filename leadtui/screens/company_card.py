@@ -10,12 +10,10 @@ existing one on top. A saved company shows its lead creation source (UTM of the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import (
     Header,
@@ -26,6 +24,7 @@ from textual.widgets import (
     TabPane,
 )
 
+from leadtui.actions import bindings
 from leadtui.i18n import N_, _, ngettext
 from leadtui.screens.card_base import CardScreen
 from leadtui.services import companies as svc
@@ -48,10 +47,7 @@ class CompanyCard(CardScreen):
     CompanyCard #card-tabs > ContentSwitcher { height: 1fr; }
     CompanyCard TabPane { padding: 0; height: 1fr; }
     """.replace("%(w)d", str(LABEL_WIDTH))
-    BINDINGS = [
-        Binding("x", "delete_company", "Delete company"),
-        Binding("ctrl+g", "open_duplicate", "Open duplicate"),
-    ]
+    BINDINGS = bindings("company_card")
     FIELDS = ("name", "category", "owner", "business", "email", "website", "phone", "address", "zip_code", "city",
               "country", "note")
     LABELS = {
@@ -283,21 +279,6 @@ class CompanyCard(CardScreen):
             return
         self.notify(_("Deleted '{name}'.").format(name=out.name))
         self.close_deleted()
-
-    def palette_commands(self) -> list[tuple[str, str, Callable]]:
-        commands = [
-            (_("Company: Edit"), _("Edit the company's fields [e]"), self.action_edit),
-            (_("Company: Save"), _("Save the changes [ctrl+s]"), self.action_save),
-            (_("Company: Delete"), _("Delete the company and its contacts [x]"), self.action_delete_company),
-            (_("Company: Open possible duplicate"), _("Open the existing company the hint names [ctrl+g]"),
-             self.action_open_duplicate),
-            (_("Company: Next tab"), "[>]", lambda: self.action_tab(1)),
-            (_("Company: Back"), _("Close the card [Escape]"), self.action_cancel),
-        ]
-        contacts = self.query("#company-contacts")
-        if contacts:
-            commands.extend(contacts.first().palette_commands())
-        return commands
 
 
 def sales_pane(**owner: Any) -> ComposeResult:

@@ -16,12 +16,10 @@ a new contact, ctrl+g open the possible duplicate, >/< switch tabs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import (
     Checkbox,
@@ -33,6 +31,7 @@ from textual.widgets import (
     TabPane,
 )
 
+from leadtui.actions import bindings
 from leadtui.i18n import N_, _
 from leadtui.screens.card_base import CardScreen
 from leadtui.screens.company_card import sales_pane
@@ -62,12 +61,7 @@ class ContactCard(CardScreen):
     ContactCard #history { height: 1fr; }
     ContactCard #company-value, ContactCard #category-value, ContactCard #owner-value { text-style: bold; }
     """.replace("%(w)d", str(LABEL_WIDTH))
-    BINDINGS = [
-        Binding("m", "move", "Move contact"),
-        Binding("x", "delete_contact", "Delete contact"),
-        Binding("ctrl+o", "choose_company", "Choose company"),
-        Binding("ctrl+g", "open_duplicate", "Open duplicate"),
-    ]
+    BINDINGS = bindings("contact_card")
     FIELDS = ("first_name", "last_name", "category", "lead_status", "owner", "email", "email_opt_in", "title",
               "mobile", "phone", "note")
     LABELS = {
@@ -408,19 +402,6 @@ class ContactCard(CardScreen):
             return
         self.notify(_("Deleted '{name}'.").format(name=out.name))
         self.close_deleted()
-
-    def palette_commands(self) -> list[tuple[str, str, Callable]]:
-        return [
-            (_("Contact: Edit"), _("Edit the contact, its lead status included [e]"), self.action_edit),
-            (_("Contact: Save"), _("Save the changes [ctrl+s]"), self.action_save),
-            (_("Contact: Move to another company"), _("Move or disconnect the contact [m]"), self.action_move),
-            (_("Contact: Choose company"), _("Company of a new contact [ctrl+o]"), self.action_choose_company),
-            (_("Contact: Open possible duplicate"), _("Open the existing contact the hint names [ctrl+g]"),
-             self.action_open_duplicate),
-            (_("Contact: Delete"), _("Delete the contact [x]"), self.action_delete_contact),
-            (_("Contact: Next tab"), _("Contact, History, Sales [>]"), lambda: self.action_tab(1)),
-            (_("Contact: Back"), _("Close the card [Escape]"), self.action_cancel),
-        ]
 
 
 def move_effect(out: svc.ContactOut, target: Any, statuses: list[StatusOption], default_id: int | None) -> str:

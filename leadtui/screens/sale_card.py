@@ -31,7 +31,6 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import (
     Button,
@@ -47,6 +46,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from leadtui.actions import bindings
 from leadtui.i18n import N_, _, ngettext
 from leadtui.i18n.format import format_date, format_money
 from leadtui.screens.card_base import CardScreen
@@ -79,12 +79,7 @@ class SaleCard(CardScreen):
     result; this card brings its form and panes. The saved sale is `self.sale` (the base's `loaded`)."""
 
     CSS_PATH = "sale_card.tcss"
-    BINDINGS = [
-        Binding("x", "delete", "Delete"),
-        Binding("a", "add_follow_up", "Add follow-up"),
-        Binding("space", "toggle_done", "Done/undone"),
-        Binding("g", "create_suggested", "Create suggested"),
-    ]
+    BINDINGS = bindings("sale_card")
     WHAT = N_("sale")
 
     def audit_target(self) -> tuple[str, int | None]:
@@ -1217,14 +1212,8 @@ class SaleCard(CardScreen):
     # ------------------------------------------------------------------ palette
 
     def palette_commands(self) -> list[tuple[str, str, Callable]]:
+        """What the action table cannot hold: the pickers of edit mode and the preference switch."""
         return [
-            (_("Sale: Edit"), _("Enter edit mode [e]"), self.action_edit),
-            (_("Sale: Save"), _("Save and leave edit mode [ctrl+s]"), self.action_save),
-            (_("Sale: Cancel"), _("Drop changes and leave edit mode, or go back [Esc]"), self.action_cancel),
-            (_("Sale: Delete"), _("Delete this sale after confirming [x]"), self.action_delete),
-            (_("Sale: Add follow-up"), _("Plan a follow-up for this sale [a]"), self.action_add_follow_up),
-            (_("Sale: Next tab"), _("[ctrl+PgDn]"), self.action_next_tab),
-            (_("Sale: Previous tab"), _("[ctrl+PgUp]"), self.action_prev_tab),
             (_("Sale: Pick company"), _("Choose the sale's company (edit mode)"), self._palette_pick_company),
             (_("Sale: Pick contact"), _("Choose the sale's contact (edit mode)"), self._palette_pick_contact),
             confirm_suggested_command(self),

@@ -8,7 +8,6 @@ card; the highlighted one in the section list). Enter opens the contact card, n 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -284,11 +283,6 @@ class ContactsTable(Vertical):
             self.notify(str(exc), severity="error")
             return
         self.load(first_page=True)
-
-    def palette_commands(self) -> list[tuple[str, str, Callable]]:
-        """Nothing of its own: the app lists the table's actions (leadtui/actions.py) for the widgets on the screen
-        in front. Kept while the company card asks for it."""
-        return []
 
 
 async def view_choices(backend: Any) -> dict[str, list[tuple[str, Any]]]:

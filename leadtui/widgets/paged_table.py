@@ -20,11 +20,11 @@ from typing import Any
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 from leadtui.services.errors import DomainError
 
@@ -50,12 +50,7 @@ class PagedTable(Vertical):
     PagedTable > DataTable { height: 1fr; }
     PagedTable > .paged-status { color: $text-muted; height: auto; padding: 0 1; }
     """
-    BINDINGS = [
-        Binding("pagedown", "page(1)", "Next page", priority=True),
-        Binding("pageup", "page(-1)", "Previous page", priority=True),
-        Binding("right_square_bracket", "page(1)", "Next page", show=False),
-        Binding("left_square_bracket", "page(-1)", "Previous page", show=False),
-    ]
+    BINDINGS = bindings("paged_table")
 
     class Loaded(Message):
         """A page was loaded and shown."""

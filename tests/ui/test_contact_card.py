@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Select, Static
 
+from leadtui import actions
 from leadtui.screens.bulk_update_dialog import BulkUpdateDialog
 from leadtui.screens.company_picker import CompanyPickerDialog
 from leadtui.screens.conflict_dialog import ConflictDialog
@@ -315,7 +316,7 @@ async def test_palette_lists_the_card_actions(app, app_db):
     await seed(app_db)
     async with app.run_test(size=(120, 40)) as pilot:
         card = await open_contact(pilot, "Ann Berg")
-        titles = [title for title, _help, _call in card.palette_commands()]
+        titles = [title for title, _help, _call in actions.palette_commands(card)]
         assert "Contact: Move to another company" in titles and "Contact: Edit" in titles
         assert isinstance(card.query_one("#card-title"), Static)
 

@@ -34,21 +34,160 @@ from sqlalchemy import event
 
 from leadtui.services import board, database, find, selections
 
-FIRST_NAMES = ["Ann", "Bob", "Cid", "Dana", "Erik", "Frida", "Gustav", "Hanne", "Ida", "Jens", "Karin", "Lars", "Mette",
-               "Nils", "Ole", "Pia", "Rasmus", "Sofie", "Tove", "Ulla", "Vera", "Willem", "Åse", "Øystein", "Émile",
-               "Helen", "Trevor", "Glen", "Max", "Julie", "Gregory", "Eileen", "Raymond", "Shirley", "Jane", "Anna",
-               "Jodie", "Elliott", "Joanna", "Gregor", "Jill", "Sam", "Katy", "Patricia", "Keith", "Aimee", "Valerie",
-               "Maria", "Craig", "Emily"]
-LAST_NAMES = ["Berg", "Øster", "Lund", "Moe", "Solo", "Hansen", "Jensen", "Nielsen", "Pedersen", "Andersen",
-              "Christensen", "Larsen", "Sørensen", "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen",
-              "Olsen", "Thomsen", "de Vries", "van Dijk", "Bakker", "Janssen", "Visser", "Smit", "Meijer", "de Boer",
-              "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit",
-              "Dijkstra", "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Robinson",
-              "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson", "Clarke",
-              "Åberg", "Ærø", "Ødegaard", "Haugen", "Johansen", "Karlsen", "Eriksen", "Berntsen", "Holm", "Lie",
-              "Strand", "Dahl", "Lunde", "Moen", "Bakke", "Solberg", "Fredriksen", "Nilsen", "Iversen", "Knutsen",
-              "Aas", "Ruud", "Næss", "Bjørnstad", "Vik", "Tangen", "Halvorsen", "Ahmed", "Ali", "Khan", "Nguyen",
-              "García", "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Hoffmann"]
+FIRST_NAMES = [
+    "Ann",
+    "Bob",
+    "Cid",
+    "Dana",
+    "Erik",
+    "Frida",
+    "Gustav",
+    "Hanne",
+    "Ida",
+    "Jens",
+    "Karin",
+    "Lars",
+    "Mette",
+    "Nils",
+    "Ole",
+    "Pia",
+    "Rasmus",
+    "Sofie",
+    "Tove",
+    "Ulla",
+    "Vera",
+    "Willem",
+    "Åse",
+    "Øystein",
+    "Émile",
+    "Helen",
+    "Trevor",
+    "Glen",
+    "Max",
+    "Julie",
+    "Gregory",
+    "Eileen",
+    "Raymond",
+    "Shirley",
+    "Jane",
+    "Anna",
+    "Jodie",
+    "Elliott",
+    "Joanna",
+    "Gregor",
+    "Jill",
+    "Sam",
+    "Katy",
+    "Patricia",
+    "Keith",
+    "Aimee",
+    "Valerie",
+    "Maria",
+    "Craig",
+    "Emily",
+]
+LAST_NAMES = [
+    "Berg",
+    "Øster",
+    "Lund",
+    "Moe",
+    "Solo",
+    "Hansen",
+    "Jensen",
+    "Nielsen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "de Vries",
+    "van Dijk",
+    "Bakker",
+    "Janssen",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Åberg",
+    "Ærø",
+    "Ødegaard",
+    "Haugen",
+    "Johansen",
+    "Karlsen",
+    "Eriksen",
+    "Berntsen",
+    "Holm",
+    "Lie",
+    "Strand",
+    "Dahl",
+    "Lunde",
+    "Moen",
+    "Bakke",
+    "Solberg",
+    "Fredriksen",
+    "Nilsen",
+    "Iversen",
+    "Knutsen",
+    "Aas",
+    "Ruud",
+    "Næss",
+    "Bjørnstad",
+    "Vik",
+    "Tangen",
+    "Halvorsen",
+    "Ahmed",
+    "Ali",
+    "Khan",
+    "Nguyen",
+    "García",
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Hoffmann",
+]
 # companies per category (default list order: Lead, MQL, Opportunity, Lost opportunity, Customer, Partner, Supplier)
 CATEGORY_SHARES = [15, 10, 10, 5, 35, 15, 10]
 # lead statuses by rank: Open, Contacting, Disqualified, Re-nurture, Qualified
@@ -87,24 +226,32 @@ def build(path: Path, contacts: int, companies: int, sales: int, selection_size:
     con.execute("PRAGMA journal_mode = WAL")
     con.execute("PRAGMA synchronous = OFF")
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    categories = [row for row in con.execute(
-        "SELECT id, category_group = 2 AND enable_lead_status FROM category WHERE NOT deleted ORDER BY rank, id")]
+    categories = [
+        row
+        for row in con.execute(
+            "SELECT id, category_group = 2 AND enable_lead_status FROM category WHERE NOT deleted ORDER BY rank, id"
+        )
+    ]
     statuses = [row[0] for row in con.execute("SELECT id FROM lead_status WHERE NOT deleted ORDER BY rank, id")]
     status_names = dict(con.execute("SELECT id, name FROM lead_status"))
     stages = [row for row in con.execute("SELECT id, probability FROM sale_stage WHERE NOT deleted ORDER BY rank")]
     sale_type = con.execute("SELECT id FROM sale_type ORDER BY rank LIMIT 1").fetchone()[0]
     with con:
         for n in range(9):
-            con.execute("INSERT INTO associate (login, full_name, email, role, active, delete_others_sales, "
-                        "allow_bulk_update, can_manage_entities, registered_at, version) "
-                        "VALUES (?, ?, '', 'sales-rep', 1, 0, 1, 1, ?, 1)", (f"rep{n}", f"Rep {n}", now))
+            con.execute(
+                "INSERT INTO associate (login, full_name, email, role, active, delete_others_sales, "
+                "allow_bulk_update, can_manage_entities, registered_at, version) "
+                "VALUES (?, ?, '', 'sales-rep', 1, 0, 1, 1, ?, 1)",
+                (f"rep{n}", f"Rep {n}", now),
+            )
         owners = [row[0] for row in con.execute("SELECT id FROM associate ORDER BY id")]
         con.execute("CREATE TEMP TABLE first_names (k INTEGER PRIMARY KEY, name TEXT)")
         con.execute("CREATE TEMP TABLE last_names (k INTEGER PRIMARY KEY, name TEXT)")
         con.executemany("INSERT INTO first_names VALUES (?, ?)", list(enumerate(FIRST_NAMES)))
         con.executemany("INSERT INTO last_names VALUES (?, ?)", list(enumerate(LAST_NAMES)))
         category_case = _case("r.a", _buckets(CATEGORY_SHARES, [c[0] for c in categories]))
-        con.execute(f"""
+        con.execute(
+            f"""
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?),
             r AS MATERIALIZED (SELECT i, abs(random()) % 100 AS a, abs(random()) % {len(LAST_NAMES)} AS l,
                                       abs(random()) % 977 AS m, abs(random()) % {len(owners)} AS o,
@@ -115,11 +262,14 @@ def build(path: Path, contacts: int, companies: int, sales: int, selection_size:
             SELECT r.i, ln.name || ' ' || r.m || ' AS', fold(ln.name || ' ' || r.m || ' AS'),
                 {category_case}, {owners[0]} + r.o, '', '', '', '', '', 'City ' || (r.i % 300), 'NO',
                 '', '', '', 'c' || r.i || '.example', '', 0, 0, '', datetime(?, '-' || r.d || ' days'), 1
-            FROM r JOIN last_names ln ON ln.k = r.l""", (companies, now.isoformat(sep=" ")))
+            FROM r JOIN last_names ln ON ln.k = r.l""",
+            (companies, now.isoformat(sep=" ")),
+        )
         lead_categories = ",".join(str(c[0]) for c in categories if c[1])
         status_case = _case("r.s", _buckets(STATUS_SHARES, statuses))
         # contacts: about 4 per company, spread over all companies at random
-        con.execute(f"""
+        con.execute(
+            f"""
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?),
             r AS MATERIALIZED (SELECT i, 1 + abs(random()) % ? AS c, abs(random()) % {len(FIRST_NAMES)} AS f,
                                       abs(random()) % {len(LAST_NAMES)} AS l, abs(random()) % 100 AS s,
@@ -137,7 +287,8 @@ def build(path: Path, contacts: int, companies: int, sales: int, selection_size:
             JOIN company c ON c.id = r.c
             JOIN first_names fn ON fn.k = r.f
             JOIN last_names ln ON ln.k = r.l""",
-                    (contacts, companies, now.isoformat(sep=" "), now.isoformat(sep=" ")))
+            (contacts, companies, now.isoformat(sep=" "), now.isoformat(sep=" ")),
+        )
         # history: how each lead got its status
         con.execute("""
             INSERT INTO history (entity, entity_id, field, from_id, from_text, to_id, to_text, at, by_id)
@@ -146,7 +297,8 @@ def build(path: Path, contacts: int, companies: int, sales: int, selection_size:
         stage_case = _case("(i * 11) % 100", _buckets([30, 25, 20, 15, 10], [s[0] for s in stages]))
         probability = dict(stages)
         probability_case = "CASE stage " + " ".join(f"WHEN {k} THEN {v}" for k, v in probability.items()) + " END"
-        con.execute(f"""
+        con.execute(
+            f"""
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?),
             s AS (SELECT i, {stage_case} AS stage, CASE WHEN i % 10 = 0 THEN 2 WHEN i % 10 = 1 THEN 3 ELSE 1 END
                   AS status FROM n)
@@ -160,17 +312,26 @@ def build(path: Path, contacts: int, companies: int, sales: int, selection_size:
                 datetime(?, '-' || (i % 365) || ' days'), 1,
                 CASE WHEN status = 2 THEN (SELECT min(id) FROM reason_sold) END,
                 CASE WHEN status = 3 THEN (SELECT min(id) FROM reason_lost) END
-            FROM s""", (sales, companies, now.date().isoformat(), now.isoformat(sep=" "), now.isoformat(sep=" ")))
+            FROM s""",
+            (sales, companies, now.date().isoformat(), now.isoformat(sep=" "), now.isoformat(sep=" ")),
+        )
         # a static selection of 100,000 contacts: every tenth one
         step = max(1, contacts // selection_size)
-        con.execute("INSERT INTO selection (id, name, kind, target, owner_id, description, criteria, visible_for, "
-                    "completed, combination, board_settings, registered_at, version) VALUES "
-                    "(1, 'Every tenth contact', 0, 'contact', 1, '', '[]', 'all', 0, '', '{}', ?, 1)", (now,))
-        con.execute("INSERT INTO selection_member (selection_id, entity_id) SELECT 1, id FROM contact WHERE id % ? = 0 "
-                    "LIMIT ?", (step, selection_size))
+        con.execute(
+            "INSERT INTO selection (id, name, kind, target, owner_id, description, criteria, visible_for, "
+            "completed, combination, board_settings, registered_at, version) VALUES "
+            "(1, 'Every tenth contact', 0, 'contact', 1, '', '[]', 'all', 0, '', '{}', ?, 1)",
+            (now,),
+        )
+        con.execute(
+            "INSERT INTO selection_member (selection_id, entity_id) SELECT 1, id FROM contact WHERE id % ? = 0 LIMIT ?",
+            (step, selection_size),
+        )
     con.execute("ANALYZE")
-    counts = {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-              for table in ("company", "contact", "sale", "history", "selection_member")}
+    counts = {
+        table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("company", "contact", "sale", "history", "selection_member")
+    }
     counts["leads"] = con.execute("SELECT count(*) FROM contact WHERE lead_status_id IS NOT NULL").fetchone()[0]
     counts["status_names"] = status_names
     con.close()
@@ -278,51 +439,117 @@ async def run(path: Path, runs: int, show_plans: bool) -> list[tuple[str, float,
         w = find.parse_where
         since = (datetime.now() - timedelta(days=200)).date()
         for label, criteria, target_ms in (
-            ("find: lead status Open/Contacting + category group Potential customer",
-             [w("lead_status:one_of:Open,Contacting"), w("category_group:one_of:potential-customer")], 100),
-            ("find: name starts with 'ann' + lead status Qualified",
-             [w("name:starts_with:ann"), w("lead_status:one_of:Qualified")], 100),
-            ("find: name starts with 'sør' + lead status Open (rare)",
-             [w("name:starts_with:sør"), w("lead_status:one_of:Open")], 100),
-            ("find: company starts with 'hansen' + registered after a day",
-             [w("company:starts_with:hansen"), w(f"registered:gt:{since}")], 100),
-            ("find: our contact rep3 + lead status Open",
-             [w("owner:one_of:rep3"), w("lead_status:one_of:Open")], 100),
-            ("find, worst case: title contains 'x' (no match: every row read)",
-             [w("title:contains:x"), w("lead_status:one_of:Open")], 0),
+            (
+                "find: lead status Open/Contacting + category group Potential customer",
+                [w("lead_status:one_of:Open,Contacting"), w("category_group:one_of:potential-customer")],
+                100,
+            ),
+            (
+                "find: name starts with 'ann' + lead status Qualified",
+                [w("name:starts_with:ann"), w("lead_status:one_of:Qualified")],
+                100,
+            ),
+            (
+                "find: name starts with 'sør' + lead status Open (rare)",
+                [w("name:starts_with:sør"), w("lead_status:one_of:Open")],
+                100,
+            ),
+            (
+                "find: company starts with 'hansen' + registered after a day",
+                [w("company:starts_with:hansen"), w(f"registered:gt:{since}")],
+                100,
+            ),
+            ("find: our contact rep3 + lead status Open", [w("owner:one_of:rep3"), w("lead_status:one_of:Open")], 100),
+            (
+                "find, worst case: title contains 'x' (no match: every row read)",
+                [w("title:contains:x"), w("lead_status:one_of:Open")],
+                0,
+            ),
         ):
-            await measure(label, lambda criteria=criteria: find.find(db, admin, "persons", criteria, limit=50),
-                          target_ms, ratio_target=bool(target_ms))
+            await measure(
+                label,
+                lambda criteria=criteria: find.find(db, admin, "persons", criteria, limit=50),
+                target_ms,
+                ratio_target=bool(target_ms),
+            )
         status_ids = await find.choices(db, "persons", "lead_status")
         by_name = {c.label: c.value for c in status_ids}
-        await measure("find, the first pair by id, as the Find screen sends list values",
-                      lambda: find.find(db, admin, "persons",
-                                        [find.Criterion(field="lead_status", op="one_of",
-                                                        values=[by_name["Open"], by_name["Contacting"]]),
-                                         w("category_group:one_of:potential-customer")], limit=50),
-                      100, ratio_target=True)
+        await measure(
+            "find, the first pair by id, as the Find screen sends list values",
+            lambda: find.find(
+                db,
+                admin,
+                "persons",
+                [
+                    find.Criterion(field="lead_status", op="one_of", values=[by_name["Open"], by_name["Contacting"]]),
+                    w("category_group:one_of:potential-customer"),
+                ],
+                limit=50,
+            ),
+            100,
+            ratio_target=True,
+        )
         first_pair = [w("lead_status:one_of:Open,Contacting"), w("category_group:one_of:potential-customer")]
         before = (await find.find(db, admin, "persons", first_pair, offset=49_999, limit=1)).rows[0]["id"]
-        await measure("find: the page at match 50,000 by offset (sorted results page so)",
-                      lambda: find.find(db, admin, "persons", first_pair, offset=50_000, limit=50), 0)
-        await measure("find: the same page by keyset (PgDn on the Find screen)",
-                      lambda: find.find(db, admin, "persons", first_pair, after=before, limit=50), 100)
-        await measure("find: count of the first criteria (status line, not a target)",
-                      lambda: find.count(db, admin, "persons", [w("lead_status:one_of:Open,Contacting"),
-                                                               w("category_group:one_of:potential-customer")]), 0)
-        board_out = await measure("board open: static selection of 100,000 contacts",
-                                  lambda: board.open_board(db, admin, selection_id=1, page=30), 300)
-        dynamic = next((s for s in await selections.list_selections(db, admin) if s.name == "Lead and MQL contacts"),
-                       None) or await selections.create_selection(db, admin, {
-            "name": "Lead and MQL contacts", "target": "persons",
-            "criteria": [{"field": "category", "op": "one_of", "values": ["Lead", "Marketing qualified lead (MQL)"]}]})
-        await measure("board open: dynamic selection (category Lead or MQL)",
-                      lambda: board.open_board(db, admin, selection_id=dynamic.id, page=30), 300)
-        await measure("board open: all sales (100,000) with sums",
-                      lambda: board.open_board(db, admin, target="sales", page=30), 300)
-        await measure("board: next page of a column (30 cards)",
-                      lambda: board.column_cards(db, admin, board_out.columns[0].key, selection_id=1,
-                                                 after=board_out.pages[board_out.columns[0].key].cards[-1].id), 100)
+        await measure(
+            "find: the page at match 50,000 by offset (sorted results page so)",
+            lambda: find.find(db, admin, "persons", first_pair, offset=50_000, limit=50),
+            0,
+        )
+        await measure(
+            "find: the same page by keyset (PgDn on the Find screen)",
+            lambda: find.find(db, admin, "persons", first_pair, after=before, limit=50),
+            100,
+        )
+        await measure(
+            "find: count of the first criteria (status line, not a target)",
+            lambda: find.count(
+                db,
+                admin,
+                "persons",
+                [w("lead_status:one_of:Open,Contacting"), w("category_group:one_of:potential-customer")],
+            ),
+            0,
+        )
+        board_out = await measure(
+            "board open: static selection of 100,000 contacts",
+            lambda: board.open_board(db, admin, selection_id=1, page=30),
+            300,
+        )
+        dynamic = next(
+            (s for s in await selections.list_selections(db, admin) if s.name == "Lead and MQL contacts"), None
+        ) or await selections.create_selection(
+            db,
+            admin,
+            {
+                "name": "Lead and MQL contacts",
+                "target": "persons",
+                "criteria": [
+                    {"field": "category", "op": "one_of", "values": ["Lead", "Marketing qualified lead (MQL)"]}
+                ],
+            },
+        )
+        await measure(
+            "board open: dynamic selection (category Lead or MQL)",
+            lambda: board.open_board(db, admin, selection_id=dynamic.id, page=30),
+            300,
+        )
+        await measure(
+            "board open: all sales (100,000) with sums",
+            lambda: board.open_board(db, admin, target="sales", page=30),
+            300,
+        )
+        await measure(
+            "board: next page of a column (30 cards)",
+            lambda: board.column_cards(
+                db,
+                admin,
+                board_out.columns[0].key,
+                selection_id=1,
+                after=board_out.pages[board_out.columns[0].key].cards[-1].id,
+            ),
+            100,
+        )
 
         # moves: cards of the Open column to Contacting (one service call each), then back all together (one call,
         # one transaction: undone as a whole)
@@ -336,13 +563,27 @@ async def run(path: Path, runs: int, show_plans: bool) -> list[tuple[str, float,
             samples.append(time.perf_counter() - start)
             assert result.moved == [card.id], result
         move_ms = statistics.median(samples[1:]) * 1000
-        report.append(("move one card (contacts.update_contact, history, audit)", move_ms, None, 50,
-                       f"median of {len(samples) - 1}"))
+        report.append(
+            (
+                "move one card (contacts.update_contact, history, audit)",
+                move_ms,
+                None,
+                50,
+                f"median of {len(samples) - 1}",
+            )
+        )
         start = time.perf_counter()
         result = await board.move_cards(db, admin, "persons", [c.id for c in cards], open_key)
         many = (time.perf_counter() - start) * 1000
-        report.append((f"move {len(cards)} marked cards together (one transaction)", many, None, 0,
-                       f"{many / len(cards):.1f} ms per card"))
+        report.append(
+            (
+                f"move {len(cards)} marked cards together (one transaction)",
+                many,
+                None,
+                0,
+                f"{many / len(cards):.1f} ms per card",
+            )
+        )
         start = time.perf_counter()
         from leadtui.services import undo
 
@@ -375,8 +616,9 @@ def main() -> None:
             start = time.perf_counter()
             counts = build(path, args.contacts, args.companies, args.sales, args.selection)
             counts.pop("status_names", None)
-            print(f"built in {time.perf_counter() - start:.1f} s: "
-                  + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+            print(
+                f"built in {time.perf_counter() - start:.1f} s: " + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+            )
         report = asyncio.run(run(path, args.runs, args.plans))
     print()
     print(f"{'what':<70} {'service':>9} {'sqlite3':>9} {'ratio':>6}  targets")

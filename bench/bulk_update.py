@@ -38,7 +38,9 @@ def build(path: Path, contacts: int, companies: int) -> None:
                    zip_code, city, country, phone, email, website, domain, vat_no, stop, no_mailings, note,
                    registered_at, version)
                SELECT 'Company ' || i, 'company ' || i, ?, 1, '', '', '', '', '', '', '', '', '', '', '', '', 0, 0, '',
-                   ?, 1 FROM n""", (companies, lead, now))
+                   ?, 1 FROM n""",
+            (companies, lead, now),
+        )
         con.execute(
             """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
                INSERT INTO contact (company_id, first_name, middle_name, last_name, name_key, last_key, mr_ms, title,
@@ -46,7 +48,8 @@ def build(path: Path, contacts: int, companies: int) -> None:
                    former_employee, note, registered_at, version)
                SELECT 1 + (i % ?), 'First' || i, '', 'Last' || i, 'first' || i || ' last' || i, 'last' || i, '', '',
                    'p' || i || '@example.com', 'p' || i || '@example.com', '', '', '', ?, ?, 0, 0, '', ?, 1 FROM n""",
-            (contacts, companies, open_id, now, now))
+            (contacts, companies, open_id, now, now),
+        )
     con.execute("ANALYZE")
     con.close()
 
@@ -77,10 +80,13 @@ def through_sqlite3(path: Path) -> float:
            SELECT 'contact', c.id, 'lead_status', c.lead_status_id,
                   coalesce((SELECT name FROM lead_status WHERE id = c.lead_status_id), ''), ?, ?, ?, 1
            FROM contact c WHERE c.deleted_at IS NULL AND c.lead_status_id IS NOT ?""",
-        (status[0], status[1], now, status[0]))
-    con.execute("""UPDATE contact SET lead_status_id = ?, lead_status_since = ?, version = version + 1, updated_at = ?,
+        (status[0], status[1], now, status[0]),
+    )
+    con.execute(
+        """UPDATE contact SET lead_status_id = ?, lead_status_since = ?, version = version + 1, updated_at = ?,
                    updated_by_id = 1 WHERE deleted_at IS NULL AND lead_status_id IS NOT ?""",
-                (status[0], now, now, status[0]))
+        (status[0], now, now, status[0]),
+    )
     con.execute("COMMIT")
     elapsed = time.perf_counter() - start
     con.close()
@@ -99,14 +105,18 @@ def main() -> None:
             path.unlink()
         start = time.perf_counter()
         build(path, args.contacts, args.companies)
-        print(f"built {args.contacts:,} contacts in {args.companies:,} lead-enabled companies: "
-              f"{time.perf_counter() - start:.2f} s")
+        print(
+            f"built {args.contacts:,} contacts in {args.companies:,} lead-enabled companies: "
+            f"{time.perf_counter() - start:.2f} s"
+        )
         with sqlite3.connect(path) as con:
             ids = [row[0] for row in con.execute("SELECT id FROM contact")]
         preview, applied, result = asyncio.run(through_service(path, ids))
         print(f"service preview (counts):          {preview:.2f} s")
-        print(f"service bulk update (lead status): {applied:.2f} s  "
-              f"changed {result.will_change:,}, unchanged {result.unchanged:,}, skipped {result.skipped_total:,}")
+        print(
+            f"service bulk update (lead status): {applied:.2f} s  "
+            f"changed {result.will_change:,}, unchanged {result.unchanged:,}, skipped {result.skipped_total:,}"
+        )
         raw = through_sqlite3(path)
         print(f"same statements through sqlite3:   {raw:.2f} s  (service / sqlite3 = {applied / raw:.1f} x)")
         target = "met" if applied < 3.0 else "MISSED"

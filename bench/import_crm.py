@@ -25,14 +25,43 @@ from pathlib import Path
 from leadtui.services import database
 from leadtui.services.crm_import import folder, importer
 
-FIRST = ["Anna", "Bo", "Carla", "Dirk", "Eva", "Frederik", "Greta", "Hans", "Ida", "Jens", "Karin", "Lars", "Mette",
-         "Niels", "Olga", "Peter", "Rikke", "Søren", "Tove", "Ulla", "Vibeke", "Willem", "Øystein", "Åse"]
+FIRST = [
+    "Anna",
+    "Bo",
+    "Carla",
+    "Dirk",
+    "Eva",
+    "Frederik",
+    "Greta",
+    "Hans",
+    "Ida",
+    "Jens",
+    "Karin",
+    "Lars",
+    "Mette",
+    "Niels",
+    "Olga",
+    "Peter",
+    "Rikke",
+    "Søren",
+    "Tove",
+    "Ulla",
+    "Vibeke",
+    "Willem",
+    "Øystein",
+    "Åse",
+]
 LAST = ["Andersen", "Berg", "Christensen", "de Vries", "Eriksen", "Fischer", "Hansen", "Jansen", "Johansen", "Larsen"]
 WORDS = ["Nordic", "Blue", "North", "Atlas", "Delta", "Fjord", "Green", "Harbour", "Polar", "Summit", "Tulip", "Viking"]
 LIFECYCLE = ["Lead", "Lead", "Marketing Qualified Lead", "Opportunity", "Customer"]
 LEAD_STATUS = ["New", "In Progress", "Attempted to contact", "Open Deal", "Connected"]
-STAGES = ["Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled", "Decision Maker Bought-In",
-          "Contract Sent"]
+STAGES = [
+    "Appointment Scheduled",
+    "Qualified To Buy",
+    "Presentation Scheduled",
+    "Decision Maker Bought-In",
+    "Contract Sent",
+]
 
 
 def write_exports(target: Path, companies: int, contacts: int, deals: int, seed: int = 18) -> None:
@@ -41,35 +70,110 @@ def write_exports(target: Path, companies: int, contacts: int, deals: int, seed:
     lifecycle = [rng.choice(LIFECYCLE) for _ in range(companies)]
     with (target / "hubspot-crm-exports-all-companies.csv").open("w", newline="", encoding="utf-8-sig") as out:
         writer = csv.writer(out)
-        writer.writerow(["Record ID", "Company name", "Company Domain Name", "Phone Number", "City", "Country/Region",
-                         "Lifecycle Stage", "Company owner", "Create Date"])
+        writer.writerow(
+            [
+                "Record ID",
+                "Company name",
+                "Company Domain Name",
+                "Phone Number",
+                "City",
+                "Country/Region",
+                "Lifecycle Stage",
+                "Company owner",
+                "Create Date",
+            ]
+        )
         for i in range(companies):
-            writer.writerow([10_000 + i, f"{rng.choice(WORDS)} {i}", f"company{i}.example", f"+47 {22000000 + i}",
-                             "Oslo", "Norway", lifecycle[i], "admin", f"2024-{1 + i % 12:02d}-{1 + i % 28:02d} 09:00"])
+            writer.writerow(
+                [
+                    10_000 + i,
+                    f"{rng.choice(WORDS)} {i}",
+                    f"company{i}.example",
+                    f"+47 {22000000 + i}",
+                    "Oslo",
+                    "Norway",
+                    lifecycle[i],
+                    "admin",
+                    f"2024-{1 + i % 12:02d}-{1 + i % 28:02d} 09:00",
+                ]
+            )
     contact_company = []
     with (target / "hubspot-crm-exports-all-contacts.csv").open("w", newline="", encoding="utf-8-sig") as out:
         writer = csv.writer(out)
-        writer.writerow(["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Company Name",
-                         "Lifecycle Stage", "Lead Status", "Contact owner", "Create Date", "City", "Country/Region",
-                         "Associated Company IDs"])
+        writer.writerow(
+            [
+                "Record ID",
+                "First Name",
+                "Last Name",
+                "Email",
+                "Phone Number",
+                "Company Name",
+                "Lifecycle Stage",
+                "Lead Status",
+                "Contact owner",
+                "Create Date",
+                "City",
+                "Country/Region",
+                "Associated Company IDs",
+            ]
+        )
         for i in range(contacts):
             c = rng.randrange(companies)
             contact_company.append(c)
             lead = lifecycle[c] != "Customer"
-            writer.writerow([500_000 + i, rng.choice(FIRST), rng.choice(LAST), f"p{i}@company{c}.example",
-                             f"+47 {90000000 + i}", f"x {c}", lifecycle[c], rng.choice(LEAD_STATUS) if lead else "",
-                             "admin", "2025-03-01 10:00", "Oslo", "Norway", 10_000 + c])
+            writer.writerow(
+                [
+                    500_000 + i,
+                    rng.choice(FIRST),
+                    rng.choice(LAST),
+                    f"p{i}@company{c}.example",
+                    f"+47 {90000000 + i}",
+                    f"x {c}",
+                    lifecycle[c],
+                    rng.choice(LEAD_STATUS) if lead else "",
+                    "admin",
+                    "2025-03-01 10:00",
+                    "Oslo",
+                    "Norway",
+                    10_000 + c,
+                ]
+            )
     with (target / "hubspot-crm-exports-all-deals.csv").open("w", newline="", encoding="utf-8-sig") as out:
         writer = csv.writer(out)
-        writer.writerow(["Record ID", "Deal Name", "Deal Stage", "Amount", "Close Date", "Create Date", "Deal owner",
-                         "Deal Type", "Closed Lost Reason", "Associated Company IDs", "Associated Contact IDs"])
+        writer.writerow(
+            [
+                "Record ID",
+                "Deal Name",
+                "Deal Stage",
+                "Amount",
+                "Close Date",
+                "Create Date",
+                "Deal owner",
+                "Deal Type",
+                "Closed Lost Reason",
+                "Associated Company IDs",
+                "Associated Contact IDs",
+            ]
+        )
         for i in range(deals):
             person = rng.randrange(contacts)
             closed = i % 10
             stage = "Closed Won" if closed == 0 else "Closed Lost" if closed == 1 else rng.choice(STAGES)
-            writer.writerow([900_000 + i, f"Deal {i}", stage, f"{rng.randrange(1000, 90000)}.00",
-                             "2026-12-31", "2026-06-01 12:00", "admin", "newbusiness",
-                             "Price" if closed == 1 else "", 10_000 + contact_company[person], 500_000 + person])
+            writer.writerow(
+                [
+                    900_000 + i,
+                    f"Deal {i}",
+                    stage,
+                    f"{rng.randrange(1000, 90000)}.00",
+                    "2026-12-31",
+                    "2026-06-01 12:00",
+                    "admin",
+                    "newbusiness",
+                    "Price" if closed == 1 else "",
+                    10_000 + contact_company[person],
+                    500_000 + person,
+                ]
+            )
 
 
 async def run(url: str, exports: Path) -> tuple[float, importer.CrmImportReport]:
@@ -87,8 +191,9 @@ async def run(url: str, exports: Path) -> tuple[float, importer.CrmImportReport]
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 20,000 companies, 100,000 contacts, "
-                                                                 "30,000 deals")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="1.0 = 20,000 companies, 100,000 contacts, 30,000 deals"
+    )
     parser.add_argument("--pg", help="a PostgreSQL URL (its database is emptied) instead of a SQLite file")
     parser.add_argument("--keep", help="keep the exports and the database in this folder")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python's peak memory (slower)")
@@ -106,13 +211,17 @@ def main() -> None:
         tracemalloc.stop()
         usage = resource.getrusage(resource.RUSAGE_SELF)
         rss = usage.ru_maxrss / 1024
-        print(f"{companies:,} companies + {contacts:,} contacts + {deals:,} deals ({'PostgreSQL' if args.pg else 'SQLite'})")
+        print(
+            f"{companies:,} companies + {contacts:,} contacts + {deals:,} deals ({'PostgreSQL' if args.pg else 'SQLite'})"
+        )
         for entity in report.reports:
             print("  " + entity.describe())
         traced = f"peak Python memory (tracemalloc) {peak / 1e6:.0f} MB; " if args.tracemalloc else ""
-        print(f"import folder: {seconds:.1f} s; {traced}"
-              f"peak RSS {rss:.0f} MB; CPU time of the process {usage.ru_utime + usage.ru_stime:.0f} s "
-              f"(writing the files included; the machine may be shared)")
+        print(
+            f"import folder: {seconds:.1f} s; {traced}"
+            f"peak RSS {rss:.0f} MB; CPU time of the process {usage.ru_utime + usage.ru_stime:.0f} s "
+            f"(writing the files included; the machine may be shared)"
+        )
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

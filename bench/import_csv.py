@@ -25,10 +25,54 @@ from pathlib import Path
 
 from leadtui.services import database, imports
 
-FIRST = ["Anna", "Bo", "Carla", "Dirk", "Eva", "Frederik", "Greta", "Hans", "Ida", "Jens", "Karin", "Lars", "Mette",
-         "Niels", "Olga", "Peter", "Rikke", "Søren", "Tove", "Ulla", "Vibeke", "Willem", "Øystein", "Åse"]
-LAST = ["Andersen", "Berg", "Christensen", "de Vries", "Eriksen", "Fischer", "Hansen", "Jansen", "Johansen", "Larsen",
-        "Madsen", "Nielsen", "Olsen", "Pedersen", "Rasmussen", "Sørensen", "Thomsen", "van Dijk", "Visser", "Aas"]
+FIRST = [
+    "Anna",
+    "Bo",
+    "Carla",
+    "Dirk",
+    "Eva",
+    "Frederik",
+    "Greta",
+    "Hans",
+    "Ida",
+    "Jens",
+    "Karin",
+    "Lars",
+    "Mette",
+    "Niels",
+    "Olga",
+    "Peter",
+    "Rikke",
+    "Søren",
+    "Tove",
+    "Ulla",
+    "Vibeke",
+    "Willem",
+    "Øystein",
+    "Åse",
+]
+LAST = [
+    "Andersen",
+    "Berg",
+    "Christensen",
+    "de Vries",
+    "Eriksen",
+    "Fischer",
+    "Hansen",
+    "Jansen",
+    "Johansen",
+    "Larsen",
+    "Madsen",
+    "Nielsen",
+    "Olsen",
+    "Pedersen",
+    "Rasmussen",
+    "Sørensen",
+    "Thomsen",
+    "van Dijk",
+    "Visser",
+    "Aas",
+]
 WORDS = ["Nordic", "Blue", "North", "Atlas", "Delta", "Fjord", "Green", "Harbour", "Polar", "Summit", "Tulip", "Viking"]
 KINDS = ["Consulting", "Logistics", "Software", "Foods", "Energy", "Design", "Systems", "Trading", "Media", "Health"]
 STATUSES = ["", "", "Open", "Contacting", "Qualified"]
@@ -40,20 +84,46 @@ def write_csv(path: Path, rows: int, companies: int, seed: int = 7) -> None:
     names = [f"{rng.choice(WORDS)} {rng.choice(KINDS)} {i}" for i in range(companies)]
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(["First name", "Last name", "Email", "Title", "Mobile", "Company", "Website", "City",
-                         "Lead status", "utm_source", "utm_medium", "utm_campaign"])
+        writer.writerow(
+            [
+                "First name",
+                "Last name",
+                "Email",
+                "Title",
+                "Mobile",
+                "Company",
+                "Website",
+                "City",
+                "Lead status",
+                "utm_source",
+                "utm_medium",
+                "utm_campaign",
+            ]
+        )
         for i in range(rows):
             first, last = rng.choice(FIRST), rng.choice(LAST)
             c = rng.randrange(companies)
             domain = f"company{c}.example.com"
             utm = [rng.choice(SOURCES), "cpc", f"campaign-{i % 12}"] if i % 3 == 0 else ["", "", ""]
-            writer.writerow([first, last, f"{first.lower()}.{i}@{domain}", "Manager" if i % 4 == 0 else "",
-                             f"+45 {20000000 + i}", names[c], f"https://www.{domain}/", "Aarhus",
-                             rng.choice(STATUSES), *utm])
+            writer.writerow(
+                [
+                    first,
+                    last,
+                    f"{first.lower()}.{i}@{domain}",
+                    "Manager" if i % 4 == 0 else "",
+                    f"+45 {20000000 + i}",
+                    names[c],
+                    f"https://www.{domain}/",
+                    "Aarhus",
+                    rng.choice(STATUSES),
+                    *utm,
+                ]
+            )
 
 
-async def through_service(db_path: Path, csv_path: Path,
-                          distribute_to: int = 0) -> tuple[float, float, float, float, imports.ImportSummary]:
+async def through_service(
+    db_path: Path, csv_path: Path, distribute_to: int = 0
+) -> tuple[float, float, float, float, imports.ImportSummary]:
     db = await database.init_database(f"sqlite+aiosqlite:///{db_path}", lang="en", login="admin", force=False)
     try:
         actor = await database.resolve_actor(db, "admin")
@@ -102,8 +172,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--companies", type=int, default=2_000)
     parser.add_argument("--keep", type=Path, help="Write the CSV and the databases into this folder and keep them.")
-    parser.add_argument("--distribute", type=int, default=0, metavar="N",
-                        help="Distribute the new leads round robin over N users (default: no distribution).")
+    parser.add_argument(
+        "--distribute",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Distribute the new leads round robin over N users (default: no distribution).",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
@@ -115,8 +190,10 @@ def main() -> None:
         start = time.perf_counter()
         write_csv(csv_path, args.rows, args.companies)
         size = csv_path.stat().st_size / 1e6
-        print(f"wrote {args.rows:,} rows ({size:.1f} MB) for {args.companies:,} companies: "
-              f"{time.perf_counter() - start:.2f} s")
+        print(
+            f"wrote {args.rows:,} rows ({size:.1f} MB) for {args.companies:,} companies: "
+            f"{time.perf_counter() - start:.2f} s"
+        )
         read, preview, applied, cpu, summary = asyncio.run(through_service(db_path, csv_path, args.distribute))
         print(f"read and decode the file:             {read:.2f} s")
         print(f"service preview (every row checked):  {preview:.2f} s")

@@ -38,15 +38,17 @@ async def _ensure_pg_database(url: str) -> None:
     from sqlalchemy.engine import make_url
 
     u = make_url(url)
-    conn = await asyncpg.connect(user=u.username, password=u.password, host=u.host or "127.0.0.1",
-                                 port=u.port or 5432, database="postgres")
+    conn = await asyncpg.connect(
+        user=u.username, password=u.password, host=u.host or "127.0.0.1", port=u.port or 5432, database="postgres"
+    )
     try:
         if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", u.database):
             await conn.execute(f'CREATE DATABASE "{u.database}"')
     finally:
         await conn.close()
-    conn = await asyncpg.connect(user=u.username, password=u.password, host=u.host or "127.0.0.1",
-                                 port=u.port or 5432, database=u.database)
+    conn = await asyncpg.connect(
+        user=u.username, password=u.password, host=u.host or "127.0.0.1", port=u.port or 5432, database=u.database
+    )
     try:
         await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
     finally:
@@ -64,10 +66,12 @@ async def prepare(url: str, shared: int) -> dict:
         ids: dict[str, list[int]] = {"companies": [], "contacts": [], "sales": []}
         for n in range(shared):
             company = await companies.create_company(db, admin, {"name": f"Shared {n}", "category": 1})
-            contact = await contacts.create_contact(db, admin, {"first_name": f"Shared{n}", "last_name": "Contact",
-                                                               "company": company.id})
-            sale = await sales.create_sale(db, admin, {"company_id": company.id, "heading": f"Deal {n}",
-                                                       "amount": "1000", "sale_type": 1})
+            contact = await contacts.create_contact(
+                db, admin, {"first_name": f"Shared{n}", "last_name": "Contact", "company": company.id}
+            )
+            sale = await sales.create_sale(
+                db, admin, {"company_id": company.id, "heading": f"Deal {n}", "amount": "1000", "sale_type": 1}
+            )
             ids["companies"].append(company.id)
             ids["contacts"].append(contact.id)
             ids["sales"].append(sale.id)
@@ -101,16 +105,21 @@ async def worker(url: str, saves: int, seed: int, ids: dict, go: Path) -> dict:
                 if kind == "contact_title":
                     await contacts.update_contact(db, actor, rng.choice(ids["contacts"]), {"title": f"t{rng.random()}"})
                 elif kind == "contact_status":
-                    await contacts.update_contact(db, actor, rng.choice(ids["contacts"]),
-                                                  {"lead_status": rng.choice(statuses)})
+                    await contacts.update_contact(
+                        db, actor, rng.choice(ids["contacts"]), {"lead_status": rng.choice(statuses)}
+                    )
                 elif kind == "company_phone":
-                    await companies.update_company(db, actor, rng.choice(ids["companies"]),
-                                                   {"phone": str(rng.randrange(10**8))})
+                    await companies.update_company(
+                        db, actor, rng.choice(ids["companies"]), {"phone": str(rng.randrange(10**8))}
+                    )
                 elif kind == "sale_heading":
                     await sales.update_sale(db, actor, rng.choice(ids["sales"]), {"heading": f"Deal {rng.random()}"})
                 else:
-                    target, pool, columns = (("contact", ids["contacts"], statuses) if kind == "board_contact"
-                                             else ("sale", ids["sales"], stages))
+                    target, pool, columns = (
+                        ("contact", ids["contacts"], statuses)
+                        if kind == "board_contact"
+                        else ("sale", ids["sales"], stages)
+                    )
                     out = await board.move_cards(db, actor, target, [rng.choice(pool)], rng.choice(columns))
                     for refusal in out.refused:
                         key = "false_conflicts" if refusal.code == 5 else "refused"
@@ -145,8 +154,9 @@ async def verify(url: str, contact_ids: list[int]) -> int:
     db = await database.connect(url)
     try:
         async with db.read() as session:
-            return int(await session.scalar(select(func.sum(t.Contact.version - 1))
-                                            .where(t.Contact.id.in_(contact_ids))) or 0)
+            return int(
+                await session.scalar(select(func.sum(t.Contact.version - 1)).where(t.Contact.id.in_(contact_ids))) or 0
+            )
     finally:
         await db.dispose()
 
@@ -155,10 +165,25 @@ def run_conflicts(url: str, processes: int = 4, saves: int = 200, shared: int = 
     ids = asyncio.run(prepare(url, shared))
     with tempfile.TemporaryDirectory() as folder:
         go = Path(folder) / "go"
-        children = [subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", url, str(saves),
-                                      str(seed), json.dumps(ids), str(go)],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-                    for seed in range(processes)]
+        children = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    str(Path(__file__).resolve()),
+                    "--child",
+                    url,
+                    str(saves),
+                    str(seed),
+                    json.dumps(ids),
+                    str(go),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=ROOT,
+            )
+            for seed in range(processes)
+        ]
         time.sleep(0)  # the children connect first; the go file starts them together
         started = time.monotonic()
         go.write_text("go")
@@ -169,19 +194,29 @@ def run_conflicts(url: str, processes: int = 4, saves: int = 200, shared: int = 
                 raise RuntimeError(f"writer failed: {err.strip()[-2000:]}")
             reports.append(json.loads(out.strip().splitlines()[-1]))
         elapsed = time.monotonic() - started
-    total = {kind: {key: sum(r["stats"][kind][key] for r in reports) for key in reports[0]["stats"][kind]}
-             for kind in KINDS}
-    overall = {key: sum(total[kind][key] for kind in KINDS) for key in ("saves", "false_conflicts", "refused",
-                                                                          "errors")}
+    total = {
+        kind: {key: sum(r["stats"][kind][key] for r in reports) for key in reports[0]["stats"][kind]} for kind in KINDS
+    }
+    overall = {
+        key: sum(total[kind][key] for kind in KINDS) for key in ("saves", "false_conflicts", "refused", "errors")
+    }
     messages: dict[str, int] = {}
     for report in reports:
         for text, count in report["messages"].items():
             messages[text] = messages.get(text, 0) + count
     contact_saves = sum(r["contact_steps"] for r in reports)
     versions = asyncio.run(verify(url, ids["contacts"]))
-    return {"processes": processes, "saves_per_process": saves, "seconds": elapsed, "per_kind": total,
-            "total": overall, "messages": messages, "contact_saves": contact_saves, "contact_versions": versions,
-            "lost": contact_saves - versions}
+    return {
+        "processes": processes,
+        "saves_per_process": saves,
+        "seconds": elapsed,
+        "per_kind": total,
+        "total": overall,
+        "messages": messages,
+        "contact_saves": contact_saves,
+        "contact_versions": versions,
+        "lost": contact_saves - versions,
+    }
 
 
 def main() -> None:
@@ -198,17 +233,25 @@ def main() -> None:
     result = run_conflicts(args.url, args.processes, args.saves, args.shared)
     total = result["total"]
     attempted = sum(total.values())
-    print(f"{args.processes} processes x {args.saves} saves without expected version on {args.shared} shared "
-          f"contacts/companies/sales, {result['seconds']:.1f} s, {args.url.split('://')[0]}")
+    print(
+        f"{args.processes} processes x {args.saves} saves without expected version on {args.shared} shared "
+        f"contacts/companies/sales, {result['seconds']:.1f} s, {args.url.split('://')[0]}"
+    )
     for kind, entry in result["per_kind"].items():
         tried = sum(entry.values())
-        print(f"  {kind:<15} {tried:>5} tried, {entry['saves']:>5} saved, {entry['false_conflicts']:>4} false "
-              f"conflicts, {entry['refused']:>3} refused, {entry['errors']:>3} errors")
+        print(
+            f"  {kind:<15} {tried:>5} tried, {entry['saves']:>5} saved, {entry['false_conflicts']:>4} false "
+            f"conflicts, {entry['refused']:>3} refused, {entry['errors']:>3} errors"
+        )
     rate = 100 * total["false_conflicts"] / attempted if attempted else 0
-    print(f"total: {attempted} tried, {total['saves']} saved, {total['false_conflicts']} false conflicts "
-          f"({rate:.1f} %), {total['refused']} refused, {total['errors']} errors")
-    print(f"contact updates: {result['contact_saves']} reported, {result['contact_versions']} in the database, "
-          f"lost: {result['lost']}")
+    print(
+        f"total: {attempted} tried, {total['saves']} saved, {total['false_conflicts']} false conflicts "
+        f"({rate:.1f} %), {total['refused']} refused, {total['errors']} errors"
+    )
+    print(
+        f"contact updates: {result['contact_saves']} reported, {result['contact_versions']} in the database, "
+        f"lost: {result['lost']}"
+    )
     for text, count in sorted(result["messages"].items(), key=lambda item: -item[1])[:8]:
         print(f"  {count:>5} x {text}")
 

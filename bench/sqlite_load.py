@@ -36,8 +36,9 @@ async def prepare(url: str, contacts_count: int) -> list[int]:
             session.add(company)
         ids = []
         for n in range(contacts_count):
-            made = await contacts.create_contact(db, admin, {"first_name": f"Shared{n}", "last_name": "Contact",
-                                                             "company": company.id})
+            made = await contacts.create_contact(
+                db, admin, {"first_name": f"Shared{n}", "last_name": "Contact", "company": company.id}
+            )
             ids.append(made.id)
         return [company.id, *ids]
     finally:
@@ -52,8 +53,7 @@ async def worker(url: str, seconds: float, seed: int, company_id: int, shared: l
 
     rng = random.Random(seed)
     db = await database.connect(url)
-    stats = {"creates": 0, "updates": 0, "stale_retries": 0, "locked": 0, "errors": 0, "max_ms": 0.0,
-             "created_ids": []}
+    stats = {"creates": 0, "updates": 0, "stale_retries": 0, "locked": 0, "errors": 0, "max_ms": 0.0, "created_ids": []}
     try:
         actor = await database.resolve_actor(db, "admin")
         statuses = [s.id for s in await lists.list_items(db, "lead-status")]
@@ -62,8 +62,9 @@ async def worker(url: str, seconds: float, seed: int, company_id: int, shared: l
             started = time.perf_counter()
             try:
                 if rng.random() < 0.3:
-                    made = await contacts.create_contact(db, actor, {"first_name": f"P{seed}", "last_name": f"N{rng.random()}",
-                                                                     "company": company_id})
+                    made = await contacts.create_contact(
+                        db, actor, {"first_name": f"P{seed}", "last_name": f"N{rng.random()}", "company": company_id}
+                    )
                     stats["creates"] += 1
                     stats["created_ids"].append(made.id)
                 else:
@@ -75,8 +76,9 @@ async def worker(url: str, seconds: float, seed: int, company_id: int, shared: l
                         else:
                             change = {"title": f"{seed}-{rng.random()}"}
                         try:
-                            await contacts.update_contact(db, actor, contact_id, change,
-                                                          expected_version=current.version)
+                            await contacts.update_contact(
+                                db, actor, contact_id, change, expected_version=current.version
+                            )
                             stats["updates"] += 1
                             break
                         except StaleEdit:
@@ -105,22 +107,45 @@ async def verify(url: str, shared: list[int], reports: list[dict]) -> dict:
         async with db.read() as session:
             versions = await session.scalar(select(func.sum(t.Contact.version - 1)).where(t.Contact.id.in_(shared)))
             created = {cid for r in reports for cid in r["created_ids"]}
-            found = await session.scalar(select(func.count()).select_from(t.Contact).where(t.Contact.id.in_(created))) \
-                if created else 0
+            found = (
+                await session.scalar(select(func.count()).select_from(t.Contact).where(t.Contact.id.in_(created)))
+                if created
+                else 0
+            )
     finally:
         await db.dispose()
     updates = sum(r["updates"] for r in reports)
-    return {"creates_reported": len(created), "creates_found": found, "updates_reported": updates,
-            "updates_found": versions, "lost": (len(created) - found) + (updates - (versions or 0))}
+    return {
+        "creates_reported": len(created),
+        "creates_found": found,
+        "updates_reported": updates,
+        "updates_found": versions,
+        "lost": (len(created) - found) + (updates - (versions or 0)),
+    }
 
 
 def run_load(processes: int, seconds: float, db_file: Path, shared_count: int = 20) -> dict:
     url = f"sqlite+aiosqlite:///{db_file}"
     ids = asyncio.run(prepare(url, shared_count))
     company_id, shared = ids[0], ids[1:]
-    children = [subprocess.Popen([sys.executable, __file__, "--child", url, str(seconds), str(seed), str(company_id),
-                                  ",".join(map(str, shared))], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-                for seed in range(processes)]
+    children = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                url,
+                str(seconds),
+                str(seed),
+                str(company_id),
+                ",".join(map(str, shared)),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for seed in range(processes)
+    ]
     reports = [json.loads(child.communicate()[0].strip().splitlines()[-1]) for child in children]
     check = asyncio.run(verify(url, shared, reports))
     total = {key: sum(r[key] for r in reports) for key in ("creates", "updates", "stale_retries", "locked", "errors")}
@@ -131,8 +156,13 @@ def run_load(processes: int, seconds: float, db_file: Path, shared_count: int = 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         url, seconds, seed, company_id, shared = sys.argv[2:7]
-        print(json.dumps(asyncio.run(worker(url, float(seconds), int(seed), int(company_id),
-                                            [int(x) for x in shared.split(",")]))))
+        print(
+            json.dumps(
+                asyncio.run(
+                    worker(url, float(seconds), int(seed), int(company_id), [int(x) for x in shared.split(",")])
+                )
+            )
+        )
         return
     parser = argparse.ArgumentParser()
     parser.add_argument("--processes", type=int, default=4)
@@ -145,11 +175,17 @@ def main() -> None:
     total, check = result["total"], result["check"]
     ops = total["creates"] + total["updates"]
     print(f"{args.processes} processes x {args.seconds:.0f} s on one SQLite file")
-    print(f"operations saved: {ops} ({ops / args.seconds:.0f}/s): {total['creates']} creates, {total['updates']} updates")
-    print(f"stale edits retried from a reload: {total['stale_retries']}; 'database is locked': {total['locked']}; "
-          f"other errors: {total['errors']}; slowest operation: {total['max_ms']:.0f} ms")
-    print(f"check: creates {check['creates_found']}/{check['creates_reported']}, updates "
-          f"{check['updates_found']}/{check['updates_reported']}, lost: {check['lost']}")
+    print(
+        f"operations saved: {ops} ({ops / args.seconds:.0f}/s): {total['creates']} creates, {total['updates']} updates"
+    )
+    print(
+        f"stale edits retried from a reload: {total['stale_retries']}; 'database is locked': {total['locked']}; "
+        f"other errors: {total['errors']}; slowest operation: {total['max_ms']:.0f} ms"
+    )
+    print(
+        f"check: creates {check['creates_found']}/{check['creates_reported']}, updates "
+        f"{check['updates_found']}/{check['updates_reported']}, lost: {check['lost']}"
+    )
 
 
 if __name__ == "__main__":

@@ -99,17 +99,27 @@ async def prepare(url: str, sessions: int, cards: int) -> tuple[dict[str, asyncs
         user_keys: dict[str, asyncssh.SSHKey] = {}
         for n in range(1, sessions + 2):  # one more for the probe session
             login = f"bench{n:02d}"
-            await users.add_user(db, admin, {"login": login, "full_name": f"Bench User {n:02d}",
-                                             "role": "administrator"})
+            await users.add_user(
+                db, admin, {"login": login, "full_name": f"Bench User {n:02d}", "role": "administrator"}
+            )
             actor = await database.resolve_actor(db, login)
             company = await companies.create_company(db, actor, {"name": f"Bench Co {n:02d}", "category": "Lead"})
-            ids = [(await contacts.create_contact(db, actor, {"company": company.id, "first_name": f"Card{i}",
-                                                              "last_name": f"U{n:02d}"})).id for i in range(cards)]
-            selection = await selections.create_selection(db, actor, {"name": f"board {login}", "target": "contact",
-                                                                      "kind": "static", "ids": ids,
-                                                                      "visible_for": "private"})
-            await preferences.set_preference(db, actor, "board.source", {"target": "contact",
-                                                                         "selection_id": selection.id})
+            ids = [
+                (
+                    await contacts.create_contact(
+                        db, actor, {"company": company.id, "first_name": f"Card{i}", "last_name": f"U{n:02d}"}
+                    )
+                ).id
+                for i in range(cards)
+            ]
+            selection = await selections.create_selection(
+                db,
+                actor,
+                {"name": f"board {login}", "target": "contact", "kind": "static", "ids": ids, "visible_for": "private"},
+            )
+            await preferences.set_preference(
+                db, actor, "board.source", {"target": "contact", "selection_id": selection.id}
+            )
             key = asyncssh.generate_private_key("ssh-ed25519")
             await keys.add_key(db, admin, login, key.export_public_key().decode())
             user_keys[login] = key
@@ -167,19 +177,30 @@ class Stats:
         self.errors: list[str] = []
 
 
-async def session(port: int, login: str, key: asyncssh.SSHKey, statuses: list[str], cards: int, until: float,
-                  stats: Stats, *, move: bool = True) -> float | None:
+async def session(
+    port: int,
+    login: str,
+    key: asyncssh.SSHKey,
+    statuses: list[str],
+    cards: int,
+    until: float,
+    stats: Stats,
+    *,
+    move: bool = True,
+) -> float | None:
     name = f"Bench User {login[-2:]}"
     started = time.perf_counter()
     try:
-        conn = await asyncssh.connect("127.0.0.1", port, username=login, client_keys=[key], known_hosts=None,
-                                      agent_path=None, config=None)
+        conn = await asyncssh.connect(
+            "127.0.0.1", port, username=login, client_keys=[key], known_hosts=None, agent_path=None, config=None
+        )
     except (OSError, asyncssh.Error) as exc:
         stats.errors.append(f"{login}: connect: {exc}")
         return None
     async with conn:
-        _chan, term = await conn.create_session(Screen, term_type="xterm-256color", term_size=(COLUMNS, ROWS),
-                                                encoding=None)
+        _chan, term = await conn.create_session(
+            Screen, term_type="xterm-256color", term_size=(COLUMNS, ROWS), encoding=None
+        )
         if not await term.wait_for(lambda: name in term.text(), 30):
             stats.errors.append(f"{login}: no first screen within 30 s")
             return None
@@ -199,8 +220,7 @@ async def session(port: int, login: str, key: asyncssh.SSHKey, statuses: list[st
             sent = time.perf_counter()
             term.first_after = None
             _chan.write(b"L" if step == 1 else b"H")
-            if await term.wait_for(lambda expected=expected: counts(term.text(), *statuses) == expected,
-                                   MOVE_TIMEOUT):
+            if await term.wait_for(lambda expected=expected: counts(term.text(), *statuses) == expected, MOVE_TIMEOUT):
                 stats.latencies.append(time.perf_counter() - sent)
                 if term.first_after is not None:
                     stats.first_bytes.append(term.first_after - sent)
@@ -250,19 +270,38 @@ async def main() -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--cards", type=int, default=6, help="contacts on each user's board")
-    parser.add_argument("--ramp", type=float, default=None, help="seconds over which sessions connect "
-                        "(default: 0.4 s apart)")
-    parser.add_argument("--db", help="database URL (default: a new SQLite file in a temporary folder); "
-                        "PostgreSQL: an empty database")
+    parser.add_argument(
+        "--ramp", type=float, default=None, help="seconds over which sessions connect (default: 0.4 s apart)"
+    )
+    parser.add_argument(
+        "--db", help="database URL (default: a new SQLite file in a temporary folder); PostgreSQL: an empty database"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="leadtui-ssh-bench-"))
     url = args.db or f"sqlite+aiosqlite:///{folder / 'bench.db'}"
     print(f"preparing {args.sessions} users with {args.cards} cards each ...", flush=True)
     user_keys, statuses = await prepare(url, args.sessions, args.cards)
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "leadtui", "--db", url, "serve", "ssh", "--port", str(port),
-                               "--host-key", str(folder / "host_key"), "--max-sessions", str(args.sessions + 1)],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "leadtui",
+            "--db",
+            url,
+            "serve",
+            "ssh",
+            "--port",
+            str(port),
+            "--host-key",
+            str(folder / "host_key"),
+            "--max-sessions",
+            str(args.sessions + 1),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         line = ""
         while "over SSH on" not in line:
@@ -290,12 +329,12 @@ async def main() -> int:
         tasks = []
         for index, login in enumerate(logins):
             await asyncio.sleep(max(0.0, start + index * ramp / max(1, args.sessions) - time.perf_counter()))
-            tasks.append(asyncio.create_task(session(port, login, user_keys[login], statuses, args.cards, until,
-                                                     stats)))
+            tasks.append(
+                asyncio.create_task(session(port, login, user_keys[login], statuses, args.cards, until, stats))
+            )
         await asyncio.sleep(max(0.0, start + ramp + min(5.0, args.seconds / 2) - time.perf_counter()))
         probe_login = f"bench{args.sessions + 1:02d}"
-        probe = await session(port, probe_login, user_keys[probe_login], statuses, args.cards, until, stats,
-                              move=False)
+        probe = await session(port, probe_login, user_keys[probe_login], statuses, args.cards, until, stats, move=False)
         await asyncio.gather(*tasks)
         sampler.cancel()
         in_db = await moves_in_database(url, logins)
@@ -307,25 +346,35 @@ async def main() -> int:
             server.kill()
     lost = sum(max(0, stats.moves.get(login, 0) - in_db.get(login, 0)) for login in logins)
     n = max(1, args.sessions)
-    print(f"sessions: {args.sessions} for {args.seconds:g} s after a {ramp:g} s ramp "
-          f"({os.cpu_count()} CPUs, {'SQLite' if url.startswith('sqlite') else 'PostgreSQL'})")
+    print(
+        f"sessions: {args.sessions} for {args.seconds:g} s after a {ramp:g} s ramp "
+        f"({os.cpu_count()} CPUs, {'SQLite' if url.startswith('sqlite') else 'PostgreSQL'})"
+    )
     print(f"server alone: RSS {base_rss / 1024:.0f} MB")
-    print(f"memory at peak, server + {peak[2]} child processes (sessions, the probe, warm spares): "
-          f"RSS {peak[0] / 1024:.0f} MB = {peak[0] / 1024 / n:.0f} MB per session, "
-          f"{peak[0] / 1024 / max(1, peak[2]):.0f} MB per process; PSS {peak[1] / 1024:.0f} MB = "
-          f"{peak[1] / 1024 / n:.0f} MB per session")
+    print(
+        f"memory at peak, server + {peak[2]} child processes (sessions, the probe, warm spares): "
+        f"RSS {peak[0] / 1024:.0f} MB = {peak[0] / 1024 / n:.0f} MB per session, "
+        f"{peak[0] / 1024 / max(1, peak[2]):.0f} MB per process; PSS {peak[1] / 1024:.0f} MB = "
+        f"{peak[1] / 1024 / n:.0f} MB per session"
+    )
     if stats.latencies:
-        print(f"key to screen update: median {statistics.median(stats.latencies) * 1000:.0f} ms, "
-              f"p95 {pct(stats.latencies, 0.95) * 1000:.0f} ms, max {max(stats.latencies) * 1000:.0f} ms")
+        print(
+            f"key to screen update: median {statistics.median(stats.latencies) * 1000:.0f} ms, "
+            f"p95 {pct(stats.latencies, 0.95) * 1000:.0f} ms, max {max(stats.latencies) * 1000:.0f} ms"
+        )
     if stats.first_bytes:
-        print(f"key to the first bytes of the TUI's answer: median {statistics.median(stats.first_bytes) * 1000:.0f} ms, "
-              f"p95 {pct(stats.first_bytes, 0.95) * 1000:.0f} ms; the clients' terminal emulation took "
-              f"{stats.feed_seconds:.1f} s of this process's CPU")
+        print(
+            f"key to the first bytes of the TUI's answer: median {statistics.median(stats.first_bytes) * 1000:.0f} ms, "
+            f"p95 {pct(stats.first_bytes, 0.95) * 1000:.0f} ms; the clients' terminal emulation took "
+            f"{stats.feed_seconds:.1f} s of this process's CPU"
+        )
     print(f"moves made: {sum(stats.moves.values())} (in the database: {sum(in_db.values())}); moves lost: {lost}")
     print(f"errors: {len(stats.errors)}" + "".join(f"\n  {e}" for e in stats.errors[:10]))
     if stats.first_screen:
-        print(f"connect to first screen during the ramp: median {statistics.median(stats.first_screen):.2f} s, "
-              f"max {max(stats.first_screen):.2f} s")
+        print(
+            f"connect to first screen during the ramp: median {statistics.median(stats.first_screen):.2f} s, "
+            f"max {max(stats.first_screen):.2f} s"
+        )
     if probe is not None:
         print(f"connect to first screen with {args.sessions} sessions busy: {probe:.2f} s")
     return 0 if not stats.errors and not lost else 1

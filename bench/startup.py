@@ -47,8 +47,12 @@ def main() -> None:
     runs = parser.parse_args().runs
     with tempfile.TemporaryDirectory() as folder:
         db = os.path.join(folder, "bench.db")
-        subprocess.run([sys.executable, "-m", "leadtui", "--db", db, "--user", "bench", "init"], check=True,
-                       capture_output=True, env={**os.environ, "LEADTUI_USER": "bench"})
+        subprocess.run(
+            [sys.executable, "-m", "leadtui", "--db", db, "--user", "bench", "init"],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "LEADTUI_USER": "bench"},
+        )
         timed(BARE), timed(LEADTUI, db)  # warm the file cache
         bare = statistics.median(timed(BARE) for _ in range(runs))
         lead = statistics.median(timed(LEADTUI, db) for _ in range(runs))

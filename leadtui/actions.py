@@ -102,54 +102,158 @@ ACTIONS: list[Action] = [
     A("app.quit", "q", "quit", N_("Quit")),
     A("app.undo", "ctrl+z", "undo", N_("Undo"), show=False),
     # the Companies section
-    A("companies.new_company", "n", "new_company", N_("New company"), palette=N_("Companies: New company"),
-      help=N_("Add a company")),
-    A("companies.open_company", "enter", "open_company", N_("Open"), bind=False,
-      palette=N_("Companies: Open company"), help=N_("Open the highlighted company's card")),
-    A("companies.delete_company", "x,delete", "delete_company", N_("Delete"),
-      palette=N_("Companies: Delete company"), help=N_("Delete the highlighted company and its contacts")),
-    A("companies.search", "slash", "search", N_("Search"), palette=N_("Companies: Search"),
-      help=N_("Search by the start of the name or domain")),
+    A(
+        "companies.new_company",
+        "n",
+        "new_company",
+        N_("New company"),
+        palette=N_("Companies: New company"),
+        help=N_("Add a company"),
+    ),
+    A(
+        "companies.open_company",
+        "enter",
+        "open_company",
+        N_("Open"),
+        bind=False,
+        palette=N_("Companies: Open company"),
+        help=N_("Open the highlighted company's card"),
+    ),
+    A(
+        "companies.delete_company",
+        "x,delete",
+        "delete_company",
+        N_("Delete"),
+        palette=N_("Companies: Delete company"),
+        help=N_("Delete the highlighted company and its contacts"),
+    ),
+    A(
+        "companies.search",
+        "slash",
+        "search",
+        N_("Search"),
+        palette=N_("Companies: Search"),
+        help=N_("Search by the start of the name or domain"),
+    ),
     A("companies.leave_search", "escape", "leave_search", N_("To the list"), show=False),
-    A("companies.next_page", "pagedown", "page(1)", N_("Next page"), priority=True,
-      palette=N_("Companies: Next page")),
-    A("companies.previous_page", "pageup", "page(-1)", N_("Previous page"), priority=True,
-      palette=N_("Companies: Previous page")),
+    A("companies.next_page", "pagedown", "page(1)", N_("Next page"), priority=True, palette=N_("Companies: Next page")),
+    A(
+        "companies.previous_page",
+        "pageup",
+        "page(-1)",
+        N_("Previous page"),
+        priority=True,
+        palette=N_("Companies: Previous page"),
+    ),
     # the Contacts section
     A("contacts.leave_search", "escape", "leave_search", N_("To the list"), show=False),
     # the contacts table (Contacts section, a company card's Contacts tab)
-    A("contacts_table.new_contact", "n", "new_contact", N_("New contact"), palette=N_("Contacts: New contact"),
-      help=N_("Add a contact")),
-    A("contacts_table.open_contact", "enter", "open_contact", N_("Open"), bind=False,
-      palette=N_("Contacts: Open contact"), help=N_("Open the highlighted contact")),
-    A("contacts_table.mark", "space", "mark", N_("Mark"), palette=N_("Contacts: Mark contact"),
-      help=N_("Mark or unmark the highlighted contact for bulk update")),
-    A("contacts_table.bulk_update", "u", "bulk_update", N_("Bulk update"), palette=N_("Contacts: Bulk update"),
-      help=N_("Set lead status, Our contact or email opt-in for many")),
-    A("contacts_table.view_options", "o", "view_options", N_("Columns/sort/filter/group"),
-      palette=N_("Contacts: Columns, sort, filter, group"), help=N_("Choose what the table shows; remembered for you")),
-    A("contacts_table.delete_contact", "x,delete", "delete_contact", N_("Delete"),
-      palette=N_("Contacts: Delete contact"), help=N_("Delete the highlighted contact")),
-    A("contacts_table.search", "slash", "search", N_("Search"), show=False, palette=N_("Contacts: Search"),
-      help=N_("Search by the start of a name or email")),
-    A("contacts_table.next_page", "pagedown", "page(1)", N_("Next page"), priority=True,
-      palette=N_("Contacts: Next page")),
-    A("contacts_table.previous_page", "pageup", "page(-1)", N_("Previous page"), priority=True,
-      palette=N_("Contacts: Previous page")),
+    A(
+        "contacts_table.new_contact",
+        "n",
+        "new_contact",
+        N_("New contact"),
+        palette=N_("Contacts: New contact"),
+        help=N_("Add a contact"),
+    ),
+    A(
+        "contacts_table.open_contact",
+        "enter",
+        "open_contact",
+        N_("Open"),
+        bind=False,
+        palette=N_("Contacts: Open contact"),
+        help=N_("Open the highlighted contact"),
+    ),
+    A(
+        "contacts_table.mark",
+        "space",
+        "mark",
+        N_("Mark"),
+        palette=N_("Contacts: Mark contact"),
+        help=N_("Mark or unmark the highlighted contact for bulk update"),
+    ),
+    A(
+        "contacts_table.bulk_update",
+        "u",
+        "bulk_update",
+        N_("Bulk update"),
+        palette=N_("Contacts: Bulk update"),
+        help=N_("Set lead status, Our contact or email opt-in for many"),
+    ),
+    A(
+        "contacts_table.view_options",
+        "o",
+        "view_options",
+        N_("Columns/sort/filter/group"),
+        palette=N_("Contacts: Columns, sort, filter, group"),
+        help=N_("Choose what the table shows; remembered for you"),
+    ),
+    A(
+        "contacts_table.delete_contact",
+        "x,delete",
+        "delete_contact",
+        N_("Delete"),
+        palette=N_("Contacts: Delete contact"),
+        help=N_("Delete the highlighted contact"),
+    ),
+    A(
+        "contacts_table.search",
+        "slash",
+        "search",
+        N_("Search"),
+        show=False,
+        palette=N_("Contacts: Search"),
+        help=N_("Search by the start of a name or email"),
+    ),
+    A(
+        "contacts_table.next_page",
+        "pagedown",
+        "page(1)",
+        N_("Next page"),
+        priority=True,
+        palette=N_("Contacts: Next page"),
+    ),
+    A(
+        "contacts_table.previous_page",
+        "pageup",
+        "page(-1)",
+        N_("Previous page"),
+        priority=True,
+        palette=N_("Contacts: Previous page"),
+    ),
     # the Sales section
     A("sales.new_sale", "n", "new_sale", N_("New sale"), palette=N_("Sales: New sale"), help=N_("Register a sale")),
-    A("sales.focus_search", "slash", "focus_search", N_("Search"), palette=N_("Sales: Search"),
-      help=N_("Search by heading, company or number")),
+    A(
+        "sales.focus_search",
+        "slash",
+        "focus_search",
+        N_("Search"),
+        palette=N_("Sales: Search"),
+        help=N_("Search by heading, company or number"),
+    ),
     A("sales.focus_table", "escape", "focus_table", N_("Table"), show=False),
     # the sales table (Sales section, the Sales tab of company and contact cards)
     A("sale_list.new_sale", "n", "new_sale", N_("New sale")),
-    A("sale_list.open_sale", "enter", "open_sale", N_("Open"), bind=False, palette=N_("Sales: Open sale"),
-      help=N_("Open the highlighted sale's card")),
-    A("sale_list.delete_sale", "x,delete", "delete_sale", N_("Delete"), palette=N_("Sales: Delete sale"),
-      help=N_("Delete the highlighted sale")),
+    A(
+        "sale_list.open_sale",
+        "enter",
+        "open_sale",
+        N_("Open"),
+        bind=False,
+        palette=N_("Sales: Open sale"),
+        help=N_("Open the highlighted sale's card"),
+    ),
+    A(
+        "sale_list.delete_sale",
+        "x,delete",
+        "delete_sale",
+        N_("Delete"),
+        palette=N_("Sales: Delete sale"),
+        help=N_("Delete the highlighted sale"),
+    ),
     A("sale_list.next_page", "right_square_bracket", "page(1)", N_("Next page"), palette=N_("Sales: Next page")),
-    A("sale_list.prev_page", "left_square_bracket", "page(-1)", N_("Prev page"),
-      palette=N_("Sales: Previous page")),
+    A("sale_list.prev_page", "left_square_bracket", "page(-1)", N_("Prev page"), palette=N_("Sales: Previous page")),
     # the paged table inside the lists (companies, contacts, sales): its keys work while it has focus
     A("paged_table.next_page", "pagedown", "page(1)", N_("Next page"), priority=True),
     A("paged_table.previous_page", "pageup", "page(-1)", N_("Previous page"), priority=True),
@@ -157,47 +261,164 @@ ACTIONS: list[Action] = [
     A("paged_table.previous_page_bracket", "left_square_bracket", "page(-1)", N_("Previous page"), show=False),
     # Find
     A("find.target", "o", "target", N_("Target")),
-    A("find.add_criterion", "a", "add_criterion", N_("Add criterion"), palette=N_("Find: Add criterion"),
-      help=N_("Field, operator, values")),
-    A("find.edit_criterion", "e", "edit_criterion", N_("Edit criterion"), show=False,
-      palette=N_("Find: Edit criterion"), help=N_("The highlighted criterion")),
-    A("find.remove_criterion", "x", "remove_criterion", N_("Remove criterion"), palette=N_("Find: Remove criterion"),
-      help=N_("The highlighted criterion")),
-    A("find.clear_criteria", "z", "clear_criteria", N_("Clear criteria"), show=False,
-      palette=N_("Find: Clear all criteria"), help=N_("Every record matches again")),
-    A("find.next_page", "pagedown", "page(1)", N_("Next page"), show=False, priority=True,
-      palette=N_("Find: Next page")),
-    A("find.previous_page", "pageup", "page(-1)", N_("Previous page"), show=False, priority=True,
-      palette=N_("Find: Previous page")),
+    A(
+        "find.add_criterion",
+        "a",
+        "add_criterion",
+        N_("Add criterion"),
+        palette=N_("Find: Add criterion"),
+        help=N_("Field, operator, values"),
+    ),
+    A(
+        "find.edit_criterion",
+        "e",
+        "edit_criterion",
+        N_("Edit criterion"),
+        show=False,
+        palette=N_("Find: Edit criterion"),
+        help=N_("The highlighted criterion"),
+    ),
+    A(
+        "find.remove_criterion",
+        "x",
+        "remove_criterion",
+        N_("Remove criterion"),
+        palette=N_("Find: Remove criterion"),
+        help=N_("The highlighted criterion"),
+    ),
+    A(
+        "find.clear_criteria",
+        "z",
+        "clear_criteria",
+        N_("Clear criteria"),
+        show=False,
+        palette=N_("Find: Clear all criteria"),
+        help=N_("Every record matches again"),
+    ),
+    A(
+        "find.next_page",
+        "pagedown",
+        "page(1)",
+        N_("Next page"),
+        show=False,
+        priority=True,
+        palette=N_("Find: Next page"),
+    ),
+    A(
+        "find.previous_page",
+        "pageup",
+        "page(-1)",
+        N_("Previous page"),
+        show=False,
+        priority=True,
+        palette=N_("Find: Previous page"),
+    ),
     A("find.columns", "v", "columns", N_("Columns"), palette=N_("Find: Columns"), help=N_("Choose the result columns")),
-    A("find.sort", "n", "sort", N_("Sort"), show=False, palette=N_("Find: Sort"),
-      help=N_("Sort the results by a column")),
-    A("find.save_selection", "w", "save_selection", N_("Save as selection"), palette=N_("Find: Save as selection"),
-      help=N_("Dynamic or static selection")),
-    A("find.add_to_selection", "plus", "add_to_selection", N_("Add to selection"), show=False,
-      palette=N_("Find: Add to static selection"), help=N_("The highlighted record")),
-    A("find.selections", "l", "selections", N_("Selections"), palette=N_("Find: Selections"),
-      help=N_("Open, rename, delete, export selections")),
-    A("find.board", "k", "board", N_("Board"), show=False, palette=N_("Find: Board of these results"),
-      help=N_("Contacts by lead status, sales by stage")),
+    A(
+        "find.sort",
+        "n",
+        "sort",
+        N_("Sort"),
+        show=False,
+        palette=N_("Find: Sort"),
+        help=N_("Sort the results by a column"),
+    ),
+    A(
+        "find.save_selection",
+        "w",
+        "save_selection",
+        N_("Save as selection"),
+        palette=N_("Find: Save as selection"),
+        help=N_("Dynamic or static selection"),
+    ),
+    A(
+        "find.add_to_selection",
+        "plus",
+        "add_to_selection",
+        N_("Add to selection"),
+        show=False,
+        palette=N_("Find: Add to static selection"),
+        help=N_("The highlighted record"),
+    ),
+    A(
+        "find.selections",
+        "l",
+        "selections",
+        N_("Selections"),
+        palette=N_("Find: Selections"),
+        help=N_("Open, rename, delete, export selections"),
+    ),
+    A(
+        "find.board",
+        "k",
+        "board",
+        N_("Board"),
+        show=False,
+        palette=N_("Find: Board of these results"),
+        help=N_("Contacts by lead status, sales by stage"),
+    ),
     A("find.refresh", "r", "refresh", N_("Search again"), show=False, palette=N_("Find: Search again")),
     # Selections
     A("selections.close", "escape", "close", N_("Back"), palette=N_("Selections: Back")),
-    A("selections.open_in_find", "g", "open_in_find", N_("Open in Find"), palette=N_("Selections: Open in Find"),
-      help=N_("Show and edit the criteria of a dynamic selection")),
-    A("selections.board", "k", "board", N_("Board"), palette=N_("Selections: Board"),
-      help=N_("Board view of the selection")),
+    A(
+        "selections.open_in_find",
+        "g",
+        "open_in_find",
+        N_("Open in Find"),
+        palette=N_("Selections: Open in Find"),
+        help=N_("Show and edit the criteria of a dynamic selection"),
+    ),
+    A(
+        "selections.board",
+        "k",
+        "board",
+        N_("Board"),
+        palette=N_("Selections: Board"),
+        help=N_("Board view of the selection"),
+    ),
     A("selections.rename", "n", "rename", N_("Rename"), palette=N_("Selections: Rename")),
-    A("selections.delete", "x,delete", "delete", N_("Delete"), palette=N_("Selections: Delete"),
-      help=N_("Always asks first")),
-    A("selections.make_static", "m", "make_static", N_("Make static"), palette=N_("Selections: Make static"),
-      help=N_("Keep the current members; cannot be undone")),
-    A("selections.export", "e", "export", N_("Export CSV"), palette=N_("Selections: Export CSV"),
-      help=N_("The members to a CSV file")),
-    A("selections.add_members", "plus", "add_members", N_("Add members"), show=False,
-      palette=N_("Selections: Add members"), help=N_("By id, to a static selection")),
-    A("selections.remove_member", "minus", "remove_member", N_("Remove member"), show=False,
-      palette=N_("Selections: Remove member"), help=N_("The highlighted member of a static selection")),
+    A(
+        "selections.delete",
+        "x,delete",
+        "delete",
+        N_("Delete"),
+        palette=N_("Selections: Delete"),
+        help=N_("Always asks first"),
+    ),
+    A(
+        "selections.make_static",
+        "m",
+        "make_static",
+        N_("Make static"),
+        palette=N_("Selections: Make static"),
+        help=N_("Keep the current members; cannot be undone"),
+    ),
+    A(
+        "selections.export",
+        "e",
+        "export",
+        N_("Export CSV"),
+        palette=N_("Selections: Export CSV"),
+        help=N_("The members to a CSV file"),
+    ),
+    A(
+        "selections.add_members",
+        "plus",
+        "add_members",
+        N_("Add members"),
+        show=False,
+        palette=N_("Selections: Add members"),
+        help=N_("By id, to a static selection"),
+    ),
+    A(
+        "selections.remove_member",
+        "minus",
+        "remove_member",
+        N_("Remove member"),
+        show=False,
+        palette=N_("Selections: Remove member"),
+        help=N_("The highlighted member of a static selection"),
+    ),
     A("selections.next_page", "pagedown", "page(1)", N_("Next page"), show=False, priority=True),
     A("selections.previous_page", "pageup", "page(-1)", N_("Previous page"), show=False, priority=True),
     A("selections.refresh", "r", "refresh", N_("Refresh"), show=False),
@@ -206,18 +427,48 @@ ACTIONS: list[Action] = [
     A("board.column_right", "right,l", "column(1)", N_("Column right"), show=False),
     A("board.card_down", "j", "cursor(1)", N_("Card down"), show=False),
     A("board.card_up", "k", "cursor(-1)", N_("Card up"), show=False),
-    A("board.move_left", "H,less_than_sign", "move_step(-1)", N_("Move left"), palette=N_("Board: Move card left"),
-      help=N_("To the previous column")),
-    A("board.move_right", "L,greater_than_sign", "move_step(1)", N_("Move right"),
-      palette=N_("Board: Move card right"), help=N_("To the next column")),
-    A("board.move_to", "m", "move_to", N_("Move to …"), palette=N_("Board: Move to column …"),
-      help=N_("By the column's number or name")),
+    A(
+        "board.move_left",
+        "H,less_than_sign",
+        "move_step(-1)",
+        N_("Move left"),
+        palette=N_("Board: Move card left"),
+        help=N_("To the previous column"),
+    ),
+    A(
+        "board.move_right",
+        "L,greater_than_sign",
+        "move_step(1)",
+        N_("Move right"),
+        palette=N_("Board: Move card right"),
+        help=N_("To the next column"),
+    ),
+    A(
+        "board.move_to",
+        "m",
+        "move_to",
+        N_("Move to …"),
+        palette=N_("Board: Move to column …"),
+        help=N_("By the column's number or name"),
+    ),
     A("board.mark", "space", "mark", N_("Mark"), palette=N_("Board: Mark card"), help=N_("Marked cards move together")),
     A("board.clear_marks", "escape", "clear_marks", N_("Clear marks"), show=False, palette=N_("Board: Clear marks")),
-    A("board.source", "o", "source", N_("Show …"), palette=N_("Board: Show …"),
-      help=N_("All contacts, all sales or a selection")),
-    A("board.refresh", "r", "refresh", N_("Reload"), palette=N_("Board: Reload"),
-      help=N_("Counts and cards from the database")),
+    A(
+        "board.source",
+        "o",
+        "source",
+        N_("Show …"),
+        palette=N_("Board: Show …"),
+        help=N_("All contacts, all sales or a selection"),
+    ),
+    A(
+        "board.refresh",
+        "r",
+        "refresh",
+        N_("Reload"),
+        palette=N_("Board: Reload"),
+        help=N_("Counts and cards from the database"),
+    ),
     # a column of the Board (the keys reach the screen's column moves while a column has focus)
     A("board_cards.column_left", "left,h", "screen.column(-1)", N_("Column left"), show=False),
     A("board_cards.column_right", "right,l", "screen.column(1)", N_("Column right"), show=False),
@@ -226,28 +477,83 @@ ACTIONS: list[Action] = [
     # the Dashboard
     A("dashboard.refresh", "r", "refresh", N_("Reload"), palette=N_("Dashboard: Reload"), help=N_("Count again")),
     A("dashboard.next_period", "n", "period(1)", N_("Next period"), palette=N_("Dashboard: Next funnel period")),
-    A("dashboard.previous_period", "N", "period(-1)", N_("Previous period"), show=False,
-      palette=N_("Dashboard: Previous funnel period")),
+    A(
+        "dashboard.previous_period",
+        "N",
+        "period(-1)",
+        N_("Previous period"),
+        show=False,
+        palette=N_("Dashboard: Previous funnel period"),
+    ),
     A("dashboard_tile.open", "enter", "open", N_("Open list")),
     A("dashboard_tile.previous_tile", "left,up", "app.focus_previous", N_("Previous tile"), show=False),
     A("dashboard_tile.next_tile", "right,down", "app.focus_next", N_("Next tile"), show=False),
     # Settings
-    A("settings.add", "a", "add", N_("Add"), palette=N_("Settings: Add list item"), help=N_("Add an item to the list shown")),
-    A("settings.edit", "e", "edit", N_("Edit"), palette=N_("Settings: Edit list item"),
-      help=N_("Edit the highlighted item")),
-    A("settings.delete", "x,delete", "delete", N_("Delete"), palette=N_("Settings: Delete list item"),
-      help=N_("Hide the highlighted item")),
-    A("settings.restore", "r", "restore", N_("Restore"), palette=N_("Settings: Restore list item"),
-      help=N_("Bring a deleted item back")),
-    A("settings.toggle_deleted", "v", "toggle_deleted", N_("Show deleted"), palette=N_("Settings: Show deleted items"),
-      help=N_("Toggle deleted items")),
+    A(
+        "settings.add",
+        "a",
+        "add",
+        N_("Add"),
+        palette=N_("Settings: Add list item"),
+        help=N_("Add an item to the list shown"),
+    ),
+    A(
+        "settings.edit",
+        "e",
+        "edit",
+        N_("Edit"),
+        palette=N_("Settings: Edit list item"),
+        help=N_("Edit the highlighted item"),
+    ),
+    A(
+        "settings.delete",
+        "x,delete",
+        "delete",
+        N_("Delete"),
+        palette=N_("Settings: Delete list item"),
+        help=N_("Hide the highlighted item"),
+    ),
+    A(
+        "settings.restore",
+        "r",
+        "restore",
+        N_("Restore"),
+        palette=N_("Settings: Restore list item"),
+        help=N_("Bring a deleted item back"),
+    ),
+    A(
+        "settings.toggle_deleted",
+        "v",
+        "toggle_deleted",
+        N_("Show deleted"),
+        palette=N_("Settings: Show deleted items"),
+        help=N_("Toggle deleted items"),
+    ),
     A("settings.move_up", "ctrl+up", "move(-1)", N_("Move up"), show=False, palette=N_("Settings: Move item up")),
-    A("settings.move_down", "ctrl+down", "move(1)", N_("Move down"), show=False,
-      palette=N_("Settings: Move item down")),
-    A("settings.users", "u", "users", N_("Users"), palette=N_("Settings: Users"),
-      help=N_("Users, roles, groups and rights")),
-    A("settings.guide", "g", "guide", N_("Sales guide"), palette=N_("Settings: Sales guide"),
-      help=N_("Stages and sales guide of the highlighted sale type")),
+    A(
+        "settings.move_down",
+        "ctrl+down",
+        "move(1)",
+        N_("Move down"),
+        show=False,
+        palette=N_("Settings: Move item down"),
+    ),
+    A(
+        "settings.users",
+        "u",
+        "users",
+        N_("Users"),
+        palette=N_("Settings: Users"),
+        help=N_("Users, roles, groups and rights"),
+    ),
+    A(
+        "settings.guide",
+        "g",
+        "guide",
+        N_("Sales guide"),
+        palette=N_("Settings: Sales guide"),
+        help=N_("Stages and sales guide of the highlighted sale type"),
+    ),
     A("sales_guide.close", "escape", "close", N_("Close")),
     A("sales_guide.stage_up", "ctrl+up", "move(-1)", N_("Stage up")),
     A("sales_guide.stage_down", "ctrl+down", "move(1)", N_("Stage down")),
@@ -257,12 +563,31 @@ ACTIONS: list[Action] = [
     # Users and their SSH keys
     A("users.add", "a", "add", N_("Add user"), palette=N_("Users: Add user"), help=N_("A new associate")),
     A("users.edit", "e", "edit", N_("Edit"), palette=N_("Users: Edit user"), help=N_("Role, group, rights, active")),
-    A("users.keys", "k", "keys", N_("SSH keys"), palette=N_("Users: SSH keys"),
-      help=N_("The keys the user signs in with to leadtui serve ssh")),
-    A("users.sign_ins", "ctrl+y", "sign_ins", N_("Sign-ins"), palette=N_("Users: Sign-ins"),
-      help=N_("The user's served sessions: sign-in, sign-out, refused")),
-    A("users.all_sign_ins", "", "all_sign_ins", N_("All sign-ins"), bind=False, palette=N_("Users: All sign-ins"),
-      help=N_("Every served sign-in, sign-out and refusal, unknown keys included")),
+    A(
+        "users.keys",
+        "k",
+        "keys",
+        N_("SSH keys"),
+        palette=N_("Users: SSH keys"),
+        help=N_("The keys the user signs in with to leadtui serve ssh"),
+    ),
+    A(
+        "users.sign_ins",
+        "ctrl+y",
+        "sign_ins",
+        N_("Sign-ins"),
+        palette=N_("Users: Sign-ins"),
+        help=N_("The user's served sessions: sign-in, sign-out, refused"),
+    ),
+    A(
+        "users.all_sign_ins",
+        "",
+        "all_sign_ins",
+        N_("All sign-ins"),
+        bind=False,
+        palette=N_("Users: All sign-ins"),
+        help=N_("Every served sign-in, sign-out and refusal, unknown keys included"),
+    ),
     A("users.back", "escape", "app.pop_screen", N_("Back")),
     A("user_keys.add", "a", "add", N_("Add key"), palette=N_("Keys: Add key"), help=N_("An OpenSSH public key line")),
     A("user_keys.remove", "x", "remove", N_("Remove key"), palette=N_("Keys: Remove key"), help=N_("The selected key")),
@@ -278,65 +603,244 @@ ACTIONS: list[Action] = [
     A("card.previous_tab", "less_than_sign,ctrl+pageup,alt+left", "tab(-1)", N_("Previous tab"), show=False),
     A("card.audit", "ctrl+y", "audit", N_("Audit")),
     # the company card (its Edit, Save, Back and tabs are the card's keys)
-    A("company_card.edit", "e", "edit", N_("Edit"), bind=False, keys_of="card.edit", palette=N_("Company: Edit"),
-      help=N_("Edit the company's fields")),
-    A("company_card.save", "ctrl+s", "save", N_("Save"), bind=False, keys_of="card.save",
-      palette=N_("Company: Save"), help=N_("Save the changes")),
-    A("company_card.delete_company", "x", "delete_company", N_("Delete company"), palette=N_("Company: Delete"),
-      help=N_("Delete the company and its contacts")),
-    A("company_card.open_duplicate", "ctrl+g", "open_duplicate", N_("Open duplicate"),
-      palette=N_("Company: Open possible duplicate"), help=N_("Open the existing company the hint names")),
-    A("company_card.next_tab", ">", "tab(1)", N_("Next tab"), bind=False, keys_of="card.next_tab",
-      palette=N_("Company: Next tab")),
-    A("company_card.back", "escape", "cancel", N_("Back"), bind=False, keys_of="card.cancel",
-      palette=N_("Company: Back"), help=N_("Close the card")),
+    A(
+        "company_card.edit",
+        "e",
+        "edit",
+        N_("Edit"),
+        bind=False,
+        keys_of="card.edit",
+        palette=N_("Company: Edit"),
+        help=N_("Edit the company's fields"),
+    ),
+    A(
+        "company_card.save",
+        "ctrl+s",
+        "save",
+        N_("Save"),
+        bind=False,
+        keys_of="card.save",
+        palette=N_("Company: Save"),
+        help=N_("Save the changes"),
+    ),
+    A(
+        "company_card.delete_company",
+        "x",
+        "delete_company",
+        N_("Delete company"),
+        palette=N_("Company: Delete"),
+        help=N_("Delete the company and its contacts"),
+    ),
+    A(
+        "company_card.open_duplicate",
+        "ctrl+g",
+        "open_duplicate",
+        N_("Open duplicate"),
+        palette=N_("Company: Open possible duplicate"),
+        help=N_("Open the existing company the hint names"),
+    ),
+    A(
+        "company_card.next_tab",
+        ">",
+        "tab(1)",
+        N_("Next tab"),
+        bind=False,
+        keys_of="card.next_tab",
+        palette=N_("Company: Next tab"),
+    ),
+    A(
+        "company_card.back",
+        "escape",
+        "cancel",
+        N_("Back"),
+        bind=False,
+        keys_of="card.cancel",
+        palette=N_("Company: Back"),
+        help=N_("Close the card"),
+    ),
     # the contact card
-    A("contact_card.edit", "e", "edit", N_("Edit"), bind=False, keys_of="card.edit", palette=N_("Contact: Edit"),
-      help=N_("Edit the contact, its lead status included")),
-    A("contact_card.save", "ctrl+s", "save", N_("Save"), bind=False, keys_of="card.save",
-      palette=N_("Contact: Save"), help=N_("Save the changes")),
-    A("contact_card.move", "m", "move", N_("Move contact"), palette=N_("Contact: Move to another company"),
-      help=N_("Move or disconnect the contact")),
-    A("contact_card.delete_contact", "x", "delete_contact", N_("Delete contact"), palette=N_("Contact: Delete"),
-      help=N_("Delete the contact")),
-    A("contact_card.choose_company", "ctrl+o", "choose_company", N_("Choose company"),
-      palette=N_("Contact: Choose company"), help=N_("Company of a new contact")),
-    A("contact_card.open_duplicate", "ctrl+g", "open_duplicate", N_("Open duplicate"),
-      palette=N_("Contact: Open possible duplicate"), help=N_("Open the existing contact the hint names")),
-    A("contact_card.next_tab", ">", "tab(1)", N_("Next tab"), bind=False, keys_of="card.next_tab",
-      palette=N_("Contact: Next tab"), help=N_("Contact, History, Sales")),
-    A("contact_card.back", "escape", "cancel", N_("Back"), bind=False, keys_of="card.cancel",
-      palette=N_("Contact: Back"), help=N_("Close the card")),
+    A(
+        "contact_card.edit",
+        "e",
+        "edit",
+        N_("Edit"),
+        bind=False,
+        keys_of="card.edit",
+        palette=N_("Contact: Edit"),
+        help=N_("Edit the contact, its lead status included"),
+    ),
+    A(
+        "contact_card.save",
+        "ctrl+s",
+        "save",
+        N_("Save"),
+        bind=False,
+        keys_of="card.save",
+        palette=N_("Contact: Save"),
+        help=N_("Save the changes"),
+    ),
+    A(
+        "contact_card.move",
+        "m",
+        "move",
+        N_("Move contact"),
+        palette=N_("Contact: Move to another company"),
+        help=N_("Move or disconnect the contact"),
+    ),
+    A(
+        "contact_card.delete_contact",
+        "x",
+        "delete_contact",
+        N_("Delete contact"),
+        palette=N_("Contact: Delete"),
+        help=N_("Delete the contact"),
+    ),
+    A(
+        "contact_card.choose_company",
+        "ctrl+o",
+        "choose_company",
+        N_("Choose company"),
+        palette=N_("Contact: Choose company"),
+        help=N_("Company of a new contact"),
+    ),
+    A(
+        "contact_card.open_duplicate",
+        "ctrl+g",
+        "open_duplicate",
+        N_("Open duplicate"),
+        palette=N_("Contact: Open possible duplicate"),
+        help=N_("Open the existing contact the hint names"),
+    ),
+    A(
+        "contact_card.next_tab",
+        ">",
+        "tab(1)",
+        N_("Next tab"),
+        bind=False,
+        keys_of="card.next_tab",
+        palette=N_("Contact: Next tab"),
+        help=N_("Contact, History, Sales"),
+    ),
+    A(
+        "contact_card.back",
+        "escape",
+        "cancel",
+        N_("Back"),
+        bind=False,
+        keys_of="card.cancel",
+        palette=N_("Contact: Back"),
+        help=N_("Close the card"),
+    ),
     # the sale card
-    A("sale_card.edit", "e", "edit", N_("Edit"), bind=False, keys_of="card.edit", palette=N_("Sale: Edit"),
-      help=N_("Enter edit mode")),
-    A("sale_card.save", "ctrl+s", "save", N_("Save"), bind=False, keys_of="card.save", palette=N_("Sale: Save"),
-      help=N_("Save and leave edit mode")),
-    A("sale_card.cancel", "escape", "cancel", N_("Cancel"), bind=False, keys_of="card.cancel",
-      palette=N_("Sale: Cancel"), help=N_("Drop changes and leave edit mode, or go back")),
-    A("sale_card.delete", "x", "delete", N_("Delete"), palette=N_("Sale: Delete"),
-      help=N_("Delete this sale after confirming")),
-    A("sale_card.add_follow_up", "a", "add_follow_up", N_("Add follow-up"), palette=N_("Sale: Add follow-up"),
-      help=N_("Plan a follow-up for this sale")),
+    A(
+        "sale_card.edit",
+        "e",
+        "edit",
+        N_("Edit"),
+        bind=False,
+        keys_of="card.edit",
+        palette=N_("Sale: Edit"),
+        help=N_("Enter edit mode"),
+    ),
+    A(
+        "sale_card.save",
+        "ctrl+s",
+        "save",
+        N_("Save"),
+        bind=False,
+        keys_of="card.save",
+        palette=N_("Sale: Save"),
+        help=N_("Save and leave edit mode"),
+    ),
+    A(
+        "sale_card.cancel",
+        "escape",
+        "cancel",
+        N_("Cancel"),
+        bind=False,
+        keys_of="card.cancel",
+        palette=N_("Sale: Cancel"),
+        help=N_("Drop changes and leave edit mode, or go back"),
+    ),
+    A(
+        "sale_card.delete",
+        "x",
+        "delete",
+        N_("Delete"),
+        palette=N_("Sale: Delete"),
+        help=N_("Delete this sale after confirming"),
+    ),
+    A(
+        "sale_card.add_follow_up",
+        "a",
+        "add_follow_up",
+        N_("Add follow-up"),
+        palette=N_("Sale: Add follow-up"),
+        help=N_("Plan a follow-up for this sale"),
+    ),
     A("sale_card.toggle_done", "space", "toggle_done", N_("Done/undone")),
     A("sale_card.create_suggested", "g", "create_suggested", N_("Create suggested")),
-    A("sale_card.next_tab", ">", "tab(1)", N_("Next tab"), bind=False, keys_of="card.next_tab",
-      palette=N_("Sale: Next tab")),
-    A("sale_card.previous_tab", "<", "tab(-1)", N_("Previous tab"), bind=False, keys_of="card.previous_tab",
-      palette=N_("Sale: Previous tab")),
+    A(
+        "sale_card.next_tab",
+        ">",
+        "tab(1)",
+        N_("Next tab"),
+        bind=False,
+        keys_of="card.next_tab",
+        palette=N_("Sale: Next tab"),
+    ),
+    A(
+        "sale_card.previous_tab",
+        "<",
+        "tab(-1)",
+        N_("Previous tab"),
+        bind=False,
+        keys_of="card.previous_tab",
+        palette=N_("Sale: Previous tab"),
+    ),
     # My new leads
-    A("new_leads.open", "enter", "open", N_("Open card"), palette=N_("Leads: Open"),
-      help=N_("Open the highlighted lead's card")),
-    A("new_leads.toggle_all", "a", "toggle_all", N_("Earlier leads too"), palette=N_("Leads: Earlier leads too"),
-      help=N_("Show the leads you have seen before as well")),
+    A(
+        "new_leads.open",
+        "enter",
+        "open",
+        N_("Open card"),
+        palette=N_("Leads: Open"),
+        help=N_("Open the highlighted lead's card"),
+    ),
+    A(
+        "new_leads.toggle_all",
+        "a",
+        "toggle_all",
+        N_("Earlier leads too"),
+        palette=N_("Leads: Earlier leads too"),
+        help=N_("Show the leads you have seen before as well"),
+    ),
     A("new_leads.close", "escape", "close", N_("Close")),
     # imports
-    A("import.load", "ctrl+l", "load", N_("Load file"), palette=N_("Import: Load the file"),
-      help=N_("Read the file and map its columns")),
-    A("import.preview", "ctrl+r", "preview", N_("Check again"), palette=N_("Import: Check again"),
-      help=N_("Check every row with the current mapping")),
-    A("import.apply", "ctrl+s", "apply", N_("Import"), palette=N_("Import: Import the contacts"),
-      help=N_("Write them in one transaction")),
+    A(
+        "import.load",
+        "ctrl+l",
+        "load",
+        N_("Load file"),
+        palette=N_("Import: Load the file"),
+        help=N_("Read the file and map its columns"),
+    ),
+    A(
+        "import.preview",
+        "ctrl+r",
+        "preview",
+        N_("Check again"),
+        palette=N_("Import: Check again"),
+        help=N_("Check every row with the current mapping"),
+    ),
+    A(
+        "import.apply",
+        "ctrl+s",
+        "apply",
+        N_("Import"),
+        palette=N_("Import: Import the contacts"),
+        help=N_("Write them in one transaction"),
+    ),
     A("import.back", "escape", "back", N_("Back")),
     A("crm_import.load", "ctrl+l", "load", N_("Load file")),
     A("crm_import.check", "ctrl+r", "check", N_("Check again")),
@@ -391,8 +895,10 @@ def _navigation_actions() -> list[Action]:
     from leadtui.navigation import SECTIONS
 
     letters = [A(f"app.{mode}", key, f"section('{mode}')", label) for mode, key, label, _help in SECTIONS]
-    numbers = [A(f"app.{mode}_by_number", str(n), f"section('{mode}')", label, show=False)
-               for n, (mode, _key, label, _help) in enumerate(SECTIONS, start=1)]
+    numbers = [
+        A(f"app.{mode}_by_number", str(n), f"section('{mode}')", label, show=False)
+        for n, (mode, _key, label, _help) in enumerate(SECTIONS, start=1)
+    ]
     return letters + numbers
 
 
@@ -408,29 +914,49 @@ def bindings(scope: str) -> list[BindingType]:
     """The BINDINGS of a screen or widget: its scope's actions, each with its id (remappable by the keymap)."""
     if scope not in SCOPES:
         raise KeyError(f"no action scope {scope!r}")
-    made = [Binding(action.keys, action.action, action.description, show=action.show, priority=action.priority,
-                    id=action.id)
-            for action in actions_of(scope) if action.bind]
+    made = [
+        Binding(
+            action.keys, action.action, action.description, show=action.show, priority=action.priority, id=action.id
+        )
+        for action in actions_of(scope)
+        if action.bind
+    ]
     if scope == "app":  # the navigator's keys say where they go
         from leadtui.navigation import SECTIONS
 
         tooltips = {f"app.{mode}": help_ for mode, _key, _label, help_ in SECTIONS}
-        made = [Binding(b.key, b.action, b.description, show=b.show, id=b.id, tooltip=tooltips.get(b.id or "", ""))
-                for b in made]
+        made = [
+            Binding(b.key, b.action, b.description, show=b.show, id=b.id, tooltip=tooltips.get(b.id or "", ""))
+            for b in made
+        ]
     return list(made)  # as Textual's BINDINGS type (a list is invariant)
 
 
 # ------------------------------------------------------------------ keys as people read them
 
 _KEY_NAMES = {
-    "slash": "/", "plus": "+", "minus": "-", "escape": "Esc", "enter": "Enter", "space": "space", "delete": "Del",
-    "pagedown": "PgDn", "pageup": "PgUp", "left_square_bracket": "[", "right_square_bracket": "]",
-    "less_than_sign": "<", "greater_than_sign": ">", "up": "↑", "down": "↓", "left": "←", "right": "→",
+    "slash": "/",
+    "plus": "+",
+    "minus": "-",
+    "escape": "Esc",
+    "enter": "Enter",
+    "space": "space",
+    "delete": "Del",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
 }
 
 
 def key_display(key: str) -> str:
-    """"ctrl+pagedown" -> "ctrl+PgDn", "slash" -> "/"."""
+    """ "ctrl+pagedown" -> "ctrl+PgDn", "slash" -> "/"."""
     *mods, last = key.split("+")
     return "+".join([*mods, _KEY_NAMES.get(last, last)])
 
@@ -454,8 +980,16 @@ def key_hint(app: Any, action_id: str) -> str:
 
 def scopes_of(node: Any) -> list[str]:
     """The action scopes a screen or widget class binds (its own and inherited, in table order)."""
-    ids = {binding.id for bindings_ in type(node)._merged_bindings.key_to_bindings.values()
-           for binding in bindings_ if binding.id} if type(node)._merged_bindings else set()
+    ids = (
+        {
+            binding.id
+            for bindings_ in type(node)._merged_bindings.key_to_bindings.values()
+            for binding in bindings_
+            if binding.id
+        }
+        if type(node)._merged_bindings
+        else set()
+    )
     declared = {getattr(cls, "ACTION_SCOPE", None) for cls in type(node).__mro__}
     found = {action_id.split(".", 1)[0] for action_id in ids} | {scope for scope in declared if scope}
     return [scope for scope in SCOPES if scope in found and scope != "app"]
@@ -509,8 +1043,7 @@ def check_keymap(entries: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
             continue
         keys = [key.strip() for key in value.split(",")] if isinstance(value, str) else []
         if not keys or not all(_KEY.match(key) for key in keys):
-            problems.append(_("keymap: '{id}' needs key names such as \"ctrl+n\" or \"x,delete\"").format(
-                id=action_id))
+            problems.append(_("keymap: '{id}' needs key names such as \"ctrl+n\" or \"x,delete\"").format(id=action_id))
             continue
         if action.action.startswith("section(") or not action.bind:
             problems.append(_("keymap: '{id}' keeps its key").format(id=action_id))
@@ -531,8 +1064,11 @@ def check_keymap(entries: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
                 if other != action.id:
                     changed = action.id if action.id in keymap else other
                     if changed in keymap:
-                        problems.append(_("keymap: '{key}' already means '{other}' ({id} not changed)").format(
-                            key=key, other=other if changed == action.id else action.id, id=changed))
+                        problems.append(
+                            _("keymap: '{key}' already means '{other}' ({id} not changed)").format(
+                                key=key, other=other if changed == action.id else action.id, id=changed
+                            )
+                        )
                         del keymap[changed]
     return keymap, problems
 
@@ -571,19 +1107,28 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
 
 def markdown() -> str:
     """The key reference, generated from the table (docs/keys.md)."""
-    lines = ["# Keys", "",
-             "Generated from `leadtui/actions.py` by `python -m leadtui.actions --markdown > docs/keys.md`; "
-             "do not edit by hand.", "",
-             "Remap a key in `keymap.toml` in the user config directory (`~/.config/leadtui/keymap.toml` on "
-             "Linux; `LEADTUI_KEYMAP` names another file): one line per action, `\"<id>\" = \"<keys>\"`, e.g. "
-             "`\"sale_list.delete_sale\" = \"ctrl+d\"`. The navigator's keys "
-             f"({' '.join(sorted(NAVIGATOR_KEYS, key=lambda k: (k.isdigit(), k)))}) stay as they are.", ""]
+    lines = [
+        "# Keys",
+        "",
+        "Generated from `leadtui/actions.py` by `python -m leadtui.actions --markdown > docs/keys.md`; "
+        "do not edit by hand.",
+        "",
+        "Remap a key in `keymap.toml` in the user config directory (`~/.config/leadtui/keymap.toml` on "
+        "Linux; `LEADTUI_KEYMAP` names another file): one line per action, `\"<id>\" = \"<keys>\"`, e.g. "
+        "`\"sale_list.delete_sale\" = \"ctrl+d\"`. The navigator's keys "
+        f"({' '.join(sorted(NAVIGATOR_KEYS, key=lambda k: (k.isdigit(), k)))}) stay as they are.",
+        "",
+    ]
     for scope, (heading, where) in SCOPES.items():
         rows = actions_of(scope)
         if not rows:
             continue
-        lines += [f"## {heading}" + (f" ({where})" if where else ""), "", "| Key | Action | Id | Palette |",
-                  "|---|---|---|---|"]
+        lines += [
+            f"## {heading}" + (f" ({where})" if where else ""),
+            "",
+            "| Key | Action | Id | Palette |",
+            "|---|---|---|---|",
+        ]
         for action in rows:
             shown = BY_ID[action.keys_of].keys if action.keys_of else action.keys
             keys = " ".join(f"`{key_display(key)}`" for key in shown.split(",") if key) or "—"

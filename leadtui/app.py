@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from leadtui.backend import Backend
     from textual.notifications import SeverityLevel
 
+
 class LeadApp(App[int]):
     TITLE = "leadtui"
     CSS_PATH = "app.tcss"
@@ -35,8 +36,14 @@ class LeadApp(App[int]):
     DEFAULT_MODE = "companies"
     BINDINGS = bindings("app")
 
-    def __init__(self, *, db_url: str | None = None, user: str | None = None, lang: str | None = None,
-                 served_user_id: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        db_url: str | None = None,
+        user: str | None = None,
+        lang: str | None = None,
+        served_user_id: int | None = None,
+    ) -> None:
         super().__init__()
         from leadtui.widgets.inert import install_terminal_guard
 
@@ -57,14 +64,22 @@ class LeadApp(App[int]):
         self._open_error: BaseException | None = None
         self.exit_message: str | None = None
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = False) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
         """Notifications carry names and messages from the data: shown as they are (no markup unless asked),
         control characters made visible."""
         from leadtui.widgets.inert import message_safe
 
-        super().notify(message_safe(message), title=message_safe(title), severity=severity, timeout=timeout,
-                       markup=markup)
+        super().notify(
+            message_safe(message), title=message_safe(title), severity=severity, timeout=timeout, markup=markup
+        )
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """$form-label-width for every .tcss file: the one label column of the forms (widgets/form.py)."""
@@ -166,26 +181,39 @@ class LeadApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for mode, key, label, help_ in SECTIONS:
-            yield SystemCommand(_("Go: {section}").format(section=_(label)), f"{_(help_)} [{key}]",
-                                lambda mode=mode: self.action_section(mode))
+            yield SystemCommand(
+                _("Go: {section}").format(section=_(label)),
+                f"{_(help_)} [{key}]",
+                lambda mode=mode: self.action_section(mode),
+            )
         from leadtui.actions import palette_commands  # the table's actions of the screen in front and its widgets
 
         extra = getattr(screen, "palette_commands", None)  # what the table cannot hold (a tile per dashboard tile)
         for title, help_, callback in [*palette_commands(screen), *(extra() if extra is not None else [])]:
             # key hints like "[/]" must not be read as markup by the palette
             yield SystemCommand(escape(title), escape(help_), callback)
-        yield SystemCommand(_("Edit: Undo my last change"), _("Revert your last change unless someone changed it "
-                                                                "since [ctrl+z]"), self.action_undo)
+        yield SystemCommand(
+            _("Edit: Undo my last change"),
+            _("Revert your last change unless someone changed it since [ctrl+z]"),
+            self.action_undo,
+        )
         from leadtui.screens.import_commands import system_commands as import_commands  # import, export, distribute
+
         for command in import_commands(self):
-            if self.served and command.title in (_("Import: Contacts from CSV"), _("Export: Contacts to CSV or JSON"),
-                                                 _("Export: Companies to CSV or JSON")):
+            if self.served and command.title in (
+                _("Import: Contacts from CSV"),
+                _("Export: Contacts to CSV or JSON"),
+                _("Export: Companies to CSV or JSON"),
+            ):
                 continue  # files on the server are not the served user's (server/child.py confines them too)
             yield command
         for code in LANGUAGES:
             if code != self.lang:
-                yield SystemCommand(_("Language: {name}").format(name=LANGUAGE_NAMES[code]),
-                                    _("Show leadtui in this language"), lambda code=code: self.switch_language(code))
+                yield SystemCommand(
+                    _("Language: {name}").format(name=LANGUAGE_NAMES[code]),
+                    _("Show leadtui in this language"),
+                    lambda code=code: self.switch_language(code),
+                )
         for command in super().get_system_commands(screen):
             if self.served and command.title == "Screenshot":
                 continue  # a served session does not write files on the server

@@ -70,6 +70,7 @@ async def open_served_backend(db_url: str, user_id: int, lang: str | None) -> Ba
         raise
     except Exception as exc:
         await db.dispose()
-        raise DatabaseUnavailable(_("Cannot open the database: {reason}").format(reason=type(exc).__name__),
-                                  field="database") from None
+        raise DatabaseUnavailable(
+            _("Cannot open the database: {reason}").format(reason=type(exc).__name__), field="database"
+        ) from None
     return Backend(db=db, actor=actor, url=db_url, created=False)

@@ -109,8 +109,7 @@ class NewRecord(Message):
 class Ask(Message):
     """Show a dialog (or run a flow) named in ASKABLE; `reply` gets its answer."""
 
-    def __init__(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any],
-                 reply: Callable[[Any], Any]) -> None:
+    def __init__(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], reply: Callable[[Any], Any]) -> None:
         super().__init__()
         self.name, self.args, self.kwargs, self.reply = name, args, kwargs, reply
 

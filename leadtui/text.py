@@ -148,8 +148,11 @@ class CsvWriter:
         # None are written by the csv module as they are
         texts = [str(v) for v in row if v is not None and v.__class__ not in _PLAIN_TYPES]
         joined = "\x1f" + "\x1f".join(texts)  # U+001F cannot be in a cell that passes: a control character
-        if (_UNSAFE_BUT_SEPARATOR.search(joined) is None and joined.count("\x1f") == max(len(texts), 1)
-                and not (guard and _FORMULA_CELL.search(joined))):
+        if (
+            _UNSAFE_BUT_SEPARATOR.search(joined) is None
+            and joined.count("\x1f") == max(len(texts), 1)
+            and not (guard and _FORMULA_CELL.search(joined))
+        ):
             return self._writer.writerow(row)
         cells = []
         for value in row:

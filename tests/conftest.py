@@ -31,8 +31,13 @@ async def _connect(url: str, database: str | None = None):
     from sqlalchemy.engine import make_url
 
     u = make_url(url)
-    return await asyncpg.connect(user=u.username, password=u.password, host=u.host or "127.0.0.1",
-                                 port=u.port or 5432, database=database or u.database)
+    return await asyncpg.connect(
+        user=u.username,
+        password=u.password,
+        host=u.host or "127.0.0.1",
+        port=u.port or 5432,
+        database=database or u.database,
+    )
 
 
 async def _ensure_database(url: str) -> None:

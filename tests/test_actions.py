@@ -29,8 +29,12 @@ def _classes() -> list[type[DOMNode]]:
         for info in pkgutil.iter_modules(package.__path__):
             module = importlib.import_module(f"{package.__name__}.{info.name}")
             for value in vars(module).values():
-                if (inspect.isclass(value) and issubclass(value, DOMNode) and value.__module__ == module.__name__
-                        and "BINDINGS" in value.__dict__):
+                if (
+                    inspect.isclass(value)
+                    and issubclass(value, DOMNode)
+                    and value.__module__ == module.__name__
+                    and "BINDINGS" in value.__dict__
+                ):
                     found.append(value)
     return found
 
@@ -62,7 +66,8 @@ def test_the_table_is_consistent():
 def test_no_screen_or_widget_binds_a_navigator_key(cls):
     bound = {key for key, _binding, _owner in _own(cls) if not _owner.startswith("textual.")}
     assert not bound & actions.NAVIGATOR_KEYS, (
-        f"{cls.__qualname__} binds {sorted(bound & actions.NAVIGATOR_KEYS)}: c p s f b d t q 1-7 are the navigator's")
+        f"{cls.__qualname__} binds {sorted(bound & actions.NAVIGATOR_KEYS)}: c p s f b d t q 1-7 are the navigator's"
+    )
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__qualname__)
@@ -75,8 +80,11 @@ def test_a_key_means_one_thing_on_a_screen(cls):
     meanings: dict[str, dict[str, str]] = {}
     for key, binding, owner in [*own, *_own(LeadApp)]:
         meanings.setdefault(key, {}).setdefault(binding.action.removeprefix("screen."), owner)
-    clashes = {key: found for key, found in meanings.items()
-               if len(found) > 1 and not all(owner.startswith("textual.") for owner in found.values())}
+    clashes = {
+        key: found
+        for key, found in meanings.items()
+        if len(found) > 1 and not all(owner.startswith("textual.") for owner in found.values())
+    }
     assert not clashes, f"{cls.__qualname__}: one key, two actions: {clashes}"
 
 
@@ -86,8 +94,11 @@ def test_bindings_carry_the_table_ids_so_the_keymap_can_remap_them():
     for cls in converted:
         for binding in cls.__dict__["BINDINGS"]:
             action = actions.BY_ID[binding.id]
-            assert (binding.key, binding.action, binding.description) == (action.keys, action.action,
-                                                                           action.description)
+            assert (binding.key, binding.action, binding.description) == (
+                action.keys,
+                action.action,
+                action.description,
+            )
 
 
 def test_the_key_reference_is_generated_from_the_table():
@@ -106,13 +117,16 @@ def test_key_hints_follow_the_keymap():
 
 def test_keymap_entries_are_used_or_refused_one_line_each(tmp_path):
     path = tmp_path / "keymap.toml"
-    path.write_text('"companies.new_company" = "ctrl+n"\n'
-                    '"companies.nope" = "ctrl+x"\n'  # no such action
-                    '"find.columns" = "c"\n'  # the navigator's
-                    '"find.sort" = "x"\n'  # x already removes a criterion on Find
-                    '"app.companies" = "ctrl+k"\n'  # the navigator keeps its keys
-                    '[selections]\nrename = "ctrl+e"\n'
-                    '"find.refresh" = 3\n', encoding="utf-8")
+    path.write_text(
+        '"companies.new_company" = "ctrl+n"\n'
+        '"companies.nope" = "ctrl+x"\n'  # no such action
+        '"find.columns" = "c"\n'  # the navigator's
+        '"find.sort" = "x"\n'  # x already removes a criterion on Find
+        '"app.companies" = "ctrl+k"\n'  # the navigator keeps its keys
+        '[selections]\nrename = "ctrl+e"\n'
+        '"find.refresh" = 3\n',
+        encoding="utf-8",
+    )
     keymap, problems = actions.load_keymap(path)
     assert keymap == {"companies.new_company": "ctrl+n", "selections.rename": "ctrl+e"}
     assert len(problems) == 5

@@ -19,5 +19,6 @@ def test_a_missing_message_is_reported(monkeypatch):
 def test_a_message_with_a_context_is_checked_on_its_own():
     template = catalogs.extract()
     template.add("company", None, [("x.py", 1)], context="a context nobody translated (test)")
-    assert any("missing" in problem and "a context nobody translated" in problem
-               for problem in catalogs.problems(template))
+    assert any(
+        "missing" in problem and "a context nobody translated" in problem for problem in catalogs.problems(template)
+    )

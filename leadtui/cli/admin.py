@@ -17,30 +17,47 @@ def _day(value: str | None, option: str) -> datetime | None:
     if value is None:
         return None
     try:
-        return datetime.fromisoformat(value) if "T" in value or " " in value else \
-            datetime.combine(date.fromisoformat(value), time.min)
+        return (
+            datetime.fromisoformat(value)
+            if "T" in value or " " in value
+            else datetime.combine(date.fromisoformat(value), time.min)
+        )
     except ValueError:
-        _fail(_("{option}: '{value}' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)").format(option=option,
-                                                                                          value=value), 2)
+        _fail(
+            _("{option}: '{value}' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)").format(option=option, value=value),
+            2,
+        )
     raise AssertionError
 
 
 def _action(action: str) -> str:
-    return {"create": _("created"), "update": _("changed"), "delete": _("deleted"), "bulk": _("bulk update"),
-            "undo": _("undone"), "sign-in": _("signed in"), "sign-out": _("signed out"),
-            "refused": _("sign-in refused")}.get(action, action)
+    return {
+        "create": _("created"),
+        "update": _("changed"),
+        "delete": _("deleted"),
+        "bulk": _("bulk update"),
+        "undo": _("undone"),
+        "sign-in": _("signed in"),
+        "sign-out": _("signed out"),
+        "refused": _("sign-in refused"),
+    }.get(action, action)
 
 
 @cli.command(help=_("Who changed what and when, with old and new values."))
 @click.option("--since", help=_("From this date/time (YYYY-MM-DD[THH:MM], UTC)."))
 @click.option("--until", help=_("Up to this date (inclusive when a date)."))
-@click.option("--entity", help=_("Only this kind of record: contact, company, sale, lead_status ... (session: "
-                                  "sign-ins to leadtui serve ssh)."))
+@click.option(
+    "--entity",
+    help=_(
+        "Only this kind of record: contact, company, sale, lead_status ... (session: sign-ins to leadtui serve ssh)."
+    ),
+)
 @click.option("--id", "entity_id", type=int, help=_("Only this record (with --entity)."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
-def audit(opts: Options, since: str | None, until: str | None, entity: str | None, entity_id: int | None,
-          as_json: bool) -> None:
+def audit(
+    opts: Options, since: str | None, until: str | None, entity: str | None, entity_id: int | None, as_json: bool
+) -> None:
     from leadtui.services import audit as svc
 
     start = _day(since, "--since")
@@ -60,17 +77,29 @@ def audit(opts: Options, since: str | None, until: str | None, entity: str | Non
         if entry.action == "bulk":
             n = sum(len(ids) for _old, ids in entry.changes.get("old", []))
             detail = ngettext("{field} -> {new} on {n} record", "{field} -> {new} on {n} records", n).format(
-                field=entry.changes.get("field"), new=entry.changes.get("new"), n=n)
+                field=entry.changes.get("field"), new=entry.changes.get("new"), n=n
+            )
         elif entry.entity == "session":  # served sessions (leadtui serve ssh): who, which key, from where, why
-            detail = "  ".join(str(entry.changes.get(key)) for key in ("login", "fingerprint", "address", "reason")
-                               if entry.changes.get(key))
+            detail = "  ".join(
+                str(entry.changes.get(key))
+                for key in ("login", "fingerprint", "address", "reason")
+                if entry.changes.get(key)
+            )
         else:
-            detail = ", ".join(f"{field}: {old!r} -> {new!r}" for field, (old, new) in entry.changes.items()
-                               if entry.action == "update") or ""
+            detail = (
+                ", ".join(
+                    f"{field}: {old!r} -> {new!r}"
+                    for field, (old, new) in entry.changes.items()
+                    if entry.action == "update"
+                )
+                or ""
+            )
         undone = "  " + _("(undone)") if entry.undone else ""
         target = entity_name(entry.entity) + (f" {entry.entity_id}" if entry.entity_id is not None else "")
-        click.echo(f"{format_datetime(entry.at)}  {entry.user or '-':<12} {_action(entry.action):<10} {target}  "
-                   f"{detail}{undone}")
+        click.echo(
+            f"{format_datetime(entry.at)}  {entry.user or '-':<12} {_action(entry.action):<10} {target}  "
+            f"{detail}{undone}"
+        )
 
 
 @cli.command(help=_("Undo your last change, if nobody changed those records since."))
@@ -88,7 +117,10 @@ def undo(opts: Options, dry_run: bool) -> None:
 
 
 @cli.command(
-             help=_("Write a consistent copy of the database to FILE while others keep working.\n\nSQLite: the online backup API. PostgreSQL: pg_dump --format=custom (restore with leadtui restore)."))
+    help=_(
+        "Write a consistent copy of the database to FILE while others keep working.\n\nSQLite: the online backup API. PostgreSQL: pg_dump --format=custom (restore with leadtui restore)."
+    )
+)
 @click.argument("file")
 @click.option("--force", is_flag=True, help=_("Overwrite FILE if it exists."))
 @click.pass_obj

@@ -102,8 +102,9 @@ def _usage_error(exc: click.exceptions.UsageError) -> None:
     text = _("Error: {message}").format(message=exc.format_message())
     ctx = exc.ctx
     if ctx is not None and ctx.command.get_help_option(ctx) is not None:
-        text += " " + _("Try '{command} {option}' for help.").format(command=ctx.command_path,
-                                                                     option=ctx.help_option_names[0])
+        text += " " + _("Try '{command} {option}' for help.").format(
+            command=ctx.command_path, option=ctx.help_option_names[0]
+        )
     _fail(text, exit_codes.USAGE)
 
 
@@ -114,8 +115,12 @@ def _number_too_large(exc: BaseException) -> bool:
     orig = getattr(exc, "orig", None)
     if orig is None:
         return False
-    return getattr(orig, "sqlstate", None) == "22003" or isinstance(orig, OverflowError) or \
-        isinstance(orig.__cause__, OverflowError) or "out of int" in str(orig)
+    return (
+        getattr(orig, "sqlstate", None) == "22003"
+        or isinstance(orig, OverflowError)
+        or isinstance(orig.__cause__, OverflowError)
+        or "out of int" in str(orig)
+    )
 
 
 def run(opts: Options, action: Callable[..., Awaitable[T]], *, needs_user: bool = True) -> T:
@@ -132,8 +137,9 @@ def run(opts: Options, action: Callable[..., Awaitable[T]], *, needs_user: bool 
         settings = opts.settings()
         if settings.lang in LANGUAGES:  # as chosen before the commands were built (cli/__init__.py)
             set_language(settings.lang)
-        db, _created = await database.open_or_create(settings.resolved_database_url(), lang=settings.lang or "en",
-                                                      login=settings.resolved_user())
+        db, _created = await database.open_or_create(
+            settings.resolved_database_url(), lang=settings.lang or "en", login=settings.resolved_user()
+        )
         try:
             actor = await database.resolve_actor(db, settings.resolved_user())
             if needs_user:
@@ -154,17 +160,24 @@ def run(opts: Options, action: Callable[..., Awaitable[T]], *, needs_user: bool 
         if _number_too_large(exc):  # a number the services passed on unchecked: bad input all the same
             _fail(_("A number given is too large for the database; nothing was changed."), exit_codes.RULE_VIOLATION)
         # the kind of error only: a database error's text carries the SQL, its parameters and the driver's dump
-        _fail(_("unexpected error ({kind}); set LEADTUI_DEBUG=1 to see the details").format(kind=type(exc).__name__),
-              exit_codes.RULE_VIOLATION)
+        _fail(
+            _("unexpected error ({kind}); set LEADTUI_DEBUG=1 to see the details").format(kind=type(exc).__name__),
+            exit_codes.RULE_VIOLATION,
+        )
     raise AssertionError("unreachable")
 
 
 def formula_guard_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """--formula-guard/--no-formula-guard for every command that writes CSV (leadtui.text.guard_formula)."""
     return click.option(
-        "--formula-guard/--no-formula-guard", "formula_guard", default=True,
-        help=_("CSV: a text cell starting with = + - @ or a tab gets a leading ' so that a spreadsheet shows it "
-               "instead of running it as a formula (on by default; numbers stay numbers)."))(command)
+        "--formula-guard/--no-formula-guard",
+        "formula_guard",
+        default=True,
+        help=_(
+            "CSV: a text cell starting with = + - @ or a tab gets a leading ' so that a spreadsheet shows it "
+            "instead of running it as a formula (on by default; numbers stay numbers)."
+        ),
+    )(command)
 
 
 def print_json(data: Any) -> None:
@@ -179,14 +192,26 @@ def dump(model: Any) -> Any:
     return model.model_dump(mode="json")
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]},
-             help=_("leadtui: a keyboard-driven terminal CRM for leads and the sales pipeline.\n\n"
-                    "Without a command it opens the TUI, creating the database with its default lists on first run."))
-@click.option("--db", "db", metavar="URL",
-              help=_("Database URL or SQLite file (else LEADTUI_DATABASE_URL, else the default file)."))
+@click.group(
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=_(
+        "leadtui: a keyboard-driven terminal CRM for leads and the sales pipeline.\n\n"
+        "Without a command it opens the TUI, creating the database with its default lists on first run."
+    ),
+)
+@click.option(
+    "--db",
+    "db",
+    metavar="URL",
+    help=_("Database URL or SQLite file (else LEADTUI_DATABASE_URL, else the default file)."),
+)
 @click.option("--user", metavar="LOGIN", help=_("Act as this user (else LEADTUI_USER, else the OS login)."))
-@click.option("--lang", type=LANG_CHOICE,
-              help=_("Language of messages (else LEADTUI_LANG, else the locale) and of a new database's lists."))
+@click.option(
+    "--lang",
+    type=LANG_CHOICE,
+    help=_("Language of messages (else LEADTUI_LANG, else the locale) and of a new database's lists."),
+)
 @click.option("--demo", is_flag=True, help=_("Open the TUI on a fresh demo database in a temporary file."))
 @click.version_option(package_name="leadtui")
 @click.pass_context
@@ -223,8 +248,12 @@ def _run_demo(opts: Options) -> int:
 
 
 @cli.command(help=_("Create a database with the default lists; the current OS user becomes its first administrator."))
-@click.option("--lang", "init_lang", type=LANG_CHOICE,
-              help=_("Language of the default lists (default: --lang, LEADTUI_LANG or en)."))
+@click.option(
+    "--lang",
+    "init_lang",
+    type=LANG_CHOICE,
+    help=_("Language of the default lists (default: --lang, LEADTUI_LANG or en)."),
+)
 @click.option("--force", is_flag=True, help=_("Replace an existing database; all its data is lost."))
 @click.pass_obj
 def init(opts: Options, init_lang: str | None, force: bool) -> None:
@@ -249,8 +278,9 @@ def init(opts: Options, init_lang: str | None, force: bool) -> None:
         url = asyncio.run(go())
     except DomainError as exc:
         _fail(str(exc), exc.exit_code)
-    click.echo(_("Created {url} ({lang}); administrator: {login}").format(url=url, lang=lang,
-                                                                        login=settings.resolved_user()))
+    click.echo(
+        _("Created {url} ({lang}); administrator: {login}").format(url=url, lang=lang, login=settings.resolved_user())
+    )
 
 
 async def _discard_unreadable(url: str) -> None:

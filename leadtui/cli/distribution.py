@@ -19,8 +19,11 @@ def _print_setting(out) -> None:  # noqa: ANN001
         click.echo(_("Distribution of new leads: off"))
         return
     logins = ", ".join(u.login for u in out.users)
-    who = (_("users {logins}").format(logins=logins) if out.mode == "users"
-           else _("members of group {group} ({logins})").format(group=out.group, logins=logins or _("none")))
+    who = (
+        _("users {logins}").format(logins=logins)
+        if out.mode == "users"
+        else _("members of group {group} ({logins})").format(group=out.group, logins=logins or _("none"))
+    )
     click.echo(_("Distribution of new leads: round robin over {who}").format(who=who))
     unavailable = [f"{u.login} ({_('inactive') if not u.active else _('away')})" for u in out.users if not u.available]
     if unavailable:
@@ -29,8 +32,12 @@ def _print_setting(out) -> None:  # noqa: ANN001
     click.echo("  " + _("next lead goes to: {login}").format(login=out.next_user or _("(nobody available)")))
 
 
-@cli.command("distribute",
-             help=_("Assign every contact without an owner round robin (DESIGN.md decision 11), or show/set who gets them. New contacts from `leadtui import` and `leadtui intake` are assigned as they arrive."))
+@cli.command(
+    "distribute",
+    help=_(
+        "Assign every contact without an owner round robin (DESIGN.md decision 11), or show/set who gets them. New contacts from `leadtui import` and `leadtui intake` are assigned as they arrive."
+    ),
+)
 @click.option("--dry-run", is_flag=True, help=_("Show who would get which unassigned contact; change nothing."))
 @click.option("--show", is_flag=True, help=_("Show the distribution setting."))
 @click.option("--set", "set_", is_flag=True, help=_("Set the distribution (administrators) with the options below."))
@@ -40,16 +47,33 @@ def _print_setting(out) -> None:  # noqa: ANN001
 @click.option("--away", metavar="A,B", help=_("With --set: users who are away for now ('' clears)."))
 @click.option("--off", is_flag=True, help=_("With --set: distribute nothing."))
 @click.option("--limit", type=int, help=_("Assign (or show) at most N contacts."))
-@click.option("--mine", is_flag=True,
-              help=_("List the leads the distribution gave you since you last looked, newest first, with the reason."))
+@click.option(
+    "--mine",
+    is_flag=True,
+    help=_("List the leads the distribution gave you since you last looked, newest first, with the reason."),
+)
 @click.option("--all", "all_", is_flag=True, help=_("With --mine: the leads you have seen before as well."))
-@click.option("--mark-seen", is_flag=True, help=_("With --mine: count the listed leads as seen (the TUI stops announcing "
-                                                  "them)."))
+@click.option(
+    "--mark-seen", is_flag=True, help=_("With --mine: count the listed leads as seen (the TUI stops announcing them).")
+)
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
-def distribute_command(opts: Options, dry_run: bool, show: bool, set_: bool, users: str | None, group: str | None,
-                       fallback: str | None, away: str | None, off: bool, limit: int | None, mine: bool, all_: bool,
-                       mark_seen: bool, as_json: bool) -> None:
+def distribute_command(
+    opts: Options,
+    dry_run: bool,
+    show: bool,
+    set_: bool,
+    users: str | None,
+    group: str | None,
+    fallback: str | None,
+    away: str | None,
+    off: bool,
+    limit: int | None,
+    mine: bool,
+    all_: bool,
+    mark_seen: bool,
+    as_json: bool,
+) -> None:
     from leadtui.services import distribution
 
     if (all_ or mark_seen) and not mine:
@@ -66,12 +90,19 @@ def distribute_command(opts: Options, dry_run: bool, show: bool, set_: bool, use
         async def change(db, actor):  # noqa: ANN001, ANN202
             current = await distribution.get_distribution(db)
             data = {
-                "mode": "off" if off else "group" if group is not None else "users" if users is not None
+                "mode": "off"
+                if off
+                else "group"
+                if group is not None
+                else "users"
+                if users is not None
                 else (current.mode if current.mode != "off" else "users"),
-                "users": _logins(users) if users is not None else
-                         ([u.login for u in current.users] if current.mode == "users" else []),
+                "users": _logins(users)
+                if users is not None
+                else ([u.login for u in current.users] if current.mode == "users" else []),
                 "group": group if group is not None else current.group,
-                "fallback": fallback if fallback is not None
+                "fallback": fallback
+                if fallback is not None
                 else (current.fallback.login if current.fallback else None),
                 "away": _logins(away) if away is not None else current.away,
             }
@@ -101,8 +132,11 @@ def distribute_command(opts: Options, dry_run: bool, show: bool, set_: bool, use
         click.echo(_("contact {id} {name}").format(id=a.contact_id, name=a.contact) + f"{place} -> {who}: {a.reason}")
     verb = _("Would assign {n} contacts") if result.dry_run else _("Assigned {n} contacts")
     per_user = ", ".join(f"{login} {n}" for login, n in sorted(result.per_user.items())) or "-"
-    click.echo(verb.format(n=result.assigned) + f" ({per_user})"
-               + ("; " + _("{n} left unassigned").format(n=result.unassigned) if result.unassigned else ""))
+    click.echo(
+        verb.format(n=result.assigned)
+        + f" ({per_user})"
+        + ("; " + _("{n} left unassigned").format(n=result.unassigned) if result.unassigned else "")
+    )
 
 
 def _print_mine(opts: Options, include_seen: bool, mark_seen: bool, limit: int | None, as_json: bool) -> None:
@@ -110,8 +144,9 @@ def _print_mine(opts: Options, include_seen: bool, mark_seen: bool, limit: int |
     from leadtui.services import distribution
 
     async def mine(db, actor):  # noqa: ANN001, ANN202
-        out = await distribution.new_leads(db, actor, include_seen=include_seen,
-                                           limit=limit or distribution.NEW_LEADS_PAGE)
+        out = await distribution.new_leads(
+            db, actor, include_seen=include_seen, limit=limit or distribution.NEW_LEADS_PAGE
+        )
         if mark_seen and any(lead.new for lead in out.leads):
             await distribution.mark_leads_seen(db, actor, up_to=max(lead.id for lead in out.leads if lead.new))
         return out
@@ -124,15 +159,25 @@ def _print_mine(opts: Options, include_seen: bool, mark_seen: bool, limit: int |
         click.echo(_("No new leads since you last looked."))
         return
     if out.unseen:
-        click.echo(ngettext("{n} new lead since you last looked", "{n} new leads since you last looked", out.unseen)
-                   .format(n=out.unseen) + " " + ngettext("({n} contact)", "({n} contacts)", out.unseen_contacts)
-                   .format(n=out.unseen_contacts) + ":")
+        click.echo(
+            ngettext("{n} new lead since you last looked", "{n} new leads since you last looked", out.unseen).format(
+                n=out.unseen
+            )
+            + " "
+            + ngettext("({n} contact)", "({n} contacts)", out.unseen_contacts).format(n=out.unseen_contacts)
+            + ":"
+        )
     else:
         click.echo(_("No new leads since you last looked; the earlier ones:"))
     for lead in out.leads:
-        record = (_("company {id}").format(id=lead.company_id) if lead.kind == "company"
-                  else _("contact {id}").format(id=lead.contact_id))
-        click.echo(f"{'*' if lead.new else ' '} {lead.at:%Y-%m-%d %H:%M}  {record}  {lead.title} [{lead.source}]: "
-                   f"{lead.reason}")
+        record = (
+            _("company {id}").format(id=lead.company_id)
+            if lead.kind == "company"
+            else _("contact {id}").format(id=lead.contact_id)
+        )
+        click.echo(
+            f"{'*' if lead.new else ' '} {lead.at:%Y-%m-%d %H:%M}  {record}  {lead.title} [{lead.source}]: "
+            f"{lead.reason}"
+        )
     if mark_seen and out.unseen:
         click.echo(_("Marked as seen."))

@@ -13,26 +13,45 @@ from leadtui import exit_codes
 from leadtui.cli.core import Options, RecordId, _fail, cli, formula_guard_option, run
 from leadtui.i18n import _
 
-TARGETS = click.Choice(["persons", "person", "contacts", "companies", "company", "sales", "sale"],
-                       case_sensitive=False)
+TARGETS = click.Choice(["persons", "person", "contacts", "companies", "company", "sales", "sale"], case_sensitive=False)
 
 
-@cli.command("export",
-             help=_("Export contacts (persons), companies or sales matching --where, or a selection's members."))
+@cli.command(
+    "export", help=_("Export contacts (persons), companies or sales matching --where, or a selection's members.")
+)
 @click.argument("target", type=TARGETS)
-@click.option("--where", "where", multiple=True, metavar="F:OP:V1,V2",
-              help=_("Criterion FIELD:OPERATOR:VALUE1,VALUE2 as for `leadtui find` (repeat to AND several)."))
-@click.option("--columns", metavar="A,B,C", help=_("Fields to export (default: the Find screen's columns); the id "
-                                                 "always comes first."))
-@click.option("--selection", "selection_id", type=RecordId(_("Selection")), help=_("Export the members of this selection."))
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    metavar="F:OP:V1,V2",
+    help=_("Criterion FIELD:OPERATOR:VALUE1,VALUE2 as for `leadtui find` (repeat to AND several)."),
+)
+@click.option(
+    "--columns",
+    metavar="A,B,C",
+    help=_("Fields to export (default: the Find screen's columns); the id always comes first."),
+)
+@click.option(
+    "--selection", "selection_id", type=RecordId(_("Selection")), help=_("Export the members of this selection.")
+)
 @click.option("--csv", "fmt", flag_value="csv", default=True, help=_("CSV with a header row of field keys (default)."))
 @click.option("--json", "fmt", flag_value="json", help=_("A JSON array of objects."))
 @click.option("--labels", is_flag=True, help=_("Header with the fields' names in the language instead of keys."))
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help=_("Write to FILE instead of stdout."))
 @formula_guard_option
 @click.pass_obj
-def export_command(opts: Options, target: str, where: tuple[str, ...], columns: str | None,
-                   selection_id: int | None, fmt: str, labels: bool, output: str | None, formula_guard: bool) -> None:
+def export_command(
+    opts: Options,
+    target: str,
+    where: tuple[str, ...],
+    columns: str | None,
+    selection_id: int | None,
+    fmt: str,
+    labels: bool,
+    output: str | None,
+    formula_guard: bool,
+) -> None:
     from leadtui.services import exports, find
     from leadtui.services.errors import DomainError
 
@@ -42,10 +61,21 @@ def export_command(opts: Options, target: str, where: tuple[str, ...], columns: 
         _fail(str(exc), exc.exit_code)
     keys = exports.parse_columns(columns)
     if output is None:
+
         async def to_stdout(db, actor):  # noqa: ANN001, ANN202
             try:
-                return await exports.export(db, actor, target, criteria, sys.stdout, columns=keys, fmt=fmt,
-                                            selection_id=selection_id, labels=labels, formula_guard=formula_guard)
+                return await exports.export(
+                    db,
+                    actor,
+                    target,
+                    criteria,
+                    sys.stdout,
+                    columns=keys,
+                    fmt=fmt,
+                    selection_id=selection_id,
+                    labels=labels,
+                    formula_guard=formula_guard,
+                )
             except BrokenPipeError:  # `| head`: the reader has had enough
                 devnull = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(devnull, sys.stdout.fileno())
@@ -60,12 +90,28 @@ def export_command(opts: Options, target: str, where: tuple[str, ...], columns: 
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            result = run(opts, lambda db, actor: exports.export(db, actor, target, criteria, out, columns=keys,
-                                                                fmt=fmt, selection_id=selection_id, labels=labels,
-                                                                formula_guard=formula_guard))
+            result = run(
+                opts,
+                lambda db, actor: exports.export(
+                    db,
+                    actor,
+                    target,
+                    criteria,
+                    out,
+                    columns=keys,
+                    fmt=fmt,
+                    selection_id=selection_id,
+                    labels=labels,
+                    formula_guard=formula_guard,
+                ),
+            )
         os.replace(temp, path)
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
-    click.echo(_("Exported {n} {target} records ({columns}) to {file}").format(
-        n=result.rows, target=result.target, columns=", ".join(result.columns), file=path), err=True)
+    click.echo(
+        _("Exported {n} {target} records ({columns}) to {file}").format(
+            n=result.rows, target=result.target, columns=", ".join(result.columns), file=path
+        ),
+        err=True,
+    )

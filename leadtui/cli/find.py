@@ -13,11 +13,14 @@ from leadtui.cli.core import Options, RecordId, cli, dump, formula_guard_option,
 from leadtui.i18n import N_, _, ngettext
 from leadtui.i18n.format import format_date
 
-TARGET_CHOICE = click.Choice(["persons", "person", "contacts", "companies", "company", "sales", "sale"],
-                             case_sensitive=False)
+TARGET_CHOICE = click.Choice(
+    ["persons", "person", "contacts", "companies", "company", "sales", "sale"], case_sensitive=False
+)
 BOARD_TARGETS = click.Choice(["persons", "person", "contacts", "sales", "sale"], case_sensitive=False)
-WHERE_HELP = N_("Criterion FIELD:OPERATOR:VALUE1,VALUE2 (repeat to AND several). Operators: one_of, not_one_of, eq, "
-              "ne, contains, starts_with, gt, lt, empty, not_empty. A comma inside a value is written \\,.")
+WHERE_HELP = N_(
+    "Criterion FIELD:OPERATOR:VALUE1,VALUE2 (repeat to AND several). Operators: one_of, not_one_of, eq, "
+    "ne, contains, starts_with, gt, lt, empty, not_empty. A comma inside a value is written \\,."
+)
 COLUMN_WIDTH = 32
 
 
@@ -62,15 +65,36 @@ class _Table:
         click.echo("  ".join(out).rstrip())
 
 
-async def _print_rows(db: Any, actor: Any, target: str, criteria: list[Any], *, columns: list[str] | None,
-                      sort: str | None, descending: bool, limit: int | None, as_json: bool, as_csv: bool,
-                      selection_id: int | None = None, formula_guard: bool = True) -> int:
+async def _print_rows(
+    db: Any,
+    actor: Any,
+    target: str,
+    criteria: list[Any],
+    *,
+    columns: list[str] | None,
+    sort: str | None,
+    descending: bool,
+    limit: int | None,
+    as_json: bool,
+    as_csv: bool,
+    selection_id: int | None = None,
+    formula_guard: bool = True,
+) -> int:
     """Print the matches as a table, JSON (the FindPage) or CSV with a header row; returns how many."""
     from leadtui.services import find
 
     if as_json or sort or limit is not None:
-        page = await find.find(db, actor, target, criteria, columns=columns, limit=limit, sort=sort,
-                               descending=descending, selection_id=selection_id)
+        page = await find.find(
+            db,
+            actor,
+            target,
+            criteria,
+            columns=columns,
+            limit=limit,
+            sort=sort,
+            descending=descending,
+            selection_id=selection_id,
+        )
         if as_json:
             try:
                 print_json(dump(page))
@@ -120,8 +144,9 @@ async def _write(rows: Any, keys: list[str], header: list[Any], as_csv: bool, fo
     return written
 
 
-@cli.command("find",
-             help=_("Find contacts (persons), companies or sales by criteria; prints every match unless --limit."))
+@cli.command(
+    "find", help=_("Find contacts (persons), companies or sales by criteria; prints every match unless --limit.")
+)
 @click.argument("target", type=TARGET_CHOICE)
 @click.option("--where", "where", multiple=True, metavar="F:OP:V1,V2", help=_(WHERE_HELP))
 @click.option("--columns", metavar="A,B,C", help=_("Columns to show (field keys); see --fields."))
@@ -134,9 +159,20 @@ async def _write(rows: Any, keys: list[str], header: list[Any], as_csv: bool, fo
 @click.option("--fields", "list_fields", is_flag=True, help=_("List the fields and their operators, then stop."))
 @formula_guard_option
 @click.pass_obj
-def find_command(opts: Options, target: str, where: tuple[str, ...], columns: str | None, sort: str | None,
-                 descending: bool, limit: int | None, as_json: bool, as_csv: bool, only_count: bool,
-                 list_fields: bool, formula_guard: bool) -> None:
+def find_command(
+    opts: Options,
+    target: str,
+    where: tuple[str, ...],
+    columns: str | None,
+    sort: str | None,
+    descending: bool,
+    limit: int | None,
+    as_json: bool,
+    as_csv: bool,
+    only_count: bool,
+    list_fields: bool,
+    formula_guard: bool,
+) -> None:
     from leadtui.services import find
 
     if as_json and as_csv:
@@ -159,8 +195,19 @@ def find_command(opts: Options, target: str, where: tuple[str, ...], columns: st
             else:
                 click.echo(str(n))
             return
-        await _print_rows(db, actor, target, criteria, columns=_columns(columns), sort=sort, descending=descending,
-                          limit=limit, as_json=as_json, as_csv=as_csv, formula_guard=formula_guard)
+        await _print_rows(
+            db,
+            actor,
+            target,
+            criteria,
+            columns=_columns(columns),
+            sort=sort,
+            descending=descending,
+            limit=limit,
+            as_json=as_json,
+            as_csv=as_csv,
+            formula_guard=formula_guard,
+        )
 
     run(opts, go)
 
@@ -184,14 +231,20 @@ def _print_selection(out: Any, as_json: bool, verb: str | None = None) -> None:
         print_json(dump(out))
         return
     if verb:
-        click.echo(verb.format(id=out.id, name=out.name, kind=out.kind_label.lower(),
-                               target=out.target_label.lower()))
+        click.echo(verb.format(id=out.id, name=out.name, kind=out.kind_label.lower(), target=out.target_label.lower()))
         return
-    count = "" if out.member_count is None else ngettext(", {n} member", ", {n} members",
-                                                         out.member_count).format(n=out.member_count)
+    count = (
+        ""
+        if out.member_count is None
+        else ngettext(", {n} member", ", {n} members", out.member_count).format(n=out.member_count)
+    )
     details = _("{kind}, {target}{count}, owner {owner}, visible for {visible}").format(
-        kind=out.kind_label.lower(), target=out.target_label.lower(), count=count, owner=out.owner or "-",
-        visible=_(VISIBLE_LABELS.get(out.visible_for, out.visible_for)))
+        kind=out.kind_label.lower(),
+        target=out.target_label.lower(),
+        count=count,
+        owner=out.owner or "-",
+        visible=_(VISIBLE_LABELS.get(out.visible_for, out.visible_for)),
+    )
     click.echo(f"{out.id}  {out.name}  [{details}]")
 
 
@@ -200,16 +253,34 @@ def _print_selection(out: Any, as_json: bool, verb: str | None = None) -> None:
 @click.option("--target", required=True, type=TARGET_CHOICE, help=_("What the selection is of."))
 @click.option("--where", "where", multiple=True, metavar="F:OP:V1,V2", help=_(WHERE_HELP))
 @click.option("--ids", "ids", multiple=True, metavar="1,2,3", help=_("Members of a static selection."))
-@click.option("--dynamic", "kind", flag_value="dynamic", help=_("Keep the criteria; run them on every view (default "
-                                                              "with --where)."))
+@click.option(
+    "--dynamic",
+    "kind",
+    flag_value="dynamic",
+    help=_("Keep the criteria; run them on every view (default with --where)."),
+)
 @click.option("--static", "kind", flag_value="static", help=_("Keep the members (those matching now, or --ids)."))
 @click.option("--description", default="", help=_("Description."))
-@click.option("--visible", "visible_for", type=click.Choice(["all", "group", "private"]), default="all",
-              help=_("Who sees it: everyone, your user group, only you."))
+@click.option(
+    "--visible",
+    "visible_for",
+    type=click.Choice(["all", "group", "private"]),
+    default="all",
+    help=_("Who sees it: everyone, your user group, only you."),
+)
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
-def selection_create(opts: Options, name: str, target: str, where: tuple[str, ...], ids: tuple[str, ...],
-                     kind: str | None, description: str, visible_for: str, as_json: bool) -> None:
+def selection_create(
+    opts: Options,
+    name: str,
+    target: str,
+    where: tuple[str, ...],
+    ids: tuple[str, ...],
+    kind: str | None,
+    description: str,
+    visible_for: str,
+    as_json: bool,
+) -> None:
     from leadtui.services import selections
 
     if ids and where:
@@ -217,9 +288,14 @@ def selection_create(opts: Options, name: str, target: str, where: tuple[str, ..
     if ids and kind == "dynamic":
         raise click.UsageError(_("--ids makes a static selection; a dynamic one keeps criteria (--where)"))
     chosen = kind or ("static" if ids else "dynamic")
-    data: dict[str, Any] = {"name": name, "target": target, "kind": chosen, "criteria": [c.model_dump() for c in
-                                                                                         _criteria(where)],
-                            "description": description, "visible_for": visible_for}
+    data: dict[str, Any] = {
+        "name": name,
+        "target": target,
+        "kind": chosen,
+        "criteria": [c.model_dump() for c in _criteria(where)],
+        "description": description,
+        "visible_for": visible_for,
+    }
     if ids:
         data["ids"] = _ids(ids)
 
@@ -232,10 +308,19 @@ def selection_create(opts: Options, name: str, target: str, where: tuple[str, ..
     if as_json:
         print_json(dump(out))
     else:
-        click.echo(ngettext("Created selection {id}: {name} ({kind}, {target}, {n} member)",
-                            "Created selection {id}: {name} ({kind}, {target}, {n} members)",
-                            out.member_count or 0).format(id=out.id, name=out.name, kind=out.kind_label.lower(),
-                                                          target=out.target_label.lower(), n=out.member_count))
+        click.echo(
+            ngettext(
+                "Created selection {id}: {name} ({kind}, {target}, {n} member)",
+                "Created selection {id}: {name} ({kind}, {target}, {n} members)",
+                out.member_count or 0,
+            ).format(
+                id=out.id,
+                name=out.name,
+                kind=out.kind_label.lower(),
+                target=out.target_label.lower(),
+                n=out.member_count,
+            )
+        )
 
 
 @selection.command("list", help=_("Your selections and those others share with you."))
@@ -261,8 +346,15 @@ def selection_list(opts: Options, target: str | None, as_json: bool) -> None:
 @click.option("--csv", "as_csv", is_flag=True, help=_("The members as CSV with a header row."))
 @formula_guard_option
 @click.pass_obj
-def selection_show(opts: Options, selection_id: int, columns: str | None, limit: int | None, as_json: bool,
-                   as_csv: bool, formula_guard: bool) -> None:
+def selection_show(
+    opts: Options,
+    selection_id: int,
+    columns: str | None,
+    limit: int | None,
+    as_json: bool,
+    as_csv: bool,
+    formula_guard: bool,
+) -> None:
     from leadtui.services import find, selections
 
     if as_json and as_csv:
@@ -272,9 +364,20 @@ def selection_show(opts: Options, selection_id: int, columns: str | None, limit:
         out = await selections.get_selection(db, actor, selection_id, with_count=True)
         if as_csv:
             target, criteria, members_of = await selections.scope(db, actor, selection_id)
-            await _print_rows(db, actor, target, criteria, columns=_columns(columns), sort=None, descending=False,
-                              limit=limit, as_json=False, as_csv=True, selection_id=members_of,
-                              formula_guard=formula_guard)
+            await _print_rows(
+                db,
+                actor,
+                target,
+                criteria,
+                columns=_columns(columns),
+                sort=None,
+                descending=False,
+                limit=limit,
+                as_json=False,
+                as_csv=True,
+                selection_id=members_of,
+                formula_guard=formula_guard,
+            )
             return
         if as_json:
             page = await selections.members(db, actor, selection_id, columns=_columns(columns), limit=limit)
@@ -288,8 +391,19 @@ def selection_show(opts: Options, selection_id: int, columns: str | None, limit:
             label = _("criteria") if out.kind == "dynamic" else _("made from criteria")
             click.echo(f"  {label}: " + "; ".join(described))
         target, criteria, members_of = await selections.scope(db, actor, selection_id)
-        await _print_rows(db, actor, target, criteria, columns=_columns(columns), sort=None, descending=False,
-                          limit=limit, as_json=False, as_csv=False, selection_id=members_of)
+        await _print_rows(
+            db,
+            actor,
+            target,
+            criteria,
+            columns=_columns(columns),
+            sort=None,
+            descending=False,
+            limit=limit,
+            as_json=False,
+            as_csv=False,
+            selection_id=members_of,
+        )
 
     run(opts, go)
 
@@ -316,8 +430,10 @@ def selection_delete(opts: Options, selection_id: int, yes: bool) -> None:
     if not yes:
         out = run(opts, lambda db, actor: selections.get_selection(db, actor, selection_id))
         if not sys.stdin.isatty():
-            click.echo("leadtui: " + _("deleting selection '{name}' needs confirmation; add --yes").format(
-                name=out.name), err=True)
+            click.echo(
+                "leadtui: " + _("deleting selection '{name}' needs confirmation; add --yes").format(name=out.name),
+                err=True,
+            )
             sys.exit(exit_codes.USAGE)
         click.confirm(_("Delete selection {id} '{name}'?").format(id=out.id, name=out.name), abort=True)
     out = run(opts, lambda db, actor: selections.delete_selection(db, actor, selection_id))
@@ -330,8 +446,12 @@ def _print_change(change: Any, verb: str) -> None:
         text += _(", {n} unchanged").format(n=change.unchanged)
     if change.missing:
         text += _("; not found: {ids}").format(ids=", ".join(map(str, change.missing[:20])))
-    click.echo(text + ngettext("; the selection has {n} member", "; the selection has {n} members",
-                               change.member_count).format(n=change.member_count))
+    click.echo(
+        text
+        + ngettext("; the selection has {n} member", "; the selection has {n} members", change.member_count).format(
+            n=change.member_count
+        )
+    )
 
 
 @selection.command("add", help=_("Add records (ids, comma- or space-separated) to a static selection."))
@@ -380,9 +500,13 @@ def selection_static(opts: Options, selection_id: int, as_json: bool) -> None:
     if as_json:
         print_json(dump(out))
     else:
-        click.echo(ngettext("Selection {id} '{name}' is static now, with {n} member",
-                            "Selection {id} '{name}' is static now, with {n} members",
-                            out.member_count or 0).format(id=out.id, name=out.name, n=out.member_count))
+        click.echo(
+            ngettext(
+                "Selection {id} '{name}' is static now, with {n} member",
+                "Selection {id} '{name}' is static now, with {n} members",
+                out.member_count or 0,
+            ).format(id=out.id, name=out.name, n=out.member_count)
+        )
 
 
 @selection.command("dynamic", help=_("(Refused: a static selection never becomes dynamic.)"))
@@ -415,14 +539,19 @@ def _money(value: Any) -> str:
 @click.option("--cards", type=click.IntRange(0, 500), default=0, help=_("Also list the first N cards of each column."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
-def board_show(opts: Options, selection_id: int | None, target: str | None, where: tuple[str, ...], cards: int,
-               as_json: bool) -> None:
+def board_show(
+    opts: Options, selection_id: int | None, target: str | None, where: tuple[str, ...], cards: int, as_json: bool
+) -> None:
     from leadtui.services import board as svc
 
     if selection_id is None and target is None:
         raise click.UsageError(_("give --selection ID or --target persons|sales"))
-    out = run(opts, lambda db, actor: svc.open_board(db, actor, target=target, selection_id=selection_id,
-                                                     criteria=_criteria(where), page=max(cards, 1)))
+    out = run(
+        opts,
+        lambda db, actor: svc.open_board(
+            db, actor, target=target, selection_id=selection_id, criteria=_criteria(where), page=max(cards, 1)
+        ),
+    )
     if not cards:
         out.pages = {}
     if as_json:
@@ -432,8 +561,9 @@ def board_show(opts: Options, selection_id: int | None, target: str | None, wher
     for column in out.columns:
         extra = ""
         if column.amount is not None:
-            extra = "  " + _("amount {amount}  weighted {weighted}").format(amount=_money(column.amount),
-                                                                            weighted=_money(column.weighted))
+            extra = "  " + _("amount {amount}  weighted {weighted}").format(
+                amount=_money(column.amount), weighted=_money(column.weighted)
+            )
         flag = " " + _("(deleted)") if column.deleted else ""
         click.echo(f"{column.number:>2}  {column.name}{flag}: {column.count}{extra}")
         if cards:
@@ -442,8 +572,9 @@ def board_show(opts: Options, selection_id: int | None, target: str | None, wher
                 click.echo(f"      #{card.id} {card.title} · {card.subtitle}{days}")
 
 
-@board.command("move",
-               help=_("Move cards (ids, comma-separated) to a column: a lead status, or a stage, Sold or Lost."))
+@board.command(
+    "move", help=_("Move cards (ids, comma-separated) to a column: a lead status, or a stage, Sold or Lost.")
+)
 @click.option("--target", required=True, type=BOARD_TARGETS, help=_("Contacts (persons) or sales."))
 @click.argument("ids")
 @click.argument("column")
@@ -466,18 +597,25 @@ def board_move(opts: Options, target: str, ids: str, column: str, reason: str | 
             text += " " + _("({n} already there)").format(n=len(out.unchanged))
         click.echo(text)
     if out.refused:  # every card that stayed, on one line (errors are one line on stderr)
-        click.echo("leadtui: " + "; ".join(f"#{refusal.id} {refusal.title}: {refusal.reason}"
-                                           for refusal in out.refused), err=True)
+        click.echo(
+            "leadtui: " + "; ".join(f"#{refusal.id} {refusal.title}: {refusal.reason}" for refusal in out.refused),
+            err=True,
+        )
         sys.exit(out.refused[0].code)
 
 
 # --------------------------------------------------------------------------- dashboard
 
 
-@cli.command("dashboard",
-             help=_("The lead tiles: leads per status and category, new this week, funnel, days in status."))
-@click.option("--period", default="30d", show_default=True,
-              help=_("Funnel period: 7d, 30d, 90d, 365d (last N days), quarter or year (this one so far)."))
+@cli.command(
+    "dashboard", help=_("The lead tiles: leads per status and category, new this week, funnel, days in status.")
+)
+@click.option(
+    "--period",
+    default="30d",
+    show_default=True,
+    help=_("Funnel period: 7d, 30d, 90d, 365d (last N days), quarter or year (this one so far)."),
+)
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def dashboard_command(opts: Options, period: str, as_json: bool) -> None:
@@ -493,10 +631,14 @@ def dashboard_command(opts: Options, period: str, as_json: bool) -> None:
     click.echo(_("Leads per category:"))
     for tile in out.per_category:
         click.echo(f"  {tile.title:<30} {tile.text:>8}")
-    click.echo(_("New leads this week (since {date}): {n}").format(date=format_date(out.week_start),
-                                                                  n=out.new_this_week.text))
-    click.echo(_("Funnel, {period} ({start} – {end}), contacts that reached:").format(
-        period=out.period_label.lower(), start=format_date(out.period_start), end=format_date(out.period_end)))
+    click.echo(
+        _("New leads this week (since {date}): {n}").format(date=format_date(out.week_start), n=out.new_this_week.text)
+    )
+    click.echo(
+        _("Funnel, {period} ({start} – {end}), contacts that reached:").format(
+            period=out.period_label.lower(), start=format_date(out.period_start), end=format_date(out.period_end)
+        )
+    )
     for tile in out.funnel:
         click.echo(f"  {tile.title:<30} {tile.text:>8}")
     click.echo(_("Average days in the current lead status:"))

@@ -31,32 +31,63 @@ def _mapping_line(summary: Any) -> str:
     return _("columns:") + " " + "; ".join(pairs)
 
 
-@import_group.command("persons",
-                      help=_("Import contacts from FILE.csv: companies matched by website domain or name (else created), contacts matched by email (updated) or created. One transaction: nothing is imported while any row has an error."))
+@import_group.command(
+    "persons",
+    help=_(
+        "Import contacts from FILE.csv: companies matched by website domain or name (else created), contacts matched by email (updated) or created. One transaction: nothing is imported while any row has an error."
+    ),
+)
 @click.argument("file", type=click.Path(dir_okay=True))
 @click.option("--dry-run", is_flag=True, help=_("Check every row and print what would happen; change nothing."))
-@click.option("--map", "maps", multiple=True, metavar='"CSV HEADER=FIELD"',
-              help=_("Map a column to a field (repeatable); FIELD '-' leaves the column out. Fields: first_name, "
-                   "last_name, full_name, email, title, mobile, phone, email_opt_in, lead_status, note, company, "
-                   "website, company_email, company_phone, address, zip_code, city, country, category, owner, "
-                   "utm_source, utm_medium, utm_campaign, utm_term, utm_content, landing_page, utm_time."))
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar='"CSV HEADER=FIELD"',
+    help=_(
+        "Map a column to a field (repeatable); FIELD '-' leaves the column out. Fields: first_name, "
+        "last_name, full_name, email, title, mobile, phone, email_opt_in, lead_status, note, company, "
+        "website, company_email, company_phone, address, zip_code, city, country, category, owner, "
+        "utm_source, utm_medium, utm_campaign, utm_term, utm_content, landing_page, utm_time."
+    ),
+)
 @click.option("--category", help=_("Category of new companies whose row has none (default: the first lead category)."))
-@click.option("--owner", help=_("Our contact (login) of new companies and contacts whose row names none "
-                              "(default: none, so the distribution of new leads assigns them)."))
+@click.option(
+    "--owner",
+    help=_(
+        "Our contact (login) of new companies and contacts whose row names none "
+        "(default: none, so the distribution of new leads assigns them)."
+    ),
+)
 @click.option("--json", "as_json", is_flag=True, help=_("Print the summary as JSON."))
-@click.option("--profile", default="auto", show_default=True,
-              type=click.Choice(["auto", "hubspot", "pipedrive", "salesforce", "superoffice"]),
-              help=_("Which CRM's export the file is; auto picks it from the headers (a plain CSV file is "
-                     "imported as before)."))
-@click.option("--map-value", "map_values", multiple=True, metavar='"FIELD:SOURCE=TARGET"',
-              help=_("Map a list value of the file to leadtui's item (repeatable), e.g. "
-                     "\"lead_status:In Progress=Contacting\"."))
-@click.option("--create-missing", is_flag=True, help=_("Add unknown list values to their lists (administrators "
-                                                     "only)."))
+@click.option(
+    "--profile",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "hubspot", "pipedrive", "salesforce", "superoffice"]),
+    help=_("Which CRM's export the file is; auto picks it from the headers (a plain CSV file is imported as before)."),
+)
+@click.option(
+    "--map-value",
+    "map_values",
+    multiple=True,
+    metavar='"FIELD:SOURCE=TARGET"',
+    help=_("Map a list value of the file to leadtui's item (repeatable), e.g. \"lead_status:In Progress=Contacting\"."),
+)
+@click.option("--create-missing", is_flag=True, help=_("Add unknown list values to their lists (administrators only)."))
 @click.pass_obj
-def import_persons(opts: Options, file: str, dry_run: bool, maps: tuple[str, ...], category: str | None,
-                   owner: str | None, as_json: bool, profile: str, map_values: tuple[str, ...],
-                   create_missing: bool) -> None:
+def import_persons(
+    opts: Options,
+    file: str,
+    dry_run: bool,
+    maps: tuple[str, ...],
+    category: str | None,
+    owner: str | None,
+    as_json: bool,
+    profile: str,
+    map_values: tuple[str, ...],
+    create_missing: bool,
+) -> None:
     from leadtui.services import imports
     from leadtui.services.errors import DomainError
 
@@ -66,8 +97,16 @@ def import_persons(opts: Options, file: str, dry_run: bool, maps: tuple[str, ...
             from leadtui.cli.crm_imports import run_crm_import
             from leadtui.services.crm_import.importer import ImportFile
 
-            run_crm_import(opts, lambda: [ImportFile(data, "persons")], profile=profile, maps=maps,
-                           map_values=map_values, create_missing=create_missing, dry_run=dry_run, as_json=as_json)
+            run_crm_import(
+                opts,
+                lambda: [ImportFile(data, "persons")],
+                profile=profile,
+                maps=maps,
+                map_values=map_values,
+                create_missing=create_missing,
+                dry_run=dry_run,
+                as_json=as_json,
+            )
             return
         overrides = dict(imports.parse_map_option(text) for text in maps)
     except DomainError as exc:
@@ -81,16 +120,20 @@ def import_persons(opts: Options, file: str, dry_run: bool, maps: tuple[str, ...
         print_json(dump(summary))
     else:
         verb = _("Would import {file}") if dry_run else _("Imported {file}")
-        how = _("{encoding}, '{delimiter}'-separated").format(encoding=data.encoding,
-                                                              delimiter=_delimiter_name(data.delimiter))
+        how = _("{encoding}, '{delimiter}'-separated").format(
+            encoding=data.encoding, delimiter=_delimiter_name(data.delimiter)
+        )
         click.echo(verb.format(file=data.name) + f" ({how}): {summary.describe()}")
         click.echo(_mapping_line(summary))
         if summary.new_companies and summary.default_category:
             click.echo(_("new companies without a category: {category}").format(category=summary.default_category))
         if not dry_run:
-            click.echo(_("first touch (UTM) recorded: {n}; distributed to users: {assigned}").format(
-                n=summary.first_touch, assigned=summary.assigned)
-                + ("; " + _("left unassigned: {n}").format(n=summary.unassigned) if summary.unassigned else ""))
+            click.echo(
+                _("first touch (UTM) recorded: {n}; distributed to users: {assigned}").format(
+                    n=summary.first_touch, assigned=summary.assigned
+                )
+                + ("; " + _("left unassigned: {n}").format(n=summary.unassigned) if summary.unassigned else "")
+            )
     if summary.issues:
         _print_issues(summary)
     if dry_run and summary.errors:
@@ -151,8 +194,12 @@ def _run_refusable(opts: Options, go: Any, holder: dict[str, Any]) -> Any:
         raise
 
 
-@cli.command("intake",
-             help=_("Take in web-form submissions: JSON lines from FILE (or stdin). Each line is its own transaction; new contacts get their UTM first touch and go to the distribution of new leads; a contact found by email is left as it is. Exits 2 when any line failed (the others are taken in)."))
+@cli.command(
+    "intake",
+    help=_(
+        "Take in web-form submissions: JSON lines from FILE (or stdin). Each line is its own transaction; new contacts get their UTM first touch and go to the distribution of new leads; a contact found by email is left as it is. Exits 2 when any line failed (the others are taken in)."
+    ),
+)
 @click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--category", help=_("Category of new companies (default: the first lead-enabled category)."))
 @click.option("--json", "as_json", is_flag=True, help=_("Print the result of every line as JSON."))
@@ -170,8 +217,10 @@ def intake_command(opts: Options, file: str | None, category: str | None, as_jso
         try:
             handle = open(file, encoding="utf-8-sig", errors="surrogateescape")  # noqa: SIM115 - closed below
         except OSError as exc:
-            _fail(_("File: cannot read '{file}': {error}").format(file=file, error=exc.strerror or exc),
-                  exit_codes.RULE_VIOLATION)
+            _fail(
+                _("File: cannot read '{file}': {error}").format(file=file, error=exc.strerror or exc),
+                exit_codes.RULE_VIOLATION,
+            )
         name = file
     try:
         out = run(opts, lambda db, actor: intake.intake(db, actor, handle, category=category, source=name))
@@ -187,8 +236,11 @@ def intake_command(opts: Options, file: str | None, category: str | None, as_jso
                 click.echo(_("line {n}: new contact {id}").format(n=result.line, id=result.contact_id) + owner)
             elif result.status == "existing":
                 click.echo(_("line {n}: {message}").format(n=result.line, message=result.message))
-        click.echo(_("{lines} submissions: {new} new, {existing} already there, {errors} failed").format(
-            lines=out.lines, new=out.new, existing=out.existing, errors=out.errors))
+        click.echo(
+            _("{lines} submissions: {new} new, {existing} already there, {errors} failed").format(
+                lines=out.lines, new=out.new, existing=out.existing, errors=out.errors
+            )
+        )
     for result in out.results:
         if result.status == "error":
             click.echo("leadtui: " + _("line {n}: {message}").format(n=result.line, message=result.message), err=True)

@@ -74,13 +74,28 @@ def lists_show(opts: Options, kind: str, deleted: bool, as_json: bool) -> None:
 @click.option("--default", "is_default", is_flag=True, default=None, help=_("Make this the default lead status."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
-def lists_add(opts: Options, kind: str, name: str, description: str | None, group: str | None,
-              lead_status: bool | None, probability: str | None, is_default: bool | None, as_json: bool) -> None:
+def lists_add(
+    opts: Options,
+    kind: str,
+    name: str,
+    description: str | None,
+    group: str | None,
+    lead_status: bool | None,
+    probability: str | None,
+    is_default: bool | None,
+    as_json: bool,
+) -> None:
     from leadtui.services import lists as svc
 
     def go(db, actor):  # noqa: ANN001, ANN202
-        data = _item_data(name=name, description=description, group=group, lead_status=lead_status,
-                          probability=probability, is_default=is_default)
+        data = _item_data(
+            name=name,
+            description=description,
+            group=group,
+            lead_status=lead_status,
+            probability=probability,
+            is_default=is_default,
+        )
         return svc.add_item(db, actor, kind, data)
 
     item = run(opts, go)
@@ -122,20 +137,37 @@ def _report(item: Any, verb: str, as_json: bool) -> None:
 @click.option("--default", "is_default", is_flag=True, default=None, help=_("Make this the default lead status."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
-def lists_edit(opts: Options, kind: str, name: str, new_name: str | None, description: str | None, group: str | None,
-               lead_status: bool | None, probability: str | None, is_default: bool | None, as_json: bool) -> None:
+def lists_edit(
+    opts: Options,
+    kind: str,
+    name: str,
+    new_name: str | None,
+    description: str | None,
+    group: str | None,
+    lead_status: bool | None,
+    probability: str | None,
+    is_default: bool | None,
+    as_json: bool,
+) -> None:
     from leadtui.services import lists as svc
 
     def go(db, actor):  # noqa: ANN001, ANN202
-        data = _item_data(name=new_name, description=description, group=group, lead_status=lead_status,
-                          probability=probability, is_default=is_default)
+        data = _item_data(
+            name=new_name,
+            description=description,
+            group=group,
+            lead_status=lead_status,
+            probability=probability,
+            is_default=is_default,
+        )
         return svc.edit_item(db, actor, kind, name, data)
 
     _report(run(opts, go), _("Saved '{name}'."), as_json)
 
 
-@lists.command("delete",
-               help=_("Delete (hide) an item; records that use it keep showing its name. Restore brings it back."))
+@lists.command(
+    "delete", help=_("Delete (hide) an item; records that use it keep showing its name. Restore brings it back.")
+)
 @_kind_arg()
 @click.argument("name")
 @click.pass_obj
@@ -165,5 +197,3 @@ def lists_move(opts: Options, kind: str, name: str, direction: str) -> None:
 
     items = run(opts, lambda db, actor: svc.move_item(db, actor, kind, name, -1 if direction == "up" else 1))
     _print_items(items, False)
-
-

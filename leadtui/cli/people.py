@@ -51,32 +51,62 @@ def _print_company(item: Any, as_json: bool, verb: str | None = None) -> None:
         return
     lead = "  " + _("(lead status on)") if item.lead_status_enabled else ""
     click.echo(f"{item.name}  [" + _("id {id}, version {version}").format(id=item.id, version=item.version) + "]")
-    rows: list[tuple[str, Any]] = [(_("Category"), f"{item.category} ({item.category_group}){lead}"),
-                                   (_("Our contact"), item.owner_name or _("(No selection)"))]
-    rows += [(label, value) for label, value in ((_("Email"), item.email), (_("Website"), item.website),
-                                                 (_("Domain"), item.domain), (_("Phone"), item.phone),
-                                                 (_("City"), item.city)) if value]
+    rows: list[tuple[str, Any]] = [
+        (_("Category"), f"{item.category} ({item.category_group}){lead}"),
+        (_("Our contact"), item.owner_name or _("(No selection)")),
+    ]
+    rows += [
+        (label, value)
+        for label, value in (
+            (_("Email"), item.email),
+            (_("Website"), item.website),
+            (_("Domain"), item.domain),
+            (_("Phone"), item.phone),
+            (_("City"), item.city),
+        )
+        if value
+    ]
     rows.append((_("Contacts"), item.contact_count))
     _lines(rows)
 
 
 def _company_fields(f):
-    for decorator in reversed([
-        click.option("--owner", metavar="LOGIN", help=_("Our contact (a user's login).")),
-        click.option("--no-owner", is_flag=True, help=_("No Our contact ((No selection)).")),
-        click.option("--email", help=_("Email.")), click.option("--website", help=_("Website.")), click.option("--domain", help=_("Domain.")), click.option("--phone", help=_("Phone.")),
-        click.option("--business", help=_("From the list Company - Business.")),
-        click.option("--address", help=_("Address.")), click.option("--zip", "zip_code", help=_("Zip code.")), click.option("--city", help=_("City.")), click.option("--country", help=_("Country.")),
-        click.option("--note", help=_("Note.")),
-    ]):
+    for decorator in reversed(
+        [
+            click.option("--owner", metavar="LOGIN", help=_("Our contact (a user's login).")),
+            click.option("--no-owner", is_flag=True, help=_("No Our contact ((No selection)).")),
+            click.option("--email", help=_("Email.")),
+            click.option("--website", help=_("Website.")),
+            click.option("--domain", help=_("Domain.")),
+            click.option("--phone", help=_("Phone.")),
+            click.option("--business", help=_("From the list Company - Business.")),
+            click.option("--address", help=_("Address.")),
+            click.option("--zip", "zip_code", help=_("Zip code.")),
+            click.option("--city", help=_("City.")),
+            click.option("--country", help=_("Country.")),
+            click.option("--note", help=_("Note.")),
+        ]
+    ):
         f = decorator(f)
     return f
 
 
 def _company_data(**values: Any) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for key in ("name", "category", "email", "website", "domain", "phone", "business", "address", "zip_code", "city",
-                "country", "note"):
+    for key in (
+        "name",
+        "category",
+        "email",
+        "website",
+        "domain",
+        "phone",
+        "business",
+        "address",
+        "zip_code",
+        "city",
+        "country",
+        "note",
+    ):
         _put(data, key, values.get(key))
     _owner(data, values.get("owner"), values.get("no_owner", False))
     return data
@@ -106,8 +136,12 @@ def company_add(opts: Options, name: str, as_json: bool, **values: Any) -> None:
 def company_set(opts: Options, company_id: int, expect_version: int | None, as_json: bool, **values: Any) -> None:
     from leadtui.services import companies as svc
 
-    item = run(opts, lambda db, actor: svc.update_company(db, actor, company_id, _company_data(**values),
-                                                          expected_version=expect_version))
+    item = run(
+        opts,
+        lambda db, actor: svc.update_company(
+            db, actor, company_id, _company_data(**values), expected_version=expect_version
+        ),
+    )
     _print_company(item, as_json, None if as_json else _("Saved company {id} '{name}'."))
 
 
@@ -135,13 +169,19 @@ def company_list(opts: Options, search: str, limit: int, offset: int, as_json: b
         print_json(dump(page))
         return
     for row in page.items:
-        click.echo(f"{row.id:>7}  {row.name:<36.36} {row.category:<24.24} {row.owner_name:<16.16} {row.contact_count:>5}")
-    click.echo(_("{first}-{last} of {total}").format(first=offset + 1 if page.items else 0,
-                                                       last=offset + len(page.items), total=page.total))
+        click.echo(
+            f"{row.id:>7}  {row.name:<36.36} {row.category:<24.24} {row.owner_name:<16.16} {row.contact_count:>5}"
+        )
+    click.echo(
+        _("{first}-{last} of {total}").format(
+            first=offset + 1 if page.items else 0, last=offset + len(page.items), total=page.total
+        )
+    )
 
 
-@company.command("delete",
-                 help=_("Delete a company and its contacts (to the recycle bin; `company restore` brings them back)."))
+@company.command(
+    "delete", help=_("Delete a company and its contacts (to the recycle bin; `company restore` brings them back).")
+)
 @click.argument("company_id", metavar="ID", type=RecordId(_("Company")))
 @click.option("--yes", is_flag=True, help=_("Do not ask."))
 @click.pass_obj
@@ -152,10 +192,14 @@ def company_delete(opts: Options, company_id: int, yes: bool) -> None:
         item = run(opts, lambda db, actor: svc.get_company(db, actor, company_id))
         sales = run(opts, lambda db, actor: svc.sales_count(db, company_id))
         stay = " " + ngettext("({n} sale stays)", "({n} sales stay)", sales).format(n=sales) if sales else ""
-        click.confirm(ngettext("Delete company '{name}' with its {n} contact{stay}?",
-                               "Delete company '{name}' with its {n} contacts{stay}?",
-                               item.contact_count).format(name=item.name, n=item.contact_count, stay=stay),
-                      abort=True)
+        click.confirm(
+            ngettext(
+                "Delete company '{name}' with its {n} contact{stay}?",
+                "Delete company '{name}' with its {n} contacts{stay}?",
+                item.contact_count,
+            ).format(name=item.name, n=item.contact_count, stay=stay),
+            abort=True,
+        )
     item = run(opts, lambda db, actor: svc.delete_company(db, actor, company_id))
     click.echo(_("Deleted company {id} '{name}' and its contacts.").format(id=item.id, name=item.name))
 
@@ -188,51 +232,81 @@ def _print_person(item: Any, as_json: bool, verb: str | None = None) -> None:
     click.echo(f"{item.name}  [" + _("id {id}, version {version}").format(id=item.id, version=item.version) + "]")
     rows: list[tuple[str, Any]] = [
         (_("Company"), item.company_name or _("(No selection)")),
-        (_("Category"), f"{item.category or '-'}{f' ({item.category_group})' if item.category_group else ''}")]
+        (_("Category"), f"{item.category or '-'}{f' ({item.category_group})' if item.category_group else ''}"),
+    ]
     if item.lead_status_visible:
         days = ""
         if item.days_in_status is not None:
             days = ", " + ngettext("{n} day", "{n} days", item.days_in_status).format(n=item.days_in_status)
-        rows.append((_("Lead status"), f"{item.lead_status}{days}"
-                     f"{'' if item.lead_status_editable else ' ' + _('(read-only)')}"))
+        rows.append(
+            (_("Lead status"), f"{item.lead_status}{days}{'' if item.lead_status_editable else ' ' + _('(read-only)')}")
+        )
         if item.lead_status_description:
             rows.append(("", item.lead_status_description))
     elif item.lead_status:
         rows.append((_("Lead status"), f"{item.lead_status} " + _("(kept, read-only: not a lead category)")))
     rows.append((_("Our contact"), item.owner_name or _("(No selection)")))
-    rows += [(label, value) for label, value in ((_("Email"), item.email), (_("Title"), item.title),
-                                                 (_("Mobile"), item.mobile), (_("Phone"), item.phone)) if value]
+    rows += [
+        (label, value)
+        for label, value in (
+            (_("Email"), item.email),
+            (_("Title"), item.title),
+            (_("Mobile"), item.mobile),
+            (_("Phone"), item.phone),
+        )
+        if value
+    ]
     rows.append((_("Email opt-in"), _("yes") if item.email_opt_in else _("no")))
     _lines(rows)
 
 
 def _person_data(**values: Any) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for option, key in (("first", "first_name"), ("last", "last_name"), ("email", "email"), ("title", "title"),
-                        ("mobile", "mobile"), ("phone", "phone"), ("lead_status", "lead_status"),
-                        ("category", "category"), ("note", "note"), ("opt_in", "email_opt_in")):
+    for option, key in (
+        ("first", "first_name"),
+        ("last", "last_name"),
+        ("email", "email"),
+        ("title", "title"),
+        ("mobile", "mobile"),
+        ("phone", "phone"),
+        ("lead_status", "lead_status"),
+        ("category", "category"),
+        ("note", "note"),
+        ("opt_in", "email_opt_in"),
+    ):
         _put(data, key, values.get(option))
     _owner(data, values.get("owner"), values.get("no_owner", False))
     return data
 
 
 def _person_fields(f):
-    for decorator in reversed([
-        click.option("--first", help=_("First name.")), click.option("--last", help=_("Last name.")),
-        click.option("--email", help=_("Email.")), click.option("--title", help=_("Title.")), click.option("--mobile", help=_("Mobile.")), click.option("--phone", help=_("Phone.")),
-        click.option("--opt-in/--no-opt-in", "opt_in", default=None, help=_("Email opt-in.")),
-        click.option("--lead-status", help=_("From the list Contact - Lead status (lead categories only).")),
-        click.option("--category", help=_("Own category (only contacts without a company).")),
-        click.option("--owner", metavar="LOGIN", help=_("Own Our contact (only contacts without a company).")),
-        click.option("--no-owner", is_flag=True, help=_("No Our contact (only contacts without a company).")),
-        click.option("--note", help=_("Note.")),
-    ]):
+    for decorator in reversed(
+        [
+            click.option("--first", help=_("First name.")),
+            click.option("--last", help=_("Last name.")),
+            click.option("--email", help=_("Email.")),
+            click.option("--title", help=_("Title.")),
+            click.option("--mobile", help=_("Mobile.")),
+            click.option("--phone", help=_("Phone.")),
+            click.option("--opt-in/--no-opt-in", "opt_in", default=None, help=_("Email opt-in.")),
+            click.option("--lead-status", help=_("From the list Contact - Lead status (lead categories only).")),
+            click.option("--category", help=_("Own category (only contacts without a company).")),
+            click.option("--owner", metavar="LOGIN", help=_("Own Our contact (only contacts without a company).")),
+            click.option("--no-owner", is_flag=True, help=_("No Our contact (only contacts without a company).")),
+            click.option("--note", help=_("Note.")),
+        ]
+    ):
         f = decorator(f)
     return f
 
 
 @person.command("add", help=_("Add a contact; under a lead-enabled company it gets the default lead status (Open)."))
-@click.option("--company", "company_id", type=RecordId(_("Company")), help=_("The company's id (leave out for a contact without one)."))
+@click.option(
+    "--company",
+    "company_id",
+    type=RecordId(_("Company")),
+    help=_("The company's id (leave out for a contact without one)."),
+)
 @_person_fields
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
@@ -257,8 +331,15 @@ def person_add(opts: Options, company_id: int | None, as_json: bool, **values: A
 @click.option("--expect-version", type=int, help=_("Refuse (exit 5) if someone saved after this version."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
-def person_set(opts: Options, contact_id: int, company_id: int | None, no_company: bool, expect_version: int | None,
-               as_json: bool, **values: Any) -> None:
+def person_set(
+    opts: Options,
+    contact_id: int,
+    company_id: int | None,
+    no_company: bool,
+    expect_version: int | None,
+    as_json: bool,
+    **values: Any,
+) -> None:
     from leadtui.services import contacts as svc
 
     if company_id is not None and no_company:
@@ -302,8 +383,10 @@ def person_history(opts: Options, contact_id: int, as_json: bool) -> None:
         print_json(dump(rows))
         return
     for row in rows:
-        click.echo(f"{format_datetime(row.at)}  {row.field_label:<12} {row.from_text or '-':<20} -> "
-                   f"{row.to_text or '-':<20} {row.by}")
+        click.echo(
+            f"{format_datetime(row.at)}  {row.field_label:<12} {row.from_text or '-':<20} -> "
+            f"{row.to_text or '-':<20} {row.by}"
+        )
 
 
 @person.command("list", help=_("List contacts by last name, a page at a time."))
@@ -316,16 +399,23 @@ def person_history(opts: Options, contact_id: int, as_json: bool) -> None:
 def person_list(opts: Options, company_id: int | None, search: str, limit: int, offset: int, as_json: bool) -> None:
     from leadtui.services import contacts as svc
 
-    page = run(opts, lambda db, actor: svc.list_contacts(db, actor, company_id=company_id, search=search, offset=offset,
-                                                         limit=limit))
+    page = run(
+        opts,
+        lambda db, actor: svc.list_contacts(
+            db, actor, company_id=company_id, search=search, offset=offset, limit=limit
+        ),
+    )
     if as_json:
         print_json(dump(page))
         return
     for row in page.items:
         status = row.lead_status if row.lead_status_visible else ""
         click.echo(f"{row.id:>7}  {row.name:<28.28} {row.company:<24.24} {status:<14.14} {row.email}")
-    click.echo(_("{first}-{last} of {total}").format(first=offset + 1 if page.items else 0,
-                                                       last=offset + len(page.items), total=page.total))
+    click.echo(
+        _("{first}-{last} of {total}").format(
+            first=offset + 1 if page.items else 0, last=offset + len(page.items), total=page.total
+        )
+    )
 
 
 @person.command("delete", help=_("Delete a contact (to the recycle bin)."))
@@ -351,8 +441,10 @@ def _ids(value: str | None) -> list[int] | None:
         raise click.BadParameter(_("give contact ids separated by commas, e.g. 1,2,3"), param_hint="--ids") from None
 
 
-@person.command("bulk-set",
-                help=_("Set one field on many contacts in one transaction; contacts the rules exclude are skipped with a reason."))
+@person.command(
+    "bulk-set",
+    help=_("Set one field on many contacts in one transaction; contacts the rules exclude are skipped with a reason."),
+)
 @click.option("--ids", help=_("Contact ids, separated by commas."))
 @click.option("--company", "company_id", type=RecordId(_("Company")), help=_("All contacts of this company."))
 @click.option("--field", required=True, type=click.Choice(["lead_status", "owner", "email_opt_in"]))
@@ -360,8 +452,9 @@ def _ids(value: str | None) -> list[int] | None:
 @click.option("--dry-run", is_flag=True, help=_("Only count what would change, are already so and are skipped."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
-def person_bulk_set(opts: Options, ids: str | None, company_id: int | None, field: str, value: str, dry_run: bool,
-                    as_json: bool) -> None:
+def person_bulk_set(
+    opts: Options, ids: str | None, company_id: int | None, field: str, value: str, dry_run: bool, as_json: bool
+) -> None:
     from leadtui.services import bulk
 
     contact_ids = _ids(ids)
@@ -373,8 +466,13 @@ def person_bulk_set(opts: Options, ids: str | None, company_id: int | None, fiel
         print_json(dump(result))
         return
     verb = _("Would change {n} of {total}") if dry_run else _("Changed {n} of {total}")
-    click.echo(f"{result.field_label} = {result.value}: " + verb.format(n=result.will_change, total=result.total)
-               + "; " + _("{unchanged} already so; {skipped} skipped.").format(unchanged=result.unchanged,
-                                                                              skipped=result.skipped_total))
+    click.echo(
+        f"{result.field_label} = {result.value}: "
+        + verb.format(n=result.will_change, total=result.total)
+        + "; "
+        + _("{unchanged} already so; {skipped} skipped.").format(
+            unchanged=result.unchanged, skipped=result.skipped_total
+        )
+    )
     for reason, count in result.skipped.items():
         click.echo("  " + _("skipped {n}: {reason}").format(n=count, reason=reason))

@@ -21,8 +21,10 @@ def _print_guide(out: Any, as_json: bool) -> None:
         print_json(dump(out))
         return
     guide = _("guide on") if out.has_guide else _("no guide")
-    click.echo(f"{out.sale_type}: {guide}; " + _("estimated time {time}").format(
-        time=_duration(out.duration, out.duration_unit)))
+    click.echo(
+        f"{out.sale_type}: {guide}; "
+        + _("estimated time {time}").format(time=_duration(out.duration, out.duration_unit))
+    )
     for stage in out.stages:
         click.echo(f"  {stage.rank}. {stage.name} ({stage.probability} %)")
         for item in stage.items:
@@ -51,7 +53,9 @@ def sale_type_show(opts: Options, name: str, as_json: bool) -> None:
 
 @sale_type.command("stages", help=_("Show or set the stages used for a sale type."))
 @click.argument("name")
-@click.option("--set", "stages", metavar="'Lead,Offer,...'", help=_("Link these stages, in this order (replaces them)."))
+@click.option(
+    "--set", "stages", metavar="'Lead,Offer,...'", help=_("Link these stages, in this order (replaces them).")
+)
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def sale_type_stages(opts: Options, name: str, stages: str | None, as_json: bool) -> None:
@@ -62,8 +66,10 @@ def sale_type_stages(opts: Options, name: str, stages: str | None, as_json: bool
     else:
         names = [part.strip() for part in stages.split(",") if part.strip()]
         if not names:  # an empty --set is a slip, not "unlink every stage"
-            _fail(_("Stages: --set needs the stages, comma-separated (e.g. 'Lead,Offer,Negotiation')."),
-                  exit_codes.RULE_VIOLATION)
+            _fail(
+                _("Stages: --set needs the stages, comma-separated (e.g. 'Lead,Offer,Negotiation')."),
+                exit_codes.RULE_VIOLATION,
+            )
         out = run(opts, lambda db, actor: guides.set_sale_type_stages(db, actor, name, names))
     _print_guide(out, as_json)
 

@@ -24,8 +24,12 @@ def _money_line(out: Any) -> str:
     from leadtui.services.money import format_money
 
     return _("amount {amount}, cost {cost}, profit {profit} ({percentage} %), weighted {weighted}").format(
-        amount=format_money(out.amount), cost=format_money(out.cost), profit=format_money(out.profit),
-        percentage=format_number(out.percentage), weighted=format_money(out.weighted_amount))
+        amount=format_money(out.amount),
+        cost=format_money(out.cost),
+        profit=format_money(out.profit),
+        percentage=format_number(out.percentage),
+        weighted=format_money(out.weighted_amount),
+    )
 
 
 def _print_sale(out: Any, as_json: bool, verb: str | None = None) -> None:
@@ -37,18 +41,29 @@ def _print_sale(out: Any, as_json: bool, verb: str | None = None) -> None:
         return
     click.echo(_("Sale {number}: {heading}").format(number=out.number, heading=out.heading))
     status = out.status_label + (" " + _("(completed)") if out.completed else "")
-    click.echo(f"  {out.status_icon} {status} · " + _("stage {stage} · probability {probability} %").format(
-        stage=out.stage or "-", probability=out.probability))
+    click.echo(
+        f"  {out.status_icon} {status} · "
+        + _("stage {stage} · probability {probability} %").format(stage=out.stage or "-", probability=out.probability)
+    )
     click.echo(f"  {_money_line(out)}")
     who = ", ".join(part for part in (out.company_name, out.contact_name) if part)
-    click.echo(f"  {who or '-'} · " + _("owner {owner} · type {type} · sale date {date}").format(
-        owner=out.owner, type=out.sale_type, date=format_date(out.sale_date)))
+    click.echo(
+        f"  {who or '-'} · "
+        + _("owner {owner} · type {type} · sale date {date}").format(
+            owner=out.owner, type=out.sale_type, date=format_date(out.sale_date)
+        )
+    )
     if out.status == "stalled":
-        click.echo("  " + _("re-open date {date} · reason (stalled) {reason}").format(
-            date=format_date(out.reopen_date), reason=out.reason_stalled or "-"))
+        click.echo(
+            "  "
+            + _("re-open date {date} · reason (stalled) {reason}").format(
+                date=format_date(out.reopen_date), reason=out.reason_stalled or "-"
+            )
+        )
     elif out.reason:
-        label = _("Reason (sold)") if out.status == "sold" else _("Reason (lost)") if out.status == "lost" else \
-            _("Reason")
+        label = (
+            _("Reason (sold)") if out.status == "sold" else _("Reason (lost)") if out.status == "lost" else _("Reason")
+        )
         click.echo(f"  {label}: {out.reason}")
     if out.status in ("open",) and out.next_activity:
         late = " " + _("(overdue)") if out.next_activity_overdue else ""
@@ -68,10 +83,15 @@ def _a_number(_ctx: click.Context, param: click.Parameter, value: str | None) ->
     if value is not None and not value.strip():
         from leadtui.services.errors import RuleViolation
 
-        label = {"amount": _("Amount"), "cost": _("Total cost"), "profit": _("Profit"),
-                 "percentage": _("Percentage")}.get(param.name or "", param.name or "")
-        raise RuleViolation(_("{field}: is empty; give a number, e.g. 12500 or 0").format(field=label),
-                            field=param.name)
+        label = {
+            "amount": _("Amount"),
+            "cost": _("Total cost"),
+            "profit": _("Profit"),
+            "percentage": _("Percentage"),
+        }.get(param.name or "", param.name or "")
+        raise RuleViolation(
+            _("{field}: is empty; give a number, e.g. 12500 or 0").format(field=label), field=param.name
+        )
     return value
 
 
@@ -80,8 +100,10 @@ def _a_stage(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
     if value is not None and not value.strip():
         from leadtui.services.errors import RuleViolation
 
-        raise RuleViolation(_("{field}: is empty; give a stage of the sale's type, or Sold / Lost").format(
-            field=_("Stage")), field="stage")
+        raise RuleViolation(
+            _("{field}: is empty; give a stage of the sale's type, or Sold / Lost").format(field=_("Stage")),
+            field="stage",
+        )
     return value
 
 
@@ -91,7 +113,9 @@ def _changes(**values: Any) -> dict[str, Any]:
 
 @sale.command("add", help=_("Register a sale for a company (and optionally one of its contacts)."))
 @click.option("--company", "company_id", type=RecordId(_("Company")), help=_("Company number."))
-@click.option("--contact", "contact_id", type=RecordId(_("Contact")), help=_("Contact number (must belong to the company)."))
+@click.option(
+    "--contact", "contact_id", type=RecordId(_("Contact")), help=_("Contact number (must belong to the company).")
+)
 @click.option("--heading", required=True, help=_("Heading (title) of the sale."))
 @click.option("--amount", required=True, callback=_a_number, help=_("Amount, e.g. 12500 or 12500.50."))
 @click.option("--cost", callback=_a_number, help=_("Total cost."))
@@ -105,10 +129,23 @@ def _changes(**values: Any) -> dict[str, Any]:
 @click.option("--description", help=_("Description."))
 @click.option("--json", "as_json", is_flag=True, help=_("Print the sale as JSON."))
 @click.pass_obj
-def sale_add(opts: Options, company_id: int | None, contact_id: int | None, heading: str, amount: str,
-             cost: str | None, stage: str | None, probability: int | None, sale_type: str | None,
-             sale_date: str | None, owner: str | None, source: str | None, reason: str | None,
-             description: str | None, as_json: bool) -> None:
+def sale_add(
+    opts: Options,
+    company_id: int | None,
+    contact_id: int | None,
+    heading: str,
+    amount: str,
+    cost: str | None,
+    stage: str | None,
+    probability: int | None,
+    sale_type: str | None,
+    sale_date: str | None,
+    owner: str | None,
+    source: str | None,
+    reason: str | None,
+    description: str | None,
+    as_json: bool,
+) -> None:
     from leadtui.services import sales
 
     async def go(db, actor):  # noqa: ANN001, ANN202
@@ -116,9 +153,21 @@ def sale_add(opts: Options, company_id: int | None, contact_id: int | None, head
         if type_ref is None:
             options = await sales.sale_form_options(db)
             type_ref = options.sale_types[0].id if options.sale_types else None
-        data = _changes(company_id=company_id, contact_id=contact_id, heading=heading, amount=amount, cost=cost,
-                        stage=stage, probability=probability, sale_type=type_ref, sale_date=sale_date, owner=owner,
-                        source=source, reason=reason, description=description)
+        data = _changes(
+            company_id=company_id,
+            contact_id=contact_id,
+            heading=heading,
+            amount=amount,
+            cost=cost,
+            stage=stage,
+            probability=probability,
+            sale_type=type_ref,
+            sale_date=sale_date,
+            owner=owner,
+            source=source,
+            reason=reason,
+            description=description,
+        )
         return await sales.create_sale(db, actor, data)
 
     _print_sale(run(opts, go), as_json, _("Added sale {id}: {heading}"))
@@ -145,8 +194,12 @@ def sale_add(opts: Options, company_id: int | None, contact_id: int | None, head
 @click.option("--company", "company_id", type=RecordId(_("Company")))
 @click.option("--contact", "contact_id", type=RecordId(_("Contact")))
 @click.option("--description")
-@click.option("--version", "expected_version", type=int,
-              help=_("Refuse (exit 5) if the sale changed since this version was read."))
+@click.option(
+    "--version",
+    "expected_version",
+    type=int,
+    help=_("Refuse (exit 5) if the sale changed since this version was read."),
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def sale_set(opts: Options, sale_id: int, as_json: bool, expected_version: int | None, **values: Any) -> None:
@@ -179,25 +232,53 @@ def sale_show(opts: Options, sale_id: int, as_json: bool) -> None:
 @click.option("--offset", type=click.IntRange(0), default=0)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def sale_list(opts: Options, company_id: int | None, contact_id: int | None, status: str | None, owner: str | None,
-              search: str | None, limit: int, offset: int, as_json: bool) -> None:
+def sale_list(
+    opts: Options,
+    company_id: int | None,
+    contact_id: int | None,
+    status: str | None,
+    owner: str | None,
+    search: str | None,
+    limit: int,
+    offset: int,
+    as_json: bool,
+) -> None:
     from leadtui.services import sales
     from leadtui.services.money import format_money
 
-    page = run(opts, lambda db, actor: sales.list_sales(db, actor, company_id=company_id, contact_id=contact_id,
-                                                         status=status.lower() if status else None, search=search,
-                                                         owner=owner, offset=offset, limit=limit))
+    page = run(
+        opts,
+        lambda db, actor: sales.list_sales(
+            db,
+            actor,
+            company_id=company_id,
+            contact_id=contact_id,
+            status=status.lower() if status else None,
+            search=search,
+            owner=owner,
+            offset=offset,
+            limit=limit,
+        ),
+    )
     if as_json:
         print_json(dump(page))
         return
     for row in page.rows:
         done = "✓" if row.completed else " "
-        click.echo(f"{row.id:>6} {done} {row.status_icon} {row.sale_date} {format_money(row.amount):>16} "
-                   f"{(row.stage or '-'):<14} {row.next_activity or ''!s:<10} {row.heading} · "
-                   f"{row.company_name or row.contact_name or ''} · {row.owner}")
+        click.echo(
+            f"{row.id:>6} {done} {row.status_icon} {row.sale_date} {format_money(row.amount):>16} "
+            f"{(row.stage or '-'):<14} {row.next_activity or ''!s:<10} {row.heading} · "
+            f"{row.company_name or row.contact_name or ''} · {row.owner}"
+        )
     shown = f"{offset + 1}-{offset + len(page.rows)}" if page.rows else "0"
-    click.echo(_("{shown} of {total} · total {amount} · weighted {weighted}").format(
-        shown=shown, total=page.total, amount=format_money(page.sum_amount), weighted=format_money(page.sum_weighted)))
+    click.echo(
+        _("{shown} of {total} · total {amount} · weighted {weighted}").format(
+            shown=shown,
+            total=page.total,
+            amount=format_money(page.sum_amount),
+            weighted=format_money(page.sum_weighted),
+        )
+    )
 
 
 @sale.command("delete", help=_("Delete a sale and its follow-ups (`leadtui undo` brings them back)."))
@@ -214,8 +295,10 @@ def sale_delete(opts: Options, sale_id: int, yes: bool) -> None:
             click.echo("leadtui: " + _("deleting asks for confirmation; run it in a terminal or add --yes"), err=True)
             sys.exit(exit_codes.USAGE)
         click.echo(_("Delete sale {number}: {heading}").format(number=out.number, heading=out.heading))
-        click.echo(f"  {out.company_name or out.contact_name or ''} · {format_money(out.amount)} · {out.stage or '-'} · "
-                   + _("owner {owner} · sale date {date}").format(owner=out.owner, date=format_date(out.sale_date)))
+        click.echo(
+            f"  {out.company_name or out.contact_name or ''} · {format_money(out.amount)} · {out.stage or '-'} · "
+            + _("owner {owner} · sale date {date}").format(owner=out.owner, date=format_date(out.sale_date))
+        )
         if not click.confirm(_("Delete it and its follow-ups?"), default=False):
             click.echo(_("Not deleted."))
             sys.exit(exit_codes.USAGE)
@@ -235,11 +318,14 @@ def sale_history(opts: Options, sale_id: int, as_json: bool) -> None:
         print_json(dump(rows))
         return
     for row in rows:
-        click.echo(f"{format_datetime(row.at)}  {_field_name(row.field):<7} {row.from_text or '-'} -> {row.to_text}  ({row.by or '-'})")
+        click.echo(
+            f"{format_datetime(row.at)}  {_field_name(row.field):<7} {row.from_text or '-'} -> {row.to_text}  ({row.by or '-'})"
+        )
 
 
-@sale.command("guide",
-              help=_("The sales guide of a sale: stages (✓ done, ● current, ○ future) and their suggested follow-ups."))
+@sale.command(
+    "guide", help=_("The sales guide of a sale: stages (✓ done, ● current, ○ future) and their suggested follow-ups.")
+)
 @click.argument("sale_id", type=RecordId(_("Sale")))
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
@@ -259,8 +345,9 @@ def sale_guide(opts: Options, sale_id: int, as_json: bool) -> None:
         for item in stage.items:
             made = ""
             if item.activity_id:
-                made = "  " + (_("(follow-up {id}, done)") if item.activity_completed else _("(follow-up {id})")).format(
-                    id=item.activity_id)
+                made = "  " + (
+                    _("(follow-up {id}, done)") if item.activity_completed else _("(follow-up {id})")
+                ).format(id=item.activity_id)
             click.echo(f"    [{item.id}] {item.name}{made}")
 
 
@@ -286,11 +373,24 @@ def _print_activity(out: Any, as_json: bool, verb: str) -> None:
 @click.option("--time", "time_", help=_("HH:MM."))
 @click.option("--type", "type_", help=_("Follow-up type (default: the first in the list)."))
 @click.option("--text", required=True)
-@click.option("--guide-item", "guide_item_id", type=RecordId(_("Suggested follow-up")), help=_("Create it from this suggestion of the sales guide."))
+@click.option(
+    "--guide-item",
+    "guide_item_id",
+    type=RecordId(_("Suggested follow-up")),
+    help=_("Create it from this suggestion of the sales guide."),
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def followup_add(opts: Options, sale_id: int, date_: str, time_: str | None, type_: str | None, text: str,
-                 guide_item_id: int | None, as_json: bool) -> None:
+def followup_add(
+    opts: Options,
+    sale_id: int,
+    date_: str,
+    time_: str | None,
+    type_: str | None,
+    text: str,
+    guide_item_id: int | None,
+    as_json: bool,
+) -> None:
     from leadtui.services import activities, guides
 
     data = _changes(date=date_, time=time_, type=type_, text=text)

@@ -11,8 +11,9 @@ ROLES = ["administrator", "sales-manager", "sales-rep"]
 
 
 def _role(role: str) -> str:
-    return {"administrator": _("Administrator"), "sales-manager": _("Sales manager"),
-            "sales-rep": _("Sales rep")}.get(role, role)
+    return {"administrator": _("Administrator"), "sales-manager": _("Sales manager"), "sales-rep": _("Sales rep")}.get(
+        role, role
+    )
 
 
 @cli.group(help=_("Users (associates)."))
@@ -44,18 +45,37 @@ def users_add(opts: Options, login: str, full_name: str, role: str, group: str |
 @click.option("--role", type=click.Choice(ROLES))
 @click.option("--group", help=_("Primary user group ('' clears it)."))
 @click.option("--active/--inactive", default=None, help=_("An inactive user cannot open leadtui."))
-@click.option("--delete-others-sales/--no-delete-others-sales", default=None,
-              help=_("The right to delete sales owned by others."))
+@click.option(
+    "--delete-others-sales/--no-delete-others-sales", default=None, help=_("The right to delete sales owned by others.")
+)
 @click.option("--bulk-update/--no-bulk-update", default=None, help=_("The right Allow bulk update."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
-def users_set(opts: Options, login: str, full_name: str | None, role: str | None, group: str | None,
-              active: bool | None, delete_others_sales: bool | None, bulk_update: bool | None, as_json: bool) -> None:
+def users_set(
+    opts: Options,
+    login: str,
+    full_name: str | None,
+    role: str | None,
+    group: str | None,
+    active: bool | None,
+    delete_others_sales: bool | None,
+    bulk_update: bool | None,
+    as_json: bool,
+) -> None:
     from leadtui.services import users as svc
 
-    data = {key: value for key, value in {"full_name": full_name, "role": role, "group": group, "active": active,
-                                          "delete_others_sales": delete_others_sales,
-                                          "allow_bulk_update": bulk_update}.items() if value is not None}
+    data = {
+        key: value
+        for key, value in {
+            "full_name": full_name,
+            "role": role,
+            "group": group,
+            "active": active,
+            "delete_others_sales": delete_others_sales,
+            "allow_bulk_update": bulk_update,
+        }.items()
+        if value is not None
+    }
     user = run(opts, lambda db, actor: svc.set_user(db, actor, login, data))
     if as_json:
         print_json(dump(user))
@@ -79,15 +99,18 @@ def users_list(opts: Options, as_json: bool) -> None:
         click.echo(f"{row.login:<20} {row.full_name:<30} {_role(row.role.value):<16} {row.group or '':<16}{state}")
 
 
-
-
 @users.group("key", help=_("SSH public keys: a user signs in to `leadtui serve ssh` with their key."))
 def users_key() -> None:
     pass
 
 
-@users_key.command("add", help=_("Give LOGIN a public key: FILE holds one OpenSSH public key line (- reads stdin). "
-                                 "Administrators manage anyone's keys, others their own."))
+@users_key.command(
+    "add",
+    help=_(
+        "Give LOGIN a public key: FILE holds one OpenSSH public key line (- reads stdin). "
+        "Administrators manage anyone's keys, others their own."
+    ),
+)
 @click.argument("login")
 @click.argument("source", metavar="FILE|-")
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
@@ -109,8 +132,11 @@ def users_key_add(opts: Options, login: str, source: str, as_json: bool) -> None
     if as_json:
         print_json(dump(key))
     else:
-        click.echo(_("Added key {fingerprint} ({comment}) to '{login}'.").format(
-            fingerprint=key.fingerprint, comment=key.comment or key.algorithm, login=key.login))
+        click.echo(
+            _("Added key {fingerprint} ({comment}) to '{login}'.").format(
+                fingerprint=key.fingerprint, comment=key.comment or key.algorithm, login=key.login
+            )
+        )
 
 
 @users_key.command("list", help=_("The keys of LOGIN: SHA256 fingerprint, comment, when added."))

@@ -28,7 +28,8 @@ METHODS = [("**.py", "python")]
 def extract() -> Catalog:
     catalog = Catalog(project="leadtui", charset="utf-8")
     for filename, lineno, message, comments, context in extract_from_dir(
-            PACKAGE, METHODS, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
+        PACKAGE, METHODS, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True
+    ):
         if isinstance(message, tuple) and len(message) == 1:
             message = message[0]
         if not message or (isinstance(message, tuple) and not all(message)):

@@ -73,9 +73,7 @@ class Database:
         self.url = url
         self.engine = create_engine(url)
         self._reader = async_sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = async_sessionmaker(
-            self.engine.execution_options(leadtui_write=True), expire_on_commit=False
-        )
+        self._writer = async_sessionmaker(self.engine.execution_options(leadtui_write=True), expire_on_commit=False)
         # set by services.database.connect when the file can be read but not written: raised by every write()
         self.write_refusal: Exception | None = None
 

@@ -143,8 +143,20 @@ class UserGroup(ListItem, Base):
 
 
 LIST_TABLES: tuple[type[ListItem], ...] = (
-    LeadStatus, Category, Business, SaleStage, SaleTypeCategory, SaleType, ReasonSold, ReasonLost,
-    ReasonStalled, SaleSource, Competitor, Credited, FollowUpType, UserGroup,
+    LeadStatus,
+    Category,
+    Business,
+    SaleStage,
+    SaleTypeCategory,
+    SaleType,
+    ReasonSold,
+    ReasonLost,
+    ReasonStalled,
+    SaleSource,
+    Competitor,
+    Credited,
+    FollowUpType,
+    UserGroup,
 )
 
 
@@ -206,7 +218,9 @@ class UserKey(Base):
     __tablename__ = "user_key"
     __table_args__ = ({"sqlite_autoincrement": True},)
     id: Mapped[int] = mapped_column(primary_key=True)
-    associate_id: Mapped[int] = mapped_column(ForeignKey("associate.id", ondelete="CASCADE"), nullable=False, index=True)
+    associate_id: Mapped[int] = mapped_column(
+        ForeignKey("associate.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     fingerprint: Mapped[str] = mapped_column(String(80), nullable=False, unique=True)  # SHA256:... (OpenSSH's form)
     public_key: Mapped[str] = mapped_column(Text, nullable=False)  # the OpenSSH line without its comment
     comment: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
@@ -219,7 +233,9 @@ class AssociateGroup(Base):
 
     __tablename__ = "associate_group"
     associate_id: Mapped[int] = mapped_column(ForeignKey("associate.id", ondelete="CASCADE"), primary_key=True)
-    user_group_id: Mapped[int] = mapped_column(ForeignKey("user_group.id", ondelete="CASCADE"), primary_key=True, index=True)
+    user_group_id: Mapped[int] = mapped_column(
+        ForeignKey("user_group.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class UserPreference(Base):
@@ -287,8 +303,9 @@ class Contact(Versioned, Base):
     middle_name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, default="")
     last_name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False, default="", index=True)
     # casefolded "first last" and last name: case-insensitive prefix search and sorting on indexes
-    name_key: Mapped[str] = mapped_column(String(NAME_MAX * 4 + 1), nullable=False, default="", server_default="",
-                                          index=True)
+    name_key: Mapped[str] = mapped_column(
+        String(NAME_MAX * 4 + 1), nullable=False, default="", server_default="", index=True
+    )
     last_key: Mapped[str] = mapped_column(String(NAME_MAX * 2), nullable=False, default="", server_default="")
     mr_ms: Mapped[str] = mapped_column(String(20), nullable=False, default="")
     title: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")

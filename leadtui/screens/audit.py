@@ -14,16 +14,24 @@ from leadtui.services import audit
 from leadtui.widgets.footer import Footer
 from leadtui.widgets.inert import cell
 
-ACTIONS = {"create": N_("Created"), "update": N_("Changed"), "delete": N_("Deleted"), "bulk": N_("Bulk update"),
-           "sign-in": N_("Signed in"), "sign-out": N_("Signed out"), "refused": N_("Sign-in refused")}
+ACTIONS = {
+    "create": N_("Created"),
+    "update": N_("Changed"),
+    "delete": N_("Deleted"),
+    "bulk": N_("Bulk update"),
+    "sign-in": N_("Signed in"),
+    "sign-out": N_("Signed out"),
+    "refused": N_("Sign-in refused"),
+}
 
 
 def describe(entry: audit.AuditEntryOut) -> str:
     if entry.action == "bulk":
         return f"{entry.changes.get('field')} → {entry.changes.get('new')}"
     if entry.entity == "session":  # a served session: key, client address, why it was refused
-        return "  ".join(str(entry.changes.get(key)) for key in ("fingerprint", "address", "reason")
-                         if entry.changes.get(key))
+        return "  ".join(
+            str(entry.changes.get(key)) for key in ("fingerprint", "address", "reason") if entry.changes.get(key)
+        )
     if entry.action == "update":
         return "; ".join(f"{field}: {old} → {new}" for field, (old, new) in entry.changes.items())
     return ""

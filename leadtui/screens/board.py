@@ -142,8 +142,9 @@ class BoardScreen(Screen):
 
     # ------------------------------------------------------------------ what the board shows
 
-    def show_source(self, *, target: str | None, selection_id: int | None,
-                    criteria: list[find.Criterion] | None = None) -> None:
+    def show_source(
+        self, *, target: str | None, selection_id: int | None, criteria: list[find.Criterion] | None = None
+    ) -> None:
         """Show a selection's board, or all contacts / all sales narrowed by `criteria` (from Find)."""
         self.target = find.normalise_target(target) if target else self.target
         self.selection_id = selection_id
@@ -159,8 +160,14 @@ class BoardScreen(Screen):
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         title = self.query_one("#board-title", Static)
         try:
-            out = await svc.open_board(backend.db, backend.actor, target=self.target, selection_id=self.selection_id,
-                                       criteria=self.criteria, page=PAGE)
+            out = await svc.open_board(
+                backend.db,
+                backend.actor,
+                target=self.target,
+                selection_id=self.selection_id,
+                criteria=self.criteria,
+                page=PAGE,
+            )
         except DomainError as exc:
             if self.selection_id is not None and exc.exit_code == 4:  # the selection is gone: back to all
                 self.selection_id = None
@@ -303,9 +310,16 @@ class BoardScreen(Screen):
     async def load_more(self, column: BoardColumn) -> None:
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:
-            page = await svc.column_cards(backend.db, backend.actor, column.column.key, target=self.target,
-                                          selection_id=self.selection_id, criteria=self.criteria,
-                                          after=column.cards[-1].id if column.cards else None, limit=PAGE)
+            page = await svc.column_cards(
+                backend.db,
+                backend.actor,
+                column.column.key,
+                target=self.target,
+                selection_id=self.selection_id,
+                criteria=self.criteria,
+                after=column.cards[-1].id if column.cards else None,
+                limit=PAGE,
+            )
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             column.fetching = False
@@ -373,8 +387,10 @@ class BoardScreen(Screen):
         if self.board is None or not self._moving():
             self.notify(_("No card to move: highlight one or mark some with space."), severity="warning")
             return
-        options = [(c.key, f"{c.name} ({c.count})" + ("" if c.accepts else "  – " + _("cannot take cards")))
-                   for c in self.board.columns]
+        options = [
+            (c.key, f"{c.name} ({c.count})" + ("" if c.accepts else "  – " + _("cannot take cards")))
+            for c in self.board.columns
+        ]
         n = len(self._moving())
         title = ngettext("Move {n} card to column …", "Move {n} cards to column …", n).format(n=n)
 
@@ -382,8 +398,10 @@ class BoardScreen(Screen):
             if key is not None:
                 self.move(key)
 
-        self.app.push_screen(PickDialog(title, options, numbered=True,
-                                        hint=_("Type the column's number (or name) and press Enter.")), done)
+        self.app.push_screen(
+            PickDialog(title, options, numbered=True, hint=_("Type the column's number (or name) and press Enter.")),
+            done,
+        )
 
     def move(self, key: str, follow: int = 0) -> None:
         self.run_move(key, follow)
@@ -408,23 +426,32 @@ class BoardScreen(Screen):
             self.notify(str(exc), severity="error")
             return
         if need is not None and need.reasons:
-            reason = await self.app.push_screen_wait(PickDialog(
-                ngettext("{label} for {n} sale moved to {column}", "{label} for {n} sales moved to {column}",
-                         len(cards)).format(label=need.label, n=len(cards), column=column.name if column else key),
-                [(r.value, r.label) for r in need.reasons],
-                hint=_("Required. Escape cancels the move.") if need.required else ""))
+            reason = await self.app.push_screen_wait(
+                PickDialog(
+                    ngettext(
+                        "{label} for {n} sale moved to {column}", "{label} for {n} sales moved to {column}", len(cards)
+                    ).format(label=need.label, n=len(cards), column=column.name if column else key),
+                    [(r.value, r.label) for r in need.reasons],
+                    hint=_("Required. Escape cancels the move.") if need.required else "",
+                )
+            )
             if reason is None:
                 self.notify(_("Not moved: no reason chosen."), severity="warning")
                 return
         try:
-            result = await svc.move_cards(backend.db, backend.actor, self.target,
-                                          [(card.id, card.version) for card in cards], key, reason=reason)
+            result = await svc.move_cards(
+                backend.db, backend.actor, self.target, [(card.id, card.version) for card in cards], key, reason=reason
+            )
         except DomainError as exc:
             self.notify(str(exc), severity="error", title=_("Not moved"))
             return
         if result.refused:
-            self.notify(result.summary(), severity="warning" if result.moved else "error",
-                        title=_("Some cards were not moved") if result.moved else _("Not moved"), timeout=10)
+            self.notify(
+                result.summary(),
+                severity="warning" if result.moved else "error",
+                title=_("Some cards were not moved") if result.moved else _("Not moved"),
+                timeout=10,
+            )
         elif result.moved:
             self.notify(result.summary())
         else:
@@ -433,8 +460,11 @@ class BoardScreen(Screen):
         self.marked = {i: c for i, c in self.marked.items() if i not in moved}
         if follow and len(cards) == 1 and moved:
             self.focus_column = max(0, self.focus_column + follow)
-            while self.board and 0 < self.focus_column < len(self.board.columns) \
-                    and not self.board.columns[self.focus_column].accepts:
+            while (
+                self.board
+                and 0 < self.focus_column < len(self.board.columns)
+                and not self.board.columns[self.focus_column].accepts
+            ):
                 self.focus_column += follow
         self.load()
 
@@ -447,16 +477,18 @@ class BoardScreen(Screen):
 
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:
-            items = [s for s in await selections.list_selections(backend.db, backend.actor)
-                     if s.target in ("contact", "sale")]
+            items = [
+                s
+                for s in await selections.list_selections(backend.db, backend.actor)
+                if s.target in ("contact", "sale")
+            ]
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return
         options = [("contact", _("All contacts (by lead status)")), ("sale", _("All sales (by stage)"))]
         options += [(f"sel:{s.id}", f"{s.name}  ·  {s.kind_label.lower()} {s.target_label.lower()}") for s in items]
         current = f"sel:{self.selection_id}" if self.selection_id else self.target
-        chosen = await self.app.push_screen_wait(PickDialog(_("What should the board show?"), options,
-                                                            current=current))
+        chosen = await self.app.push_screen_wait(PickDialog(_("What should the board show?"), options, current=current))
         if chosen is None:
             return
         if chosen.startswith("sel:"):
@@ -466,8 +498,9 @@ class BoardScreen(Screen):
             selection_id, target = None, chosen
         self.show_source(target=target, selection_id=selection_id, criteria=[])
         try:
-            await preferences.set_preference(backend.db, backend.actor, "board.source",
-                                             {"target": target, "selection_id": selection_id})
+            await preferences.set_preference(
+                backend.db, backend.actor, "board.source", {"target": target, "selection_id": selection_id}
+            )
         except DomainError:
             pass
 

@@ -27,17 +27,21 @@ NO_OWNER = "-"
 
 
 class BulkUpdateDialog(Dialog):
-    DEFAULT_CSS = FORM_CSS + """
+    DEFAULT_CSS = (
+        FORM_CSS
+        + """
     BulkUpdateDialog > Vertical { width: 84; max-height: 90%; padding: 1 2; }
     BulkUpdateDialog #choose { height: auto; }
     BulkUpdateDialog #counts { height: auto; margin: 1 0; }
     BulkUpdateDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
     BulkUpdateDialog Button { margin-left: 1; }
     """
+    )
     BINDINGS = bindings("bulk_update")
 
-    def __init__(self, *, contact_ids: Sequence[int] | None = None, company_id: int | None = None,
-                 description: str = "") -> None:
+    def __init__(
+        self, *, contact_ids: Sequence[int] | None = None, company_id: int | None = None, description: str = ""
+    ) -> None:
         super().__init__()
         self.contact_ids = list(contact_ids) if contact_ids is not None else None
         self.company_id = company_id
@@ -50,8 +54,16 @@ class BulkUpdateDialog(Dialog):
             yield Static(_("Bulk update"), classes="section-title")
             yield Static(self.description, id="queue", classes="hint")
             with Vertical(id="choose"):
-                yield row(_("Field"), Select([(_(label), key) for key, label in bulk.FIELDS.items()],
-                                             value="lead_status", allow_blank=False, compact=True, id="field"))
+                yield row(
+                    _("Field"),
+                    Select(
+                        [(_(label), key) for key, label in bulk.FIELDS.items()],
+                        value="lead_status",
+                        allow_blank=False,
+                        compact=True,
+                        id="field",
+                    ),
+                )
                 yield error_line("field")
                 yield row(_("Set to"), Select([("…", "")], allow_blank=False, compact=True, id="value"))
                 yield error_line("value")
@@ -120,8 +132,9 @@ class BulkUpdateDialog(Dialog):
         field, value = self._chosen()
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:
-            self.preview = await bulk.preview_bulk_update(backend.db, backend.actor, field, value,
-                                                          contact_ids=self.contact_ids, company_id=self.company_id)
+            self.preview = await bulk.preview_bulk_update(
+                backend.db, backend.actor, field, value, contact_ids=self.contact_ids, company_id=self.company_id
+            )
         except DomainError as exc:
             show_error(self, str(exc), "value" if exc.field == "lead_status" else exc.field)
             return
@@ -131,11 +144,16 @@ class BulkUpdateDialog(Dialog):
 
     @staticmethod
     def _describe(result: bulk.BulkPreview, *, done: bool = False) -> str:
-        lines = [f"{result.field_label} → {result.value}",
-                 (ngettext("Will change: {n} contact", "Will change: {n} contacts", result.will_change) if not done else
-                  ngettext("Changed: {n} contact", "Changed: {n} contacts", result.will_change)).format(n=result.will_change),
-                 _("Already so (unchanged): {n}").format(n=result.unchanged),
-                 _("Skipped: {n}").format(n=result.skipped_total)]
+        lines = [
+            f"{result.field_label} → {result.value}",
+            (
+                ngettext("Will change: {n} contact", "Will change: {n} contacts", result.will_change)
+                if not done
+                else ngettext("Changed: {n} contact", "Changed: {n} contacts", result.will_change)
+            ).format(n=result.will_change),
+            _("Already so (unchanged): {n}").format(n=result.unchanged),
+            _("Skipped: {n}").format(n=result.skipped_total),
+        ]
         lines.extend(f"   {count} × {reason}" for reason, count in result.skipped.items())
         if not done and result.will_change == 0:
             lines.append(_("Nothing to update."))
@@ -149,8 +167,9 @@ class BulkUpdateDialog(Dialog):
         field, value = self._chosen()
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:
-            result = await bulk.apply_bulk_update(backend.db, backend.actor, field, value,
-                                                  contact_ids=self.contact_ids, company_id=self.company_id)
+            result = await bulk.apply_bulk_update(
+                backend.db, backend.actor, field, value, contact_ids=self.contact_ids, company_id=self.company_id
+            )
         except DomainError as exc:
             self.preview = None
             self._show_step()

@@ -45,8 +45,7 @@ class CardScreen(Screen):
         return getattr(self.loaded, "id", None)
 
     def close_result(self) -> navigation.Closed:
-        return navigation.Closed(changed=self.changed or self.deleted, record_id=self.record_id(),
-                                 deleted=self.deleted)
+        return navigation.Closed(changed=self.changed or self.deleted, record_id=self.record_id(), deleted=self.deleted)
 
     def close(self) -> None:
         """Leave the card; the caller gets a `navigation.Closed`."""
@@ -134,8 +133,11 @@ class CardScreen(Screen):
     def changed_data(self) -> dict[str, Any]:
         before = self.values_from(self.loaded) if self.loaded is not None else {}
         now = self.form_values()
-        return {key: value for key, value in now.items()
-                if key in self.editable_fields() and (self.loaded is None or _norm(value) != _norm(before.get(key)))}
+        return {
+            key: value
+            for key, value in now.items()
+            if key in self.editable_fields() and (self.loaded is None or _norm(value) != _norm(before.get(key)))
+        }
 
     def fill(self, out: Any, *, only: set[str] | None = None) -> None:
         for field, value in self.values_from(out).items():
@@ -159,8 +161,11 @@ class CardScreen(Screen):
 
     def _untouched_new(self) -> bool:
         blank = getattr(self, "_blank", None)
-        return self.loaded is None and blank is not None and all(
-            _norm(value) == _norm(blank.get(key)) for key, value in self.form_values().items())
+        return (
+            self.loaded is None
+            and blank is not None
+            and all(_norm(value) == _norm(blank.get(key)) for key, value in self.form_values().items())
+        )
 
     # ------------------------------------------------------------------ actions
 
@@ -194,8 +199,11 @@ class CardScreen(Screen):
         if not tabs:
             return
         content = tabs.first()
-        panes = [pane.id for pane in content.query("TabPane")
-                 if pane.id and not pane.disabled and not content.get_tab(pane.id).has_class("-hidden")]
+        panes = [
+            pane.id
+            for pane in content.query("TabPane")
+            if pane.id and not pane.disabled and not content.get_tab(pane.id).has_class("-hidden")
+        ]
         if content.active in panes:
             content.active = panes[(panes.index(content.active) + step) % len(panes)]
             self.call_after_refresh(self._focus_pane, content.active)
@@ -222,8 +230,11 @@ class CardScreen(Screen):
         if self.editing or self.loaded is None:
             return
         if not getattr(self.loaded, "may_edit", True):
-            self.notify(_("You may not change this {what}: it belongs to another user.").format(what=_(self.WHAT)),
-                        severity="error", title=_("Read-only"))
+            self.notify(
+                _("You may not change this {what}: it belongs to another user.").format(what=_(self.WHAT)),
+                severity="error",
+                title=_("Read-only"),
+            )
             return
         tabs = self.query(TabbedContent)
         if tabs:
@@ -246,8 +257,11 @@ class CardScreen(Screen):
         if self.unsaved_edits():
             from leadtui.screens.dialogs import ConfirmDialog
 
-            if not await self.app.push_screen_wait(ConfirmDialog(
-                    _("Discard changes"), _("Discard your unsaved changes to this {what}?").format(what=_(self.WHAT)))):
+            if not await self.app.push_screen_wait(
+                ConfirmDialog(
+                    _("Discard changes"), _("Discard your unsaved changes to this {what}?").format(what=_(self.WHAT))
+                )
+            ):
                 return
         if self.loaded is None:  # a new record never saved
             self.close()
@@ -296,8 +310,9 @@ class CardScreen(Screen):
                 self.notify(str(exc2), severity="error")
                 return
         before, now = self.texts_from(self.loaded), self.texts_from(current)
-        changes = [(self.label_of(key), before.get(key, ""), now[key]) for key in now
-                   if now[key] != before.get(key, "")]
+        changes = [
+            (self.label_of(key), before.get(key, ""), now[key]) for key in now if now[key] != before.get(key, "")
+        ]
         what = _("This {what}").format(what=_(self.WHAT))
         choice = await self.app.push_screen_wait(ConflictDialog(what, changes))
         if choice == "reload":
@@ -306,8 +321,11 @@ class CardScreen(Screen):
             self.notify(_("Reloaded: you see the saved version now."))
             return
         await self.keep_editing(current)
-        self.notify(_("Your edits are kept; saving again replaces their values of the fields you edited."),
-                    severity="warning", timeout=6)
+        self.notify(
+            _("Your edits are kept; saving again replaces their values of the fields you edited."),
+            severity="warning",
+            timeout=6,
+        )
 
 
 def _norm(value: Any) -> Any:

@@ -51,8 +51,9 @@ class ColumnsDialog(Dialog):
         box = self.query_one("#columns", SelectionList)
         chosen = set(box.selected)
         kept = [key for key in self.columns if key in chosen and key != "id"]
-        keys = kept + [c.key for c in find.column_fields(self.target)
-                       if c.key in chosen and c.key != "id" and c.key not in kept]
+        keys = kept + [
+            c.key for c in find.column_fields(self.target) if c.key in chosen and c.key != "id" and c.key not in kept
+        ]
         if not keys:
             self.query_one("#columns-error", Static).update(_("Columns: tick at least one column."))
             return

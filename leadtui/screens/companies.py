@@ -39,16 +39,28 @@ class CompaniesScreen(Screen):
         yield Navigator("companies")
         with Vertical(id="companies-pane"):
             yield Static(_("Companies"), classes="section-title")
-            yield PagedTable(self._page, cells=self._cells, status=self._status, table_id="companies",
-                             status_id="companies-status", search_id="company-search",
-                             search=_("Search: start of the name or domain (/ comes back here, ↓ to the list)"))
+            yield PagedTable(
+                self._page,
+                cells=self._cells,
+                status=self._status,
+                table_id="companies",
+                status_id="companies-status",
+                search_id="company-search",
+                search=_("Search: start of the name or domain (/ comes back here, ↓ to the list)"),
+            )
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#companies", DataTable)
-        for key, label in (("name", _("Name")), ("category", _("Category")), ("group", _("Category group")),
-                           ("owner", _("Our contact")), ("domain", _("Domain")), ("city", _("City")),
-                           ("contacts", _("Contacts"))):
+        for key, label in (
+            ("name", _("Name")),
+            ("category", _("Category")),
+            ("group", _("Category group")),
+            ("owner", _("Our contact")),
+            ("domain", _("Domain")),
+            ("city", _("City")),
+            ("contacts", _("Contacts")),
+        ):
             table.add_column(label, key=key)
         table.focus()
         self.load()
@@ -69,27 +81,35 @@ class CompaniesScreen(Screen):
             return None  # the database did not open: the app says why and exits
         from leadtui.services import companies as svc  # imported once the database layer is loaded
 
-        page = await svc.list_companies(backend.db, backend.actor, search=self.paged.search, offset=offset,
-                                        limit=limit)
+        page = await svc.list_companies(backend.db, backend.actor, search=self.paged.search, offset=offset, limit=limit)
         return PageResult(page.items, page.total, page)
 
     @staticmethod
     def _cells(row: Any) -> list[Any]:  # services.companies.CompanyRow
         lead = cell(row.category + (" •" if row.lead_status_enabled else ""))
-        return [cell(row.name), lead, cell(row.category_group), cell(row.owner_name), cell(row.domain), cell(row.city),
-                str(row.contact_count)]
+        return [
+            cell(row.name),
+            lead,
+            cell(row.category_group),
+            cell(row.owner_name),
+            cell(row.domain),
+            cell(row.city),
+            str(row.contact_count),
+        ]
 
     def _status(self, page: PageResult) -> str:
         if page.total:
-            text = _("{first}–{last} of {total}").format(first=page.offset + 1, last=page.offset + len(page.items),
-                                                          total=page.total)
+            text = _("{first}–{last} of {total}").format(
+                first=page.offset + 1, last=page.offset + len(page.items), total=page.total
+            )
         elif self.paged.search:
             text = _("No company starts with '{search}'. n adds one.").format(search=self.paged.search)
         else:
             text = _("No companies yet: n adds the first.")
         if page.total > PAGE_SIZE:
             text += "  ·  " + _("page {n} of {pages} (PgUp/PgDn)").format(
-                n=page.offset // PAGE_SIZE + 1, pages=(page.total - 1) // PAGE_SIZE + 1)
+                n=page.offset // PAGE_SIZE + 1, pages=(page.total - 1) // PAGE_SIZE + 1
+            )
         return text + "  ·  " + _("• = lead status on")
 
     def current_id(self) -> int | None:

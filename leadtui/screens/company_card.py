@@ -38,7 +38,9 @@ from leadtui.widgets.sales_tab import SalesTab
 
 
 class CompanyCard(CardScreen):
-    DEFAULT_CSS = FORM_CSS + """
+    DEFAULT_CSS = (
+        FORM_CSS
+        + """
     CompanyCard #card-title { padding: 0 1; }
     CompanyCard #duplicate-hint { padding: 0 0 0 %(w)d; }
     CompanyCard #company-form { padding: 0 1; }
@@ -47,14 +49,36 @@ class CompanyCard(CardScreen):
     CompanyCard #card-tabs > ContentSwitcher { height: 1fr; }
     CompanyCard TabPane { padding: 0; height: 1fr; }
     """.replace("%(w)d", str(LABEL_WIDTH))
+    )
     BINDINGS = bindings("company_card")
-    FIELDS = ("name", "category", "owner", "business", "email", "website", "phone", "address", "zip_code", "city",
-              "country", "note")
+    FIELDS = (
+        "name",
+        "category",
+        "owner",
+        "business",
+        "email",
+        "website",
+        "phone",
+        "address",
+        "zip_code",
+        "city",
+        "country",
+        "note",
+    )
     LABELS = {
-        "name": N_("Name"), "category": N_("Category"), "owner": N_("Our contact"), "business": N_("Business"),
-        "email": N_("Email"), "website": N_("Website"), "phone": N_("Phone"), "address": N_("Address"),
-        "zip_code": N_("Zip code"), "city": N_("City"), "country": N_("Country"), "note": N_("Note"),
-        "domain": N_("Domain")
+        "name": N_("Name"),
+        "category": N_("Category"),
+        "owner": N_("Our contact"),
+        "business": N_("Business"),
+        "email": N_("Email"),
+        "website": N_("Website"),
+        "phone": N_("Phone"),
+        "address": N_("Address"),
+        "zip_code": N_("Zip code"),
+        "city": N_("City"),
+        "country": N_("Country"),
+        "note": N_("Note"),
+        "domain": N_("Domain"),
     }
     AUTO_FOCUS = "#name"  # a new record: typing goes to the first field at once (disabled in view mode)
     WHAT = N_("company")
@@ -72,15 +96,17 @@ class CompanyCard(CardScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(_("New company") if self.company_id is None else _("Company"), id="card-title",
-                     classes="section-title")
+        yield Static(
+            _("New company") if self.company_id is None else _("Company"), id="card-title", classes="section-title"
+        )
         with TabbedContent(id="card-tabs"):
             with TabPane(_("Company"), id="company-tab"):
                 with VerticalScroll(id="company-form"):
                     yield row(_("Name") + " *", Input(id="name", compact=True, max_length=255))
                     yield error_line("name")
-                    yield row(_("Category") + " *", Select([], prompt=_("(choose a category)"), compact=True,
-                                                            id="category"))
+                    yield row(
+                        _("Category") + " *", Select([], prompt=_("(choose a category)"), compact=True, id="category")
+                    )
                     yield Static("", id="category-hint")
                     yield error_line("category")
                     yield row(_("Our contact"), Select([], prompt=_("(No selection)"), compact=True, id="owner"))
@@ -165,9 +191,20 @@ class CompanyCard(CardScreen):
         return await svc.get_company(backend.db, backend.actor, self.company_id)  # type: ignore[arg-type]
 
     def values_from(self, out: svc.CompanyOut) -> dict[str, Any]:
-        return {"name": out.name, "category": out.category_id, "owner": out.owner_id, "business": out.business_id,
-                "email": out.email, "website": out.website, "phone": out.phone, "address": out.address,
-                "zip_code": out.zip_code, "city": out.city, "country": out.country, "note": out.note}
+        return {
+            "name": out.name,
+            "category": out.category_id,
+            "owner": out.owner_id,
+            "business": out.business_id,
+            "email": out.email,
+            "website": out.website,
+            "phone": out.phone,
+            "address": out.address,
+            "zip_code": out.zip_code,
+            "city": out.city,
+            "country": out.country,
+            "note": out.note,
+        }
 
     def texts_from(self, out: svc.CompanyOut) -> dict[str, str]:
         texts = {key: str(value or "") for key, value in self.values_from(out).items()}
@@ -179,8 +216,9 @@ class CompanyCard(CardScreen):
         if self.loaded is None:
             data.setdefault("owner", None)
             return await svc.create_company(backend.db, backend.actor, data)
-        return await svc.update_company(backend.db, backend.actor, self.loaded.id, data,
-                                        expected_version=self.loaded.version)
+        return await svc.update_company(
+            backend.db, backend.actor, self.loaded.id, data, expected_version=self.loaded.version
+        )
 
     async def show_record(self, out: svc.CompanyOut) -> None:
         was_new = self.company_id is None
@@ -202,8 +240,10 @@ class CompanyCard(CardScreen):
             return
         self.query_one("#domain", Static).update(markup_safe(out.domain or "—"))
         self.query_one("#card-title", Static).update(
-            f"{markup_safe(out.name)}  ·  {markup_safe(out.category)}  ·  " + ngettext("{n} contact", "{n} contacts", out.contact_count).format(
-                n=out.contact_count) + ("" if out.may_edit else "  ·  " + _("read-only for you")))
+            f"{markup_safe(out.name)}  ·  {markup_safe(out.category)}  ·  "
+            + ngettext("{n} contact", "{n} contacts", out.contact_count).format(n=out.contact_count)
+            + ("" if out.may_edit else "  ·  " + _("read-only for you"))
+        )
         self._category_hint()
         contacts = self.query("#company-contacts")
         if contacts:
@@ -247,8 +287,11 @@ class CompanyCard(CardScreen):
         hints = self.query(DuplicateHint)
         if self.loaded is not None or not hints:
             return
-        hints.first().check_company(self.query_one("#name", Input).value, self.query_one("#website", Input).value,
-                                    self.query_one("#email", Input).value)
+        hints.first().check_company(
+            self.query_one("#name", Input).value,
+            self.query_one("#website", Input).value,
+            self.query_one("#email", Input).value,
+        )
 
     # ------------------------------------------------------------------ delete
 
@@ -266,10 +309,14 @@ class CompanyCard(CardScreen):
             self.notify(str(exc), severity="error")
             return
         question = _("Delete '{name}' and its {n} contact(s)? They go to the recycle bin.").format(
-            name=out.name, n=out.contact_count)
+            name=out.name, n=out.contact_count
+        )
         if sales:
-            question += "\n" + ngettext("Its {n} sale stays and still shows the company's name.",
-                                        "Its {n} sales stay and still show the company's name.", sales).format(n=sales)
+            question += "\n" + ngettext(
+                "Its {n} sale stays and still shows the company's name.",
+                "Its {n} sales stay and still show the company's name.",
+                sales,
+            ).format(n=sales)
         if not await self.app.push_screen_wait(ConfirmDialog(_("Delete company"), question)):
             return
         try:

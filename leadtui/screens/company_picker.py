@@ -33,8 +33,9 @@ class CompanyPickerDialog(Dialog):
     """
     BINDINGS = bindings("company_picker")
 
-    def __init__(self, title: str, *, allow_none: bool = False, exclude_id: int | None = None,
-                 none_label: str | None = None) -> None:
+    def __init__(
+        self, title: str, *, allow_none: bool = False, exclude_id: int | None = None, none_label: str | None = None
+    ) -> None:
         super().__init__()
         self.none_label = none_label or _("(No company: disconnect)")
         self.title_text = title
@@ -89,11 +90,13 @@ class CompanyPickerDialog(Dialog):
             if row.id == self.exclude_id:
                 continue
             self.rows.append(CompanyChoice(row.id, row.name))
-            table.add_row(cell(row.name), cell(row.category), cell(row.owner_name), str(row.contact_count),
-                          key=str(row.id))
+            table.add_row(
+                cell(row.name), cell(row.category), cell(row.owner_name), str(row.contact_count), key=str(row.id)
+            )
         more = _("{shown} of {total}").format(shown=len(page.items), total=page.total)
         self.query_one("#picker-status", Static).update(
-            f"{more}  ·  " + _("↓ to the list, Enter chooses, Escape cancels."))
+            f"{more}  ·  " + _("↓ to the list, Enter chooses, Escape cancels.")
+        )
 
     def action_to_results(self) -> None:
         self.query_one("#picker-results", DataTable).focus()

@@ -37,16 +37,23 @@ class ConflictDialog(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(_("Changed by someone else"), classes="section-title")
-            yield Static(_("{what} was saved by someone else after you opened it. Nothing of yours was saved.").format(
-                what=self.what))
+            yield Static(
+                _("{what} was saved by someone else after you opened it. Nothing of yours was saved.").format(
+                    what=self.what
+                )
+            )
             if self.changes:
                 lines = [f"• {label}: {before or '—'}  →  {now or '—'}" for label, before, now in self.changes]
             else:
                 lines = [_("• (no field you can see changed: the record was saved again)")]
             yield Static("\n".join(lines), classes="changes", id="conflict-changes")
-            yield Static(_("Reload shows their version and drops your edits. Keep editing keeps your edits and takes "
-                           "in their other changes; saving again then replaces their values of the fields you edited."),
-                         classes="hint")
+            yield Static(
+                _(
+                    "Reload shows their version and drops your edits. Keep editing keeps your edits and takes "
+                    "in their other changes; saving again then replaces their values of the fields you edited."
+                ),
+                classes="hint",
+            )
             with Horizontal():
                 yield Button(_("Reload") + " (r)", id="reload", variant="warning")
                 yield Button(_("Keep editing") + " (k)", id="keep", variant="primary")

@@ -51,7 +51,9 @@ from leadtui.widgets.lead_status_field import (
 
 
 class ContactCard(CardScreen):
-    DEFAULT_CSS = FORM_CSS + """
+    DEFAULT_CSS = (
+        FORM_CSS
+        + """
     ContactCard #card-title { padding: 0 1; }
     ContactCard #duplicate-hint { padding: 0 0 0 %(w)d; }
     ContactCard #contact-form { padding: 0 1; }
@@ -61,14 +63,34 @@ class ContactCard(CardScreen):
     ContactCard #history { height: 1fr; }
     ContactCard #company-value, ContactCard #category-value, ContactCard #owner-value { text-style: bold; }
     """.replace("%(w)d", str(LABEL_WIDTH))
+    )
     BINDINGS = bindings("contact_card")
-    FIELDS = ("first_name", "last_name", "category", "lead_status", "owner", "email", "email_opt_in", "title",
-              "mobile", "phone", "note")
+    FIELDS = (
+        "first_name",
+        "last_name",
+        "category",
+        "lead_status",
+        "owner",
+        "email",
+        "email_opt_in",
+        "title",
+        "mobile",
+        "phone",
+        "note",
+    )
     LABELS = {
-        "first_name": N_("First name"), "last_name": N_("Last name"), "company": N_("Company"),
-        "category": N_("Category"), "lead_status": N_("Lead status"), "owner": N_("Our contact"),
-        "email": N_("Email"), "email_opt_in": N_("Email opt-in"), "title": N_("Title"), "mobile": N_("Mobile"),
-        "phone": N_("Phone"), "note": N_("Note")
+        "first_name": N_("First name"),
+        "last_name": N_("Last name"),
+        "company": N_("Company"),
+        "category": N_("Category"),
+        "lead_status": N_("Lead status"),
+        "owner": N_("Our contact"),
+        "email": N_("Email"),
+        "email_opt_in": N_("Email opt-in"),
+        "title": N_("Title"),
+        "mobile": N_("Mobile"),
+        "phone": N_("Phone"),
+        "note": N_("Note"),
     }
     AUTO_FOCUS = "#first_name"  # a new record: typing goes to the first field at once (disabled in view mode)
     WHAT = N_("contact")
@@ -89,8 +111,9 @@ class ContactCard(CardScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(_("New contact") if self.contact_id is None else _("Contact"), id="card-title",
-                     classes="section-title")
+        yield Static(
+            _("New contact") if self.contact_id is None else _("Contact"), id="card-title", classes="section-title"
+        )
         with TabbedContent(id="card-tabs"):
             with TabPane(_("Contact"), id="contact-tab"):
                 with VerticalScroll(id="contact-form"):
@@ -101,19 +124,28 @@ class ContactCard(CardScreen):
                     yield row(_("Company"), Static("", id="company-value", classes="value"))
                     yield error_line("company")
                     yield row(_("Category"), Static("", id="category-value", classes="value"), row_id="category-row")
-                    yield row(_("Category"), Select([], prompt=_("(No selection)"), compact=True, id="category"),
-                              row_id="category-edit-row")
+                    yield row(
+                        _("Category"),
+                        Select([], prompt=_("(No selection)"), compact=True, id="category"),
+                        row_id="category-edit-row",
+                    )
                     yield error_line("category")
                     yield LeadStatusField()
                     yield row(_("Our contact"), Static("", id="owner-value", classes="value"), row_id="owner-row")
-                    yield row(_("Our contact"), Select([], prompt=_("(No selection)"), compact=True, id="owner"),
-                              row_id="owner-edit-row")
+                    yield row(
+                        _("Our contact"),
+                        Select([], prompt=_("(No selection)"), compact=True, id="owner"),
+                        row_id="owner-edit-row",
+                    )
                     yield error_line("owner")
                     yield row(_("Email"), Input(id="email", compact=True))
                     yield error_line("email")
                     if self.contact_id is None:
                         yield DuplicateHint("contact", id="duplicate-hint")
-                    yield row(_("Email opt-in"), Checkbox(_("agrees to receive marketing email"), compact=True, id="email_opt_in"))
+                    yield row(
+                        _("Email opt-in"),
+                        Checkbox(_("agrees to receive marketing email"), compact=True, id="email_opt_in"),
+                    )
                     for field in ("title", "mobile", "phone", "note"):
                         yield row(_(self.LABELS[field]), Input(id=field, compact=True))
                         yield error_line(field)
@@ -155,8 +187,10 @@ class ContactCard(CardScreen):
             return
         self.statuses = [StatusOption(s.id, s.name, s.description, s.deleted) for s in statuses]
         self.default_status = next((s.id for s in statuses if s.is_default and not s.deleted), None)
-        self.options = {"category": [(c.name, c.id) for c in categories],
-                        "owner": [(u.full_name or u.login, u.id) for u in people]}
+        self.options = {
+            "category": [(c.name, c.id) for c in categories],
+            "owner": [(u.full_name or u.login, u.id) for u in people],
+        }
         if out is not None:
             if out.category_id is not None and out.category_id not in {v for _l, v in self.options["category"]}:
                 self.options["category"].append((_("{name} (deleted)").format(name=out.category), out.category_id))
@@ -193,15 +227,29 @@ class ContactCard(CardScreen):
         return await svc.get_contact(backend.db, backend.actor, self.contact_id)  # type: ignore[arg-type]
 
     def values_from(self, out: svc.ContactOut) -> dict[str, Any]:
-        return {"first_name": out.first_name, "last_name": out.last_name, "category": out.category_id,
-                "lead_status": out.lead_status_id, "owner": out.owner_id, "email": out.email,
-                "email_opt_in": out.email_opt_in, "title": out.title, "mobile": out.mobile, "phone": out.phone,
-                "note": out.note}
+        return {
+            "first_name": out.first_name,
+            "last_name": out.last_name,
+            "category": out.category_id,
+            "lead_status": out.lead_status_id,
+            "owner": out.owner_id,
+            "email": out.email,
+            "email_opt_in": out.email_opt_in,
+            "title": out.title,
+            "mobile": out.mobile,
+            "phone": out.phone,
+            "note": out.note,
+        }
 
     def texts_from(self, out: svc.ContactOut) -> dict[str, str]:
         texts = {key: str(value or "") for key, value in self.values_from(out).items()}
-        texts.update(category=out.category, lead_status=out.lead_status or "", owner=out.owner_name,
-                     email_opt_in=_("Yes") if out.email_opt_in else _("No"), company=out.company_name)
+        texts.update(
+            category=out.category,
+            lead_status=out.lead_status or "",
+            owner=out.owner_name,
+            email_opt_in=_("Yes") if out.email_opt_in else _("No"),
+            company=out.company_name,
+        )
         return texts
 
     def form_values(self) -> dict[str, Any]:
@@ -231,8 +279,9 @@ class ContactCard(CardScreen):
             else:
                 data.setdefault("owner", None)
             return await svc.create_contact(backend.db, backend.actor, data)
-        return await svc.update_contact(backend.db, backend.actor, self.loaded.id, data,
-                                        expected_version=self.loaded.version)
+        return await svc.update_contact(
+            backend.db, backend.actor, self.loaded.id, data, expected_version=self.loaded.version
+        )
 
     async def show_record(self, out: svc.ContactOut) -> None:
         if self.contact_id is None:
@@ -262,10 +311,14 @@ class ContactCard(CardScreen):
             company, category, owner = out.company_name, out.category, out.owner_name
             linked = out.company_id is not None
             visible, may_edit = out.lead_status_visible, out.lead_status_editable
-            status = LeadStatusState(out.lead_status_id, out.lead_status or "", out.lead_status_description,
-                                     days=out.days_in_status)
-            title = markup_safe(out.name) + (f"  ·  {markup_safe(out.company_name)}" if out.company_name else "") + \
-                    ("" if out.may_edit else "  ·  " + _("read-only for you"))
+            status = LeadStatusState(
+                out.lead_status_id, out.lead_status or "", out.lead_status_description, days=out.days_in_status
+            )
+            title = (
+                markup_safe(out.name)
+                + (f"  ·  {markup_safe(out.company_name)}" if out.company_name else "")
+                + ("" if out.may_edit else "  ·  " + _("read-only for you"))
+            )
             self.query_one("#card-title", Static).update(title)
         else:
             company_out = self.new_company
@@ -275,18 +328,21 @@ class ContactCard(CardScreen):
             owner = company_out.owner_name if company_out else ""
             visible = may_edit = bool(company_out and company_out.lead_status_enabled)
             default = next((s for s in self.statuses if s.id == getattr(self, "default_status", None)), None)
-            status = LeadStatusState(default.id if default else None, default.name if default else "",
-                                     default.description if default else "")
+            status = LeadStatusState(
+                default.id if default else None, default.name if default else "", default.description if default else ""
+            )
         hint = "" if linked else _("(No selection)")
         if self.editing and self.loaded is None:
             hint = _("(No selection) · ctrl+o chooses") if not linked else ""
         elif not self.editing and linked:
             hint = _("· m moves the contact")
         self.query_one("#company-value", Static).update(f"{markup_safe(company)} {hint}".strip())
-        self.query_one("#category-value", Static).update(markup_safe(category or "—") + (
-            "  " + _("(from the company)") if linked else ""))
-        self.query_one("#owner-value", Static).update(markup_safe(owner or _("(No selection)")) + (
-            "  " + _("(from the company)") if linked else ""))
+        self.query_one("#category-value", Static).update(
+            markup_safe(category or "—") + ("  " + _("(from the company)") if linked else "")
+        )
+        self.query_one("#owner-value", Static).update(
+            markup_safe(owner or _("(No selection)")) + ("  " + _("(from the company)") if linked else "")
+        )
         own_fields = self.editing and not linked
         self.query_one("#category-row").display = not own_fields
         self.query_one("#category-edit-row").display = own_fields
@@ -298,11 +354,15 @@ class ContactCard(CardScreen):
             if self.editing and may_edit:
                 chosen = field.value if field.state.editable else status.value_id
                 options = [o for o in self.statuses if not o.deleted or o.id == status.value_id]
-                await field.show(LeadStatusState(chosen, status.value_name, status.description, options, True,
-                                                 status.days))
+                await field.show(
+                    LeadStatusState(chosen, status.value_name, status.description, options, True, status.days)
+                )
             else:
-                await field.show(LeadStatusState(status.value_id, status.value_name, status.description,
-                                                 self.statuses, False, status.days))
+                await field.show(
+                    LeadStatusState(
+                        status.value_id, status.value_name, status.description, self.statuses, False, status.days
+                    )
+                )
 
     # ------------------------------------------------------------------ actions
 
@@ -322,9 +382,12 @@ class ContactCard(CardScreen):
         hints = self.query(DuplicateHint)
         if self.loaded is not None or not hints:
             return
-        hints.first().check_contact(self.query_one("#first_name", Input).value,
-                                    self.query_one("#last_name", Input).value, self.query_one("#email", Input).value,
-                                    self.new_company.id if self.new_company is not None else None)
+        hints.first().check_contact(
+            self.query_one("#first_name", Input).value,
+            self.query_one("#last_name", Input).value,
+            self.query_one("#email", Input).value,
+            self.new_company.id if self.new_company is not None else None,
+        )
 
     @work(group="action", exclusive=True)
     async def action_choose_company(self) -> None:
@@ -333,14 +396,16 @@ class ContactCard(CardScreen):
         from leadtui.screens.company_picker import CompanyPickerDialog
         from leadtui.services import companies
 
-        choice = await self.app.push_screen_wait(CompanyPickerDialog(_("Company of the new contact"), allow_none=True,
-                                                                     none_label=_("(No company)")))
+        choice = await self.app.push_screen_wait(
+            CompanyPickerDialog(_("Company of the new contact"), allow_none=True, none_label=_("(No company)"))
+        )
         if choice is None:
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:
-            self.new_company = (await companies.get_company(backend.db, backend.actor, choice.id)
-                                if choice.id is not None else None)
+            self.new_company = (
+                await companies.get_company(backend.db, backend.actor, choice.id) if choice.id is not None else None
+            )
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -356,9 +421,13 @@ class ContactCard(CardScreen):
         from leadtui.screens.dialogs import ConfirmDialog
         from leadtui.services import companies
 
-        choice = await self.app.push_screen_wait(CompanyPickerDialog(
-            _("Move '{name}' to company").format(name=out.name), allow_none=out.company_id is not None,
-            exclude_id=out.company_id))
+        choice = await self.app.push_screen_wait(
+            CompanyPickerDialog(
+                _("Move '{name}' to company").format(name=out.name),
+                allow_none=out.company_id is not None,
+                exclude_id=out.company_id,
+            )
+        )
         if choice is None:
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
@@ -368,7 +437,8 @@ class ContactCard(CardScreen):
             self.notify(str(exc), severity="error")
             return
         question = _("Move '{name}' to {company}?").format(
-            name=out.name, company=f"'{target.name}'" if target else _("no company (disconnect)"))
+            name=out.name, company=f"'{target.name}'" if target else _("no company (disconnect)")
+        )
         question += "\n" + move_effect(out, target, self.statuses, getattr(self, "default_status", None))
         if not await self.app.push_screen_wait(ConfirmDialog(_("Move contact"), question)):
             return
@@ -381,8 +451,9 @@ class ContactCard(CardScreen):
             return
         self.changed = True
         await self.show_record(moved)
-        self.notify(_("Moved '{name}' to {company}.").format(name=moved.name,
-                                                            company=moved.company_name or _("no company")))
+        self.notify(
+            _("Moved '{name}' to {company}.").format(name=moved.name, company=moved.company_name or _("no company"))
+        )
 
     @work(group="action", exclusive=True)
     async def action_delete_contact(self) -> None:
@@ -391,8 +462,9 @@ class ContactCard(CardScreen):
             return
         from leadtui.screens.dialogs import ConfirmDialog
 
-        if not await self.app.push_screen_wait(ConfirmDialog(
-                _("Delete contact"), _("Delete '{name}'? It goes to the recycle bin.").format(name=out.name))):
+        if not await self.app.push_screen_wait(
+            ConfirmDialog(_("Delete contact"), _("Delete '{name}'? It goes to the recycle bin.").format(name=out.name))
+        ):
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:
@@ -410,9 +482,11 @@ def move_effect(out: svc.ContactOut, target: Any, statuses: list[StatusOption], 
     if target is not None and target.lead_status_enabled:
         if out.lead_status_visible and out.lead_status:
             return _("Lead status stays '{status}'.").format(status=out.lead_status)
-        return _("'{company}' uses lead status: the contact gets '{status}'.").format(company=target.name,
-                                                                                      status=default)
+        return _("'{company}' uses lead status: the contact gets '{status}'.").format(
+            company=target.name, status=default
+        )
     if out.lead_status:
         return _("Lead status '{status}' is kept but read-only (the new place does not use lead status).").format(
-            status=out.lead_status)
+            status=out.lead_status
+        )
     return _("Category becomes '{category}'.").format(category=target.category if target is not None else out.category)

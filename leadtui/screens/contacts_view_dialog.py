@@ -27,7 +27,9 @@ from leadtui.widgets.form import FORM_CSS, row
 class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
     """Returns the new ContactsView, RESET, or None (cancelled)."""
 
-    DEFAULT_CSS = FORM_CSS + """
+    DEFAULT_CSS = (
+        FORM_CSS
+        + """
     ContactsViewDialog { align: center middle; }
     ContactsViewDialog > Vertical { width: 96; height: 90%; border: thick $accent; background: $surface; padding: 0 1; }
     ContactsViewDialog VerticalScroll { height: 1fr; }
@@ -36,9 +38,12 @@ class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
     ContactsViewDialog #buttons { height: auto; align-horizontal: right; }
     ContactsViewDialog Button { margin-left: 1; }
     """
+    )
     BINDINGS = bindings("contacts_view")
 
-    def __init__(self, view: ContactsView, choices: dict[str, list[tuple[str, Any]]], *, fixed: set[str] | None = None) -> None:
+    def __init__(
+        self, view: ContactsView, choices: dict[str, list[tuple[str, Any]]], *, fixed: set[str] | None = None
+    ) -> None:
         """`choices`: the values of each list column (label, value); `fixed`: columns the table pins (no filter)."""
         super().__init__()
         self.view = view
@@ -53,15 +58,34 @@ class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
             yield Static(_("Columns, sort, group and filter"), classes="section-title")
             with VerticalScroll():
                 yield Static(_("Columns shown (space ticks)"), classes="sub")
-                yield SelectionList(*[Selection(_(COLUMNS[key].label), key, key in view.columns) for key in order],
-                                    id="columns")
+                yield SelectionList(
+                    *[Selection(_(COLUMNS[key].label), key, key in view.columns) for key in order], id="columns"
+                )
                 yield Static(_("Sort and group"), classes="sub")
-                yield row(_("Sort by"), Select([(_(COLUMNS[k].label), k) for k in keys], value=view.sort,
-                                               allow_blank=False, compact=True, id="sort"))
-                yield row(_("Descending"), Checkbox(_("Z to A, newest first"), value=view.descending, compact=True, id="descending"))
-                yield row(_("Group by"), Select([(_(COLUMNS[k].label), k) for k in keys],
-                                                value=view.group if view.group else Select.NULL,
-                                                prompt=_("(no grouping)"), compact=True, id="group"))
+                yield row(
+                    _("Sort by"),
+                    Select(
+                        [(_(COLUMNS[k].label), k) for k in keys],
+                        value=view.sort,
+                        allow_blank=False,
+                        compact=True,
+                        id="sort",
+                    ),
+                )
+                yield row(
+                    _("Descending"),
+                    Checkbox(_("Z to A, newest first"), value=view.descending, compact=True, id="descending"),
+                )
+                yield row(
+                    _("Group by"),
+                    Select(
+                        [(_(COLUMNS[k].label), k) for k in keys],
+                        value=view.group if view.group else Select.NULL,
+                        prompt=_("(no grouping)"),
+                        compact=True,
+                        id="group",
+                    ),
+                )
                 yield Static(_("Filters (text: starts with)"), classes="sub")
                 for key, column in COLUMNS.items():
                     if key in self.fixed:
@@ -69,13 +93,19 @@ class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
                     current = view.filters.get(key)
                     if column.kind in ("text", "date"):
                         hint = _("YYYY-MM-DD") if column.kind == "date" else ""
-                        widget: Input | Select[Any] = Input(value=str(current or ""), placeholder=hint, compact=True,
-                                                            id=f"filter-{key}")
+                        widget: Input | Select[Any] = Input(
+                            value=str(current or ""), placeholder=hint, compact=True, id=f"filter-{key}"
+                        )
                     elif column.kind == "bool":
-                        widget = Select([(_("Yes"), "true"), (_("No"), "false")],
-                                        value={True: "true", False: "false"}.get(current, Select.NULL)
-                                        if isinstance(current, bool) else (current or Select.NULL),
-                                        prompt=_("(any)"), compact=True, id=f"filter-{key}")
+                        widget = Select(
+                            [(_("Yes"), "true"), (_("No"), "false")],
+                            value={True: "true", False: "false"}.get(current, Select.NULL)
+                            if isinstance(current, bool)
+                            else (current or Select.NULL),
+                            prompt=_("(any)"),
+                            compact=True,
+                            id=f"filter-{key}",
+                        )
                     else:
                         options = [(_("(empty)"), EMPTY)] + list(self.choices.get(key, []))
                         known = {value for _label, value in options}
@@ -92,8 +122,9 @@ class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
 
     def _result(self) -> ContactsView:
         chosen = self.query_one("#columns", SelectionList).selected
-        columns = [key for key in self.view.columns if key in chosen] + \
-                  [key for key in chosen if key not in self.view.columns]
+        columns = [key for key in self.view.columns if key in chosen] + [
+            key for key in chosen if key not in self.view.columns
+        ]
         group = self.query_one("#group", Select)
         filters: dict[str, Any] = {}
         for key, column in COLUMNS.items():
@@ -107,9 +138,13 @@ class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
             elif isinstance(widget, Select) and not widget.is_blank():
                 value = widget.value
                 filters[key] = (value == "true") if column.kind == "bool" else value
-        return ContactsView(columns=columns or ["name"], sort=str(self.query_one("#sort", Select).value),
-                            descending=self.query_one("#descending", Checkbox).value,
-                            group=None if group.is_blank() else str(group.value), filters=filters)
+        return ContactsView(
+            columns=columns or ["name"],
+            sort=str(self.query_one("#sort", Select).value),
+            descending=self.query_one("#descending", Checkbox).value,
+            group=None if group.is_blank() else str(group.value),
+            filters=filters,
+        )
 
     def action_ok(self) -> None:
         self.dismiss(self._result())
@@ -125,4 +160,3 @@ class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
 
     def on_input_submitted(self) -> None:
         self.action_ok()
-

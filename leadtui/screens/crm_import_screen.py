@@ -31,8 +31,13 @@ from leadtui.services.errors import DomainError
 from leadtui.widgets.footer import Footer
 
 SHOWN_ISSUES = 100
-PROFILE_CHOICES = [(_("auto (from the headers)"), "auto"), ("HubSpot", "hubspot"), ("Pipedrive", "pipedrive"),
-                   ("Salesforce", "salesforce"), ("SuperOffice", "superoffice")]
+PROFILE_CHOICES = [
+    (_("auto (from the headers)"), "auto"),
+    ("HubSpot", "hubspot"),
+    ("Pipedrive", "pipedrive"),
+    ("Salesforce", "salesforce"),
+    ("SuperOffice", "superoffice"),
+]
 
 
 def entity_choices() -> list[tuple[str, str]]:
@@ -58,9 +63,14 @@ class CrmImportScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(_("Import from another CRM"), classes="section-title")
-        yield Static(_("Exports of HubSpot, Pipedrive, Salesforce or SuperOffice: the other CRM's record ids are "
-                       "kept, so importing again updates. Nothing is imported while a row has an error or a value "
-                       "is not mapped."), classes="hint")
+        yield Static(
+            _(
+                "Exports of HubSpot, Pipedrive, Salesforce or SuperOffice: the other CRM's record ids are "
+                "kept, so importing again updates. Nothing is imported while a row has an error or a value "
+                "is not mapped."
+            ),
+            classes="hint",
+        )
         with Horizontal(id="file-row"):
             yield Label(_("File"))
             yield Input(value=self.initial_path, placeholder=_("path of the CSV export, Enter loads it"), id="file")
@@ -121,9 +131,13 @@ class CrmImportScreen(Screen):
             self.entity = found[1]
             self.query_one("#entity", Select).value = found[1]
             self.call_after_refresh(self._done_syncing)
-        self.query_one("#file-info", Static).update(Text(
-            _("{name}: {rows} rows, {columns} columns, {encoding}").format(
-                name=data.name, rows=data.row_count, columns=len(data.headers), encoding=data.encoding)))
+        self.query_one("#file-info", Static).update(
+            Text(
+                _("{name}: {rows} rows, {columns} columns, {encoding}").format(
+                    name=data.name, rows=data.row_count, columns=len(data.headers), encoding=data.encoding
+                )
+            )
+        )
         await self._remap()
 
     def _profile(self) -> str:
@@ -179,8 +193,9 @@ class CrmImportScreen(Screen):
     def _options(self) -> importer.CrmImportOptions:
         assert self.data is not None
         overrides = {header: key or "-" for header, key in zip(self.data.headers, self.mapping)}
-        return importer.CrmImportOptions(profile=self._profile(), overrides=overrides,
-                                         value_maps={k: dict(v) for k, v in self.value_maps.items()})
+        return importer.CrmImportOptions(
+            profile=self._profile(), overrides=overrides, value_maps={k: dict(v) for k, v in self.value_maps.items()}
+        )
 
     # ------------------------------------------------------------------ checking
 
@@ -193,8 +208,9 @@ class CrmImportScreen(Screen):
         assert self.data is not None
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:
-            report = await importer.import_file(backend.db, backend.actor, self.entity, self.data, self._options(),
-                                                dry_run=True)
+            report = await importer.import_file(
+                backend.db, backend.actor, self.entity, self.data, self._options(), dry_run=True
+            )
         except DomainError as exc:
             self._error("file" if exc.field == "file" else "mapping", str(exc))
             self._show(None)
@@ -211,12 +227,14 @@ class CrmImportScreen(Screen):
         rows = []
         for index, unknown in enumerate(self.unknown):
             text = _("{field} '{value}' ({rows} rows)").format(
-                field=unknown.field_label, value=unknown.value or _("(empty)"), rows=unknown.rows)
+                field=unknown.field_label, value=unknown.value or _("(empty)"), rows=unknown.rows
+            )
             if unknown.suggestion:
                 text += "\n" + _("closest: {name}").format(name=unknown.suggestion)
             label = Label(Text(text), classes="map-header")
-            select = Select([(name, name) for name in unknown.choices], prompt=_("(choose)"), compact=True,
-                            id=f"value-{index}")
+            select = Select(
+                [(name, name) for name in unknown.choices], prompt=_("(choose)"), compact=True, id=f"value-{index}"
+            )
             rows.append(Horizontal(label, select, classes="map-row"))
         self._syncing = True
         await pane.mount_all(rows)
@@ -234,8 +252,9 @@ class CrmImportScreen(Screen):
         if self.unknown and not report.applied:
             lines.append(_("Map each value on the right to one of leadtui's items."))
         self.query_one("#summary", Static).update(Text("\n".join(lines)))
-        issues = [_("line {line}: {message}").format(line=i.line, message=i.message)
-                  for r in report.reports for i in r.issues][:SHOWN_ISSUES]
+        issues = [
+            _("line {line}: {message}").format(line=i.line, message=i.message) for r in report.reports for i in r.issues
+        ][:SHOWN_ISSUES]
         self.query_one("#issues", Static).update(Text("\n".join(issues)))
         nothing = not any(r.new or r.updated for r in report.reports)
         self.query_one("#apply", Button).disabled = bool(report.applied or report.errors or nothing)
@@ -251,16 +270,21 @@ class CrmImportScreen(Screen):
             return
         report = self.report
         if report is None or report.errors or report.applied or not any(r.new or r.updated for r in report.reports):
-            reason = (_("Fix the rows with errors and map every value first: nothing is imported until then.")
-                      if report is not None and report.errors else _("There is nothing to import."))
+            reason = (
+                _("Fix the rows with errors and map every value first: nothing is imported until then.")
+                if report is not None and report.errors
+                else _("There is nothing to import.")
+            )
             self.notify(reason, severity="warning", title=_("Not imported"))
             return
         from leadtui.screens.dialogs import ConfirmDialog
 
         question = _("Import {file}? {summary}\nEverything is written in one transaction.").format(
-            file=self.data.name, summary="; ".join(r.describe() for r in report.reports))
-        if not await self.app.push_screen_wait(ConfirmDialog(_("Import from another CRM"), question,
-                                                             yes=_("Import"), no=_("Cancel"))):
+            file=self.data.name, summary="; ".join(r.describe() for r in report.reports)
+        )
+        if not await self.app.push_screen_wait(
+            ConfirmDialog(_("Import from another CRM"), question, yes=_("Import"), no=_("Cancel"))
+        ):
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         self.applying = True
@@ -286,8 +310,11 @@ class CrmImportScreen(Screen):
         self.app.pop_screen()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions: dict[str, Callable[[], Any]] = {"load": self.action_load, "apply": self.action_apply,
-                                                 "back": self.action_back}
+        actions: dict[str, Callable[[], Any]] = {
+            "load": self.action_load,
+            "apply": self.action_apply,
+            "back": self.action_back,
+        }
         action = actions.get(event.button.id or "")
         if action is not None:
             action()

@@ -111,20 +111,34 @@ class DashboardScreen(Screen):
             return
         self.out = out
         focused_key = self.focused.data.key if isinstance(self.focused, Tile) else None
-        title.update(_("Lead dashboard · {today} · {reload} reloads · {open} opens a tile's contacts in Find").format(
-            today=format_date(out.today), reload=key_hint(self.app, "dashboard.refresh"),
-            open=key_hint(self.app, "dashboard_tile.open")))
+        title.update(
+            _("Lead dashboard · {today} · {reload} reloads · {open} opens a tile's contacts in Find").format(
+                today=format_date(out.today),
+                reload=key_hint(self.app, "dashboard.refresh"),
+                open=key_hint(self.app, "dashboard_tile.open"),
+            )
+        )
         self.query_one("#funnel-title", Static).update(
-            _("Funnel: contacts that reached each status · {period} ({start} – {end}) · {next} / {previous}: period")
-            .format(period=out.period_label, start=format_date(out.period_start), end=format_date(out.period_end),
-                    next=key_hint(self.app, "dashboard.next_period"),
-                    previous=key_hint(self.app, "dashboard.previous_period")))
+            _(
+                "Funnel: contacts that reached each status · {period} ({start} – {end}) · {next} / {previous}: period"
+            ).format(
+                period=out.period_label,
+                start=format_date(out.period_start),
+                end=format_date(out.period_end),
+                next=key_hint(self.app, "dashboard.next_period"),
+                previous=key_hint(self.app, "dashboard.previous_period"),
+            )
+        )
         await self._tiles("#status-tiles", [Tile(tile) for tile in out.per_status])
         self.query_one("#category-title", Static).update(
             _("Leads per category (Potential customer) · new leads this week (since Monday {day})").format(
-                day=format_date(out.week_start)))
-        await self._tiles("#category-tiles", [Tile(tile) for tile in out.per_category]
-                          + [Tile(out.new_this_week, classes="new-leads")])
+                day=format_date(out.week_start)
+            )
+        )
+        await self._tiles(
+            "#category-tiles",
+            [Tile(tile) for tile in out.per_category] + [Tile(out.new_this_week, classes="new-leads")],
+        )
         await self._tiles("#funnel-tiles", [Tile(tile) for tile in out.funnel])
         await self._tiles("#days-tiles", [Tile(tile) for tile in out.days_in_status])
         self._charts(out)
@@ -153,8 +167,11 @@ class DashboardScreen(Screen):
         plt.clear_figure()
         plt.title(_("Funnel: reached in {period}").format(period=out.period_label.lower()))
         if out.funnel:
-            plt.bar([_short(t.title) for t in reversed(out.funnel)], [t.value for t in reversed(out.funnel)],
-                    orientation="horizontal")
+            plt.bar(
+                [_short(t.title) for t in reversed(out.funnel)],
+                [t.value for t in reversed(out.funnel)],
+                orientation="horizontal",
+            )
         funnel.refresh()
 
     @on(Tile.Opened)
@@ -162,8 +179,12 @@ class DashboardScreen(Screen):
         self.app.run_worker(self._to_find(event.tile.data), group="navigate")
 
     async def _to_find(self, tile: svc.Tile) -> None:
-        group = {"status": _("Leads per lead status"), "category": _("Leads per category"),
-                 "funnel": _("Funnel"), "days": _("Days in status")}.get(tile.key.split(":")[0], "")
+        group = {
+            "status": _("Leads per lead status"),
+            "category": _("Leads per category"),
+            "funnel": _("Funnel"),
+            "days": _("Days in status"),
+        }.get(tile.key.split(":")[0], "")
         note = f"{group}: {tile.title}" if group else tile.title
         screen = await navigation.to_section(self.app, "find")
         if screen is not None:
@@ -183,8 +204,14 @@ class DashboardScreen(Screen):
 
     def palette_commands(self) -> list[tuple[str, str, Callable]]:
         """One entry per tile (the rest of the Dashboard's entries come from the action table)."""
-        return [(_("Dashboard: Open '{title}'").format(title=tile.data.title),
-                 _("The contacts this tile counts, in Find"), tile.action_open) for tile in self.query(Tile)]
+        return [
+            (
+                _("Dashboard: Open '{title}'").format(title=tile.data.title),
+                _("The contacts this tile counts, in Find"),
+                tile.action_open,
+            )
+            for tile in self.query(Tile)
+        ]
 
 
 def _short(text: str, width: int = 12) -> str:

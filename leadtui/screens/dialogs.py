@@ -35,8 +35,16 @@ class ConfirmDialog(ModalScreen[bool]):
     """
     BINDINGS = bindings("confirm")
 
-    def __init__(self, title: str, question: str, *, yes: str | None = None, no: str | None = None,
-                 warning: str = "", danger: bool = False) -> None:
+    def __init__(
+        self,
+        title: str,
+        question: str,
+        *,
+        yes: str | None = None,
+        no: str | None = None,
+        warning: str = "",
+        danger: bool = False,
+    ) -> None:
         super().__init__(classes="-danger" if danger else None)
         self.title_text = title
         self.question = question
@@ -81,11 +89,16 @@ class Dialog(ModalScreen[Any]):
         self.dismiss(None)
 
 
-def buttons(ok: str, *, ok_id: str = "ok", cancel: str | None = None, compact: bool = False,
-            before: tuple[Button, ...] = ()) -> Horizontal:
+def buttons(
+    ok: str, *, ok_id: str = "ok", cancel: str | None = None, compact: bool = False, before: tuple[Button, ...] = ()
+) -> Horizontal:
     """A form dialog's button row: `before` (e.g. Restore), OK (ctrl+s), Cancel (esc)."""
-    return Horizontal(*before, Button(f"{ok} (ctrl+s)", id=ok_id, variant="primary", compact=compact),
-                      Button(f"{cancel or _('Cancel')} (esc)", id="cancel", compact=compact), id="buttons")
+    return Horizontal(
+        *before,
+        Button(f"{ok} (ctrl+s)", id=ok_id, variant="primary", compact=compact),
+        Button(f"{cancel or _('Cancel')} (esc)", id="cancel", compact=compact),
+        id="buttons",
+    )
 
 
 class FormDialog(Dialog):
@@ -159,10 +172,14 @@ async def delete_company_flow(node: DOMNode, company_id: int) -> Any:
         app.notify(str(exc), severity="error")
         return None
     question = _("Delete '{name}' and its {n} contact(s)? They go to the recycle bin.").format(
-        name=company.name, n=company.contact_count)
+        name=company.name, n=company.contact_count
+    )
     if sales:
-        question += "\n" + ngettext("Its {n} sale stays and still shows the company's name.",
-                                    "Its {n} sales stay and still show the company's name.", sales).format(n=sales)
+        question += "\n" + ngettext(
+            "Its {n} sale stays and still shows the company's name.",
+            "Its {n} sales stay and still show the company's name.",
+            sales,
+        ).format(n=sales)
     if not await app.push_screen_wait(ConfirmDialog(_("Delete company"), question)):
         return None
     try:

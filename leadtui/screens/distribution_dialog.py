@@ -20,8 +20,11 @@ from leadtui.screens.dialogs import FormDialog, buttons
 from leadtui.services import distribution
 from leadtui.widgets.form import error_line
 
-MODE_LABELS = {"off": N_("Nobody (distribution off)"), "users": N_("Chosen users, in turn"),
-               "group": N_("Members of a user group, in turn")}
+MODE_LABELS = {
+    "off": N_("Nobody (distribution off)"),
+    "users": N_("Chosen users, in turn"),
+    "group": N_("Members of a user group, in turn"),
+}
 
 
 class DistributionDialog(FormDialog):
@@ -39,12 +42,18 @@ class DistributionDialog(FormDialog):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(_("Distribute new leads"), classes="section-title")
-            yield Static(_("New contacts without an owner that arrive by import or web form go to these users in "
-                           "turn (their company's Our contact is set)."), classes="hint")
+            yield Static(
+                _(
+                    "New contacts without an owner that arrive by import or web form go to these users in "
+                    "turn (their company's Our contact is set)."
+                ),
+                classes="hint",
+            )
             yield Static("", id="admin-note", classes="hint")
             yield Label(_("Distribute contacts to"))
-            yield Select([(_(label), mode) for mode, label in MODE_LABELS.items()], value="users", allow_blank=False,
-                         id="mode")
+            yield Select(
+                [(_(label), mode) for mode, label in MODE_LABELS.items()], value="users", allow_blank=False, id="mode"
+            )
             yield Label(_("Users (in turn, in this order)"), id="users-label")
             yield SelectionList[int](id="users")
             yield error_line("users")
@@ -79,10 +88,8 @@ class DistributionDialog(FormDialog):
             name = user.full_name or user.login
             return name if user.active else _("{name} (inactive)").format(name=name)
 
-        self.query_one("#users", SelectionList).add_options(
-            [(label(u), u.id, u.id in chosen) for u in people])
-        self.query_one("#away", SelectionList).add_options(
-            [(label(u), u.id, u.login in away) for u in people])
+        self.query_one("#users", SelectionList).add_options([(label(u), u.id, u.id in chosen) for u in people])
+        self.query_one("#away", SelectionList).add_options([(label(u), u.id, u.login in away) for u in people])
         self.query_one("#group", Select).set_options([(g.name, g.name) for g in groups])
         self.query_one("#fallback", Select).set_options([(label(u), u.login) for u in people if u.active])
         self.query_one("#mode", Select).value = current.mode
@@ -119,12 +126,16 @@ class DistributionDialog(FormDialog):
         # round-robin order = the order shown (by name), not the order of ticking
         order = [users_list.get_option_at_index(i).value for i in range(users_list.option_count)]
         selected = set(users_list.selected)
-        return {"mode": mode, "users": [uid for uid in order if uid in selected] if mode == "users" else [],
-                "group": None if group == Select.NULL else group,
-                "fallback": None if fallback == Select.NULL else fallback,
-                "away": list(self.query_one("#away", SelectionList).selected)}
+        return {
+            "mode": mode,
+            "users": [uid for uid in order if uid in selected] if mode == "users" else [],
+            "group": None if group == Select.NULL else group,
+            "fallback": None if fallback == Select.NULL else fallback,
+            "away": list(self.query_one("#away", SelectionList).selected),
+        }
 
     async def submit(self, values: dict[str, Any]) -> distribution.DistributionOut:
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
-        return await distribution.set_distribution(backend.db, backend.actor, values,
-                                                   expected_version=self.current.version if self.current else None)
+        return await distribution.set_distribution(
+            backend.db, backend.actor, values, expected_version=self.current.version if self.current else None
+        )

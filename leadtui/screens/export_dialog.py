@@ -31,9 +31,16 @@ class ExportDialog(FormDialog):
     """
     BINDINGS = bindings("export")
 
-    def __init__(self, target: str = "contact", *, criteria: Sequence[find.Criterion | dict] | None = None,
-                 columns: Sequence[str] | None = None, selection_id: int | None = None, title: str = "",
-                 path: str = "") -> None:
+    def __init__(
+        self,
+        target: str = "contact",
+        *,
+        criteria: Sequence[find.Criterion | dict] | None = None,
+        columns: Sequence[str] | None = None,
+        selection_id: int | None = None,
+        title: str = "",
+        path: str = "",
+    ) -> None:
         super().__init__()
         self.target = find.normalise_target(target)
         self.criteria = list(criteria) if criteria is not None else None
@@ -49,14 +56,22 @@ class ExportDialog(FormDialog):
             yield from field_row(_("File"), Input(value=self.path, id="path"), stacked=True)
             yield Label(_("Format"))
             yield Select([("CSV", "csv"), ("JSON", "json")], value="csv", allow_blank=False, id="format")
-            yield Checkbox(_("CSV: protect against spreadsheet formulas (text starting with = + - @ gets a ')"),
-                           value=True, id="formula-guard")
-            yield from field_row(_("Columns (field keys, comma-separated)"),
-                                 Input(value=", ".join(self.columns), id="columns"), stacked=True)
+            yield Checkbox(
+                _("CSV: protect against spreadsheet formulas (text starting with = + - @ gets a ')"),
+                value=True,
+                id="formula-guard",
+            )
+            yield from field_row(
+                _("Columns (field keys, comma-separated)"),
+                Input(value=", ".join(self.columns), id="columns"),
+                stacked=True,
+            )
             if self.criteria is None and self.selection_id is None:
-                yield from field_row(_("Criteria (as leadtui find --where, separated by ';'; empty = all)"),
-                                     Input(placeholder="lead_status:one_of:Open;utm_source:eq:google", id="where"),
-                                     stacked=True)
+                yield from field_row(
+                    _("Criteria (as leadtui find --where, separated by ';'; empty = all)"),
+                    Input(placeholder="lead_status:one_of:Open;utm_source:eq:google", id="where"),
+                    stacked=True,
+                )
             yield error_line("general")
             yield buttons(_("Export"))
 
@@ -72,10 +87,12 @@ class ExportDialog(FormDialog):
         return [find.parse_where(part.strip()) for part in text.split(";") if part.strip()]
 
     def values(self) -> dict[str, Any]:
-        return {"path": Path(self.query_one("#path", Input).value.strip()).expanduser(),
-                "format": str(self.query_one("#format", Select).value),
-                "columns": self.query_one("#columns", Input).value,
-                "formula_guard": self.query_one("#formula-guard", Checkbox).value}
+        return {
+            "path": Path(self.query_one("#path", Input).value.strip()).expanduser(),
+            "format": str(self.query_one("#format", Select).value),
+            "columns": self.query_one("#columns", Input).value,
+            "formula_guard": self.query_one("#formula-guard", Checkbox).value,
+        }
 
     async def submit(self, values: dict[str, Any]) -> exports.ExportOut:
         path: Path = values["path"]
@@ -83,20 +100,30 @@ class ExportDialog(FormDialog):
         if not path.name:
             raise RuleViolation(_("File: give the name of the file to write."), field="path")
         if not path.parent.exists():
-            raise RuleViolation(_("File: the folder '{folder}' does not exist.").format(folder=path.parent),
-                                field="path")
+            raise RuleViolation(
+                _("File: the folder '{folder}' does not exist.").format(folder=path.parent), field="path"
+            )
         criteria = self._criteria()
         columns = exports.parse_columns(values["columns"])
         temp = path.with_name(f".{path.name}.part")
         try:
             with temp.open("w", encoding="utf-8", newline="") as out:
-                result = await exports.export(backend.db, backend.actor, self.target, criteria, out,
-                                              columns=columns, fmt=values["format"], selection_id=self.selection_id,
-                                              formula_guard=values["formula_guard"])
+                result = await exports.export(
+                    backend.db,
+                    backend.actor,
+                    self.target,
+                    criteria,
+                    out,
+                    columns=columns,
+                    fmt=values["format"],
+                    selection_id=self.selection_id,
+                    formula_guard=values["formula_guard"],
+                )
             temp.replace(path)
         except OSError as exc:
-            raise RuleViolation(_("File: cannot write '{path}': {reason}").format(
-                path=path, reason=exc.strerror or exc), field="path") from None
+            raise RuleViolation(
+                _("File: cannot write '{path}': {reason}").format(path=path, reason=exc.strerror or exc), field="path"
+            ) from None
         finally:
             temp.unlink(missing_ok=True)
         self.notify(_("Exported {n} records to {path}.").format(n=result.rows, path=path), title=_("Export done"))
@@ -104,7 +131,8 @@ class ExportDialog(FormDialog):
 
     def error_field(self, exc: Exception) -> str | None:
         field = {"field": "where", "op": "where", "columns": "columns", "path": "path"}.get(
-            getattr(exc, "field", None) or "")
+            getattr(exc, "field", None) or ""
+        )
         return field if field and self.query(f"#{field}-error") else None
 
     async def action_export(self) -> None:

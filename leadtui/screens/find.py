@@ -74,12 +74,17 @@ class FindScreen(Screen):
     def _title(self) -> None:
         sort = ""
         if self.sort:
-            sort = " · " + _("sorted by {field}{desc}").format(field=find.field_label(self.target, self.sort),
-                                                               desc=" ↓" if self.descending else "")
+            sort = " · " + _("sorted by {field}{desc}").format(
+                field=find.field_label(self.target, self.sort), desc=" ↓" if self.descending else ""
+            )
         note = f" · {self.title_note}" if self.title_note else ""
         self.query_one("#find-title", Static).update(
-            _("Find {what}").format(what=find.target_label(self.target).lower()) + note + sort
-            + "   " + _("(o: contacts / companies / sales)"))
+            _("Find {what}").format(what=find.target_label(self.target).lower())
+            + note
+            + sort
+            + "   "
+            + _("(o: contacts / companies / sales)")
+        )
 
     def current_columns(self) -> list[str]:
         return self.columns.get(self.target) or list(find.DEFAULT_COLUMNS[self.target])
@@ -126,16 +131,28 @@ class FindScreen(Screen):
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         status = self.query_one("#results-status", Static)
         status.update(_("Searching …"))
-        search = (self.target, tuple((c.field, c.op, tuple(c.values)) for c in self.criteria), self.sort,
-                  self.descending)
+        search = (
+            self.target,
+            tuple((c.field, c.op, tuple(c.values)) for c in self.criteria),
+            self.sort,
+            self.descending,
+        )
         if search != self._keyset_of:
             self._keyset_of, self._keyset = search, {0: None}
         keyset = not self.sort and offset in self._keyset
         try:
-            page = await find.find(backend.db, backend.actor, self.target, self.criteria,
-                                   columns=self.current_columns(), offset=0 if keyset else offset, limit=PAGE,
-                                   sort=self.sort, descending=self.descending,
-                                   after=self._keyset[offset] if keyset else None)
+            page = await find.find(
+                backend.db,
+                backend.actor,
+                self.target,
+                self.criteria,
+                columns=self.current_columns(),
+                offset=0 if keyset else offset,
+                limit=PAGE,
+                sort=self.sort,
+                descending=self.descending,
+                after=self._keyset[offset] if keyset else None,
+            )
         except DomainError as exc:
             status.update(Text(str(exc), style="bold red"))
             self.notify(str(exc), severity="error", title=_("Find"))
@@ -184,8 +201,9 @@ class FindScreen(Screen):
         for column in page.columns:
             table.add_column(column.label, key=column.key)
         for row in page.rows:
-            table.add_row(str(row["id"]), *[result_cell(row.get(c.key), c.key) for c in page.columns],
-                          key=str(row["id"]))
+            table.add_row(
+                str(row["id"]), *[result_cell(row.get(c.key), c.key) for c in page.columns], key=str(row["id"])
+            )
         if not page.rows:
             self.query_one("#results-status", Static).update(_("No matches."))
 
@@ -264,8 +282,7 @@ class FindScreen(Screen):
 
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:
-            await preferences.set_preference(backend.db, backend.actor, f"find.columns.{target}",
-                                             {"columns": columns})
+            await preferences.set_preference(backend.db, backend.actor, f"find.columns.{target}", {"columns": columns})
         except DomainError as exc:
             self.notify(str(exc), severity="warning")
 
@@ -273,8 +290,7 @@ class FindScreen(Screen):
         from leadtui.screens.pick_dialog import PickDialog
 
         labels = {c.key: c.label for c in find.column_fields(self.target)}
-        options = [("", _("Id (registration order)"))] + [(key, labels.get(key, key)) for key in
-                                                           self.current_columns()]
+        options = [("", _("Id (registration order)"))] + [(key, labels.get(key, key)) for key in self.current_columns()]
 
         def done(key: str | None) -> None:
             if key is None:
@@ -287,16 +303,18 @@ class FindScreen(Screen):
             self._title()
             self.search()
 
-        self.app.push_screen(PickDialog(_("Sort by (the same column again reverses)"), options,
-                                        current=self.sort or ""), done)
+        self.app.push_screen(
+            PickDialog(_("Sort by (the same column again reverses)"), options, current=self.sort or ""), done
+        )
 
     def action_save_selection(self) -> None:
         from leadtui.screens.save_selection_dialog import SaveSelectionDialog
 
         def done(out: Any) -> None:
             if out is not None:
-                self.notify(_("Saved the {kind} selection '{name}'.").format(kind=out.kind_label.lower(),
-                                                                              name=out.name))
+                self.notify(
+                    _("Saved the {kind} selection '{name}'.").format(kind=out.kind_label.lower(), name=out.name)
+                )
 
         self.app.push_screen(SaveSelectionDialog(self.target, self.criteria), done)
 
@@ -311,17 +329,25 @@ class FindScreen(Screen):
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:
-            items = [s for s in await selections.list_selections(backend.db, backend.actor, target=self.target)
-                     if s.kind == "static" and s.may_edit]
+            items = [
+                s
+                for s in await selections.list_selections(backend.db, backend.actor, target=self.target)
+                if s.kind == "static" and s.may_edit
+            ]
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return
         if not items:
-            self.notify(_("You have no static selection of {what}; save one first (w, Static).").format(
-                what=find.target_label(self.target).lower()), severity="warning")
+            self.notify(
+                _("You have no static selection of {what}; save one first (w, Static).").format(
+                    what=find.target_label(self.target).lower()
+                ),
+                severity="warning",
+            )
             return
-        chosen = await self.app.push_screen_wait(PickDialog(_("Add to which static selection?"),
-                                                            [(str(s.id), s.name) for s in items]))
+        chosen = await self.app.push_screen_wait(
+            PickDialog(_("Add to which static selection?"), [(str(s.id), s.name) for s in items])
+        )
         if chosen is None:
             return
         try:

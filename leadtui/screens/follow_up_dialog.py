@@ -31,9 +31,19 @@ class FollowUpDialog(FormDialog):
     """
     BINDINGS = bindings("follow_up")
 
-    def __init__(self, title: str, save: Callable[[dict[str, Any]], Awaitable[object]], *,
-                 types: list[tuple[str, int]], day: date | None = None, at: time | None = None,
-                 type_id: int | None = None, text: str = "", intro: str = "", cancel_label: str | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        save: Callable[[dict[str, Any]], Awaitable[object]],
+        *,
+        types: list[tuple[str, int]],
+        day: date | None = None,
+        at: time | None = None,
+        type_id: int | None = None,
+        text: str = "",
+        intro: str = "",
+        cancel_label: str | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.save_call = save
@@ -56,9 +66,16 @@ class FollowUpDialog(FormDialog):
                 yield Input(value=self.at.strftime("%H:%M") if self.at else "", placeholder="HH:MM", id="time")
             yield error_line("date")
             yield error_line("time")
-            yield from field_row(_("Type"), Select(self.types, value=self.type_id if self.type_id is not None
-                                                   else Select.NULL, allow_blank=not self.types, id="type"),
-                                 stacked=True)
+            yield from field_row(
+                _("Type"),
+                Select(
+                    self.types,
+                    value=self.type_id if self.type_id is not None else Select.NULL,
+                    allow_blank=not self.types,
+                    id="type",
+                ),
+                stacked=True,
+            )
             yield from field_row(_("Text") + " *", Input(value=self.text, id="text"), stacked=True)
             yield error_line("general")
             yield buttons(_("Save"), ok_id="save", cancel=self.cancel_label)
@@ -68,8 +85,12 @@ class FollowUpDialog(FormDialog):
 
     def values(self) -> dict[str, Any]:
         kind = self.query_one("#type", Select).value
-        return {"date": self.query_one("#date", Input).value, "time": self.query_one("#time", Input).value or None,
-                "type": None if kind == Select.NULL else kind, "text": self.query_one("#text", Input).value}
+        return {
+            "date": self.query_one("#date", Input).value,
+            "time": self.query_one("#time", Input).value or None,
+            "type": None if kind == Select.NULL else kind,
+            "text": self.query_one("#text", Input).value,
+        }
 
     async def submit(self, values: dict[str, Any]) -> object:
         return await self.save_call(values)

@@ -32,24 +32,51 @@ class GuideItemDialog(FormDialog):
     def compose(self) -> ComposeResult:
         item = self.item
         with VerticalScroll():
-            yield Static(_("Edit suggested follow-up") if item else _("Add suggested follow-up"), classes="section-title")
-            yield from field_row(_("Name") + " *", Input(value=item.name if item else "", id="name", compact=True),
-                                 stacked=True)
-            yield from field_row(_("The purpose of this follow-up"),
-                                 Input(value=item.purpose if item else "", id="purpose", compact=True), stacked=True)
-            yield from field_row(_("Follow-up type"),
-                                 Select([], id="follow_up_type", prompt=_("(default)"), compact=True), stacked=True)
-            yield from field_row(_("Start date (days after previous follow-up)"),
-                                 Input(value=str(item.start_offset_days if item else 0), id="start_offset_days",
-                                       type="integer", compact=True), stacked=True)
-            yield from field_row(_("Duration (minutes)"),
-                                 Input(value=str(item.duration_minutes if item else 15), id="duration_minutes",
-                                       type="integer", compact=True), stacked=True)
-            yield from field_row(_("Default text in follow-up"),
-                                 Input(value=item.default_text if item else "", id="default_text", compact=True),
-                                 stacked=True)
-            yield Checkbox(_("Automatically suggest this follow-up"), value=bool(item and item.auto_suggest),
-                           id="auto_suggest", compact=True)
+            yield Static(
+                _("Edit suggested follow-up") if item else _("Add suggested follow-up"), classes="section-title"
+            )
+            yield from field_row(
+                _("Name") + " *", Input(value=item.name if item else "", id="name", compact=True), stacked=True
+            )
+            yield from field_row(
+                _("The purpose of this follow-up"),
+                Input(value=item.purpose if item else "", id="purpose", compact=True),
+                stacked=True,
+            )
+            yield from field_row(
+                _("Follow-up type"), Select([], id="follow_up_type", prompt=_("(default)"), compact=True), stacked=True
+            )
+            yield from field_row(
+                _("Start date (days after previous follow-up)"),
+                Input(
+                    value=str(item.start_offset_days if item else 0),
+                    id="start_offset_days",
+                    type="integer",
+                    compact=True,
+                ),
+                stacked=True,
+            )
+            yield from field_row(
+                _("Duration (minutes)"),
+                Input(
+                    value=str(item.duration_minutes if item else 15),
+                    id="duration_minutes",
+                    type="integer",
+                    compact=True,
+                ),
+                stacked=True,
+            )
+            yield from field_row(
+                _("Default text in follow-up"),
+                Input(value=item.default_text if item else "", id="default_text", compact=True),
+                stacked=True,
+            )
+            yield Checkbox(
+                _("Automatically suggest this follow-up"),
+                value=bool(item and item.auto_suggest),
+                id="auto_suggest",
+                compact=True,
+            )
             yield error_line("general")
             yield buttons(_("OK"), compact=True)
 

@@ -37,8 +37,11 @@ class GuideSuggestionDialog(Dialog):
 
     def details(self) -> str:
         item, draft = self.prompt.follow_up, self.prompt.draft
-        lines = [_("The next step of the sales guide for '{sale}' is the follow-up '{name}'.").format(
-            sale=self.sale_heading, name=item.name)]
+        lines = [
+            _("The next step of the sales guide for '{sale}' is the follow-up '{name}'.").format(
+                sale=self.sale_heading, name=item.name
+            )
+        ]
         if item.purpose:
             lines.append(item.purpose)
         lines.append("")
@@ -76,11 +79,17 @@ def confirm_suggested_command(node: DOMNode) -> tuple[str, str, Callable]:
         backend = await node.app.ready_backend()  # type: ignore[attr-defined]
         now = not await preferences.confirm_suggested_follow_up(backend.db, backend.actor)
         await preferences.set_confirm_suggested_follow_up(backend.db, backend.actor, now)
-        node.app.notify(_("Confirm creation of suggested follow-up: on. The Sales guide dialog asks before "
-                          "creating a suggested follow-up.") if now else
-                        _("Confirm creation of suggested follow-up: off. Suggested follow-ups are created without "
-                          "asking."))
+        node.app.notify(
+            _(
+                "Confirm creation of suggested follow-up: on. The Sales guide dialog asks before "
+                "creating a suggested follow-up."
+            )
+            if now
+            else _("Confirm creation of suggested follow-up: off. Suggested follow-ups are created without asking.")
+        )
 
-    return (_("Preferences: Confirm creation of suggested follow-up"),
-            _("Ask before the sales guide creates a suggested follow-up (switches on / off)"),
-            lambda: node.app.run_worker(toggle(), group="preferences"))
+    return (
+        _("Preferences: Confirm creation of suggested follow-up"),
+        _("Ask before the sales guide creates a suggested follow-up (switches on / off)"),
+        lambda: node.app.run_worker(toggle(), group="preferences"),
+    )

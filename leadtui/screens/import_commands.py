@@ -42,16 +42,33 @@ def system_commands(app: App) -> Iterable[SystemCommand]:
 
         app.push_screen(NewLeadsScreen())
 
-    yield SystemCommand(_("Import: Contacts from CSV"),
-                        _("Map the columns, check every row, then import in one transaction"), open_import)
-    yield SystemCommand(_("Import: From another CRM"),
-                        _("HubSpot, Pipedrive, Salesforce or SuperOffice exports: profile, columns, value mapping"),
-                        open_crm_import)
-    yield SystemCommand(_("Export: Contacts to CSV or JSON"), _("Contacts matching criteria, chosen columns"),
-                        lambda: open_export("contact"))
-    yield SystemCommand(_("Export: Companies to CSV or JSON"), _("Companies matching criteria, chosen columns"),
-                        lambda: open_export("company"))
-    yield SystemCommand(_("Leads: Show my new leads"),
-                        _("Leads the distribution gave you since you last looked, with the reason"), open_new_leads)
-    yield SystemCommand(_("Settings: Distribute new leads"),
-                        _("Who gets new contacts from imports and web forms, in turn"), open_distribution)
+    yield SystemCommand(
+        _("Import: Contacts from CSV"),
+        _("Map the columns, check every row, then import in one transaction"),
+        open_import,
+    )
+    yield SystemCommand(
+        _("Import: From another CRM"),
+        _("HubSpot, Pipedrive, Salesforce or SuperOffice exports: profile, columns, value mapping"),
+        open_crm_import,
+    )
+    yield SystemCommand(
+        _("Export: Contacts to CSV or JSON"),
+        _("Contacts matching criteria, chosen columns"),
+        lambda: open_export("contact"),
+    )
+    yield SystemCommand(
+        _("Export: Companies to CSV or JSON"),
+        _("Companies matching criteria, chosen columns"),
+        lambda: open_export("company"),
+    )
+    yield SystemCommand(
+        _("Leads: Show my new leads"),
+        _("Leads the distribution gave you since you last looked, with the reason"),
+        open_new_leads,
+    )
+    yield SystemCommand(
+        _("Settings: Distribute new leads"),
+        _("Who gets new contacts from imports and web forms, in turn"),
+        open_distribution,
+    )

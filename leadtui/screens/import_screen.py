@@ -28,10 +28,22 @@ from leadtui.services import imports
 from leadtui.services.errors import DomainError
 from leadtui.widgets.footer import Footer
 
-STATUS_LABELS = {"new": N_("new"), "updated": N_("updated"), "unchanged": N_("unchanged"),
-                 "existing": N_("already there"), "duplicate": N_("duplicate"), "error": N_("error")}
-STATUS_STYLES = {"new": "green", "updated": "cyan", "unchanged": "dim", "existing": "dim", "duplicate": "yellow",
-                 "error": "bold red"}
+STATUS_LABELS = {
+    "new": N_("new"),
+    "updated": N_("updated"),
+    "unchanged": N_("unchanged"),
+    "existing": N_("already there"),
+    "duplicate": N_("duplicate"),
+    "error": N_("error"),
+}
+STATUS_STYLES = {
+    "new": "green",
+    "updated": "cyan",
+    "unchanged": "dim",
+    "existing": "dim",
+    "duplicate": "yellow",
+    "error": "bold red",
+}
 SHOWN_ISSUES = 100
 
 
@@ -53,8 +65,13 @@ class ImportScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(_("Import contacts from a CSV file"), classes="section-title")
-        yield Static(_("Companies are matched by website domain or name (else created), contacts by email (then "
-                       "updated). Nothing is imported while a row has an error."), classes="hint")
+        yield Static(
+            _(
+                "Companies are matched by website domain or name (else created), contacts by email (then "
+                "updated). Nothing is imported while a row has an error."
+            ),
+            classes="hint",
+        )
         with Horizontal(id="file-row"):
             yield Label(_("File"))
             yield Input(value=self.initial_path, placeholder=_("path of the CSV file, Enter loads it"), id="file")
@@ -131,8 +148,13 @@ class ImportScreen(Screen):
         delimiter = {"\t": _("tab"), ",": ",", ";": ";"}.get(data.delimiter, data.delimiter)
         self.query_one("#file-info", Static).update(
             _("{name}: {rows} rows, {columns} columns, {encoding}, separated by {delimiter}").format(
-                name=data.name, rows=data.row_count, columns=len(data.headers), encoding=data.encoding,
-                delimiter=delimiter))
+                name=data.name,
+                rows=data.row_count,
+                columns=len(data.headers),
+                encoding=data.encoding,
+                delimiter=delimiter,
+            )
+        )
         await self._build_mapping()
         self.action_preview()
 
@@ -180,9 +202,11 @@ class ImportScreen(Screen):
     def _options(self) -> imports.ImportOptions:
         category = self.query_one("#category", Select).value
         owner = self.query_one("#owner", Select).value
-        return imports.ImportOptions(mapping=list(self.mapping),
-                                     category=None if category == Select.NULL else str(category),
-                                     owner=None if owner == Select.NULL else str(owner))
+        return imports.ImportOptions(
+            mapping=list(self.mapping),
+            category=None if category == Select.NULL else str(category),
+            owner=None if owner == Select.NULL else str(owner),
+        )
 
     def action_preview(self) -> None:
         if self.data is not None and not self.applying:
@@ -212,29 +236,39 @@ class ImportScreen(Screen):
             return
         for row in summary.preview:
             name = row.values.get("full_name") or " ".join(
-                part for part in (row.values.get("first_name", ""), row.values.get("last_name", "")) if part)
+                part for part in (row.values.get("first_name", ""), row.values.get("last_name", "")) if part
+            )
             company = _("{name} (new)").format(name=row.company) if row.company_status == "new" else row.company
-            table.add_row(str(row.line), Text(_(STATUS_LABELS.get(row.status, row.status)),
-                                              style=STATUS_STYLES.get(row.status, "")),
-                          Text(name), Text(row.values.get("email", "")), Text(company), Text(row.message),
-                          key=str(row.line))
+            table.add_row(
+                str(row.line),
+                Text(_(STATUS_LABELS.get(row.status, row.status)), style=STATUS_STYLES.get(row.status, "")),
+                Text(name),
+                Text(row.values.get("email", "")),
+                Text(company),
+                Text(row.message),
+                key=str(row.line),
+            )
         prefix = _("Imported") if summary.applied else _("Checked")
         text = f"{prefix}: {summary.describe()}"
         if summary.new_companies and summary.default_category and not summary.applied:
             text += "\n" + _("New companies without a category in the file get: {category}").format(
-                category=summary.default_category)
+                category=summary.default_category
+            )
         if summary.applied:
             text += "\n" + _("First touch recorded: {n}; distributed to users: {m}").format(
-                n=summary.first_touch, m=summary.assigned)
+                n=summary.first_touch, m=summary.assigned
+            )
         self.query_one("#summary", Static).update(Text(text))
-        lines = [_("line {line}: {message}").format(line=i.line, message=i.message)
-                 for i in summary.issues[:SHOWN_ISSUES]]
+        lines = [
+            _("line {line}: {message}").format(line=i.line, message=i.message) for i in summary.issues[:SHOWN_ISSUES]
+        ]
         hidden = summary.errors + summary.duplicates - len(lines)
         if hidden > 0:
             lines.append(_("… and {n} more").format(n=hidden))
         self.query_one("#issues", Static).update(Text("\n".join(lines)))
         self.query_one("#apply", Button).disabled = bool(
-            summary.applied or summary.errors or not (summary.new or summary.updated))
+            summary.applied or summary.errors or not (summary.new or summary.updated)
+        )
 
     def _error(self, field: str, message: str) -> None:
         self.query_one(f"#{field}-error", Static).update(Text(message))
@@ -247,16 +281,21 @@ class ImportScreen(Screen):
             return
         summary = self.summary
         if summary is None or summary.errors or summary.applied or not (summary.new or summary.updated):
-            reason = (_("Fix the rows with errors first: nothing is imported while a row has an error.")
-                      if summary is not None and summary.errors else _("There is nothing to import."))
+            reason = (
+                _("Fix the rows with errors first: nothing is imported while a row has an error.")
+                if summary is not None and summary.errors
+                else _("There is nothing to import.")
+            )
             self.notify(reason, severity="warning", title=_("Not imported"))
             return
         from leadtui.screens.dialogs import ConfirmDialog
 
         question = _("Import {file}? {summary}\nEverything is written in one transaction.").format(
-            file=self.data.name, summary=summary.describe())
-        if not await self.app.push_screen_wait(ConfirmDialog(_("Import contacts"), question,
-                                                             yes=_("Import"), no=_("Cancel"))):
+            file=self.data.name, summary=summary.describe()
+        )
+        if not await self.app.push_screen_wait(
+            ConfirmDialog(_("Import contacts"), question, yes=_("Import"), no=_("Cancel"))
+        ):
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         bar = self.query_one("#progress", ProgressBar)
@@ -269,8 +308,9 @@ class ImportScreen(Screen):
             bar.update(total=max(1, total), progress=done)
 
         try:
-            result = await imports.apply_import(backend.db, backend.actor, self.data, self._options(),
-                                                progress=progress)
+            result = await imports.apply_import(
+                backend.db, backend.actor, self.data, self._options(), progress=progress
+            )
         except imports.ImportRefused as exc:
             self._show_summary(exc.summary)
             self.notify(str(exc), severity="error", title=_("Not imported"))
@@ -282,8 +322,12 @@ class ImportScreen(Screen):
             self.applying = False
             bar.display = False
         self._show_summary(result)
-        self.notify(_("Imported {file}: {new} new, {updated} updated contacts.").format(
-            file=self.data.name, new=result.new, updated=result.updated), title=_("Import done"))
+        self.notify(
+            _("Imported {file}: {new} new, {updated} updated contacts.").format(
+                file=self.data.name, new=result.new, updated=result.updated
+            ),
+            title=_("Import done"),
+        )
 
     def action_back(self) -> None:
         if self.applying:
@@ -292,8 +336,11 @@ class ImportScreen(Screen):
         self.app.pop_screen()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions: dict[str, Callable[[], Any]] = {"load": self.action_load, "apply": self.action_apply,
-                                                 "back": self.action_back}
+        actions: dict[str, Callable[[], Any]] = {
+            "load": self.action_load,
+            "apply": self.action_apply,
+            "back": self.action_back,
+        }
         action = actions.get(event.button.id or "")
         if action is not None:
             action()

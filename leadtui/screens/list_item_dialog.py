@@ -44,27 +44,52 @@ class ListItemDialog(FormDialog):
             if item is not None and item.deleted:
                 yield Static(_("This item is deleted. Restore brings it back into the pickers."), classes="field-error")
             yield from field_row(_("Name") + " *", Input(value=item.name if item else "", id="name"), stacked=True)
-            yield from field_row(_("Description (shown as the tooltip)"),
-                                 Input(value=item.description if item else "", id="description"), stacked=True)
+            yield from field_row(
+                _("Description (shown as the tooltip)"),
+                Input(value=item.description if item else "", id="description"),
+                stacked=True,
+            )
             if self.kind == "category":
                 group = item.category_group if item and item.category_group is not None else CategoryGroup.UNKNOWN
-                yield from field_row(_("Category group"), Select(
-                    [(svc.category_group_name(g), int(g)) for g in CategoryGroup], value=int(group),
-                    allow_blank=False, id="category_group"), stacked=True)
-                yield Checkbox(_("Enable lead status for this category"),
-                               value=bool(item and item.enable_lead_status), id="enable_lead_status")
+                yield from field_row(
+                    _("Category group"),
+                    Select(
+                        [(svc.category_group_name(g), int(g)) for g in CategoryGroup],
+                        value=int(group),
+                        allow_blank=False,
+                        id="category_group",
+                    ),
+                    stacked=True,
+                )
+                yield Checkbox(
+                    _("Enable lead status for this category"),
+                    value=bool(item and item.enable_lead_status),
+                    id="enable_lead_status",
+                )
                 yield Static(_("Only the group Potential customer can have lead status."), classes="hint")
                 yield error_line("enable_lead_status")
             elif self.kind == "sale-stage":
-                yield from field_row(_("Probability (%)"), Input(
-                    value=str(item.probability if item and item.probability is not None else 0), id="probability",
-                    type="integer"), stacked=True)
+                yield from field_row(
+                    _("Probability (%)"),
+                    Input(
+                        value=str(item.probability if item and item.probability is not None else 0),
+                        id="probability",
+                        type="integer",
+                    ),
+                    stacked=True,
+                )
             elif self.kind == "lead-status":
-                yield Checkbox(_("Default for new leads"), value=bool(item and item.is_default), id="is_default",
-                               disabled=bool(item and item.is_default))
+                yield Checkbox(
+                    _("Default for new leads"),
+                    value=bool(item and item.is_default),
+                    id="is_default",
+                    disabled=bool(item and item.is_default),
+                )
                 yield error_line("is_default")
             yield error_line("general")
-            restore = (Button(_("Restore"), id="restore", variant="success"),) if item is not None and item.deleted else ()
+            restore = (
+                (Button(_("Restore"), id="restore", variant="success"),) if item is not None and item.deleted else ()
+            )
             yield buttons(_("OK"), before=restore)
 
     def on_mount(self) -> None:
@@ -107,8 +132,9 @@ class ListItemDialog(FormDialog):
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         if self.item is None:
             return await svc.add_item(backend.db, backend.actor, self.kind, values)
-        return await svc.edit_item(backend.db, backend.actor, self.kind, self.item.id, values,
-                                   expected_version=self.item.version)
+        return await svc.edit_item(
+            backend.db, backend.actor, self.kind, self.item.id, values, expected_version=self.item.version
+        )
 
     async def _restore(self) -> None:
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]

@@ -60,9 +60,12 @@ def watch_new_leads(app: App, every: float = CHECK_EVERY, first: float = FIRST_L
 
 
 def summary_text(out: Any) -> str:
-    """"3 new leads assigned to you (5 contacts)", the newest ones, and where to see them all."""
-    lines = [ngettext("{n} new lead assigned to you", "{n} new leads assigned to you", out.unseen).format(n=out.unseen)
-             + " " + ngettext("({n} contact)", "({n} contacts)", out.unseen_contacts).format(n=out.unseen_contacts)]
+    """ "3 new leads assigned to you (5 contacts)", the newest ones, and where to see them all."""
+    lines = [
+        ngettext("{n} new lead assigned to you", "{n} new leads assigned to you", out.unseen).format(n=out.unseen)
+        + " "
+        + ngettext("({n} contact)", "({n} contacts)", out.unseen_contacts).format(n=out.unseen_contacts)
+    ]
     lines += [f"• {lead.title} ({lead.source})" for lead in out.leads[:3]]
     if out.unseen > len(out.leads[:3]):
         lines.append("• …")
@@ -90,9 +93,14 @@ class NewLeadsScreen(ModalScreen[None]):
             yield Static(_("My new leads"), classes="section-title")
             yield Static("", id="new-leads-summary")
             yield DataTable(id="new-leads", cursor_type="row", zebra_stripes=True)
-            yield Static(_("{open} opens the company (or the contact) · {more} shows earlier leads too · {close} closes")
-                         .format(open=key_hint(self.app, "new_leads.open"), more=key_hint(self.app, "new_leads.toggle_all"),
-                                 close=key_hint(self.app, "new_leads.close")), classes="hint")
+            yield Static(
+                _("{open} opens the company (or the contact) · {more} shows earlier leads too · {close} closes").format(
+                    open=key_hint(self.app, "new_leads.open"),
+                    more=key_hint(self.app, "new_leads.toggle_all"),
+                    close=key_hint(self.app, "new_leads.close"),
+                ),
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         table = self.query_one("#new-leads", DataTable)
@@ -107,18 +115,22 @@ class NewLeadsScreen(ModalScreen[None]):
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         distribution = _distribution()
         try:
-            out = await distribution.new_leads(backend.db, backend.actor, include_seen=self.include_seen,
-                                               limit=SHOWN)
+            out = await distribution.new_leads(backend.db, backend.actor, include_seen=self.include_seen, limit=SHOWN)
             if out.unseen:
-                await distribution.mark_leads_seen(backend.db, backend.actor,
-                                                   up_to=max(lead.id for lead in out.leads if lead.new))
+                await distribution.mark_leads_seen(
+                    backend.db, backend.actor, up_to=max(lead.id for lead in out.leads if lead.new)
+                )
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return
         self.leads = out.leads
         if out.unseen:
-            text = ngettext("{n} new lead since you last looked", "{n} new leads since you last looked",
-                            out.unseen).format(n=out.unseen) + "."
+            text = (
+                ngettext(
+                    "{n} new lead since you last looked", "{n} new leads since you last looked", out.unseen
+                ).format(n=out.unseen)
+                + "."
+            )
         else:
             text = _("No new leads since you last looked.")
         if not self.include_seen:
@@ -127,8 +139,14 @@ class NewLeadsScreen(ModalScreen[None]):
         table = self.query_one("#new-leads", DataTable)
         table.clear()
         for lead in out.leads:
-            table.add_row(Text("●", style="bold") if lead.new else "", f"{lead.at:%Y-%m-%d %H:%M}",
-                          Text(lead.title), Text(lead.source), Text(lead.reason), key=str(lead.id))
+            table.add_row(
+                Text("●", style="bold") if lead.new else "",
+                f"{lead.at:%Y-%m-%d %H:%M}",
+                Text(lead.title),
+                Text(lead.source),
+                Text(lead.reason),
+                key=str(lead.id),
+            )
 
     def _current(self) -> Any:
         table = self.query_one("#new-leads", DataTable)

@@ -24,8 +24,15 @@ class PickDialog(Dialog):
     """
     BINDINGS = bindings("pick")
 
-    def __init__(self, title: str, options: list[tuple[str, str]], *, hint: str = "", numbered: bool = False,
-                 current: str | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        options: list[tuple[str, str]],
+        *,
+        hint: str = "",
+        numbered: bool = False,
+        current: str | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.options = options
@@ -54,8 +61,11 @@ class PickDialog(Dialog):
         needle = text.strip().casefold()
         options = self.query_one("#pick-options", OptionList)
         options.clear_options()
-        shown = [(i, key, label) for i, (key, label) in enumerate(self.options)
-                 if not needle or needle in label.casefold() or (self.numbered and needle == str(i + 1))]
+        shown = [
+            (i, key, label)
+            for i, (key, label) in enumerate(self.options)
+            if not needle or needle in label.casefold() or (self.numbered and needle == str(i + 1))
+        ]
         options.add_options([Option(self._label(i, label), id=key) for i, key, label in shown])
         if shown:
             keys = [key for _i, key, _label in shown]
@@ -83,7 +93,8 @@ class PickDialog(Dialog):
                 self.dismiss(self.options[number - 1][0])
                 return
             self.query_one("#pick-error", Static).update(
-                _("There is no number {n}; choose 1 to {last}.").format(n=number, last=len(self.options)))
+                _("There is no number {n}; choose 1 to {last}.").format(n=number, last=len(self.options))
+            )
             return
         option = self.query_one("#pick-options", OptionList).highlighted_option
         if option is None:

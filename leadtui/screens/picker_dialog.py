@@ -28,8 +28,9 @@ class PickerDialog(Dialog):
     """
     BINDINGS = bindings("picker")
 
-    def __init__(self, title: str, search: Callable[[str], Awaitable[list]], *, allow_clear: bool = True,
-                 empty_hint: str = "") -> None:
+    def __init__(
+        self, title: str, search: Callable[[str], Awaitable[list]], *, allow_clear: bool = True, empty_hint: str = ""
+    ) -> None:
         """`empty_hint`: shown when the search finds nothing (e.g. where such records are added)."""
         super().__init__()
         self.empty_hint = empty_hint

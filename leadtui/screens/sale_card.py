@@ -60,13 +60,39 @@ from leadtui.widgets.sale_guide_pane import SaleGuidePane
 
 NO_STAGE = "-"  # a sale type without stages: the sale is open without a stage (S4)
 # widgets a user edits; everything else on the card is read-only
-EDITABLE = ["heading", "sale_type", "stage", "probability", "amount", "company_id", "contact_id", "owner", "sale_date",
-            "reason_sold", "reason_lost", "stalled", "reopen_date", "reason_stalled", "completed", "source",
-            "competitor", "cost", "profit", "percentage", "description"]
+EDITABLE = [
+    "heading",
+    "sale_type",
+    "stage",
+    "probability",
+    "amount",
+    "company_id",
+    "contact_id",
+    "owner",
+    "sale_date",
+    "reason_sold",
+    "reason_lost",
+    "stalled",
+    "reopen_date",
+    "reason_stalled",
+    "completed",
+    "source",
+    "competitor",
+    "cost",
+    "profit",
+    "percentage",
+    "description",
+]
 MONEY_FIELDS = ["amount", "cost", "profit", "percentage"]
 # the tab each field lives on, to show an error where it is
-FIELD_TAB = {"source": "tab-details", "competitor": "tab-details", "cost": "tab-details", "profit": "tab-details",
-             "percentage": "tab-details", "description": "tab-note"}
+FIELD_TAB = {
+    "source": "tab-details",
+    "competitor": "tab-details",
+    "cost": "tab-details",
+    "profit": "tab-details",
+    "percentage": "tab-details",
+    "description": "tab-note",
+}
 FIELD_ALIASES = {"company": "company_id", "contact": "contact_id"}
 
 
@@ -85,8 +111,14 @@ class SaleCard(CardScreen):
     def audit_target(self) -> tuple[str, int | None]:
         return "sale", self.sale_id
 
-    def __init__(self, sale_id: int | None = None, *, company_id: int | None = None, contact_id: int | None = None,
-                 edit: bool = False) -> None:
+    def __init__(
+        self,
+        sale_id: int | None = None,
+        *,
+        company_id: int | None = None,
+        contact_id: int | None = None,
+        edit: bool = False,
+    ) -> None:
         super().__init__()
         self.sale_id = sale_id
         self.options = None
@@ -213,16 +245,19 @@ class SaleCard(CardScreen):
             return None
         return next((choice for choice in self.options.sale_types if choice.id == type_id), None)
 
-    def _stage_options(self, type_id: Any, keep_stage_id: int | None = None,
-                       keep_name: str | None = None) -> list[tuple[str, str]]:
+    def _stage_options(
+        self, type_id: Any, keep_stage_id: int | None = None, keep_name: str | None = None
+    ) -> list[tuple[str, str]]:
         choice = self._type_choice(type_id)
         stages = choice.stages if choice else []
         options = [(f"{stage.name}  ({stage.probability} %)", str(stage.id)) for stage in stages]
         if not stages and keep_stage_id is None:
             options.append((_("(no stage)"), NO_STAGE))
         if keep_stage_id is not None and str(keep_stage_id) not in {v for _l, v in options}:
-            options.insert(0, (_("{stage} (not a stage of this type)").format(stage=keep_name or keep_stage_id),
-                               str(keep_stage_id)))
+            options.insert(
+                0,
+                (_("{stage} (not a stage of this type)").format(stage=keep_name or keep_stage_id), str(keep_stage_id)),
+            )
         options += [(_("Sold") + "  (100 %)", SOLD), (_("Lost") + "  (0 %)", LOST)]
         return options
 
@@ -234,8 +269,13 @@ class SaleCard(CardScreen):
             if sale.sale_type_id not in {v for _l, v in types}:
                 types.append((_("{name} (deleted)").format(name=sale.sale_type), sale.sale_type_id))
             self._set_select("sale_type", types, sale.sale_type_id)
-            stage_value = SOLD if sale.status == "sold" else LOST if sale.status == "lost" else (
-                str(sale.stage_id) if sale.stage_id is not None else NO_STAGE)
+            stage_value = (
+                SOLD
+                if sale.status == "sold"
+                else LOST
+                if sale.status == "lost"
+                else (str(sale.stage_id) if sale.stage_id is not None else NO_STAGE)
+            )
             stage_name = sale.stage if sale.status not in (SOLD, LOST) else sale.stage_when_closed
             self._set_select("stage", self._stage_options(sale.sale_type_id, sale.stage_id, stage_name), stage_value)
             self.query_one("#probability", Input).value = str(sale.probability)
@@ -251,15 +291,25 @@ class SaleCard(CardScreen):
                 owners.append((_("{name} (inactive)").format(name=sale.owner_name or sale.owner), sale.owner_id))
             self._set_select("owner", owners, sale.owner_id)
             self.query_one("#sale_date", Input).value = format_date(sale.sale_date)
-            self._set_select("reason_sold", self._choices(opts.reasons_sold, sale.reason_sold_id, sale.reason_sold),
-                             sale.reason_sold_id)
-            self._set_select("reason_lost", self._choices(opts.reasons_lost, sale.reason_lost_id, sale.reason_lost),
-                             sale.reason_lost_id)
-            self._set_select("reason_stalled", self._choices(opts.reasons_stalled, sale.reason_stalled_id,
-                                                             sale.reason_stalled), sale.reason_stalled_id)
+            self._set_select(
+                "reason_sold",
+                self._choices(opts.reasons_sold, sale.reason_sold_id, sale.reason_sold),
+                sale.reason_sold_id,
+            )
+            self._set_select(
+                "reason_lost",
+                self._choices(opts.reasons_lost, sale.reason_lost_id, sale.reason_lost),
+                sale.reason_lost_id,
+            )
+            self._set_select(
+                "reason_stalled",
+                self._choices(opts.reasons_stalled, sale.reason_stalled_id, sale.reason_stalled),
+                sale.reason_stalled_id,
+            )
             self._set_select("source", self._choices(opts.sources, sale.source_id, sale.source), sale.source_id)
-            self._set_select("competitor", self._choices(opts.competitors, sale.competitor_id, sale.competitor),
-                             sale.competitor_id)
+            self._set_select(
+                "competitor", self._choices(opts.competitors, sale.competitor_id, sale.competitor), sale.competitor_id
+            )
             self._set_check("stalled", sale.status == "stalled")
             self.query_one("#reopen_date", Input).value = format_date(sale.reopen_date)
             self._set_check("completed", sale.completed)
@@ -277,8 +327,11 @@ class SaleCard(CardScreen):
         if sale.stage_when_closed:
             info.append(_("Stage when closed: {stage}").format(stage=sale.stage_when_closed))
         if sale.sale_cycle_days is not None:
-            info.append(ngettext("Sale cycle: {days} day", "Sale cycle: {days} days", sale.sale_cycle_days).format(
-                days=sale.sale_cycle_days))
+            info.append(
+                ngettext("Sale cycle: {days} day", "Sale cycle: {days} days", sale.sale_cycle_days).format(
+                    days=sale.sale_cycle_days
+                )
+            )
         info.append(_("Weighted amount: {amount}").format(amount=format_money(sale.weighted_amount)))
         self.query_one("#details-info", Static).update("\n".join(info))
         self._show_links()
@@ -310,16 +363,22 @@ class SaleCard(CardScreen):
             self._set_select("sale_type", types, first.id if first else None)
             stage_options = self._stage_options(first.id if first else None)
             self._set_select("stage", stage_options, stage_options[0][1])
-            self.query_one("#probability", Input).value = str(first.stages[0].probability if first and first.stages else 0)
+            self.query_one("#probability", Input).value = str(
+                first.stages[0].probability if first and first.stages else 0
+            )
             for field in MONEY_FIELDS:
                 self.query_one(f"#{field}", Input).value = "0.00"
             owners = [(f"{o.name} ({o.description})", o.id) for o in opts.owners]
             self._set_select("owner", owners, backend.actor.id)
             self.default_date = first.default_sale_date if first else opts.today
             self.query_one("#sale_date", Input).value = format_date(self.default_date)
-            for field, items in (("reason_sold", opts.reasons_sold), ("reason_lost", opts.reasons_lost),
-                                 ("reason_stalled", opts.reasons_stalled), ("source", opts.sources),
-                                 ("competitor", opts.competitors)):
+            for field, items in (
+                ("reason_sold", opts.reasons_sold),
+                ("reason_lost", opts.reasons_lost),
+                ("reason_stalled", opts.reasons_stalled),
+                ("source", opts.sources),
+                ("competitor", opts.competitors),
+            ):
                 self._set_select(field, self._choices(items), None)
         if self.prefill_company_id is not None:
             name = await sales.company_name(backend.db, self.prefill_company_id)
@@ -361,9 +420,10 @@ class SaleCard(CardScreen):
         sale = self.sale
         status = SaleStatus[sale.status.upper()]
         style = "bold red" if sale.status in ("lost", "stalled") else "bold green"
-        title = Text.assemble((f"{STATUS_ICONS[status]} {_(STATUS_LABELS[status])}", style),
-                              ("  ·  " + _("Sale {number}: {heading}").format(number=sale.number,
-                                                                              heading=sale.heading), "bold"))
+        title = Text.assemble(
+            (f"{STATUS_ICONS[status]} {_(STATUS_LABELS[status])}", style),
+            ("  ·  " + _("Sale {number}: {heading}").format(number=sale.number, heading=sale.heading), "bold"),
+        )
         if sale.completed:
             title.append(f"  ·  {_('Completed')}", style="dim")
         self.query_one("#card-title", Static).update(title)
@@ -419,9 +479,12 @@ class SaleCard(CardScreen):
         stage = self._stage_value()
         choice = self._type_choice(self.query_one("#sale_type", Select).value)
         picked = next((s for s in (choice.stages if choice else []) if str(s.id) == stage), None)
-        return stage_rules(stage, stalled=self.query_one("#stalled", Checkbox).value,
-                           was=self.sale.status if self.sale else None,
-                           stage_probability=picked.probability if picked is not None else None)
+        return stage_rules(
+            stage,
+            stalled=self.query_one("#stalled", Checkbox).value,
+            was=self.sale.status if self.sale else None,
+            stage_probability=picked.probability if picked is not None else None,
+        )
 
     def _sync_conditional(self) -> None:
         """Show the fields that belong to the chosen stage and the Stalled box (S10-S13)."""
@@ -475,8 +538,7 @@ class SaleCard(CardScreen):
                 self.query_one("#probability", Input).value = str(stage.probability if stage else 0)
             choice = self._type_choice(event.value)
             date_input = self.query_one("#sale_date", Input)
-            if self.sale is None and choice is not None and date_input.value == (
-                    format_date(self.default_date)):
+            if self.sale is None and choice is not None and date_input.value == (format_date(self.default_date)):
                 self.default_date = choice.default_sale_date
                 date_input.value = format_date(choice.default_sale_date)
         self._sync_conditional()
@@ -512,8 +574,7 @@ class SaleCard(CardScreen):
         for name in MONEY_FIELDS:
             self._set_error(name, "")
         self.amount, self.cost = result.amount, result.cost
-        shown = {"amount": result.amount, "cost": result.cost, "profit": result.profit,
-                 "percentage": result.percentage}
+        shown = {"amount": result.amount, "cost": result.cost, "profit": result.profit, "percentage": result.percentage}
         with self.prevent(Input.Changed):
             for name, value in shown.items():
                 if name != field:
@@ -550,8 +611,9 @@ class SaleCard(CardScreen):
         except ValueError:
             probability = 0
         self.query_one("#weighted", Static).update(
-            "  " + _("Weighted amount: {amount}").format(
-                amount=money.format_money(money.weighted(self.amount, probability))))
+            "  "
+            + _("Weighted amount: {amount}").format(amount=money.format_money(money.weighted(self.amount, probability)))
+        )
 
     def missing_fields(self) -> list[tuple[str, str]]:
         """Mandatory fields that are empty, as (field, label): Save stays disabled while there are any."""
@@ -570,10 +632,22 @@ class SaleCard(CardScreen):
         if rules.needs_reopen_date and not self.query_one("#reopen_date", Input).value.strip():
             missing.append(("reopen_date", _("Re-open date")))
         reason = rules.reason
-        if reason and self.options and getattr(self.options, reason.replace("reason_", "reasons_")) and _blank(
-                self.query_one(f"#{reason}", Select).value):
-            missing.append((reason, {"reason_sold": _("Reason (sold)"), "reason_lost": _("Reason (lost)"),
-                                     "reason_stalled": _("Reason (stalled)")}[reason]))
+        if (
+            reason
+            and self.options
+            and getattr(self.options, reason.replace("reason_", "reasons_"))
+            and _blank(self.query_one(f"#{reason}", Select).value)
+        ):
+            missing.append(
+                (
+                    reason,
+                    {
+                        "reason_sold": _("Reason (sold)"),
+                        "reason_lost": _("Reason (lost)"),
+                        "reason_stalled": _("Reason (stalled)"),
+                    }[reason],
+                )
+            )
         return missing
 
     def _update_missing(self) -> None:
@@ -581,11 +655,16 @@ class SaleCard(CardScreen):
         invalid = [self._money_label(field) for field in self.invalid] if self.editing else []
         line = self.query_one("#missing", Static)
         if missing:
-            line.update(Text(_("Save is disabled: fill in {fields}.").format(
-                fields=", ".join(label for _f, label in missing)), style="bold yellow"))
+            line.update(
+                Text(
+                    _("Save is disabled: fill in {fields}.").format(fields=", ".join(label for _f, label in missing)),
+                    style="bold yellow",
+                )
+            )
         elif invalid:
-            line.update(Text(_("Save is disabled: correct {fields}.").format(fields=", ".join(invalid)),
-                             style="bold yellow"))
+            line.update(
+                Text(_("Save is disabled: correct {fields}.").format(fields=", ".join(invalid)), style="bold yellow")
+            )
         else:
             line.update("")
         line.display = bool(missing or invalid)
@@ -593,8 +672,12 @@ class SaleCard(CardScreen):
 
     @staticmethod
     def _money_label(field: str) -> str:
-        return {"amount": _("Amount"), "cost": _("Total cost"), "profit": _("Profit"),
-                "percentage": _("Percentage")}.get(field, field)
+        return {
+            "amount": _("Amount"),
+            "cost": _("Total cost"),
+            "profit": _("Profit"),
+            "percentage": _("Percentage"),
+        }.get(field, field)
 
     # ------------------------------------------------------------------ errors
 
@@ -695,8 +778,11 @@ class SaleCard(CardScreen):
             field, text = next(iter(self.invalid.items()))
             self._set_error(field, text)
             self._reveal(field)
-            self.notify(_("Not saved: correct {fields}.").format(fields=self._money_label(field)),
-                        severity="warning", title=_("Not saved"))
+            self.notify(
+                _("Not saved: correct {fields}.").format(fields=self._money_label(field)),
+                severity="warning",
+                title=_("Not saved"),
+            )
             return False
         self._clear_errors()
         missing = self.missing_fields()
@@ -704,8 +790,11 @@ class SaleCard(CardScreen):
             field, label = missing[0]
             self._set_error(field, _("{field}: is required").format(field=label))
             self._reveal(field)
-            self.notify(_("Not saved: fill in {fields}.").format(fields=", ".join(label for _f, label in missing)),
-                        severity="warning", title=_("Mandatory fields"))
+            self.notify(
+                _("Not saved: fill in {fields}.").format(fields=", ".join(label for _f, label in missing)),
+                severity="warning",
+                title=_("Mandatory fields"),
+            )
             return False
         return True
 
@@ -728,8 +817,9 @@ class SaleCard(CardScreen):
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         if self.sale is None:
             return await sales.create_sale(backend.db, backend.actor, data)
-        return await sales.update_sale(backend.db, backend.actor, self.sale.id, data,
-                                       expected_version=self.sale.version)
+        return await sales.update_sale(
+            backend.db, backend.actor, self.sale.id, data, expected_version=self.sale.version
+        )
 
     def fill(self, out: Any, *, only: set[str] | None = None) -> None:
         self._fill(out)
@@ -818,9 +908,12 @@ class SaleCard(CardScreen):
                     if field in edits:
                         self.query_one(f"#{field}", Input).value = edits[field]
                 try:
-                    result = money.recompute(self.query_one("#amount", Input).value,
-                                             self.query_one("#cost", Input).value, "amount",
-                                             self.query_one("#amount", Input).value)
+                    result = money.recompute(
+                        self.query_one("#amount", Input).value,
+                        self.query_one("#cost", Input).value,
+                        "amount",
+                        self.query_one("#amount", Input).value,
+                    )
                 except DomainError as exc:
                     for field in ("profit", "percentage"):
                         if field in edits:
@@ -839,13 +932,21 @@ class SaleCard(CardScreen):
     def _texts(self, sale) -> dict[str, str]:  # noqa: ANN001 - SaleOut
         """A sale's values as the user reads them, for the conflict dialog."""
         return {
-            _("Heading"): sale.heading, _("Sale type"): sale.sale_type, _("Stage"): sale.stage or "",
-            _("Status"): sale.status_label, _("Probability %"): str(sale.probability),
-            _("Amount"): format_money(sale.amount), _("Total cost"): format_money(sale.cost),
-            _("Company"): sale.company_name or "", _("Contact"): sale.contact_name or "",
-            _("Owner"): sale.owner_name or sale.owner, _("Sale date"): format_date(sale.sale_date),
-            _("Reason"): sale.reason or "", _("Re-open date"): format_date(sale.reopen_date),
-            _("Source"): sale.source or "", _("Competitor"): sale.competitor or "",
+            _("Heading"): sale.heading,
+            _("Sale type"): sale.sale_type,
+            _("Stage"): sale.stage or "",
+            _("Status"): sale.status_label,
+            _("Probability %"): str(sale.probability),
+            _("Amount"): format_money(sale.amount),
+            _("Total cost"): format_money(sale.cost),
+            _("Company"): sale.company_name or "",
+            _("Contact"): sale.contact_name or "",
+            _("Owner"): sale.owner_name or sale.owner,
+            _("Sale date"): format_date(sale.sale_date),
+            _("Reason"): sale.reason or "",
+            _("Re-open date"): format_date(sale.reopen_date),
+            _("Source"): sale.source or "",
+            _("Competitor"): sale.competitor or "",
             _("Completed"): _("yes") if sale.completed else _("no"),
             _("Note"): " ".join(sale.description.split())[:60],
         }
@@ -861,11 +962,16 @@ class SaleCard(CardScreen):
             return await activities.create_follow_up(backend.db, backend.actor, {**values, "sale_id": sale.id})
 
         dialog = FollowUpDialog(
-            _("Follow-up"), save, types=[(c.name, c.id) for c in self.options.follow_up_types],
-            day=sale.reopen_date, text=_("Follow up the stalled sale: {heading}").format(heading=sale.heading),
-            intro=_("The sale is stalled until {date} ({reason}). Plan a meeting or call to pick it up again, or "
-                    "skip.").format(date=sale.reopen_date, reason=sale.reason_stalled or "—"),
-            cancel_label=_("Skip"))
+            _("Follow-up"),
+            save,
+            types=[(c.name, c.id) for c in self.options.follow_up_types],
+            day=sale.reopen_date,
+            text=_("Follow up the stalled sale: {heading}").format(heading=sale.heading),
+            intro=_(
+                "The sale is stalled until {date} ({reason}). Plan a meeting or call to pick it up again, or skip."
+            ).format(date=sale.reopen_date, reason=sale.reason_stalled or "—"),
+            cancel_label=_("Skip"),
+        )
         if await self.app.push_screen_wait(dialog) is not None:
             self.notify(_("Follow-up planned."))
             await self._reload_sale()
@@ -881,11 +987,19 @@ class SaleCard(CardScreen):
             return
         if self.editing:
             # keep the user's unsaved input; only refresh what is read-only and the lists
-            self.sale = self.sale.model_copy(update={"next_activity": fresh.next_activity,
-                                                     "next_activity_overdue": fresh.next_activity_overdue,
-                                                     "guide": fresh.guide, "guided": fresh.guided})
-            next_text = Text(str(fresh.next_activity), style="bold red" if fresh.next_activity_overdue else "") \
-                if fresh.next_activity else Text(_("none planned"), style="dim")
+            self.sale = self.sale.model_copy(
+                update={
+                    "next_activity": fresh.next_activity,
+                    "next_activity_overdue": fresh.next_activity_overdue,
+                    "guide": fresh.guide,
+                    "guided": fresh.guided,
+                }
+            )
+            next_text = (
+                Text(str(fresh.next_activity), style="bold red" if fresh.next_activity_overdue else "")
+                if fresh.next_activity
+                else Text(_("none planned"), style="dim")
+            )
             self.query_one("#next_activity", Static).update(next_text)
         else:
             self.sale = fresh
@@ -923,10 +1037,16 @@ class SaleCard(CardScreen):
         from leadtui.services import sales
 
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
-        result = await self.app.push_screen_wait(PickerDialog(
-            _("Company"), lambda text: sales.search_companies_for_picker(backend.db, text),
-            empty_hint=_("No company found. Companies are added under Companies (c); a sale may also belong to a "
-                         "contact alone.")))
+        result = await self.app.push_screen_wait(
+            PickerDialog(
+                _("Company"),
+                lambda text: sales.search_companies_for_picker(backend.db, text),
+                empty_hint=_(
+                    "No company found. Companies are added under Companies (c); a sale may also belong to a "
+                    "contact alone."
+                ),
+            )
+        )
         if result is None:
             return
         action, item = result
@@ -946,9 +1066,13 @@ class SaleCard(CardScreen):
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         company_id = self.company[0] if self.company else None
         title = _("Contact") + (f" · {self.company[1]}" if self.company else "")
-        result = await self.app.push_screen_wait(PickerDialog(
-            title, lambda text: sales.search_contacts_for_picker(backend.db, text, company_id=company_id),
-            empty_hint=_("No contact found. Contacts are added under Contacts (p) or on a company card.")))
+        result = await self.app.push_screen_wait(
+            PickerDialog(
+                title,
+                lambda text: sales.search_contacts_for_picker(backend.db, text, company_id=company_id),
+                empty_hint=_("No contact found. Contacts are added under Contacts (p) or on a company card."),
+            )
+        )
         if result is None:
             return
         action, item = result
@@ -1037,17 +1161,26 @@ class SaleCard(CardScreen):
         if row is None:
             return
         if row.completed:
-            self.notify(_("This follow-up is completed; press space to un-complete it before changing it."),
-                        severity="warning")
+            self.notify(
+                _("This follow-up is completed; press space to un-complete it before changing it."), severity="warning"
+            )
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
 
         async def save(values: dict[str, Any]):  # noqa: ANN202
-            return await activities.update_follow_up(backend.db, backend.actor, row.id, values,
-                                                     expected_version=row.version)
+            return await activities.update_follow_up(
+                backend.db, backend.actor, row.id, values, expected_version=row.version
+            )
 
-        dialog = FollowUpDialog(_("Change follow-up"), save, types=self._follow_up_types(), day=row.date, at=row.time,
-                                type_id=row.type_id, text=row.text)
+        dialog = FollowUpDialog(
+            _("Change follow-up"),
+            save,
+            types=self._follow_up_types(),
+            day=row.date,
+            at=row.time,
+            type_id=row.type_id,
+            text=row.text,
+        )
         if await self.app.push_screen_wait(dialog):
             await self._reload_sale()
 
@@ -1074,8 +1207,9 @@ class SaleCard(CardScreen):
             activity_id, completed, version = row.id, row.completed, row.version
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:
-            await activities.set_completed(backend.db, backend.actor, activity_id, not completed,
-                                           expected_version=version)
+            await activities.set_completed(
+                backend.db, backend.actor, activity_id, not completed, expected_version=version
+            )
         except DomainError as exc:
             self.notify(str(exc), severity="error", title=_("Not saved"))
             return
@@ -1120,16 +1254,18 @@ class SaleCard(CardScreen):
             if answer == "create-always":
                 await preferences.set_confirm_suggested_follow_up(backend.db, backend.actor, False)
         try:
-            out = await guides.create_follow_up_from_guide(backend.db, backend.actor, self.sale.id,
-                                                           prompt.follow_up.id)
+            out = await guides.create_follow_up_from_guide(backend.db, backend.actor, self.sale.id, prompt.follow_up.id)
         except DomainError as exc:
             self.notify(str(exc), severity="error", title=_("Not saved"))
             return
-        message = _("Created the suggested follow-up '{name}' for {date}.").format(name=prompt.follow_up.name,
-                                                                                     date=format_date(out.date))
+        message = _("Created the suggested follow-up '{name}' for {date}.").format(
+            name=prompt.follow_up.name, date=format_date(out.date)
+        )
         if not ask or answer == "create-always":
-            message += " " + _("The Sales guide dialog is not shown any more; the command palette's "
-                               "\"Preferences: Confirm creation of suggested follow-up\" turns it back on.")
+            message += " " + _(
+                "The Sales guide dialog is not shown any more; the command palette's "
+                "\"Preferences: Confirm creation of suggested follow-up\" turns it back on."
+            )
         self.notify(message, timeout=8)
         await self._reload_sale()
 
@@ -1140,21 +1276,30 @@ class SaleCard(CardScreen):
 
         if self.sale is None:
             return
-        question = _("All suggested follow-ups of the stage '{stage}' are done. Move the sale on to the stage "
-                     "'{next}'?").format(stage=prompt.stage or "—", next=prompt.next_stage)
+        question = _(
+            "All suggested follow-ups of the stage '{stage}' are done. Move the sale on to the stage '{next}'?"
+        ).format(stage=prompt.stage or "—", next=prompt.next_stage)
         if not await self.app.push_screen_wait(ConfirmDialog(_("Sales guide"), question)):
             return
         if self.editing:  # the form holds unsaved edits: change the stage there, the user saves it with them
             stage = self.query_one("#stage", Select)
             if str(prompt.next_stage_id) in {v for _l, v in stage._options}:  # noqa: SLF001
                 stage.value = str(prompt.next_stage_id)
-                self.notify(_("Stage set to '{stage}': ctrl+s saves it with your other changes.").format(
-                    stage=prompt.next_stage))
+                self.notify(
+                    _("Stage set to '{stage}': ctrl+s saves it with your other changes.").format(
+                        stage=prompt.next_stage
+                    )
+                )
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:
-            out = await sales.update_sale(backend.db, backend.actor, self.sale.id, {"stage": prompt.next_stage_id},
-                                          expected_version=self.sale.version)
+            out = await sales.update_sale(
+                backend.db,
+                backend.actor,
+                self.sale.id,
+                {"stage": prompt.next_stage_id},
+                expected_version=self.sale.version,
+            )
         except DomainError as exc:
             self.notify(str(exc), severity="error", title=_("Not saved"))
             await self._reload_sale()
@@ -1200,11 +1345,18 @@ class SaleCard(CardScreen):
 
         intro = item.purpose or ""
         if item.activity_id:
-            intro = (intro + "\n" if intro else "") + _("A follow-up was already created from this suggestion; this "
-                                                        "creates another.")
-        dialog = FollowUpDialog(_("Suggested follow-up: {name}").format(name=item.name), save,
-                                types=self._follow_up_types(), day=draft.date, type_id=draft.type_id, text=draft.text,
-                                intro=intro)
+            intro = (intro + "\n" if intro else "") + _(
+                "A follow-up was already created from this suggestion; this creates another."
+            )
+        dialog = FollowUpDialog(
+            _("Suggested follow-up: {name}").format(name=item.name),
+            save,
+            types=self._follow_up_types(),
+            day=draft.date,
+            type_id=draft.type_id,
+            text=draft.text,
+            intro=intro,
+        )
         if await self.app.push_screen_wait(dialog):
             self.notify(_("Follow-up created from the sales guide."))
             await self._reload_sale()

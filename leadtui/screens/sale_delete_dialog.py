@@ -23,8 +23,13 @@ class DeleteSaleDialog(ConfirmDialog):
 
     def __init__(self, sale) -> None:  # noqa: ANN001 - services.sales.SaleOut
         self.sale = sale
-        super().__init__(_("Delete sale"), self.details(), yes=_("Yes, delete"), danger=True,
-                         warning=_("The sale's follow-ups are deleted with it. Undo (ctrl+z) brings both back."))
+        super().__init__(
+            _("Delete sale"),
+            self.details(),
+            yes=_("Yes, delete"),
+            danger=True,
+            warning=_("The sale's follow-ups are deleted with it. Undo (ctrl+z) brings both back."),
+        )
 
     def details(self) -> str:
         from leadtui.services.money import format_money
@@ -37,9 +42,11 @@ class DeleteSaleDialog(ConfirmDialog):
             _("Heading: {heading}").format(heading=sale.heading),
             _("Number: {number}").format(number=sale.number),
             company,
-            _("Status: {status}").format(status=f"{sale.status_icon} {sale.status_label}") + " · "
+            _("Status: {status}").format(status=f"{sale.status_icon} {sale.status_label}")
+            + " · "
             + _("Stage: {stage}").format(stage=sale.stage or "—"),
-            _("Amount: {amount}").format(amount=format_money(sale.amount)) + " · "
+            _("Amount: {amount}").format(amount=format_money(sale.amount))
+            + " · "
             + _("Sale date: {date}").format(date=sale.sale_date),
             _("Owner: {owner}").format(owner=sale.owner_name or sale.owner),
         ]

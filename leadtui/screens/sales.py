@@ -37,8 +37,11 @@ class SalesScreen(Screen):
             yield Static(_("Sales"), classes="section-title")
             with Horizontal(id="sales-filters"):
                 yield Input(placeholder=_("Search heading, company or number  ( / )"), id="sales-search")
-                yield Select([(_(label), key) for key, label in STATUS_FILTERS], prompt=_("All statuses"),
-                             id="sales-status-filter")
+                yield Select(
+                    [(_(label), key) for key, label in STATUS_FILTERS],
+                    prompt=_("All statuses"),
+                    id="sales-status-filter",
+                )
             yield SaleList(id="sales-list")
         yield Footer()
 

@@ -64,8 +64,9 @@ class SalesGuideDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(_("Sales guide · {type}").format(type=self.sale_type_name), classes="section-title",
-                         markup=False)
+            yield Static(
+                _("Sales guide · {type}").format(type=self.sale_type_name), classes="section-title", markup=False
+            )
             with Horizontal(id="guide-top"):
                 yield Checkbox(_("This sale type is linked to a guide"), id="has_guide")
                 yield Label(_("Estimated time"))
@@ -80,8 +81,9 @@ class SalesGuideDialog(ModalScreen[None]):
                 with Vertical(id="items-pane"):
                     yield Static("", id="items-title", markup=False)
                     yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
-                    yield Static(_("a add · e / Enter edit · x delete a suggested follow-up · Esc close"),
-                                 classes="hint")
+                    yield Static(
+                        _("a add · e / Enter edit · x delete a suggested follow-up · Esc close"), classes="hint"
+                    )
 
     def on_mount(self) -> None:
         self.query_one("#items", DataTable).add_columns(_("Suggested follow-up"), _("Type"), _("Days"), _("Text"))
@@ -108,8 +110,13 @@ class SalesGuideDialog(ModalScreen[None]):
         keep = stages.highlighted if highlight is None else None
         with self.prevent(SelectionList.SelectedChanged, Checkbox.Changed, Select.Changed):
             stages.clear_options()
-            stages.add_options([Selection(f"{names[sid].name} ({names[sid].probability} %)", sid, sid in linked)
-                                for sid in self.order if sid in names])
+            stages.add_options(
+                [
+                    Selection(f"{names[sid].name} ({names[sid].probability} %)", sid, sid in linked)
+                    for sid in self.order
+                    if sid in names
+                ]
+            )
             if highlight is not None and highlight in self.order:
                 stages.highlighted = self.order.index(highlight)
             elif keep is not None and stages.option_count:
@@ -145,8 +152,12 @@ class SalesGuideDialog(ModalScreen[None]):
         title.update(_("Suggested follow-ups in stage '{stage}'").format(stage=stage.name))
         self.items = stage.items
         for item in stage.items:
-            table.add_row(cell(item.name), cell(item.follow_up_type or ""), str(item.start_offset_days),
-                          cell(item.default_text.splitlines()[0] if item.default_text else ""))
+            table.add_row(
+                cell(item.name),
+                cell(item.follow_up_type or ""),
+                str(item.start_offset_days),
+                cell(item.default_text.splitlines()[0] if item.default_text else ""),
+            )
 
     def _error(self, text: str) -> None:
         self.query_one("#guide-error", Static).update(text)
@@ -208,8 +219,10 @@ class SalesGuideDialog(ModalScreen[None]):
     def _duration_differs(self) -> bool:
         if self.guide is None:
             return False
-        return (self.query_one("#duration", Input).value.strip() != str(self.guide.duration)
-                or self.query_one("#duration_unit", Select).value != self.guide.duration_unit)
+        return (
+            self.query_one("#duration", Input).value.strip() != str(self.guide.duration)
+            or self.query_one("#duration_unit", Select).value != self.guide.duration_unit
+        )
 
     @on(Input.Blurred, "#duration")
     def _duration_left(self) -> None:
@@ -247,8 +260,10 @@ class SalesGuideDialog(ModalScreen[None]):
 
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         self._error("")
-        data = {"duration": self.query_one("#duration", Input).value or "0",
-                "duration_unit": self.query_one("#duration_unit", Select).value}
+        data = {
+            "duration": self.query_one("#duration", Input).value or "0",
+            "duration_unit": self.query_one("#duration_unit", Select).value,
+        }
         try:
             await guides.set_sale_type_options(backend.db, backend.actor, self.sale_type_id, data)
         except DomainError as exc:
@@ -301,7 +316,8 @@ class SalesGuideDialog(ModalScreen[None]):
         if item is None:
             return
         question = _("Delete the suggested follow-up '{name}'? Follow-ups already created from it stay.").format(
-            name=item.name)
+            name=item.name
+        )
         if not await self.app.push_screen_wait(ConfirmDialog(_("Delete suggested follow-up"), question)):
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]

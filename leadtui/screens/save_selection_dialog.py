@@ -32,15 +32,18 @@ class SaveSelectionDialog(FormDialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(_("Save as selection · {what}").format(what=find.target_label(self.target)),
-                         classes="section-title")
+            yield Static(
+                _("Save as selection · {what}").format(what=find.target_label(self.target)), classes="section-title"
+            )
             yield from field_row(_("Name") + " *", Input(id="name"), stacked=True)
             yield Label(_("Selection is"))
             with RadioSet(id="kind"):
-                yield RadioButton(_("Dynamic: keep the criteria, run them again on every view"), value=True,
-                                  id="kind-dynamic")
-                yield RadioButton(_("Static: keep today's matches as members (add and remove by hand)"),
-                                  id="kind-static")
+                yield RadioButton(
+                    _("Dynamic: keep the criteria, run them again on every view"), value=True, id="kind-dynamic"
+                )
+                yield RadioButton(
+                    _("Static: keep today's matches as members (add and remove by hand)"), id="kind-static"
+                )
             yield error_line("kind")
             yield Label(_("Visible for"))
             with RadioSet(id="visible_for"):
@@ -63,9 +66,14 @@ class SaveSelectionDialog(FormDialog):
         return pressed.id.removeprefix("visible-") if pressed is not None and pressed.id else "all"
 
     def values(self) -> dict[str, Any]:
-        data = {"name": self.query_one("#name", Input).value, "target": self.target, "kind": self._kind(),
-                "criteria": [c.model_dump() for c in self.criteria], "visible_for": self._visible(),
-                "description": self.query_one("#description", Input).value}
+        data = {
+            "name": self.query_one("#name", Input).value,
+            "target": self.target,
+            "kind": self._kind(),
+            "criteria": [c.model_dump() for c in self.criteria],
+            "visible_for": self._visible(),
+            "description": self.query_one("#description", Input).value,
+        }
         if self.ids is not None and data["kind"] == "static":
             data["ids"] = self.ids
             data["criteria"] = []

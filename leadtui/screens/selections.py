@@ -75,9 +75,15 @@ class SelectionsScreen(Screen):
         table.clear(columns=True)
         table.add_columns(_("Name"), _("Selection is"), _("Of"), _("Owner"), _("Visible for"), _("Description"))
         for item in self.items:
-            table.add_row(cell(item.name), item.kind_label, item.target_label, cell(item.owner or "–"),
-                          _(selections.VISIBLE_LABELS.get(item.visible_for, item.visible_for)), cell(item.description),
-                          key=str(item.id))
+            table.add_row(
+                cell(item.name),
+                item.kind_label,
+                item.target_label,
+                cell(item.owner or "–"),
+                _(selections.VISIBLE_LABELS.get(item.visible_for, item.visible_for)),
+                cell(item.description),
+                key=str(item.id),
+            )
         index = next((i for i, item in enumerate(self.items) if item.id == select_id), None)
         if index is None and self.target is not None:
             index = next((i for i, item in enumerate(self.items) if item.target == self.target), None)
@@ -129,21 +135,28 @@ class SelectionsScreen(Screen):
             return
         self.page, self.count = page, count
         label = _("Criteria") if item.kind == "dynamic" else _("Made from criteria")
-        lines = [_("{kind} selection of {what} · {n} members").format(kind=item.kind_label, what=item.target_label
-                                                                         .lower(), n=count)]
+        lines = [
+            _("{kind} selection of {what} · {n} members").format(
+                kind=item.kind_label, what=item.target_label.lower(), n=count
+            )
+        ]
         if described:
             lines.append(f"{label}: " + "; ".join(described))
         if page.more or self.page_offset:
-            lines.append(_("members {first}–{last}; PgDn/PgUp for more").format(
-                first=self.page_offset + 1, last=self.page_offset + len(page.rows)))
+            lines.append(
+                _("members {first}–{last}; PgDn/PgUp for more").format(
+                    first=self.page_offset + 1, last=self.page_offset + len(page.rows)
+                )
+            )
         details.update("\n".join(lines))
         members.clear(columns=True)
         members.add_column(_("Id"), key="#id")
         for column in page.columns:
             members.add_column(column.label, key=column.key)
         for row in page.rows:
-            members.add_row(str(row["id"]), *[result_cell(row.get(c.key), c.key) for c in page.columns],
-                            key=str(row["id"]))
+            members.add_row(
+                str(row["id"]), *[result_cell(row.get(c.key), c.key) for c in page.columns], key=str(row["id"])
+            )
 
     def current_member(self) -> int | None:
         table = self.query_one("#members", DataTable)
@@ -193,8 +206,12 @@ class SelectionsScreen(Screen):
         if item is None:
             return
         if item.kind != "dynamic":
-            self.notify(_("'{name}' is static: its members are listed here (criteria belong to dynamic "
-                          "selections).").format(name=item.name), severity="warning")
+            self.notify(
+                _("'{name}' is static: its members are listed here (criteria belong to dynamic selections).").format(
+                    name=item.name
+                ),
+                severity="warning",
+            )
             return
         self.app.run_worker(self._to_find(item), group="navigate")
 
@@ -209,8 +226,10 @@ class SelectionsScreen(Screen):
         if item is None:
             return
         if item.target == "company":
-            self.notify(_("A board shows contacts or sales; '{name}' is of companies.").format(name=item.name),
-                        severity="warning")
+            self.notify(
+                _("A board shows contacts or sales; '{name}' is of companies.").format(name=item.name),
+                severity="warning",
+            )
             return
         self.app.run_worker(self._to_board(item), group="navigate")
 
@@ -229,16 +248,25 @@ class SelectionsScreen(Screen):
 
         async def submit(name: str) -> selections.SelectionOut:
             backend = await self.app.ready_backend()  # type: ignore[attr-defined]
-            return await selections.rename_selection(backend.db, backend.actor, item.id, name,
-                                                     expected_version=item.version)
+            return await selections.rename_selection(
+                backend.db, backend.actor, item.id, name, expected_version=item.version
+            )
 
         def done(out: selections.SelectionOut | None) -> None:
             if out is not None:
                 self.notify(_("Renamed to '{name}'.").format(name=out.name))
                 self.load(out.id)
 
-        self.app.push_screen(TextDialog(_("Rename selection"), _("Name") + " *", submit, value=item.name,
-                                        hint=_("Enter renames · Escape cancels")), done)
+        self.app.push_screen(
+            TextDialog(
+                _("Rename selection"),
+                _("Name") + " *",
+                submit,
+                value=item.name,
+                hint=_("Enter renames · Escape cancels"),
+            ),
+            done,
+        )
 
     @work(group="action")
     async def action_delete(self) -> None:
@@ -248,12 +276,15 @@ class SelectionsScreen(Screen):
         if item is None:
             return
         if not item.may_edit:
-            self.notify(_("You may not delete '{name}': it belongs to {owner}.").format(name=item.name,
-                                                                                      owner=item.owner),
-                        severity="error", title=_("Not allowed"))
+            self.notify(
+                _("You may not delete '{name}': it belongs to {owner}.").format(name=item.name, owner=item.owner),
+                severity="error",
+                title=_("Not allowed"),
+            )
             return
         question = _("Delete the selection '{name}'? The records themselves stay; only the selection goes.").format(
-            name=item.name)
+            name=item.name
+        )
         if not await self.app.push_screen_wait(ConfirmDialog(_("Delete selection"), question)):
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
@@ -279,8 +310,10 @@ class SelectionsScreen(Screen):
             except DomainError as exc:
                 self.notify(str(exc), severity="warning", title=_("Already static"))
             return
-        question = _("Make '{name}' static? Its {n} current members are kept from now on and its criteria stop "
-                     "running. This cannot be turned back.").format(name=item.name, n=self.count or 0)
+        question = _(
+            "Make '{name}' static? Its {n} current members are kept from now on and its criteria stop "
+            "running. This cannot be turned back."
+        ).format(name=item.name, n=self.count or 0)
         if not await self.app.push_screen_wait(ConfirmDialog(_("Make static"), question)):
             return
         try:
@@ -313,16 +346,26 @@ class SelectionsScreen(Screen):
                 tmp.replace(target)
             except OSError as exc:
                 tmp.unlink(missing_ok=True)
-                raise DomainError(_("File: cannot write {path} ({reason}).").format(
-                    path=target, reason=exc.strerror or exc), field="file") from None
+                raise DomainError(
+                    _("File: cannot write {path} ({reason}).").format(path=target, reason=exc.strerror or exc),
+                    field="file",
+                ) from None
             return str(target), written
 
         def done(result: tuple[str, int] | None) -> None:
             if result is not None:
                 self.notify(_("Exported {n} members to {path}.").format(n=result[1], path=result[0]))
 
-        self.app.push_screen(TextDialog(_("Export members to CSV"), _("File"), submit, value=default,
-                                        hint=_("One row per member, a header row of field keys.")), done)
+        self.app.push_screen(
+            TextDialog(
+                _("Export members to CSV"),
+                _("File"),
+                submit,
+                value=default,
+                hint=_("One row per member, a header row of field keys."),
+            ),
+            done,
+        )
 
     def action_add_members(self) -> None:
         from leadtui.screens.text_dialog import TextDialog
@@ -331,14 +374,17 @@ class SelectionsScreen(Screen):
         if item is None:
             return
         if item.kind != "static":
-            self.notify(_("'{name}' is dynamic: its criteria decide its members. Make it static (m) first.").format(
-                name=item.name), severity="warning")
+            self.notify(
+                _("'{name}' is dynamic: its criteria decide its members. Make it static (m) first.").format(
+                    name=item.name
+                ),
+                severity="warning",
+            )
             return
 
         async def submit(text: str) -> selections.MembersChange:
             backend = await self.app.ready_backend()  # type: ignore[attr-defined]
-            return await selections.add_members(backend.db, backend.actor, item.id,
-                                                text.replace(",", " ").split())
+            return await selections.add_members(backend.db, backend.actor, item.id, text.replace(",", " ").split())
 
         def done(change: selections.MembersChange | None) -> None:
             if change is not None:
@@ -348,9 +394,14 @@ class SelectionsScreen(Screen):
                 self.notify(text, severity="warning" if change.missing else "information")
                 self.load_members()
 
-        self.app.push_screen(TextDialog(_("Add members to '{name}'").format(name=item.name),
-                                        _("Ids of the {what} to add (separated by spaces or commas)").format(
-                                            what=item.target_label.lower()), submit), done)
+        self.app.push_screen(
+            TextDialog(
+                _("Add members to '{name}'").format(name=item.name),
+                _("Ids of the {what} to add (separated by spaces or commas)").format(what=item.target_label.lower()),
+                submit,
+            ),
+            done,
+        )
 
     @work(group="action")
     async def action_remove_member(self) -> None:

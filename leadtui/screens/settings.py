@@ -25,8 +25,20 @@ from leadtui.services.errors import DomainError
 from leadtui.widgets.footer import Footer
 from leadtui.widgets.navigator import Navigator
 
-SETTINGS_KINDS = ["lead-status", "category", "sale-stage", "sale-type", "reason-sold", "reason-lost",
-                  "reason-stalled", "sale-source", "competitor", "follow-up-type", "business", "user-group"]
+SETTINGS_KINDS = [
+    "lead-status",
+    "category",
+    "sale-stage",
+    "sale-type",
+    "reason-sold",
+    "reason-lost",
+    "reason-stalled",
+    "sale-source",
+    "competitor",
+    "follow-up-type",
+    "business",
+    "user-group",
+]
 
 
 class SettingsScreen(Screen):
@@ -69,16 +81,22 @@ class SettingsScreen(Screen):
             self.notify(str(exc), severity="error")
             return
         k = svc.KINDS[self.kind]
-        shown = _("deleted items shown") if self.show_deleted else _("{key} shows deleted items").format(
-            key=key_hint(self.app, "settings.toggle_deleted"))
+        shown = (
+            _("deleted items shown")
+            if self.show_deleted
+            else _("{key} shows deleted items").format(key=key_hint(self.app, "settings.toggle_deleted"))
+        )
         self.query_one("#list-title", Static).update(f"{_(k.label)}  ·  {len(self.items)}  ·  {shown}")
         note = "" if backend.actor.is_admin else _("Read-only: only administrators may change lists.")
         self.query_one("#admin-note", Static).update(note)
         self._fill(select_id)
 
     def _columns(self) -> list[str]:
-        extra = {"category": [_("Category group"), _("Lead status")], "sale-stage": [_("Probability")],
-                 "lead-status": [_("Default")]}.get(self.kind, [])
+        extra = {
+            "category": [_("Category group"), _("Lead status")],
+            "sale-stage": [_("Probability")],
+            "lead-status": [_("Default")],
+        }.get(self.kind, [])
         return [_("Name"), *extra, _("Description")]
 
     def _cells(self, item: svc.ListItemOut) -> list[Text]:
@@ -205,12 +223,18 @@ class SettingsScreen(Screen):
             return
         question = _("Delete '{name}'? It disappears from the pickers; restore brings it back.").format(name=item.name)
         if used:
-            question += "\n" + ngettext("{n} record uses it and keeps showing its name, read-only.",
-                                        "{n} records use it and keep showing its name, read-only.", used).format(n=used)
+            question += "\n" + ngettext(
+                "{n} record uses it and keeps showing its name, read-only.",
+                "{n} records use it and keep showing its name, read-only.",
+                used,
+            ).format(n=used)
         if not await self.app.push_screen_wait(ConfirmDialog(_("Delete list item"), question)):
             return
-        await self._run(lambda: svc.delete_item(backend.db, backend.actor, self.kind, item.id),
-                        _("Deleted '{name}'.").format(name=item.name), item.id)
+        await self._run(
+            lambda: svc.delete_item(backend.db, backend.actor, self.kind, item.id),
+            _("Deleted '{name}'.").format(name=item.name),
+            item.id,
+        )
 
     async def _run(self, call: Callable, message: str, select_id: int | None) -> None:
         try:
@@ -227,8 +251,11 @@ class SettingsScreen(Screen):
         if item is None or not self._admin_or_refuse():
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
-        await self._run(lambda: svc.restore_item(backend.db, backend.actor, self.kind, item.id),
-                        _("Restored '{name}'.").format(name=item.name), item.id)
+        await self._run(
+            lambda: svc.restore_item(backend.db, backend.actor, self.kind, item.id),
+            _("Restored '{name}'.").format(name=item.name),
+            item.id,
+        )
 
     def action_toggle_deleted(self) -> None:
         self.show_deleted = not self.show_deleted
@@ -239,8 +266,11 @@ class SettingsScreen(Screen):
         if item is None or not self._admin_or_refuse():
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
-        await self._run(lambda: svc.move_item(backend.db, backend.actor, self.kind, item.id, offset),
-                        _("Moved '{name}'.").format(name=item.name), item.id)
+        await self._run(
+            lambda: svc.move_item(backend.db, backend.actor, self.kind, item.id, offset),
+            _("Moved '{name}'.").format(name=item.name),
+            item.id,
+        )
 
     def action_users(self) -> None:
         from leadtui.screens.users import UsersScreen

@@ -26,8 +26,9 @@ class TextDialog(FormDialog):
     ERRORS = (DomainError, OSError)
     BINDINGS = bindings("text")
 
-    def __init__(self, title: str, label: str, submit: Callable[[str], Awaitable[Any]], *, value: str = "",
-                 hint: str = "") -> None:
+    def __init__(
+        self, title: str, label: str, submit: Callable[[str], Awaitable[Any]], *, value: str = "", hint: str = ""
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.label = label

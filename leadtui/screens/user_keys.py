@@ -31,10 +31,13 @@ class UserKeysScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(_("SSH keys of {name} ({login})").format(name=self.full_name, login=self.login),
-                     classes="section-title")
-        yield Static(_("The key is the identity in a served leadtui (leadtui serve ssh). A key belongs to one user."),
-                     classes="hint")
+        yield Static(
+            _("SSH keys of {name} ({login})").format(name=self.full_name, login=self.login), classes="section-title"
+        )
+        yield Static(
+            _("The key is the identity in a served leadtui (leadtui serve ssh). A key belongs to one user."),
+            classes="hint",
+        )
         yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -58,8 +61,14 @@ class UserKeysScreen(Screen):
             self.notify(str(exc), severity="error", title=_("Not allowed"))
         table.clear()
         for row in self.rows:
-            table.add_row(row.fingerprint, row.algorithm, row.comment, format_datetime(row.added_at),
-                          row.added_by or "", key=row.fingerprint)
+            table.add_row(
+                row.fingerprint,
+                row.algorithm,
+                row.comment,
+                format_datetime(row.added_at),
+                row.added_by or "",
+                key=row.fingerprint,
+            )
 
     def action_add(self) -> None:
         async def add(line: str) -> keys.KeyOut:
@@ -71,9 +80,15 @@ class UserKeysScreen(Screen):
                 self.notify(_("Added key {fingerprint}.").format(fingerprint=key.fingerprint))
                 self.load()
 
-        self.app.push_screen(TextDialog(_("Add an SSH key for {login}").format(login=self.login),
-                                        _("Public key (one line of e.g. ~/.ssh/id_ed25519.pub)"), add,
-                                        hint=_("Paste the line and press Enter.")), added)
+        self.app.push_screen(
+            TextDialog(
+                _("Add an SSH key for {login}").format(login=self.login),
+                _("Public key (one line of e.g. ~/.ssh/id_ed25519.pub)"),
+                add,
+                hint=_("Paste the line and press Enter."),
+            ),
+            added,
+        )
 
     def action_remove(self) -> None:
         table = self.query_one(DataTable)
@@ -85,10 +100,16 @@ class UserKeysScreen(Screen):
             if yes:
                 self._remove(key.fingerprint)
 
-        self.app.push_screen(ConfirmDialog(_("Remove key"), _(
-            "Remove the key {fingerprint} ({comment}) from {login}? Sessions signed in with it end within "
-            "seconds.").format(fingerprint=key.fingerprint, comment=key.comment or key.algorithm, login=self.login)),
-            confirmed)
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Remove key"),
+                _(
+                    "Remove the key {fingerprint} ({comment}) from {login}? Sessions signed in with it end within "
+                    "seconds."
+                ).format(fingerprint=key.fingerprint, comment=key.comment or key.algorithm, login=self.login),
+            ),
+            confirmed,
+        )
 
     @work(group="remove")
     async def _remove(self, fingerprint: str) -> None:

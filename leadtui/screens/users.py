@@ -18,8 +18,11 @@ from leadtui.services import lists, users
 from leadtui.services.errors import DomainError
 from leadtui.widgets.footer import Footer
 
-ROLE_LABELS = {Role.ADMINISTRATOR: N_("Administrator"), Role.SALES_MANAGER: N_("Sales manager"),
-               Role.SALES_REP: N_("Sales rep")}
+ROLE_LABELS = {
+    Role.ADMINISTRATOR: N_("Administrator"),
+    Role.SALES_MANAGER: N_("Sales manager"),
+    Role.SALES_REP: N_("Sales rep"),
+}
 
 
 class UsersScreen(Screen):
@@ -38,8 +41,15 @@ class UsersScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(_("Login name"), _("Full name"), _("Role"), _("Group"), _("Active"),
-                          _("Delete others' sales"), _("Bulk update"))
+        table.add_columns(
+            _("Login name"),
+            _("Full name"),
+            _("Role"),
+            _("Group"),
+            _("Active"),
+            _("Delete others' sales"),
+            _("Bulk update"),
+        )
         table.focus()
         self.load()
 
@@ -56,9 +66,15 @@ class UsersScreen(Screen):
         table.clear()
         for row in self.rows:
             style = "" if row.active else "dim"
-            cells = [row.login, row.full_name, _(ROLE_LABELS[row.role]), row.group or "",
-                     "✓" if row.active else "✗", "✓" if row.delete_others_sales else "",
-                     "✓" if row.allow_bulk_update else ""]
+            cells = [
+                row.login,
+                row.full_name,
+                _(ROLE_LABELS[row.role]),
+                row.group or "",
+                "✓" if row.active else "✗",
+                "✓" if row.delete_others_sales else "",
+                "✓" if row.allow_bulk_update else "",
+            ]
             table.add_row(*[Text(cell, style=style) for cell in cells], key=row.login)
         if select_login:
             for index, row in enumerate(self.rows):
@@ -101,8 +117,9 @@ class UsersScreen(Screen):
 
         current = self._current()
         if current is not None:  # served sessions: sign-in, sign-out, refused (services/keys.py)
-            self.app.push_screen(AuditScreen("session", current.id, _("sign-ins of {login}").format(
-                login=current.login)))
+            self.app.push_screen(
+                AuditScreen("session", current.id, _("sign-ins of {login}").format(login=current.login))
+            )
 
     def action_all_sign_ins(self) -> None:
         from leadtui.screens.sign_ins import SignInsScreen
@@ -146,17 +163,25 @@ class UserDialog(ModalScreen["users.UserOut | None"]):
             yield Input(value=user.full_name if user else "", id="full_name")
             yield Static("", id="full_name-error", classes="field-error")
             yield Label(_("Role"))
-            yield Select([(_(label), role.value) for role, label in ROLE_LABELS.items()],
-                         value=(user.role if user else Role.SALES_REP).value, allow_blank=False, id="role")
+            yield Select(
+                [(_(label), role.value) for role, label in ROLE_LABELS.items()],
+                value=(user.role if user else Role.SALES_REP).value,
+                allow_blank=False,
+                id="role",
+            )
             yield Static("", id="role-error", classes="field-error")
             yield Label(_("Primary group"))
             yield Select([], id="group", prompt=_("(No group)"))
             yield Static("", id="group-error", classes="field-error")
             yield Checkbox(_("Active"), value=user.active if user else True, id="active")
-            yield Checkbox(_("May delete other users' sales"), value=bool(user and user.delete_others_sales),
-                           id="delete_others_sales")
-            yield Checkbox(_("Allow bulk update"), value=user.allow_bulk_update if user else True,
-                           id="allow_bulk_update")
+            yield Checkbox(
+                _("May delete other users' sales"),
+                value=bool(user and user.delete_others_sales),
+                id="delete_others_sales",
+            )
+            yield Checkbox(
+                _("Allow bulk update"), value=user.allow_bulk_update if user else True, id="allow_bulk_update"
+            )
             yield Static("", id="general-error", classes="field-error")
             with Horizontal(id="buttons"):
                 yield Button(_("Save") + " (ctrl+s)", id="ok", variant="primary")
@@ -188,16 +213,31 @@ class UserDialog(ModalScreen["users.UserOut | None"]):
         data = self._data()
         try:
             if self.user is None:
-                created = await users.add_user(backend.db, backend.actor,
-                                               {**data, "login": self.query_one("#login", Input).value,
-                                                "group": data["group"] or None})
-                result = await users.set_user(backend.db, backend.actor, created.login, {
-                    "active": self.query_one("#active", Checkbox).value,
-                    "allow_bulk_update": self.query_one("#allow_bulk_update", Checkbox).value})
+                created = await users.add_user(
+                    backend.db,
+                    backend.actor,
+                    {**data, "login": self.query_one("#login", Input).value, "group": data["group"] or None},
+                )
+                result = await users.set_user(
+                    backend.db,
+                    backend.actor,
+                    created.login,
+                    {
+                        "active": self.query_one("#active", Checkbox).value,
+                        "allow_bulk_update": self.query_one("#allow_bulk_update", Checkbox).value,
+                    },
+                )
             else:
-                result = await users.set_user(backend.db, backend.actor, self.user.login, {
-                    **data, "active": self.query_one("#active", Checkbox).value,
-                    "allow_bulk_update": self.query_one("#allow_bulk_update", Checkbox).value})
+                result = await users.set_user(
+                    backend.db,
+                    backend.actor,
+                    self.user.login,
+                    {
+                        **data,
+                        "active": self.query_one("#active", Checkbox).value,
+                        "allow_bulk_update": self.query_one("#allow_bulk_update", Checkbox).value,
+                    },
+                )
         except DomainError as exc:
             target = self.query(f"#{exc.field}-error") if exc.field else None
             (target.first(Static) if target else self.query_one("#general-error", Static)).update(str(exc))

@@ -14,8 +14,17 @@ import json
 import os
 import sys
 
-PRELOAD = ("leadtui.app", "leadtui.backend", "leadtui.services.database", "leadtui.services.keys",
-           "leadtui.screens.companies", "leadtui.screens.board", "leadtui.screens.contacts", "aiosqlite", "asyncpg")
+PRELOAD = (
+    "leadtui.app",
+    "leadtui.backend",
+    "leadtui.services.database",
+    "leadtui.services.keys",
+    "leadtui.screens.companies",
+    "leadtui.screens.board",
+    "leadtui.screens.contacts",
+    "aiosqlite",
+    "asyncpg",
+)
 
 
 def confine_files(database_file: str | None) -> None:
@@ -28,9 +37,24 @@ def confine_files(database_file: str | None) -> None:
 
     import leadtui
 
-    readable = {str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(),
-                                                 str(Path(leadtui.__file__).parent), "/usr", "/etc", "/lib", "/lib64",
-                                                 "/proc", "/sys", "/dev", "/run")}
+    readable = {
+        str(Path(p).resolve())
+        for p in (
+            sys.prefix,
+            sys.base_prefix,
+            sys.exec_prefix,
+            *site.getsitepackages(),
+            str(Path(leadtui.__file__).parent),
+            "/usr",
+            "/etc",
+            "/lib",
+            "/lib64",
+            "/proc",
+            "/sys",
+            "/dev",
+            "/run",
+        )
+    }
     writable = {"/dev"}
     database = str(Path(database_file).resolve()) if database_file else None
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC

@@ -39,14 +39,14 @@ def set_window_size(fd: int, columns: int, rows: int) -> None:
 
 def base_environment() -> dict[str, str]:
     """The child's whole environment, built here: the server's PATH and HOME, nothing the client sent."""
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "VIRTUAL_ENV", "PYTHONPATH", "TMPDIR")
-           if key in os.environ}
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "VIRTUAL_ENV", "PYTHONPATH", "TMPDIR") if key in os.environ}
     env.update({"LANG": "C.UTF-8", "TERM": "xterm-256color", "PYTHONDONTWRITEBYTECODE": "1"})
     return env
 
 
-def session_config(*, db_url: str, user_id: int, lang: str | None, term: str | None,
-                   colorterm: str | None) -> dict[str, Any]:
+def session_config(
+    *, db_url: str, user_id: int, lang: str | None, term: str | None, colorterm: str | None
+) -> dict[str, Any]:
     """What the child is told on its config pipe: the database, the user (by their key), language, terminal."""
     env = {"TERM": term if term and _TERM_RE.match(term) else "xterm-256color"}
     if colorterm in ("truecolor", "24bit"):  # the client's terminal can show true colour
@@ -71,9 +71,17 @@ async def spawn(command: list[str] | None, *, warm: bool, columns: int = 80, row
         if warm:
             env["LEADTUI_SERVED_WARM"] = "1"
         process = await asyncio.create_subprocess_exec(
-            *(command or CHILD_COMMAND), stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
-            pass_fds=(read_end,), start_new_session=True, preexec_fn=_set_controlling_terminal,
-            cwd=env.get("HOME") or "/")
+            *(command or CHILD_COMMAND),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            close_fds=True,
+            pass_fds=(read_end,),
+            start_new_session=True,
+            preexec_fn=_set_controlling_terminal,
+            cwd=env.get("HOME") or "/",
+        )
     except BaseException:
         for fd in (master, write_end):
             os.close(fd)
@@ -152,9 +160,17 @@ async def _discard(spawned: Spawned) -> None:
 class TuiProcess:
     """The TUI of one session on a pty; output goes to `on_output`, `on_exit` is called once when it ends."""
 
-    def __init__(self, config: dict[str, Any], columns: int, rows: int, *, on_output: Callable[[bytes], None],
-                 on_exit: Callable[[int], None], command: list[str] | None = None,
-                 pool: WarmPool | None = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        columns: int,
+        rows: int,
+        *,
+        on_output: Callable[[bytes], None],
+        on_exit: Callable[[int], None],
+        command: list[str] | None = None,
+        pool: WarmPool | None = None,
+    ) -> None:
         self.config = config
         self.columns = columns
         self.rows = rows

@@ -39,8 +39,10 @@ with warnings.catch_warnings():  # asyncssh's DSA support warns on import; leadt
 log = logging.getLogger("leadtui.server")
 
 HOST_KEY_NAME = "ssh_host_ed25519_key"
-REFUSED_REQUEST = N_("leadtui: this server only opens the leadtui screen; commands, file transfer (SFTP, SCP) "
-                     "and forwarding are refused.")
+REFUSED_REQUEST = N_(
+    "leadtui: this server only opens the leadtui screen; commands, file transfer (SFTP, SCP) "
+    "and forwarding are refused."
+)
 
 
 def default_host_key_path() -> Path:
@@ -52,13 +54,18 @@ def load_or_create_host_key(path: Path) -> tuple[asyncssh.SSHKey, bool]:
     if path.exists():
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
-            raise RuleViolation(_("Host key: {path} can be read by other users (mode {mode:o}); run: chmod 600 {path}"
-                                  ).format(path=path, mode=mode), field="host_key")
+            raise RuleViolation(
+                _("Host key: {path} can be read by other users (mode {mode:o}); run: chmod 600 {path}").format(
+                    path=path, mode=mode
+                ),
+                field="host_key",
+            )
         try:
             return asyncssh.read_private_key(str(path)), False
         except (asyncssh.KeyImportError, OSError, ValueError) as exc:
-            raise RuleViolation(_("Host key: cannot read {path}: {reason}").format(path=path, reason=exc),
-                                field="host_key") from None
+            raise RuleViolation(
+                _("Host key: cannot read {path}: {reason}").format(path=path, reason=exc), field="host_key"
+            ) from None
     key = asyncssh.generate_private_key("ssh-ed25519", comment="leadtui host key")
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -107,10 +114,22 @@ class LeadServer:
         logging.getLogger("asyncssh").setLevel(logging.WARNING)
         self.host_key, self.host_key_created = load_or_create_host_key(self.options.host_key or default_host_key_path())
         self._acceptor = await asyncssh.create_server(
-            lambda: _Connection(self), self.options.host, self.options.port, server_host_keys=[self.host_key],
-            allow_pty=True, line_editor=False, encoding=None, agent_forwarding=False, x11_forwarding=False,
-            password_auth=False, kbdint_auth=False, gss_host=None, login_timeout=60,
-            keepalive_interval=30, keepalive_count_max=3)
+            lambda: _Connection(self),
+            self.options.host,
+            self.options.port,
+            server_host_keys=[self.host_key],
+            allow_pty=True,
+            line_editor=False,
+            encoding=None,
+            agent_forwarding=False,
+            x11_forwarding=False,
+            password_auth=False,
+            kbdint_auth=False,
+            gss_host=None,
+            login_timeout=60,
+            keepalive_interval=30,
+            keepalive_count_max=3,
+        )
         self.port = self._acceptor.sockets[0].getsockname()[1]
         self._watcher = asyncio.get_running_loop().create_task(self._watch())
         if self.pool is not None:
@@ -121,12 +140,19 @@ class LeadServer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def record(self, action: str, owner: keys.KeyOwner | None, fingerprint: str, address: str,
-                     reason: str = "") -> None:
+    async def record(
+        self, action: str, owner: keys.KeyOwner | None, fingerprint: str, address: str, reason: str = ""
+    ) -> None:
         try:
-            await keys.record_session(self.db, action, login=owner.actor.login if owner else None,
-                                      user_id=owner.actor.id if owner else None, fingerprint=fingerprint,
-                                      address=address, reason=reason)
+            await keys.record_session(
+                self.db,
+                action,
+                login=owner.actor.login if owner else None,
+                user_id=owner.actor.id if owner else None,
+                fingerprint=fingerprint,
+                address=address,
+                reason=reason,
+            )
         except Exception:  # the trail must not take the server down; say so where the operator looks
             log.exception("could not record %s of %s in the audit trail", action, fingerprint)
         log.info("%s %s %s %s %s", action, owner.actor.login if owner else "-", fingerprint, address, reason)
@@ -142,14 +168,31 @@ class LeadServer:
             return
         if limit is not None and len(self.sessions) >= limit:
             session.refuse(_("leadtui: the server is full ({n} sessions open); try again later.").format(n=limit))
-            await self.record(keys.REFUSED, owner, owner.fingerprint, session.connection.address,
-                              reason=f"server full ({limit} sessions)")
+            await self.record(
+                keys.REFUSED,
+                owner,
+                owner.fingerprint,
+                session.connection.address,
+                reason=f"server full ({limit} sessions)",
+            )
             return
         columns, rows = session.size
-        config = session_config(db_url=self.db_url, user_id=owner.actor.id, lang=self.options.lang,
-                                term=session.term, colorterm=session.environment.get("COLORTERM"))
-        tui = TuiProcess(config, columns, rows, on_output=session.output, on_exit=session.tui_exited,
-                         command=self.options.child_command, pool=self.pool)
+        config = session_config(
+            db_url=self.db_url,
+            user_id=owner.actor.id,
+            lang=self.options.lang,
+            term=session.term,
+            colorterm=session.environment.get("COLORTERM"),
+        )
+        tui = TuiProcess(
+            config,
+            columns,
+            rows,
+            on_output=session.output,
+            on_exit=session.tui_exited,
+            command=self.options.child_command,
+            pool=self.pool,
+        )
         session.tui = tui
         self.sessions.add(session)
         try:
@@ -176,8 +219,12 @@ class LeadServer:
                 for session in list(self.sessions):
                     if now - session.last_input >= idle:
                         minutes = idle / 60
-                        session.end(_("leadtui: the session was idle for {minutes:g} minutes and has ended.").format(
-                            minutes=round(minutes, 2)), reason="idle")
+                        session.end(
+                            _("leadtui: the session was idle for {minutes:g} minutes and has ended.").format(
+                                minutes=round(minutes, 2)
+                            ),
+                            reason="idle",
+                        )
             if now - last_poll >= self.options.poll_interval and self.sessions:
                 last_poll = now
                 watched = {s.connection.owner.key_id for s in self.sessions if s.connection.owner}
@@ -189,8 +236,13 @@ class LeadServer:
                 for session in list(self.sessions):
                     owner = session.connection.owner
                     if owner is not None and owner.key_id not in valid:
-                        session.end(_("leadtui: an administrator removed your key or deactivated your user; the "
-                                      "session has ended."), reason="key removed or user deactivated")
+                        session.end(
+                            _(
+                                "leadtui: an administrator removed your key or deactivated your user; the "
+                                "session has ended."
+                            ),
+                            reason="key removed or user deactivated",
+                        )
 
     async def close(self) -> None:
         """Stop: end every session cleanly (each TUI closes on SIGTERM), record the sign-outs, stop listening."""
@@ -199,8 +251,10 @@ class LeadServer:
             self._acceptor.close()
         if self._watcher is not None:
             self._watcher.cancel()
-        stopping = [session.end(_("leadtui: the server is stopping; your saved changes are kept."), reason="server stop")
-                    for session in list(self.sessions)]
+        stopping = [
+            session.end(_("leadtui: the server is stopping; your saved changes are kept."), reason="server stop")
+            for session in list(self.sessions)
+        ]
         await asyncio.gather(*[task for task in stopping if task is not None], return_exceptions=True)
         for connection in list(self.connections):
             if connection.conn is not None:
@@ -283,12 +337,14 @@ class _Connection(asyncssh.SSHServer):
         return ServedSession(self)
 
     def connection_requested(self, dest_host: str, dest_port: int, orig_host: str, orig_port: int) -> bool:
-        raise asyncssh.ChannelOpenError(asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED,
-                                        _("leadtui: port forwarding is refused."))
+        raise asyncssh.ChannelOpenError(
+            asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, _("leadtui: port forwarding is refused.")
+        )
 
     def unix_connection_requested(self, dest_path: str) -> bool:
-        raise asyncssh.ChannelOpenError(asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED,
-                                        _("leadtui: port forwarding is refused."))
+        raise asyncssh.ChannelOpenError(
+            asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, _("leadtui: port forwarding is refused.")
+        )
 
     def server_requested(self, listen_host: str, listen_port: int) -> bool:
         return False
@@ -383,8 +439,11 @@ class ServedSession(asyncssh.SSHServerSession):
             return None
         if self._stopping is None:
             self.end_message = message
-            log.info("ending session of %s: %s", self.connection.owner.actor.login if self.connection.owner else "-",
-                     reason or message)
+            log.info(
+                "ending session of %s: %s",
+                self.connection.owner.actor.login if self.connection.owner else "-",
+                reason or message,
+            )
             self._stopping = asyncio.get_running_loop().create_task(self.tui.stop())
             self.server._tasks.add(self._stopping)
             self._stopping.add_done_callback(self.server._tasks.discard)

@@ -27,8 +27,13 @@ def is_loopback(host: str) -> bool:
 
 def check_host(host: str, public: bool) -> None:
     if not public and not is_loopback(host):
-        raise RuleViolation(_("Host: {host} is reachable from other machines and the web page has no sign-in; pass "
-                              "--public to serve it there anyway.").format(host=host), field="host")
+        raise RuleViolation(
+            _(
+                "Host: {host} is reachable from other machines and the web page has no sign-in; pass "
+                "--public to serve it there anyway."
+            ).format(host=host),
+            field="host",
+        )
 
 
 def serve(*, db_url: str, login: str, lang: str | None, host: str, port: int) -> None:

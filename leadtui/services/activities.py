@@ -27,9 +27,15 @@ from leadtui.services.errors import NotFound, RuleViolation, StaleEdit
 from leadtui.services.retry import retry_on_conflict
 from leadtui.services.validation import FIELD_LABELS, parse
 
-FIELD_LABELS.update({
-    "date": N_("Date"), "time": N_("Time"), "type": N_("Type"), "text": N_("Text"), "follow_up": N_("Follow-up"),
-})
+FIELD_LABELS.update(
+    {
+        "date": N_("Date"),
+        "time": N_("Time"),
+        "type": N_("Type"),
+        "text": N_("Text"),
+        "follow_up": N_("Follow-up"),
+    }
+)
 
 # default length of a follow-up by kind (SPEC.md 1.11: meeting 1 h, call 15 min; a to-do has a deadline only)
 DURATIONS = {"meeting": timedelta(hours=1), "call": timedelta(minutes=15)}
@@ -62,8 +68,11 @@ MIN_YEAR, MAX_YEAR = 1900, 2199
 
 def _plausible_date(value: date) -> date:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(_("{date} is not a plausible date: the year must be from {low} to {high} (write the date "
-                           "as YYYY-MM-DD)").format(date=value.isoformat(), low=MIN_YEAR, high=MAX_YEAR))
+        raise ValueError(
+            _(
+                "{date} is not a plausible date: the year must be from {low} to {high} (write the date as YYYY-MM-DD)"
+            ).format(date=value.isoformat(), low=MIN_YEAR, high=MAX_YEAR)
+        )
     return value
 
 
@@ -135,21 +144,40 @@ class ActivityPage(BaseModel):
 def _out(row: t.Activity, type_name: str, owner: str | None, sale_heading: str | None = None) -> ActivityOut:
     at = row.start_at
     has_time = at.time() != time(0, 0)
-    return ActivityOut(id=row.id, date=at.date(), time=at.time() if has_time else None, type=type_name,
-                       type_id=row.follow_up_type_id, kind=row.kind, title=row.title, text=row.text,
-                       completed=row.completed, overdue=not row.completed and at.date() < date.today(),
-                       sale_id=row.sale_id, sale_heading=sale_heading, contact_id=row.contact_id,
-                       company_id=row.company_id, owner=owner, guide_item_id=row.guide_item_id, version=row.version)
+    return ActivityOut(
+        id=row.id,
+        date=at.date(),
+        time=at.time() if has_time else None,
+        type=type_name,
+        type_id=row.follow_up_type_id,
+        kind=row.kind,
+        title=row.title,
+        text=row.text,
+        completed=row.completed,
+        overdue=not row.completed and at.date() < date.today(),
+        sale_id=row.sale_id,
+        sale_heading=sale_heading,
+        contact_id=row.contact_id,
+        company_id=row.company_id,
+        owner=owner,
+        guide_item_id=row.guide_item_id,
+        version=row.version,
+    )
 
 
 async def _type(session: AsyncSession, ref: int | str | None) -> t.FollowUpType:
     """A follow-up type by id or name; without one, the first live type (a call in a new database)."""
     if ref is None or (isinstance(ref, str) and not ref.strip()):
-        row = await session.scalar(select(t.FollowUpType).where(t.FollowUpType.deleted.is_(False))
-                                   .order_by(t.FollowUpType.rank, t.FollowUpType.id).limit(1))
+        row = await session.scalar(
+            select(t.FollowUpType)
+            .where(t.FollowUpType.deleted.is_(False))
+            .order_by(t.FollowUpType.rank, t.FollowUpType.id)
+            .limit(1)
+        )
         if row is None:
-            raise RuleViolation(_("Type: the list Follow-up - Type is empty; add a type in Settings first."),
-                                field="type")
+            raise RuleViolation(
+                _("Type: the list Follow-up - Type is empty; add a type in Settings first."), field="type"
+            )
         return row
     row = None
     if isinstance(ref, int) or ref.strip().isdigit():
@@ -157,17 +185,26 @@ async def _type(session: AsyncSession, ref: int | str | None) -> t.FollowUpType:
     if row is None and isinstance(ref, str):
         row = await session.scalar(select(t.FollowUpType).where(t.FollowUpType.name_key == t.name_key(ref)))
     if row is None or row.deleted:
-        names = (await session.scalars(select(t.FollowUpType.name).where(t.FollowUpType.deleted.is_(False))
-                                       .order_by(t.FollowUpType.rank))).all()
-        raise RuleViolation(_("Type: '{ref}' is not a follow-up type (choose one of: {names}).").format(
-            ref=ref, names=", ".join(names)), field="type")
+        names = (
+            await session.scalars(
+                select(t.FollowUpType.name).where(t.FollowUpType.deleted.is_(False)).order_by(t.FollowUpType.rank)
+            )
+        ).all()
+        raise RuleViolation(
+            _("Type: '{ref}' is not a follow-up type (choose one of: {names}).").format(
+                ref=ref, names=", ".join(names)
+            ),
+            field="type",
+        )
     return row
 
 
 async def describe(session: AsyncSession, row: t.Activity) -> ActivityOut:
     type_name = ""
     if row.follow_up_type_id is not None:
-        type_name = await session.scalar(select(t.FollowUpType.name).where(t.FollowUpType.id == row.follow_up_type_id)) or ""
+        type_name = (
+            await session.scalar(select(t.FollowUpType.name).where(t.FollowUpType.id == row.follow_up_type_id)) or ""
+        )
     owner = None
     if row.owner_id is not None:
         owner = await session.scalar(select(t.Associate.login).where(t.Associate.id == row.owner_id))
@@ -205,10 +242,21 @@ async def create_follow_up_in(session: AsyncSession, actor: Actor, values: Follo
     start = _start(values.date, values.time)
     duration = DURATIONS.get(kind_row.kind)
     title = values.title or values.text.splitlines()[0][: t.TEXT_MAX]
-    row = t.Activity(kind=kind_row.kind, follow_up_type_id=kind_row.id, title=title, text=values.text,
-                     owner_id=actor.id, company_id=company_id, contact_id=contact_id, sale_id=values.sale_id,
-                     guide_item_id=values.guide_item_id, start_at=start,
-                     end_at=start + duration if duration else None, completed=False, registered_by_id=actor.id)
+    row = t.Activity(
+        kind=kind_row.kind,
+        follow_up_type_id=kind_row.id,
+        title=title,
+        text=values.text,
+        owner_id=actor.id,
+        company_id=company_id,
+        contact_id=contact_id,
+        sale_id=values.sale_id,
+        guide_item_id=values.guide_item_id,
+        start_at=start,
+        end_at=start + duration if duration else None,
+        completed=False,
+        registered_by_id=actor.id,
+    )
     session.add(row)
     await session.flush()
     return row
@@ -235,8 +283,9 @@ async def _ensure_owner_rights(session: AsyncSession, actor: Actor, row: t.Activ
 
 def _check_version(row: t.Activity, expected_version: int | None, out: ActivityOut) -> None:
     if expected_version is not None and row.version != expected_version:
-        raise StaleEdit(_("The follow-up was changed by someone else since you opened it; reload to see the change."),
-                        current=out)
+        raise StaleEdit(
+            _("The follow-up was changed by someone else since you opened it; reload to see the change."), current=out
+        )
 
 
 async def _flush(session: AsyncSession) -> None:
@@ -249,11 +298,14 @@ async def _retrying(attempt: Callable[[], Awaitable[ActivityOut]]) -> ActivityOu
     try:
         return await retry_on_conflict(attempt)
     except StaleDataError:
-        raise StaleEdit(_("The follow-up was changed by someone else at the same moment; reload and try again.")) from None
+        raise StaleEdit(
+            _("The follow-up was changed by someone else at the same moment; reload and try again.")
+        ) from None
 
 
-async def update_follow_up(db: Database, actor: Actor, activity_id: int, data: dict[str, Any], *,
-                           expected_version: int | None = None) -> ActivityOut:
+async def update_follow_up(
+    db: Database, actor: Actor, activity_id: int, data: dict[str, Any], *, expected_version: int | None = None
+) -> ActivityOut:
     """Change date, time, type or text. A completed follow-up is refused until it is un-completed (CCS)."""
     values = parse(FollowUpChange, data)
 
@@ -263,13 +315,17 @@ async def update_follow_up(db: Database, actor: Actor, activity_id: int, data: d
             _check_version(row, expected_version, await describe(session, row))
             await _ensure_owner_rights(session, actor, row)
             if row.completed:
-                raise RuleViolation(_("Follow-up: it is completed; un-complete it before changing it."),
-                                    field="completed")
+                raise RuleViolation(
+                    _("Follow-up: it is completed; un-complete it before changing it."), field="completed"
+                )
             fields = values.model_fields_set
             if "date" in fields or "time" in fields:
                 day = values.date or row.start_at.date()
-                at = values.time if "time" in fields else (row.start_at.time() if row.start_at.time() != time(0)
-                                                           else None)
+                at = (
+                    values.time
+                    if "time" in fields
+                    else (row.start_at.time() if row.start_at.time() != time(0) else None)
+                )
                 row.start_at = _start(day, at)
             if values.type is not None:
                 kind_row = await _type(session, values.type)
@@ -286,9 +342,11 @@ async def update_follow_up(db: Database, actor: Actor, activity_id: int, data: d
     return await _retrying(attempt)
 
 
-async def set_completed(db: Database, actor: Actor, activity_id: int, completed: bool = True, *,
-                        expected_version: int | None = None) -> ActivityOut:
+async def set_completed(
+    db: Database, actor: Actor, activity_id: int, completed: bool = True, *, expected_version: int | None = None
+) -> ActivityOut:
     """Complete (done) or un-complete a follow-up; Next activity moves on to the next uncompleted one."""
+
     async def attempt() -> ActivityOut:
         async with db.write(actor) as session:
             row = await _get(session, activity_id, lock=True)
@@ -318,13 +376,21 @@ async def get_follow_up(db: Database, activity_id: int) -> ActivityOut:
         return await describe(session, await _get(session, activity_id))
 
 
-async def list_follow_ups(db: Database, *, sale_id: int | None = None, contact_id: int | None = None,
-                          company_id: int | None = None, include_completed: bool = True, offset: int = 0,
-                          limit: int = 100) -> ActivityPage:
+async def list_follow_ups(
+    db: Database,
+    *,
+    sale_id: int | None = None,
+    contact_id: int | None = None,
+    company_id: int | None = None,
+    include_completed: bool = True,
+    offset: int = 0,
+    limit: int = 100,
+) -> ActivityPage:
     """Follow-ups of one sale, contact or company, oldest first (a page of them)."""
     if sale_id is None and contact_id is None and company_id is None:
-        raise RuleViolation(_("Follow-up: say whose follow-ups to list (a sale, a contact or a company)."),
-                            field="sale_id")
+        raise RuleViolation(
+            _("Follow-up: say whose follow-ups to list (a sale, a contact or a company)."), field="sale_id"
+        )
     limit = max(1, min(limit, 500))
     offset = max(0, min(offset, lookup.MAX_ID))
     conditions = []
@@ -336,32 +402,46 @@ async def list_follow_ups(db: Database, *, sale_id: int | None = None, contact_i
         conditions.append(t.Activity.company_id == company_id)
     if not include_completed:
         conditions.append(t.Activity.completed.is_(False))
-    query = (select(t.Activity, t.FollowUpType.name, t.Associate.login, t.Sale.heading)
-             .outerjoin(t.FollowUpType, t.FollowUpType.id == t.Activity.follow_up_type_id)
-             .outerjoin(t.Associate, t.Associate.id == t.Activity.owner_id)
-             .outerjoin(t.Sale, t.Sale.id == t.Activity.sale_id)
-             .where(*conditions).order_by(t.Activity.start_at, t.Activity.id).offset(max(0, offset)).limit(limit))
+    query = (
+        select(t.Activity, t.FollowUpType.name, t.Associate.login, t.Sale.heading)
+        .outerjoin(t.FollowUpType, t.FollowUpType.id == t.Activity.follow_up_type_id)
+        .outerjoin(t.Associate, t.Associate.id == t.Activity.owner_id)
+        .outerjoin(t.Sale, t.Sale.id == t.Activity.sale_id)
+        .where(*conditions)
+        .order_by(t.Activity.start_at, t.Activity.id)
+        .offset(max(0, offset))
+        .limit(limit)
+    )
     async with db.read() as session:
         # the follow-ups of a record that does not exist are not an empty list: the number is wrong
-        for model, ref, message in ((t.Sale, sale_id, _("No sale with number {id}.")),
-                                    (t.Contact, contact_id, _("No contact with id {id}.")),
-                                    (t.Company, company_id, _("No company with id {id}."))):
+        for model, ref, message in (
+            (t.Sale, sale_id, _("No sale with number {id}.")),
+            (t.Contact, contact_id, _("No contact with id {id}.")),
+            (t.Company, company_id, _("No company with id {id}.")),
+        ):
             if ref is not None and await lookup.get(session, model, ref) is None:
                 raise NotFound(message.format(id=ref))
         total = await session.scalar(select(func.count()).select_from(t.Activity).where(*conditions)) or 0
         rows = (await session.execute(query)).all()
-    return ActivityPage(rows=[_out(row, type_name or "", login, heading) for row, type_name, login, heading in rows],
-                        total=total, offset=max(0, offset), limit=limit)
+    return ActivityPage(
+        rows=[_out(row, type_name or "", login, heading) for row, type_name, login, heading in rows],
+        total=total,
+        offset=max(0, offset),
+        limit=limit,
+    )
 
 
 async def next_activity_dates(session: AsyncSession, sale_ids: Sequence[int]) -> dict[int, date]:
     """Next activity per sale: the date of its oldest uncompleted follow-up (one GROUP BY for a page of sales)."""
     if not sale_ids:
         return {}
-    rows = (await session.execute(
-        select(t.Activity.sale_id, func.min(t.Activity.start_at))
-        .where(t.Activity.sale_id.in_(list(sale_ids)), t.Activity.completed.is_(False))
-        .group_by(t.Activity.sale_id))).all()
+    rows = (
+        await session.execute(
+            select(t.Activity.sale_id, func.min(t.Activity.start_at))
+            .where(t.Activity.sale_id.in_(list(sale_ids)), t.Activity.completed.is_(False))
+            .group_by(t.Activity.sale_id)
+        )
+    ).all()
     result: dict[int, date] = {}
     for sale_id, start in rows:
         if start is None:

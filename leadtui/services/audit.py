@@ -76,9 +76,20 @@ def _record_flush(session: Session, _context: Any) -> None:
     rows: list[dict[str, Any]] = []
 
     def add(action: str, obj: Any, changes: dict[str, list[Any]]) -> None:
-        rows.append(dict(at=now, actor_id=actor_id, changeset=changeset, action=action, entity=obj.__tablename__,
-                         entity_id=getattr(obj, "id", None), changes=changes, summary="", undone=False,
-                         undo_of=undo_of))
+        rows.append(
+            dict(
+                at=now,
+                actor_id=actor_id,
+                changeset=changeset,
+                action=action,
+                entity=obj.__tablename__,
+                entity_id=getattr(obj, "id", None),
+                changes=changes,
+                summary="",
+                undone=False,
+                undo_of=undo_of,
+            )
+        )
 
     for obj in session.new:
         if isinstance(obj, Versioned):
@@ -104,7 +115,11 @@ def _record_flush(session: Session, _context: Any) -> None:
 
 
 async def record_bulk(
-    session: AsyncSession, entity: str, field: str, new_value: Any, old_groups: Iterable[tuple[Any, Sequence[int]]],
+    session: AsyncSession,
+    entity: str,
+    field: str,
+    new_value: Any,
+    old_groups: Iterable[tuple[Any, Sequence[int]]],
     summary: str = "",
 ) -> None:
     """Record a set-based change of one field on many rows: the old value of each group of ids, for undo."""
@@ -112,11 +127,20 @@ async def record_bulk(
     groups = [[jsonable(old), list(ids)] for old, ids in old_groups if ids]
     if not groups:
         return
-    await session.execute(insert(t.AuditLog).values(
-        at=t.utcnow(), actor_id=getattr(actor, "id", None), changeset=session.info.get("changeset", ""),
-        action="bulk", entity=entity, entity_id=None,
-        changes={"field": field, "new": jsonable(new_value), "old": groups}, summary=summary, undone=False,
-        undo_of=session.info.get("undo_of", "")))
+    await session.execute(
+        insert(t.AuditLog).values(
+            at=t.utcnow(),
+            actor_id=getattr(actor, "id", None),
+            changeset=session.info.get("changeset", ""),
+            action="bulk",
+            entity=entity,
+            entity_id=None,
+            changes={"field": field, "new": jsonable(new_value), "old": groups},
+            summary=summary,
+            undone=False,
+            undo_of=session.info.get("undo_of", ""),
+        )
+    )
 
 
 # --------------------------------------------------------------------------- reading
@@ -147,27 +171,46 @@ async def _users(session: AsyncSession, ids: set[int | None]) -> dict[int, str]:
 
 
 def _out(entry: t.AuditLog, users: dict[int, str]) -> AuditEntryOut:
-    return AuditEntryOut(id=entry.id, at=entry.at, user=users.get(entry.actor_id or -1, ""), action=entry.action,
-                         entity=entry.entity, entity_id=entry.entity_id, changes=entry.changes, summary=entry.summary,
-                         undone=entry.undone)
+    return AuditEntryOut(
+        id=entry.id,
+        at=entry.at,
+        user=users.get(entry.actor_id or -1, ""),
+        action=entry.action,
+        entity=entry.entity,
+        entity_id=entry.entity_id,
+        changes=entry.changes,
+        summary=entry.summary,
+        undone=entry.undone,
+    )
 
 
 async def for_record(db: Database, entity: str, entity_id: int, *, limit: int = 200) -> list[AuditEntryOut]:
     """The audit of one record, newest first, bulk changes that touched it included."""
     async with db.read() as session:
-        own = (await session.scalars(
-            select(t.AuditLog).where(t.AuditLog.entity == entity, t.AuditLog.entity_id == entity_id)
-            .order_by(t.AuditLog.id.desc()).limit(limit))).all()
-        bulk = (await session.scalars(
-            select(t.AuditLog).where(t.AuditLog.entity == entity, t.AuditLog.action == "bulk")
-            .order_by(t.AuditLog.id.desc()).limit(1000))).all()
+        own = (
+            await session.scalars(
+                select(t.AuditLog)
+                .where(t.AuditLog.entity == entity, t.AuditLog.entity_id == entity_id)
+                .order_by(t.AuditLog.id.desc())
+                .limit(limit)
+            )
+        ).all()
+        bulk = (
+            await session.scalars(
+                select(t.AuditLog)
+                .where(t.AuditLog.entity == entity, t.AuditLog.action == "bulk")
+                .order_by(t.AuditLog.id.desc())
+                .limit(1000)
+            )
+        ).all()
         entries = sorted([*own, *[b for b in bulk if entity_id in _bulk_ids(b)]], key=lambda e: -e.id)[:limit]
         users = await _users(session, {e.actor_id for e in entries})
     return [_out(entry, users) for entry in entries]
 
 
-async def in_range(db: Database, since: datetime | None = None, until: datetime | None = None, *,
-                   limit: int | None = None) -> list[AuditEntryOut]:
+async def in_range(
+    db: Database, since: datetime | None = None, until: datetime | None = None, *, limit: int | None = None
+) -> list[AuditEntryOut]:
     query = select(t.AuditLog).order_by(t.AuditLog.id)
     if since is not None:
         query = query.where(t.AuditLog.at >= since)
@@ -195,18 +238,23 @@ def _describe(entries: Sequence[t.AuditLog]) -> str:
     if first.action == "bulk":
         from leadtui.services.validation import field_label
 
-        return _("bulk change of {field} on {n} records").format(field=field_label(first.changes.get("field", "")),
-                                                                 n=len(_bulk_ids(first)))
+        return _("bulk change of {field} on {n} records").format(
+            field=field_label(first.changes.get("field", "")), n=len(_bulk_ids(first))
+        )
     # update entries always name their record
-    records = sorted(cast(set[int], {e.entity_id for e in entries if e.action == "update" and e.entity == first.entity}))
+    records = sorted(
+        cast(set[int], {e.entity_id for e in entries if e.action == "update" and e.entity == first.entity})
+    )
     if len(records) > 1 and all(e.action == "update" and e.entity == first.entity for e in entries):
         # several records changed by one action (e.g. marked cards moved on the board)
         ids = ", ".join(str(i) for i in records[:5]) + (", …" if len(records) > 5 else "")
-        return _("change of {n} records ({entity} {ids})").format(n=len(records), entity=entity_name(first.entity),
-                                                                 ids=ids)
+        return _("change of {n} records ({entity} {ids})").format(
+            n=len(records), entity=entity_name(first.entity), ids=ids
+        )
     verbs = {"create": _("creation"), "update": _("change"), "delete": _("deletion")}
-    return _("{what} of {entity} {id}").format(what=verbs.get(first.action, first.action),
-                                               entity=entity_name(first.entity), id=first.entity_id)
+    return _("{what} of {entity} {id}").format(
+        what=verbs.get(first.action, first.action), entity=entity_name(first.entity), id=first.entity_id
+    )
 
 
 async def last_undoable(db: Database, actor: Actor) -> UndoOut | None:
@@ -221,15 +269,24 @@ async def last_undoable(db: Database, actor: Actor) -> UndoOut | None:
 
 async def _last_changeset(session: AsyncSession, actor: Actor) -> str | None:
     return await session.scalar(
-        select(t.AuditLog.changeset).where(t.AuditLog.actor_id == actor.id, t.AuditLog.undone.is_(False),
-                                           t.AuditLog.undo_of == "",
-                                           t.AuditLog.entity != "session")  # sign-ins are not changes (keys.py)
-        .order_by(t.AuditLog.id.desc()).limit(1))
+        select(t.AuditLog.changeset)
+        .where(
+            t.AuditLog.actor_id == actor.id,
+            t.AuditLog.undone.is_(False),
+            t.AuditLog.undo_of == "",
+            t.AuditLog.entity != "session",
+        )  # sign-ins are not changes (keys.py)
+        .order_by(t.AuditLog.id.desc())
+        .limit(1)
+    )
 
 
 async def _changeset(session: AsyncSession, changeset: str) -> list[t.AuditLog]:
-    return list((await session.scalars(select(t.AuditLog).where(t.AuditLog.changeset == changeset)
-                                       .order_by(t.AuditLog.id))).all())
+    return list(
+        (
+            await session.scalars(select(t.AuditLog).where(t.AuditLog.changeset == changeset).order_by(t.AuditLog.id))
+        ).all()
+    )
 
 
 async def _refuse_if_changed_since(session: AsyncSession, entries: Sequence[t.AuditLog]) -> None:
@@ -239,18 +296,29 @@ async def _refuse_if_changed_since(session: AsyncSession, entries: Sequence[t.Au
         ids = _bulk_ids(entry) if entry.action == "bulk" else {entry.entity_id}
         touched.setdefault(entry.entity, set()).update(i for i in ids if i is not None)
     for entity, ids in touched.items():
-        later = (await session.scalars(
-            select(t.AuditLog).where(t.AuditLog.id > newest, t.AuditLog.entity == entity,
-                                     # later changes that were undone, and the undos themselves, cancel out
-                                     t.AuditLog.undone.is_(False), t.AuditLog.undo_of == "")
-            .order_by(t.AuditLog.id).limit(5000))).all()
+        later = (
+            await session.scalars(
+                select(t.AuditLog)
+                .where(
+                    t.AuditLog.id > newest,
+                    t.AuditLog.entity == entity,
+                    # later changes that were undone, and the undos themselves, cancel out
+                    t.AuditLog.undone.is_(False),
+                    t.AuditLog.undo_of == "",
+                )
+                .order_by(t.AuditLog.id)
+                .limit(5000)
+            )
+        ).all()
         for entry in later:
             hit = ids & (_bulk_ids(entry) if entry.action == "bulk" else {entry.entity_id})
             if hit:
                 who = (await _users(session, {entry.actor_id})).get(entry.actor_id or -1, _("someone"))
                 raise StaleEdit(
                     _("Cannot undo: {entity} {id} was changed since by {who} at {when:%Y-%m-%d %H:%M}.").format(
-                        entity=entity, id=min(hit), who=who, when=entry.at))
+                        entity=entity, id=min(hit), who=who, when=entry.at
+                    )
+                )
 
 
 async def _revert(session: AsyncSession, entry: t.AuditLog) -> None:
@@ -261,13 +329,22 @@ async def _revert(session: AsyncSession, entry: t.AuditLog) -> None:
         for old, ids in entry.changes["old"]:
             value = _from_json(model, field, old)
             for start in range(0, len(ids), 5000):
-                chunk = ids[start:start + 5000]
-                await session.execute(update(model).where(model.id.in_(chunk))
-                                      .values({column: value, "version": model.version + 1})
-                                      .execution_options(synchronize_session=False))
+                chunk = ids[start : start + 5000]
+                await session.execute(
+                    update(model)
+                    .where(model.id.in_(chunk))
+                    .values({column: value, "version": model.version + 1})
+                    .execution_options(synchronize_session=False)
+                )
         new = entry.changes["new"]
-        await record_bulk(session, entry.entity, field, entry.changes["old"][0][0] if len(entry.changes["old"]) == 1
-                          else None, [(new, ids) for _old, ids in entry.changes["old"]], summary="undo")
+        await record_bulk(
+            session,
+            entry.entity,
+            field,
+            entry.changes["old"][0][0] if len(entry.changes["old"]) == 1 else None,
+            [(new, ids) for _old, ids in entry.changes["old"]],
+            summary="undo",
+        )
         await _history_for_bulk(session, entry)
         return
     obj = await session.get(model, entry.entity_id)
@@ -284,8 +361,11 @@ async def _revert(session: AsyncSession, entry: t.AuditLog) -> None:
         else:
             await session.delete(obj)
     elif entry.action == "delete" and obj is None:
-        values = {field: _from_json(model, field, old) for field, (old, _new) in entry.changes.items()
-                  if field in model.__table__.c}
+        values = {
+            field: _from_json(model, field, old)
+            for field, (old, _new) in entry.changes.items()
+            if field in model.__table__.c
+        }
         restored = model(**values)
         session.add(restored)
 
@@ -322,8 +402,17 @@ async def _history_for_update(session: AsyncSession, entry: t.AuditLog, obj: Any
         if spec is None:
             continue
         what, model = spec
-        await history.record(session, actor, entry.entity, obj.id, what, _int(new), await _name(session, model, new),
-                             _int(old), await _name(session, model, old))
+        await history.record(
+            session,
+            actor,
+            entry.entity,
+            obj.id,
+            what,
+            _int(new),
+            await _name(session, model, new),
+            _int(old),
+            await _name(session, model, old),
+        )
 
 
 async def _history_for_bulk(session: AsyncSession, entry: t.AuditLog) -> None:
@@ -336,8 +425,17 @@ async def _history_for_bulk(session: AsyncSession, entry: t.AuditLog) -> None:
     actor = session.info.get("actor")
     new = entry.changes["new"]
     for old, ids in entry.changes["old"]:
-        await history.record_many(session, actor, entry.entity, ids, what, _int(new), await _name(session, model, new),
-                                  _int(old), await _name(session, model, old))
+        await history.record_many(
+            session,
+            actor,
+            entry.entity,
+            ids,
+            what,
+            _int(new),
+            await _name(session, model, new),
+            _int(old),
+            await _name(session, model, old),
+        )
 
 
 def _int(value: Any) -> int | None:

@@ -28,8 +28,10 @@ from leadtui.services.errors import PermissionDenied, RuleViolation
 
 def _require_admin(actor: Actor) -> None:
     if not actor.is_admin:
-        raise PermissionDenied(_("Only administrators may back up or restore (missing right: General administrator)."),
-                               right="General administrator")
+        raise PermissionDenied(
+            _("Only administrators may back up or restore (missing right: General administrator)."),
+            right="General administrator",
+        )
 
 
 def _libpq_url(url: str) -> str:
@@ -96,35 +98,48 @@ def _check_sqlite_copy(path: Path, shown: Path) -> str:
         try:
             problems = [row[0] for row in conn.execute("PRAGMA integrity_check(3)")]
             if problems != ["ok"]:
-                raise RuleViolation(_("The backup is damaged (SQLite integrity check: {problem}); nothing was "
-                                      "restored.").format(problem=" ".join(str(problems[0]).split())), field="file")
+                raise RuleViolation(
+                    _("The backup is damaged (SQLite integrity check: {problem}); nothing was restored.").format(
+                        problem=" ".join(str(problems[0]).split())
+                    ),
+                    field="file",
+                )
             revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             conn.execute("SELECT language FROM database_info").fetchone()
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise RuleViolation(_("{file} is not a leadtui backup ({reason}).").format(
-            file=shown, reason=" ".join(str(exc).split())), field="file") from None
+        raise RuleViolation(
+            _("{file} is not a leadtui backup ({reason}).").format(file=shown, reason=" ".join(str(exc).split())),
+            field="file",
+        ) from None
     if revision is None:
-        raise RuleViolation(_("{file} is not a leadtui backup ({reason}).").format(
-            file=shown, reason=_("no schema version")),
-                            field="file")
+        raise RuleViolation(
+            _("{file} is not a leadtui backup ({reason}).").format(file=shown, reason=_("no schema version")),
+            field="file",
+        )
     _check_revision(revision[0])
     return cast(str, revision[0])
 
 
 def _check_revision(revision: str) -> None:
     if revision not in migrate.known_revisions():
-        raise RuleViolation(_("The backup was written by a newer leadtui (schema {rev}); upgrade leadtui to restore it. "
-                              "Nothing was restored.").format(rev=revision), field="file")
+        raise RuleViolation(
+            _(
+                "The backup was written by a newer leadtui (schema {rev}); upgrade leadtui to restore it. "
+                "Nothing was restored."
+            ).format(rev=revision),
+            field="file",
+        )
 
 
 def _backup_target(file: str, force: bool) -> Path:
     target = Path(file).expanduser().absolute()
     try:
         if target.is_dir():
-            raise RuleViolation(_("Cannot write {file}: it is a folder; name a file in it.").format(file=target),
-                                field="file")
+            raise RuleViolation(
+                _("Cannot write {file}: it is a folder; name a file in it.").format(file=target), field="file"
+            )
         if target.exists() and not force:
             raise RuleViolation(_("{file} exists; use --force to overwrite it.").format(file=target), field="file")
         if not target.parent.is_dir():
@@ -157,13 +172,17 @@ async def backup(db: Database, actor: Actor, file: str, *, force: bool = False) 
             try:
                 await asyncio.to_thread(_sqlite_copy, source, tmp)
             except sqlite3.Error as exc:
-                raise RuleViolation(_("Backup failed: {error}").format(error=" ".join(str(exc).split())),
-                                    field="file") from None
+                raise RuleViolation(
+                    _("Backup failed: {error}").format(error=" ".join(str(exc).split())), field="file"
+                ) from None
         else:
             assert tool is not None
             result = await asyncio.to_thread(
-                subprocess.run, [tool, "--format=custom", "--no-owner", f"--file={tmp}", _libpq_url(db.url)],
-                capture_output=True, text=True)
+                subprocess.run,
+                [tool, "--format=custom", "--no-owner", f"--file={tmp}", _libpq_url(db.url)],
+                capture_output=True,
+                text=True,
+            )
             if result.returncode != 0:
                 raise RuleViolation(_("pg_dump failed: {error}").format(error=_last_line(result.stderr)), field="file")
         await asyncio.to_thread(_fsync, tmp)
@@ -178,8 +197,9 @@ async def backup(db: Database, actor: Actor, file: str, *, force: bool = False) 
 def _last_line(output: str) -> str:
     """The tool's first error, in one line, without the SQL it ran ("Command was: ...") or its name."""
     lines = [line.strip() for line in (output or "").strip().splitlines() if line.strip()]
-    errors = [line for line in lines if ": error:" in line] or [line for line in lines if
-                                                                 not line.startswith(("Command was:", "LINE "))]
+    errors = [line for line in lines if ": error:" in line] or [
+        line for line in lines if not line.startswith(("Command was:", "LINE "))
+    ]
     text = errors[0] if errors else ""
     for tool in ("pg_restore: ", "pg_dump: "):
         text = text.removeprefix(tool)
@@ -189,8 +209,9 @@ def _last_line(output: str) -> str:
 def _pg_tool(name: str) -> str:
     tool = shutil.which(name)
     if not tool:
-        raise RuleViolation(_("{tool} is not installed: install the PostgreSQL client tools.").format(tool=name),
-                            field="file")
+        raise RuleViolation(
+            _("{tool} is not installed: install the PostgreSQL client tools.").format(tool=name), field="file"
+        )
     return tool
 
 
@@ -200,8 +221,12 @@ def _check_pg_archive(source: Path) -> None:
     pg_restore = _pg_tool("pg_restore")
 
     def refuse(output: str) -> RuleViolation:
-        return RuleViolation(_("{file} is not a readable leadtui backup ({reason}); nothing was restored.").format(
-            file=source, reason=_last_line(output)), field="file")
+        return RuleViolation(
+            _("{file} is not a readable leadtui backup ({reason}); nothing was restored.").format(
+                file=source, reason=_last_line(output)
+            ),
+            field="file",
+        )
 
     listing = subprocess.run([pg_restore, "--list", str(source)], capture_output=True, text=True)
     if listing.returncode != 0:
@@ -211,11 +236,15 @@ def _check_pg_archive(source: Path) -> None:
     whole = subprocess.run([pg_restore, "--file=/dev/null", str(source)], capture_output=True, text=True)
     if whole.returncode != 0:
         raise refuse(whole.stderr)
-    version = subprocess.run([pg_restore, "--data-only", "--table=alembic_version", "--file=-", str(source)],
-                             capture_output=True, text=True)
+    version = subprocess.run(
+        [pg_restore, "--data-only", "--table=alembic_version", "--file=-", str(source)], capture_output=True, text=True
+    )
     lines = version.stdout.splitlines()
-    rows = [lines[i + 1].strip() for i, line in enumerate(lines[:-1]) if line.startswith("COPY ")
-            and "alembic_version" in line]
+    rows = [
+        lines[i + 1].strip()
+        for i, line in enumerate(lines[:-1])
+        if line.startswith("COPY ") and "alembic_version" in line
+    ]
     if version.returncode != 0 or not rows or rows[0] == "\\.":
         raise refuse(version.stderr or _("no schema version"))
     _check_revision(rows[0])
@@ -235,8 +264,10 @@ async def _restore_sqlite(target: Path, source: Path) -> None:
         try:
             await asyncio.to_thread(_sqlite_copy, source, tmp)
         except sqlite3.DatabaseError as exc:
-            raise RuleViolation(_("{file} is not a leadtui backup ({reason}).").format(
-                file=source, reason=" ".join(str(exc).split())), field="file") from None
+            raise RuleViolation(
+                _("{file} is not a leadtui backup ({reason}).").format(file=source, reason=" ".join(str(exc).split())),
+                field="file",
+            ) from None
         revision = await asyncio.to_thread(_check_sqlite_copy, tmp, source)
         if revision != migrate.HEAD:  # an older backup: upgraded on the copy, so the target only gets a current one
             copy = Database(f"sqlite+aiosqlite:///{tmp}")
@@ -247,8 +278,10 @@ async def _restore_sqlite(target: Path, source: Path) -> None:
         try:
             await asyncio.to_thread(_sqlite_copy, tmp, target, one_step=True)
         except sqlite3.Error as exc:
-            raise RuleViolation(_("Restore failed, the database is unchanged: {error}").format(
-                error=" ".join(str(exc).split())), field="file") from None
+            raise RuleViolation(
+                _("Restore failed, the database is unchanged: {error}").format(error=" ".join(str(exc).split())),
+                field="file",
+            ) from None
     except OSError as exc:
         raise _cannot("write", target, exc) from None
     finally:
@@ -272,8 +305,9 @@ async def restore(url: str, file: str, *, force: bool, initialised: bool) -> Non
     except OSError as exc:
         raise _cannot("read", source, exc) from None
     if initialised and not force:
-        raise RuleViolation(_("Restoring would overwrite the database with the backup; use --force to do it."),
-                            field="force")
+        raise RuleViolation(
+            _("Restoring would overwrite the database with the backup; use --force to do it."), field="force"
+        )
     if is_sqlite(url):
         target = sqlite_path(url)
         assert target is not None
@@ -283,10 +317,23 @@ async def restore(url: str, file: str, *, force: bool, initialised: bool) -> Non
         await asyncio.to_thread(_check_pg_archive, source)
         pg_restore = _pg_tool("pg_restore")
         result = await asyncio.to_thread(
-            subprocess.run, [pg_restore, "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                             f"--dbname={_libpq_url(url)}", str(source)], capture_output=True, text=True)
+            subprocess.run,
+            [
+                pg_restore,
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                f"--dbname={_libpq_url(url)}",
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+        )
     except OSError as exc:
         raise _cannot("read", source, exc) from None
     if result.returncode != 0:  # one transaction: nothing was changed
-        raise RuleViolation(_("pg_restore failed, the database is unchanged: {error}").format(
-            error=_last_line(result.stderr)), field="file")
+        raise RuleViolation(
+            _("pg_restore failed, the database is unchanged: {error}").format(error=_last_line(result.stderr)),
+            field="file",
+        )

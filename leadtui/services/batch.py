@@ -36,6 +36,7 @@ def _sqlite_datetime() -> Callable[[Any], Any]:
         if value is not last[0]:
             last[0], last[1] = value, value.strftime("%Y-%m-%d %H:%M:%S.%f")
         return cast(str, last[1])
+
     return convert
 
 
@@ -86,18 +87,20 @@ async def reserve_ids(session: AsyncSession, table: Any, count: int) -> list[int
     if bind_dialect(session).name == "postgresql":
         rows = await session.execute(
             text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-            {"table": name, "n": count})
+            {"table": name, "n": count},
+        )
         return [row[0] for row in rows]
     model_table = table.__table__ if hasattr(table, "__table__") else table
     start = (await session.scalar(select(func.coalesce(func.max(model_table.c.id), 0)))) or 0
     return list(range(start + 1, start + count + 1))
 
 
-async def _executemany(session: AsyncSession, sql: str, rows: Sequence[Sequence[Any]],
-                       progress: Progress | None) -> None:
+async def _executemany(
+    session: AsyncSession, sql: str, rows: Sequence[Sequence[Any]], progress: Progress | None
+) -> None:
     connection = await session.connection()
     for start in range(0, len(rows), CHUNK):
-        await connection.exec_driver_sql(sql, list(rows[start:start + CHUNK]))
+        await connection.exec_driver_sql(sql, list(rows[start : start + CHUNK]))
         if progress is not None:
             result = progress(min(len(rows), start + CHUNK))
             if result is not None:
@@ -125,8 +128,14 @@ def _defaults(table: Any, given: Sequence[str]) -> dict[str, Any]:
     return values
 
 
-async def insert_rows(session: AsyncSession, model: Any, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                      progress: Progress | None = None) -> int:
+async def insert_rows(
+    session: AsyncSession,
+    model: Any,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    progress: Progress | None = None,
+) -> int:
     """INSERT `rows` (tuples in the order of `columns`, any iterable: a generator is consumed chunk by chunk) into
     the table of `model`. The next chunk is built while the driver writes the previous one."""
     table = model.__table__
@@ -137,8 +146,10 @@ async def insert_rows(session: AsyncSession, model: Any, columns: Sequence[str],
     all_columns = [*columns, *extra]
     converters = [_converter(table.c[name], dialect.name) for name in all_columns]
     quote = dialect.identifier_preparer.quote
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in all_columns)}) "
-           f"VALUES ({', '.join(_placeholders(session, len(all_columns)))})")
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in all_columns)}) "
+        f"VALUES ({', '.join(_placeholders(session, len(all_columns)))})"
+    )
     connection = await session.connection()
     source = iter(rows)
     pending: asyncio.Future[Any] | None = None
@@ -166,8 +177,15 @@ async def insert_rows(session: AsyncSession, model: Any, columns: Sequence[str],
             await asyncio.wait([pending])  # never leave the connection busy behind an error
 
 
-async def update_rows(session: AsyncSession, model: Any, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                      bump_version: bool = True, progress: Progress | None = None) -> int:
+async def update_rows(
+    session: AsyncSession,
+    model: Any,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    bump_version: bool = True,
+    progress: Progress | None = None,
+) -> int:
     """UPDATE the table of `model` by id: each row is (*values in the order of `columns`, id)."""
     table = model.__table__
     dialect = bind_dialect(session)

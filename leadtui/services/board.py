@@ -123,25 +123,40 @@ class ReasonNeeded(BaseModel):
 
 
 class _Scope:
-    def __init__(self, target: str, criteria: list[find.Criterion], members_of: int | None,
-                 selection_id: int | None, source: str) -> None:
+    def __init__(
+        self, target: str, criteria: list[find.Criterion], members_of: int | None, selection_id: int | None, source: str
+    ) -> None:
         self.target, self.criteria, self.members_of = target, criteria, members_of
         self.selection_id, self.source = selection_id, source
 
 
-async def _scope(session: AsyncSession, actor: Actor, target: str | None, selection_id: int | None,
-                 criteria: Sequence[find.Criterion | dict[str, Any]]) -> _Scope:
+async def _scope(
+    session: AsyncSession,
+    actor: Actor,
+    target: str | None,
+    selection_id: int | None,
+    criteria: Sequence[find.Criterion | dict[str, Any]],
+) -> _Scope:
     """What the board shows, read in the board's own session (one read transaction for the whole board)."""
     extra = [c if isinstance(c, find.Criterion) else find.Criterion.model_validate(c) for c in criteria or ()]
     if selection_id is not None:
         sel = await selections._load(session, actor, selection_id)
         own_target = sel.target
         if target is not None and find.normalise_target(target) != own_target:
-            raise RuleViolation(_("Board: the selection '{name}' is of {what}.").format(
-                name=sel.name, what=find.target_label(own_target).lower()), field="target")
+            raise RuleViolation(
+                _("Board: the selection '{name}' is of {what}.").format(
+                    name=sel.name, what=find.target_label(own_target).lower()
+                ),
+                field="target",
+            )
         if own_target == "company":
-            raise RuleViolation(_("Board: a board shows contacts (by lead status) or sales (by stage); '{name}' is a "
-                                  "selection of companies.").format(name=sel.name), field="selection")
+            raise RuleViolation(
+                _(
+                    "Board: a board shows contacts (by lead status) or sales (by stage); '{name}' is a "
+                    "selection of companies."
+                ).format(name=sel.name),
+                field="selection",
+            )
         if sel.kind == SelectionKind.DYNAMIC:
             own, members_of = [find.Criterion.model_validate(c) for c in sel.criteria or []], None
         else:
@@ -151,8 +166,9 @@ async def _scope(session: AsyncSession, actor: Actor, target: str | None, select
         raise RuleViolation(_("Board: choose a selection, or contacts or sales."), field="target")
     normalised = find.normalise_target(target)
     if normalised == "company":
-        raise RuleViolation(_("Board: a board shows contacts (by lead status) or sales (by stage), not companies."),
-                            field="target")
+        raise RuleViolation(
+            _("Board: a board shows contacts (by lead status) or sales (by stage), not companies."), field="target"
+        )
     source = _("All contacts") if normalised == "contact" else _("All sales")
     return _Scope(normalised, extra, None, None, source)
 
@@ -164,12 +180,18 @@ async def _query(session: AsyncSession, actor: Actor, scope: _Scope, *, cards: b
     """The board's rows. For counting, only the joins the criteria need and the selection's members drive the
     query; for a page of cards, the company (and category) too, and the lead status / stage index drives it
     (members are looked up one by one), so a page is a few index steps whatever the size of the selection."""
-    query, j, _fields = await find.where_clause(session, scope.target, scope.criteria, actor,
-                                                need=CARD_JOINS[scope.target] if cards else frozenset(),
-                                                counting=not cards)
+    query, j, _fields = await find.where_clause(
+        session,
+        scope.target,
+        scope.criteria,
+        actor,
+        need=CARD_JOINS[scope.target] if cards else frozenset(),
+        counting=not cards,
+    )
     pk = find._pk(scope.target, j)
-    query = find.restrict(query, pk, selection_id=scope.members_of, dialect=find._dialect(session),
-                          how="exists" if cards else "join")
+    query = find.restrict(
+        query, pk, selection_id=scope.members_of, dialect=find._dialect(session), how="exists" if cards else "join"
+    )
     return query, j
 
 
@@ -183,20 +205,36 @@ def _money(value: Any) -> Decimal:
 
 
 async def _contact_columns(session: AsyncSession, query: Any) -> list[ColumnOut]:
-    counts = dict((await session.execute(
-        query.with_only_columns(t.Contact.lead_status_id, func.count()).group_by(t.Contact.lead_status_id)
-        .order_by(None))).all())
+    counts = dict(
+        (
+            await session.execute(
+                query.with_only_columns(t.Contact.lead_status_id, func.count())
+                .group_by(t.Contact.lead_status_id)
+                .order_by(None)
+            )
+        ).all()
+    )
     statuses = (await session.scalars(select(t.LeadStatus).order_by(t.LeadStatus.rank, t.LeadStatus.id))).all()
     columns: list[ColumnOut] = []
     for status in statuses:
         if status.deleted and not counts.get(status.id):
             continue
-        columns.append(ColumnOut(key=f"s{status.id}", number=0, name=status.name, item_id=status.id,
-                                 count=counts.get(status.id, 0), deleted=status.deleted, accepts=not status.deleted))
+        columns.append(
+            ColumnOut(
+                key=f"s{status.id}",
+                number=0,
+                name=status.name,
+                item_id=status.id,
+                count=counts.get(status.id, 0),
+                deleted=status.deleted,
+                accepts=not status.deleted,
+            )
+        )
     columns.sort(key=lambda c: c.deleted)  # deleted statuses after the live ones
     if counts.get(None):
-        columns.append(ColumnOut(key="none", number=0, name=_("(No lead status)"), item_id=None,
-                                 count=counts[None], accepts=False))
+        columns.append(
+            ColumnOut(key="none", number=0, name=_("(No lead status)"), item_id=None, count=counts[None], accepts=False)
+        )
     return columns
 
 
@@ -211,47 +249,100 @@ async def _single_sale_type(session: AsyncSession, actor: Actor, criteria: list[
 
 
 async def _sale_columns(session: AsyncSession, actor: Actor, query: Any, scope: _Scope) -> list[ColumnOut]:
-    rows = (await session.execute(
-        query.with_only_columns(t.Sale.status, t.Sale.stage_id, func.count(), func.sum(t.Sale.amount),
-                                func.sum(t.Sale.amount * t.Sale.probability))
-        .group_by(t.Sale.status, t.Sale.stage_id).order_by(None))).all()
+    rows = (
+        await session.execute(
+            query.with_only_columns(
+                t.Sale.status,
+                t.Sale.stage_id,
+                func.count(),
+                func.sum(t.Sale.amount),
+                func.sum(t.Sale.amount * t.Sale.probability),
+            )
+            .group_by(t.Sale.status, t.Sale.stage_id)
+            .order_by(None)
+        )
+    ).all()
     by_stage: dict[int | None, list[Any]] = {}
     closed: dict[int, list[Any]] = {}
     for status, stage_id, n, amount, weighted in rows:
-        bucket = by_stage.setdefault(stage_id, [0, Decimal(0), Decimal(0)]) if status in OPEN_STATUSES \
+        bucket = (
+            by_stage.setdefault(stage_id, [0, Decimal(0), Decimal(0)])
+            if status in OPEN_STATUSES
             else closed.setdefault(status, [0, Decimal(0), Decimal(0)])
+        )
         bucket[0] += n
         bucket[1] += _money(amount)
         bucket[2] += Decimal(str(weighted or 0)) / 100
     type_id = await _single_sale_type(session, actor, scope.criteria)
     if type_id is not None:
-        stages = [(stage, False) for stage in (await session.scalars(
-            select(t.SaleStage).join(t.SaleTypeStage, t.SaleTypeStage.stage_id == t.SaleStage.id)
-            .where(t.SaleTypeStage.sale_type_id == type_id, t.SaleStage.deleted.is_(False))
-            .order_by(t.SaleTypeStage.rank, t.SaleTypeStage.id))).all()]
+        stages = [
+            (stage, False)
+            for stage in (
+                await session.scalars(
+                    select(t.SaleStage)
+                    .join(t.SaleTypeStage, t.SaleTypeStage.stage_id == t.SaleStage.id)
+                    .where(t.SaleTypeStage.sale_type_id == type_id, t.SaleStage.deleted.is_(False))
+                    .order_by(t.SaleTypeStage.rank, t.SaleTypeStage.id)
+                )
+            ).all()
+        ]
     else:
-        stages = [(stage, False) for stage in (await session.scalars(
-            select(t.SaleStage).where(t.SaleStage.deleted.is_(False)).order_by(t.SaleStage.rank, t.SaleStage.id)))
-            .all()]
+        stages = [
+            (stage, False)
+            for stage in (
+                await session.scalars(
+                    select(t.SaleStage).where(t.SaleStage.deleted.is_(False)).order_by(t.SaleStage.rank, t.SaleStage.id)
+                )
+            ).all()
+        ]
     shown = {stage.id for stage, _extra in stages}
     held = [stage_id for stage_id in by_stage if stage_id is not None and stage_id not in shown]
     if held:
-        stages += [(stage, True) for stage in (await session.scalars(
-            select(t.SaleStage).where(t.SaleStage.id.in_(held)).order_by(t.SaleStage.rank, t.SaleStage.id))).all()]
+        stages += [
+            (stage, True)
+            for stage in (
+                await session.scalars(
+                    select(t.SaleStage).where(t.SaleStage.id.in_(held)).order_by(t.SaleStage.rank, t.SaleStage.id)
+                )
+            ).all()
+        ]
     columns: list[ColumnOut] = []
     for stage, _extra in stages:
         n, amount, weighted = by_stage.get(stage.id, [0, Decimal(0), Decimal(0)])
-        columns.append(ColumnOut(key=f"s{stage.id}", number=0, name=stage.name, item_id=stage.id, count=n,
-                                 amount=_money(amount), weighted=_money(weighted), deleted=stage.deleted,
-                                 accepts=not stage.deleted))
+        columns.append(
+            ColumnOut(
+                key=f"s{stage.id}",
+                number=0,
+                name=stage.name,
+                item_id=stage.id,
+                count=n,
+                amount=_money(amount),
+                weighted=_money(weighted),
+                deleted=stage.deleted,
+                accepts=not stage.deleted,
+            )
+        )
     if None in by_stage:
         n, amount, weighted = by_stage[None]
-        columns.append(ColumnOut(key="none", number=0, name=_("(No stage)"), item_id=None, count=n,
-                                 amount=_money(amount), weighted=_money(weighted), accepts=False))
+        columns.append(
+            ColumnOut(
+                key="none",
+                number=0,
+                name=_("(No stage)"),
+                item_id=None,
+                count=n,
+                amount=_money(amount),
+                weighted=_money(weighted),
+                accepts=False,
+            )
+        )
     for status, key, label in ((SaleStatus.SOLD, "sold", _("Sold")), (SaleStatus.LOST, "lost", _("Lost"))):
         n, amount, weighted = closed.get(int(status), [0, Decimal(0), Decimal(0)])
-        columns.append(ColumnOut(key=key, number=0, name=label, item_id=None, count=n, amount=_money(amount),
-                                 weighted=_money(weighted)))
+        columns.append(
+            ColumnOut(
+                key=key, number=0, name=label, item_id=None, count=n, amount=_money(amount), weighted=_money(weighted)
+            )
+        )
     return columns
 
 
@@ -281,17 +372,34 @@ def _item_id(key: str) -> int:
     return int(key[1:])
 
 
-async def _cards(session: AsyncSession, query: Any, j: find.Joins, target: str, key: str, after: int | None,
-                 limit: int) -> CardPage:
+async def _cards(
+    session: AsyncSession, query: Any, j: find.Joins, target: str, key: str, after: int | None, limit: int
+) -> CardPage:
     now = t.utcnow()
     if target == "contact":
         lead = case((and_(t.Contact.company_id.is_not(None), rules.lead_enabled_sql(j.category)), True), else_=False)
-        query = query.with_only_columns(t.Contact.id, t.Contact.first_name, t.Contact.last_name, t.Company.name,
-                                        t.Contact.lead_status_since, t.Contact.version, lead)
+        query = query.with_only_columns(
+            t.Contact.id,
+            t.Contact.first_name,
+            t.Contact.last_name,
+            t.Company.name,
+            t.Contact.lead_status_since,
+            t.Contact.version,
+            lead,
+        )
         pk = t.Contact.id
     else:
-        query = query.with_only_columns(t.Sale.id, t.Sale.heading, t.Company.name, t.Sale.amount, t.Sale.probability,
-                                        t.Sale.status, t.Sale.stage_since, t.Sale.closed_at, t.Sale.version)
+        query = query.with_only_columns(
+            t.Sale.id,
+            t.Sale.heading,
+            t.Company.name,
+            t.Sale.amount,
+            t.Sale.probability,
+            t.Sale.status,
+            t.Sale.stage_since,
+            t.Sale.closed_at,
+            t.Sale.version,
+        )
         pk = t.Sale.id
     query = query.where(_column_condition(target, key))
     if after is not None:
@@ -300,23 +408,48 @@ async def _cards(session: AsyncSession, query: Any, j: find.Joins, target: str, 
     cards: list[CardOut] = []
     for row in rows[:limit]:
         if target == "contact":
-            cards.append(CardOut(id=row[0], title=rules.full_name(row[1], row[2]) or f"#{row[0]}",
-                                 subtitle=row[3] or _("(no company)"), days=_days(row[4], now), version=row[5],
-                                 column=key, movable=bool(row[6])))
+            cards.append(
+                CardOut(
+                    id=row[0],
+                    title=rules.full_name(row[1], row[2]) or f"#{row[0]}",
+                    subtitle=row[3] or _("(no company)"),
+                    days=_days(row[4], now),
+                    version=row[5],
+                    column=key,
+                    movable=bool(row[6]),
+                )
+            )
         else:
             status = SaleStatus(row[5])
             since = row[7] if status not in (SaleStatus.OPEN, SaleStatus.STALLED) else row[6]
-            cards.append(CardOut(id=row[0], title=row[1], subtitle=row[2] or "", days=_days(since, now),
-                                 version=row[8], column=key, amount=_money(row[3]), probability=row[4],
-                                 status=status.name.lower()))
+            cards.append(
+                CardOut(
+                    id=row[0],
+                    title=row[1],
+                    subtitle=row[2] or "",
+                    days=_days(since, now),
+                    version=row[8],
+                    column=key,
+                    amount=_money(row[3]),
+                    probability=row[4],
+                    status=status.name.lower(),
+                )
+            )
     return CardPage(column=key, cards=cards, more=len(rows) > limit)
 
 
 # --------------------------------------------------------------------------- reading
 
 
-async def open_board(db: Database, actor: Actor, *, target: str | None = None, selection_id: int | None = None,
-                     criteria: Sequence[find.Criterion | dict[str, Any]] = (), page: int = PAGE) -> BoardOut:
+async def open_board(
+    db: Database,
+    actor: Actor,
+    *,
+    target: str | None = None,
+    selection_id: int | None = None,
+    criteria: Sequence[find.Criterion | dict[str, Any]] = (),
+    page: int = PAGE,
+) -> BoardOut:
     """The columns with their counts (and sums for sales) and the first page of cards of each column."""
     page = max(1, min(page, MAX_PAGE))
     async with db.read() as session:
@@ -335,13 +468,28 @@ async def open_board(db: Database, actor: Actor, *, target: str | None = None, s
                 pages[column.key] = await _cards(session, query, j, scope.target, column.key, None, page)
             else:
                 pages[column.key] = CardPage(column=column.key, cards=[], more=False)
-    return BoardOut(target=scope.target, source=scope.source, selection_id=scope.selection_id,
-                    criteria=scope.criteria, columns=columns, total=sum(c.count for c in columns), pages=pages)
+    return BoardOut(
+        target=scope.target,
+        source=scope.source,
+        selection_id=scope.selection_id,
+        criteria=scope.criteria,
+        columns=columns,
+        total=sum(c.count for c in columns),
+        pages=pages,
+    )
 
 
-async def column_cards(db: Database, actor: Actor, column: str, *, target: str | None = None,
-                       selection_id: int | None = None, criteria: Sequence[find.Criterion | dict[str, Any]] = (),
-                       after: int | None = None, limit: int = PAGE) -> CardPage:
+async def column_cards(
+    db: Database,
+    actor: Actor,
+    column: str,
+    *,
+    target: str | None = None,
+    selection_id: int | None = None,
+    criteria: Sequence[find.Criterion | dict[str, Any]] = (),
+    after: int | None = None,
+    limit: int = PAGE,
+) -> CardPage:
     """The next page of a column's cards: those with an id greater than `after`."""
     limit = max(1, min(limit, MAX_PAGE))
     async with db.read() as session:
@@ -360,12 +508,19 @@ async def _resolve_column(session: AsyncSession, target: str, column: str | int)
     if target == "sale" and folded in ("sold", "lost", _("Sold").casefold(), _("Lost").casefold()):
         key = "sold" if folded in ("sold", _("Sold").casefold()) else "lost"
         return key, _("Sold") if key == "sold" else _("Lost"), None
-    if folded in ("none", "(no lead status)", "(no stage)", _("(No lead status)").casefold(),
-                  _("(No stage)").casefold()):
-        raise RuleViolation(_("Board: cards cannot be moved to a column without a value; choose a lead status or a "
-                              "stage.") if target == "contact" else _("Board: a sale cannot be moved to '(No stage)'; "
-                                                                      "choose a stage, Sold or Lost."),
-                            field="column")
+    if folded in (
+        "none",
+        "(no lead status)",
+        "(no stage)",
+        _("(No lead status)").casefold(),
+        _("(No stage)").casefold(),
+    ):
+        raise RuleViolation(
+            _("Board: cards cannot be moved to a column without a value; choose a lead status or a stage.")
+            if target == "contact"
+            else _("Board: a sale cannot be moved to '(No stage)'; choose a stage, Sold or Lost."),
+            field="column",
+        )
     model: type[t.ListItem] = t.LeadStatus if target == "contact" else t.SaleStage
     row: t.ListItem | None = None
     if folded.startswith("s") and folded[1:].isdigit():
@@ -375,15 +530,21 @@ async def _resolve_column(session: AsyncSession, target: str, column: str | int)
     if row is None:
         row = await session.scalar(select(model).where(model.name_key == t.name_key(text)))
     if row is None:
-        names = (await session.scalars(select(model.name).where(model.deleted.is_(False))
-                                       .order_by(model.rank, model.id))).all()
+        names = (
+            await session.scalars(select(model.name).where(model.deleted.is_(False)).order_by(model.rank, model.id))
+        ).all()
         what = _("lead status") if target == "contact" else _("stage")
         extra = [_("Sold"), _("Lost")] if target == "sale" else []
-        raise RuleViolation(_("Board: no {what} '{column}' (columns: {names}).").format(
-            what=what, column=text, names=", ".join([*names, *extra])), field="column")
+        raise RuleViolation(
+            _("Board: no {what} '{column}' (columns: {names}).").format(
+                what=what, column=text, names=", ".join([*names, *extra])
+            ),
+            field="column",
+        )
     if row.deleted:
-        raise RuleViolation(_("Board: '{name}' is deleted; cards cannot be moved into it.").format(name=row.name),
-                            field="column")
+        raise RuleViolation(
+            _("Board: '{name}' is deleted; cards cannot be moved into it.").format(name=row.name), field="column"
+        )
     return f"s{row.id}", row.name, row.id
 
 
@@ -393,8 +554,13 @@ async def _reason_need(session: AsyncSession, key: str) -> ReasonNeeded | None:
     model: type[t.ListItem] = t.ReasonSold if key == "sold" else t.ReasonLost
     rows = (await session.scalars(select(model).where(model.deleted.is_(False)).order_by(model.rank, model.id))).all()
     label = _("Reason (sold)") if key == "sold" else _("Reason (lost)")
-    return ReasonNeeded(column=key, field=f"reason_{key}", label=label, required=bool(rows),
-                        reasons=[find.ChoiceOut(value=str(r.id), label=r.name) for r in rows])
+    return ReasonNeeded(
+        column=key,
+        field=f"reason_{key}",
+        label=label,
+        required=bool(rows),
+        reasons=[find.ChoiceOut(value=str(r.id), label=r.name) for r in rows],
+    )
 
 
 async def reason_needed(db: Database, target: str, column: str) -> ReasonNeeded | None:
@@ -428,8 +594,15 @@ class _OneTransaction:
         yield self._session
 
 
-async def move_cards(db: Database, actor: Actor, target: str, cards: Sequence[tuple[int, int | None] | int],
-                     column: str | int, *, reason: str | int | None = None) -> MoveOut:
+async def move_cards(
+    db: Database,
+    actor: Actor,
+    target: str,
+    cards: Sequence[tuple[int, int | None] | int],
+    column: str | int,
+    *,
+    reason: str | int | None = None,
+) -> MoveOut:
     """Move cards (id, version seen or None) to a column, each through the card's own service call, all in one
     transaction: one change for the audit, which undo (ctrl+z) reverts as a whole.
 
@@ -447,20 +620,31 @@ async def move_cards(db: Database, actor: Actor, target: str, cards: Sequence[tu
     return await retry_on_conflict(lambda: _move_cards(db, actor, target, wanted, column, reason))
 
 
-async def _move_cards(db: Database, actor: Actor, target: str, wanted: list[tuple[int, int | None]],
-                      column: str | int, reason: str | int | None) -> MoveOut:
+async def _move_cards(
+    db: Database,
+    actor: Actor,
+    target: str,
+    wanted: list[tuple[int, int | None]],
+    column: str | int,
+    reason: str | int | None,
+) -> MoveOut:
     from leadtui.services import contacts, sales
 
     async with db.write(actor) as session:
         key, name, item_id = await _resolve_column(session, target, column)
         need = await _reason_need(session, key) if target == "sale" else None
         if need is not None and need.required and (reason is None or not str(reason).strip()):
-            raise RuleViolation(_("{label}: is required to move sales to {column} (choose one of: {names}).").format(
-                label=need.label, column=name, names=", ".join(r.label for r in need.reasons)), field=need.field)
+            raise RuleViolation(
+                _("{label}: is required to move sales to {column} (choose one of: {names}).").format(
+                    label=need.label, column=name, names=", ".join(r.label for r in need.reasons)
+                ),
+                field=need.field,
+            )
         # a number beyond the id column's range names no card: the card's own save says so (not found)
         limit = lookup.max_id(session)
-        already = await _already_there(session, target, [card_id for card_id, _version in wanted
-                                                         if 0 < card_id <= limit], key, item_id)
+        already = await _already_there(
+            session, target, [card_id for card_id, _version in wanted if 0 < card_id <= limit], key, item_id
+        )
         joined: Any = _OneTransaction(db, session)
         out = MoveOut(column=key, column_name=name, moved=[], unchanged=[], refused=[])
         for card_id, version in wanted:
@@ -469,8 +653,9 @@ async def _move_cards(db: Database, actor: Actor, target: str, wanted: list[tupl
                 continue
             try:
                 if target == "contact":
-                    await contacts.update_contact(joined, actor, card_id, {"lead_status": item_id},
-                                                  expected_version=version)
+                    await contacts.update_contact(
+                        joined, actor, card_id, {"lead_status": item_id}, expected_version=version
+                    )
                 else:
                     data: dict[str, Any] = {"stage": item_id} if item_id is not None else {"status": key}
                     if key in ("sold", "lost") and reason is not None and str(reason).strip():
@@ -480,31 +665,45 @@ async def _move_cards(db: Database, actor: Actor, target: str, wanted: list[tupl
             except StaleEdit as exc:
                 # only a card moved with the version the board showed can be stale that way (the TUI's board);
                 # a move without one (the command line) is refused only when its save keeps losing races
-                reason_text = _("changed by someone else since the board was loaded; refresh (r)") \
-                    if version is not None else str(exc)
-                out.refused.append(Refusal(id=card_id, title=await _title(joined, actor, target, card_id),
-                                           reason=reason_text, code=exc.exit_code))
+                reason_text = (
+                    _("changed by someone else since the board was loaded; refresh (r)")
+                    if version is not None
+                    else str(exc)
+                )
+                out.refused.append(
+                    Refusal(
+                        id=card_id,
+                        title=await _title(joined, actor, target, card_id),
+                        reason=reason_text,
+                        code=exc.exit_code,
+                    )
+                )
             except NotFound as exc:
                 out.refused.append(Refusal(id=card_id, title=f"#{card_id}", reason=str(exc), code=exc.exit_code))
             except DomainError as exc:
-                out.refused.append(Refusal(id=card_id, title=await _title(joined, actor, target, card_id),
-                                           reason=str(exc), code=exc.exit_code))
+                out.refused.append(
+                    Refusal(
+                        id=card_id,
+                        title=await _title(joined, actor, target, card_id),
+                        reason=str(exc),
+                        code=exc.exit_code,
+                    )
+                )
     return out
 
 
-async def _already_there(session: AsyncSession, target: str, ids: list[int], key: str,
-                         item_id: int | None) -> set[int]:
+async def _already_there(session: AsyncSession, target: str, ids: list[int], key: str, item_id: int | None) -> set[int]:
     """The cards that are in the target column already (one query for all of them): nothing to change."""
     dialect = find._dialect(session)
     if target == "contact":
-        query = select(t.Contact.id).where(rules.id_in(t.Contact.id, ids, dialect),
-                                           t.Contact.lead_status_id == item_id)
+        query = select(t.Contact.id).where(rules.id_in(t.Contact.id, ids, dialect), t.Contact.lead_status_id == item_id)
     elif key in ("sold", "lost"):
         status = SaleStatus.SOLD if key == "sold" else SaleStatus.LOST
         query = select(t.Sale.id).where(rules.id_in(t.Sale.id, ids, dialect), t.Sale.status == int(status))
     else:
-        query = select(t.Sale.id).where(rules.id_in(t.Sale.id, ids, dialect), t.Sale.stage_id == item_id,
-                                        t.Sale.status.in_(OPEN_STATUSES))
+        query = select(t.Sale.id).where(
+            rules.id_in(t.Sale.id, ids, dialect), t.Sale.stage_id == item_id, t.Sale.status.in_(OPEN_STATUSES)
+        )
     return set((await session.scalars(query)).all())
 
 
@@ -519,8 +718,16 @@ async def _title(db: Database, actor: Actor, target: str, card_id: int) -> str:
         return f"#{card_id}"
 
 
-async def neighbour_column(db: Database, actor: Actor, column: str, step: int, *, target: str | None = None,
-                           selection_id: int | None = None, criteria: Sequence[find.Criterion | dict[str, Any]] = ()) -> str:
+async def neighbour_column(
+    db: Database,
+    actor: Actor,
+    column: str,
+    step: int,
+    *,
+    target: str | None = None,
+    selection_id: int | None = None,
+    criteria: Sequence[find.Criterion | dict[str, Any]] = (),
+) -> str:
     """The key of the column `step` places left (-1) or right (+1) of `column` that accepts cards."""
     board = await open_board(db, actor, target=target, selection_id=selection_id, criteria=criteria, page=1)
     keys = [c.key for c in board.columns]

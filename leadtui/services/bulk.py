@@ -57,8 +57,12 @@ def parse_field(field: str) -> str:
     key = field.strip().lower().replace("-", "_").replace(" ", "_")
     key = {"our_contact": "owner", "opt_in": "email_opt_in", "leadstatus": "lead_status"}.get(key, key)
     if key not in FIELDS:
-        raise RuleViolation(_("Field: '{field}' cannot be bulk updated; choose one of: {fields}.").format(
-            field=field, fields=", ".join(FIELDS)), field="field")
+        raise RuleViolation(
+            _("Field: '{field}' cannot be bulk updated; choose one of: {fields}.").format(
+                field=field, fields=", ".join(FIELDS)
+            ),
+            field="field",
+        )
     return key
 
 
@@ -90,8 +94,10 @@ class _Plan:
     def skips(self) -> list[tuple[Any, str]]:
         """(condition, reason) in the order they are checked after rights."""
         if self.field == "lead_status":
-            return [(t.Contact.company_id.is_(None), REASON_NO_COMPANY),
-                    (not_(t.Contact.company_id.in_(rules.lead_enabled_company_ids())), REASON_NOT_LEAD)]
+            return [
+                (t.Contact.company_id.is_(None), REASON_NO_COMPANY),
+                (not_(t.Contact.company_id.in_(rules.lead_enabled_company_ids())), REASON_NOT_LEAD),
+            ]
         if self.field == "owner":
             return [(t.Contact.company_id.is_not(None), REASON_OWNER_INHERITED)]
         return []
@@ -118,8 +124,9 @@ async def _plan(session: AsyncSession, actor: Actor, field: str, value: Any) -> 
         return plan
     if key == "owner":
         owner = await rules.owner_by_ref(session, value, field="value")
-        return _Plan(key, owner.id if owner else None, (owner.full_name or owner.login) if owner else _("(No selection)"),
-                     actor)
+        return _Plan(
+            key, owner.id if owner else None, (owner.full_name or owner.login) if owner else _("(No selection)"), actor
+        )
     flag = _parse_bool(value)
     return _Plan(key, flag, _("Yes") if flag else _("No"), actor)
 
@@ -145,13 +152,22 @@ async def _count(session: AsyncSession, plan: _Plan, targets: list[Any], request
         for key, count in (await session.execute(query)).all():
             counts[key] = counts.get(key, 0) + count
     found = sum(counts.values())
-    skipped = {_(reason): counts[reason] for reason in
-               (REASON_RIGHTS, REASON_NO_COMPANY, REASON_NOT_LEAD, REASON_OWNER_INHERITED) if counts.get(reason)}
+    skipped = {
+        _(reason): counts[reason]
+        for reason in (REASON_RIGHTS, REASON_NO_COMPANY, REASON_NOT_LEAD, REASON_OWNER_INHERITED)
+        if counts.get(reason)
+    }
     if requested is not None and requested > found:
         skipped[_(REASON_MISSING)] = requested - found
-    return BulkPreview(field=plan.field, field_label=_(FIELDS[plan.field]), value=plan.label,
-                       total=requested if requested is not None else found, will_change=counts.get("change", 0),
-                       unchanged=counts.get("unchanged", 0), skipped=skipped)
+    return BulkPreview(
+        field=plan.field,
+        field_label=_(FIELDS[plan.field]),
+        value=plan.label,
+        total=requested if requested is not None else found,
+        will_change=counts.get("change", 0),
+        unchanged=counts.get("unchanged", 0),
+        skipped=skipped,
+    )
 
 
 def _check_target(contact_ids: Sequence[int] | None, company_id: int | None) -> None:
@@ -159,18 +175,34 @@ def _check_target(contact_ids: Sequence[int] | None, company_id: int | None) -> 
         raise RuleViolation(_("Choose the contacts to update (none are selected)."), field="ids")
 
 
-async def preview_bulk_update(db: Database, actor: Actor, field: str, value: Any, *,
-                              contact_ids: Sequence[int] | None = None, company_id: int | None = None) -> BulkPreview:
+async def preview_bulk_update(
+    db: Database,
+    actor: Actor,
+    field: str,
+    value: Any,
+    *,
+    contact_ids: Sequence[int] | None = None,
+    company_id: int | None = None,
+) -> BulkPreview:
     """Count, without changing anything, what `apply_bulk_update` would do (the Confirm step of SPEC 4.8)."""
     ensure_bulk_update(actor)
     _check_target(contact_ids, company_id)
     async with db.read() as session:
         plan = await _plan(session, actor, field, value)
-        return await _count(session, plan, _targets(contact_ids, company_id, db.dialect), _requested(contact_ids, company_id))
+        return await _count(
+            session, plan, _targets(contact_ids, company_id, db.dialect), _requested(contact_ids, company_id)
+        )
 
 
-async def apply_bulk_update(db: Database, actor: Actor, field: str, value: Any, *,
-                            contact_ids: Sequence[int] | None = None, company_id: int | None = None) -> BulkPreview:
+async def apply_bulk_update(
+    db: Database,
+    actor: Actor,
+    field: str,
+    value: Any,
+    *,
+    contact_ids: Sequence[int] | None = None,
+    company_id: int | None = None,
+) -> BulkPreview:
     """Set `field` to `value` on the given contacts (or all contacts of a company) in one transaction."""
     ensure_bulk_update(actor)
     _check_target(contact_ids, company_id)
@@ -187,7 +219,14 @@ async def apply_bulk_update(db: Database, actor: Actor, field: str, value: Any, 
                 await rules.set_lead_status_where(session, actor, condition, plan.status, now=now, summary=summary)
                 continue
             column = "our_contact_id" if plan.field == "owner" else "email_opt_in"
-            await rules.update_contacts_where(session, actor, and_(condition, t.Contact.deleted_at.is_(None)), column,
-                                              plan.value, now=now, summary=summary)
+            await rules.update_contacts_where(
+                session,
+                actor,
+                and_(condition, t.Contact.deleted_at.is_(None)),
+                column,
+                plan.value,
+                now=now,
+                summary=summary,
+            )
     result.applied = True
     return result

@@ -27,12 +27,23 @@ from leadtui.services.errors import NotFound, RuleViolation, StaleEdit
 from leadtui.services.retry import retry_on_conflict
 from leadtui.services.validation import FIELD_LABELS, check_text, parse
 
-FIELD_LABELS.update({
-    "category": N_("Category"), "owner": N_("Our contact"), "business": N_("Business"), "email": N_("Email"),
-    "website": N_("Website"), "phone": N_("Phone"), "address": N_("Address"), "zip_code": N_("Zip code"),
-    "city": N_("City"), "country": N_("Country"), "department": N_("Department"), "note": N_("Note"),
-    "domain": N_("Domain"),
-})
+FIELD_LABELS.update(
+    {
+        "category": N_("Category"),
+        "owner": N_("Our contact"),
+        "business": N_("Business"),
+        "email": N_("Email"),
+        "website": N_("Website"),
+        "phone": N_("Phone"),
+        "address": N_("Address"),
+        "zip_code": N_("Zip code"),
+        "city": N_("City"),
+        "country": N_("Country"),
+        "department": N_("Department"),
+        "note": N_("Note"),
+        "domain": N_("Domain"),
+    }
+)
 
 CompanyName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=t.TEXT_MAX)]
 Text255 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=t.TEXT_MAX)]
@@ -123,8 +134,9 @@ def group_name(group: int) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-async def _load(session: AsyncSession, company_id: int, *, include_deleted: bool = False,
-                lock: bool = False) -> t.Company:
+async def _load(
+    session: AsyncSession, company_id: int, *, include_deleted: bool = False, lock: bool = False
+) -> t.Company:
     row = await lookup.get(session, t.Company, company_id, lock=lock)
     if row is None or (row.deleted_at is not None and not include_deleted):
         raise NotFound(_("No company with id {id}.").format(id=company_id))
@@ -135,22 +147,40 @@ async def _out(session: AsyncSession, actor: Actor, row: t.Company) -> CompanyOu
     category = await session.get(t.Category, row.category_id)
     business = await session.get(t.Business, row.business_id) if row.business_id else None
     owner = await session.get(t.Associate, row.our_contact_id) if row.our_contact_id else None
-    contacts = await session.scalar(select(func.count()).where(t.Contact.company_id == row.id,
-                                                               t.Contact.deleted_at.is_(None)))
+    contacts = await session.scalar(
+        select(func.count()).where(t.Contact.company_id == row.id, t.Contact.deleted_at.is_(None))
+    )
     may_edit = rights.may_edit(actor, row.our_contact_id, owner.primary_group_id if owner else None)
     return CompanyOut(
-        id=row.id, name=row.name, category_id=row.category_id, category=category.name if category else "",
+        id=row.id,
+        name=row.name,
+        category_id=row.category_id,
+        category=category.name if category else "",
         category_deleted=bool(category and category.deleted),
         category_group_id=category.category_group if category else 0,
         category_group=group_name(category.category_group if category else 0),
         lead_status_enabled=rules.category_is_lead_enabled(category),
-        business_id=row.business_id, business=business.name if business else "",
-        owner_id=row.our_contact_id, owner=owner.login if owner else None,
+        business_id=row.business_id,
+        business=business.name if business else "",
+        owner_id=row.our_contact_id,
+        owner=owner.login if owner else None,
         owner_name=(owner.full_name or owner.login) if owner else "",
-        email=row.email, website=row.website, domain=row.domain, phone=row.phone, department=row.department,
-        address=row.address, zip_code=row.zip_code, city=row.city, country=row.country, note=row.note,
-        contact_count=contacts or 0, registered_at=row.registered_at, updated_at=row.updated_at,
-        deleted=row.deleted_at is not None, may_edit=may_edit, version=row.version,
+        email=row.email,
+        website=row.website,
+        domain=row.domain,
+        phone=row.phone,
+        department=row.department,
+        address=row.address,
+        zip_code=row.zip_code,
+        city=row.city,
+        country=row.country,
+        note=row.note,
+        contact_count=contacts or 0,
+        registered_at=row.registered_at,
+        updated_at=row.updated_at,
+        deleted=row.deleted_at is not None,
+        may_edit=may_edit,
+        version=row.version,
     )
 
 
@@ -159,8 +189,9 @@ async def get_company(db: Database, actor: Actor, company_id: int) -> CompanyOut
         return await _out(session, actor, await _load(session, company_id))
 
 
-async def list_companies(db: Database, actor: Actor, *, search: str = "", offset: int = 0, limit: int = 50,
-                         category_group: int | None = None) -> CompanyPage:
+async def list_companies(
+    db: Database, actor: Actor, *, search: str = "", offset: int = 0, limit: int = 50, category_group: int | None = None
+) -> CompanyPage:
     """A page of live companies in name order; `search` matches the start of the name or of the domain, ignoring
     case. `total` is counted in the database."""
     limit = max(1, min(limit, MAX_PAGE))
@@ -169,30 +200,59 @@ async def list_companies(db: Database, actor: Actor, *, search: str = "", offset
     term = rules.search_key(search)
     conditions: list[ColumnElement[bool]] = [t.Company.deleted_at.is_(None)]
     if term:
-        conditions.append(rules.starts_with(t.Company.name_key, term, db.dialect)
-                          | rules.starts_with(t.Company.domain, term, db.dialect))
+        conditions.append(
+            rules.starts_with(t.Company.name_key, term, db.dialect)
+            | rules.starts_with(t.Company.domain, term, db.dialect)
+        )
     if category_group is not None:
-        conditions.append(t.Company.category_id.in_(
-            select(t.Category.id).where(t.Category.category_group == category_group)))
+        conditions.append(
+            t.Company.category_id.in_(select(t.Category.id).where(t.Category.category_group == category_group))
+        )
     owner = aliased(t.Associate)
-    contact_count = (select(func.count()).where(t.Contact.company_id == t.Company.id, t.Contact.deleted_at.is_(None))
-                     .correlate(t.Company).scalar_subquery())
+    contact_count = (
+        select(func.count())
+        .where(t.Contact.company_id == t.Company.id, t.Contact.deleted_at.is_(None))
+        .correlate(t.Company)
+        .scalar_subquery()
+    )
     query = (
-        select(t.Company.id, t.Company.name, t.Category.name, t.Category.category_group,
-               rules.lead_enabled_sql(t.Category), owner.login, owner.full_name, t.Company.domain, t.Company.city,
-               contact_count)
+        select(
+            t.Company.id,
+            t.Company.name,
+            t.Category.name,
+            t.Category.category_group,
+            rules.lead_enabled_sql(t.Category),
+            owner.login,
+            owner.full_name,
+            t.Company.domain,
+            t.Company.city,
+            contact_count,
+        )
         .join(t.Category, t.Category.id == t.Company.category_id)
         .outerjoin(owner, owner.id == t.Company.our_contact_id)
         .where(*conditions)
         .order_by(t.Company.name_key, t.Company.id)
-        .offset(offset).limit(limit)
+        .offset(offset)
+        .limit(limit)
     )
     async with db.read() as session:
         total = await session.scalar(select(func.count()).select_from(t.Company).where(*conditions)) or 0
         rows = (await session.execute(query)).all()
-    items = [CompanyRow(id=r[0], name=r[1], category=r[2], category_group=group_name(r[3]), lead_status_enabled=bool(r[4]),
-                        owner=r[5], owner_name=(r[6] or r[5] or ""), domain=r[7], city=r[8], contact_count=r[9] or 0)
-             for r in rows]
+    items = [
+        CompanyRow(
+            id=r[0],
+            name=r[1],
+            category=r[2],
+            category_group=group_name(r[3]),
+            lead_status_enabled=bool(r[4]),
+            owner=r[5],
+            owner_name=(r[6] or r[5] or ""),
+            domain=r[7],
+            city=r[8],
+            contact_count=r[9] or 0,
+        )
+        for r in rows
+    ]
     return CompanyPage(items=items, total=total, offset=offset, limit=limit)
 
 
@@ -229,17 +289,26 @@ async def create_company(db: Database, actor: Actor, data: dict[str, Any]) -> Co
             owner_id = owner.id if owner else None
         business = await rules.business_by_ref(session, values.business)
         now = t.utcnow()
-        row = t.Company(name=values.name, category_id=category.id, our_contact_id=owner_id,
-                        business_id=business.id if business else None, registered_at=now, registered_by_id=actor.id)
+        row = t.Company(
+            name=values.name,
+            category_id=category.id,
+            our_contact_id=owner_id,
+            business_id=business.id if business else None,
+            registered_at=now,
+            registered_by_id=actor.id,
+        )
         _apply_text_fields(row, values, given)
         session.add(row)
         await session.flush()
-        await history.record(session, actor, "company", row.id, "category", None, "", category.id, category.name, at=now)
+        await history.record(
+            session, actor, "company", row.id, "category", None, "", category.id, category.name, at=now
+        )
         return await _out(session, actor, row)
 
 
-async def update_company(db: Database, actor: Actor, company_id: int, data: dict[str, Any], *,
-                         expected_version: int | None = None) -> CompanyOut:
+async def update_company(
+    db: Database, actor: Actor, company_id: int, data: dict[str, Any], *, expected_version: int | None = None
+) -> CompanyOut:
     """Change the given fields. A category change carries the lead status rules to every contact."""
     values = parse(CompanyIn, data)
     given = set(values.model_fields_set)
@@ -252,9 +321,15 @@ async def update_company(db: Database, actor: Actor, company_id: int, data: dict
             if expected_version is not None and row.version != expected_version:
                 current = await _out(session, actor, row)
                 raise StaleEdit(
-                    _("Company '{name}' was changed by someone else since you opened it; reload to see the change.")
-                    .format(name=row.name), current=current, changed=_changed(values, given, current))
-            await rights.ensure_can_edit(session, actor, row.our_contact_id, _("the company '{name}'").format(name=row.name))
+                    _(
+                        "Company '{name}' was changed by someone else since you opened it; reload to see the change."
+                    ).format(name=row.name),
+                    current=current,
+                    changed=_changed(values, given, current),
+                )
+            await rights.ensure_can_edit(
+                session, actor, row.our_contact_id, _("the company '{name}'").format(name=row.name)
+            )
             old_category = await session.get(t.Category, row.category_id)
             new_category = old_category
             if "category" in given:
@@ -268,7 +343,9 @@ async def update_company(db: Database, actor: Actor, company_id: int, data: dict
             _apply_text_fields(row, values, given)
             now = t.utcnow()
             row.updated_at, row.updated_by_id = now, actor.id
-            category_changed = new_category is not None and old_category is not None and new_category.id != old_category.id
+            category_changed = (
+                new_category is not None and old_category is not None and new_category.id != old_category.id
+            )
             if category_changed:
                 assert new_category is not None
                 row.category_id = new_category.id
@@ -283,8 +360,13 @@ async def update_company(db: Database, actor: Actor, company_id: int, data: dict
     except StaleDataError:
         async with db.read() as session:
             current = await _out(session, actor, await _load(session, company_id))
-        raise StaleEdit(_("Company '{name}' was changed by someone else while you saved; reload to see the change.")
-                        .format(name=current.name), current=current, changed=_changed(values, given, current)) from None
+        raise StaleEdit(
+            _("Company '{name}' was changed by someone else while you saved; reload to see the change.").format(
+                name=current.name
+            ),
+            current=current,
+            changed=_changed(values, given, current),
+        ) from None
 
 
 def _changed(values: CompanyIn, given: set[str], current: CompanyOut) -> dict[str, tuple[Any, Any]]:
@@ -302,22 +384,32 @@ def _changed(values: CompanyIn, given: set[str], current: CompanyOut) -> dict[st
     return changed
 
 
-async def _carry_category_change(session: AsyncSession, actor: Actor, company: t.Company, old: t.Category,
-                                 new: t.Category, now: datetime) -> None:
+async def _carry_category_change(
+    session: AsyncSession, actor: Actor, company: t.Company, old: t.Category, new: t.Category, now: datetime
+) -> None:
     """History for the company and each live contact; decision 2 when the company enters lead status."""
     await history.record(session, actor, "company", company.id, "category", old.id, old.name, new.id, new.name, at=now)
-    contact_ids = list((await session.scalars(
-        select(t.Contact.id).where(t.Contact.company_id == company.id, t.Contact.deleted_at.is_(None))
-        .order_by(t.Contact.id))).all())
+    contact_ids = list(
+        (
+            await session.scalars(
+                select(t.Contact.id)
+                .where(t.Contact.company_id == company.id, t.Contact.deleted_at.is_(None))
+                .order_by(t.Contact.id)
+            )
+        ).all()
+    )
     if not contact_ids:
         return
-    await history.record_many(session, actor, "contact", contact_ids, "category", old.id, old.name, new.id, new.name,
-                              at=now)
+    await history.record_many(
+        session, actor, "contact", contact_ids, "category", old.id, old.name, new.id, new.name, at=now
+    )
     # a contact's category is part of its card: bump versions so an open card cannot save over the change
     await session.execute(
-        update(t.Contact).where(t.Contact.company_id == company.id, t.Contact.deleted_at.is_(None))
+        update(t.Contact)
+        .where(t.Contact.company_id == company.id, t.Contact.deleted_at.is_(None))
         .values(version=t.Contact.version + 1, updated_at=now, updated_by_id=actor.id)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     was_enabled, now_enabled = rules.category_is_lead_enabled(old), rules.category_is_lead_enabled(new)
     if now_enabled:
         default = await rules.default_lead_status(session)
@@ -327,8 +419,12 @@ async def _carry_category_change(session: AsyncSession, actor: Actor, company: t
         else:
             # decision 3: never empty on a lead-enabled contact (only matters for data from elsewhere)
             await rules.set_lead_status_where(
-                session, actor, (t.Contact.company_id == company.id) & t.Contact.lead_status_id.is_(None), default,
-                now=now)
+                session,
+                actor,
+                (t.Contact.company_id == company.id) & t.Contact.lead_status_id.is_(None),
+                default,
+                now=now,
+            )
     # leaving lead status: the values stay, read-only (decisions 2 and 5)
 
 
@@ -336,14 +432,22 @@ async def delete_company(db: Database, actor: Actor, company_id: int) -> Company
     """Soft delete (the recycle bin of SPEC P3) of the company and its contacts. Its sales stay where they are."""
     async with db.write(actor) as session:
         row = await _load(session, company_id)
-        await rights.ensure_can_delete(session, actor, row.our_contact_id, _("the company '{name}'").format(name=row.name))
+        await rights.ensure_can_delete(
+            session, actor, row.our_contact_id, _("the company '{name}'").format(name=row.name)
+        )
         now = t.utcnow()
         row.deleted_at = now
         row.updated_at, row.updated_by_id = now, actor.id
         await session.flush()
-        await rules.update_contacts_where(session, actor, (t.Contact.company_id == row.id)
-                                          & t.Contact.deleted_at.is_(None), "deleted_at", now, now=now,
-                                          summary=_("deleted with the company '{name}'").format(name=row.name))
+        await rules.update_contacts_where(
+            session,
+            actor,
+            (t.Contact.company_id == row.id) & t.Contact.deleted_at.is_(None),
+            "deleted_at",
+            now,
+            now=now,
+            summary=_("deleted with the company '{name}'").format(name=row.name),
+        )
         return await _out(session, actor, row)
 
 
@@ -353,15 +457,23 @@ async def restore_company(db: Database, actor: Actor, company_id: int) -> Compan
         row = await _load(session, company_id, include_deleted=True)
         if row.deleted_at is None:
             raise RuleViolation(_("Company '{name}' is not deleted.").format(name=row.name), field="id")
-        await rights.ensure_can_delete(session, actor, row.our_contact_id, _("the company '{name}'").format(name=row.name))
+        await rights.ensure_can_delete(
+            session, actor, row.our_contact_id, _("the company '{name}'").format(name=row.name)
+        )
         deleted_at = row.deleted_at
         now = t.utcnow()
         row.deleted_at = None
         row.updated_at, row.updated_by_id = now, actor.id
         await session.flush()
-        await rules.update_contacts_where(session, actor, (t.Contact.company_id == row.id)
-                                          & (t.Contact.deleted_at == deleted_at), "deleted_at", None, now=now,
-                                          summary=_("restored with the company '{name}'").format(name=row.name))
+        await rules.update_contacts_where(
+            session,
+            actor,
+            (t.Contact.company_id == row.id) & (t.Contact.deleted_at == deleted_at),
+            "deleted_at",
+            None,
+            now=now,
+            summary=_("restored with the company '{name}'").format(name=row.name),
+        )
         return await _out(session, actor, row)
 
 

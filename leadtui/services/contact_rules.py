@@ -83,7 +83,8 @@ def normalise_email(value: str | None, field: str = "email") -> tuple[str, str]:
     if len(text) > t.TEXT_MAX or not EMAIL_PATTERN.match(text):
         raise RuleViolation(
             _("Email: '{value}' is not a valid email address (expected the form name@example.com).").format(value=text),
-            field=field)
+            field=field,
+        )
     return text, text.casefold()
 
 
@@ -128,25 +129,32 @@ async def category_by_ref(session: AsyncSession, ref: Any, *, keep_id: int | Non
         raise RuleViolation(_("Category: is required (pick one from the list Company - Category)."), field="category")
     row = await _list_item(session, t.Category, ref)
     if row is None:
-        raise RuleViolation(_("Category: '{value}' is not in the list Company - Category.").format(value=ref),
-                            field="category")
+        raise RuleViolation(
+            _("Category: '{value}' is not in the list Company - Category.").format(value=ref), field="category"
+        )
     if row.deleted and row.id != keep_id:
-        raise RuleViolation(_("Category: '{value}' is deleted; pick a category from the list.").format(value=row.name),
-                            field="category")
+        raise RuleViolation(
+            _("Category: '{value}' is deleted; pick a category from the list.").format(value=row.name), field="category"
+        )
     return row
 
 
 async def lead_status_by_ref(session: AsyncSession, ref: Any, *, keep_id: int | None = None) -> t.LeadStatus:
     if ref is None or (isinstance(ref, str) and not ref.strip()):
-        raise RuleViolation(_("Lead status: cannot be empty on a lead (pick one from the list Contact - Lead status)."),
-                            field="lead_status")
+        raise RuleViolation(
+            _("Lead status: cannot be empty on a lead (pick one from the list Contact - Lead status)."),
+            field="lead_status",
+        )
     row = await _list_item(session, t.LeadStatus, ref)
     if row is None:
-        raise RuleViolation(_("Lead status: '{value}' is not in the list Contact - Lead status.").format(value=ref),
-                            field="lead_status")
+        raise RuleViolation(
+            _("Lead status: '{value}' is not in the list Contact - Lead status.").format(value=ref), field="lead_status"
+        )
     if row.deleted and row.id != keep_id:
-        raise RuleViolation(_("Lead status: '{value}' is deleted; pick a status from the list.").format(value=row.name),
-                            field="lead_status")
+        raise RuleViolation(
+            _("Lead status: '{value}' is deleted; pick a status from the list.").format(value=row.name),
+            field="lead_status",
+        )
     return row
 
 
@@ -155,16 +163,19 @@ async def business_by_ref(session: AsyncSession, ref: Any, *, keep_id: int | Non
         return None
     row = await _list_item(session, t.Business, ref)
     if row is None:
-        raise RuleViolation(_("Business: '{value}' is not in the list Company - Business.").format(value=ref),
-                            field="business")
+        raise RuleViolation(
+            _("Business: '{value}' is not in the list Company - Business.").format(value=ref), field="business"
+        )
     if row.deleted and row.id != keep_id:
-        raise RuleViolation(_("Business: '{value}' is deleted; pick one from the list.").format(value=row.name),
-                            field="business")
+        raise RuleViolation(
+            _("Business: '{value}' is deleted; pick one from the list.").format(value=row.name), field="business"
+        )
     return row
 
 
-async def owner_by_ref(session: AsyncSession, ref: Any, *, field: str = "owner",
-                       keep_id: int | None = None) -> t.Associate | None:
+async def owner_by_ref(
+    session: AsyncSession, ref: Any, *, field: str = "owner", keep_id: int | None = None
+) -> t.Associate | None:
     """Our contact by user id or login (ignoring case); None or "" is "(No selection)"."""
     if ref is None or (isinstance(ref, str) and not ref.strip()):
         return None
@@ -184,10 +195,16 @@ async def owner_by_ref(session: AsyncSession, ref: Any, *, field: str = "owner",
 
 async def default_lead_status(session: AsyncSession) -> t.LeadStatus:
     row = await session.scalar(
-        select(t.LeadStatus).where(t.LeadStatus.is_default.is_(True), t.LeadStatus.deleted.is_(False)))
+        select(t.LeadStatus).where(t.LeadStatus.is_default.is_(True), t.LeadStatus.deleted.is_(False))
+    )
     if row is None:  # decision 1 keeps one; a hand-edited database may not
-        raise RuleViolation(_("Lead status: the list Contact - Lead status has no default status; an administrator "
-                              "must mark one as the default."), field="lead_status")
+        raise RuleViolation(
+            _(
+                "Lead status: the list Contact - Lead status has no default status; an administrator "
+                "must mark one as the default."
+            ),
+            field="lead_status",
+        )
     return row
 
 
@@ -196,19 +213,29 @@ async def default_lead_status(session: AsyncSession) -> t.LeadStatus:
 
 def category_is_lead_enabled(category: t.Category | None) -> bool:
     """L1/L3: group Potential customer with lead status enabled (a deleted category no longer counts)."""
-    return bool(category is not None and category.category_group == CategoryGroup.POTENTIAL_CUSTOMER
-                and category.enable_lead_status and not category.deleted)
+    return bool(
+        category is not None
+        and category.category_group == CategoryGroup.POTENTIAL_CUSTOMER
+        and category.enable_lead_status
+        and not category.deleted
+    )
 
 
 def lead_enabled_sql(category: Any = t.Category) -> ColumnElement[bool]:
-    return and_(category.category_group == int(CategoryGroup.POTENTIAL_CUSTOMER),
-                category.enable_lead_status.is_(True), category.deleted.is_(False))
+    return and_(
+        category.category_group == int(CategoryGroup.POTENTIAL_CUSTOMER),
+        category.enable_lead_status.is_(True),
+        category.deleted.is_(False),
+    )
 
 
 def lead_enabled_company_ids() -> Any:
     """SELECT of the ids of companies whose category is lead-enabled (for set-based WHERE ... IN)."""
-    return (select(t.Company.id).join(t.Category, t.Category.id == t.Company.category_id)
-            .where(lead_enabled_sql(t.Category)))
+    return (
+        select(t.Company.id)
+        .join(t.Category, t.Category.id == t.Company.category_id)
+        .where(lead_enabled_sql(t.Category))
+    )
 
 
 # --------------------------------------------------------------------------- rights as SQL
@@ -220,7 +247,9 @@ def owner_allowed_sql(actor: Actor, owner_column: Any) -> ColumnElement[bool]:
         return true()
     terms = [owner_column.is_(None), owner_column == actor.id]
     if actor.role == Role.SALES_MANAGER and actor.primary_group_id is not None:
-        terms.append(owner_column.in_(select(t.Associate.id).where(t.Associate.primary_group_id == actor.primary_group_id)))
+        terms.append(
+            owner_column.in_(select(t.Associate.id).where(t.Associate.primary_group_id == actor.primary_group_id))
+        )
     return or_(*terms)
 
 
@@ -245,26 +274,50 @@ async def old_values(session: AsyncSession, column: Any, condition: ColumnElemen
     return list(groups.items())
 
 
-async def update_contacts_where(session: AsyncSession, actor: Actor | None, condition: ColumnElement[bool],
-                                field: str, value: Any, *, now: datetime | None = None, summary: str = "") -> int:
+async def update_contacts_where(
+    session: AsyncSession,
+    actor: Actor | None,
+    condition: ColumnElement[bool],
+    field: str,
+    value: Any,
+    *,
+    now: datetime | None = None,
+    summary: str = "",
+) -> int:
     """Set one field on every contact matching `condition`, set-based, recorded in the audit (undo) first."""
     from leadtui.services import audit
 
     now = now or t.utcnow()
     column = getattr(t.Contact, field)
     changing = and_(condition, column.is_distinct_from(value))
-    await audit.record_bulk(session, "contact", field, value, await old_values(session, column, changing),
-                            summary=summary)
+    await audit.record_bulk(
+        session, "contact", field, value, await old_values(session, column, changing), summary=summary
+    )
     result = await session.execute(
-        update(t.Contact).where(changing).values(
-            {field: value, "version": t.Contact.version + 1, "updated_at": now,
-             "updated_by_id": actor.id if actor else None})
-        .execution_options(synchronize_session=False))
+        update(t.Contact)
+        .where(changing)
+        .values(
+            {
+                field: value,
+                "version": t.Contact.version + 1,
+                "updated_at": now,
+                "updated_by_id": actor.id if actor else None,
+            }
+        )
+        .execution_options(synchronize_session=False)
+    )
     return cast("CursorResult[Any]", result).rowcount or 0
 
 
-async def set_lead_status_where(session: AsyncSession, actor: Actor | None, condition: ColumnElement[bool],
-                                status: t.LeadStatus, *, now: datetime | None = None, summary: str = "") -> int:
+async def set_lead_status_where(
+    session: AsyncSession,
+    actor: Actor | None,
+    condition: ColumnElement[bool],
+    status: t.LeadStatus,
+    *,
+    now: datetime | None = None,
+    summary: str = "",
+) -> int:
     """Give `status` to every live contact matching `condition` that does not have it yet: one INSERT ... SELECT
     for the history (from each contact's own value), the audit of the old values, one UPDATE. Returns how many
     changed."""
@@ -272,22 +325,45 @@ async def set_lead_status_where(session: AsyncSession, actor: Actor | None, cond
 
     now = now or t.utcnow()
     changing = and_(condition, t.Contact.deleted_at.is_(None), t.Contact.lead_status_id.is_distinct_from(status.id))
-    await audit.record_bulk(session, "contact", "lead_status_id", status.id,
-                            await old_values(session, t.Contact.lead_status_id, changing), summary=summary)
+    await audit.record_bulk(
+        session,
+        "contact",
+        "lead_status_id",
+        status.id,
+        await old_values(session, t.Contact.lead_status_id, changing),
+        summary=summary,
+    )
     old_name = func.coalesce(
-        select(t.LeadStatus.name).where(t.LeadStatus.id == t.Contact.lead_status_id).scalar_subquery(), "")
+        select(t.LeadStatus.name).where(t.LeadStatus.id == t.Contact.lead_status_id).scalar_subquery(), ""
+    )
     rows = select(
-        literal("contact", String), t.Contact.id, literal("lead_status", String), t.Contact.lead_status_id, old_name,
-        literal(status.id, Integer), literal(status.name, String), literal(now, DateTime),
+        literal("contact", String),
+        t.Contact.id,
+        literal("lead_status", String),
+        t.Contact.lead_status_id,
+        old_name,
+        literal(status.id, Integer),
+        literal(status.name, String),
+        literal(now, DateTime),
         literal(actor.id if actor else None, Integer),
     ).where(changing)
-    await session.execute(insert(t.History).from_select(
-        ["entity", "entity_id", "field", "from_id", "from_text", "to_id", "to_text", "at", "by_id"], rows))
+    await session.execute(
+        insert(t.History).from_select(
+            ["entity", "entity_id", "field", "from_id", "from_text", "to_id", "to_text", "at", "by_id"], rows
+        )
+    )
     result = await session.execute(
-        update(t.Contact).where(changing).values(
-            lead_status_id=status.id, lead_status_since=now, version=t.Contact.version + 1, updated_at=now,
+        update(t.Contact)
+        .where(changing)
+        .values(
+            lead_status_id=status.id,
+            lead_status_since=now,
+            version=t.Contact.version + 1,
+            updated_at=now,
             updated_by_id=actor.id if actor else None,
-        ).execution_options(synchronize_session=False))
+        )
+        .execution_options(synchronize_session=False)
+    )
     return cast("CursorResult[Any]", result).rowcount or 0
 
 

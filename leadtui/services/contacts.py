@@ -28,11 +28,19 @@ from leadtui.services.errors import NotFound, PermissionDenied, RuleViolation, S
 from leadtui.services.retry import retry_on_conflict
 from leadtui.services.validation import FIELD_LABELS, check_text, parse
 
-FIELD_LABELS.update({
-    "first_name": N_("First name"), "last_name": N_("Last name"), "company": N_("Company"),
-    "lead_status": N_("Lead status"), "email_opt_in": N_("Email opt-in"), "title": N_("Title"),
-    "mobile": N_("Mobile"), "category": N_("Category"), "owner": N_("Our contact"),
-})
+FIELD_LABELS.update(
+    {
+        "first_name": N_("First name"),
+        "last_name": N_("Last name"),
+        "company": N_("Company"),
+        "lead_status": N_("Lead status"),
+        "email_opt_in": N_("Email opt-in"),
+        "title": N_("Title"),
+        "mobile": N_("Mobile"),
+        "category": N_("Category"),
+        "owner": N_("Our contact"),
+    }
+)
 
 PersonName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=t.NAME_MAX)]
 Text255 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=t.TEXT_MAX)]
@@ -155,21 +163,24 @@ class Column:
 
 
 # the columns the Contacts section tab and the Contacts list can show, sort, filter and group by (SPEC.md 4.3)
-COLUMNS: dict[str, Column] = {c.key: c for c in (
-    Column("name", N_("Name"), "text"),
-    Column("first_name", N_("First name"), "text"),
-    Column("last_name", N_("Last name"), "text"),
-    Column("company", N_("Company"), "text"),
-    Column("category", N_("Category"), "list"),
-    Column("category_group", N_("Category group"), "list"),
-    Column("lead_status", N_("Lead status"), "list"),
-    Column("owner", N_("Our contact"), "list"),
-    Column("email", N_("Email"), "text"),
-    Column("email_opt_in", N_("Email opt-in"), "bool"),
-    Column("title", N_("Title"), "text"),
-    Column("mobile", N_("Mobile"), "text"),
-    Column("registered_at", N_("Registered"), "date"),
-)}
+COLUMNS: dict[str, Column] = {
+    c.key: c
+    for c in (
+        Column("name", N_("Name"), "text"),
+        Column("first_name", N_("First name"), "text"),
+        Column("last_name", N_("Last name"), "text"),
+        Column("company", N_("Company"), "text"),
+        Column("category", N_("Category"), "list"),
+        Column("category_group", N_("Category group"), "list"),
+        Column("lead_status", N_("Lead status"), "list"),
+        Column("owner", N_("Our contact"), "list"),
+        Column("email", N_("Email"), "text"),
+        Column("email_opt_in", N_("Email opt-in"), "bool"),
+        Column("title", N_("Title"), "text"),
+        Column("mobile", N_("Mobile"), "text"),
+        Column("registered_at", N_("Registered"), "date"),
+    )
+}
 DEFAULT_COLUMNS = ["name", "category", "category_group", "lead_status", "owner", "email"]
 EMPTY = "none"  # filter value meaning "(empty)" for list columns
 JOINED_FILTERS = {"company", "category", "category_group", "owner"}  # filters on the company, category, owner
@@ -178,8 +189,9 @@ JOINED_FILTERS = {"company", "category", "category_group", "owner"}  # filters o
 # --------------------------------------------------------------------------- reading one
 
 
-async def _load(session: AsyncSession, contact_id: int, *, include_deleted: bool = False,
-                lock: bool = False) -> t.Contact:
+async def _load(
+    session: AsyncSession, contact_id: int, *, include_deleted: bool = False, lock: bool = False
+) -> t.Contact:
     row = await lookup.get(session, t.Contact, contact_id, lock=lock)
     if row is None or (row.deleted_at is not None and not include_deleted):
         raise NotFound(_("No contact with id {id}.").format(id=contact_id))
@@ -226,20 +238,38 @@ async def _out(session: AsyncSession, actor: Actor, row: t.Contact) -> ContactOu
         days = max(0, (t.utcnow() - row.lead_status_since).days)
     group = ctx.category.category_group if ctx.category else 0
     return ContactOut(
-        id=row.id, first_name=row.first_name, last_name=row.last_name, name=rules.full_name(row.first_name, row.last_name),
-        company_id=row.company_id, company_name=ctx.company.name if ctx.company else "",
-        category_id=ctx.category.id if ctx.category else None, category=ctx.category.name if ctx.category else "",
-        category_group_id=group, category_group=group_name(group) if ctx.category else "",
+        id=row.id,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        name=rules.full_name(row.first_name, row.last_name),
+        company_id=row.company_id,
+        company_name=ctx.company.name if ctx.company else "",
+        category_id=ctx.category.id if ctx.category else None,
+        category=ctx.category.name if ctx.category else "",
+        category_group_id=group,
+        category_group=group_name(group) if ctx.category else "",
         category_editable=row.company_id is None and may_edit,
-        lead_status_id=row.lead_status_id, lead_status=status.name if status else None,
+        lead_status_id=row.lead_status_id,
+        lead_status=status.name if status else None,
         lead_status_description=status.description if status else "",
-        lead_status_visible=visible, lead_status_editable=visible and may_edit,
-        lead_status_since=row.lead_status_since if status else None, days_in_status=days,
-        owner_id=ctx.owner_id, owner=ctx.owner.login if ctx.owner else None,
+        lead_status_visible=visible,
+        lead_status_editable=visible and may_edit,
+        lead_status_since=row.lead_status_since if status else None,
+        days_in_status=days,
+        owner_id=ctx.owner_id,
+        owner=ctx.owner.login if ctx.owner else None,
         owner_name=(ctx.owner.full_name or ctx.owner.login) if ctx.owner else "",
-        email=row.email, email_opt_in=row.email_opt_in, title=row.title, mobile=row.mobile, phone=row.phone,
-        note=row.note, registered_at=row.registered_at, updated_at=row.updated_at, deleted=row.deleted_at is not None,
-        may_edit=may_edit, version=row.version,
+        email=row.email,
+        email_opt_in=row.email_opt_in,
+        title=row.title,
+        mobile=row.mobile,
+        phone=row.phone,
+        note=row.note,
+        registered_at=row.registered_at,
+        updated_at=row.updated_at,
+        deleted=row.deleted_at is not None,
+        may_edit=may_edit,
+        version=row.version,
     )
 
 
@@ -254,15 +284,30 @@ HISTORY_FIELDS = {"lead_status": N_("Lead status"), "category": N_("Category")}
 async def contact_history(db: Database, contact_id: int, *, limit: int = 200) -> list[HistoryOut]:
     """Lead status and category changes of a contact, newest first (from, to, when, who)."""
     by = aliased(t.Associate)
-    query = (select(t.History, by.full_name, by.login).outerjoin(by, by.id == t.History.by_id)
-             .where(t.History.entity == "contact", t.History.entity_id == contact_id,
-                    t.History.field.in_(list(HISTORY_FIELDS)))
-             .order_by(t.History.at.desc(), t.History.id.desc()).limit(limit))
+    query = (
+        select(t.History, by.full_name, by.login)
+        .outerjoin(by, by.id == t.History.by_id)
+        .where(
+            t.History.entity == "contact", t.History.entity_id == contact_id, t.History.field.in_(list(HISTORY_FIELDS))
+        )
+        .order_by(t.History.at.desc(), t.History.id.desc())
+        .limit(limit)
+    )
     async with db.read() as session:
         rows = (await session.execute(query)).all()
-    return [HistoryOut(field=h.field, field_label=_(HISTORY_FIELDS[h.field]), from_id=h.from_id, from_text=h.from_text,
-                       to_id=h.to_id, to_text=h.to_text, at=h.at, by=full or login or "")
-            for h, full, login in rows]
+    return [
+        HistoryOut(
+            field=h.field,
+            field_label=_(HISTORY_FIELDS[h.field]),
+            from_id=h.from_id,
+            from_text=h.from_text,
+            to_id=h.to_id,
+            to_text=h.to_text,
+            at=h.at,
+            by=full or login or "",
+        )
+        for h, full, login in rows
+    ]
 
 
 # --------------------------------------------------------------------------- writing
@@ -284,24 +329,41 @@ def _refuse_inherited(field: str, company: t.Company) -> RuleViolation:
     what = _("Category") if field == "category" else _("Our contact")
     return RuleViolation(
         _("{what}: a contact takes it from its company '{company}'; change it on the company card.").format(
-            what=what, company=company.name), field=field)
+            what=what, company=company.name
+        ),
+        field=field,
+    )
 
 
 def _refuse_lead_status(ctx: _Context) -> RuleViolation:
     if ctx.company is None:
-        return RuleViolation(_("Lead status: only contacts linked to a company have a lead status."),
-                             field="lead_status")
+        return RuleViolation(
+            _("Lead status: only contacts linked to a company have a lead status."), field="lead_status"
+        )
     return RuleViolation(
-        _("Lead status: the company's category '{category}' does not use lead status, so it cannot be set here.").format(
-            category=ctx.category.name if ctx.category else ""), field="lead_status")
+        _(
+            "Lead status: the company's category '{category}' does not use lead status, so it cannot be set here."
+        ).format(category=ctx.category.name if ctx.category else ""),
+        field="lead_status",
+    )
 
 
 async def _set_status(session: AsyncSession, actor: Actor, row: t.Contact, status: t.LeadStatus, now: datetime) -> None:
     if row.lead_status_id == status.id:
         return
     old = await session.get(t.LeadStatus, row.lead_status_id) if row.lead_status_id else None
-    await history.record(session, actor, "contact", row.id, "lead_status", old.id if old else None,
-                         old.name if old else "", status.id, status.name, at=now)
+    await history.record(
+        session,
+        actor,
+        "contact",
+        row.id,
+        "lead_status",
+        old.id if old else None,
+        old.name if old else "",
+        status.id,
+        status.name,
+        at=now,
+    )
     row.lead_status_id = status.id
     row.lead_status_since = now
 
@@ -315,14 +377,25 @@ async def create_contact(db: Database, actor: Actor, data: dict[str, Any]) -> Co
     email, email_normalized = rules.normalise_email(values.email)
     async with db.write(actor) as session:
         now = t.utcnow()
-        row = t.Contact(first_name=first, last_name=last, email=email, email_normalized=email_normalized,
-                        email_opt_in=bool(values.email_opt_in), title=values.title or "", mobile=values.mobile or "",
-                        phone=values.phone or "", note=values.note or "", registered_at=now, registered_by_id=actor.id)
+        row = t.Contact(
+            first_name=first,
+            last_name=last,
+            email=email,
+            email_normalized=email_normalized,
+            email_opt_in=bool(values.email_opt_in),
+            title=values.title or "",
+            mobile=values.mobile or "",
+            phone=values.phone or "",
+            note=values.note or "",
+            registered_at=now,
+            registered_by_id=actor.id,
+        )
         row.name_key, row.last_key = rules.contact_keys(first, last)
         if values.company is not None:
             company = await _live_company(session, values.company)
-            await rights.ensure_can_edit(session, actor, company.our_contact_id,
-                                         _("the company '{name}'").format(name=company.name))
+            await rights.ensure_can_edit(
+                session, actor, company.our_contact_id, _("the company '{name}'").format(name=company.name)
+            )
             for field in ("category", "owner"):
                 if field in given and getattr(values, field) not in (None, ""):
                     raise _refuse_inherited(field, company)
@@ -338,8 +411,11 @@ async def create_contact(db: Database, actor: Actor, data: dict[str, Any]) -> Co
         ctx = await _context(session, row)
         status = None
         if ctx.lead_enabled:
-            status = (await rules.lead_status_by_ref(session, values.lead_status)
-                      if values.lead_status not in (None, "") else await rules.default_lead_status(session))
+            status = (
+                await rules.lead_status_by_ref(session, values.lead_status)
+                if values.lead_status not in (None, "")
+                else await rules.default_lead_status(session)
+            )
         elif values.lead_status not in (None, ""):
             raise _refuse_lead_status(ctx)
         if status is not None:
@@ -347,13 +423,15 @@ async def create_contact(db: Database, actor: Actor, data: dict[str, Any]) -> Co
         session.add(row)
         await session.flush()
         if status is not None:
-            await history.record(session, actor, "contact", row.id, "lead_status", None, "", status.id, status.name,
-                                 at=now)
+            await history.record(
+                session, actor, "contact", row.id, "lead_status", None, "", status.id, status.name, at=now
+            )
         return await _out(session, actor, row)
 
 
-async def update_contact(db: Database, actor: Actor, contact_id: int, data: dict[str, Any], *,
-                         expected_version: int | None = None) -> ContactOut:
+async def update_contact(
+    db: Database, actor: Actor, contact_id: int, data: dict[str, Any], *, expected_version: int | None = None
+) -> ContactOut:
     """Change the given fields; giving `company` moves the contact (decision 4)."""
     values = parse(ContactIn, data)
     given = set(values.model_fields_set)
@@ -364,11 +442,19 @@ async def update_contact(db: Database, actor: Actor, contact_id: int, data: dict
             if expected_version is not None and row.version != expected_version:
                 current = await _out(session, actor, row)
                 raise StaleEdit(
-                    _("Contact '{name}' was changed by someone else since you opened it; reload to see the change.")
-                    .format(name=current.name), current=current, changed=_changed(values, given, current))
+                    _(
+                        "Contact '{name}' was changed by someone else since you opened it; reload to see the change."
+                    ).format(name=current.name),
+                    current=current,
+                    changed=_changed(values, given, current),
+                )
             ctx = await _context(session, row)
-            await rights.ensure_can_edit(session, actor, ctx.owner_id,
-                                         _("the contact '{name}'").format(name=rules.full_name(row.first_name, row.last_name)))
+            await rights.ensure_can_edit(
+                session,
+                actor,
+                ctx.owner_id,
+                _("the contact '{name}'").format(name=rules.full_name(row.first_name, row.last_name)),
+            )
             now = t.utcnow()
             first = values.first_name if "first_name" in given and values.first_name is not None else row.first_name
             last = values.last_name if "last_name" in given and values.last_name is not None else row.last_name
@@ -403,16 +489,30 @@ async def update_contact(db: Database, actor: Actor, contact_id: int, data: dict
     except StaleDataError:
         async with db.read() as session:
             current = await _out(session, actor, await _load(session, contact_id))
-        raise StaleEdit(_("Contact '{name}' was changed by someone else while you saved; reload to see the change.")
-                        .format(name=current.name), current=current, changed=_changed(values, given, current)) from None
+        raise StaleEdit(
+            _("Contact '{name}' was changed by someone else while you saved; reload to see the change.").format(
+                name=current.name
+            ),
+            current=current,
+            changed=_changed(values, given, current),
+        ) from None
 
 
-async def _own_fields(session: AsyncSession, actor: Actor, row: t.Contact, ctx: _Context, values: ContactIn,
-                      given: set[str], now: datetime) -> None:
+async def _own_fields(
+    session: AsyncSession,
+    actor: Actor,
+    row: t.Contact,
+    ctx: _Context,
+    values: ContactIn,
+    given: set[str],
+    now: datetime,
+) -> None:
     """Category and Our contact: the contact's own only without a company; refused (unless unchanged) with one."""
     if ctx.company is not None:
         if "category" in given and values.category not in (None, ""):
-            category = await rules.category_by_ref(session, values.category, keep_id=ctx.category.id if ctx.category else None)
+            category = await rules.category_by_ref(
+                session, values.category, keep_id=ctx.category.id if ctx.category else None
+            )
             if ctx.category is None or category.id != ctx.category.id:
                 raise _refuse_inherited("category", ctx.company)
         if "owner" in given:
@@ -422,27 +522,50 @@ async def _own_fields(session: AsyncSession, actor: Actor, row: t.Contact, ctx: 
         return
     if "category" in given:
         old = ctx.category
-        new = (await rules.category_by_ref(session, values.category, keep_id=row.category_id)
-               if values.category not in (None, "") else None)
+        new = (
+            await rules.category_by_ref(session, values.category, keep_id=row.category_id)
+            if values.category not in (None, "")
+            else None
+        )
         if (new.id if new else None) != (old.id if old else None):
             row.category_id = new.id if new else None
-            await history.record(session, actor, "contact", row.id, "category", old.id if old else None,
-                                 old.name if old else "", new.id if new else None, new.name if new else "", at=now)
+            await history.record(
+                session,
+                actor,
+                "contact",
+                row.id,
+                "category",
+                old.id if old else None,
+                old.name if old else "",
+                new.id if new else None,
+                new.name if new else "",
+                at=now,
+            )
     if "owner" in given:
         owner = await rules.owner_by_ref(session, values.owner, keep_id=row.our_contact_id)
         row.our_contact_id = owner.id if owner else None
 
 
-async def _move(session: AsyncSession, actor: Actor, row: t.Contact, old: _Context, company_id: int | None,
-                explicit_status: Any, now: datetime) -> _Context:
+async def _move(
+    session: AsyncSession,
+    actor: Actor,
+    row: t.Contact,
+    old: _Context,
+    company_id: int | None,
+    explicit_status: Any,
+    now: datetime,
+) -> _Context:
     """Move to another company or disconnect (P2); decision 4: rule 2 as if the company's category changed."""
     if not actor.can_manage_entities:
-        raise PermissionDenied(_("You may not move contacts (missing right: Can manage (move and merge) entities)."),
-                               right="Can manage entities")
+        raise PermissionDenied(
+            _("You may not move contacts (missing right: Can manage (move and merge) entities)."),
+            right="Can manage entities",
+        )
     if company_id is not None:
         target = await _live_company(session, company_id)
-        await rights.ensure_can_edit(session, actor, target.our_contact_id,
-                                     _("the company '{name}'").format(name=target.name))
+        await rights.ensure_can_edit(
+            session, actor, target.our_contact_id, _("the company '{name}'").format(name=target.name)
+        )
         row.company_id = target.id
         row.category_id = None  # the company's category and Our contact apply from now on (L9)
         row.our_contact_id = None
@@ -453,16 +576,26 @@ async def _move(session: AsyncSession, actor: Actor, row: t.Contact, old: _Conte
         row.our_contact_id = old.owner_id
     new = await _context(session, row)
     if (old.category.id if old.category else None) != (new.category.id if new.category else None):
-        await history.record(session, actor, "contact", row.id, "category", old.category.id if old.category else None,
-                             old.category.name if old.category else "", new.category.id if new.category else None,
-                             new.category.name if new.category else "", at=now)
+        await history.record(
+            session,
+            actor,
+            "contact",
+            row.id,
+            "category",
+            old.category.id if old.category else None,
+            old.category.name if old.category else "",
+            new.category.id if new.category else None,
+            new.category.name if new.category else "",
+            at=now,
+        )
     if new.lead_enabled and explicit_status in (None, "") and (not old.lead_enabled or row.lead_status_id is None):
         await _set_status(session, actor, row, await rules.default_lead_status(session), now)
     return new
 
 
-async def move_contact(db: Database, actor: Actor, contact_id: int, company_id: int | None, *,
-                       expected_version: int | None = None) -> ContactOut:
+async def move_contact(
+    db: Database, actor: Actor, contact_id: int, company_id: int | None, *, expected_version: int | None = None
+) -> ContactOut:
     """Move a contact to another company (or disconnect it with None)."""
     return await update_contact(db, actor, contact_id, {"company": company_id}, expected_version=expected_version)
 
@@ -488,8 +621,12 @@ async def delete_contact(db: Database, actor: Actor, contact_id: int) -> Contact
     async with db.write(actor) as session:
         row = await _load(session, contact_id)
         ctx = await _context(session, row)
-        await rights.ensure_can_delete(session, actor, ctx.owner_id,
-                                       _("the contact '{name}'").format(name=rules.full_name(row.first_name, row.last_name)))
+        await rights.ensure_can_delete(
+            session,
+            actor,
+            ctx.owner_id,
+            _("the contact '{name}'").format(name=rules.full_name(row.first_name, row.last_name)),
+        )
         now = t.utcnow()
         row.deleted_at = now
         row.updated_at, row.updated_by_id = now, actor.id
@@ -513,12 +650,16 @@ class _Sql:
         return cls(aliased(t.Category), aliased(t.LeadStatus), aliased(t.Associate))
 
     def joined(self, query: Any) -> Any:
-        return (query.outerjoin(t.Company, t.Company.id == t.Contact.company_id)
-                .outerjoin(self.category, self.category.id == rules.effective_case(t.Contact.category_id,
-                                                                                  t.Company.category_id))
-                .outerjoin(self.status, self.status.id == t.Contact.lead_status_id)
-                .outerjoin(self.owner, self.owner.id == rules.effective_case(t.Contact.our_contact_id,
-                                                                            t.Company.our_contact_id)))
+        return (
+            query.outerjoin(t.Company, t.Company.id == t.Contact.company_id)
+            .outerjoin(
+                self.category, self.category.id == rules.effective_case(t.Contact.category_id, t.Company.category_id)
+            )
+            .outerjoin(self.status, self.status.id == t.Contact.lead_status_id)
+            .outerjoin(
+                self.owner, self.owner.id == rules.effective_case(t.Contact.our_contact_id, t.Company.our_contact_id)
+            )
+        )
 
     def sort(self, key: str) -> list[Any]:
         return {
@@ -562,20 +703,32 @@ class _Sql:
             if not term:
                 return None
             if key == "name":
-                return or_(rules.starts_with(t.Contact.name_key, term, dialect),
-                           rules.starts_with(t.Contact.last_key, term, dialect))
-            target = {"first_name": t.Contact.name_key, "last_name": t.Contact.last_key,
-                      "company": t.Company.name_key, "email": t.Contact.email_normalized}.get(key)
+                return or_(
+                    rules.starts_with(t.Contact.name_key, term, dialect),
+                    rules.starts_with(t.Contact.last_key, term, dialect),
+                )
+            target = {
+                "first_name": t.Contact.name_key,
+                "last_name": t.Contact.last_key,
+                "company": t.Company.name_key,
+                "email": t.Contact.email_normalized,
+            }.get(key)
             if target is not None:
                 return rules.starts_with(target, term, dialect)
             raw = {"title": t.Contact.title, "mobile": t.Contact.mobile}[key]
             return func.lower(raw).startswith(term, autoescape=True)
         if column.kind == "bool":
-            return t.Contact.email_opt_in.is_(bool(value) if not isinstance(value, str) else value.lower() in ("1", "true", "yes"))
+            return t.Contact.email_opt_in.is_(
+                bool(value) if not isinstance(value, str) else value.lower() in ("1", "true", "yes")
+            )
         if column.kind == "date":
             return func.date(t.Contact.registered_at) == str(value)
-        expression = {"category": self.category.id, "category_group": self.category.category_group,
-                      "lead_status": t.Contact.lead_status_id, "owner": self.owner.id}[key]
+        expression = {
+            "category": self.category.id,
+            "category_group": self.category.category_group,
+            "lead_status": t.Contact.lead_status_id,
+            "owner": self.owner.id,
+        }[key]
         wanted = value if isinstance(value, list) else [value]
         ids = [int(v) for v in wanted if v not in (EMPTY, None, "")]
         terms = []
@@ -588,13 +741,27 @@ class _Sql:
 
 def _check_column(key: str | None, what: str) -> None:
     if key is not None and key not in COLUMNS:
-        raise RuleViolation(_("{what}: unknown column '{key}'. Choose one of: {keys}.").format(
-            what=what, key=key, keys=", ".join(COLUMNS)), field=what.lower())
+        raise RuleViolation(
+            _("{what}: unknown column '{key}'. Choose one of: {keys}.").format(
+                what=what, key=key, keys=", ".join(COLUMNS)
+            ),
+            field=what.lower(),
+        )
 
 
-async def list_contacts(db: Database, actor: Actor, *, company_id: int | None = None, search: str = "",
-                        offset: int = 0, limit: int = 50, sort: str = "name", descending: bool = False,
-                        group: str | None = None, filters: dict[str, Any] | None = None) -> ContactPage:
+async def list_contacts(
+    db: Database,
+    actor: Actor,
+    *,
+    company_id: int | None = None,
+    search: str = "",
+    offset: int = 0,
+    limit: int = 50,
+    sort: str = "name",
+    descending: bool = False,
+    group: str | None = None,
+    filters: dict[str, Any] | None = None,
+) -> ContactPage:
     """A page of live contacts (of one company, or all). `search` matches the start of the name ("first last" or
     last name) or of the email, ignoring case. Sorted by `sort`; with `group` the rows come grouped by that
     column first and the page carries the count of every group. Counts come from the database."""
@@ -616,11 +783,27 @@ async def list_contacts(db: Database, actor: Actor, *, company_id: int | None = 
     order.append(t.Contact.id.desc() if descending else t.Contact.id.asc())
     visible = and_(t.Contact.company_id.is_not(None), rules.lead_enabled_sql(sql.category))
     columns = [
-        t.Contact.id, t.Contact.first_name, t.Contact.last_name, t.Contact.company_id, t.Company.name,
-        sql.category.id, sql.category.name, sql.category.category_group, t.Contact.lead_status_id, sql.status.name,
-        sql.status.description, case((visible, True), else_=False), sql.owner.id, sql.owner.login,
-        sql.owner.full_name, t.Contact.email, t.Contact.email_opt_in, t.Contact.title, t.Contact.mobile,
-        t.Contact.registered_at, group_key if group_key is not None else literal(None),
+        t.Contact.id,
+        t.Contact.first_name,
+        t.Contact.last_name,
+        t.Contact.company_id,
+        t.Company.name,
+        sql.category.id,
+        sql.category.name,
+        sql.category.category_group,
+        t.Contact.lead_status_id,
+        sql.status.name,
+        sql.status.description,
+        case((visible, True), else_=False),
+        sql.owner.id,
+        sql.owner.login,
+        sql.owner.full_name,
+        t.Contact.email,
+        t.Contact.email_opt_in,
+        t.Contact.title,
+        t.Contact.mobile,
+        t.Contact.registered_at,
+        group_key if group_key is not None else literal(None),
     ]
     query = sql.joined(select(*columns).select_from(t.Contact)).where(*conditions).order_by(*order)
     async with db.read() as session:
@@ -638,34 +821,64 @@ async def list_contacts(db: Database, actor: Actor, *, company_id: int | None = 
                 label_expr, order_exprs = group_key, [group_key]
             else:
                 label_expr, order_exprs = func.min(group_label), [func.min(expr) for expr in sql.sort(group)]
-            group_query = (sql.joined(select(group_key, label_expr, func.count()).select_from(t.Contact))
-                           .where(*conditions).group_by(group_key)
-                           .order_by(*(expr.asc().nulls_first() for expr in order_exprs), group_key.asc().nulls_first())
-                           .limit(1000))
-            groups = [GroupCount(key=_group_key_text(key), label=_group_label(group, label), count=count)
-                      for key, label, count in (await session.execute(group_query)).all()]
-    items = [ContactRow(
-        id=r[0], first_name=r[1], last_name=r[2], name=rules.full_name(r[1], r[2]), company_id=r[3], company=r[4] or "",
-        category_id=r[5], category=r[6] or "", category_group_id=r[7] or 0,
-        category_group=group_name(r[7]) if r[7] is not None else "", lead_status_id=r[8], lead_status=r[9] or "",
-        lead_status_description=r[10] or "", lead_status_visible=bool(r[11]), owner_id=r[12], owner=r[13],
-        owner_name=r[14] or r[13] or "", email=r[15], email_opt_in=bool(r[16]), title=r[17], mobile=r[18],
-        registered_at=r[19], group_key=_group_key_text(r[20]) if group else None,
-    ) for r in rows]
+            group_query = (
+                sql.joined(select(group_key, label_expr, func.count()).select_from(t.Contact))
+                .where(*conditions)
+                .group_by(group_key)
+                .order_by(*(expr.asc().nulls_first() for expr in order_exprs), group_key.asc().nulls_first())
+                .limit(1000)
+            )
+            groups = [
+                GroupCount(key=_group_key_text(key), label=_group_label(group, label), count=count)
+                for key, label, count in (await session.execute(group_query)).all()
+            ]
+    items = [
+        ContactRow(
+            id=r[0],
+            first_name=r[1],
+            last_name=r[2],
+            name=rules.full_name(r[1], r[2]),
+            company_id=r[3],
+            company=r[4] or "",
+            category_id=r[5],
+            category=r[6] or "",
+            category_group_id=r[7] or 0,
+            category_group=group_name(r[7]) if r[7] is not None else "",
+            lead_status_id=r[8],
+            lead_status=r[9] or "",
+            lead_status_description=r[10] or "",
+            lead_status_visible=bool(r[11]),
+            owner_id=r[12],
+            owner=r[13],
+            owner_name=r[14] or r[13] or "",
+            email=r[15],
+            email_opt_in=bool(r[16]),
+            title=r[17],
+            mobile=r[18],
+            registered_at=r[19],
+            group_key=_group_key_text(r[20]) if group else None,
+        )
+        for r in rows
+    ]
     return ContactPage(items=items, total=total, offset=offset, limit=limit, groups=groups)
 
 
-def _conditions(sql: _Sql, dialect: str, company_id: int | None, search: str,
-                filters: dict[str, Any] | None) -> list[Any]:
+def _conditions(
+    sql: _Sql, dialect: str, company_id: int | None, search: str, filters: dict[str, Any] | None
+) -> list[Any]:
     conditions: list[Any] = [t.Contact.deleted_at.is_(None)]
     if company_id is not None:
         conditions.append(t.Contact.company_id == company_id)
     check_text("search", search)
     term = rules.search_key(search)
     if term:
-        conditions.append(or_(rules.starts_with(t.Contact.name_key, term, dialect),
-                              rules.starts_with(t.Contact.last_key, term, dialect),
-                              rules.starts_with(t.Contact.email_normalized, term, dialect)))
+        conditions.append(
+            or_(
+                rules.starts_with(t.Contact.name_key, term, dialect),
+                rules.starts_with(t.Contact.last_key, term, dialect),
+                rules.starts_with(t.Contact.email_normalized, term, dialect),
+            )
+        )
     for key, value in (filters or {}).items():
         condition = sql.filter(key, value, dialect)
         if condition is not None:
@@ -673,14 +886,25 @@ def _conditions(sql: _Sql, dialect: str, company_id: int | None, search: str,
     return conditions
 
 
-async def matching_contact_ids(db: Database, actor: Actor, *, company_id: int | None = None, search: str = "",
-                               filters: dict[str, Any] | None = None, limit: int = 200_000) -> list[int]:
+async def matching_contact_ids(
+    db: Database,
+    actor: Actor,
+    *,
+    company_id: int | None = None,
+    search: str = "",
+    filters: dict[str, Any] | None = None,
+    limit: int = 200_000,
+) -> list[int]:
     """Ids of the live contacts a contacts table shows (all pages), for "bulk update all of them"."""
     for key in filters or {}:
         _check_column(key, "Filter")
     sql = _Sql.make()
-    query = (sql.joined(select(t.Contact.id).select_from(t.Contact))
-             .where(*_conditions(sql, db.dialect, company_id, search, filters)).order_by(t.Contact.id).limit(limit))
+    query = (
+        sql.joined(select(t.Contact.id).select_from(t.Contact))
+        .where(*_conditions(sql, db.dialect, company_id, search, filters))
+        .order_by(t.Contact.id)
+        .limit(limit)
+    )
     async with db.read() as session:
         return list((await session.scalars(query)).all())
 
@@ -701,4 +925,3 @@ def _group_label(group: str, label: Any) -> str:
 
 def column_label(key: str) -> str:
     return _(COLUMNS[key].label)
-

@@ -46,11 +46,18 @@ def _check_actor_is_current(session: Session, _transaction: Any, connection: Any
         return
     session.info[CHECKED] = True
     a = t.Associate
-    row = connection.execute(select(a.active, a.role, a.primary_group_id, a.delete_others_sales,
-                                    a.allow_bulk_update, a.can_manage_entities).where(a.id == actor.id)).first()
+    row = connection.execute(
+        select(
+            a.active, a.role, a.primary_group_id, a.delete_others_sales, a.allow_bulk_update, a.can_manage_entities
+        ).where(a.id == actor.id)
+    ).first()
     if row is None or not row.active:
         raise PermissionDenied(_("Your user is unknown or inactive now: nothing was saved."), right="user")
     if claims_more_than_now(actor, row):
         raise PermissionDenied(
-            _("Your role or rights were changed by an administrator: nothing was saved. Try again with your "
-              "new rights."), right="user")
+            _(
+                "Your role or rights were changed by an administrator: nothing was saved. Try again with your "
+                "new rights."
+            ),
+            right="user",
+        )

@@ -32,8 +32,14 @@ from leadtui.services.errors import RuleViolation
 from leadtui.services.find import Criterion
 
 PERIODS = ("7d", "30d", "90d", "quarter", "year", "365d")
-PERIOD_LABELS = {"7d": N_("Last 7 days"), "30d": N_("Last 30 days"), "90d": N_("Last 90 days"),
-                 "quarter": N_("This quarter"), "year": N_("This year"), "365d": N_("Last 365 days")}
+PERIOD_LABELS = {
+    "7d": N_("Last 7 days"),
+    "30d": N_("Last 30 days"),
+    "90d": N_("Last 90 days"),
+    "quarter": N_("This quarter"),
+    "year": N_("This year"),
+    "365d": N_("Last 365 days"),
+}
 
 
 class Tile(BaseModel):
@@ -72,8 +78,10 @@ def period_range(period: str, today: date | None = None) -> tuple[date, date]:
         return date(today.year, 1, 1), today
     if period.endswith("d") and period[:-1].isdigit() and 1 <= int(period[:-1]) <= 3660:
         return today - timedelta(days=int(period[:-1]) - 1), today
-    raise RuleViolation(_("Period: '{period}' is not one of {periods}.").format(
-        period=period, periods=", ".join(PERIODS)), field="period")
+    raise RuleViolation(
+        _("Period: '{period}' is not one of {periods}.").format(period=period, periods=", ".join(PERIODS)),
+        field="period",
+    )
 
 
 def _day_before(day: date) -> str:
@@ -92,12 +100,18 @@ async def _per_category(session: AsyncSession, ids: list[int]) -> dict[int, int]
     """Live contacts per category (the company's, or their own without a company), counted from the indexes: the
     categories' companies, then their live contacts in (company_id, deleted_at); plus contacts without a company."""
     counts: dict[int, int] = {}
-    linked = (select(t.Company.category_id, func.count()).select_from(t.Company)
-              .join(t.Contact, t.Contact.company_id == t.Company.id)
-              .where(t.Company.category_id.in_(ids), t.Contact.deleted_at.is_(None)).group_by(t.Company.category_id))
-    own = (select(t.Contact.category_id, func.count())
-           .where(t.Contact.company_id.is_(None), t.Contact.deleted_at.is_(None), t.Contact.category_id.in_(ids))
-           .group_by(t.Contact.category_id))
+    linked = (
+        select(t.Company.category_id, func.count())
+        .select_from(t.Company)
+        .join(t.Contact, t.Contact.company_id == t.Company.id)
+        .where(t.Company.category_id.in_(ids), t.Contact.deleted_at.is_(None))
+        .group_by(t.Company.category_id)
+    )
+    own = (
+        select(t.Contact.category_id, func.count())
+        .where(t.Contact.company_id.is_(None), t.Contact.deleted_at.is_(None), t.Contact.category_id.in_(ids))
+        .group_by(t.Contact.category_id)
+    )
     for query in (linked, own):
         for category_id, n in (await session.execute(query)).all():
             assert category_id is not None  # category_id IN ids
@@ -113,64 +127,144 @@ async def dashboard(db: Database, actor: Actor, *, period: str = "30d", today: d
     now = t.utcnow()
     async with db.read() as session:
         statuses = (await session.scalars(select(t.LeadStatus).order_by(t.LeadStatus.rank, t.LeadStatus.id))).all()
-        counts = dict((await session.execute(
-            select(t.Contact.lead_status_id, func.count())
-            .where(*_live_contacts(), t.Contact.lead_status_id.is_not(None))
-            .group_by(t.Contact.lead_status_id))).all())
+        counts = dict(
+            (
+                await session.execute(
+                    select(t.Contact.lead_status_id, func.count())
+                    .where(*_live_contacts(), t.Contact.lead_status_id.is_not(None))
+                    .group_by(t.Contact.lead_status_id)
+                )
+            ).all()
+        )
 
-        lead_categories = (await session.scalars(
-            select(t.Category).where(t.Category.category_group == int(CategoryGroup.POTENTIAL_CUSTOMER))
-            .order_by(t.Category.deleted, t.Category.rank, t.Category.id))).all()
+        lead_categories = (
+            await session.scalars(
+                select(t.Category)
+                .where(t.Category.category_group == int(CategoryGroup.POTENTIAL_CUSTOMER))
+                .order_by(t.Category.deleted, t.Category.rank, t.Category.id)
+            )
+        ).all()
         per_category_counts = await _per_category(session, [c.id for c in lead_categories] or [-1])
 
         week_start_at = datetime.combine(week_start, datetime.min.time())
-        new_leads = await session.scalar(  # from the registration index: "+ 0" keeps the category's out of it
-            select(func.count()).select_from(t.Contact)
-            .join(t.Company, t.Company.id == t.Contact.company_id)
-            .join(t.Category, t.Category.id == t.Company.category_id + 0)
-            .where(*_live_contacts(), t.Contact.registered_at >= week_start_at,
-                   rules.lead_enabled_sql(t.Category))) or 0
+        new_leads = (
+            await session.scalar(  # from the registration index: "+ 0" keeps the category's out of it
+                select(func.count())
+                .select_from(t.Contact)
+                .join(t.Company, t.Company.id == t.Contact.company_id)
+                .join(t.Category, t.Category.id == t.Company.category_id + 0)
+                .where(*_live_contacts(), t.Contact.registered_at >= week_start_at, rules.lead_enabled_sql(t.Category))
+            )
+            or 0
+        )
 
         start_at = datetime.combine(start, datetime.min.time())
         end_at = datetime.combine(end + timedelta(days=1), datetime.min.time())
-        reached = dict((await session.execute(
-            select(t.History.to_id, func.count(func.distinct(t.History.entity_id)))
-            .join(t.Contact, and_(t.Contact.id == t.History.entity_id, t.Contact.deleted_at.is_(None)))
-            .where(t.History.entity == "contact", t.History.field == "lead_status", t.History.at >= start_at,
-                   t.History.at < end_at)
-            .group_by(t.History.to_id))).all())
+        reached = dict(
+            (
+                await session.execute(
+                    select(t.History.to_id, func.count(func.distinct(t.History.entity_id)))
+                    .join(t.Contact, and_(t.Contact.id == t.History.entity_id, t.Contact.deleted_at.is_(None)))
+                    .where(
+                        t.History.entity == "contact",
+                        t.History.field == "lead_status",
+                        t.History.at >= start_at,
+                        t.History.at < end_at,
+                    )
+                    .group_by(t.History.to_id)
+                )
+            ).all()
+        )
 
         if db.dialect == "postgresql":
             age = func.extract("epoch", literal(now) - t.Contact.lead_status_since) / 86400.0
         else:
             age = func.julianday(literal(now.isoformat(sep=" "))) - func.julianday(t.Contact.lead_status_since)
-        ages = {status_id: float(avg) if avg is not None else None for status_id, avg in (await session.execute(
-            select(t.Contact.lead_status_id, func.avg(age))
-            .where(*_live_contacts(), t.Contact.lead_status_id.is_not(None), t.Contact.lead_status_since.is_not(None))
-            .group_by(t.Contact.lead_status_id))).all()}
+        ages = {
+            status_id: float(avg) if avg is not None else None
+            for status_id, avg in (
+                await session.execute(
+                    select(t.Contact.lead_status_id, func.avg(age))
+                    .where(
+                        *_live_contacts(),
+                        t.Contact.lead_status_id.is_not(None),
+                        t.Contact.lead_status_since.is_not(None),
+                    )
+                    .group_by(t.Contact.lead_status_id)
+                )
+            ).all()
+        }
 
     shown = [s for s in statuses if not s.deleted or counts.get(s.id)]
     status_criteria = {s.id: [Criterion(field="lead_status", op="one_of", values=[str(s.id)])] for s in shown}
-    per_status = [Tile(key=f"status:{s.id}", title=_("{name} (deleted)").format(name=s.name) if s.deleted else s.name,
-                       value=counts.get(s.id, 0), text=format_number(counts.get(s.id, 0)), criteria=status_criteria[s.id])
-                  for s in shown]
-    per_category = [Tile(key=f"category:{c.id}", title=c.name, value=per_category_counts.get(c.id, 0),
-                         text=format_number(per_category_counts.get(c.id, 0)),
-                         criteria=[Criterion(field="category", op="one_of", values=[str(c.id)])])
-                    for c in lead_categories if not c.deleted or per_category_counts.get(c.id)]
-    new_tile = Tile(key="new_this_week", title=_("New leads this week"), value=new_leads, text=format_number(new_leads),
-                    criteria=[Criterion(field="registered", op="gt", values=[_day_before(week_start)]),
-                              Criterion(field="lead_enabled", op="eq", values=["yes"])])
-    period_criteria = [Criterion(field="status_reached_on", op="gt", values=[_day_before(start)]),
-                       Criterion(field="status_reached_on", op="lt", values=[_day_after(end)])]
-    funnel = [Tile(key=f"funnel:{s.id}", title=s.name, value=reached.get(s.id, 0), text=format_number(reached.get(s.id, 0)),
-                   criteria=[Criterion(field="status_reached", op="one_of", values=[str(s.id)]), *period_criteria])
-              for s in statuses if not s.deleted]
+    per_status = [
+        Tile(
+            key=f"status:{s.id}",
+            title=_("{name} (deleted)").format(name=s.name) if s.deleted else s.name,
+            value=counts.get(s.id, 0),
+            text=format_number(counts.get(s.id, 0)),
+            criteria=status_criteria[s.id],
+        )
+        for s in shown
+    ]
+    per_category = [
+        Tile(
+            key=f"category:{c.id}",
+            title=c.name,
+            value=per_category_counts.get(c.id, 0),
+            text=format_number(per_category_counts.get(c.id, 0)),
+            criteria=[Criterion(field="category", op="one_of", values=[str(c.id)])],
+        )
+        for c in lead_categories
+        if not c.deleted or per_category_counts.get(c.id)
+    ]
+    new_tile = Tile(
+        key="new_this_week",
+        title=_("New leads this week"),
+        value=new_leads,
+        text=format_number(new_leads),
+        criteria=[
+            Criterion(field="registered", op="gt", values=[_day_before(week_start)]),
+            Criterion(field="lead_enabled", op="eq", values=["yes"]),
+        ],
+    )
+    period_criteria = [
+        Criterion(field="status_reached_on", op="gt", values=[_day_before(start)]),
+        Criterion(field="status_reached_on", op="lt", values=[_day_after(end)]),
+    ]
+    funnel = [
+        Tile(
+            key=f"funnel:{s.id}",
+            title=s.name,
+            value=reached.get(s.id, 0),
+            text=format_number(reached.get(s.id, 0)),
+            criteria=[Criterion(field="status_reached", op="one_of", values=[str(s.id)]), *period_criteria],
+        )
+        for s in statuses
+        if not s.deleted
+    ]
     days = []
     for s in shown:
         avg = ages.get(s.id)
-        days.append(Tile(key=f"days:{s.id}", title=s.name, value=round(avg, 1) if avg is not None else 0,
-                         text=_("{n} d").format(n=format_number(avg, places=1)) if avg is not None else "–", criteria=status_criteria[s.id]))
-    return DashboardOut(today=today, week_start=week_start, period=period, period_label=_(PERIOD_LABELS.get(period,
-                        period)), period_start=start, period_end=end, per_status=per_status, per_category=per_category,
-                        new_this_week=new_tile, funnel=funnel, days_in_status=days)
+        days.append(
+            Tile(
+                key=f"days:{s.id}",
+                title=s.name,
+                value=round(avg, 1) if avg is not None else 0,
+                text=_("{n} d").format(n=format_number(avg, places=1)) if avg is not None else "–",
+                criteria=status_criteria[s.id],
+            )
+        )
+    return DashboardOut(
+        today=today,
+        week_start=week_start,
+        period=period,
+        period_label=_(PERIOD_LABELS.get(period, period)),
+        period_start=start,
+        period_end=end,
+        per_status=per_status,
+        per_category=per_category,
+        new_this_week=new_tile,
+        funnel=funnel,
+        days_in_status=days,
+    )

@@ -36,8 +36,9 @@ def _unavailable(url: str, exc: BaseException) -> DatabaseUnavailable:
         text_ = reason.strerror  # "Permission denied", without the errno and the path repeated
     else:
         text_ = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
-    return DatabaseUnavailable(_("Cannot open the database {where}: {reason}").format(where=_describe(url), reason=text_),
-                               field="database")
+    return DatabaseUnavailable(
+        _("Cannot open the database {where}: {reason}").format(where=_describe(url), reason=text_), field="database"
+    )
 
 
 def _is_empty_file(path: Path) -> bool:
@@ -50,22 +51,29 @@ def _check_sqlite_file(path: Path, *, create: bool, allow_empty: bool) -> Databa
     """Refuse what SQLite would turn into a traceback or silently into a new database; returns the refusal for
     writes when the file can be read but not written."""
     if path.is_dir():
-        raise DatabaseUnavailable(_("Cannot open the database {where}: it is a directory").format(where=path),
-                                  field="database")
+        raise DatabaseUnavailable(
+            _("Cannot open the database {where}: it is a directory").format(where=path), field="database"
+        )
     if not path.exists():
         if not create:
-            raise DatabaseUnavailable(_("Cannot open the database {where}: no such file").format(where=path),
-                                      field="database")
+            raise DatabaseUnavailable(
+                _("Cannot open the database {where}: no such file").format(where=path), field="database"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         return None
     if _is_empty_file(path) and not allow_empty:
         raise DatabaseUnavailable(
-            _("Cannot open the database {where}: the file is empty (0 bytes), not a leadtui database; "
-              "'leadtui init' makes a new database in it.").format(where=path), field="database")
+            _(
+                "Cannot open the database {where}: the file is empty (0 bytes), not a leadtui database; "
+                "'leadtui init' makes a new database in it."
+            ).format(where=path),
+            field="database",
+        )
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
         return DatabaseUnavailable(
             _("Cannot change the database {where}: the file or its folder is read-only for you.").format(where=path),
-            field="database")
+            field="database",
+        )
     return None
 
 
@@ -93,7 +101,10 @@ async def connect(url: str, *, create: bool = True, allow_empty: bool = False) -
         await db.dispose()
         raise DatabaseUnavailable(
             _("The database {where} was written by a newer leadtui (schema {rev}); upgrade leadtui to open it.").format(
-                where=_describe(url), rev=exc.args[0]), field="database") from None
+                where=_describe(url), rev=exc.args[0]
+            ),
+            field="database",
+        ) from None
     except (OperationalError, DBAPIError, OSError, ConnectionError) as exc:
         await db.dispose()
         raise _unavailable(url, exc) from None
@@ -118,13 +129,22 @@ async def _seed_lists(session: AsyncSession, lang: str) -> None:
     for rank, (name, description) in enumerate(defaults.LEAD_STATUSES[lang], start=1):
         session.add(t.LeadStatus(name=name, description=description, rank=rank, is_default=rank == 1))
     for rank, (name, description, group, lead) in enumerate(defaults.CATEGORIES[lang], start=1):
-        session.add(t.Category(name=name, description=description, rank=rank, category_group=int(group),
-                               enable_lead_status=lead))
-    stages = [t.SaleStage(name=name, probability=probability, rank=rank, description="")
-              for rank, (name, probability) in enumerate(defaults.SALE_STAGES[lang], start=1)]
+        session.add(
+            t.Category(
+                name=name, description=description, rank=rank, category_group=int(group), enable_lead_status=lead
+            )
+        )
+    stages = [
+        t.SaleStage(name=name, probability=probability, rank=rank, description="")
+        for rank, (name, probability) in enumerate(defaults.SALE_STAGES[lang], start=1)
+    ]
     session.add_all(stages)
-    types = [t.SaleType(name=name, rank=rank, description="", duration=4 * (rank == 1) + 8 * (rank != 1),
-                        duration_unit="week") for rank, name in enumerate(defaults.SALE_TYPES[lang], start=1)]
+    types = [
+        t.SaleType(
+            name=name, rank=rank, description="", duration=4 * (rank == 1) + 8 * (rank != 1), duration_unit="week"
+        )
+        for rank, name in enumerate(defaults.SALE_TYPES[lang], start=1)
+    ]
     session.add_all(types)
     add_all(t.ReasonSold, defaults.REASONS_SOLD[lang])
     add_all(t.ReasonLost, defaults.REASONS_LOST[lang])
@@ -144,15 +164,24 @@ async def _seed_lists(session: AsyncSession, lang: str) -> None:
 async def initialise(db: Database, *, lang: str, admin_login: str, admin_name: str = "") -> None:
     """Fill an empty database: default lists in `lang`, and `admin_login` as the first administrator."""
     if lang not in LANGUAGES:
-        raise RuleViolation(_("Language: '{lang}' is not one of {langs}.").format(lang=lang, langs=", ".join(LANGUAGES)),
-                            field="lang")
+        raise RuleViolation(
+            _("Language: '{lang}' is not one of {langs}.").format(lang=lang, langs=", ".join(LANGUAGES)), field="lang"
+        )
     async with db.write() as session:
         if await session.scalar(select(func.count()).select_from(t.DatabaseInfo)):
-            raise RuleViolation(_("The database is already initialised; use --force to start a new one."), field="database")
+            raise RuleViolation(
+                _("The database is already initialised; use --force to start a new one."), field="database"
+            )
         session.add(t.DatabaseInfo(id=1, language=lang))
         await _seed_lists(session, lang)
-        session.add(t.Associate(login=admin_login, full_name=admin_name or admin_login, role=Role.ADMINISTRATOR.value,
-                                delete_others_sales=True))
+        session.add(
+            t.Associate(
+                login=admin_login,
+                full_name=admin_name or admin_login,
+                role=Role.ADMINISTRATOR.value,
+                delete_others_sales=True,
+            )
+        )
 
 
 async def wipe(db: Database) -> None:
@@ -178,8 +207,9 @@ async def open_or_create(url: str, *, lang: str, login: str) -> tuple[Database, 
 async def init_database(url: str, *, lang: str, login: str, force: bool) -> Database:
     """`leadtui init`: a new database with default lists; refuses to touch an initialised one without force."""
     if lang not in LANGUAGES:
-        raise RuleViolation(_("Language: '{lang}' is not one of {langs}.").format(lang=lang, langs=", ".join(LANGUAGES)),
-                            field="lang")
+        raise RuleViolation(
+            _("Language: '{lang}' is not one of {langs}.").format(lang=lang, langs=", ".join(LANGUAGES)), field="lang"
+        )
     db = await connect(url, allow_empty=True)
     if db.write_refusal is not None:
         await db.dispose()
@@ -189,7 +219,10 @@ async def init_database(url: str, *, lang: str, login: str, force: bool) -> Data
             await db.dispose()
             raise RuleViolation(
                 _("The database {where} already exists; use --force to replace it (all its data is lost).").format(
-                    where=_describe(url)), field="database")
+                    where=_describe(url)
+                ),
+                field="database",
+            )
         await wipe(db)
         await migrate.upgrade(db)
     await initialise(db, lang=lang, admin_login=login)
@@ -197,9 +230,16 @@ async def init_database(url: str, *, lang: str, login: str, force: bool) -> Data
 
 
 def actor_from_row(row: t.Associate) -> Actor:
-    return Actor(id=row.id, login=row.login, full_name=row.full_name, role=Role(row.role),
-                 primary_group_id=row.primary_group_id, delete_others_sales=row.delete_others_sales,
-                 allow_bulk_update=row.allow_bulk_update, can_manage_entities=row.can_manage_entities)
+    return Actor(
+        id=row.id,
+        login=row.login,
+        full_name=row.full_name,
+        role=Role(row.role),
+        primary_group_id=row.primary_group_id,
+        delete_others_sales=row.delete_others_sales,
+        allow_bulk_update=row.allow_bulk_update,
+        can_manage_entities=row.can_manage_entities,
+    )
 
 
 async def resolve_actor(db: Database, login: str) -> Actor:
@@ -208,9 +248,12 @@ async def resolve_actor(db: Database, login: str) -> Actor:
     if row is None:
         raise PermissionDenied(
             _("Unknown user '{login}': ask an administrator to add you (leadtui users add {login} ...).").format(
-                login=login), right="user")
+                login=login
+            ),
+            right="user",
+        )
     if not row.active:
-        raise PermissionDenied(_("User '{login}' is inactive: ask an administrator to activate you.").format(login=login),
-                               right="user")
+        raise PermissionDenied(
+            _("User '{login}' is inactive: ask an administrator to activate you.").format(login=login), right="user"
+        )
     return actor_from_row(row)
-

@@ -57,13 +57,20 @@ async def _ids(session: AsyncSession, model: type[Any], **where: Any) -> list[An
 
 
 async def generate(
-    db: Database, actor: Actor, *, companies: int = 200, seed: int = 1, anchor: date | None = None,
+    db: Database,
+    actor: Actor,
+    *,
+    companies: int = 200,
+    seed: int = 1,
+    anchor: date | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> DemoOut:
     """Add `companies` demo companies with their contacts, sales, follow-ups and history (administrators)."""
     if not actor.is_admin:
-        raise PermissionDenied(_("Only administrators may load demo data (missing right: General administrator)."),
-                               right="General administrator")
+        raise PermissionDenied(
+            _("Only administrators may load demo data (missing right: General administrator)."),
+            right="General administrator",
+        )
     if companies < 1 or companies > MAX_COMPANIES:
         raise RuleViolation(_("Companies: must be between 1 and {n}.").format(n=MAX_COMPANIES), field="companies")
     from faker import Faker
@@ -123,8 +130,13 @@ async def generate(
         sale_id = first_sale
 
         async def flush_rows(final: bool = False) -> None:
-            for model, rows in ((t.Company, company_rows), (t.Contact, contact_rows), (t.Sale, sale_rows),
-                                (t.Activity, activity_rows), (t.History, history_rows)):
+            for model, rows in (
+                (t.Company, company_rows),
+                (t.Contact, contact_rows),
+                (t.Sale, sale_rows),
+                (t.Activity, activity_rows),
+                (t.History, history_rows),
+            ):
                 if rows and (final or len(rows) >= CHUNK):
                     await session.execute(insert(model), rows)
                     rows.clear()
@@ -137,23 +149,49 @@ async def generate(
             domain = fake.domain_name()
             owner = rng.choice(owners)
             registered = now - timedelta(days=rng.randint(0, 540), minutes=rng.randint(0, 600))
-            company_rows.append(dict(
-                id=company_id, name=name, name_key=search_key(name), category_id=category.id, business_id=rng.choice(businesses).id
-                if businesses else None, our_contact_id=owner, number=str(10000 + company_id),
-                city=fake.city(), zip_code=fake.postcode(), address=fake.street_address(),
-                country=fake.current_country() if hasattr(fake, "current_country") else "",
-                phone=fake.phone_number()[:60], email=f"info@{domain}", website=f"https://www.{domain}",
-                domain=domain, registered_at=registered, registered_by_id=owner, version=1))
+            company_rows.append(
+                dict(
+                    id=company_id,
+                    name=name,
+                    name_key=search_key(name),
+                    category_id=category.id,
+                    business_id=rng.choice(businesses).id if businesses else None,
+                    our_contact_id=owner,
+                    number=str(10000 + company_id),
+                    city=fake.city(),
+                    zip_code=fake.postcode(),
+                    address=fake.street_address(),
+                    country=fake.current_country() if hasattr(fake, "current_country") else "",
+                    phone=fake.phone_number()[:60],
+                    email=f"info@{domain}",
+                    website=f"https://www.{domain}",
+                    domain=domain,
+                    registered_at=registered,
+                    registered_by_id=owner,
+                    version=1,
+                )
+            )
             for _c in range(rng.choices([1, 2, 3, 4, 5], [20, 30, 25, 15, 10])[0]):
                 first, last = fake.first_name(), fake.last_name()
                 email = f"{_ascii(first)}.{_ascii(last)}@{domain}"
                 contact_registered = registered + timedelta(days=rng.randint(0, 30))
                 name_key, last_key = contact_keys(first, last)
-                row: dict[str, Any] = dict(id=contact_id, company_id=company_id, first_name=first, last_name=last,
-                           name_key=name_key, last_key=last_key,
-                           title=fake.job()[:100], email=email, email_normalized=email, mobile=fake.phone_number()[:60],
-                           email_opt_in=rng.random() < 0.6, registered_at=contact_registered,
-                           registered_by_id=owner, version=1)
+                row: dict[str, Any] = dict(
+                    id=contact_id,
+                    company_id=company_id,
+                    first_name=first,
+                    last_name=last,
+                    name_key=name_key,
+                    last_key=last_key,
+                    title=fake.job()[:100],
+                    email=email,
+                    email_normalized=email,
+                    mobile=fake.phone_number()[:60],
+                    email_opt_in=rng.random() < 0.6,
+                    registered_at=contact_registered,
+                    registered_by_id=owner,
+                    version=1,
+                )
                 if lead_enabled:
                     status = rng.choices(statuses, status_weights)[0]
                     path = [default_status] if status.id == default_status.id else [default_status, status]
@@ -164,10 +202,19 @@ async def generate(
                     moment = contact_registered
                     previous = None
                     for step in path:
-                        history_rows.append(dict(entity="contact", entity_id=contact_id, field="lead_status",
-                                                 from_id=previous.id if previous else None,
-                                                 from_text=previous.name if previous else "", to_id=step.id,
-                                                 to_text=step.name, at=moment, by_id=owner))
+                        history_rows.append(
+                            dict(
+                                entity="contact",
+                                entity_id=contact_id,
+                                field="lead_status",
+                                from_id=previous.id if previous else None,
+                                from_text=previous.name if previous else "",
+                                to_id=step.id,
+                                to_text=step.name,
+                                at=moment,
+                                by_id=owner,
+                            )
+                        )
                         previous = step
                         moment = min(now, moment + timedelta(days=rng.randint(1, 40)))
                     row["lead_status_id"] = status.id
@@ -175,8 +222,10 @@ async def generate(
                 contact_rows.append(row)
                 contact_id += 1
             counts["contacts"] = contact_id - first_contact
-            if category.category_group in (CategoryGroup.CUSTOMER, CategoryGroup.POTENTIAL_CUSTOMER) \
-                    and rng.random() < 0.55:
+            if (
+                category.category_group in (CategoryGroup.CUSTOMER, CategoryGroup.POTENTIAL_CUSTOMER)
+                and rng.random() < 0.55
+            ):
                 for _s in range(rng.choices([1, 2, 3], [60, 30, 10])[0]):
                     sale_type = rng.choice(sale_types)
                     stage = rng.choice(stages) if stages else None
@@ -185,36 +234,82 @@ async def generate(
                     cost = (amount * Decimal(rng.randint(30, 80)) / 100).quantize(Decimal("0.01"))
                     registered_sale = registered + timedelta(days=rng.randint(0, 60))
                     sale_date = today + timedelta(days=rng.randint(-90, 120))
-                    row = dict(id=sale_id, number=str(sale_id), heading=f"{fake.bs().capitalize()[:200]}",
-                               sale_type_id=sale_type.id, stage_id=stage.id if stage else None, status=int(status),
-                               probability=stage.probability if stage else 0, amount=amount, cost=cost,
-                               company_id=company_id, owner_id=owner, sale_date=sale_date,
-                               source_id=rng.choice(sources).id if sources else None, registered_at=registered_sale,
-                               registered_by_id=owner, stage_since=registered_sale, version=1)
+                    row = dict(
+                        id=sale_id,
+                        number=str(sale_id),
+                        heading=f"{fake.bs().capitalize()[:200]}",
+                        sale_type_id=sale_type.id,
+                        stage_id=stage.id if stage else None,
+                        status=int(status),
+                        probability=stage.probability if stage else 0,
+                        amount=amount,
+                        cost=cost,
+                        company_id=company_id,
+                        owner_id=owner,
+                        sale_date=sale_date,
+                        source_id=rng.choice(sources).id if sources else None,
+                        registered_at=registered_sale,
+                        registered_by_id=owner,
+                        stage_since=registered_sale,
+                        version=1,
+                    )
                     if status == SaleStatus.SOLD:
-                        row.update(probability=100, reason_sold_id=rng.choice(reasons_sold).id if reasons_sold else None,
-                                   sale_date=today - timedelta(days=rng.randint(0, 200)),
-                                   stage_when_closed_id=row["stage_id"], completed=rng.random() < 0.5)
+                        row.update(
+                            probability=100,
+                            reason_sold_id=rng.choice(reasons_sold).id if reasons_sold else None,
+                            sale_date=today - timedelta(days=rng.randint(0, 200)),
+                            stage_when_closed_id=row["stage_id"],
+                            completed=rng.random() < 0.5,
+                        )
                     elif status == SaleStatus.LOST:
-                        row.update(probability=0, reason_lost_id=rng.choice(reasons_lost).id if reasons_lost else None,
-                                   sale_date=today - timedelta(days=rng.randint(0, 200)),
-                                   stage_when_closed_id=row["stage_id"])
+                        row.update(
+                            probability=0,
+                            reason_lost_id=rng.choice(reasons_lost).id if reasons_lost else None,
+                            sale_date=today - timedelta(days=rng.randint(0, 200)),
+                            stage_when_closed_id=row["stage_id"],
+                        )
                     elif status == SaleStatus.STALLED:
-                        row.update(reopen_date=today + timedelta(days=rng.randint(7, 90)),
-                                   reason_stalled_id=rng.choice(reasons_stalled).id if reasons_stalled else None)
-                    row["closed_at"] = datetime.combine(row["sale_date"], time(12)) \
-                        if status in (SaleStatus.SOLD, SaleStatus.LOST) else None
+                        row.update(
+                            reopen_date=today + timedelta(days=rng.randint(7, 90)),
+                            reason_stalled_id=rng.choice(reasons_stalled).id if reasons_stalled else None,
+                        )
+                    row["closed_at"] = (
+                        datetime.combine(row["sale_date"], time(12))
+                        if status in (SaleStatus.SOLD, SaleStatus.LOST)
+                        else None
+                    )
                     sale_rows.append(row)
-                    history_rows.append(dict(entity="sale", entity_id=sale_id, field="stage", from_id=None,
-                                             from_text="", to_id=row["stage_id"],
-                                             to_text=stage.name if stage else "", at=registered_sale, by_id=owner))
+                    history_rows.append(
+                        dict(
+                            entity="sale",
+                            entity_id=sale_id,
+                            field="stage",
+                            from_id=None,
+                            from_text="",
+                            to_id=row["stage_id"],
+                            to_text=stage.name if stage else "",
+                            at=registered_sale,
+                            by_id=owner,
+                        )
+                    )
                     if status == SaleStatus.OPEN and follow_up_types:
                         kind = rng.choice(follow_up_types)
-                        activity_rows.append(dict(
-                            kind=kind.kind, follow_up_type_id=kind.id, title=f"{kind.name}: {name}"[:200],
-                            text=fake.sentence(), owner_id=owner, company_id=company_id, sale_id=sale_id,
-                            start_at=datetime.combine(today + timedelta(days=rng.randint(-10, 30)), time(9, 0)),
-                            completed=False, registered_at=registered_sale, registered_by_id=owner, version=1))
+                        activity_rows.append(
+                            dict(
+                                kind=kind.kind,
+                                follow_up_type_id=kind.id,
+                                title=f"{kind.name}: {name}"[:200],
+                                text=fake.sentence(),
+                                owner_id=owner,
+                                company_id=company_id,
+                                sale_id=sale_id,
+                                start_at=datetime.combine(today + timedelta(days=rng.randint(-10, 30)), time(9, 0)),
+                                completed=False,
+                                registered_at=registered_sale,
+                                registered_by_id=owner,
+                                version=1,
+                            )
+                        )
                     sale_id += 1
             if len(company_rows) >= CHUNK:
                 await flush_rows()
@@ -230,7 +325,10 @@ async def generate(
         if db.dialect == "postgresql":
             # explicit ids were inserted: move the sequences past them
             for table in ("company", "contact", "sale"):
-                await session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+                await session.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                    )
+                )
     return DemoOut(**counts)
-

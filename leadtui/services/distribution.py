@@ -34,8 +34,15 @@ from leadtui.services.actor import Actor
 from leadtui.services.errors import PermissionDenied, RuleViolation, StaleEdit
 from leadtui.services.validation import FIELD_LABELS, parse
 
-FIELD_LABELS.update({"mode": N_("Distribute contacts to"), "users": N_("Users"), "group": N_("User group"),
-                     "fallback": N_("If no one is available, assign contacts to"), "away": N_("Away")})
+FIELD_LABELS.update(
+    {
+        "mode": N_("Distribute contacts to"),
+        "users": N_("Users"),
+        "group": N_("User group"),
+        "fallback": N_("If no one is available, assign contacts to"),
+        "away": N_("Away"),
+    }
+)
 
 SETTING_ID = 1
 MODES = ("off", "users", "group")
@@ -101,8 +108,10 @@ class DistributeOut(BaseModel):
 
 def _require_admin(actor: Actor) -> None:
     if not actor.is_admin:
-        raise PermissionDenied(_("Only administrators may set how new leads are distributed (missing right: "
-                                 "General administrator)."), right="General administrator")
+        raise PermissionDenied(
+            _("Only administrators may set how new leads are distributed (missing right: General administrator)."),
+            right="General administrator",
+        )
 
 
 async def _setting(session: AsyncSession, *, lock: bool = False) -> t.DistributionSetting | None:
@@ -120,8 +129,10 @@ async def _user(session: AsyncSession, ref: str | int, field_name: str) -> t.Ass
     if row is None:
         row = await session.scalar(select(t.Associate).where(func.lower(t.Associate.login) == str(ref).strip().lower()))
     if row is None:
-        raise RuleViolation(_("{field}: '{value}' is not a user.").format(
-            field=_(FIELD_LABELS[field_name]), value=ref), field=field_name)
+        raise RuleViolation(
+            _("{field}: '{value}' is not a user.").format(field=_(FIELD_LABELS[field_name]), value=ref),
+            field=field_name,
+        )
     return row
 
 
@@ -132,8 +143,10 @@ async def _group(session: AsyncSession, ref: str | int) -> t.UserGroup:
     if row is None:
         row = await session.scalar(select(t.UserGroup).where(t.UserGroup.name_key == t.name_key(str(ref))))
     if row is None or row.deleted:
-        raise RuleViolation(_("User group: there is no user group '{value}' (see the list General - User group).")
-                            .format(value=ref), field="group")
+        raise RuleViolation(
+            _("User group: there is no user group '{value}' (see the list General - User group).").format(value=ref),
+            field="group",
+        )
     return row
 
 
@@ -172,8 +185,7 @@ class _Recipients:
 
 
 def _ref(row: t.Associate, away: set[int]) -> UserRef:
-    return UserRef(id=row.id, login=row.login, name=row.full_name or row.login, active=row.active,
-                   away=row.id in away)
+    return UserRef(id=row.id, login=row.login, name=row.full_name or row.login, active=row.active, away=row.id in away)
 
 
 async def _recipients(session: AsyncSession, setting: t.DistributionSetting | None) -> _Recipients:
@@ -183,26 +195,56 @@ async def _recipients(session: AsyncSession, setting: t.DistributionSetting | No
     group = None
     if setting.mode == "group":
         group = await session.get(t.UserGroup, setting.group_id) if setting.group_id else None
-        rows = [] if group is None else list((await session.scalars(
-            select(t.Associate).where(t.Associate.primary_group_id == group.id)
-            .order_by(func.lower(t.Associate.login), t.Associate.id))).all())
+        rows = (
+            []
+            if group is None
+            else list(
+                (
+                    await session.scalars(
+                        select(t.Associate)
+                        .where(t.Associate.primary_group_id == group.id)
+                        .order_by(func.lower(t.Associate.login), t.Associate.id)
+                    )
+                ).all()
+            )
+        )
     else:
         wanted = [int(i) for i in setting.user_ids or []]
-        found = {row.id: row for row in (await session.scalars(
-            select(t.Associate).where(t.Associate.id.in_(wanted)))).all()} if wanted else {}
+        found = (
+            {
+                row.id: row
+                for row in (await session.scalars(select(t.Associate).where(t.Associate.id.in_(wanted)))).all()
+            }
+            if wanted
+            else {}
+        )
         rows = [found[i] for i in wanted if i in found]
     fallback_row = await session.get(t.Associate, setting.fallback_id) if setting.fallback_id else None
-    return _Recipients(setting.mode, [_ref(row, away) for row in rows],
-                       _ref(fallback_row, set()) if fallback_row else None, setting.last_user_id, setting.position,
-                       group)
+    return _Recipients(
+        setting.mode,
+        [_ref(row, away) for row in rows],
+        _ref(fallback_row, set()) if fallback_row else None,
+        setting.last_user_id,
+        setting.position,
+        group,
+    )
 
 
 async def _out(session: AsyncSession, setting: t.DistributionSetting | None) -> DistributionOut:
     recipients = await _recipients(session, setting)
     following = recipients.next()
     away_ids = {int(i) for i in (setting.away_ids if setting else []) or []}
-    away_logins = list((await session.scalars(select(t.Associate.login).where(t.Associate.id.in_(away_ids))
-                                              .order_by(t.Associate.login))).all()) if away_ids else []
+    away_logins = (
+        list(
+            (
+                await session.scalars(
+                    select(t.Associate.login).where(t.Associate.id.in_(away_ids)).order_by(t.Associate.login)
+                )
+            ).all()
+        )
+        if away_ids
+        else []
+    )
     next_user = None
     if recipients.mode != "off":
         if following is not None:
@@ -210,9 +252,15 @@ async def _out(session: AsyncSession, setting: t.DistributionSetting | None) -> 
         elif recipients.fallback is not None and recipients.fallback.active:
             next_user = recipients.fallback.login
     return DistributionOut(
-        mode=recipients.mode, users=recipients.users, group_id=recipients.group.id if recipients.group else None,
-        group=recipients.group.name if recipients.group else None, fallback=recipients.fallback, away=away_logins,
-        next_user=next_user, version=setting.version if setting else 0)
+        mode=recipients.mode,
+        users=recipients.users,
+        group_id=recipients.group.id if recipients.group else None,
+        group=recipients.group.name if recipients.group else None,
+        fallback=recipients.fallback,
+        away=away_logins,
+        next_user=next_user,
+        version=setting.version if setting else 0,
+    )
 
 
 async def get_distribution(db: Database) -> DistributionOut:
@@ -221,8 +269,9 @@ async def get_distribution(db: Database) -> DistributionOut:
         return await _out(session, await _setting(session))
 
 
-async def set_distribution(db: Database, actor: Actor, data: dict[str, Any], *,
-                           expected_version: int | None = None) -> DistributionOut:
+async def set_distribution(
+    db: Database, actor: Actor, data: dict[str, Any], *, expected_version: int | None = None
+) -> DistributionOut:
     """Set who new leads go to (administrators only). The round-robin position is kept."""
     _require_admin(actor)
     values = parse(DistributionIn, data)
@@ -230,8 +279,10 @@ async def set_distribution(db: Database, actor: Actor, data: dict[str, Any], *,
         async with db.write(actor) as session:
             setting = await _setting(session, lock=True)
             if expected_version is not None and (setting.version if setting else 0) != expected_version:
-                raise StaleEdit(_("The distribution was changed by someone else since you opened it; reload to see "
-                                  "the change."), current=await _out(session, setting))
+                raise StaleEdit(
+                    _("The distribution was changed by someone else since you opened it; reload to see the change."),
+                    current=await _out(session, setting),
+                )
             users: list[int] = []
             for ref in values.users:
                 row = await _user(session, ref, "users")
@@ -241,8 +292,7 @@ async def set_distribution(db: Database, actor: Actor, data: dict[str, Any], *,
             if values.mode == "users" and not users:
                 raise RuleViolation(_("Users: choose at least one user to distribute new leads to."), field="users")
             if values.mode == "group" and group is None:
-                raise RuleViolation(_("User group: choose the group whose members get the new leads."),
-                                    field="group")
+                raise RuleViolation(_("User group: choose the group whose members get the new leads."), field="group")
             fallback = None
             if values.fallback not in (None, ""):
                 fallback = await rules.owner_by_ref(session, values.fallback, field="fallback")
@@ -263,8 +313,9 @@ async def set_distribution(db: Database, actor: Actor, data: dict[str, Any], *,
             await session.flush()
             return await _out(session, setting)
     except StaleDataError:
-        raise StaleEdit(_("The distribution was changed by someone else while you saved; reload to see the "
-                          "change.")) from None
+        raise StaleEdit(
+            _("The distribution was changed by someone else while you saved; reload to see the change.")
+        ) from None
 
 
 # --------------------------------------------------------------------------- assigning
@@ -288,8 +339,9 @@ def _reason(recipients: _Recipients, index: int | None, skipped: Sequence[UserRe
 
     if index is not None:
         user = recipients.users[index]
-        text = _("round robin {position} of {count}: {name}").format(position=index + 1, count=len(recipients.users),
-                                                                    name=user.name)
+        text = _("round robin {position} of {count}: {name}").format(
+            position=index + 1, count=len(recipients.users), name=user.name
+        )
         if skipped:
             text += "; " + _("skipped {who}").format(who=", ".join(f"{u.name} ({why(u)})" for u in skipped))
     elif recipients.fallback is not None and recipients.fallback.active:
@@ -301,7 +353,7 @@ def _reason(recipients: _Recipients, index: int | None, skipped: Sequence[UserRe
         text = _("company {company}: {reason}").format(company=unit.company, reason=text)
         if unit.count > 1:
             text = _("{reason} ({n} new contacts)").format(reason=text, n=unit.count)
-    return text[:t.TEXT_MAX]
+    return text[: t.TEXT_MAX]
 
 
 def _plan(recipients: _Recipients, units: Sequence[_Unit]) -> list[tuple[_Unit, UserRef | None, str]]:
@@ -322,14 +374,18 @@ def _plan(recipients: _Recipients, units: Sequence[_Unit]) -> list[tuple[_Unit, 
 
 def _unassigned_condition(company: Any) -> Any:
     """Live contacts whose effective owner is empty: their company's Our contact, or their own without one (L9)."""
-    return and_(t.Contact.deleted_at.is_(None),
-                or_(and_(t.Contact.company_id.is_(None), t.Contact.our_contact_id.is_(None)),
-                    and_(t.Contact.company_id.is_not(None), company.our_contact_id.is_(None),
-                         company.deleted_at.is_(None))))
+    return and_(
+        t.Contact.deleted_at.is_(None),
+        or_(
+            and_(t.Contact.company_id.is_(None), t.Contact.our_contact_id.is_(None)),
+            and_(t.Contact.company_id.is_not(None), company.our_contact_id.is_(None), company.deleted_at.is_(None)),
+        ),
+    )
 
 
-async def _unassigned_units(session: AsyncSession, contact_ids: Sequence[int] | None, *,
-                            limit: int | None = None, names: bool = True) -> list[_Unit]:
+async def _unassigned_units(
+    session: AsyncSession, contact_ids: Sequence[int] | None, *, limit: int | None = None, names: bool = True
+) -> list[_Unit]:
     """The unassigned contacts among `contact_ids` (None: in the whole database) as units, in contact id order.
     With `names` every contact is listed with its name (dry runs, intake); without, companies are counted in SQL
     (an import of 100,000 contacts in 2,000 companies reads 2,000 rows, not 100,000)."""
@@ -340,9 +396,12 @@ async def _unassigned_units(session: AsyncSession, contact_ids: Sequence[int] | 
     wanted = [rules.id_in(t.Contact.id, contact_ids, dialect)] if contact_ids is not None else []
     units: dict[tuple[str, int], _Unit] = {}
     if names:
-        query = (select(t.Contact.id, t.Contact.company_id, company.name, t.Contact.first_name, t.Contact.last_name)
-                 .outerjoin(company, company.id == t.Contact.company_id)
-                 .where(_unassigned_condition(company), *wanted).order_by(t.Contact.id))
+        query = (
+            select(t.Contact.id, t.Contact.company_id, company.name, t.Contact.first_name, t.Contact.last_name)
+            .outerjoin(company, company.id == t.Contact.company_id)
+            .where(_unassigned_condition(company), *wanted)
+            .order_by(t.Contact.id)
+        )
         if limit is not None:
             query = query.limit(limit)
         for contact_id, company_id, company_name, first, last in (await session.execute(query)).all():
@@ -353,13 +412,19 @@ async def _unassigned_units(session: AsyncSession, contact_ids: Sequence[int] | 
             unit.contacts.append((contact_id, rules.full_name(first, last)))
             unit.count += 1
         return list(units.values())
-    grouped = (select(func.min(t.Contact.id), t.Contact.company_id, func.min(company.name), func.count())
-               .join(company, company.id == t.Contact.company_id)
-               .where(_unassigned_condition(company), *wanted).group_by(t.Contact.company_id))
-    found = [_Unit(company_id, name or "", first, count)
-             for first, company_id, name, count in (await session.execute(grouped)).all()]
-    alone = (select(t.Contact.id).where(t.Contact.company_id.is_(None), t.Contact.our_contact_id.is_(None),
-                                        t.Contact.deleted_at.is_(None), *wanted))
+    grouped = (
+        select(func.min(t.Contact.id), t.Contact.company_id, func.min(company.name), func.count())
+        .join(company, company.id == t.Contact.company_id)
+        .where(_unassigned_condition(company), *wanted)
+        .group_by(t.Contact.company_id)
+    )
+    found = [
+        _Unit(company_id, name or "", first, count)
+        for first, company_id, name, count in (await session.execute(grouped)).all()
+    ]
+    alone = select(t.Contact.id).where(
+        t.Contact.company_id.is_(None), t.Contact.our_contact_id.is_(None), t.Contact.deleted_at.is_(None), *wanted
+    )
     found += [_Unit(None, "", contact_id, 1) for contact_id in (await session.scalars(alone)).all()]
     found.sort(key=lambda unit: unit.first)
     if limit is not None:
@@ -374,13 +439,24 @@ async def _unassigned_units(session: AsyncSession, contact_ids: Sequence[int] | 
 
 
 def _assignments(plan: Sequence[tuple[_Unit, UserRef | None, str]]) -> list[AssignmentOut]:
-    return [AssignmentOut(contact_id=contact_id, contact=name, company_id=unit.company_id, company=unit.company,
-                          user_id=user.id if user else None, user=user.login if user else None, reason=reason)
-            for unit, user, reason in plan for contact_id, name in (unit.contacts or [(unit.first, "")])]
+    return [
+        AssignmentOut(
+            contact_id=contact_id,
+            contact=name,
+            company_id=unit.company_id,
+            company=unit.company,
+            user_id=user.id if user else None,
+            user=user.login if user else None,
+            reason=reason,
+        )
+        for unit, user, reason in plan
+        for contact_id, name in (unit.contacts or [(unit.first, "")])
+    ]
 
 
-def _summary(mode: str, dry_run: bool, plan: Sequence[tuple[_Unit, UserRef | None, str]], *,
-             details: bool = True) -> DistributeOut:
+def _summary(
+    mode: str, dry_run: bool, plan: Sequence[tuple[_Unit, UserRef | None, str]], *, details: bool = True
+) -> DistributeOut:
     """Counts per user; the assignment of every contact only with `details` (an import of 100,000 rows needs
     the counts, not 100,000 objects)."""
     per_user: dict[str, int] = {}
@@ -390,12 +466,23 @@ def _summary(mode: str, dry_run: bool, plan: Sequence[tuple[_Unit, UserRef | Non
             unassigned += unit.count
         else:
             per_user[user.login] = per_user.get(user.login, 0) + unit.count
-    return DistributeOut(mode=mode, dry_run=dry_run, assignments=_assignments(plan) if details else [],
-                         assigned=sum(per_user.values()), unassigned=unassigned, per_user=per_user)
+    return DistributeOut(
+        mode=mode,
+        dry_run=dry_run,
+        assignments=_assignments(plan) if details else [],
+        assigned=sum(per_user.values()),
+        unassigned=unassigned,
+        per_user=per_user,
+    )
 
 
-async def _write(session: AsyncSession, actor: Actor | None, plan: Sequence[tuple[_Unit, UserRef | None, str]],
-                 source: str, now: datetime) -> None:
+async def _write(
+    session: AsyncSession,
+    actor: Actor | None,
+    plan: Sequence[tuple[_Unit, UserRef | None, str]],
+    source: str,
+    now: datetime,
+) -> None:
     dialect = bind_dialect(session).name
     by_user_companies: dict[int, list[int]] = {}
     by_user_contacts: dict[int, list[int]] = {}
@@ -410,27 +497,43 @@ async def _write(session: AsyncSession, actor: Actor | None, plan: Sequence[tupl
     for model, groups in ((t.Company, by_user_companies), (t.Contact, by_user_contacts)):
         for user_id, ids in groups.items():
             await session.execute(
-                update(model).where(rules.id_in(model.id, ids, dialect), model.our_contact_id.is_(None))
+                update(model)
+                .where(rules.id_in(model.id, ids, dialect), model.our_contact_id.is_(None))
                 .values(our_contact_id=user_id, version=model.version + 1, updated_at=now, updated_by_id=actor_id)
-                .execution_options(synchronize_session=False))
-            await audit.record_bulk(session, model.__tablename__, "our_contact_id", user_id, [(None, ids)],
-                                    summary=_("distribute new leads ({source})").format(source=source))
+                .execution_options(synchronize_session=False)
+            )
+            await audit.record_bulk(
+                session,
+                model.__tablename__,
+                "our_contact_id",
+                user_id,
+                [(None, ids)],
+                summary=_("distribute new leads ({source})").format(source=source),
+            )
     # one row per decision: the company (with its first new contact) or the contact without a company
-    rows = [(unit.first, unit.company_id, user.id, reason, source, now, actor_id)
-            for unit, user, reason in plan if user is not None]
-    await batch.insert_rows(session, t.LeadAssignment,
-                            ["contact_id", "company_id", "user_id", "reason", "source", "at", "by_id"], rows)
+    rows = [
+        (unit.first, unit.company_id, user.id, reason, source, now, actor_id)
+        for unit, user, reason in plan
+        if user is not None
+    ]
+    await batch.insert_rows(
+        session, t.LeadAssignment, ["contact_id", "company_id", "user_id", "reason", "source", "at", "by_id"], rows
+    )
 
 
 async def _save_cursor(session: AsyncSession, recipients: _Recipients) -> None:
     # a plain UPDATE: the cursor is neither audited nor a change of the settings' version
-    await session.execute(update(t.DistributionSetting).where(t.DistributionSetting.id == SETTING_ID)
-                          .values(last_user_id=recipients.last_user_id, position=recipients.position)
-                          .execution_options(synchronize_session=False))
+    await session.execute(
+        update(t.DistributionSetting)
+        .where(t.DistributionSetting.id == SETTING_ID)
+        .values(last_user_id=recipients.last_user_id, position=recipients.position)
+        .execution_options(synchronize_session=False)
+    )
 
 
-async def assign_new(session: AsyncSession, actor: Actor | None, contact_ids: Sequence[int], *,
-                     source: str, details: bool = True) -> DistributeOut:
+async def assign_new(
+    session: AsyncSession, actor: Actor | None, contact_ids: Sequence[int], *, source: str, details: bool = True
+) -> DistributeOut:
     """Give an owner to the new contacts among `contact_ids` that have none (called by import and intake inside
     their write transaction, after the contacts are written). Does nothing when the distribution is off."""
     setting = await _setting(session, lock=True)
@@ -461,8 +564,13 @@ async def distribute(db: Database, actor: Actor, *, dry_run: bool = False, limit
         setting = await _setting(session, lock=True)
         recipients = await _recipients(session, setting)
         if recipients.mode == "off":
-            raise RuleViolation(_("Distribution is off: an administrator sets it first (leadtui distribute --set "
-                                  "--users a,b or --group G)."), field="mode")
+            raise RuleViolation(
+                _(
+                    "Distribution is off: an administrator sets it first (leadtui distribute --set "
+                    "--users a,b or --group G)."
+                ),
+                field="mode",
+            )
         plan = _plan(recipients, await _unassigned_units(session, None, limit=limit))
         await _write(session, actor, plan, "distribute", t.utcnow())
         await _save_cursor(session, recipients)
@@ -485,22 +593,38 @@ async def assignments_for_contact(db: Database, contact_id: int) -> list[Assignm
         which = t.LeadAssignment.contact_id == contact_id
         if company_id is not None:
             which = or_(which, t.LeadAssignment.company_id == company_id)
-        rows = (await session.execute(
-            select(t.LeadAssignment, user.login).join(user, user.id == t.LeadAssignment.user_id)
-            .where(which).order_by(t.LeadAssignment.id.desc()).limit(50))).all()
-    return [AssignmentLogOut(contact_id=row.contact_id, user=login, reason=row.reason, source=row.source, at=row.at)
-            for row, login in rows]
+        rows = (
+            await session.execute(
+                select(t.LeadAssignment, user.login)
+                .join(user, user.id == t.LeadAssignment.user_id)
+                .where(which)
+                .order_by(t.LeadAssignment.id.desc())
+                .limit(50)
+            )
+        ).all()
+    return [
+        AssignmentLogOut(contact_id=row.contact_id, user=login, reason=row.reason, source=row.source, at=row.at)
+        for row, login in rows
+    ]
 
 
 async def assignments_for_company(db: Database, company_id: int) -> list[AssignmentLogOut]:
     """Why the company got its Our contact from the distribution, newest first: for the company card."""
     user = aliased(t.Associate)
     async with db.read() as session:
-        rows = (await session.execute(
-            select(t.LeadAssignment, user.login).join(user, user.id == t.LeadAssignment.user_id)
-            .where(t.LeadAssignment.company_id == company_id).order_by(t.LeadAssignment.id.desc()).limit(50))).all()
-    return [AssignmentLogOut(contact_id=row.contact_id, user=login, reason=row.reason, source=row.source, at=row.at)
-            for row, login in rows]
+        rows = (
+            await session.execute(
+                select(t.LeadAssignment, user.login)
+                .join(user, user.id == t.LeadAssignment.user_id)
+                .where(t.LeadAssignment.company_id == company_id)
+                .order_by(t.LeadAssignment.id.desc())
+                .limit(50)
+            )
+        ).all()
+    return [
+        AssignmentLogOut(contact_id=row.contact_id, user=login, reason=row.reason, source=row.source, at=row.at)
+        for row, login in rows
+    ]
 
 
 # --------------------------------------------------------------------------- the new owner's notification
@@ -530,7 +654,8 @@ class NewLeadOut(BaseModel):
     def title(self) -> str:
         if self.kind == "company":
             return ngettext("{company} ({n} contact)", "{company} ({n} contacts)", self.contacts).format(
-                company=self.company, n=self.contacts)
+                company=self.company, n=self.contacts
+            )
         return self.contact
 
 
@@ -545,10 +670,15 @@ class NewLeadsOut(BaseModel):
 def _still_yours(user_id: int, company: Any, contact: Any) -> Any:
     """The assignment still gives the user the lead: the company (or the lone contact) is live and still theirs.
     A lead someone reassigned, deleted or took back by undoing the import is no longer announced."""
-    return or_(and_(t.LeadAssignment.company_id.is_not(None), company.our_contact_id == user_id,
-                    company.deleted_at.is_(None)),
-               and_(t.LeadAssignment.company_id.is_(None), contact.company_id.is_(None),
-                    contact.our_contact_id == user_id, contact.deleted_at.is_(None)))
+    return or_(
+        and_(t.LeadAssignment.company_id.is_not(None), company.our_contact_id == user_id, company.deleted_at.is_(None)),
+        and_(
+            t.LeadAssignment.company_id.is_(None),
+            contact.company_id.is_(None),
+            contact.our_contact_id == user_id,
+            contact.deleted_at.is_(None),
+        ),
+    )
 
 
 async def _seen_up_to(session: AsyncSession, user_id: int) -> int:
@@ -560,8 +690,9 @@ async def _seen_up_to(session: AsyncSession, user_id: int) -> int:
         return 0
 
 
-async def new_leads(db: Database, actor: Actor, *, include_seen: bool = False,
-                    limit: int = NEW_LEADS_PAGE) -> NewLeadsOut:
+async def new_leads(
+    db: Database, actor: Actor, *, include_seen: bool = False, limit: int = NEW_LEADS_PAGE
+) -> NewLeadsOut:
     """The leads the distribution gave `actor` since they last looked (SPEC.md 5.2: "the new owner gets a
     notification per assigned contact"), newest first, each with its reason; `include_seen` lists the earlier
     ones too. Nothing is marked as seen here: `mark_leads_seen` does that when the user has looked."""
@@ -569,41 +700,77 @@ async def new_leads(db: Database, actor: Actor, *, include_seen: bool = False,
     person = aliased(t.Contact)
     async with db.read() as session:
         seen = await _seen_up_to(session, actor.id)
-        base = (select(t.LeadAssignment.id)
-                .join(person, person.id == t.LeadAssignment.contact_id)
-                .outerjoin(company, company.id == t.LeadAssignment.company_id)
-                .where(t.LeadAssignment.user_id == actor.id, _still_yours(actor.id, company, person)))
+        base = (
+            select(t.LeadAssignment.id)
+            .join(person, person.id == t.LeadAssignment.contact_id)
+            .outerjoin(company, company.id == t.LeadAssignment.company_id)
+            .where(t.LeadAssignment.user_id == actor.id, _still_yours(actor.id, company, person))
+        )
         unseen_ids = base.where(t.LeadAssignment.id > seen).subquery()
         unseen = await session.scalar(select(func.count()).select_from(unseen_ids)) or 0
-        company_contacts = (select(func.count(t.Contact.id))
-                            .where(t.Contact.company_id == t.LeadAssignment.company_id, t.Contact.deleted_at.is_(None))
-                            .correlate(t.LeadAssignment).scalar_subquery())
-        unseen_contacts = await session.scalar(
-            select(func.coalesce(func.sum(case((t.LeadAssignment.company_id.is_(None), 1), else_=company_contacts)), 0))
-            .where(t.LeadAssignment.id.in_(select(unseen_ids.c.id)))) or 0
-        query = (select(t.LeadAssignment, person.first_name, person.last_name, company.name, by.login)
-                 .join(person, person.id == t.LeadAssignment.contact_id)
-                 .outerjoin(company, company.id == t.LeadAssignment.company_id)
-                 .outerjoin(by, by.id == t.LeadAssignment.by_id)
-                 .where(t.LeadAssignment.user_id == actor.id, _still_yours(actor.id, company, person))
-                 .order_by(t.LeadAssignment.id.desc()).limit(max(1, min(limit, 1000))))
+        company_contacts = (
+            select(func.count(t.Contact.id))
+            .where(t.Contact.company_id == t.LeadAssignment.company_id, t.Contact.deleted_at.is_(None))
+            .correlate(t.LeadAssignment)
+            .scalar_subquery()
+        )
+        unseen_contacts = (
+            await session.scalar(
+                select(
+                    func.coalesce(func.sum(case((t.LeadAssignment.company_id.is_(None), 1), else_=company_contacts)), 0)
+                ).where(t.LeadAssignment.id.in_(select(unseen_ids.c.id)))
+            )
+            or 0
+        )
+        query = (
+            select(t.LeadAssignment, person.first_name, person.last_name, company.name, by.login)
+            .join(person, person.id == t.LeadAssignment.contact_id)
+            .outerjoin(company, company.id == t.LeadAssignment.company_id)
+            .outerjoin(by, by.id == t.LeadAssignment.by_id)
+            .where(t.LeadAssignment.user_id == actor.id, _still_yours(actor.id, company, person))
+            .order_by(t.LeadAssignment.id.desc())
+            .limit(max(1, min(limit, 1000)))
+        )
         if not include_seen:
             query = query.where(t.LeadAssignment.id > seen)
         rows = (await session.execute(query)).all()
         company_ids = sorted({row[0].company_id for row in rows if row[0].company_id is not None})
         counts: dict[int | None, int] = {}
         if company_ids:
-            counts = {company_id: n for company_id, n in (await session.execute(
-                select(t.Contact.company_id, func.count()).where(t.Contact.company_id.in_(company_ids),
-                                                                 t.Contact.deleted_at.is_(None))
-                .group_by(t.Contact.company_id))).all()}
-    leads = [NewLeadOut(id=row.id, kind="company" if row.company_id is not None else "contact",
-                        contact_id=row.contact_id, contact=rules.full_name(first, last), company_id=row.company_id,
-                        company=company_name or "", contacts=counts.get(row.company_id, 0) if row.company_id else 1,
-                        reason=row.reason, source=row.source, at=row.at, by=by_login or "", new=row.id > seen)
-             for row, first, last, company_name, by_login in rows]
-    return NewLeadsOut(leads=leads, unseen=unseen, unseen_contacts=unseen_contacts, seen_up_to=seen,
-                       latest=max((lead.id for lead in leads), default=0))
+            counts = {
+                company_id: n
+                for company_id, n in (
+                    await session.execute(
+                        select(t.Contact.company_id, func.count())
+                        .where(t.Contact.company_id.in_(company_ids), t.Contact.deleted_at.is_(None))
+                        .group_by(t.Contact.company_id)
+                    )
+                ).all()
+            }
+    leads = [
+        NewLeadOut(
+            id=row.id,
+            kind="company" if row.company_id is not None else "contact",
+            contact_id=row.contact_id,
+            contact=rules.full_name(first, last),
+            company_id=row.company_id,
+            company=company_name or "",
+            contacts=counts.get(row.company_id, 0) if row.company_id else 1,
+            reason=row.reason,
+            source=row.source,
+            at=row.at,
+            by=by_login or "",
+            new=row.id > seen,
+        )
+        for row, first, last, company_name, by_login in rows
+    ]
+    return NewLeadsOut(
+        leads=leads,
+        unseen=unseen,
+        unseen_contacts=unseen_contacts,
+        seen_up_to=seen,
+        latest=max((lead.id for lead in leads), default=0),
+    )
 
 
 async def mark_leads_seen(db: Database, actor: Actor, *, up_to: int | None = None) -> int:
@@ -611,8 +778,10 @@ async def mark_leads_seen(db: Database, actor: Actor, *, up_to: int | None = Non
     back, so an older list closed late does not bring seen leads back. Returns the mark now kept."""
     async with db.write(actor) as session:
         if up_to is None:
-            up_to = await session.scalar(select(func.max(t.LeadAssignment.id))
-                                         .where(t.LeadAssignment.user_id == actor.id)) or 0
+            up_to = (
+                await session.scalar(select(func.max(t.LeadAssignment.id)).where(t.LeadAssignment.user_id == actor.id))
+                or 0
+            )
         row = await session.get(t.UserPreference, (actor.id, SEEN_KEY))
         before = await _seen_up_to(session, actor.id)
         mark = max(before, int(up_to))

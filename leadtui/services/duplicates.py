@@ -22,10 +22,49 @@ from leadtui.services import contact_rules as rules
 
 LIMIT = 5
 # legal forms and filler words that do not tell companies apart (en, da, nl, nb)
-LEGAL_WORDS = {"a/s", "as", "aps", "asa", "i/s", "k/s", "p/s", "ab", "bv", "b.v.", "nv", "n.v.", "vof", "ltd", "ltd.",
-               "limited", "inc", "inc.", "llc", "plc", "gmbh", "ag", "sa", "sarl", "co", "co.", "corp", "corp.",
-               "corporation", "company", "the", "de", "het", "og", "and", "&", "en", "holding", "group", "groep",
-               "gruppen"}
+LEGAL_WORDS = {
+    "a/s",
+    "as",
+    "aps",
+    "asa",
+    "i/s",
+    "k/s",
+    "p/s",
+    "ab",
+    "bv",
+    "b.v.",
+    "nv",
+    "n.v.",
+    "vof",
+    "ltd",
+    "ltd.",
+    "limited",
+    "inc",
+    "inc.",
+    "llc",
+    "plc",
+    "gmbh",
+    "ag",
+    "sa",
+    "sarl",
+    "co",
+    "co.",
+    "corp",
+    "corp.",
+    "corporation",
+    "company",
+    "the",
+    "de",
+    "het",
+    "og",
+    "and",
+    "&",
+    "en",
+    "holding",
+    "group",
+    "groep",
+    "gruppen",
+}
 MIN_CORE = 3
 
 
@@ -46,47 +85,74 @@ def _add(found: dict[int, DuplicateOut], item: DuplicateOut, limit: int) -> None
         found[item.id] = item
 
 
-async def similar_contacts(db: Database, first: str, last: str, email: str | None = None,
-                           company_id: int | None = None, *, exclude_id: int | None = None,
-                           limit: int = LIMIT) -> list[DuplicateOut]:
+async def similar_contacts(
+    db: Database,
+    first: str,
+    last: str,
+    email: str | None = None,
+    company_id: int | None = None,
+    *,
+    exclude_id: int | None = None,
+    limit: int = LIMIT,
+) -> list[DuplicateOut]:
     """Live contacts that may be the one being typed: same email, same name, similar name."""
     name_key, last_key = rules.contact_keys(first or "", last or "")
     first_key = rules.search_key(first or "")
     mail = rules.search_key(email or "")
     found: dict[int, DuplicateOut] = {}
     company = aliased(t.Company)
-    base = (select(t.Contact.id, t.Contact.first_name, t.Contact.last_name, company.name, t.Contact.company_id)
-            .outerjoin(company, company.id == t.Contact.company_id).where(t.Contact.deleted_at.is_(None)))
+    base = (
+        select(t.Contact.id, t.Contact.first_name, t.Contact.last_name, company.name, t.Contact.company_id)
+        .outerjoin(company, company.id == t.Contact.company_id)
+        .where(t.Contact.deleted_at.is_(None))
+    )
     if exclude_id is not None:
         base = base.where(t.Contact.id != exclude_id)
 
     def out(row: tuple[Any, ...], reason: str) -> DuplicateOut:
-        return DuplicateOut(kind="contact", id=row[0], name=rules.full_name(row[1], row[2]), detail=row[3] or "",
-                            reason=reason)
+        return DuplicateOut(
+            kind="contact", id=row[0], name=rules.full_name(row[1], row[2]), detail=row[3] or "", reason=reason
+        )
 
     async with db.read() as session:
         dialect = bind_dialect(session).name
         if "@" in mail:
-            for row in (await session.execute(base.where(t.Contact.email_normalized == mail)
-                                              .order_by(t.Contact.id).limit(limit))).all():
+            for row in (
+                await session.execute(
+                    base.where(t.Contact.email_normalized == mail).order_by(t.Contact.id).limit(limit)
+                )
+            ).all():
                 _add(found, out(row, _("same email")), limit)
         if first_key and last_key:
             same_company_first = [t.Contact.company_id == company_id] if company_id is not None else []
             query = base.where(t.Contact.name_key == name_key)
             order = ([(t.Contact.company_id == company_id).desc()] if company_id is not None else []) + [t.Contact.id]
             for row in (await session.execute(query.order_by(*order).limit(limit))).all():
-                reason = _("same name at the same company") if company_id is not None and row[4] == company_id \
+                reason = (
+                    _("same name at the same company")
+                    if company_id is not None and row[4] == company_id
                     else _("same name")
+                )
                 _add(found, out(row, reason), limit)
             if len(found) < limit:
                 # same last name, first name starting alike: last_key equality + name_key prefix (one index)
                 prefix = f"{first_key[:MIN_CORE]}"
-                query = base.where(and_(t.Contact.last_key == last_key,
-                                        rules.starts_with(t.Contact.name_key, prefix, dialect),
-                                        t.Contact.name_key != name_key, *same_company_first))
+                query = base.where(
+                    and_(
+                        t.Contact.last_key == last_key,
+                        rules.starts_with(t.Contact.name_key, prefix, dialect),
+                        t.Contact.name_key != name_key,
+                        *same_company_first,
+                    )
+                )
                 for row in (await session.execute(query.order_by(t.Contact.id).limit(limit))).all():
-                    _add(found, out(row, _("similar name at the same company") if company_id is not None
-                                    else _("similar name")), limit)
+                    _add(
+                        found,
+                        out(
+                            row, _("similar name at the same company") if company_id is not None else _("similar name")
+                        ),
+                        limit,
+                    )
     return list(found.values())
 
 
@@ -96,15 +162,21 @@ def name_core(name: str) -> str:
     return " ".join(words)
 
 
-async def similar_companies(db: Database, name: str, website: str | None = None, email: str | None = None, *,
-                            exclude_id: int | None = None, limit: int = LIMIT) -> list[DuplicateOut]:
+async def similar_companies(
+    db: Database,
+    name: str,
+    website: str | None = None,
+    email: str | None = None,
+    *,
+    exclude_id: int | None = None,
+    limit: int = LIMIT,
+) -> list[DuplicateOut]:
     """Live companies that may be the one being typed: same domain, same name, a name starting with its core."""
     domain = rules.domain_from(website, email)
     key = rules.search_key(name or "")
     core = name_core(name or "")
     found: dict[int, DuplicateOut] = {}
-    base = (select(t.Company.id, t.Company.name, t.Company.domain, t.Company.city)
-            .where(t.Company.deleted_at.is_(None)))
+    base = select(t.Company.id, t.Company.name, t.Company.domain, t.Company.city).where(t.Company.deleted_at.is_(None))
     if exclude_id is not None:
         base = base.where(t.Company.id != exclude_id)
 
@@ -115,12 +187,14 @@ async def similar_companies(db: Database, name: str, website: str | None = None,
     async with db.read() as session:
         dialect = bind_dialect(session).name
         if domain:
-            for row in (await session.execute(base.where(t.Company.domain == domain).order_by(t.Company.id)
-                                              .limit(limit))).all():
+            for row in (
+                await session.execute(base.where(t.Company.domain == domain).order_by(t.Company.id).limit(limit))
+            ).all():
                 _add(found, out(row, _("same domain {domain}").format(domain=domain)), limit)
         if key:
-            for row in (await session.execute(base.where(t.Company.name_key == key).order_by(t.Company.id)
-                                              .limit(limit))).all():
+            for row in (
+                await session.execute(base.where(t.Company.name_key == key).order_by(t.Company.id).limit(limit))
+            ).all():
                 _add(found, out(row, _("same name")), limit)
         if len(core) >= MIN_CORE and len(found) < limit:
             first_word = core.split()[0]

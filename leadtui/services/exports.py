@@ -38,10 +38,20 @@ def parse_columns(text: str | None) -> list[str] | None:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-async def export(db: Database, actor: Actor, target: str, criteria: Sequence[find.Criterion | dict[str, Any]], out: TextIO, *,
-                 columns: Sequence[str] | None = None, fmt: str = "csv", selection_id: int | None = None,
-                 labels: bool = False, progress: Callable[[int], Any] | None = None,
-                 formula_guard: bool = True) -> ExportOut:
+async def export(
+    db: Database,
+    actor: Actor,
+    target: str,
+    criteria: Sequence[find.Criterion | dict[str, Any]],
+    out: TextIO,
+    *,
+    columns: Sequence[str] | None = None,
+    fmt: str = "csv",
+    selection_id: int | None = None,
+    labels: bool = False,
+    progress: Callable[[int], Any] | None = None,
+    formula_guard: bool = True,
+) -> ExportOut:
     """Write the records of `target` matching `criteria` (or the members of a selection) to `out`.
 
     CSV cells go through leadtui.text.csv_cell: control characters made visible and, with `formula_guard`, text

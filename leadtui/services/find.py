@@ -27,8 +27,21 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Unpack
 
 from pydantic import BaseModel
-from sqlalchemy import (ColumnElement, DateTime, Select, SQLColumnExpression, and_, exists, false, func, literal, not_,
-                        or_, select, true)
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Select,
+    SQLColumnExpression,
+    and_,
+    exists,
+    false,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -45,19 +58,40 @@ if TYPE_CHECKING:
     AnySelect = Select[Unpack[tuple[Any, ...]]]  # a SELECT of any columns
 
 TARGETS = ("contact", "company", "sale")
-TARGET_ALIASES = {"persons": "contact", "person": "contact", "contacts": "contact", "contact": "contact",
-                  "companies": "company", "company": "company", "sales": "sale", "sale": "sale"}
+TARGET_ALIASES = {
+    "persons": "contact",
+    "person": "contact",
+    "contacts": "contact",
+    "contact": "contact",
+    "companies": "company",
+    "company": "company",
+    "sales": "sale",
+    "sale": "sale",
+}
 TARGET_LABELS = {"contact": N_("Contacts"), "company": N_("Companies"), "sale": N_("Sales")}
 OPERATORS = ("one_of", "not_one_of", "eq", "ne", "contains", "starts_with", "gt", "lt", "empty", "not_empty")
 LIST_OPERATORS = ("one_of", "not_one_of", "empty", "not_empty")
 NO_VALUE_OPERATORS = ("empty", "not_empty")
 OPERATOR_LABELS = {
-    "one_of": N_("Is one of"), "not_one_of": N_("Is not one of"), "eq": N_("Equals"), "ne": N_("Is not"),
-    "contains": N_("Contains"), "starts_with": N_("Starts with"), "gt": N_("Greater than / after"),
-    "lt": N_("Less than / before"), "empty": N_("Is empty"), "not_empty": N_("Is not empty"),
+    "one_of": N_("Is one of"),
+    "not_one_of": N_("Is not one of"),
+    "eq": N_("Equals"),
+    "ne": N_("Is not"),
+    "contains": N_("Contains"),
+    "starts_with": N_("Starts with"),
+    "gt": N_("Greater than / after"),
+    "lt": N_("Less than / before"),
+    "empty": N_("Is empty"),
+    "not_empty": N_("Is not empty"),
 }
-KIND_LABELS = {"text": N_("text"), "list": N_("list"), "number": N_("number"), "money": N_("money"),
-               "date": N_("date"), "bool": N_("yes/no")}
+KIND_LABELS = {
+    "text": N_("text"),
+    "list": N_("list"),
+    "number": N_("number"),
+    "money": N_("money"),
+    "date": N_("date"),
+    "bool": N_("yes/no"),
+}
 MAX_PAGE = 1000
 ITER_BATCH = 2000
 
@@ -137,27 +171,38 @@ def _contact_name(contact: Any) -> Any:
     return func.trim(contact.first_name + literal(" ") + contact.last_name)
 
 
-def _through_company(company_ids: Callable[[Any, list[int]], Any],
-                     own: Callable[[Joins, list[int]], Any]) -> Callable[[Joins, list[int]], Any]:
+def _through_company(
+    company_ids: Callable[[Any, list[int]], Any], own: Callable[[Joins, list[int]], Any]
+) -> Callable[[Joins, list[int]], Any]:
     """One of `ids` for a value a contact takes from its company (L9), or has itself without a company; never NULL."""
+
     def build(j: Joins, ids: list[int]) -> ColumnElement[bool]:
         company = aliased(t.Company)
-        return or_(and_(j.contact.company_id.is_not(None), j.contact.company_id.in_(company_ids(company, ids))),
-                   and_(j.contact.company_id.is_(None), own(j, ids)))
+        return or_(
+            and_(j.contact.company_id.is_not(None), j.contact.company_id.in_(company_ids(company, ids))),
+            and_(j.contact.company_id.is_(None), own(j, ids)),
+        )
+
     return build
 
 
 _CATEGORY_SEMI = _through_company(
     lambda co, ids: select(co.id).where(co.category_id.in_(ids)),
-    lambda j, ids: and_(j.contact.category_id.is_not(None), j.contact.category_id.in_(ids)))
+    lambda j, ids: and_(j.contact.category_id.is_not(None), j.contact.category_id.in_(ids)),
+)
 _GROUP_SEMI = _through_company(
-    lambda co, ids: select(co.id).join(t.Category, t.Category.id == co.category_id)
-    .where(t.Category.category_group.in_(ids)),
-    lambda j, ids: and_(j.contact.category_id.is_not(None), j.contact.category_id.in_(
-        select(t.Category.id).where(t.Category.category_group.in_(ids)))))
+    lambda co, ids: (
+        select(co.id).join(t.Category, t.Category.id == co.category_id).where(t.Category.category_group.in_(ids))
+    ),
+    lambda j, ids: and_(
+        j.contact.category_id.is_not(None),
+        j.contact.category_id.in_(select(t.Category.id).where(t.Category.category_group.in_(ids))),
+    ),
+)
 _OWNER_SEMI = _through_company(
     lambda co, ids: select(co.id).where(co.our_contact_id.in_(ids)),
-    lambda j, ids: and_(j.contact.our_contact_id.is_not(None), j.contact.our_contact_id.in_(ids)))
+    lambda j, ids: and_(j.contact.our_contact_id.is_not(None), j.contact.our_contact_id.in_(ids)),
+)
 
 
 def _lead_enabled(j: Joins) -> ColumnElement[bool]:
@@ -170,38 +215,102 @@ def _fields(target: str) -> dict[str, Field]:
     if target == "contact":
         fields = [
             Field("id", N_("Id"), "number", lambda j: j.contact.id),
-            Field("name", N_("Name"), "text", lambda j: j.contact.name_key, display=lambda j: _contact_name(j.contact),
-                  sort=lambda j: j.contact.name_key, folded=True, also_starts=lambda j: j.contact.last_key),
+            Field(
+                "name",
+                N_("Name"),
+                "text",
+                lambda j: j.contact.name_key,
+                display=lambda j: _contact_name(j.contact),
+                sort=lambda j: j.contact.name_key,
+                folded=True,
+                also_starts=lambda j: j.contact.last_key,
+            ),
             Field("first_name", N_("First name"), "text", lambda j: j.contact.first_name),
-            Field("last_name", N_("Last name"), "text", lambda j: j.contact.last_key,
-                  display=lambda j: j.contact.last_name, folded=True),
-            Field("email", N_("Email"), "text", lambda j: j.contact.email_normalized, display=lambda j: j.contact.email,
-                  folded=True),
+            Field(
+                "last_name",
+                N_("Last name"),
+                "text",
+                lambda j: j.contact.last_key,
+                display=lambda j: j.contact.last_name,
+                folded=True,
+            ),
+            Field(
+                "email",
+                N_("Email"),
+                "text",
+                lambda j: j.contact.email_normalized,
+                display=lambda j: j.contact.email,
+                folded=True,
+            ),
             Field("title", N_("Title"), "text", lambda j: j.contact.title),
             Field("mobile", N_("Mobile"), "text", lambda j: j.contact.mobile),
-            Field("company", N_("Company"), "text", lambda j: j.company.name_key, display=lambda j: j.company.name,
-                  folded=True, aliases=("company_name",)),
+            Field(
+                "company",
+                N_("Company"),
+                "text",
+                lambda j: j.company.name_key,
+                display=lambda j: j.company.name,
+                folded=True,
+                aliases=("company_name",),
+            ),
             Field("company_id", N_("Company id"), "number", lambda j: j.contact.company_id),
-            Field("category", N_("Category"), "list",
-                  lambda j: rules.effective_case(j.contact.category_id, j.company.category_id), "category",
-                  lambda j: j.category.name, semi=_CATEGORY_SEMI),
-            Field("category_group", N_("Category group"), "list", lambda j: j.category.category_group,
-                  "category_group", semi=_GROUP_SEMI),
-            Field("lead_status", N_("Lead status"), "list", lambda j: j.contact.lead_status_id, "lead_status",
-                  lambda j: j.lead_status.name, sort=lambda j: j.lead_status.rank, aliases=("leadstatus",)),
-            Field("lead_enabled", N_("Uses lead status (lead)"), "bool", _lead_enabled, predicate=True,
-                  aliases=("lead",)),
-            Field("owner", N_("Our contact"), "list",
-                  lambda j: rules.effective_case(j.contact.our_contact_id, j.company.our_contact_id), "owner",
-                  lambda j: j.owner.login, aliases=("our_contact",), semi=_OWNER_SEMI),
+            Field(
+                "category",
+                N_("Category"),
+                "list",
+                lambda j: rules.effective_case(j.contact.category_id, j.company.category_id),
+                "category",
+                lambda j: j.category.name,
+                semi=_CATEGORY_SEMI,
+            ),
+            Field(
+                "category_group",
+                N_("Category group"),
+                "list",
+                lambda j: j.category.category_group,
+                "category_group",
+                semi=_GROUP_SEMI,
+            ),
+            Field(
+                "lead_status",
+                N_("Lead status"),
+                "list",
+                lambda j: j.contact.lead_status_id,
+                "lead_status",
+                lambda j: j.lead_status.name,
+                sort=lambda j: j.lead_status.rank,
+                aliases=("leadstatus",),
+            ),
+            Field(
+                "lead_enabled", N_("Uses lead status (lead)"), "bool", _lead_enabled, predicate=True, aliases=("lead",)
+            ),
+            Field(
+                "owner",
+                N_("Our contact"),
+                "list",
+                lambda j: rules.effective_case(j.contact.our_contact_id, j.company.our_contact_id),
+                "owner",
+                lambda j: j.owner.login,
+                aliases=("our_contact",),
+                semi=_OWNER_SEMI,
+            ),
             Field("email_opt_in", N_("Email opt-in"), "bool", lambda j: j.contact.email_opt_in),
-            Field("registered", N_("Registered"), "date", lambda j: j.contact.registered_at,
-                  aliases=("registered_at",)),
+            Field(
+                "registered", N_("Registered"), "date", lambda j: j.contact.registered_at, aliases=("registered_at",)
+            ),
             Field("lead_status_since", N_("In lead status since"), "date", lambda j: j.contact.lead_status_since),
-            Field("status_reached", N_("Lead status reached"), "list", lambda j: None, "lead_status",
-                  history="status", column=False),
-            Field("status_reached_on", N_("Lead status reached on"), "date", lambda j: None, history="on",
-                  column=False),
+            Field(
+                "status_reached",
+                N_("Lead status reached"),
+                "list",
+                lambda j: None,
+                "lead_status",
+                history="status",
+                column=False,
+            ),
+            Field(
+                "status_reached_on", N_("Lead status reached on"), "date", lambda j: None, history="on", column=False
+            ),
             Field("city", N_("City"), "text", lambda j: j.company.city),
             Field("country", N_("Country"), "text", lambda j: j.company.country),
         ]
@@ -209,24 +318,46 @@ def _fields(target: str) -> dict[str, Field]:
     elif target == "company":
         fields = [
             Field("id", N_("Id"), "number", lambda j: j.company.id),
-            Field("name", N_("Name"), "text", lambda j: j.company.name_key, display=lambda j: j.company.name,
-                  folded=True),
-            Field("category", N_("Category"), "list", lambda j: j.company.category_id, "category",
-                  lambda j: j.category.name),
-            Field("category_group", N_("Category group"), "list", lambda j: j.category.category_group,
-                  "category_group"),
-            Field("lead_enabled", N_("Uses lead status (lead)"), "bool", lambda j: rules.lead_enabled_sql(j.category),
-                  predicate=True, aliases=("lead",)),
-            Field("owner", N_("Our contact"), "list", lambda j: j.company.our_contact_id, "owner",
-                  lambda j: j.owner.login, aliases=("our_contact",)),
+            Field(
+                "name", N_("Name"), "text", lambda j: j.company.name_key, display=lambda j: j.company.name, folded=True
+            ),
+            Field(
+                "category",
+                N_("Category"),
+                "list",
+                lambda j: j.company.category_id,
+                "category",
+                lambda j: j.category.name,
+            ),
+            Field(
+                "category_group", N_("Category group"), "list", lambda j: j.category.category_group, "category_group"
+            ),
+            Field(
+                "lead_enabled",
+                N_("Uses lead status (lead)"),
+                "bool",
+                lambda j: rules.lead_enabled_sql(j.category),
+                predicate=True,
+                aliases=("lead",),
+            ),
+            Field(
+                "owner",
+                N_("Our contact"),
+                "list",
+                lambda j: j.company.our_contact_id,
+                "owner",
+                lambda j: j.owner.login,
+                aliases=("our_contact",),
+            ),
             Field("city", N_("City"), "text", lambda j: j.company.city),
             Field("country", N_("Country"), "text", lambda j: j.company.country),
             Field("domain", N_("Domain"), "text", lambda j: j.company.domain),
             Field("email", N_("Email"), "text", lambda j: j.company.email),
             Field("phone", N_("Phone"), "text", lambda j: j.company.phone),
             Field("number", N_("Number"), "text", lambda j: j.company.number),
-            Field("registered", N_("Registered"), "date", lambda j: j.company.registered_at,
-                  aliases=("registered_at",)),
+            Field(
+                "registered", N_("Registered"), "date", lambda j: j.company.registered_at, aliases=("registered_at",)
+            ),
         ]
         fields += _utm_fields(lambda j: t.UtmRecord.company_id == j.company.id)
     else:
@@ -234,27 +365,66 @@ def _fields(target: str) -> dict[str, Field]:
             Field("id", N_("Id"), "number", lambda j: j.sale.id),
             Field("heading", N_("Heading"), "text", lambda j: j.sale.heading),
             Field("sale_status", N_("Status"), "list", lambda j: j.sale.status, "sale_status", aliases=("status",)),
-            Field("sale_stage", N_("Stage"), "list", lambda j: j.sale.stage_id, "sale_stage", lambda j: j.stage.name,
-                  sort=lambda j: j.stage.rank, aliases=("stage",)),
-            Field("sale_type", N_("Sale type"), "list", lambda j: j.sale.sale_type_id, "sale_type",
-                  lambda j: j.sale_type.name, aliases=("type",)),
+            Field(
+                "sale_stage",
+                N_("Stage"),
+                "list",
+                lambda j: j.sale.stage_id,
+                "sale_stage",
+                lambda j: j.stage.name,
+                sort=lambda j: j.stage.rank,
+                aliases=("stage",),
+            ),
+            Field(
+                "sale_type",
+                N_("Sale type"),
+                "list",
+                lambda j: j.sale.sale_type_id,
+                "sale_type",
+                lambda j: j.sale_type.name,
+                aliases=("type",),
+            ),
             Field("owner", N_("Owner"), "list", lambda j: j.sale.owner_id, "owner", lambda j: j.owner.login),
             Field("amount", N_("Amount"), "money", lambda j: j.sale.amount),
-            Field("weighted_amount", N_("Weighted amount"), "money",
-                  lambda j: j.sale.amount * j.sale.probability / 100, aliases=("weighted",)),
+            Field(
+                "weighted_amount",
+                N_("Weighted amount"),
+                "money",
+                lambda j: j.sale.amount * j.sale.probability / 100,
+                aliases=("weighted",),
+            ),
             Field("probability", N_("Probability"), "number", lambda j: j.sale.probability),
             Field("sale_date", N_("Sale date"), "date", lambda j: j.sale.sale_date, aliases=("date",)),
             Field("completed", N_("Completed"), "bool", lambda j: j.sale.completed),
-            Field("company", N_("Company"), "text", lambda j: j.company.name_key, display=lambda j: j.company.name,
-                  folded=True),
+            Field(
+                "company",
+                N_("Company"),
+                "text",
+                lambda j: j.company.name_key,
+                display=lambda j: j.company.name,
+                folded=True,
+            ),
             Field("company_id", N_("Company id"), "number", lambda j: j.sale.company_id),
-            Field("contact", N_("Contact"), "text", lambda j: j.contact.name_key,
-                  display=lambda j: _contact_name(j.contact), folded=True),
+            Field(
+                "contact",
+                N_("Contact"),
+                "text",
+                lambda j: j.contact.name_key,
+                display=lambda j: _contact_name(j.contact),
+                folded=True,
+            ),
             Field("contact_id", N_("Contact id"), "number", lambda j: j.sale.contact_id),
-            Field("category", N_("Company category"), "list", lambda j: j.company.category_id, "category",
-                  lambda j: j.category.name),
-            Field("category_group", N_("Category group"), "list", lambda j: j.category.category_group,
-                  "category_group"),
+            Field(
+                "category",
+                N_("Company category"),
+                "list",
+                lambda j: j.company.category_id,
+                "category",
+                lambda j: j.category.name,
+            ),
+            Field(
+                "category_group", N_("Category group"), "list", lambda j: j.category.category_group, "category_group"
+            ),
             Field("registered", N_("Registered"), "date", lambda j: j.sale.registered_at, aliases=("registered_at",)),
         ]
     table: dict[str, Field] = {}
@@ -267,12 +437,20 @@ def _fields(target: str) -> dict[str, Field]:
 
 def _utm_fields(link: Callable[[Joins], Any]) -> list[Field]:
     def utm(column: str) -> Callable[[Joins], Any]:
-        return lambda j: (select(getattr(t.UtmRecord, column)).where(link(j)).order_by(t.UtmRecord.id).limit(1)
-                          .scalar_subquery())
-    return [Field(f"utm_{name}", label, "text", utm(name)) for name, label in (
-        ("source", N_("Lead source (utm_source)")), ("medium", N_("Lead medium (utm_medium)")),
-        ("campaign", N_("Lead campaign (utm_campaign)")), ("term", N_("Lead term (utm_term)")),
-        ("content", N_("Lead content (utm_content)")))]
+        return lambda j: (
+            select(getattr(t.UtmRecord, column)).where(link(j)).order_by(t.UtmRecord.id).limit(1).scalar_subquery()
+        )
+
+    return [
+        Field(f"utm_{name}", label, "text", utm(name))
+        for name, label in (
+            ("source", N_("Lead source (utm_source)")),
+            ("medium", N_("Lead medium (utm_medium)")),
+            ("campaign", N_("Lead campaign (utm_campaign)")),
+            ("term", N_("Lead term (utm_term)")),
+            ("content", N_("Lead content (utm_content)")),
+        )
+    ]
 
 
 DEFAULT_COLUMNS = {
@@ -286,8 +464,9 @@ def normalise_target(target: str) -> str:
     try:
         return TARGET_ALIASES[target.strip().lower()]
     except (KeyError, AttributeError):
-        raise RuleViolation(_("Find: '{target}' is not one of persons, companies, sales.").format(target=target),
-                            field="target") from None
+        raise RuleViolation(
+            _("Find: '{target}' is not one of persons, companies, sales.").format(target=target), field="target"
+        ) from None
 
 
 def target_label(target: str) -> str:
@@ -305,8 +484,10 @@ def _unique(target: str) -> list[Field]:
 
 def field_infos(target: str) -> list[FieldOut]:
     """Every searchable field with its kind and the operators that apply (the criteria editor's picker)."""
-    return [FieldOut(key=f.key, label=_(f.label), kind=f.kind, operators=operators_for(f.kind))
-            for f in _unique(normalise_target(target))]
+    return [
+        FieldOut(key=f.key, label=_(f.label), kind=f.kind, operators=operators_for(f.kind))
+        for f in _unique(normalise_target(target))
+    ]
 
 
 def column_fields(target: str) -> list[ColumnOut]:
@@ -344,8 +525,9 @@ def parse_where(text: str) -> Criterion:
     check_text("where", text)
     parts = text.split(":", 2)
     if len(parts) < 2 or not parts[0].strip() or not parts[1].strip():
-        raise RuleViolation(_("--where: '{text}' is not FIELD:OPERATOR:VALUE1,VALUE2.").format(text=text),
-                            field="where")
+        raise RuleViolation(
+            _("--where: '{text}' is not FIELD:OPERATOR:VALUE1,VALUE2.").format(text=text), field="where"
+        )
     values: list[str] = []
     if len(parts) == 3 and parts[2] != "":
         current = ""
@@ -381,8 +563,12 @@ def _field(fields: dict[str, Field], key: str) -> Field:
     try:
         return fields[_key(key)]
     except KeyError:
-        raise RuleViolation(_("Unknown field '{field}'. Fields: {fields}.").format(
-            field=key, fields=", ".join(sorted({f.key for f in fields.values()}))), field="field") from None
+        raise RuleViolation(
+            _("Unknown field '{field}'. Fields: {fields}.").format(
+                field=key, fields=", ".join(sorted({f.key for f in fields.values()}))
+            ),
+            field="field",
+        ) from None
 
 
 def _fold(text: str) -> str:
@@ -395,8 +581,7 @@ def _number(value: str, f: Field) -> Decimal:
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
-        raise RuleViolation(_("{field}: '{value}' is not a number.").format(field=_(f.label), value=value),
-                            field=f.key)
+        raise RuleViolation(_("{field}: '{value}' is not a number.").format(field=_(f.label), value=value), field=f.key)
     return number
 
 
@@ -422,8 +607,10 @@ def _bool(value: str, f: Field) -> bool:
 
 
 LIST_MODELS: dict[str, tuple[type[t.ListItem], str]] = {
-    "lead_status": (t.LeadStatus, N_("Lead status")), "category": (t.Category, N_("Category")),
-    "sale_stage": (t.SaleStage, N_("Stage")), "sale_type": (t.SaleType, N_("Sale type")),
+    "lead_status": (t.LeadStatus, N_("Lead status")),
+    "category": (t.Category, N_("Category")),
+    "sale_stage": (t.SaleStage, N_("Stage")),
+    "sale_type": (t.SaleType, N_("Sale type")),
 }
 
 
@@ -452,8 +639,13 @@ async def _resolve(session: AsyncSession, f: Field, values: Sequence[str], actor
         if known is not None and texts and all(text.isdigit() and int(text) in known for text in texts):
             return [int(text) for text in texts]
         numbers = [int(text) for text in texts if text.isdigit()]
-        rows = (await session.execute(select(model.id, model.name_key).where(
-            or_(model.id.in_(numbers), model.name_key.in_([_fold(text) for text in texts]))))).all()
+        rows = (
+            await session.execute(
+                select(model.id, model.name_key).where(
+                    or_(model.id.in_(numbers), model.name_key.in_([_fold(text) for text in texts]))
+                )
+            )
+        ).all()
         by_id = {row_id for row_id, _key in rows}
         by_key = {key: row_id for row_id, key in rows}
         if known is not None:
@@ -461,8 +653,9 @@ async def _resolve(session: AsyncSession, f: Field, values: Sequence[str], actor
         for text in texts:
             found = int(text) if text.isdigit() and int(text) in by_id else by_key.get(_fold(text))
             if found is None:
-                raise RuleViolation(_("{field}: no item named '{value}'.").format(field=_(f.label), value=text),
-                                    field=f.key)
+                raise RuleViolation(
+                    _("{field}: no item named '{value}'.").format(field=_(f.label), value=text), field=f.key
+                )
             ids.append(found)
         return ids
     for value in values:
@@ -473,11 +666,19 @@ async def _resolve(session: AsyncSession, f: Field, values: Sequence[str], actor
             ids.append(int(parse_category_group(text)))
         elif f.source == "sale_status":
             folded = text.casefold()
-            match = next((s for s in SaleStatus if folded in (s.name.casefold(), str(int(s)),
-                                                              _(s.name.capitalize()).casefold())), None)
+            match = next(
+                (
+                    s
+                    for s in SaleStatus
+                    if folded in (s.name.casefold(), str(int(s)), _(s.name.capitalize()).casefold())
+                ),
+                None,
+            )
             if match is None:
-                raise RuleViolation(_("Sale status: '{value}' is not one of open, sold, lost, stalled.").format(
-                    value=value), field=f.key)
+                raise RuleViolation(
+                    _("Sale status: '{value}' is not one of open, sold, lost, stalled.").format(value=value),
+                    field=f.key,
+                )
             ids.append(int(match))
         elif f.source == "owner":
             if text.casefold() in ("me", _("me").casefold()) and actor is not None:
@@ -487,8 +688,7 @@ async def _resolve(session: AsyncSession, f: Field, values: Sequence[str], actor
             if row is None and text.isdigit():
                 row = await session.get(t.Associate, int(text))
             if row is None:
-                raise RuleViolation(_("{field}: no user '{value}'.").format(field=_(f.label), value=text),
-                                    field=f.key)
+                raise RuleViolation(_("{field}: no user '{value}'.").format(field=_(f.label), value=text), field=f.key)
             ids.append(row.id)
     return ids
 
@@ -501,15 +701,28 @@ async def _choices(session: AsyncSession, source: str) -> list[ChoiceOut]:
     if source == "category_group":
         from leadtui.services.lists import category_group_name
 
-        return [ChoiceOut(value=str(int(g)), label=category_group_name(g)) for g in CategoryGroup
-                if g != CategoryGroup.UNKNOWN]
+        return [
+            ChoiceOut(value=str(int(g)), label=category_group_name(g))
+            for g in CategoryGroup
+            if g != CategoryGroup.UNKNOWN
+        ]
     if source == "sale_status":
         return [ChoiceOut(value=str(int(s)), label=_(s.name.capitalize())) for s in SaleStatus]
-    users = (await session.execute(select(t.Associate.id, t.Associate.login, t.Associate.full_name, t.Associate.active)
-                                   .order_by(t.Associate.active.desc(), t.Associate.login))).all()
+    users = (
+        await session.execute(
+            select(t.Associate.id, t.Associate.login, t.Associate.full_name, t.Associate.active).order_by(
+                t.Associate.active.desc(), t.Associate.login
+            )
+        )
+    ).all()
     me = ChoiceOut(value="me", label=_("me (whoever looks)"))
-    return [me, *[ChoiceOut(value=str(i), label=f"{login} ({full})" if full and full != login else login,
-                            deleted=not active) for i, login, full, active in users]]
+    return [
+        me,
+        *[
+            ChoiceOut(value=str(i), label=f"{login} ({full})" if full and full != login else login, deleted=not active)
+            for i, login, full, active in users
+        ],
+    ]
 
 
 async def choices(db: Database, target: str, field_key: str) -> list[ChoiceOut]:
@@ -534,14 +747,19 @@ def _check_op(f: Field, c: Criterion) -> str:
     if f.kind == "list":
         op = {"eq": "one_of", "ne": "not_one_of", "in": "one_of", "not_in": "not_one_of"}.get(op, op)
     if op not in OPERATORS:
-        raise RuleViolation(_("Unknown operator '{op}'. Operators: {ops}.").format(op=c.op, ops=", ".join(OPERATORS)),
-                            field="op")
+        raise RuleViolation(
+            _("Unknown operator '{op}'. Operators: {ops}.").format(op=c.op, ops=", ".join(OPERATORS)), field="op"
+        )
     allowed = operators_for(f.kind)
     if f.history == "on":
         allowed = ["eq", "gt", "lt"]
     if op not in allowed:
-        raise RuleViolation(_("{field}: the operator '{op}' does not apply; use one of {ops}.").format(
-            field=_(f.label), op=c.op, ops=", ".join(allowed)), field=f.key)
+        raise RuleViolation(
+            _("{field}: the operator '{op}' does not apply; use one of {ops}.").format(
+                field=_(f.label), op=c.op, ops=", ".join(allowed)
+            ),
+            field=f.key,
+        )
     return op
 
 
@@ -570,8 +788,9 @@ def _date_condition(column: SQLColumnExpression[Any], op: str, day: date, as_dat
     return column < day
 
 
-async def _condition(session: AsyncSession, j: Joins, f: Field, c: Criterion,
-                     actor: Actor | None) -> ColumnElement[bool] | None:
+async def _condition(
+    session: AsyncSession, j: Joins, f: Field, c: Criterion, actor: Actor | None
+) -> ColumnElement[bool] | None:
     op = _check_op(f, c)
     values = [v for v in c.values if v.strip() != ""]
     if f.predicate:
@@ -629,7 +848,9 @@ async def _condition(session: AsyncSession, j: Joins, f: Field, c: Criterion,
     return or_(column.is_(None), column != flag)
 
 
-def _text_condition(column: SQLColumnExpression[Any], op: str, values: list[str], folded: bool, dialect: str) -> ColumnElement[bool]:
+def _text_condition(
+    column: SQLColumnExpression[Any], op: str, values: list[str], folded: bool, dialect: str
+) -> ColumnElement[bool]:
     needles = [_fold(v) if folded else v.strip().lower() for v in values]
     needles = [n for n in needles if n] or [""]
     if not folded:
@@ -645,9 +866,10 @@ def _text_condition(column: SQLColumnExpression[Any], op: str, values: list[str]
     return or_(column.is_(None), column.not_in(needles))
 
 
-async def _history_condition(session: AsyncSession, j: Joins, parts: list[tuple[Field, Criterion]],
-                             actor: Actor | None) -> ColumnElement[bool] | None:
-    """"Lead status reached" and "... reached on" together: the contact entered one of the statuses (any, when
+async def _history_condition(
+    session: AsyncSession, j: Joins, parts: list[tuple[Field, Criterion]], actor: Actor | None
+) -> ColumnElement[bool] | None:
+    """ "Lead status reached" and "... reached on" together: the contact entered one of the statuses (any, when
     only dates are given) within the dates, according to the history."""
     h = aliased(t.History)
     terms: list[Any] = [h.entity == "contact", h.entity_id == j.contact.id, h.field == "lead_status"]
@@ -685,8 +907,13 @@ JOIN_NAMES = ("contact", "company", "sale", "category", "lead_status", "owner", 
 def _all_joins(target: str) -> Joins:
     j = Joins()
     if target == "contact":
-        j.contact, j.company, j.category, j.lead_status, j.owner = (t.Contact, t.Company, t.Category, t.LeadStatus,
-                                                                    t.Associate)
+        j.contact, j.company, j.category, j.lead_status, j.owner = (
+            t.Contact,
+            t.Company,
+            t.Category,
+            t.LeadStatus,
+            t.Associate,
+        )
     elif target == "company":
         j.company, j.category, j.owner = t.Company, t.Category, t.Associate
     else:
@@ -728,13 +955,15 @@ def _base(target: str, used: set[str]) -> tuple[AnySelect, Joins]:
         if used & {"company", "category", "owner"}:
             query = query.outerjoin(t.Company, t.Company.id == t.Contact.company_id)
         if "category" in used:
-            query = query.outerjoin(t.Category, t.Category.id == rules.effective_case(t.Contact.category_id,
-                                                                                       t.Company.category_id))
+            query = query.outerjoin(
+                t.Category, t.Category.id == rules.effective_case(t.Contact.category_id, t.Company.category_id)
+            )
         if "lead_status" in used:
             query = query.outerjoin(t.LeadStatus, t.LeadStatus.id == t.Contact.lead_status_id)
         if "owner" in used:
-            query = query.outerjoin(t.Associate, t.Associate.id == rules.effective_case(t.Contact.our_contact_id,
-                                                                                         t.Company.our_contact_id))
+            query = query.outerjoin(
+                t.Associate, t.Associate.id == rules.effective_case(t.Contact.our_contact_id, t.Company.our_contact_id)
+            )
         return query.where(t.Contact.deleted_at.is_(None)), j
     if target == "company":
         query = select(t.Company.id).select_from(t.Company)
@@ -773,9 +1002,15 @@ def _criteria(criteria: Sequence[Criterion | dict[str, Any]] | None) -> list[Cri
     return out
 
 
-async def where_clause(session: AsyncSession, target: str, criteria: Sequence[Criterion | dict[str, Any]],
-                       actor: Actor | None = None, *, need: set[str] | frozenset[str] = frozenset(),
-                       counting: bool = False) -> tuple[AnySelect, Joins, dict[str, Field]]:
+async def where_clause(
+    session: AsyncSession,
+    target: str,
+    criteria: Sequence[Criterion | dict[str, Any]],
+    actor: Actor | None = None,
+    *,
+    need: set[str] | frozenset[str] = frozenset(),
+    counting: bool = False,
+) -> tuple[AnySelect, Joins, dict[str, Field]]:
     """The base query of `target` filtered by `criteria` (validated: unknown fields/operators/values refused).
 
     It joins only the tables the criteria use, plus those named in `need` (for the columns shown). `counting`:
@@ -786,9 +1021,17 @@ async def where_clause(session: AsyncSession, target: str, criteria: Sequence[Cr
     parsed = [(_field(fields, c.field), c) for c in _criteria(criteria)]
     # with a lead status criterion its index drives a count better (a company lookup per row) than the companies
     counting = counting and not any(f.key == "lead_status" and any(v.strip() for v in c.values) for f, c in parsed)
-    by_join = [f for f, c in parsed if not f.history
-               and not (counting and f.semi is not None and _key(c.op) in ("one_of", "not_one_of", "eq", "ne")
-                        and any(v.strip() for v in c.values))]
+    by_join = [
+        f
+        for f, c in parsed
+        if not f.history
+        and not (
+            counting
+            and f.semi is not None
+            and _key(c.op) in ("one_of", "not_one_of", "eq", "ne")
+            and any(v.strip() for v in c.values)
+        )
+    ]
     used = needs(target, by_join) | set(need)
     query, j = _base(target, used)
     j.extra["counting"] = counting
@@ -818,8 +1061,11 @@ async def _text_drives(session: AsyncSession, j: Joins, parsed: list[tuple[Field
     index-only count, stopped at NARROW_PREFIX) and let the name index drive only when it is narrow."""
     if _dialect(session) != "sqlite":
         return False
-    texts = [(f, c) for f, c in parsed if f.folded and _key(c.op) in ("starts_with", "eq")
-             and any(v.strip() for v in c.values)]
+    texts = [
+        (f, c)
+        for f, c in parsed
+        if f.folded and _key(c.op) in ("starts_with", "eq") and any(v.strip() for v in c.values)
+    ]
     if not texts or not any(f.kind == "list" for f, _c in parsed):
         return False
     if counting:
@@ -832,8 +1078,9 @@ async def _text_drives(session: AsyncSession, j: Joins, parsed: list[tuple[Field
                 continue
             columns = [f.expr(j)] + ([f.also_starts(j)] if f.also_starts is not None else [])
             for column in columns:
-                terms.append(rules.starts_with(column, needle, "sqlite") if _key(c.op) == "starts_with"
-                             else column == needle)
+                terms.append(
+                    rules.starts_with(column, needle, "sqlite") if _key(c.op) == "starts_with" else column == needle
+                )
         table = column.class_ if hasattr(column, "class_") else None
         if table is None:
             continue
@@ -847,8 +1094,15 @@ async def _text_drives(session: AsyncSession, j: Joins, parsed: list[tuple[Field
     return False
 
 
-def restrict(query: AnySelect, pk: Any, *, within: Sequence[int] | None = None, selection_id: int | None = None,
-             dialect: str = "sqlite", how: str = "exists") -> AnySelect:
+def restrict(
+    query: AnySelect,
+    pk: Any,
+    *,
+    within: Sequence[int] | None = None,
+    selection_id: int | None = None,
+    dialect: str = "sqlite",
+    how: str = "exists",
+) -> AnySelect:
     """Only the given ids (one bound parameter however many) and/or the members of a static selection.
 
     `how` says how the members are matched, which decides the plan: "exists" (a lookup per candidate row: best
@@ -861,8 +1115,9 @@ def restrict(query: AnySelect, pk: Any, *, within: Sequence[int] | None = None, 
         if how == "join":
             query = query.join(member, and_(member.entity_id == pk, member.selection_id == selection_id))
         else:
-            query = query.where(exists(select(member.entity_id).where(member.selection_id == selection_id,
-                                                                      member.entity_id == pk)))
+            query = query.where(
+                exists(select(member.entity_id).where(member.selection_id == selection_id, member.entity_id == pk))
+            )
     return query
 
 
@@ -894,16 +1149,24 @@ def _columns(fields: dict[str, Field], columns: Sequence[str] | None, target: st
     for key in keys:
         f = _field(fields, key)
         if not f.column:
-            raise RuleViolation(_("{field}: is a search criterion, not a column.").format(field=_(f.label)),
-                                field="columns")
+            raise RuleViolation(
+                _("{field}: is a search criterion, not a column.").format(field=_(f.label)), field="columns"
+            )
         if f not in chosen:
             chosen.append(f)
     return chosen
 
 
-async def _select(session: AsyncSession, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict[str, Any]],
-                  columns: Sequence[str] | None, within: Sequence[int] | None, selection_id: int | None,
-                  sort: str | None = None) -> tuple[AnySelect, Joins, dict[str, Field], list[Field], Any]:
+async def _select(
+    session: AsyncSession,
+    actor: Actor | None,
+    target: str,
+    criteria: Sequence[Criterion | dict[str, Any]],
+    columns: Sequence[str] | None,
+    within: Sequence[int] | None,
+    selection_id: int | None,
+    sort: str | None = None,
+) -> tuple[AnySelect, Joins, dict[str, Field], list[Field], Any]:
     """The SELECT of the id and the chosen columns; returns it with the key to order by (the member's id when a
     static selection's members drive the query)."""
     target = normalise_target(target)
@@ -922,10 +1185,21 @@ def _row(row: Any, chosen: list[Field]) -> dict[str, Any]:
     return {"id": row[0], **{f.key: _present(f.key, f.kind, row[i + 1]) for i, f in enumerate(chosen)}}
 
 
-async def find(db: Database, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict[str, Any]], *,
-               columns: Sequence[str] | None = None, offset: int = 0, limit: int | None = 50,
-               sort: str | None = None, descending: bool = False, within: Sequence[int] | None = None,
-               selection_id: int | None = None, after: int | None = None) -> FindPage:
+async def find(
+    db: Database,
+    actor: Actor | None,
+    target: str,
+    criteria: Sequence[Criterion | dict[str, Any]],
+    *,
+    columns: Sequence[str] | None = None,
+    offset: int = 0,
+    limit: int | None = 50,
+    sort: str | None = None,
+    descending: bool = False,
+    within: Sequence[int] | None = None,
+    selection_id: int | None = None,
+    after: int | None = None,
+) -> FindPage:
     """One page of matches (ids and the chosen columns), paged in the database.
 
     `limit` None returns every match (the CLI's default). `within` restricts to these ids; `selection_id` to the
@@ -941,8 +1215,9 @@ async def find(db: Database, actor: Actor | None, target: str, criteria: Sequenc
         raise RuleViolation(_("Paging after an id works in id order only, not sorted by a column."), field="after")
     async with db.read() as session:
         if limit is None or not sort:  # everything, or a page in id order: one query
-            query, j, fields, chosen, key = await _select(session, actor, target, criteria, columns, within,
-                                                          selection_id, sort)
+            query, j, fields, chosen, key = await _select(
+                session, actor, target, criteria, columns, within, selection_id, sort
+            )
             if after is not None:
                 query = query.where(key < after if descending else key > after)
             query = _ordered(query, j, fields, key, sort, descending)
@@ -954,28 +1229,46 @@ async def find(db: Database, actor: Actor | None, target: str, criteria: Sequenc
             more = limit is not None and len(result) > limit
             rows = [_row(row, chosen) for row in result[:limit]]
         else:
-            rows, more, chosen = await _page(session, actor, target, criteria, columns, within, selection_id, sort,
-                                             descending, offset, limit)
-    return FindPage(target=target, columns=[ColumnOut(key=f.key, label=_(f.label)) for f in chosen],
-                    rows=rows, offset=offset, limit=limit or len(rows), more=more)
+            rows, more, chosen = await _page(
+                session, actor, target, criteria, columns, within, selection_id, sort, descending, offset, limit
+            )
+    return FindPage(
+        target=target,
+        columns=[ColumnOut(key=f.key, label=_(f.label)) for f in chosen],
+        rows=rows,
+        offset=offset,
+        limit=limit or len(rows),
+        more=more,
+    )
 
 
-def _ordered(query: AnySelect, j: Joins, fields: dict[str, Field], key: Any, sort: str | None,
-             descending: bool) -> AnySelect:
+def _ordered(
+    query: AnySelect, j: Joins, fields: dict[str, Field], key: Any, sort: str | None, descending: bool
+) -> AnySelect:
     if sort:
         f = _field(fields, sort)
         if not f.column:
             raise RuleViolation(_("{field}: cannot be sorted on.").format(field=_(f.label)), field="sort")
         expr = f.sort(j) if f.sort is not None else (f.expr(j) if f.folded else _display(f, j))
-        return query.order_by((expr.desc() if descending else expr.asc()).nulls_last(),
-                              key.desc() if descending else key)
+        return query.order_by(
+            (expr.desc() if descending else expr.asc()).nulls_last(), key.desc() if descending else key
+        )
     return query.order_by(key.desc() if descending else key)
 
 
-async def _page(session: AsyncSession, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict[str, Any]],
-                columns: Sequence[str] | None, within: Sequence[int] | None, selection_id: int | None,
-                sort: str | None, descending: bool, offset: int, limit: int
-                ) -> tuple[list[dict[str, Any]], bool, list[Field]]:
+async def _page(
+    session: AsyncSession,
+    actor: Actor | None,
+    target: str,
+    criteria: Sequence[Criterion | dict[str, Any]],
+    columns: Sequence[str] | None,
+    within: Sequence[int] | None,
+    selection_id: int | None,
+    sort: str | None,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> tuple[list[dict[str, Any]], bool, list[Field]]:
     """A page in two steps: the ids (joining only what the criteria and the sort need), then the shown columns
     of just those rows. When the matches must be sorted, the columns' joins are then paid for 51 rows, not for
     every match."""
@@ -995,21 +1288,31 @@ async def _page(session: AsyncSession, actor: Actor | None, target: str, criteri
     shown, j2 = _base(target, needs(target, chosen, display=True))
     pk2 = _pk(target, j2)
     shown = shown.where(rules.id_in(pk2, ids, _dialect(session))).with_only_columns(
-        pk2.label("id"), *[_display(f, j2).label(f"c{i}") for i, f in enumerate(chosen)])
+        pk2.label("id"), *[_display(f, j2).label(f"c{i}") for i, f in enumerate(chosen)]
+    )
     by_id = {row[0]: row for row in (await session.execute(shown)).all()}
     return [_row(by_id[i], chosen) for i in ids if i in by_id], more, chosen
 
 
-async def iter_rows(db: Database, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict[str, Any]], *,
-                    columns: Sequence[str] | None = None, within: Sequence[int] | None = None,
-                    selection_id: int | None = None, batch: int = ITER_BATCH) -> AsyncIterator[dict[str, Any]]:
+async def iter_rows(
+    db: Database,
+    actor: Actor | None,
+    target: str,
+    criteria: Sequence[Criterion | dict[str, Any]],
+    *,
+    columns: Sequence[str] | None = None,
+    within: Sequence[int] | None = None,
+    selection_id: int | None = None,
+    batch: int = ITER_BATCH,
+) -> AsyncIterator[dict[str, Any]]:
     """Every match in id order, fetched in batches (keyset on the id): exports and the CLI never hold them all."""
     target = normalise_target(target)
     last: int | None = None
     while True:
         async with db.read() as session:
-            query, _j, _fields_, chosen, key = await _select(session, actor, target, criteria, columns, within,
-                                                             selection_id)
+            query, _j, _fields_, chosen, key = await _select(
+                session, actor, target, criteria, columns, within, selection_id
+            )
             if last is not None:
                 query = query.where(key > last)
             rows = (await session.execute(query.order_by(key).limit(batch))).all()
@@ -1026,8 +1329,14 @@ async def columns_of(target: str, columns: Sequence[str] | None = None) -> list[
     return [ColumnOut(key=f.key, label=_(f.label)) for f in _columns(_fields(target), columns, target)]
 
 
-async def count(db: Database, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict[str, Any]],
-                within: Sequence[int] | None = None, selection_id: int | None = None) -> int:
+async def count(
+    db: Database,
+    actor: Actor | None,
+    target: str,
+    criteria: Sequence[Criterion | dict[str, Any]],
+    within: Sequence[int] | None = None,
+    selection_id: int | None = None,
+) -> int:
     async with db.read() as session:
         query, j, _fields_ = await where_clause(session, target, criteria, actor, counting=True)
         pk = _pk(normalise_target(target), j)
@@ -1035,15 +1344,17 @@ async def count(db: Database, actor: Actor | None, target: str, criteria: Sequen
         return await session.scalar(query.with_only_columns(func.count(pk)).order_by(None)) or 0
 
 
-async def matching_ids(session: AsyncSession, actor: Actor | None, target: str,
-                       criteria: Sequence[Criterion | dict[str, Any]]) -> AnySelect:
+async def matching_ids(
+    session: AsyncSession, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict[str, Any]]
+) -> AnySelect:
     """A SELECT of the ids matching `criteria`, for use as a subquery (selections, board, bulk update)."""
     query, j, _fields_ = await where_clause(session, target, criteria, actor, counting=True)
     return query.with_only_columns(_pk(normalise_target(target), j))
 
 
-async def validate(db: Database, actor: Actor | None, target: str,
-                   criteria: Sequence[Criterion | dict[str, Any]]) -> list[Criterion]:
+async def validate(
+    db: Database, actor: Actor | None, target: str, criteria: Sequence[Criterion | dict[str, Any]]
+) -> list[Criterion]:
     """Check criteria (fields, operators, values) and return them with list values as ids (robust to renames)."""
     target = normalise_target(target)
     fields = _fields(target)

@@ -29,14 +29,22 @@ from leadtui.services.validation import FIELD_LABELS, parse
 if TYPE_CHECKING:
     from leadtui.services.activities import ActivityOut
 
-FIELD_LABELS.update({
-    "stages": N_("Stages"), "has_guide": N_("This sale type is linked to a guide"),
-    "start_offset_days": N_("Start date (days after previous follow-up)"),
-    "duration_minutes": N_("Duration (minutes)"), "default_text": N_("Default text in follow-up"),
-    "purpose": N_("The purpose of this follow-up"), "auto_suggest": N_("Automatically suggest this follow-up"),
-    "follow_up_type": N_("Follow-up type"), "duration": N_("Estimated time for this sale process"),
-    "duration_unit": N_("Unit"), "stage": N_("Stage"), "sale_type": N_("Sale type"),
-})
+FIELD_LABELS.update(
+    {
+        "stages": N_("Stages"),
+        "has_guide": N_("This sale type is linked to a guide"),
+        "start_offset_days": N_("Start date (days after previous follow-up)"),
+        "duration_minutes": N_("Duration (minutes)"),
+        "default_text": N_("Default text in follow-up"),
+        "purpose": N_("The purpose of this follow-up"),
+        "auto_suggest": N_("Automatically suggest this follow-up"),
+        "follow_up_type": N_("Follow-up type"),
+        "duration": N_("Estimated time for this sale process"),
+        "duration_unit": N_("Unit"),
+        "stage": N_("Stage"),
+        "sale_type": N_("Sale type"),
+    }
+)
 
 MIN_GUIDE_STAGES = 2
 
@@ -132,22 +140,31 @@ async def sale_type_row(session: AsyncSession, ref: int | str, *, allow_deleted:
     if row is None and isinstance(ref, str):
         row = await session.scalar(select(t.SaleType).where(t.SaleType.name_key == t.name_key(ref)))
     if row is None:
-        names = (await session.scalars(select(t.SaleType.name).where(t.SaleType.deleted.is_(False))
-                                       .order_by(t.SaleType.rank))).all()
-        raise NotFound(_("Sale type: no sale type named '{ref}' (choose one of: {names}).").format(
-            ref=ref, names=", ".join(names)))
+        names = (
+            await session.scalars(
+                select(t.SaleType.name).where(t.SaleType.deleted.is_(False)).order_by(t.SaleType.rank)
+            )
+        ).all()
+        raise NotFound(
+            _("Sale type: no sale type named '{ref}' (choose one of: {names}).").format(ref=ref, names=", ".join(names))
+        )
     if row.deleted and not allow_deleted:
-        raise RuleViolation(_("Sale type: '{name}' is deleted; choose another sale type.").format(name=row.name),
-                            field="sale_type")
+        raise RuleViolation(
+            _("Sale type: '{name}' is deleted; choose another sale type.").format(name=row.name), field="sale_type"
+        )
     return row
 
 
 async def linked_stages(session: AsyncSession, sale_type_id: int) -> list[tuple[t.SaleStage, int]]:
     """The stages of a sale type in their order, with their rank (deleted stages are unlinked, R9)."""
-    rows = (await session.execute(
-        select(t.SaleStage, t.SaleTypeStage.rank).join(t.SaleTypeStage, t.SaleTypeStage.stage_id == t.SaleStage.id)
-        .where(t.SaleTypeStage.sale_type_id == sale_type_id, t.SaleStage.deleted.is_(False))
-        .order_by(t.SaleTypeStage.rank, t.SaleTypeStage.id))).all()
+    rows = (
+        await session.execute(
+            select(t.SaleStage, t.SaleTypeStage.rank)
+            .join(t.SaleTypeStage, t.SaleTypeStage.stage_id == t.SaleStage.id)
+            .where(t.SaleTypeStage.sale_type_id == sale_type_id, t.SaleStage.deleted.is_(False))
+            .order_by(t.SaleTypeStage.rank, t.SaleTypeStage.id)
+        )
+    ).all()
     return [(stage, rank) for stage, rank in rows]
 
 
@@ -158,10 +175,15 @@ async def stage_row(session: AsyncSession, ref: int | str, *, field: str = "stag
     if row is None and isinstance(ref, str):
         row = await session.scalar(select(t.SaleStage).where(t.SaleStage.name_key == t.name_key(ref)))
     if row is None:
-        names = (await session.scalars(select(t.SaleStage.name).where(t.SaleStage.deleted.is_(False))
-                                       .order_by(t.SaleStage.rank))).all()
-        raise RuleViolation(_("Stage: '{ref}' is not a sale stage (stages: {names}).").format(
-            ref=ref, names=", ".join(names)), field=field)
+        names = (
+            await session.scalars(
+                select(t.SaleStage.name).where(t.SaleStage.deleted.is_(False)).order_by(t.SaleStage.rank)
+            )
+        ).all()
+        raise RuleViolation(
+            _("Stage: '{ref}' is not a sale stage (stages: {names}).").format(ref=ref, names=", ".join(names)),
+            field=field,
+        )
     return row
 
 
@@ -174,24 +196,39 @@ async def _follow_up_type(session: AsyncSession, ref: int | str | None) -> int |
     if row is None and isinstance(ref, str):
         row = await session.scalar(select(t.FollowUpType).where(t.FollowUpType.name_key == t.name_key(ref)))
     if row is None or row.deleted:
-        raise RuleViolation(_("Follow-up type: '{ref}' is not in the list Follow-up - Type.").format(ref=ref),
-                            field="follow_up_type")
+        raise RuleViolation(
+            _("Follow-up type: '{ref}' is not in the list Follow-up - Type.").format(ref=ref), field="follow_up_type"
+        )
     return row.id
 
 
 def _item_out(row: t.GuideItem, type_name: str | None) -> GuideItemOut:
-    return GuideItemOut(id=row.id, sale_type_id=row.sale_type_id, stage_id=row.stage_id, name=row.name,
-                        purpose=row.purpose, auto_suggest=row.auto_suggest, follow_up_type=type_name,
-                        follow_up_type_id=row.follow_up_type_id, start_offset_days=row.start_offset_days,
-                        duration_minutes=row.duration_minutes, default_text=row.default_text, rank=row.rank,
-                        version=row.version)
+    return GuideItemOut(
+        id=row.id,
+        sale_type_id=row.sale_type_id,
+        stage_id=row.stage_id,
+        name=row.name,
+        purpose=row.purpose,
+        auto_suggest=row.auto_suggest,
+        follow_up_type=type_name,
+        follow_up_type_id=row.follow_up_type_id,
+        start_offset_days=row.start_offset_days,
+        duration_minutes=row.duration_minutes,
+        default_text=row.default_text,
+        rank=row.rank,
+        version=row.version,
+    )
 
 
 async def _items(session: AsyncSession, sale_type_id: int) -> dict[int, list[GuideItemOut]]:
-    rows = (await session.execute(
-        select(t.GuideItem, t.FollowUpType.name).outerjoin(t.FollowUpType,
-                                                           t.FollowUpType.id == t.GuideItem.follow_up_type_id)
-        .where(t.GuideItem.sale_type_id == sale_type_id).order_by(t.GuideItem.rank, t.GuideItem.id))).all()
+    rows = (
+        await session.execute(
+            select(t.GuideItem, t.FollowUpType.name)
+            .outerjoin(t.FollowUpType, t.FollowUpType.id == t.GuideItem.follow_up_type_id)
+            .where(t.GuideItem.sale_type_id == sale_type_id)
+            .order_by(t.GuideItem.rank, t.GuideItem.id)
+        )
+    ).all()
     result: dict[int, list[GuideItemOut]] = {}
     for row, type_name in rows:
         result.setdefault(row.stage_id, []).append(_item_out(row, type_name))
@@ -200,12 +237,22 @@ async def _items(session: AsyncSession, sale_type_id: int) -> dict[int, list[Gui
 
 async def _type_guide(session: AsyncSession, row: t.SaleType) -> SaleTypeGuideOut:
     items = await _items(session, row.id)
-    stages = [TypeStageOut(id=stage.id, name=stage.name, probability=stage.probability, rank=rank,
-                           items=items.get(stage.id, []))
-              for stage, rank in await linked_stages(session, row.id)]
-    return SaleTypeGuideOut(sale_type_id=row.id, sale_type=row.name, has_guide=row.has_guide,
-                            auto_advance=row.auto_advance, duration=row.duration, duration_unit=row.duration_unit,
-                            stages=stages, version=row.version)
+    stages = [
+        TypeStageOut(
+            id=stage.id, name=stage.name, probability=stage.probability, rank=rank, items=items.get(stage.id, [])
+        )
+        for stage, rank in await linked_stages(session, row.id)
+    ]
+    return SaleTypeGuideOut(
+        sale_type_id=row.id,
+        sale_type=row.name,
+        has_guide=row.has_guide,
+        auto_advance=row.auto_advance,
+        duration=row.duration,
+        duration_unit=row.duration_unit,
+        stages=stages,
+        version=row.version,
+    )
 
 
 # ---------------------------------------------------------------------------------------------- administration
@@ -220,13 +267,17 @@ async def get_sale_type_guide(db: Database, sale_type: int | str) -> SaleTypeGui
 async def list_stages(db: Database) -> list[StageOut]:
     """Every live sale stage in list order (what can be linked to a sale type)."""
     async with db.read() as session:
-        rows = (await session.scalars(select(t.SaleStage).where(t.SaleStage.deleted.is_(False))
-                                      .order_by(t.SaleStage.rank, t.SaleStage.id))).all()
+        rows = (
+            await session.scalars(
+                select(t.SaleStage).where(t.SaleStage.deleted.is_(False)).order_by(t.SaleStage.rank, t.SaleStage.id)
+            )
+        ).all()
     return [StageOut(id=row.id, name=row.name, probability=row.probability) for row in rows]
 
 
-async def set_sale_type_stages(db: Database, actor: Actor, sale_type: int | str,
-                               stages: Sequence[int | str]) -> SaleTypeGuideOut:
+async def set_sale_type_stages(
+    db: Database, actor: Actor, sale_type: int | str, stages: Sequence[int | str]
+) -> SaleTypeGuideOut:
     """Link these stages to the sale type in this order (replacing the links). Administrators only.
 
     Suggested follow-ups of a stage that is unlinked are kept and come back when the stage is linked again.
@@ -236,20 +287,26 @@ async def set_sale_type_stages(db: Database, actor: Actor, sale_type: int | str,
     async with db.write(actor) as session:
         row = await sale_type_row(session, sale_type)
         if row.deleted:
-            raise RuleViolation(_("Sale type: '{name}' is deleted; restore it first.").format(name=row.name),
-                                field="sale_type")
+            raise RuleViolation(
+                _("Sale type: '{name}' is deleted; restore it first.").format(name=row.name), field="sale_type"
+            )
         stage_ids: list[int] = []
         for ref in stages:
             stage = await stage_row(session, ref.strip() if isinstance(ref, str) else ref, field="stages")
             if stage.deleted:
-                raise RuleViolation(_("Stages: '{name}' is deleted; restore it first.").format(name=stage.name),
-                                    field="stages")
+                raise RuleViolation(
+                    _("Stages: '{name}' is deleted; restore it first.").format(name=stage.name), field="stages"
+                )
             if stage.id in stage_ids:
                 raise RuleViolation(_("Stages: '{name}' is listed twice.").format(name=stage.name), field="stages")
             stage_ids.append(stage.id)
         if row.has_guide and len(stage_ids) < MIN_GUIDE_STAGES:
-            raise RuleViolation(_("Stages: a sale type linked to a guide needs at least {n} stages; turn the guide off "
-                                  "first.").format(n=MIN_GUIDE_STAGES), field="stages")
+            raise RuleViolation(
+                _("Stages: a sale type linked to a guide needs at least {n} stages; turn the guide off first.").format(
+                    n=MIN_GUIDE_STAGES
+                ),
+                field="stages",
+            )
         await session.execute(delete(t.SaleTypeStage).where(t.SaleTypeStage.sale_type_id == row.id))
         for rank, stage_id in enumerate(stage_ids, start=1):
             session.add(t.SaleTypeStage(sale_type_id=row.id, stage_id=stage_id, rank=rank))
@@ -265,13 +322,18 @@ async def set_guide(db: Database, actor: Actor, sale_type: int | str, on: bool) 
         row = await sale_type_row(session, sale_type)
         if on:
             if row.deleted:
-                raise RuleViolation(_("Sale type: '{name}' is deleted; restore it first.").format(name=row.name),
-                                    field="sale_type")
+                raise RuleViolation(
+                    _("Sale type: '{name}' is deleted; restore it first.").format(name=row.name), field="sale_type"
+                )
             count = len(await linked_stages(session, row.id))
             if count < MIN_GUIDE_STAGES:
                 raise RuleViolation(
-                    _("This sale type is linked to a guide: a guide needs at least {n} stages; '{name}' has {count}. "
-                      "Add stages first.").format(n=MIN_GUIDE_STAGES, name=row.name, count=count), field="has_guide")
+                    _(
+                        "This sale type is linked to a guide: a guide needs at least {n} stages; '{name}' has {count}. "
+                        "Add stages first."
+                    ).format(n=MIN_GUIDE_STAGES, name=row.name, count=count),
+                    field="has_guide",
+                )
         if row.has_guide != on:
             row.has_guide = on
         await session.flush()
@@ -279,8 +341,9 @@ async def set_guide(db: Database, actor: Actor, sale_type: int | str, on: bool) 
     return out
 
 
-async def set_sale_type_options(db: Database, actor: Actor, sale_type: int | str,
-                                data: dict[str, Any]) -> SaleTypeGuideOut:
+async def set_sale_type_options(
+    db: Database, actor: Actor, sale_type: int | str, data: dict[str, Any]
+) -> SaleTypeGuideOut:
     """Estimated time for this sale process (number and unit) and 'suggest moving to the next stage'."""
     require_list_administrator(actor)
     values = parse(SaleTypeOptionsIn, data)
@@ -297,8 +360,9 @@ async def set_sale_type_options(db: Database, actor: Actor, sale_type: int | str
     return out
 
 
-async def add_guide_item(db: Database, actor: Actor, sale_type: int | str, stage: int | str,
-                         data: dict[str, Any]) -> GuideItemOut:
+async def add_guide_item(
+    db: Database, actor: Actor, sale_type: int | str, stage: int | str, data: dict[str, Any]
+) -> GuideItemOut:
     """A suggested follow-up in a stage of a sale type; the stage must be one of the type's stages."""
     require_list_administrator(actor)
     values = parse(GuideItemIn, data)
@@ -309,16 +373,33 @@ async def add_guide_item(db: Database, actor: Actor, sale_type: int | str, stage
         stage_ = await stage_row(session, stage)
         linked = [s.id for s, _rank in await linked_stages(session, type_row.id)]
         if stage_.id not in linked:
-            raise RuleViolation(_("Stage: '{stage}' is not a stage of sale type '{type}'; link it first.").format(
-                stage=stage_.name, type=type_row.name), field="stage")
-        rank = (await session.scalar(select(func.coalesce(func.max(t.GuideItem.rank), 0)).where(
-            t.GuideItem.sale_type_id == type_row.id, t.GuideItem.stage_id == stage_.id)) or 0) + 1
-        row = t.GuideItem(sale_type_id=type_row.id, stage_id=stage_.id, kind="follow-up", name=values.name,
-                          purpose=values.purpose or "", auto_suggest=bool(values.auto_suggest),
-                          follow_up_type_id=await _follow_up_type(session, values.follow_up_type),
-                          start_offset_days=values.start_offset_days or 0,
-                          duration_minutes=values.duration_minutes if values.duration_minutes is not None else 15,
-                          default_text=values.default_text or "", rank=rank)
+            raise RuleViolation(
+                _("Stage: '{stage}' is not a stage of sale type '{type}'; link it first.").format(
+                    stage=stage_.name, type=type_row.name
+                ),
+                field="stage",
+            )
+        rank = (
+            await session.scalar(
+                select(func.coalesce(func.max(t.GuideItem.rank), 0)).where(
+                    t.GuideItem.sale_type_id == type_row.id, t.GuideItem.stage_id == stage_.id
+                )
+            )
+            or 0
+        ) + 1
+        row = t.GuideItem(
+            sale_type_id=type_row.id,
+            stage_id=stage_.id,
+            kind="follow-up",
+            name=values.name,
+            purpose=values.purpose or "",
+            auto_suggest=bool(values.auto_suggest),
+            follow_up_type_id=await _follow_up_type(session, values.follow_up_type),
+            start_offset_days=values.start_offset_days or 0,
+            duration_minutes=values.duration_minutes if values.duration_minutes is not None else 15,
+            default_text=values.default_text or "",
+            rank=rank,
+        )
         session.add(row)
         await session.flush()
         out = await _describe_item(session, row)
@@ -381,12 +462,19 @@ async def find_guide_item(db: Database, sale_type: int | str, stage: int | str, 
     async with db.read() as session:
         type_row = await sale_type_row(session, sale_type)
         stage_ = await stage_row(session, stage)
-        row = await session.scalar(select(t.GuideItem).where(
-            t.GuideItem.sale_type_id == type_row.id, t.GuideItem.stage_id == stage_.id,
-            func.lower(t.GuideItem.name) == name.strip().lower()))
+        row = await session.scalar(
+            select(t.GuideItem).where(
+                t.GuideItem.sale_type_id == type_row.id,
+                t.GuideItem.stage_id == stage_.id,
+                func.lower(t.GuideItem.name) == name.strip().lower(),
+            )
+        )
         if row is None:
-            raise NotFound(_("No suggested follow-up named '{name}' in stage '{stage}' of '{type}'.").format(
-                name=name, stage=stage_.name, type=type_row.name))
+            raise NotFound(
+                _("No suggested follow-up named '{name}' in stage '{stage}' of '{type}'.").format(
+                    name=name, stage=stage_.name, type=type_row.name
+                )
+            )
         return await _describe_item(session, row)
 
 
@@ -401,10 +489,13 @@ async def sale_guide_in(session: AsyncSession, sale: t.Sale) -> SaleGuideOut | N
     stages = await linked_stages(session, type_row.id)
     items = await _items(session, type_row.id)
     created: dict[int | None, tuple[int, bool]] = {}  # guide item -> (its first follow-up, completed)
-    rows = (await session.execute(
-        select(t.Activity.guide_item_id, t.Activity.id, t.Activity.completed)
-        .where(t.Activity.sale_id == sale.id, t.Activity.guide_item_id.is_not(None))
-        .order_by(t.Activity.start_at, t.Activity.id))).all()
+    rows = (
+        await session.execute(
+            select(t.Activity.guide_item_id, t.Activity.id, t.Activity.completed)
+            .where(t.Activity.sale_id == sale.id, t.Activity.guide_item_id.is_not(None))
+            .order_by(t.Activity.start_at, t.Activity.id)
+        )
+    ).all()
     for item_id, activity_id, completed in rows:
         created.setdefault(item_id, (activity_id, completed))
     ids = [stage.id for stage, _rank in stages]
@@ -413,14 +504,26 @@ async def sale_guide_in(session: AsyncSession, sale: t.Sale) -> SaleGuideOut | N
     result = []
     for index, (stage, _rank) in enumerate(stages):
         state = "done" if index < current else ("current" if index == current else "future")
-        result.append(SaleGuideStageOut(
-            stage_id=stage.id, name=stage.name, state=state,
-            items=[SaleGuideItemOut(id=item.id, name=item.name, purpose=item.purpose,
-                                    follow_up_type=item.follow_up_type, start_offset_days=item.start_offset_days,
-                                    default_text=item.default_text,
-                                    activity_id=created.get(item.id, (None, None))[0],
-                                    activity_completed=created.get(item.id, (None, None))[1])
-                   for item in items.get(stage.id, [])]))
+        result.append(
+            SaleGuideStageOut(
+                stage_id=stage.id,
+                name=stage.name,
+                state=state,
+                items=[
+                    SaleGuideItemOut(
+                        id=item.id,
+                        name=item.name,
+                        purpose=item.purpose,
+                        follow_up_type=item.follow_up_type,
+                        start_offset_days=item.start_offset_days,
+                        default_text=item.default_text,
+                        activity_id=created.get(item.id, (None, None))[0],
+                        activity_completed=created.get(item.id, (None, None))[1],
+                    )
+                    for item in items.get(stage.id, [])
+                ],
+            )
+        )
     return SaleGuideOut(sale_type_id=type_row.id, sale_type=type_row.name, stages=result)
 
 
@@ -448,7 +551,9 @@ async def _draft(session: AsyncSession, sale: t.Sale, item: t.GuideItem) -> Foll
     from datetime import datetime, timedelta
 
     if item.sale_type_id != sale.sale_type_id:
-        raise RuleViolation(_("Follow-up: this suggestion belongs to another sale type's guide."), field="guide_item_id")
+        raise RuleViolation(
+            _("Follow-up: this suggestion belongs to another sale type's guide."), field="guide_item_id"
+        )
     latest = await session.scalar(select(func.max(t.Activity.start_at)).where(t.Activity.sale_id == sale.id))
     if isinstance(latest, str):  # SQLite may hand back the aggregate as text
         latest = datetime.fromisoformat(latest)
@@ -460,8 +565,9 @@ async def _draft(session: AsyncSession, sale: t.Sale, item: t.GuideItem) -> Foll
         day = base + timedelta(days=item.start_offset_days)
     except OverflowError:  # the latest follow-up is at the end of the calendar
         day = date_type.max
-    return FollowUpDraft(date=day, type_id=item.follow_up_type_id,
-                         type=type_name, text=item.default_text or item.name, title=item.name)
+    return FollowUpDraft(
+        date=day, type_id=item.follow_up_type_id, type=type_name, text=item.default_text or item.name, title=item.name
+    )
 
 
 async def suggest_follow_up(db: Database, sale_id: int, item_id: int) -> FollowUpDraft:
@@ -472,8 +578,9 @@ async def suggest_follow_up(db: Database, sale_id: int, item_id: int) -> FollowU
         return await _draft(session, sale, await _item(session, item_id))
 
 
-async def create_follow_up_from_guide(db: Database, actor: Actor, sale_id: int, item_id: int,
-                                      data: dict[str, Any] | None = None) -> ActivityOut:
+async def create_follow_up_from_guide(
+    db: Database, actor: Actor, sale_id: int, item_id: int, data: dict[str, Any] | None = None
+) -> ActivityOut:
     """G3: create the suggested follow-up for a sale, prefilled from the guide item; `data` may override the
     date, time, type and text. The follow-up keeps the item, so the guide shows it as created. Like any
     follow-up it belongs to the user who creates it, who need not own the sale (FUC)."""
@@ -485,8 +592,14 @@ async def create_follow_up_from_guide(db: Database, actor: Actor, sale_id: int, 
             raise NotFound(_("No sale with number {id}.").format(id=sale_id))
         item = await _item(session, item_id)
         draft = await _draft(session, sale, item)
-        values = {"date": draft.date, "text": draft.text, "title": draft.title, "type": draft.type_id,
-                  "sale_id": sale.id, "guide_item_id": item.id}
+        values = {
+            "date": draft.date,
+            "text": draft.text,
+            "title": draft.title,
+            "type": draft.type_id,
+            "sale_id": sale.id,
+            "guide_item_id": item.id,
+        }
         values.update({key: value for key, value in (data or {}).items() if value is not None})
         row = await activities.create_follow_up_in(session, actor, parse(activities.FollowUpIn, values))
         out = await activities.describe(session, row)
@@ -517,8 +630,14 @@ class GuidePromptOut(BaseModel):
 
 
 def _sale_item_out(item: GuideItemOut) -> SaleGuideItemOut:
-    return SaleGuideItemOut(id=item.id, name=item.name, purpose=item.purpose, follow_up_type=item.follow_up_type,
-                            start_offset_days=item.start_offset_days, default_text=item.default_text)
+    return SaleGuideItemOut(
+        id=item.id,
+        name=item.name,
+        purpose=item.purpose,
+        follow_up_type=item.follow_up_type,
+        start_offset_days=item.start_offset_days,
+        default_text=item.default_text,
+    )
 
 
 async def _prompts(session: AsyncSession, sale: t.Sale, after_item_id: int | None) -> GuidePromptOut:
@@ -532,9 +651,13 @@ async def _prompts(session: AsyncSession, sale: t.Sale, after_item_id: int | Non
     ids = [stage.id for stage in stages]
     items = await _items(session, type_row.id)
     made: dict[int, bool] = {}  # guide item -> has a completed follow-up of this sale
-    rows = (await session.execute(
-        select(t.Activity.guide_item_id, t.Activity.completed)
-        .where(t.Activity.sale_id == sale.id, t.Activity.guide_item_id.is_not(None)))).all()
+    rows = (
+        await session.execute(
+            select(t.Activity.guide_item_id, t.Activity.completed).where(
+                t.Activity.sale_id == sale.id, t.Activity.guide_item_id.is_not(None)
+            )
+        )
+    ).all()
     for item_id, completed in rows:
         assert item_id is not None  # guide_item_id IS NOT NULL
         made[item_id] = made.get(item_id, False) or bool(completed)
@@ -555,8 +678,12 @@ async def _prompts(session: AsyncSession, sale: t.Sale, after_item_id: int | Non
         result.follow_up = _sale_item_out(candidate)
         draft = await _draft(session, sale, await _item(session, candidate.id))
         if draft.type_id is None:  # the type the follow-up will get: the first of the list (activities._type)
-            first = await session.scalar(select(t.FollowUpType).where(t.FollowUpType.deleted.is_(False))
-                                         .order_by(t.FollowUpType.rank, t.FollowUpType.id).limit(1))
+            first = await session.scalar(
+                select(t.FollowUpType)
+                .where(t.FollowUpType.deleted.is_(False))
+                .order_by(t.FollowUpType.rank, t.FollowUpType.id)
+                .limit(1)
+            )
             if first is not None:
                 draft = draft.model_copy(update={"type_id": first.id, "type": first.name})
         result.draft = draft

@@ -64,58 +64,228 @@ class ImportField:
 
 
 FIELDS: tuple[ImportField, ...] = (
-    ImportField("first_name", N_("First name"), ("first name", "firstname", "given name", "forename", "fornavn",
-                                                 "voornaam", "roepnaam")),
-    ImportField("last_name", N_("Last name"), ("last name", "lastname", "surname", "family name", "efternavn",
-                                               "etternavn", "achternaam")),
-    ImportField("full_name", N_("Full name (first and last)"), ("full name", "name", "contact name", "contact",
-                                                               "navn", "fulde navn", "fullt navn", "kontaktperson",
-                                                               "naam", "volledige naam", "contactpersoon")),
-    ImportField("email", N_("Email"), ("email", "e mail", "email address", "e mail address", "mail", "e mail adresse",
-                                       "emailadresse", "e post", "epost", "e postadresse", "epostadresse",
-                                       "e mailadres", "emailadres")),
-    ImportField("title", N_("Title"), ("title", "job title", "position", "titel", "stilling", "stillingsbetegnelse",
-                                       "tittel", "functie", "functietitel")),
-    ImportField("mobile", N_("Mobile"), ("mobile", "mobile phone", "cell", "cell phone", "mobil", "mobiltelefon",
-                                         "mobilnummer", "mobiel", "mobiele telefoon", "mobiel nummer", "gsm")),
-    ImportField("phone", N_("Phone"), ("phone", "telephone", "direct phone", "phone number", "telefon",
-                                       "telefonnummer", "direkte telefon", "telefoon", "telefoonnummer")),
-    ImportField("email_opt_in", N_("Email opt-in"), ("email opt in", "opt in", "newsletter", "nyhedsbrev",
-                                                     "nyhetsbrev", "nieuwsbrief")),
+    ImportField(
+        "first_name",
+        N_("First name"),
+        ("first name", "firstname", "given name", "forename", "fornavn", "voornaam", "roepnaam"),
+    ),
+    ImportField(
+        "last_name",
+        N_("Last name"),
+        ("last name", "lastname", "surname", "family name", "efternavn", "etternavn", "achternaam"),
+    ),
+    ImportField(
+        "full_name",
+        N_("Full name (first and last)"),
+        (
+            "full name",
+            "name",
+            "contact name",
+            "contact",
+            "navn",
+            "fulde navn",
+            "fullt navn",
+            "kontaktperson",
+            "naam",
+            "volledige naam",
+            "contactpersoon",
+        ),
+    ),
+    ImportField(
+        "email",
+        N_("Email"),
+        (
+            "email",
+            "e mail",
+            "email address",
+            "e mail address",
+            "mail",
+            "e mail adresse",
+            "emailadresse",
+            "e post",
+            "epost",
+            "e postadresse",
+            "epostadresse",
+            "e mailadres",
+            "emailadres",
+        ),
+    ),
+    ImportField(
+        "title",
+        N_("Title"),
+        (
+            "title",
+            "job title",
+            "position",
+            "titel",
+            "stilling",
+            "stillingsbetegnelse",
+            "tittel",
+            "functie",
+            "functietitel",
+        ),
+    ),
+    ImportField(
+        "mobile",
+        N_("Mobile"),
+        (
+            "mobile",
+            "mobile phone",
+            "cell",
+            "cell phone",
+            "mobil",
+            "mobiltelefon",
+            "mobilnummer",
+            "mobiel",
+            "mobiele telefoon",
+            "mobiel nummer",
+            "gsm",
+        ),
+    ),
+    ImportField(
+        "phone",
+        N_("Phone"),
+        (
+            "phone",
+            "telephone",
+            "direct phone",
+            "phone number",
+            "telefon",
+            "telefonnummer",
+            "direkte telefon",
+            "telefoon",
+            "telefoonnummer",
+        ),
+    ),
+    ImportField(
+        "email_opt_in",
+        N_("Email opt-in"),
+        ("email opt in", "opt in", "newsletter", "nyhedsbrev", "nyhetsbrev", "nieuwsbrief"),
+    ),
     ImportField("lead_status", N_("Lead status"), ("lead status", "leadstatus", "lead state")),
-    ImportField("note", N_("Note"), ("note", "notes", "comment", "comments", "notat", "noter", "bemærkning",
-                                     "bemærkninger", "notitie", "notities", "opmerking", "opmerkingen", "merknad")),
-    ImportField("company", N_("Company"), ("company", "company name", "organisation", "organization", "account",
-                                           "account name", "firma", "firmanavn", "virksomhed", "virksomhedsnavn",
-                                           "bedrijf", "bedrijfsnaam", "organisatie", "selskap", "bedrift")),
-    ImportField("website", N_("Website"), ("website", "web site", "web", "url", "homepage", "home page", "domain",
-                                           "hjemmeside", "webside", "nettside", "websted", "webadres", "domæne",
-                                           "domene", "domein")),
-    ImportField("company_email", N_("Company email"), ("company email", "company e mail", "firma email",
-                                                       "firma e mail", "bedrijf email", "firma e post")),
-    ImportField("company_phone", N_("Company phone"), ("company phone", "firma telefon", "bedrijf telefoon",
-                                                       "switchboard", "hovednummer", "sentralbord")),
-    ImportField("address", N_("Address"), ("address", "street", "street address", "adresse", "gade", "adres",
-                                           "straat", "gateadresse")),
-    ImportField("zip_code", N_("Zip code"), ("zip", "zip code", "zipcode", "postal code", "postcode", "post code",
-                                             "postnummer", "postnr", "postnr.")),
-    ImportField("city", N_("City"), ("city", "town", "by", "postdistrikt", "plaats", "woonplaats", "stad",
-                                     "sted", "poststed")),
+    ImportField(
+        "note",
+        N_("Note"),
+        (
+            "note",
+            "notes",
+            "comment",
+            "comments",
+            "notat",
+            "noter",
+            "bemærkning",
+            "bemærkninger",
+            "notitie",
+            "notities",
+            "opmerking",
+            "opmerkingen",
+            "merknad",
+        ),
+    ),
+    ImportField(
+        "company",
+        N_("Company"),
+        (
+            "company",
+            "company name",
+            "organisation",
+            "organization",
+            "account",
+            "account name",
+            "firma",
+            "firmanavn",
+            "virksomhed",
+            "virksomhedsnavn",
+            "bedrijf",
+            "bedrijfsnaam",
+            "organisatie",
+            "selskap",
+            "bedrift",
+        ),
+    ),
+    ImportField(
+        "website",
+        N_("Website"),
+        (
+            "website",
+            "web site",
+            "web",
+            "url",
+            "homepage",
+            "home page",
+            "domain",
+            "hjemmeside",
+            "webside",
+            "nettside",
+            "websted",
+            "webadres",
+            "domæne",
+            "domene",
+            "domein",
+        ),
+    ),
+    ImportField(
+        "company_email",
+        N_("Company email"),
+        ("company email", "company e mail", "firma email", "firma e mail", "bedrijf email", "firma e post"),
+    ),
+    ImportField(
+        "company_phone",
+        N_("Company phone"),
+        ("company phone", "firma telefon", "bedrijf telefoon", "switchboard", "hovednummer", "sentralbord"),
+    ),
+    ImportField(
+        "address",
+        N_("Address"),
+        ("address", "street", "street address", "adresse", "gade", "adres", "straat", "gateadresse"),
+    ),
+    ImportField(
+        "zip_code",
+        N_("Zip code"),
+        ("zip", "zip code", "zipcode", "postal code", "postcode", "post code", "postnummer", "postnr", "postnr."),
+    ),
+    ImportField(
+        "city", N_("City"), ("city", "town", "by", "postdistrikt", "plaats", "woonplaats", "stad", "sted", "poststed")
+    ),
     ImportField("country", N_("Country"), ("country", "land")),
-    ImportField("category", N_("Category"), ("category", "company category", "kategori", "firmakategori",
-                                             "categorie", "bedrijfscategorie")),
-    ImportField("owner", N_("Our contact"), ("our contact", "owner", "account owner", "sales rep", "vores kontakt",
-                                             "ejer", "vår kontakt", "eier", "onze contactpersoon", "eigenaar")),
+    ImportField(
+        "category",
+        N_("Category"),
+        ("category", "company category", "kategori", "firmakategori", "categorie", "bedrijfscategorie"),
+    ),
+    ImportField(
+        "owner",
+        N_("Our contact"),
+        (
+            "our contact",
+            "owner",
+            "account owner",
+            "sales rep",
+            "vores kontakt",
+            "ejer",
+            "vår kontakt",
+            "eier",
+            "onze contactpersoon",
+            "eigenaar",
+        ),
+    ),
     ImportField("utm_source", N_("Source (utm_source)"), ("utm source", "lead source", "source", "kilde", "bron")),
     ImportField("utm_medium", N_("Medium (utm_medium)"), ("utm medium", "medium")),
-    ImportField("utm_campaign", N_("Campaign (utm_campaign)"), ("utm campaign", "campaign", "kampagne", "kampanje",
-                                                               "campagne")),
+    ImportField(
+        "utm_campaign", N_("Campaign (utm_campaign)"), ("utm campaign", "campaign", "kampagne", "kampanje", "campagne")
+    ),
     ImportField("utm_term", N_("Term (utm_term)"), ("utm term",)),
     ImportField("utm_content", N_("Content (utm_content)"), ("utm content",)),
-    ImportField("landing_page", N_("Landing page"), ("landing page", "landingpage", "landingsside", "landingsside url",
-                                                     "landingspagina")),
-    ImportField("utm_time", N_("First touch (date and time)"), ("utm time", "first touch", "first touch time",
-                                                                 "first touch date", "submitted at", "touched at")),
+    ImportField(
+        "landing_page",
+        N_("Landing page"),
+        ("landing page", "landingpage", "landingsside", "landingsside url", "landingspagina"),
+    ),
+    ImportField(
+        "utm_time",
+        N_("First touch (date and time)"),
+        ("utm time", "first touch", "first touch time", "first touch date", "submitted at", "touched at"),
+    ),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 UTM_KEYS = frozenset(utm.UTM_KEYS)  # a row's values hold only non-empty cells: any of these keys means UTM data
@@ -162,8 +332,12 @@ def parse_field(text: str) -> str:
         return value
     key = field_for_header(value)
     if not key:
-        raise RuleViolation(_("Mapping: '{value}' is not a field. Fields: {fields}.").format(
-            value=value, fields=", ".join(f.key for f in FIELDS)), field="mapping")
+        raise RuleViolation(
+            _("Mapping: '{value}' is not a field. Fields: {fields}.").format(
+                value=value, fields=", ".join(f.key for f in FIELDS)
+            ),
+            field="mapping",
+        )
     return key
 
 
@@ -197,8 +371,12 @@ def apply_overrides(headers: Sequence[str], mapping: Sequence[str], overrides: d
     for header, target in overrides.items():
         index = by_header.get(header_key(header))
         if index is None:
-            raise RuleViolation(_("Mapping: the file has no column '{header}' (columns: {headers}).").format(
-                header=header, headers=", ".join(headers)), field="mapping")
+            raise RuleViolation(
+                _("Mapping: the file has no column '{header}' (columns: {headers}).").format(
+                    header=header, headers=", ".join(headers)
+                ),
+                field="mapping",
+            )
         key = parse_field(target)
         if key:
             result = [IGNORE if k == key else k for k in result]
@@ -208,8 +386,9 @@ def apply_overrides(headers: Sequence[str], mapping: Sequence[str], overrides: d
 
 def check_mapping(headers: Sequence[str], mapping: Sequence[str]) -> None:
     if len(mapping) != len(headers):
-        raise RuleViolation(_("Mapping: expected one field per column ({n} columns).").format(n=len(headers)),
-                            field="mapping")
+        raise RuleViolation(
+            _("Mapping: expected one field per column ({n} columns).").format(n=len(headers)), field="mapping"
+        )
     seen: dict[str, int] = {}
     for index, key in enumerate(mapping):
         if not key:
@@ -217,13 +396,18 @@ def check_mapping(headers: Sequence[str], mapping: Sequence[str]) -> None:
         if key not in FIELD_BY_KEY:
             raise RuleViolation(_("Mapping: '{value}' is not a field.").format(value=key), field="mapping")
         if key in seen:
-            raise RuleViolation(_("Mapping: the columns '{a}' and '{b}' are both mapped to {field}; map one of them "
-                                  "to nothing.").format(a=headers[seen[key]], b=headers[index],
-                                                        field=field_label(key)), field="mapping")
+            raise RuleViolation(
+                _(
+                    "Mapping: the columns '{a}' and '{b}' are both mapped to {field}; map one of them to nothing."
+                ).format(a=headers[seen[key]], b=headers[index], field=field_label(key)),
+                field="mapping",
+            )
         seen[key] = index
     if not {"first_name", "last_name", "full_name"} & set(mapping):
-        raise RuleViolation(_("Mapping: no column is mapped to First name, Last name or Full name; a contact needs "
-                              "a name."), field="mapping")
+        raise RuleViolation(
+            _("Mapping: no column is mapped to First name, Last name or Full name; a contact needs a name."),
+            field="mapping",
+        )
 
 
 # --------------------------------------------------------------------------- reading the file
@@ -252,8 +436,9 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
     if b"\x00" in raw[:4096]:
-        raise RuleViolation(_("File: '{name}' is not a text (CSV) file; save it as CSV UTF-8.").format(name=name),
-                            field="file")
+        raise RuleViolation(
+            _("File: '{name}' is not a text (CSV) file; save it as CSV UTF-8.").format(name=name), field="file"
+        )
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -298,9 +483,10 @@ def parse_csv_text(text: str, *, name: str = "", encoding: str = "utf-8") -> Csv
             if headers is None:
                 headers = [cell.strip() or _("column {n}").format(n=i + 1) for i, cell in enumerate(cells)]
                 continue
-            if len(cells) > len(headers) and any(cell.strip() for cell in cells[len(headers):]):
-                bad[start] = _("the line has {n} values but the header has {m}; check the quotes and the "
-                               "delimiter").format(n=len(cells), m=len(headers))
+            if len(cells) > len(headers) and any(cell.strip() for cell in cells[len(headers) :]):
+                bad[start] = _(
+                    "the line has {n} values but the header has {m}; check the quotes and the delimiter"
+                ).format(n=len(cells), m=len(headers))
             elif len(cells) < len(headers):
                 cells = cells + [""] * (len(headers) - len(cells))
             records.append((start, cells))
@@ -310,8 +496,10 @@ def parse_csv_text(text: str, *, name: str = "", encoding: str = "utf-8") -> Csv
             reason = _('a quoted value is opened with " and never closed; nothing was imported')
         elif "expected after" in reason:
             reason = _('text follows a closing quote (write a " inside a quoted value as "")')
-        raise RuleViolation(_("File: '{name}' line {line}: {reason}").format(
-            name=name or "-", line=end + 1, reason=reason), field="file") from None
+        raise RuleViolation(
+            _("File: '{name}' line {line}: {reason}").format(name=name or "-", line=end + 1, reason=reason),
+            field="file",
+        ) from None
     if headers is None:
         raise RuleViolation(_("File: '{name}' is empty.").format(name=name or "-"), field="file")
     return CsvData(name=name, encoding=encoding, delimiter=delimiter, headers=headers, records=records, bad_lines=bad)
@@ -329,8 +517,9 @@ def load_csv(path: str | Path) -> CsvData:
     try:
         raw = file.read_bytes()
     except OSError as exc:
-        raise RuleViolation(_("File: cannot read '{path}': {reason}").format(path=path, reason=exc.strerror or exc),
-                            field="file") from None
+        raise RuleViolation(
+            _("File: cannot read '{path}': {reason}").format(path=path, reason=exc.strerror or exc), field="file"
+        ) from None
     text, encoding = _decode(raw, str(path))
     return parse_csv_text(text, name=str(path), encoding=encoding)
 
@@ -407,8 +596,9 @@ class ImportSummary(BaseModel):
             errors += " (" + ngettext("line", "lines", len(lines)) + " " + ", ".join(map(str, lines)) + more + ")"
         parts.append(errors)
         head = ngettext("{n} row", "{n} rows", self.rows).format(n=self.rows)
-        companies = _("companies: {new} new, {matched} found").format(new=self.new_companies,
-                                                                     matched=self.matched_companies)
+        companies = _("companies: {new} new, {matched} found").format(
+            new=self.new_companies, matched=self.matched_companies
+        )
         return f"{head}: {', '.join(parts)}; {companies}"
 
 
@@ -526,8 +716,12 @@ def parse_time(text: str, field_name: str = "utm_time") -> datetime:
 
             day: date = parse_date(value)
         except ValueError:
-            raise RuleViolation(_("{field}: '{value}' is not a date and time (e.g. 2026-03-01T10:15:00Z).").format(
-                field=field_label(field_name), value=value), field=field_name) from None
+            raise RuleViolation(
+                _("{field}: '{value}' is not a date and time (e.g. 2026-03-01T10:15:00Z).").format(
+                    field=field_label(field_name), value=value
+                ),
+                field=field_name,
+            ) from None
         moment = datetime(day.year, day.month, day.day)
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
@@ -588,15 +782,28 @@ class _Keys:
         return domain, key
 
 
-async def _existing_companies(session: AsyncSession, domains: set[str], names: set[str]) -> tuple[dict[str, tuple[Any, ...]], dict[str, tuple[Any, ...]]]:
+async def _existing_companies(
+    session: AsyncSession, domains: set[str], names: set[str]
+) -> tuple[dict[str, tuple[Any, ...]], dict[str, tuple[Any, ...]]]:
     category = aliased(t.Category)
     owner = aliased(t.Associate)
     dialect = bind_dialect(session).name
-    base = (select(t.Company.id, t.Company.name, t.Company.name_key, t.Company.domain, t.Company.our_contact_id,
-                   owner.primary_group_id, rules.lead_enabled_sql(category), category.name)
-            .join(category, category.id == t.Company.category_id)
-            .outerjoin(owner, owner.id == t.Company.our_contact_id)
-            .where(t.Company.deleted_at.is_(None)).order_by(t.Company.id))
+    base = (
+        select(
+            t.Company.id,
+            t.Company.name,
+            t.Company.name_key,
+            t.Company.domain,
+            t.Company.our_contact_id,
+            owner.primary_group_id,
+            rules.lead_enabled_sql(category),
+            category.name,
+        )
+        .join(category, category.id == t.Company.category_id)
+        .outerjoin(owner, owner.id == t.Company.our_contact_id)
+        .where(t.Company.deleted_at.is_(None))
+        .order_by(t.Company.id)
+    )
     by_domain: dict[str, tuple[Any, ...]] = {}
     by_name: dict[str, tuple[Any, ...]] = {}
     if domains:
@@ -608,8 +815,17 @@ async def _existing_companies(session: AsyncSession, domains: set[str], names: s
     return by_domain, by_name
 
 
-CONTACT_COLUMNS = ("first_name", "last_name", "title", "mobile", "phone", "note", "email_opt_in", "lead_status_id",
-                   "email")
+CONTACT_COLUMNS = (
+    "first_name",
+    "last_name",
+    "title",
+    "mobile",
+    "phone",
+    "note",
+    "email_opt_in",
+    "lead_status_id",
+    "email",
+)
 
 
 async def _existing_contacts(session: AsyncSession, emails: set[str], lock: bool) -> dict[str, _Existing]:
@@ -618,13 +834,22 @@ async def _existing_contacts(session: AsyncSession, emails: set[str], lock: bool
     company = aliased(t.Company)
     category = aliased(t.Category)
     dialect = bind_dialect(session).name
-    query = (select(t.Contact.id, t.Contact.email_normalized, t.Contact.company_id, t.Contact.our_contact_id,
-                    company.our_contact_id, rules.lead_enabled_sql(category), category.name,
-                    *[getattr(t.Contact, c) for c in CONTACT_COLUMNS])
-             .outerjoin(company, company.id == t.Contact.company_id)
-             .outerjoin(category, category.id == company.category_id)
-             .where(t.Contact.deleted_at.is_(None), batch.text_in(t.Contact.email_normalized, emails, dialect))
-             .order_by(t.Contact.id))
+    query = (
+        select(
+            t.Contact.id,
+            t.Contact.email_normalized,
+            t.Contact.company_id,
+            t.Contact.our_contact_id,
+            company.our_contact_id,
+            rules.lead_enabled_sql(category),
+            category.name,
+            *[getattr(t.Contact, c) for c in CONTACT_COLUMNS],
+        )
+        .outerjoin(company, company.id == t.Contact.company_id)
+        .outerjoin(category, category.id == company.category_id)
+        .where(t.Contact.deleted_at.is_(None), batch.text_in(t.Contact.email_normalized, emails, dialect))
+        .order_by(t.Contact.id)
+    )
     if lock and dialect == "postgresql":
         query = query.with_for_update(of=t.Contact)
     found: dict[str, _Existing] = {}
@@ -632,46 +857,65 @@ async def _existing_contacts(session: AsyncSession, emails: set[str], lock: bool
         contact_id, key, company_id, own_owner, company_owner, lead_enabled, category_name = row[:7]
         if key in found:
             continue  # several contacts with one email: the oldest is updated
-        found[key] = _Existing(id=contact_id, values=dict(zip(CONTACT_COLUMNS, row[7:])), company_id=company_id,
-                               owner_id=company_owner if company_id is not None else own_owner,
-                               lead_enabled=bool(company_id is not None and lead_enabled),
-                               company_category=category_name or "")
+        found[key] = _Existing(
+            id=contact_id,
+            values=dict(zip(CONTACT_COLUMNS, row[7:])),
+            company_id=company_id,
+            owner_id=company_owner if company_id is not None else own_owner,
+            lead_enabled=bool(company_id is not None and lead_enabled),
+            company_category=category_name or "",
+        )
     return found
 
 
 async def _default_category(session: AsyncSession, ref: str | int | None) -> t.Category | None:
     if ref not in (None, ""):
         return await rules.category_by_ref(session, ref)
-    first_lead = await session.scalar(select(t.Category).where(rules.lead_enabled_sql(t.Category))
-                                      .order_by(t.Category.rank, t.Category.id).limit(1))
+    first_lead = await session.scalar(
+        select(t.Category).where(rules.lead_enabled_sql(t.Category)).order_by(t.Category.rank, t.Category.id).limit(1)
+    )
     if first_lead is not None:
         return first_lead
-    return await session.scalar(select(t.Category).where(t.Category.deleted.is_(False))
-                                .order_by(t.Category.rank, t.Category.id).limit(1))
+    return await session.scalar(
+        select(t.Category).where(t.Category.deleted.is_(False)).order_by(t.Category.rank, t.Category.id).limit(1)
+    )
 
 
 def _refuse_lead_status(has_company: bool, category: str) -> RuleViolation:
     # the contact card's own messages (services/contacts.py), so translations are shared
     if not has_company:
-        return RuleViolation(_("Lead status: only contacts linked to a company have a lead status."),
-                             field="lead_status")
+        return RuleViolation(
+            _("Lead status: only contacts linked to a company have a lead status."), field="lead_status"
+        )
     return RuleViolation(
-        _("Lead status: the company's category '{category}' does not use lead status, so it cannot be set here.")
-        .format(category=category), field="lead_status")
+        _(
+            "Lead status: the company's category '{category}' does not use lead status, so it cannot be set here."
+        ).format(category=category),
+        field="lead_status",
+    )
 
 
 class _Analysis:
-    def __init__(self, rows: list[_Row], companies: list[_CompanyPlan], matched: int,
-                 default_category: t.Category | None) -> None:
+    def __init__(
+        self, rows: list[_Row], companies: list[_CompanyPlan], matched: int, default_category: t.Category | None
+    ) -> None:
         self.rows = rows
         self.new_companies = [c for c in companies if c.new]
         self.matched = matched
         self.default_category = default_category
 
 
-async def _analyse(session: AsyncSession, actor: Actor, records: Sequence[tuple[int, dict[str, str]]],
-                   options: ImportOptions, bad_lines: dict[int, str], *, lock: bool,
-                   progress: Progress | None = None, total: int = 0) -> _Analysis:
+async def _analyse(
+    session: AsyncSession,
+    actor: Actor,
+    records: Sequence[tuple[int, dict[str, str]]],
+    options: ImportOptions,
+    bad_lines: dict[int, str],
+    *,
+    lock: bool,
+    progress: Progress | None = None,
+    total: int = 0,
+) -> _Analysis:
     rows: list[_Row] = []
     for count, (line, values) in enumerate(records, start=1):
         row = _Row(line, values)
@@ -730,11 +974,18 @@ async def _analyse(session: AsyncSession, actor: Actor, records: Sequence[tuple[
             return plan
         found = (by_domain.get(domain) if domain else None) or by_name.get(name_key)
         if found is not None:
-            plan = _CompanyPlan(key=domain or name_key, name=found[1], id=found[0], owner_id=found[4],
-                                lead_enabled=bool(found[6]), values={"group": found[5], "category": found[7]})
+            plan = _CompanyPlan(
+                key=domain or name_key,
+                name=found[1],
+                id=found[0],
+                owner_id=found[4],
+                lead_enabled=bool(found[6]),
+                values={"group": found[5], "category": found[7]},
+            )
         else:
-            plan = _CompanyPlan(key=domain or name_key, name=row.values["company"], new=True, line=row.line,
-                                values={"domain": domain})
+            plan = _CompanyPlan(
+                key=domain or name_key, name=row.values["company"], new=True, line=row.line, values={"domain": domain}
+            )
         plans.append(plan)
         if domain:
             plans_by_domain[domain] = plan
@@ -748,24 +999,36 @@ async def _analyse(session: AsyncSession, actor: Actor, records: Sequence[tuple[
     async def new_company(row: _Row, plan: _CompanyPlan) -> None:
         """Category, owner and fields of a company the import creates, checked like the company card."""
         values = row.values
-        data = {"name": values["company"], "website": values.get("website", ""),
-                "email": values.get("company_email", ""), "phone": values.get("company_phone", "")}
+        data = {
+            "name": values["company"],
+            "website": values.get("website", ""),
+            "email": values.get("company_email", ""),
+            "phone": values.get("company_phone", ""),
+        }
         for key in ("address", "zip_code", "city", "country"):
             data[key] = values.get(key, "")
         checked = parse(CompanyIn, data)
         email, _normal = rules.normalise_email(checked.email, field="company_email")
         category = await cache.get("category", values["category"]) if values.get("category") else default_category
         if category is None:
-            raise RuleViolation(_("Category: is required (pick one from the list Company - Category)."),
-                                field="category")
+            raise RuleViolation(
+                _("Category: is required (pick one from the list Company - Category)."), field="category"
+            )
         owner = await cache.get("owner", values["owner"]) if values.get("owner") else default_owner
         plan.category = category
         plan.lead_enabled = rules.category_is_lead_enabled(category)
         plan.owner_id = owner.id if owner else None
-        plan.values = {"name": checked.name, "website": checked.website or "", "email": email,
-                       "phone": checked.phone or "", "address": checked.address or "",
-                       "zip_code": checked.zip_code or "", "city": checked.city or "", "country": checked.country or "",
-                       "domain": plan.values.get("domain") or rules.domain_from(checked.website, email)}
+        plan.values = {
+            "name": checked.name,
+            "website": checked.website or "",
+            "email": email,
+            "phone": checked.phone or "",
+            "address": checked.address or "",
+            "zip_code": checked.zip_code or "",
+            "city": checked.city or "",
+            "country": checked.country or "",
+            "domain": plan.values.get("domain") or rules.domain_from(checked.website, email),
+        }
         if not UTM_KEYS.isdisjoint(values):
             plan.utm = utm.record_values(values, row.touched_at)
         plan.line = row.line
@@ -774,9 +1037,16 @@ async def _analyse(session: AsyncSession, actor: Actor, records: Sequence[tuple[
         assert plan.id is not None
         if plan.id not in company_rights:
             allowed = rights.may_edit(actor, plan.owner_id, plan.values.get("group"))
-            company_rights[plan.id] = None if allowed else PermissionDenied(
-                _("You may not change {what}: it belongs to another user (missing right: update others' records).")
-                .format(what=_("the company '{name}'").format(name=plan.name)), right="update others' records")
+            company_rights[plan.id] = (
+                None
+                if allowed
+                else PermissionDenied(
+                    _(
+                        "You may not change {what}: it belongs to another user (missing right: update others' records)."
+                    ).format(what=_("the company '{name}'").format(name=plan.name)),
+                    right="update others' records",
+                )
+            )
         return company_rights[plan.id]
 
     async def may_edit_contact(found: _Existing, name: str) -> PermissionDenied | None:
@@ -786,8 +1056,11 @@ async def _analyse(session: AsyncSession, actor: Actor, records: Sequence[tuple[
         if contact_rights[found.owner_id]:
             return None
         return PermissionDenied(
-            _("You may not change {what}: it belongs to another user (missing right: update others' records).")
-            .format(what=_("the contact '{name}'").format(name=name)), right="update others' records")
+            _("You may not change {what}: it belongs to another user (missing right: update others' records).").format(
+                what=_("the contact '{name}'").format(name=name)
+            ),
+            right="update others' records",
+        )
 
     for row in valid:
         try:
@@ -826,8 +1099,11 @@ async def _analyse(session: AsyncSession, actor: Actor, records: Sequence[tuple[
                 owner = await cache.get("owner", row.values["owner"]) if row.values.get("owner") else default_owner
                 row.owner_id = owner.id if owner else None
             if lead_enabled:
-                row.lead_status = (await cache.get("lead_status", row.values["lead_status"])
-                                   if row.values.get("lead_status") else await lead_default())
+                row.lead_status = (
+                    await cache.get("lead_status", row.values["lead_status"])
+                    if row.values.get("lead_status")
+                    else await lead_default()
+                )
             elif row.values.get("lead_status"):
                 raise _refuse_lead_status(row.company is not None, category_name)
             row.status = "new"
@@ -886,37 +1162,121 @@ def _summary(data: CsvData | None, mapping: list[str], analysis: _Analysis, *, n
         counts[row.status] = counts.get(row.status, 0) + 1
         if row.status in ("error", "duplicate") and len(issues) < MAX_ISSUES:
             issues.append(ImportIssue(line=row.line, kind=row.status, field=row.field, message=row.message))
-    preview = [ImportRowOut(line=row.line, status=row.status, message=row.message, values=row.values,
-                            company=row.company.name if row.company else "",
-                            company_status=("new" if row.company.new else "existing") if row.company else "",
-                            contact_id=row.contact_id)
-               for row in analysis.rows[:PREVIEW_ROWS]]
+    preview = [
+        ImportRowOut(
+            line=row.line,
+            status=row.status,
+            message=row.message,
+            values=row.values,
+            company=row.company.name if row.company else "",
+            company_status=("new" if row.company.new else "existing") if row.company else "",
+            contact_id=row.contact_id,
+        )
+        for row in analysis.rows[:PREVIEW_ROWS]
+    ]
     return ImportSummary(
-        file=data.name if data else name, encoding=data.encoding if data else "",
+        file=data.name if data else name,
+        encoding=data.encoding if data else "",
         delimiter=data.delimiter if data else "",
-        headers=data.headers if data else [], mapping=mapping, rows=len(analysis.rows), new=counts["new"],
-        updated=counts["updated"], unchanged=counts["unchanged"], existing=counts["existing"],
-        duplicates=counts["duplicate"], errors=counts["error"], new_companies=len(analysis.new_companies),
+        headers=data.headers if data else [],
+        mapping=mapping,
+        rows=len(analysis.rows),
+        new=counts["new"],
+        updated=counts["updated"],
+        unchanged=counts["unchanged"],
+        existing=counts["existing"],
+        duplicates=counts["duplicate"],
+        errors=counts["error"],
+        new_companies=len(analysis.new_companies),
         matched_companies=analysis.matched,
         default_category=analysis.default_category.name if analysis.default_category else "",
-        issues=issues, preview=preview)
+        issues=issues,
+        preview=preview,
+    )
 
 
 # --------------------------------------------------------------------------- writing
 
 
-CONTACT_INSERT = ("id", "company_id", "first_name", "middle_name", "last_name", "name_key", "last_key", "mr_ms",
-                  "title", "email", "email_normalized", "mobile", "phone", "country", "category_id", "our_contact_id",
-                  "lead_status_id", "lead_status_since", "email_opt_in", "former_employee", "note", "registered_at",
-                  "registered_by_id", "version")
-COMPANY_INSERT = ("id", "name", "name_key", "category_id", "business_id", "our_contact_id", "number", "code",
-                  "department", "address", "zip_code", "city", "country", "phone", "email", "website", "domain",
-                  "vat_no", "stop", "no_mailings", "note", "registered_at", "registered_by_id", "version")
+CONTACT_INSERT = (
+    "id",
+    "company_id",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "name_key",
+    "last_key",
+    "mr_ms",
+    "title",
+    "email",
+    "email_normalized",
+    "mobile",
+    "phone",
+    "country",
+    "category_id",
+    "our_contact_id",
+    "lead_status_id",
+    "lead_status_since",
+    "email_opt_in",
+    "former_employee",
+    "note",
+    "registered_at",
+    "registered_by_id",
+    "version",
+)
+COMPANY_INSERT = (
+    "id",
+    "name",
+    "name_key",
+    "category_id",
+    "business_id",
+    "our_contact_id",
+    "number",
+    "code",
+    "department",
+    "address",
+    "zip_code",
+    "city",
+    "country",
+    "phone",
+    "email",
+    "website",
+    "domain",
+    "vat_no",
+    "stop",
+    "no_mailings",
+    "note",
+    "registered_at",
+    "registered_by_id",
+    "version",
+)
 HISTORY_INSERT = ("entity", "entity_id", "field", "from_id", "from_text", "to_id", "to_text", "at", "by_id")
-UTM_INSERT = ("contact_id", "company_id", "source", "medium", "campaign", "term", "content", "landing_page",
-              "touched_at")
-UPDATE_COLUMNS = ("first_name", "last_name", "name_key", "last_key", "title", "mobile", "phone", "note",
-                  "email_opt_in", "lead_status_id", "lead_status_since", "updated_at", "updated_by_id")
+UTM_INSERT = (
+    "contact_id",
+    "company_id",
+    "source",
+    "medium",
+    "campaign",
+    "term",
+    "content",
+    "landing_page",
+    "touched_at",
+)
+UPDATE_COLUMNS = (
+    "first_name",
+    "last_name",
+    "name_key",
+    "last_key",
+    "title",
+    "mobile",
+    "phone",
+    "note",
+    "email_opt_in",
+    "lead_status_id",
+    "lead_status_since",
+    "updated_at",
+    "updated_by_id",
+)
 
 
 class _Writer:
@@ -937,11 +1297,37 @@ class _Writer:
             plan.id = new_id
             v = plan.values
             assert plan.category is not None
-            rows.append((new_id, v["name"], rules.search_key(v["name"]), plan.category.id, None, plan.owner_id, "", "",
-                         "", v["address"], v["zip_code"], v["city"], v["country"], v["phone"], v["email"],
-                         v["website"], v["domain"], "", False, False, "", self.now, self.actor.id, 1))
-            history.append(("company", new_id, "category", None, "", plan.category.id, plan.category.name, self.now,
-                            self.actor.id))
+            rows.append(
+                (
+                    new_id,
+                    v["name"],
+                    rules.search_key(v["name"]),
+                    plan.category.id,
+                    None,
+                    plan.owner_id,
+                    "",
+                    "",
+                    "",
+                    v["address"],
+                    v["zip_code"],
+                    v["city"],
+                    v["country"],
+                    v["phone"],
+                    v["email"],
+                    v["website"],
+                    v["domain"],
+                    "",
+                    False,
+                    False,
+                    "",
+                    self.now,
+                    self.actor.id,
+                    1,
+                )
+            )
+            history.append(
+                ("company", new_id, "category", None, "", plan.category.id, plan.category.name, self.now, self.actor.id)
+            )
         await batch.insert_rows(self.session, t.Company, COMPANY_INSERT, rows)
         await batch.insert_rows(self.session, t.History, HISTORY_INSERT, history)
 
@@ -958,22 +1344,51 @@ class _Writer:
                 company_id = row.company.id if row.company else None
                 if status is not None:
                     with_status.append(new_id)
-                yield (new_id, company_id, row.first, "", row.last, name_key, last_key, "", v.get("title", ""),
-                       row.email, row.email_key, v.get("mobile", ""), v.get("phone", ""),
-                       "" if company_id else v.get("country", ""),
-                       row.category.id if row.category and company_id is None else None,
-                       row.owner_id if company_id is None else None, status.id if status else None,
-                       self.now if status else None, bool(row.opt_in), False, v.get("note", ""), self.now,
-                       self.actor.id, 1)
+                yield (
+                    new_id,
+                    company_id,
+                    row.first,
+                    "",
+                    row.last,
+                    name_key,
+                    last_key,
+                    "",
+                    v.get("title", ""),
+                    row.email,
+                    row.email_key,
+                    v.get("mobile", ""),
+                    v.get("phone", ""),
+                    "" if company_id else v.get("country", ""),
+                    row.category.id if row.category and company_id is None else None,
+                    row.owner_id if company_id is None else None,
+                    status.id if status else None,
+                    self.now if status else None,
+                    bool(row.opt_in),
+                    False,
+                    v.get("note", ""),
+                    self.now,
+                    self.actor.id,
+                    1,
+                )
 
         await batch.insert_rows(self.session, t.Contact, CONTACT_INSERT, tuples(), progress=self._chunk)
         if with_status:
             # history of the first lead status (none -> Open ...), one INSERT ... SELECT from the new rows
-            history = (select(literal("contact", String), t.Contact.id, literal("lead_status", String),
-                              literal(None, Integer), literal("", String), t.Contact.lead_status_id, t.LeadStatus.name,
-                              literal(self.now, DateTime), literal(self.actor.id, Integer))
-                       .join(t.LeadStatus, t.LeadStatus.id == t.Contact.lead_status_id)
-                       .where(rules.id_in(t.Contact.id, with_status, bind_dialect(self.session).name)))
+            history = (
+                select(
+                    literal("contact", String),
+                    t.Contact.id,
+                    literal("lead_status", String),
+                    literal(None, Integer),
+                    literal("", String),
+                    t.Contact.lead_status_id,
+                    t.LeadStatus.name,
+                    literal(self.now, DateTime),
+                    literal(self.actor.id, Integer),
+                )
+                .join(t.LeadStatus, t.LeadStatus.id == t.Contact.lead_status_id)
+                .where(rules.id_in(t.Contact.id, with_status, bind_dialect(self.session).name))
+            )
             await self.session.execute(insert(t.History).from_select(list(HISTORY_INSERT), history))
         return ids
 
@@ -985,11 +1400,15 @@ class _Writer:
         changeset = self.session.info.get("changeset", "")
         statuses = {row.lead_status.id: row.lead_status for row in rows if row.lead_status is not None}
         old_names: dict[int, str] = {}
-        old_ids = {row.existing.values["lead_status_id"] for row in rows
-                   if row.existing and "lead_status_id" in row.changes}
+        old_ids = {
+            row.existing.values["lead_status_id"] for row in rows if row.existing and "lead_status_id" in row.changes
+        }
         if old_ids - {None}:
-            for status_id, name in (await self.session.execute(
-                    select(t.LeadStatus.id, t.LeadStatus.name).where(t.LeadStatus.id.in_(old_ids - {None})))).all():
+            for status_id, name in (
+                await self.session.execute(
+                    select(t.LeadStatus.id, t.LeadStatus.name).where(t.LeadStatus.id.in_(old_ids - {None}))
+                )
+            ).all():
                 old_names[status_id] = name
         for row in rows:
             assert row.existing is not None
@@ -1000,28 +1419,69 @@ class _Writer:
             if "lead_status_id" in row.changes:
                 since = self.now
                 old_id = row.changes["lead_status_id"][0]
-                history.append(("contact", row.existing.id, "lead_status", old_id, old_names.get(old_id, ""),
-                                merged["lead_status_id"], statuses[merged["lead_status_id"]].name, self.now,
-                                self.actor.id))
-            updates.append((merged["first_name"], merged["last_name"], name_key, last_key, merged["title"],
-                            merged["mobile"], merged["phone"], merged["note"], bool(merged["email_opt_in"]),
-                            merged["lead_status_id"], since, self.now, self.actor.id, row.existing.id))
+                history.append(
+                    (
+                        "contact",
+                        row.existing.id,
+                        "lead_status",
+                        old_id,
+                        old_names.get(old_id, ""),
+                        merged["lead_status_id"],
+                        statuses[merged["lead_status_id"]].name,
+                        self.now,
+                        self.actor.id,
+                    )
+                )
+            updates.append(
+                (
+                    merged["first_name"],
+                    merged["last_name"],
+                    name_key,
+                    last_key,
+                    merged["title"],
+                    merged["mobile"],
+                    merged["phone"],
+                    merged["note"],
+                    bool(merged["email_opt_in"]),
+                    merged["lead_status_id"],
+                    since,
+                    self.now,
+                    self.actor.id,
+                    row.existing.id,
+                )
+            )
             changes = {key: [audit.jsonable(old), audit.jsonable(new)] for key, (old, new) in row.changes.items()}
-            audits.append((self.now, self.actor.id, changeset, "update", "contact", row.existing.id, changes,
-                           _("import"), False, ""))
+            audits.append(
+                (
+                    self.now,
+                    self.actor.id,
+                    changeset,
+                    "update",
+                    "contact",
+                    row.existing.id,
+                    changes,
+                    _("import"),
+                    False,
+                    "",
+                )
+            )
         if not updates:
             return
         # lead_status_since keeps its value unless the status changed (COALESCE in SQL would cost a second pass)
         unchanged_since = [u for u in updates if u[10] is None]
         changed_since = [u for u in updates if u[10] is not None]
         columns_without_since = [c for c in UPDATE_COLUMNS if c != "lead_status_since"]
-        await batch.update_rows(self.session, t.Contact, columns_without_since,
-                                [u[:10] + u[11:] for u in unchanged_since])
+        await batch.update_rows(
+            self.session, t.Contact, columns_without_since, [u[:10] + u[11:] for u in unchanged_since]
+        )
         await batch.update_rows(self.session, t.Contact, UPDATE_COLUMNS, changed_since)
         await batch.insert_rows(self.session, t.History, HISTORY_INSERT, history)
-        await batch.insert_rows(self.session, t.AuditLog, ("at", "actor_id", "changeset", "action", "entity",
-                                                            "entity_id", "changes", "summary", "undone", "undo_of"),
-                                audits)
+        await batch.insert_rows(
+            self.session,
+            t.AuditLog,
+            ("at", "actor_id", "changeset", "action", "entity", "entity_id", "changes", "summary", "undone", "undo_of"),
+            audits,
+        )
         self.step(len(updates))
 
     async def first_touch(self, rows: list[_Row], plans: list[_CompanyPlan]) -> int:
@@ -1038,8 +1498,16 @@ class _Writer:
         return len(records)
 
 
-async def _write(session: AsyncSession, actor: Actor, analysis: _Analysis, *, source: str, label: str,
-                 progress: Progress | None, total: int) -> tuple[list[int], distribution.DistributeOut, int]:
+async def _write(
+    session: AsyncSession,
+    actor: Actor,
+    analysis: _Analysis,
+    *,
+    source: str,
+    label: str,
+    progress: Progress | None,
+    total: int,
+) -> tuple[list[int], distribution.DistributeOut, int]:
     writer = _Writer(session, actor, progress, total)
     new_rows = [row for row in analysis.rows if row.status == "new"]
     updated = [row for row in analysis.rows if row.status == "updated"]
@@ -1052,14 +1520,27 @@ async def _write(session: AsyncSession, actor: Actor, analysis: _Analysis, *, so
     # one audit entry per kind of record created: undo moves them to the recycle bin (deleted_at), like a delete
     stamp = audit.jsonable(writer.now)
     if analysis.new_companies:
-        await audit.record_bulk(session, "company", "deleted_at", None,
-                                [(stamp, [cast(int, plan.id) for plan in analysis.new_companies])],
-                                summary=_("{source}: {n} new companies ({label})").format(
-                                    source=source, n=len(analysis.new_companies), label=label)[:t.TEXT_MAX])
+        await audit.record_bulk(
+            session,
+            "company",
+            "deleted_at",
+            None,
+            [(stamp, [cast(int, plan.id) for plan in analysis.new_companies])],
+            summary=_("{source}: {n} new companies ({label})").format(
+                source=source, n=len(analysis.new_companies), label=label
+            )[: t.TEXT_MAX],
+        )
     if new_ids:
-        await audit.record_bulk(session, "contact", "deleted_at", None, [(stamp, new_ids)],
-                                summary=_("{source}: {n} new contacts ({label})").format(
-                                    source=source, n=len(new_ids), label=label)[:t.TEXT_MAX])
+        await audit.record_bulk(
+            session,
+            "contact",
+            "deleted_at",
+            None,
+            [(stamp, new_ids)],
+            summary=_("{source}: {n} new contacts ({label})").format(source=source, n=len(new_ids), label=label)[
+                : t.TEXT_MAX
+            ],
+        )
     assigned = await distribution.assign_new(session, actor, new_ids, source=source, details=len(new_ids) <= 100)
     if progress is not None:
         progress(total, total)
@@ -1071,8 +1552,10 @@ async def _write(session: AsyncSession, actor: Actor, analysis: _Analysis, *, so
 
 def _records(data: CsvData, mapping: list[str]) -> list[tuple[int, dict[str, str]]]:
     columns = [(index, key) for index, key in enumerate(mapping) if key]
-    return [(line, {key: value for index, key in columns if (value := cells[index].strip())})
-            for line, cells in data.records]
+    return [
+        (line, {key: value for index, key in columns if (value := cells[index].strip())})
+        for line, cells in data.records
+    ]
 
 
 def resolve_mapping(data: CsvData, options: ImportOptions) -> list[str]:
@@ -1083,14 +1566,28 @@ def resolve_mapping(data: CsvData, options: ImportOptions) -> list[str]:
     return mapping
 
 
-async def preview_import(db: Database, actor: Actor, data: CsvData, options: ImportOptions | dict[str, Any] | None = None, *,
-                         progress: Progress | None = None) -> ImportSummary:
+async def preview_import(
+    db: Database,
+    actor: Actor,
+    data: CsvData,
+    options: ImportOptions | dict[str, Any] | None = None,
+    *,
+    progress: Progress | None = None,
+) -> ImportSummary:
     """Check every row and say what an import would do (nothing is written): counts, issues, the first rows."""
     options = _options(options)
     mapping = resolve_mapping(data, options)
     async with db.read() as session:
-        analysis = await _analyse(session, actor, _records(data, mapping), options, data.bad_lines, lock=False,
-                                  progress=progress, total=len(data.records))
+        analysis = await _analyse(
+            session,
+            actor,
+            _records(data, mapping),
+            options,
+            data.bad_lines,
+            lock=False,
+            progress=progress,
+            total=len(data.records),
+        )
     return _summary(data, mapping, analysis)
 
 
@@ -1100,35 +1597,54 @@ def _options(options: ImportOptions | dict[str, Any] | None) -> ImportOptions:
     return parse(ImportOptions, options or {})
 
 
-async def apply_import(db: Database, actor: Actor, data: CsvData, options: ImportOptions | dict[str, Any] | None = None, *,
-                       progress: Progress | None = None) -> ImportSummary:
+async def apply_import(
+    db: Database,
+    actor: Actor,
+    data: CsvData,
+    options: ImportOptions | dict[str, Any] | None = None,
+    *,
+    progress: Progress | None = None,
+) -> ImportSummary:
     """Import in one transaction. Refused (ImportRefused, nothing written) while any row has an error."""
     options = _options(options)
     mapping = resolve_mapping(data, options)
     if not data.records:
-        raise RuleViolation(_("File: '{name}' has a header line but no rows to import.").format(name=data.name or "-"),
-                            field="file")
+        raise RuleViolation(
+            _("File: '{name}' has a header line but no rows to import.").format(name=data.name or "-"), field="file"
+        )
     total = len(data.records) * 2
     async with db.write(actor) as session:
-        analysis = await _analyse(session, actor, _records(data, mapping), options, data.bad_lines, lock=True,
-                                  progress=progress, total=total)
+        analysis = await _analyse(
+            session, actor, _records(data, mapping), options, data.bad_lines, lock=True, progress=progress, total=total
+        )
         summary = _summary(data, mapping, analysis)
         if summary.errors:
             raise ImportRefused(
-                ngettext("Nothing imported: {n} row has an error ({lines}); fix the file and import again.",
-                         "Nothing imported: {n} rows have errors ({lines}); fix the file and import again.",
-                         summary.errors).format(n=summary.errors, lines=_lines(summary.error_lines)), summary)
+                ngettext(
+                    "Nothing imported: {n} row has an error ({lines}); fix the file and import again.",
+                    "Nothing imported: {n} rows have errors ({lines}); fix the file and import again.",
+                    summary.errors,
+                ).format(n=summary.errors, lines=_lines(summary.error_lines)),
+                summary,
+            )
         if progress is not None:
             progress(total // 2, total)
-        new_ids, assigned, touched = await _write(session, actor, analysis, source=_("import"),
-                                                  label=Path(data.name).name if data.name else "-",
-                                                  progress=progress, total=total)
+        new_ids, assigned, touched = await _write(
+            session,
+            actor,
+            analysis,
+            source=_("import"),
+            label=Path(data.name).name if data.name else "-",
+            progress=progress,
+            total=total,
+        )
     summary = _summary(data, mapping, analysis)
     summary.applied = True
     summary.assigned, summary.unassigned = assigned.assigned, assigned.unassigned
     summary.first_touch = touched
-    summary.contact_ids = [row.contact_id for row in analysis.rows
-                           if row.status in ("new", "updated") and row.contact_id is not None][:MAX_ISSUES]
+    summary.contact_ids = [
+        row.contact_id for row in analysis.rows if row.status in ("new", "updated") and row.contact_id is not None
+    ][:MAX_ISSUES]
     return summary
 
 
@@ -1138,17 +1654,24 @@ def _lines(lines: Sequence[int]) -> str:
     return text + ("…" if len(lines) > len(shown) else "")
 
 
-async def import_records(session: AsyncSession, actor: Actor, records: Sequence[tuple[int, dict[str, str]]],
-                         options: ImportOptions, *, source: str,
-                         label: str) -> tuple[ImportSummary, distribution.DistributeOut | None]:
+async def import_records(
+    session: AsyncSession,
+    actor: Actor,
+    records: Sequence[tuple[int, dict[str, str]]],
+    options: ImportOptions,
+    *,
+    source: str,
+    label: str,
+) -> tuple[ImportSummary, distribution.DistributeOut | None]:
     """The import rules for records that are already field -> value (intake): analyse and, when no row has an
     error, write them in the caller's transaction. Returns the summary and what the distribution assigned."""
     analysis = await _analyse(session, actor, records, options, {}, lock=True)
     summary = _summary(None, [], analysis, name=label)
     if summary.errors:
         return summary, None
-    _new_ids, assigned, touched = await _write(session, actor, analysis, source=source, label=label, progress=None,
-                                               total=0)
+    _new_ids, assigned, touched = await _write(
+        session, actor, analysis, source=source, label=label, progress=None, total=0
+    )
     summary = _summary(None, [], analysis, name=label)
     summary.applied = True
     summary.assigned, summary.unassigned = assigned.assigned, assigned.unassigned
@@ -1161,7 +1684,8 @@ def mapping_rows(data: CsvData, mapping: Sequence[str]) -> list[tuple[str, str, 
     """(header, field key, first non-empty value) per column, for the mapping table."""
     samples = []
     for index, header in enumerate(data.headers):
-        sample = next((cells[index] for _line, cells in data.records[:50]
-                       if index < len(cells) and cells[index].strip()), "")
+        sample = next(
+            (cells[index] for _line, cells in data.records[:50] if index < len(cells) and cells[index].strip()), ""
+        )
         samples.append((header, mapping[index] if index < len(mapping) else IGNORE, sample.strip()))
     return samples

@@ -32,12 +32,30 @@ from leadtui.text import ENCODING, problem
 
 # JSON key -> import field
 KEYS: dict[str, str] = {
-    "first_name": "first_name", "firstname": "first_name", "last_name": "last_name", "lastname": "last_name",
-    "name": "full_name", "full_name": "full_name", "email": "email", "company": "company",
-    "company_name": "company", "website": "website", "phone": "phone", "mobile": "mobile", "title": "title",
-    "message": "note", "note": "note", "country": "country", "city": "city",
-    "utm_source": "utm_source", "utm_medium": "utm_medium", "utm_campaign": "utm_campaign", "utm_term": "utm_term",
-    "utm_content": "utm_content", "landing_page": "landing_page", "submitted_at": "utm_time",
+    "first_name": "first_name",
+    "firstname": "first_name",
+    "last_name": "last_name",
+    "lastname": "last_name",
+    "name": "full_name",
+    "full_name": "full_name",
+    "email": "email",
+    "company": "company",
+    "company_name": "company",
+    "website": "website",
+    "phone": "phone",
+    "mobile": "mobile",
+    "title": "title",
+    "message": "note",
+    "note": "note",
+    "country": "country",
+    "city": "city",
+    "utm_source": "utm_source",
+    "utm_medium": "utm_medium",
+    "utm_campaign": "utm_campaign",
+    "utm_term": "utm_term",
+    "utm_content": "utm_content",
+    "landing_page": "landing_page",
+    "submitted_at": "utm_time",
 }
 
 
@@ -67,8 +85,12 @@ def _values(line: int, text: str) -> dict[str, str]:
     except RecursionError:  # [[[[... 100,000 deep
         raise RuleViolation(_("not a JSON object (nested too deeply)"), field="line") from None
     if not isinstance(data, dict):
-        raise RuleViolation(_("not a JSON object (one submission per line, like {example})").format(
-            example='{"first_name": "Ann", "email": "ann@example.com"}'), field="line")
+        raise RuleViolation(
+            _("not a JSON object (one submission per line, like {example})").format(
+                example='{"first_name": "Ann", "email": "ann@example.com"}'
+            ),
+            field="line",
+        )
     values: dict[str, str] = {}
     for key, value in data.items():
         target = KEYS.get(str(key).strip().lower())
@@ -82,8 +104,15 @@ def _values(line: int, text: str) -> dict[str, str]:
     return values
 
 
-async def intake(db: Database, actor: Actor, lines: Iterable[str], *, category: str | None = None,
-                 source: str = "-", progress: Callable[[int], Any] | None = None) -> IntakeOut:
+async def intake(
+    db: Database,
+    actor: Actor,
+    lines: Iterable[str],
+    *,
+    category: str | None = None,
+    source: str = "-",
+    progress: Callable[[int], Any] | None = None,
+) -> IntakeOut:
     """Take in web-form submissions, one JSON object per line (blank lines are skipped)."""
     options = imports.ImportOptions(update_existing=False, category=category)
     results: list[IntakeLineOut] = []
@@ -93,8 +122,9 @@ async def intake(db: Database, actor: Actor, lines: Iterable[str], *, category: 
         try:
             values = _values(number, text)
             async with db.write(actor) as session:
-                summary, assigned = await imports.import_records(session, actor, [(number, values)], options,
-                                                                 source=_("intake"), label=source)
+                summary, assigned = await imports.import_records(
+                    session, actor, [(number, values)], options, source=_("intake"), label=source
+                )
         except DomainError as exc:
             results.append(IntakeLineOut(line=number, status="error", message=str(exc)))
             continue
@@ -103,13 +133,19 @@ async def intake(db: Database, actor: Actor, lines: Iterable[str], *, category: 
             results.append(IntakeLineOut(line=number, status="error", message=row.message))
         elif row.status == "new":
             owner = assigned.assignments[0].user if assigned and assigned.assignments else None
-            results.append(IntakeLineOut(line=number, status="new", message="", contact_id=summary.contact_ids[0],
-                                         owner=owner))
+            results.append(
+                IntakeLineOut(line=number, status="new", message="", contact_id=summary.contact_ids[0], owner=owner)
+            )
         else:
-            results.append(IntakeLineOut(line=number, status="existing", message=row.message,
-                                         contact_id=row.contact_id))
+            results.append(
+                IntakeLineOut(line=number, status="existing", message=row.message, contact_id=row.contact_id)
+            )
         if progress is not None:
             progress(number)
-    return IntakeOut(lines=len(results), new=sum(r.status == "new" for r in results),
-                     existing=sum(r.status == "existing" for r in results),
-                     errors=sum(r.status == "error" for r in results), results=results)
+    return IntakeOut(
+        lines=len(results),
+        new=sum(r.status == "new" for r in results),
+        existing=sum(r.status == "existing" for r in results),
+        errors=sum(r.status == "error" for r in results),
+        results=results,
+    )

@@ -69,8 +69,9 @@ def parse_public_key(line: str) -> ParsedKey:
 
     text = (line or "").strip()
     if not text:
-        raise RuleViolation(_("Key: give one OpenSSH public key line (the contents of e.g. ~/.ssh/id_ed25519.pub)."),
-                            field="key")
+        raise RuleViolation(
+            _("Key: give one OpenSSH public key line (the contents of e.g. ~/.ssh/id_ed25519.pub)."), field="key"
+        )
     if "PRIVATE KEY" in text:
         raise RuleViolation(_("Key: this is a private key; give the public key (the .pub file) instead."), field="key")
     if len(text) > KEY_LINE_MAX or len(text.splitlines()) > 1:
@@ -82,22 +83,29 @@ def parse_public_key(line: str) -> ParsedKey:
     try:
         key = asyncssh.import_public_key(text)
     except (asyncssh.KeyImportError, ValueError, TypeError):
-        raise RuleViolation(_("Key: not an OpenSSH public key line (expected e.g. 'ssh-ed25519 AAAA... comment')."),
-                            field="key") from None
+        raise RuleViolation(
+            _("Key: not an OpenSSH public key line (expected e.g. 'ssh-ed25519 AAAA... comment')."), field="key"
+        ) from None
     comment = key.get_comment() or ""
     key.set_comment(None)
     public = key.export_public_key("openssh").decode("ascii").strip()
-    return ParsedKey(algorithm=key.get_algorithm(), public_key=public, comment=comment[: t.TEXT_MAX],
-                     fingerprint=key.get_fingerprint("sha256"))
+    return ParsedKey(
+        algorithm=key.get_algorithm(),
+        public_key=public,
+        comment=comment[: t.TEXT_MAX],
+        fingerprint=key.get_fingerprint("sha256"),
+    )
 
 
 def normalise_fingerprint(value: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise RuleViolation(_("Fingerprint: give the key's SHA256 fingerprint (see: leadtui users key list LOGIN)."),
-                            field="fingerprint")
+        raise RuleViolation(
+            _("Fingerprint: give the key's SHA256 fingerprint (see: leadtui users key list LOGIN)."),
+            field="fingerprint",
+        )
     if value.upper().startswith("SHA256:"):
-        value = value[len("SHA256:"):]
+        value = value[len("SHA256:") :]
     return "SHA256:" + value.rstrip("=")
 
 
@@ -110,24 +118,48 @@ async def _user_row(session: AsyncSession, login: str) -> t.Associate:
 
 def _require_own_or_admin(actor: Actor, row: t.Associate) -> None:
     if row.id != actor.id and not actor.is_admin:
-        raise PermissionDenied(_("Only administrators may manage other users' keys (missing right: General "
-                                 "administrator)."), right="General administrator")
+        raise PermissionDenied(
+            _("Only administrators may manage other users' keys (missing right: General administrator)."),
+            right="General administrator",
+        )
 
 
 def _out(row: t.UserKey, login: str, added_by: str | None) -> KeyOut:
-    return KeyOut(id=row.id, login=login, fingerprint=row.fingerprint, algorithm=row.public_key.split(" ", 1)[0],
-                  comment=row.comment, added_at=row.added_at, added_by=added_by)
+    return KeyOut(
+        id=row.id,
+        login=login,
+        fingerprint=row.fingerprint,
+        algorithm=row.public_key.split(" ", 1)[0],
+        comment=row.comment,
+        added_at=row.added_at,
+        added_by=added_by,
+    )
 
 
 def _audit_row(session: AsyncSession, action: str, row: t.UserKey) -> dict[str, Any]:
-    values = {"id": row.id, "associate_id": row.associate_id, "fingerprint": row.fingerprint,
-              "public_key": row.public_key, "comment": row.comment, "added_at": audit.jsonable(row.added_at),
-              "added_by_id": row.added_by_id}
+    values = {
+        "id": row.id,
+        "associate_id": row.associate_id,
+        "fingerprint": row.fingerprint,
+        "public_key": row.public_key,
+        "comment": row.comment,
+        "added_at": audit.jsonable(row.added_at),
+        "added_by_id": row.added_by_id,
+    }
     changes = {key: ([None, value] if action == "create" else [value, None]) for key, value in values.items()}
     actor = session.info.get("actor")
-    return dict(at=t.utcnow(), actor_id=getattr(actor, "id", None), changeset=session.info["changeset"],
-                action=action, entity="user_key", entity_id=row.id, changes=changes, summary="", undone=False,
-                undo_of="")
+    return dict(
+        at=t.utcnow(),
+        actor_id=getattr(actor, "id", None),
+        changeset=session.info["changeset"],
+        action=action,
+        entity="user_key",
+        entity_id=row.id,
+        changes=changes,
+        summary="",
+        undone=False,
+        undo_of="",
+    )
 
 
 async def add_key(db: Database, actor: Actor, login: str, line: str) -> KeyOut:
@@ -136,17 +168,31 @@ async def add_key(db: Database, actor: Actor, login: str, line: str) -> KeyOut:
     async with db.write(actor) as session:
         user = await _user_row(session, login)
         _require_own_or_admin(actor, user)
-        holder = await session.scalar(select(t.Associate.login).join(t.UserKey, t.UserKey.associate_id == t.Associate.id)
-                                      .where(t.UserKey.fingerprint == parsed.fingerprint))
+        holder = await session.scalar(
+            select(t.Associate.login)
+            .join(t.UserKey, t.UserKey.associate_id == t.Associate.id)
+            .where(t.UserKey.fingerprint == parsed.fingerprint)
+        )
         if holder is not None:
             if holder.lower() == user.login.lower():
-                raise RuleViolation(_("Key: '{login}' already has this key ({fingerprint}).").format(
-                    login=user.login, fingerprint=parsed.fingerprint), field="key")
+                raise RuleViolation(
+                    _("Key: '{login}' already has this key ({fingerprint}).").format(
+                        login=user.login, fingerprint=parsed.fingerprint
+                    ),
+                    field="key",
+                )
             who = holder if actor.is_admin else _("another user")
-            raise RuleViolation(_("Key: this key already belongs to {who}; a key belongs to one user.").format(who=who),
-                                field="key")
-        row = t.UserKey(associate_id=user.id, fingerprint=parsed.fingerprint, public_key=parsed.public_key,
-                        comment=parsed.comment, added_at=t.utcnow(), added_by_id=actor.id)
+            raise RuleViolation(
+                _("Key: this key already belongs to {who}; a key belongs to one user.").format(who=who), field="key"
+            )
+        row = t.UserKey(
+            associate_id=user.id,
+            fingerprint=parsed.fingerprint,
+            public_key=parsed.public_key,
+            comment=parsed.comment,
+            added_at=t.utcnow(),
+            added_by_id=actor.id,
+        )
         session.add(row)
         await session.flush()
         await session.execute(insert(t.AuditLog), [_audit_row(session, "create", row)])
@@ -160,9 +206,15 @@ async def list_keys(db: Database, actor: Actor, login: str) -> list[KeyOut]:
         user = await _user_row(session, login)
         _require_own_or_admin(actor, user)
         adder = t.Associate.__table__.alias("adder")
-        rows = (await session.execute(
-            select(t.UserKey, adder.c.login).outerjoin(adder, adder.c.id == t.UserKey.added_by_id)
-            .where(t.UserKey.associate_id == user.id).order_by(t.UserKey.id).limit(1000))).all()
+        rows = (
+            await session.execute(
+                select(t.UserKey, adder.c.login)
+                .outerjoin(adder, adder.c.id == t.UserKey.added_by_id)
+                .where(t.UserKey.associate_id == user.id)
+                .order_by(t.UserKey.id)
+                .limit(1000)
+            )
+        ).all()
     return [_out(row, user.login, added_by) for row, added_by in rows]
 
 
@@ -172,11 +224,15 @@ async def remove_key(db: Database, actor: Actor, login: str, fingerprint: str) -
     async with db.write(actor) as session:
         user = await _user_row(session, login)
         _require_own_or_admin(actor, user)
-        row = await session.scalar(select(t.UserKey).where(t.UserKey.associate_id == user.id,
-                                                           t.UserKey.fingerprint == wanted))
+        row = await session.scalar(
+            select(t.UserKey).where(t.UserKey.associate_id == user.id, t.UserKey.fingerprint == wanted)
+        )
         if row is None:
-            raise NotFound(_("Fingerprint: '{login}' has no key {fingerprint} (see: leadtui users key list {login})."
-                             ).format(login=user.login, fingerprint=wanted))
+            raise NotFound(
+                _("Fingerprint: '{login}' has no key {fingerprint} (see: leadtui users key list {login}).").format(
+                    login=user.login, fingerprint=wanted
+                )
+            )
         out = _out(row, user.login, None)
         await session.execute(insert(t.AuditLog), [_audit_row(session, "delete", row)])
         await session.delete(row)
@@ -189,9 +245,13 @@ async def remove_key(db: Database, actor: Actor, login: str, fingerprint: str) -
 async def owner_of_key(db: Database, fingerprint: str) -> KeyOwner | None:
     """The user a key signs in, or None when no user holds it."""
     async with db.read() as session:
-        found = (await session.execute(
-            select(t.UserKey.id, t.Associate).join(t.Associate, t.Associate.id == t.UserKey.associate_id)
-            .where(t.UserKey.fingerprint == fingerprint))).first()
+        found = (
+            await session.execute(
+                select(t.UserKey.id, t.Associate)
+                .join(t.Associate, t.Associate.id == t.UserKey.associate_id)
+                .where(t.UserKey.fingerprint == fingerprint)
+            )
+        ).first()
     if found is None:
         return None
     key_id, row = found
@@ -204,8 +264,10 @@ async def valid_keys(db: Database, key_ids: set[int]) -> set[int]:
         return set()
     async with db.read() as session:
         rows = await session.scalars(
-            select(t.UserKey.id).join(t.Associate, t.Associate.id == t.UserKey.associate_id)
-            .where(t.UserKey.id.in_(sorted(key_ids)), t.Associate.active.is_(True)))
+            select(t.UserKey.id)
+            .join(t.Associate, t.Associate.id == t.UserKey.associate_id)
+            .where(t.UserKey.id.in_(sorted(key_ids)), t.Associate.active.is_(True))
+        )
         return set(rows.all())
 
 
@@ -218,16 +280,35 @@ async def actor_by_id(db: Database, user_id: int) -> Actor:
     return actor_from_row(row)
 
 
-async def record_session(db: Database, action: str, *, login: str | None, user_id: int | None, fingerprint: str,
-                         address: str, reason: str = "") -> None:
+async def record_session(
+    db: Database,
+    action: str,
+    *,
+    login: str | None,
+    user_id: int | None,
+    fingerprint: str,
+    address: str,
+    reason: str = "",
+) -> None:
     """One line of the sign-in trail: who (login, key), from where, and why a sign-in was refused or ended."""
     changes = {"login": login, "fingerprint": fingerprint, "address": address}
     if reason:
         changes["reason"] = reason
     async with db.write() as session:
-        await session.execute(insert(t.AuditLog).values(
-            at=t.utcnow(), actor_id=user_id, changeset=uuid.uuid4().hex, action=action, entity=SESSION_ENTITY,
-            entity_id=user_id, changes=changes, summary=reason[: t.TEXT_MAX], undone=False, undo_of=""))
+        await session.execute(
+            insert(t.AuditLog).values(
+                at=t.utcnow(),
+                actor_id=user_id,
+                changeset=uuid.uuid4().hex,
+                action=action,
+                entity=SESSION_ENTITY,
+                entity_id=user_id,
+                changes=changes,
+                summary=reason[: t.TEXT_MAX],
+                undone=False,
+                undo_of="",
+            )
+        )
 
 
 async def any_key(db: Database) -> bool:
@@ -242,7 +323,13 @@ async def session_trail(db: Database, actor: Actor, *, limit: int = 500) -> list
 
     require_user_administrator(actor)
     async with db.read() as session:
-        entries = (await session.scalars(select(t.AuditLog).where(t.AuditLog.entity == SESSION_ENTITY)
-                                         .order_by(t.AuditLog.id.desc()).limit(limit))).all()
+        entries = (
+            await session.scalars(
+                select(t.AuditLog)
+                .where(t.AuditLog.entity == SESSION_ENTITY)
+                .order_by(t.AuditLog.id.desc())
+                .limit(limit)
+            )
+        ).all()
         names = await audit._users(session, {entry.actor_id for entry in entries})
     return [audit._out(entry, names) for entry in entries]

@@ -51,10 +51,15 @@ KINDS: dict[str, ListKind] = {
     )
 }
 
-FIELD_LABELS.update({
-    "name": N_("Name"), "description": N_("Description"), "probability": N_("Probability"),
-    "category_group": N_("Category group"), "enable_lead_status": N_("Enable lead status for this category"),
-})
+FIELD_LABELS.update(
+    {
+        "name": N_("Name"),
+        "description": N_("Description"),
+        "probability": N_("Probability"),
+        "category_group": N_("Category group"),
+        "enable_lead_status": N_("Enable lead status for this category"),
+    }
+)
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=t.NAME_MAX)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=t.DESCRIPTION_MAX)]
@@ -97,8 +102,15 @@ def get_kind(kind: str) -> ListKind:
 
 
 def to_out(kind: ListKind, row: t.ListItem) -> ListItemOut:
-    out = ListItemOut(kind=kind.key, id=row.id, name=row.name, description=row.description, rank=row.rank,
-                      deleted=row.deleted, version=row.version)
+    out = ListItemOut(
+        kind=kind.key,
+        id=row.id,
+        name=row.name,
+        description=row.description,
+        rank=row.rank,
+        deleted=row.deleted,
+        version=row.version,
+    )
     if isinstance(row, t.Category):
         out.category_group = CategoryGroup(row.category_group)
         out.enable_lead_status = row.enable_lead_status
@@ -155,7 +167,8 @@ async def _check_unique(session: AsyncSession, k: ListKind, name: str, exclude_i
         note = _(" (a deleted item: restore it instead)") if clash.deleted else ""
         raise RuleViolation(
             _("Name: '{name}' is already used in {list}{note}; names must be unique in a list, ignoring case.").format(
-                name=clash.name, list=_(k.label), note=note),
+                name=clash.name, list=_(k.label), note=note
+            ),
             field="name",
         )
 
@@ -163,7 +176,9 @@ async def _check_unique(session: AsyncSession, k: ListKind, name: str, exclude_i
 def _check_lead_flag(group: CategoryGroup, enabled: bool) -> None:
     if enabled and group != CategoryGroup.POTENTIAL_CUSTOMER:
         raise RuleViolation(
-            _("Enable lead status for this category: only categories in the group Potential customer can have lead status."),
+            _(
+                "Enable lead status for this category: only categories in the group Potential customer can have lead status."
+            ),
             field="enable_lead_status",
         )
 
@@ -175,7 +190,8 @@ async def _flush(session: AsyncSession, k: ListKind, name: str | None) -> None:
     except IntegrityError:
         raise RuleViolation(
             _("Name: '{name}' is already used in {list}; names must be unique in a list, ignoring case.").format(
-                name=name, list=_(k.label)),
+                name=name, list=_(k.label)
+            ),
             field="name",
         ) from None
 
@@ -218,7 +234,8 @@ async def edit_item(
         if expected_version is not None and row.version != expected_version:
             raise StaleEdit(
                 _("{item} '{name}' was changed by someone else since you opened it; reload to see the change.").format(
-                    item=_(k.item_label).capitalize(), name=row.name),
+                    item=_(k.item_label).capitalize(), name=row.name
+                ),
                 current=to_out(k, row),
             )
         if values.name is not None and values.name != row.name:
@@ -232,7 +249,9 @@ async def edit_item(
             row.probability = values.probability
         elif isinstance(row, t.LeadStatus) and values.is_default:
             if row.deleted:
-                raise RuleViolation(_("A deleted lead status cannot be the default; restore it first."), field="is_default")
+                raise RuleViolation(
+                    _("A deleted lead status cannot be the default; restore it first."), field="is_default"
+                )
             await _make_default(session, row)
         elif isinstance(row, t.LeadStatus) and values.is_default is False and row.is_default:
             raise RuleViolation(
@@ -281,7 +300,9 @@ async def fill_default_lead_status_for_category(session: AsyncSession, actor: Ac
         .values(lead_status_id=default.id, lead_status_since=now, version=t.Contact.version + 1)
         .execution_options(synchronize_session=False)
     )
-    await history.record_many(session, actor, "contact", contact_ids, "lead_status", None, "", default.id, default.name, at=now)
+    await history.record_many(
+        session, actor, "contact", contact_ids, "lead_status", None, "", default.id, default.name, at=now
+    )
     return len(contact_ids)
 
 
@@ -337,8 +358,10 @@ async def delete_item(db: Database, actor: Actor, kind: str, ref: int | str) -> 
             raise RuleViolation(_("'{name}' is already deleted.").format(name=row.name), field="name")
         if isinstance(row, t.LeadStatus) and row.is_default:
             raise RuleViolation(
-                _("'{name}' is the default lead status for new leads and cannot be deleted; "
-                  "make another status the default first, or rename it.").format(name=row.name),
+                _(
+                    "'{name}' is the default lead status for new leads and cannot be deleted; "
+                    "make another status the default first, or rename it."
+                ).format(name=row.name),
                 field="name",
             )
         row.deleted = True
@@ -361,10 +384,15 @@ async def restore_item(db: Database, actor: Actor, kind: str, ref: int | str) ->
     async with db.write(actor) as session:
         row = await _find(session, k, ref)
         if not row.deleted:
-            raise RuleViolation(_("'{name}' is not deleted; only deleted items can be restored.").format(name=row.name),
-                                field="name")
+            raise RuleViolation(
+                _("'{name}' is not deleted; only deleted items can be restored.").format(name=row.name), field="name"
+            )
         row.deleted = False
-        if isinstance(row, t.Category) and row.enable_lead_status and row.category_group == CategoryGroup.POTENTIAL_CUSTOMER:
+        if (
+            isinstance(row, t.Category)
+            and row.enable_lead_status
+            and row.category_group == CategoryGroup.POTENTIAL_CUSTOMER
+        ):
             await fill_default_lead_status_for_category(session, actor, row.id)
         await session.flush()
         out = to_out(k, row)
@@ -390,7 +418,6 @@ async def move_item(db: Database, actor: Actor, kind: str, ref: int | str, offse
     return out
 
 
-
 def category_group_name(group: CategoryGroup | int) -> str:
     from leadtui.i18n import current_language
     from leadtui.model.defaults import CATEGORY_GROUP_NAMES
@@ -413,6 +440,8 @@ def parse_category_group(value: str) -> CategoryGroup:
             if text == name.casefold():
                 return group
     raise RuleViolation(
-        _("Category group: '{value}' is not one of customer, potential-customer, partner, lost, other.").format(value=value),
+        _("Category group: '{value}' is not one of customer, potential-customer, partner, lost, other.").format(
+            value=value
+        ),
         field="category_group",
     )

@@ -55,8 +55,10 @@ def parse_decimal(value: object, field: str) -> Decimal:
             number = Decimal(text)
         except InvalidOperation:
             raise RuleViolation(
-                f"{field_label(field)}: " + _("'{value}' is not a number (write e.g. 1234.50)").format(value=value.strip()),
-                field=field) from None
+                f"{field_label(field)}: "
+                + _("'{value}' is not a number (write e.g. 1234.50)").format(value=value.strip()),
+                field=field,
+            ) from None
     else:
         raise RuleViolation(f"{field_label(field)}: " + _("must be a number"), field=field)
     if not number.is_finite():
@@ -69,14 +71,16 @@ def parse_money(value: object, field: str, *, allow_negative: bool = False) -> D
     raw = parse_decimal(value, field)
     # check the range before rounding: quantizing a huge number overflows the decimal context
     if abs(raw) > MAX_MONEY:
-        raise RuleViolation(f"{field_label(field)}: " + _("must be at most {n}").format(n=f"{MAX_MONEY:,}"),
-                            field=field)
+        raise RuleViolation(
+            f"{field_label(field)}: " + _("must be at most {n}").format(n=f"{MAX_MONEY:,}"), field=field
+        )
     number = q(raw)
     if not allow_negative and number < 0:
         raise RuleViolation(f"{field_label(field)}: " + _("must not be negative"), field=field)
     if abs(number) > MAX_MONEY:
-        raise RuleViolation(f"{field_label(field)}: " + _("must be at most {n}").format(n=f"{MAX_MONEY:,}"),
-                            field=field)
+        raise RuleViolation(
+            f"{field_label(field)}: " + _("must be at most {n}").format(n=f"{MAX_MONEY:,}"), field=field
+        )
     return number
 
 
@@ -140,13 +144,15 @@ def recompute(amount: object, cost: object, changed: str, value: object) -> Fina
     elif changed == "cost":
         result = Financials(current_amount, parse_money(value, "cost"))
     elif changed == "profit":
-        result = Financials(current_amount,
-                            cost_from_profit(current_amount, parse_money(value, "profit", allow_negative=True)))
+        result = Financials(
+            current_amount, cost_from_profit(current_amount, parse_money(value, "profit", allow_negative=True))
+        )
     elif changed == "percentage":
         pct = parse_percentage(value)
         if current_amount == 0 and pct != 0:
-            raise RuleViolation(_("Percentage: enter an Amount first; with Amount 0 the percentage is 0."),
-                                field="percentage")
+            raise RuleViolation(
+                _("Percentage: enter an Amount first; with Amount 0 the percentage is 0."), field="percentage"
+            )
         result = Financials(current_amount, cost_from_percentage(current_amount, pct))
     else:  # pragma: no cover - programming error
         raise ValueError(changed)
@@ -156,12 +162,15 @@ def recompute(amount: object, cost: object, changed: str, value: object) -> Fina
 
 def check_cost(cost: Decimal, field: str = "cost") -> None:
     if cost < 0:
-        what = {"profit": _("Profit: cannot be more than the Amount (Total cost would be negative)"),
-                "percentage": _("Percentage: cannot be more than 100 (Total cost would be negative)")}.get(field)
+        what = {
+            "profit": _("Profit: cannot be more than the Amount (Total cost would be negative)"),
+            "percentage": _("Percentage: cannot be more than 100 (Total cost would be negative)"),
+        }.get(field)
         raise RuleViolation(what or _("Total cost: must not be negative"), field=field)
     if cost > MAX_MONEY:
-        raise RuleViolation(f"{field_label(field)}: " + _("Total cost would be more than {n}").format(
-            n=f"{MAX_MONEY:,}"), field=field)
+        raise RuleViolation(
+            f"{field_label(field)}: " + _("Total cost would be more than {n}").format(n=f"{MAX_MONEY:,}"), field=field
+        )
 
 
 def format_money(value: Decimal | None) -> str:

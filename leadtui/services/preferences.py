@@ -37,8 +37,11 @@ async def set_preference(db: Database, actor: Actor, key: str, value: dict[str, 
 
 async def reset_preference(db: Database, actor: Actor, key: str) -> None:
     async with db.write(actor) as session:
-        await session.execute(delete(t.UserPreference).where(t.UserPreference.associate_id == actor.id,
-                                                             t.UserPreference.key == key[:KEY_MAX]))
+        await session.execute(
+            delete(t.UserPreference).where(
+                t.UserPreference.associate_id == actor.id, t.UserPreference.key == key[:KEY_MAX]
+            )
+        )
 
 
 class ContactsView(BaseModel):

@@ -58,7 +58,8 @@ async def retry_on_conflict(attempt: Callable[[], Awaitable[T]], *, attempts: in
             if number == attempts:
                 if isinstance(exc, StaleDataError):
                     raise
-                raise StaleEdit(_("Someone else was saving the same records at the same moment; nothing was saved. "
-                                  "Try again.")) from None
+                raise StaleEdit(
+                    _("Someone else was saving the same records at the same moment; nothing was saved. Try again.")
+                ) from None
         await asyncio.sleep(random.uniform(0, PAUSE_SECONDS * 2 ** (number - 1)))
     raise AssertionError("unreachable")

@@ -44,7 +44,10 @@ async def ensure_can_edit(session: AsyncSession, actor: Actor, owner_id: int | N
         return
     raise PermissionDenied(
         _("You may not change {what}: it belongs to another user (missing right: update others' records).").format(
-            what=what), right="update others' records")
+            what=what
+        ),
+        right="update others' records",
+    )
 
 
 async def ensure_can_delete(session: AsyncSession, actor: Actor, owner_id: int | None, what: str) -> None:
@@ -52,25 +55,36 @@ async def ensure_can_delete(session: AsyncSession, actor: Actor, owner_id: int |
         return
     raise PermissionDenied(
         _("You may not delete {what}: it belongs to another user (missing right: delete others' records).").format(
-            what=what), right="delete others' records")
+            what=what
+        ),
+        right="delete others' records",
+    )
 
 
 async def ensure_can_delete_sale(session: AsyncSession, actor: Actor, owner_id: int | None, what: str) -> None:
     """Decision 9: the owner may delete their sale; anyone else needs the delete_others_sales right."""
     if owner_id == actor.id or actor.is_admin or actor.delete_others_sales:
         return
-    if actor.role == Role.SALES_MANAGER and await owner_group_id(session, owner_id) == actor.primary_group_id \
-            and actor.primary_group_id is not None:
+    if (
+        actor.role == Role.SALES_MANAGER
+        and await owner_group_id(session, owner_id) == actor.primary_group_id
+        and actor.primary_group_id is not None
+    ):
         return
     raise PermissionDenied(
-        _("You cannot delete sales that do not belong to you unless you have the necessary permissions "
-          "(missing right: delete others' sales)."), right="delete_others_sales")
+        _(
+            "You cannot delete sales that do not belong to you unless you have the necessary permissions "
+            "(missing right: delete others' sales)."
+        ),
+        right="delete_others_sales",
+    )
 
 
 def ensure_bulk_update(actor: Actor) -> None:
     if not actor.allow_bulk_update:
-        raise PermissionDenied(_("You may not bulk update (missing right: Allow bulk update)."),
-                               right="Allow bulk update")
+        raise PermissionDenied(
+            _("You may not bulk update (missing right: Allow bulk update)."), right="Allow bulk update"
+        )
 
 
 # --------------------------------------------------------------------------- replacing the whole database
@@ -97,7 +111,7 @@ class _Users:
 
 
 _USERS_SQL = "SELECT role, active FROM associate WHERE lower(login) = lower(:login)"
-_INITIALISED_SQL = ("SELECT (SELECT count(*) FROM database_info) + (SELECT count(*) FROM associate)")
+_INITIALISED_SQL = "SELECT (SELECT count(*) FROM database_info) + (SELECT count(*) FROM associate)"
 
 
 def _read_sqlite_users(path: Path, login: str) -> _Users | None:
@@ -115,8 +129,12 @@ def _read_sqlite_users(path: Path, login: str) -> _Users | None:
             return _Users(tables=len(names), leadtui=False, initialised=False, user=None)
         initialised = connection.execute(_INITIALISED_SQL).fetchone()[0] > 0
         row = connection.execute(_USERS_SQL.replace(":login", "?"), (login,)).fetchone()
-        return _Users(tables=len(names), leadtui=True, initialised=initialised,
-                      user=None if row is None else (str(row[0]), bool(row[1])))
+        return _Users(
+            tables=len(names),
+            leadtui=True,
+            initialised=initialised,
+            user=None if row is None else (str(row[0]), bool(row[1])),
+        )
     except sqlite3.OperationalError as exc:
         if "no such" in str(exc):  # tables without the expected columns
             return None
@@ -144,10 +162,15 @@ async def _read_server_users(url: str, login: str) -> _Users | None:
             raise _unavailable(url, exc) from None
         try:
             async with db.engine.connect() as connection:
-                tables = (await connection.execute(text(
-                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"))).scalar()
-                present = (await connection.execute(text(
-                    "SELECT to_regclass('associate') IS NOT NULL AND to_regclass('database_info') IS NOT NULL"))
+                tables = (
+                    await connection.execute(
+                        text("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()")
+                    )
+                ).scalar()
+                present = (
+                    await connection.execute(
+                        text("SELECT to_regclass('associate') IS NOT NULL AND to_regclass('database_info') IS NOT NULL")
+                    )
                 ).scalar()
                 if not present:
                     return _Users(tables=int(tables or 0), leadtui=False, initialised=False, user=None)
@@ -159,8 +182,12 @@ async def _read_server_users(url: str, login: str) -> _Users | None:
             if str(getattr(exc.orig, "sqlstate", "") or getattr(exc.orig, "pgcode", "") or "").startswith("42"):
                 return None
             raise _unavailable(url, exc) from None
-        return _Users(tables=int(tables or 0), leadtui=True, initialised=initialised,
-                      user=None if row is None else (str(row[0]), bool(row[1])))
+        return _Users(
+            tables=int(tables or 0),
+            leadtui=True,
+            initialised=initialised,
+            user=None if row is None else (str(row[0]), bool(row[1])),
+        )
     finally:
         await db.dispose()
 
@@ -203,22 +230,32 @@ async def ensure_may_replace_database(url: str, login: str) -> ReplaceRight:
     if users is None or not users.leadtui:
         if path is not None and not _may_write_file(path):
             raise PermissionDenied(
-                _("The database {where} cannot be read as a leadtui database, and you may not write the file: "
-                  "only its owner can replace it.").format(where=where), right="write the database file")
+                _(
+                    "The database {where} cannot be read as a leadtui database, and you may not write the file: "
+                    "only its owner can replace it."
+                ).format(where=where),
+                right="write the database file",
+            )
         return ReplaceRight(existing=True, unreadable=True)
     if not users.initialised:
         return ReplaceRight(existing=False)
     if users.user is None:
         raise PermissionDenied(
             _("Unknown user '{login}': ask an administrator to add you (leadtui users add {login} ...).").format(
-                login=login), right="user")
+                login=login
+            ),
+            right="user",
+        )
     role, active = users.user
     if not active:
-        raise PermissionDenied(_("User '{login}' is inactive: ask an administrator to activate you.").format(login=login),
-                               right="user")
+        raise PermissionDenied(
+            _("User '{login}' is inactive: ask an administrator to activate you.").format(login=login), right="user"
+        )
     if role != Role.ADMINISTRATOR.value:
-        raise PermissionDenied(_("Only administrators may replace the database (missing right: General "
-                                 "administrator)."), right="General administrator")
+        raise PermissionDenied(
+            _("Only administrators may replace the database (missing right: General administrator)."),
+            right="General administrator",
+        )
     return ReplaceRight(existing=True)
 
 
@@ -230,11 +267,20 @@ async def current_actor(session: AsyncSession, actor: Actor) -> Actor:
     and undo must not act on those. A user deactivated (or removed) since is refused."""
     row = await session.get(t.Associate, actor.id, populate_existing=True)
     if row is None or not row.active:
-        raise PermissionDenied(_("User '{login}' is inactive: ask an administrator to activate you.").format(
-            login=actor.login), right="user")
-    return Actor(id=row.id, login=row.login, full_name=row.full_name, role=Role(row.role),
-                 primary_group_id=row.primary_group_id, delete_others_sales=row.delete_others_sales,
-                 allow_bulk_update=row.allow_bulk_update, can_manage_entities=row.can_manage_entities)
+        raise PermissionDenied(
+            _("User '{login}' is inactive: ask an administrator to activate you.").format(login=actor.login),
+            right="user",
+        )
+    return Actor(
+        id=row.id,
+        login=row.login,
+        full_name=row.full_name,
+        role=Role(row.role),
+        primary_group_id=row.primary_group_id,
+        delete_others_sales=row.delete_others_sales,
+        allow_bulk_update=row.allow_bulk_update,
+        can_manage_entities=row.can_manage_entities,
+    )
 
 
 # changes only administrators may make (and so undo): users, other users' keys, the distribution of new leads
@@ -252,8 +298,12 @@ def _require_admin_for_undo(actor: Actor, entity: str) -> None:
         require_user_administrator(actor)
     from leadtui.i18n.terms import entity_name
 
-    raise PermissionDenied(_("Only administrators may undo a change of {entity} (missing right: General "
-                             "administrator).").format(entity=entity_name(entity)), right="General administrator")
+    raise PermissionDenied(
+        _("Only administrators may undo a change of {entity} (missing right: General administrator).").format(
+            entity=entity_name(entity)
+        ),
+        right="General administrator",
+    )
 
 
 def _stored_owner(entry: t.AuditLog, field: str) -> int | None:
@@ -296,12 +346,22 @@ async def _ensure_may_undo_bulk(session: AsyncSession, actor: Actor, entry: t.Au
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     refused = 0
     for start in range(0, len(ids), 5000):
-        refused += await session.scalar(select(func.count()).select_from(model).where(
-            and_(rules.id_in(model.id, ids[start:start + 5000], dialect), not_(editable)))) or 0
+        refused += (
+            await session.scalar(
+                select(func.count())
+                .select_from(model)
+                .where(and_(rules.id_in(model.id, ids[start : start + 5000], dialect), not_(editable)))
+            )
+            or 0
+        )
     if refused:
         raise PermissionDenied(
-            _("You may not undo this change: {n} of its records belong to other users now (missing right: update "
-              "others' records).").format(n=refused), right="update others' records")
+            _(
+                "You may not undo this change: {n} of its records belong to other users now (missing right: update "
+                "others' records)."
+            ).format(n=refused),
+            right="update others' records",
+        )
 
 
 async def ensure_may_undo(session: AsyncSession, actor: Actor, entries: list[t.AuditLog]) -> Actor:
@@ -330,8 +390,12 @@ async def ensure_may_undo(session: AsyncSession, actor: Actor, entries: list[t.A
             owner = row.owner_id if row is not None else _stored_owner(entry, "owner_id")
             if not (now.is_admin or owner is None or owner == now.id):
                 raise PermissionDenied(
-                    _("You may not undo this change: the selection belongs to another user (only its owner or an "
-                      "administrator may change it)."), right="edit others' selections")
+                    _(
+                        "You may not undo this change: the selection belongs to another user (only its owner or an "
+                        "administrator may change it)."
+                    ),
+                    right="edit others' selections",
+                )
         elif entry.entity in ("company", "contact", "sale", "activity") and model is not None:
             from leadtui.i18n.terms import entity_name
 

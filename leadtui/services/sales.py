@@ -47,21 +47,44 @@ from leadtui.services.validation import FIELD_LABELS, check_text, parse
 
 T = TypeVar("T")
 
-FIELD_LABELS.update({
-    "heading": N_("Heading"), "sale_type": N_("Sale type"), "stage": N_("Stage"), "status": N_("Status"),
-    "probability": N_("Probability"), "amount": N_("Amount"), "cost": N_("Total cost"), "profit": N_("Profit"),
-    "percentage": N_("Percentage"), "company_id": N_("Company"), "company": N_("Company"),
-    "contact_id": N_("Contact"), "contact": N_("Contact"), "owner": N_("Owner"), "sale_date": N_("Sale date"),
-    "reopen_date": N_("Re-open date"), "reason": N_("Reason"), "reason_sold": N_("Reason (sold)"),
-    "reason_lost": N_("Reason (lost)"), "reason_stalled": N_("Reason (stalled)"), "source": N_("Source"),
-    "competitor": N_("Competitor"), "credited": N_("Credited"), "completed": N_("Completed"),
-    "description": N_("Description"),
-})
+FIELD_LABELS.update(
+    {
+        "heading": N_("Heading"),
+        "sale_type": N_("Sale type"),
+        "stage": N_("Stage"),
+        "status": N_("Status"),
+        "probability": N_("Probability"),
+        "amount": N_("Amount"),
+        "cost": N_("Total cost"),
+        "profit": N_("Profit"),
+        "percentage": N_("Percentage"),
+        "company_id": N_("Company"),
+        "company": N_("Company"),
+        "contact_id": N_("Contact"),
+        "contact": N_("Contact"),
+        "owner": N_("Owner"),
+        "sale_date": N_("Sale date"),
+        "reopen_date": N_("Re-open date"),
+        "reason": N_("Reason"),
+        "reason_sold": N_("Reason (sold)"),
+        "reason_lost": N_("Reason (lost)"),
+        "reason_stalled": N_("Reason (stalled)"),
+        "source": N_("Source"),
+        "competitor": N_("Competitor"),
+        "credited": N_("Credited"),
+        "completed": N_("Completed"),
+        "description": N_("Description"),
+    }
+)
 
 STATUS_KEYS = {SaleStatus.OPEN: "open", SaleStatus.SOLD: "sold", SaleStatus.LOST: "lost", SaleStatus.STALLED: "stalled"}
 STATUS_BY_KEY = {key: status for status, key in STATUS_KEYS.items()}
-STATUS_LABELS = {SaleStatus.OPEN: N_("Open"), SaleStatus.SOLD: N_("Sold"), SaleStatus.LOST: N_("Lost"),
-                 SaleStatus.STALLED: N_("Stalled")}
+STATUS_LABELS = {
+    SaleStatus.OPEN: N_("Open"),
+    SaleStatus.SOLD: N_("Sold"),
+    SaleStatus.LOST: N_("Lost"),
+    SaleStatus.STALLED: N_("Stalled"),
+}
 STATUS_ICONS = {SaleStatus.OPEN: "$", SaleStatus.SOLD: "✓", SaleStatus.LOST: "✗", SaleStatus.STALLED: "▲"}
 CLOSED = (SaleStatus.SOLD, SaleStatus.LOST)
 PSEUDO_STAGES = {"sold": SaleStatus.SOLD, "lost": SaleStatus.LOST}
@@ -274,17 +297,32 @@ class StageRules(BaseModel):
     needs_reopen_date: bool
 
 
-def stage_rules(stage: object, *, stalled: bool = False, was: str | None = None,
-                stage_probability: int | None = None) -> StageRules:
+def stage_rules(
+    stage: object, *, stalled: bool = False, was: str | None = None, stage_probability: int | None = None
+) -> StageRules:
     """Pure: `stage` is "sold", "lost" or a normal stage (whose probability is `stage_probability`), `stalled` the
     Stalled box, `was` the saved status ("open", "stalled", "sold", "lost"; None for a new sale)."""
     if stage == "sold" or stage == "lost":
-        return StageRules(status=stage, probability=100 if stage == "sold" else 0, probability_fixed=True,
-                          date_today=was != stage, may_stall=False, may_complete=True, reason=f"reason_{stage}",
-                          needs_reopen_date=False)
-    return StageRules(status="stalled" if stalled else "open", probability=stage_probability,
-                      probability_fixed=False, date_today=False, may_stall=True, may_complete=False,
-                      reason="reason_stalled" if stalled else None, needs_reopen_date=stalled)
+        return StageRules(
+            status=stage,
+            probability=100 if stage == "sold" else 0,
+            probability_fixed=True,
+            date_today=was != stage,
+            may_stall=False,
+            may_complete=True,
+            reason=f"reason_{stage}",
+            needs_reopen_date=False,
+        )
+    return StageRules(
+        status="stalled" if stalled else "open",
+        probability=stage_probability,
+        probability_fixed=False,
+        date_today=False,
+        may_stall=True,
+        may_complete=False,
+        reason="reason_stalled" if stalled else None,
+        needs_reopen_date=stalled,
+    )
 
 
 def _what(row: t.Sale) -> str:
@@ -298,8 +336,9 @@ async def _sale(session: AsyncSession, sale_id: int, *, lock: bool = False) -> t
     return row
 
 
-async def _list_ref(session: AsyncSession, model: type[t.ListItem], ref: Ref, field: str,
-                    current_id: int | None) -> int:
+async def _list_ref(
+    session: AsyncSession, model: type[t.ListItem], ref: Ref, field: str, current_id: int | None
+) -> int:
     """A list item by id or name. A deleted item may stay on a record but cannot be newly chosen (R6)."""
     row = None
     if isinstance(ref, int) or ref.strip().isdigit():
@@ -307,11 +346,15 @@ async def _list_ref(session: AsyncSession, model: type[t.ListItem], ref: Ref, fi
     if row is None and isinstance(ref, str):
         row = await session.scalar(select(model).where(model.name_key == t.name_key(ref)))
     if row is None or (row.deleted and row.id != current_id):
-        names = (await session.scalars(select(model.name).where(model.deleted.is_(False))
-                                       .order_by(model.rank, model.id))).all()
-        raise RuleViolation(_("{field}: '{ref}' is not in the list (choose one of: {names}).").format(
-            field=_(FIELD_LABELS.get(field, field)), ref=ref, names=", ".join(names) or _("the list is empty")),
-            field=field)
+        names = (
+            await session.scalars(select(model.name).where(model.deleted.is_(False)).order_by(model.rank, model.id))
+        ).all()
+        raise RuleViolation(
+            _("{field}: '{ref}' is not in the list (choose one of: {names}).").format(
+                field=_(FIELD_LABELS.get(field, field)), ref=ref, names=", ".join(names) or _("the list is empty")
+            ),
+            field=field,
+        )
     return row.id
 
 
@@ -334,8 +377,10 @@ async def _check_may_assign(session: AsyncSession, actor: Actor, owner_id: int) 
     if owner_id == actor.id:
         return
     if not rights.may_edit(actor, owner_id, await rights.owner_group_id(session, owner_id)):
-        raise PermissionDenied(_("Owner: you may not give a sale to another user (missing right: update others' "
-                                 "records)."), right="update others' records")
+        raise PermissionDenied(
+            _("Owner: you may not give a sale to another user (missing right: update others' records)."),
+            right="update others' records",
+        )
 
 
 def _pseudo_stage(ref: Ref | None) -> SaleStatus | None:
@@ -358,7 +403,9 @@ async def _retrying(attempt: Callable[[], Awaitable[T]]) -> T:
     try:
         return await retry_on_conflict(attempt)
     except StaleDataError:
-        raise StaleEdit(_("The sale was changed by someone else at the same moment; reload it and try again.")) from None
+        raise StaleEdit(
+            _("The sale was changed by someone else at the same moment; reload it and try again.")
+        ) from None
 
 
 def _today() -> date:
@@ -390,8 +437,10 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
         except NotFound as exc:  # a value of the sale that is not in the list: bad input, as for any list field
             raise RuleViolation(str(exc), field="sale_type") from None
         if type_row.deleted and type_row.id != row.sale_type_id:
-            raise RuleViolation(_("Sale type: '{name}' is deleted; choose another sale type.").format(name=type_row.name),
-                                field="sale_type")
+            raise RuleViolation(
+                _("Sale type: '{name}' is deleted; choose another sale type.").format(name=type_row.name),
+                field="sale_type",
+            )
         type_changed = type_row.id != row.sale_type_id
         row.sale_type_id = type_row.id
     elif creating or "sale_type" in fields:
@@ -406,18 +455,22 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
         if company_id is not None:
             company = await lookup.get(session, t.Company, company_id)
             if company is None or (company.deleted_at is not None and company_id != row.company_id):
-                raise RuleViolation(_("Company: there is no company with number {id}.").format(id=company_id),
-                                    field="company_id")
+                raise RuleViolation(
+                    _("Company: there is no company with number {id}.").format(id=company_id), field="company_id"
+                )
         if contact_id is not None:
             contact = await lookup.get(session, t.Contact, contact_id)
             if contact is None or (contact.deleted_at is not None and contact_id != row.contact_id):
-                raise RuleViolation(_("Contact: there is no contact with number {id}.").format(id=contact_id),
-                                    field="contact_id")
+                raise RuleViolation(
+                    _("Contact: there is no contact with number {id}.").format(id=contact_id), field="contact_id"
+                )
             if company_id is None and "company_id" not in fields:
                 company_id = contact.company_id
             elif contact.company_id != company_id:
-                raise RuleViolation(_("Contact: {name} does not belong to the chosen company.").format(
-                    name=_contact_name(contact)), field="contact_id")
+                raise RuleViolation(
+                    _("Contact: {name} does not belong to the chosen company.").format(name=_contact_name(contact)),
+                    field="contact_id",
+                )
         if company_id is None and contact_id is None:
             raise RuleViolation(_("Company: a sale belongs to a company or a contact; choose one."), field="company_id")
         row.company_id, row.contact_id = company_id, contact_id
@@ -436,8 +489,12 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
         row.amount = money.parse_money(values.amount, "amount")
     given = [name for name in ("cost", "profit", "percentage") if getattr(values, name) is not None]
     if len(given) > 1:
-        raise RuleViolation(_("{field}: give only one of Total cost, Profit and Percentage; the others follow.").format(
-            field=_(FIELD_LABELS[given[1]])), field=given[1])
+        raise RuleViolation(
+            _("{field}: give only one of Total cost, Profit and Percentage; the others follow.").format(
+                field=_(FIELD_LABELS[given[1]])
+            ),
+            field=given[1],
+        )
     if given:
         result = money.recompute(row.amount, row.cost, given[0], getattr(values, given[0]))
         row.cost = result.cost
@@ -457,8 +514,12 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
         by_name = {stage.name_key: stage for stage, _rank in linked}
         if pseudo is not None and not (isinstance(values.stage, str) and t.name_key(values.stage) in by_name):
             if target is not None and target != pseudo:
-                raise RuleViolation(_("Stage: {stage} contradicts Status {status}.").format(
-                    stage=status_label(pseudo), status=status_label(target)), field="stage")
+                raise RuleViolation(
+                    _("Stage: {stage} contradicts Status {status}.").format(
+                        stage=status_label(pseudo), status=status_label(target)
+                    ),
+                    field="stage",
+                )
             target = pseudo
         else:
             assert values.stage is not None  # stage_given
@@ -466,9 +527,12 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
             if new_stage.id != row.stage_id or type_changed:
                 if new_stage.id not in {stage.id for stage, _rank in linked}:
                     names = ", ".join(stage.name for stage, _rank in linked) or _("none")
-                    raise RuleViolation(_("Stage: '{stage}' is not a stage of sale type '{type}' (its stages: "
-                                          "{names}).").format(stage=new_stage.name, type=type_row.name, names=names),
-                                        field="stage")
+                    raise RuleViolation(
+                        _("Stage: '{stage}' is not a stage of sale type '{type}' (its stages: {names}).").format(
+                            stage=new_stage.name, type=type_row.name, names=names
+                        ),
+                        field="stage",
+                    )
             if target is None and old_status in CLOSED:
                 target = SaleStatus.OPEN  # picking a normal stage reopens a sold or lost sale
     if new_stage is None and (creating or type_changed):
@@ -482,8 +546,12 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
         target = old_status or SaleStatus.OPEN
     reopened = old_status in CLOSED and target not in CLOSED
     if target == SaleStatus.STALLED and old_status in CLOSED and new_stage is None:
-        raise RuleViolation(_("Stalled: a {status} sale cannot be stalled; pick a stage to reopen it first.").format(
-            status=status_label(old_status).lower()), field="status")
+        raise RuleViolation(
+            _("Stalled: a {status} sale cannot be stalled; pick a stage to reopen it first.").format(
+                status=status_label(old_status).lower()
+            ),
+            field="status",
+        )
 
     if new_stage is not None:
         row.stage_id = new_stage.id
@@ -495,8 +563,12 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
     if target in CLOSED:
         fixed = stage_rules(STATUS_KEYS[target]).probability or 0  # Sold 100, Lost 0
         if values.probability is not None and values.probability != fixed:
-            raise RuleViolation(_("Probability: a {status} sale has probability {n} %.").format(
-                status=status_label(target).lower(), n=fixed), field="probability")
+            raise RuleViolation(
+                _("Probability: a {status} sale has probability {n} %.").format(
+                    status=status_label(target).lower(), n=fixed
+                ),
+                field="probability",
+            )
         row.probability = fixed
     elif values.probability is not None:
         row.probability = values.probability
@@ -506,13 +578,16 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
 
     # reasons
     reason_fields: dict[SaleStatus, tuple[str, type[t.ListItem]]] = {
-        SaleStatus.SOLD: ("reason_sold", t.ReasonSold), SaleStatus.LOST: ("reason_lost", t.ReasonLost),
-        SaleStatus.STALLED: ("reason_stalled", t.ReasonStalled)}
+        SaleStatus.SOLD: ("reason_sold", t.ReasonSold),
+        SaleStatus.LOST: ("reason_lost", t.ReasonLost),
+        SaleStatus.STALLED: ("reason_stalled", t.ReasonStalled),
+    }
     reason_refs = {name: getattr(values, name) for name, _model in reason_fields.values() if name in fields}
     if values.reason is not None and not (isinstance(values.reason, str) and not values.reason.strip()):
         if target not in reason_fields:
-            raise RuleViolation(_("Reason: an open sale has no reason; set the status to sold, lost or stalled."),
-                                field="reason")
+            raise RuleViolation(
+                _("Reason: an open sale has no reason; set the status to sold, lost or stalled."), field="reason"
+            )
         name, _model = reason_fields[target]
         if reason_refs.get(name) is None:
             reason_refs[name] = values.reason
@@ -545,7 +620,11 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
         row.sale_date = default_sale_date(type_row)
     if target == SaleStatus.STALLED:
         if "reopen_date" in fields:
-            if values.reopen_date is not None and values.reopen_date != row.reopen_date and values.reopen_date < _today():
+            if (
+                values.reopen_date is not None
+                and values.reopen_date != row.reopen_date
+                and values.reopen_date < _today()
+            ):
                 raise RuleViolation(_("Re-open date: must be today or later."), field="reopen_date")
             row.reopen_date = values.reopen_date
         if row.reopen_date is None:
@@ -585,12 +664,22 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
     if stage_changed:
         old_name = await _name(session, t.SaleStage, old_stage_id) or ""
         new_name = await _name(session, t.SaleStage, row.stage_id) or ""
-        await history.record(session, actor, "sale", row.id, "stage", old_stage_id, old_name, row.stage_id, new_name,
-                             at=now)
+        await history.record(
+            session, actor, "sale", row.id, "stage", old_stage_id, old_name, row.stage_id, new_name, at=now
+        )
     if old_status != target:
-        await history.record(session, actor, "sale", row.id, "status", int(old_status) if old_status else None,
-                             STATUS_LABELS[old_status] if old_status else "", int(target), STATUS_LABELS[target],
-                             at=now)
+        await history.record(
+            session,
+            actor,
+            "sale",
+            row.id,
+            "status",
+            int(old_status) if old_status else None,
+            STATUS_LABELS[old_status] if old_status else "",
+            int(target),
+            STATUS_LABELS[target],
+            at=now,
+        )
 
 
 # ---------------------------------------------------------------------------------------------- output
@@ -616,9 +705,14 @@ async def _out(session: AsyncSession, row: t.Sale, *, with_guide: bool = True) -
     contact = await session.get(t.Contact, row.contact_id) if row.contact_id else None
     type_row = await session.get(t.SaleType, row.sale_type_id)
     stage_name = await _name(session, t.SaleStage, row.stage_id)
-    reasons = {name: await _name(session, model, getattr(row, f"{name}_id"))
-               for name, model in (("reason_sold", t.ReasonSold), ("reason_lost", t.ReasonLost),
-                                   ("reason_stalled", t.ReasonStalled))}
+    reasons = {
+        name: await _name(session, model, getattr(row, f"{name}_id"))
+        for name, model in (
+            ("reason_sold", t.ReasonSold),
+            ("reason_lost", t.ReasonLost),
+            ("reason_stalled", t.ReasonStalled),
+        )
+    }
     next_day = (await activities.next_activity_dates(session, [row.id])).get(row.id)
     today = _today()
     now = t.utcnow()
@@ -626,32 +720,67 @@ async def _out(session: AsyncSession, row: t.Sale, *, with_guide: bool = True) -
     cycle = (row.closed_at - row.registered_at).days if row.closed_at and row.registered_at else None
     guide = await guides.sale_guide_in(session, row) if with_guide else None
     return SaleOut(
-        id=row.id, number=row.number or str(row.id), heading=row.heading, description=row.description,
-        status=STATUS_KEYS[status], status_label=status_label(status), status_icon=status_icon(status),
-        stage=status_label(status) if status in CLOSED else stage_name, stage_id=row.stage_id,
-        probability=row.probability, amount=money.q(row.amount), cost=money.q(row.cost),
-        profit=money.profit(row.amount, row.cost), percentage=money.percentage(row.amount, row.cost),
-        weighted_amount=money.weighted(row.amount, row.probability), completed=row.completed,
-        owner=owner.login if owner else "", owner_id=row.owner_id, owner_name=owner.full_name if owner else "",
-        company_id=row.company_id, company_name=company.name if company else None, contact_id=row.contact_id,
-        contact_name=_contact_name(contact), sale_type=type_row.name if type_row else "", sale_type_id=row.sale_type_id,
-        sale_date=row.sale_date, reopen_date=row.reopen_date,
-        reason={SaleStatus.SOLD: reasons["reason_sold"], SaleStatus.LOST: reasons["reason_lost"],
-                SaleStatus.STALLED: reasons["reason_stalled"]}.get(status),
-        reason_sold=reasons["reason_sold"], reason_sold_id=row.reason_sold_id, reason_lost=reasons["reason_lost"],
-        reason_lost_id=row.reason_lost_id, reason_stalled=reasons["reason_stalled"],
-        reason_stalled_id=row.reason_stalled_id, source=await _name(session, t.SaleSource, row.source_id),
-        source_id=row.source_id, competitor=await _name(session, t.Competitor, row.competitor_id),
-        competitor_id=row.competitor_id, credited=await _name(session, t.Credited, row.credited_id),
-        credited_id=row.credited_id, next_activity=next_day,
+        id=row.id,
+        number=row.number or str(row.id),
+        heading=row.heading,
+        description=row.description,
+        status=STATUS_KEYS[status],
+        status_label=status_label(status),
+        status_icon=status_icon(status),
+        stage=status_label(status) if status in CLOSED else stage_name,
+        stage_id=row.stage_id,
+        probability=row.probability,
+        amount=money.q(row.amount),
+        cost=money.q(row.cost),
+        profit=money.profit(row.amount, row.cost),
+        percentage=money.percentage(row.amount, row.cost),
+        weighted_amount=money.weighted(row.amount, row.probability),
+        completed=row.completed,
+        owner=owner.login if owner else "",
+        owner_id=row.owner_id,
+        owner_name=owner.full_name if owner else "",
+        company_id=row.company_id,
+        company_name=company.name if company else None,
+        contact_id=row.contact_id,
+        contact_name=_contact_name(contact),
+        sale_type=type_row.name if type_row else "",
+        sale_type_id=row.sale_type_id,
+        sale_date=row.sale_date,
+        reopen_date=row.reopen_date,
+        reason={
+            SaleStatus.SOLD: reasons["reason_sold"],
+            SaleStatus.LOST: reasons["reason_lost"],
+            SaleStatus.STALLED: reasons["reason_stalled"],
+        }.get(status),
+        reason_sold=reasons["reason_sold"],
+        reason_sold_id=row.reason_sold_id,
+        reason_lost=reasons["reason_lost"],
+        reason_lost_id=row.reason_lost_id,
+        reason_stalled=reasons["reason_stalled"],
+        reason_stalled_id=row.reason_stalled_id,
+        source=await _name(session, t.SaleSource, row.source_id),
+        source_id=row.source_id,
+        competitor=await _name(session, t.Competitor, row.competitor_id),
+        competitor_id=row.competitor_id,
+        credited=await _name(session, t.Credited, row.credited_id),
+        credited_id=row.credited_id,
+        next_activity=next_day,
         next_activity_overdue=next_day is not None and next_day < today,
-        stage_when_closed=await _name(session, t.SaleStage, row.stage_when_closed_id), closed_at=row.closed_at,
-        days_in_stage=days_in_stage, sale_cycle_days=cycle, registered_at=row.registered_at,
-        updated_at=row.updated_at, guided=guide is not None, guide=guide, version=row.version)
+        stage_when_closed=await _name(session, t.SaleStage, row.stage_when_closed_id),
+        closed_at=row.closed_at,
+        days_in_stage=days_in_stage,
+        sale_cycle_days=cycle,
+        registered_at=row.registered_at,
+        updated_at=row.updated_at,
+        guided=guide is not None,
+        guide=guide,
+        version=row.version,
+    )
 
 
 async def _differences(session: AsyncSession, values: SaleChange, current: SaleOut) -> dict[str, tuple[Any, Any]]:
     """Fields where what the user wanted to save differs from what is saved now: {label: (yours, saved)}."""
+
     def same(mine: Any, theirs: Any, *, name: str | None = None) -> bool:
         if mine is None or theirs is None:
             return mine == theirs or (mine in ("", None) and theirs in ("", None))
@@ -663,8 +792,10 @@ async def _differences(session: AsyncSession, values: SaleChange, current: SaleO
             return str(mine).strip() == str(theirs).strip()
 
     pairs = [
-        ("heading", values.heading, current.heading, None), ("amount", values.amount, current.amount, None),
-        ("cost", values.cost, current.cost, None), ("probability", values.probability, current.probability, None),
+        ("heading", values.heading, current.heading, None),
+        ("amount", values.amount, current.amount, None),
+        ("cost", values.cost, current.cost, None),
+        ("probability", values.probability, current.probability, None),
         ("sale_type", values.sale_type, current.sale_type_id, current.sale_type),
         ("owner", values.owner, current.owner_id, current.owner),
         ("company_id", values.company_id, current.company_id, None),
@@ -694,8 +825,12 @@ async def _differences(session: AsyncSession, values: SaleChange, current: SaleO
     for field, mine, theirs, name in pairs:
         if field in fields and not same(mine, theirs, name=name):
             result[_(FIELD_LABELS[field])] = (await shown(field, mine), name or names.get(field) or theirs)
-    if "stage" in fields and values.stage is not None and _pseudo_stage(values.stage) is None \
-            and not same(values.stage, current.stage_id, name=current.stage):
+    if (
+        "stage" in fields
+        and values.stage is not None
+        and _pseudo_stage(values.stage) is None
+        and not same(values.stage, current.stage_id, name=current.stage)
+    ):
         result[_("Stage")] = (await shown("stage", values.stage), current.stage)
     if values.status is not None and values.status != current.status:
         result[_("Status")] = (values.status, current.status)
@@ -715,8 +850,16 @@ async def create_sale(db: Database, actor: Actor, data: dict[str, Any]) -> SaleO
 
     async def attempt() -> SaleOut:
         async with db.write(actor) as session:
-            row = t.Sale(heading="", description="", status=int(SaleStatus.OPEN), probability=0, amount=money.ZERO,
-                         cost=money.ZERO, registered_by_id=actor.id, registered_at=t.utcnow())
+            row = t.Sale(
+                heading="",
+                description="",
+                status=int(SaleStatus.OPEN),
+                probability=0,
+                amount=money.ZERO,
+                cost=money.ZERO,
+                registered_by_id=actor.id,
+                registered_at=t.utcnow(),
+            )
             await _apply(session, actor, row, values, creating=True)
             out = await _out(session, row)
         return out
@@ -724,8 +867,9 @@ async def create_sale(db: Database, actor: Actor, data: dict[str, Any]) -> SaleO
     return await _retrying(attempt)
 
 
-async def update_sale(db: Database, actor: Actor, sale_id: int, data: dict[str, Any], *,
-                      expected_version: int | None = None) -> SaleOut:
+async def update_sale(
+    db: Database, actor: Actor, sale_id: int, data: dict[str, Any], *, expected_version: int | None = None
+) -> SaleOut:
     """Change a sale; refused with StaleEdit when someone saved it after `expected_version` was read."""
     values = parse(SaleChange, data)
 
@@ -733,13 +877,20 @@ async def update_sale(db: Database, actor: Actor, sale_id: int, data: dict[str, 
         async with db.write(actor) as session:
             row = await _sale(session, sale_id, lock=True)
             if expected_version is not None and row.version != expected_version:
-                by = await session.scalar(select(t.Associate.login).where(t.Associate.id == row.updated_by_id)) \
-                    if row.updated_by_id else None
+                by = (
+                    await session.scalar(select(t.Associate.login).where(t.Associate.id == row.updated_by_id))
+                    if row.updated_by_id
+                    else None
+                )
                 current = await _out(session, row)
                 raise StaleEdit(
-                    _("The sale '{heading}' was changed by {who} since you opened it; nothing was saved. Reload to "
-                      "see the change.").format(heading=row.heading, who=by or _("someone else")),
-                    current=current, changed=await _differences(session, values, current))
+                    _(
+                        "The sale '{heading}' was changed by {who} since you opened it; nothing was saved. Reload to "
+                        "see the change."
+                    ).format(heading=row.heading, who=by or _("someone else")),
+                    current=current,
+                    changed=await _differences(session, values, current),
+                )
             await rights.ensure_can_edit(session, actor, row.owner_id, _what(row))
             with session.no_autoflush:  # one UPDATE (one version step) per save
                 await _apply(session, actor, row, values, creating=False)
@@ -772,14 +923,20 @@ async def check_can_delete_sale(db: Database, actor: Actor, sale_id: int) -> Sal
 async def delete_sale(db: Database, actor: Actor, sale_id: int, *, expected_version: int | None = None) -> SaleOut:
     """Delete a sale for good, with its follow-ups (decision 9; there is no recycle bin). Its stage and status
     history stays in the history table, like the audit trail."""
+
     async def attempt() -> SaleOut:
         async with db.write(actor) as session:
             row = await _sale(session, sale_id, lock=True)
             await rights.ensure_can_delete_sale(session, actor, row.owner_id, _what(row))
             out = await _out(session, row, with_guide=False)
             if expected_version is not None and row.version != expected_version:
-                raise StaleEdit(_("The sale '{heading}' was changed by someone else since you opened it; nothing was "
-                                  "deleted. Look at it again first.").format(heading=row.heading), current=out)
+                raise StaleEdit(
+                    _(
+                        "The sale '{heading}' was changed by someone else since you opened it; nothing was "
+                        "deleted. Look at it again first."
+                    ).format(heading=row.heading),
+                    current=out,
+                )
             # Activity.sale_id cascades in the database; delete them here too (one by one, so the audit has them)
             for activity in (await session.scalars(select(t.Activity).where(t.Activity.sale_id == row.id))).all():
                 await session.delete(activity)
@@ -795,10 +952,15 @@ async def sale_history(db: Database, sale_id: int, *, limit: int = 200) -> list[
     """Changes of stage and status, newest first."""
     async with db.read() as session:
         await _sale(session, sale_id)
-        rows = (await session.execute(
-            select(t.History, t.Associate.login).outerjoin(t.Associate, t.Associate.id == t.History.by_id)
-            .where(t.History.entity == "sale", t.History.entity_id == sale_id)
-            .order_by(t.History.at.desc(), t.History.id.desc()).limit(limit))).all()
+        rows = (
+            await session.execute(
+                select(t.History, t.Associate.login)
+                .outerjoin(t.Associate, t.Associate.id == t.History.by_id)
+                .where(t.History.entity == "sale", t.History.entity_id == sale_id)
+                .order_by(t.History.at.desc(), t.History.id.desc())
+                .limit(limit)
+            )
+        ).all()
     result = []
     for row, login in rows:
         from_text, to_text = row.from_text, row.to_text
@@ -814,17 +976,29 @@ async def sale_history(db: Database, sale_id: int, *, limit: int = 200) -> list[
 
 def _search_condition(text: str) -> ColumnElement[bool]:
     pattern = f"%{text.strip().lower()}%"
-    conditions: list[ColumnElement[bool]] = [func.lower(t.Sale.heading).like(pattern), func.lower(t.Company.name).like(pattern),
-                  func.lower(t.Sale.number).like(pattern)]
+    conditions: list[ColumnElement[bool]] = [
+        func.lower(t.Sale.heading).like(pattern),
+        func.lower(t.Company.name).like(pattern),
+        func.lower(t.Sale.number).like(pattern),
+    ]
     if lookup.as_id(text) is not None:
         conditions.append(t.Sale.id == lookup.as_id(text))
     return or_(*conditions)
 
 
-async def list_sales(db: Database, actor: Actor | None = None, *, company_id: int | None = None,
-                     contact_id: int | None = None, status: str | None = None, search: str | None = None,
-                     owner: str | None = None, include_completed: bool = True, offset: int = 0,
-                     limit: int = 50) -> SalePage:
+async def list_sales(
+    db: Database,
+    actor: Actor | None = None,
+    *,
+    company_id: int | None = None,
+    contact_id: int | None = None,
+    status: str | None = None,
+    search: str | None = None,
+    owner: str | None = None,
+    include_completed: bool = True,
+    offset: int = 0,
+    limit: int = 50,
+) -> SalePage:
     """A page of sales, newest sale date first, with the count and the sums of all matches (in the database)."""
     limit = max(1, min(limit, 1000))
     offset = max(0, min(offset, lookup.MAX_ID))
@@ -835,12 +1009,14 @@ async def list_sales(db: Database, actor: Actor | None = None, *, company_id: in
         conditions.append(t.Sale.contact_id == contact_id)
     if status:
         if status not in STATUS_BY_KEY:
-            raise RuleViolation(_("Status: '{status}' is not one of open, sold, lost, stalled.").format(status=status),
-                                field="status")
+            raise RuleViolation(
+                _("Status: '{status}' is not one of open, sold, lost, stalled.").format(status=status), field="status"
+            )
         conditions.append(t.Sale.status == int(STATUS_BY_KEY[status]))
     if owner:
-        conditions.append(t.Sale.owner_id.in_(select(t.Associate.id).where(
-            func.lower(t.Associate.login) == owner.strip().lower())))
+        conditions.append(
+            t.Sale.owner_id.in_(select(t.Associate.id).where(func.lower(t.Associate.login) == owner.strip().lower()))
+        )
     if not include_completed:
         conditions.append(t.Sale.completed.is_(False))
     if search and search.strip():
@@ -848,15 +1024,24 @@ async def list_sales(db: Database, actor: Actor | None = None, *, company_id: in
         conditions.append(_search_condition(search))
     # amount x probability summed in the database; divided by 100 here, in Decimal (SQLite divides integers)
     weighted_sql = t.Sale.amount * t.Sale.probability
-    totals = (select(func.count(), func.coalesce(func.sum(t.Sale.amount), 0), func.coalesce(func.sum(weighted_sql), 0))
-              .select_from(t.Sale).outerjoin(t.Company, t.Company.id == t.Sale.company_id).where(*conditions))
+    totals = (
+        select(func.count(), func.coalesce(func.sum(t.Sale.amount), 0), func.coalesce(func.sum(weighted_sql), 0))
+        .select_from(t.Sale)
+        .outerjoin(t.Company, t.Company.id == t.Sale.company_id)
+        .where(*conditions)
+    )
     contact = aliased(t.Contact)
-    query = (select(t.Sale, t.Company.name, contact, t.SaleStage.name, t.Associate.login)
-             .outerjoin(t.Company, t.Company.id == t.Sale.company_id)
-             .outerjoin(contact, contact.id == t.Sale.contact_id)
-             .outerjoin(t.SaleStage, t.SaleStage.id == t.Sale.stage_id)
-             .outerjoin(t.Associate, t.Associate.id == t.Sale.owner_id)
-             .where(*conditions).order_by(t.Sale.sale_date.desc(), t.Sale.id.desc()).offset(offset).limit(limit))
+    query = (
+        select(t.Sale, t.Company.name, contact, t.SaleStage.name, t.Associate.login)
+        .outerjoin(t.Company, t.Company.id == t.Sale.company_id)
+        .outerjoin(contact, contact.id == t.Sale.contact_id)
+        .outerjoin(t.SaleStage, t.SaleStage.id == t.Sale.stage_id)
+        .outerjoin(t.Associate, t.Associate.id == t.Sale.owner_id)
+        .where(*conditions)
+        .order_by(t.Sale.sale_date.desc(), t.Sale.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
     async with db.read() as session:
         total, sum_amount, sum_weighted = (await session.execute(totals)).one()
         rows = (await session.execute(query)).all()
@@ -866,15 +1051,36 @@ async def list_sales(db: Database, actor: Actor | None = None, *, company_id: in
     for row, company_name, contact_row, stage_name, login in rows:
         status_ = SaleStatus(row.status)
         next_day = row.reopen_date if status_ == SaleStatus.STALLED else next_days.get(row.id)
-        result.append(SaleRow(
-            id=row.id, completed=row.completed, status=STATUS_KEYS[status_], status_icon=status_icon(status_),
-            sale_date=row.sale_date, amount=money.q(row.amount), weighted_amount=money.weighted(row.amount, row.probability),
-            probability=row.probability, stage=status_label(status_) if status_ in CLOSED else stage_name,
-            next_activity=next_day, next_activity_overdue=next_day is not None and next_day < today,
-            heading=row.heading, company_id=row.company_id, company_name=company_name, contact_id=row.contact_id,
-            contact_name=_contact_name(contact_row), owner=login or "", version=row.version))
-    return SalePage(rows=result, total=total or 0, offset=offset, limit=limit,
-                    sum_amount=money.q(Decimal(str(sum_amount or 0))), sum_weighted=money.q(Decimal(str(sum_weighted or 0)) / money.HUNDRED))
+        result.append(
+            SaleRow(
+                id=row.id,
+                completed=row.completed,
+                status=STATUS_KEYS[status_],
+                status_icon=status_icon(status_),
+                sale_date=row.sale_date,
+                amount=money.q(row.amount),
+                weighted_amount=money.weighted(row.amount, row.probability),
+                probability=row.probability,
+                stage=status_label(status_) if status_ in CLOSED else stage_name,
+                next_activity=next_day,
+                next_activity_overdue=next_day is not None and next_day < today,
+                heading=row.heading,
+                company_id=row.company_id,
+                company_name=company_name,
+                contact_id=row.contact_id,
+                contact_name=_contact_name(contact_row),
+                owner=login or "",
+                version=row.version,
+            )
+        )
+    return SalePage(
+        rows=result,
+        total=total or 0,
+        offset=offset,
+        limit=limit,
+        sum_amount=money.q(Decimal(str(sum_amount or 0))),
+        sum_weighted=money.q(Decimal(str(sum_weighted or 0)) / money.HUNDRED),
+    )
 
 
 # ---------------------------------------------------------------------------------------------- card helpers
@@ -883,33 +1089,60 @@ async def list_sales(db: Database, actor: Actor | None = None, *, company_id: in
 async def sale_form_options(db: Database) -> SaleFormOptions:
     """The live items of every list the sale card offers, and each sale type's stages and default date."""
     async with db.read() as session:
+
         async def items(model: type[t.ListItem]) -> list[Choice]:
-            rows = (await session.scalars(select(model).where(model.deleted.is_(False))
-                                          .order_by(model.rank, model.id))).all()
+            rows = (
+                await session.scalars(select(model).where(model.deleted.is_(False)).order_by(model.rank, model.id))
+            ).all()
             return [Choice(id=row.id, name=row.name, description=row.description) for row in rows]
 
-        types = (await session.scalars(select(t.SaleType).where(t.SaleType.deleted.is_(False))
-                                       .order_by(t.SaleType.rank, t.SaleType.id))).all()
-        links = (await session.execute(
-            select(t.SaleTypeStage.sale_type_id, t.SaleStage)
-            .join(t.SaleStage, t.SaleStage.id == t.SaleTypeStage.stage_id)
-            .where(t.SaleStage.deleted.is_(False))
-            .order_by(t.SaleTypeStage.sale_type_id, t.SaleTypeStage.rank, t.SaleTypeStage.id))).all()
+        types = (
+            await session.scalars(
+                select(t.SaleType).where(t.SaleType.deleted.is_(False)).order_by(t.SaleType.rank, t.SaleType.id)
+            )
+        ).all()
+        links = (
+            await session.execute(
+                select(t.SaleTypeStage.sale_type_id, t.SaleStage)
+                .join(t.SaleStage, t.SaleStage.id == t.SaleTypeStage.stage_id)
+                .where(t.SaleStage.deleted.is_(False))
+                .order_by(t.SaleTypeStage.sale_type_id, t.SaleTypeStage.rank, t.SaleTypeStage.id)
+            )
+        ).all()
         stages: dict[int, list[StageChoice]] = {}
         for type_id, stage in links:
-            stages.setdefault(type_id, []).append(StageChoice(id=stage.id, name=stage.name, description=stage.description,
-                                                              probability=stage.probability))
-        owners = (await session.scalars(select(t.Associate).where(t.Associate.active.is_(True))
-                                        .order_by(t.Associate.full_name, t.Associate.login))).all()
+            stages.setdefault(type_id, []).append(
+                StageChoice(id=stage.id, name=stage.name, description=stage.description, probability=stage.probability)
+            )
+        owners = (
+            await session.scalars(
+                select(t.Associate)
+                .where(t.Associate.active.is_(True))
+                .order_by(t.Associate.full_name, t.Associate.login)
+            )
+        ).all()
         return SaleFormOptions(
-            sale_types=[SaleTypeChoice(id=row.id, name=row.name, description=row.description, has_guide=row.has_guide,
-                                       default_sale_date=default_sale_date(row), stages=stages.get(row.id, []))
-                        for row in types],
-            reasons_sold=await items(t.ReasonSold), reasons_lost=await items(t.ReasonLost),
-            reasons_stalled=await items(t.ReasonStalled), sources=await items(t.SaleSource),
-            competitors=await items(t.Competitor), credited=await items(t.Credited),
+            sale_types=[
+                SaleTypeChoice(
+                    id=row.id,
+                    name=row.name,
+                    description=row.description,
+                    has_guide=row.has_guide,
+                    default_sale_date=default_sale_date(row),
+                    stages=stages.get(row.id, []),
+                )
+                for row in types
+            ],
+            reasons_sold=await items(t.ReasonSold),
+            reasons_lost=await items(t.ReasonLost),
+            reasons_stalled=await items(t.ReasonStalled),
+            sources=await items(t.SaleSource),
+            competitors=await items(t.Competitor),
+            credited=await items(t.Credited),
             owners=[Choice(id=row.id, name=row.full_name or row.login, description=row.login) for row in owners],
-            follow_up_types=await items(t.FollowUpType), today=_today())
+            follow_up_types=await items(t.FollowUpType),
+            today=_today(),
+        )
 
 
 async def search_companies_for_picker(db: Database, text: str = "", *, limit: int = 20) -> list[PickItem]:
@@ -922,28 +1155,43 @@ async def search_companies_for_picker(db: Database, text: str = "", *, limit: in
     query = query.order_by(t.Company.name, t.Company.id).limit(max(1, min(limit, 200)))
     async with db.read() as session:
         rows = (await session.scalars(query)).all()
-    return [PickItem(id=row.id, label=row.name, detail=" ".join(p for p in (row.city, row.country) if p), company_id=row.id)
-            for row in rows]
+    return [
+        PickItem(id=row.id, label=row.name, detail=" ".join(p for p in (row.city, row.country) if p), company_id=row.id)
+        for row in rows
+    ]
 
 
-async def search_contacts_for_picker(db: Database, text: str = "", *, company_id: int | None = None,
-                                     limit: int = 20) -> list[PickItem]:
+async def search_contacts_for_picker(
+    db: Database, text: str = "", *, company_id: int | None = None, limit: int = 20
+) -> list[PickItem]:
     """Contacts whose name or email contains the text, of one company when given."""
     check_text("search", text)
-    query = (select(t.Contact, t.Company.name).outerjoin(t.Company, t.Company.id == t.Contact.company_id)
-             .where(t.Contact.deleted_at.is_(None)))
+    query = (
+        select(t.Contact, t.Company.name)
+        .outerjoin(t.Company, t.Company.id == t.Contact.company_id)
+        .where(t.Contact.deleted_at.is_(None))
+    )
     if company_id is not None:
         query = query.where(t.Contact.company_id == company_id)
     if text.strip():
         pattern = f"%{text.strip().lower()}%"
         full = func.lower(t.Contact.first_name + " " + t.Contact.last_name)
-        query = query.where(or_(full.like(pattern), func.lower(t.Contact.email).like(pattern),
-                                func.lower(t.Contact.last_name).like(pattern)))
+        query = query.where(
+            or_(
+                full.like(pattern),
+                func.lower(t.Contact.email).like(pattern),
+                func.lower(t.Contact.last_name).like(pattern),
+            )
+        )
     query = query.order_by(t.Contact.last_name, t.Contact.first_name, t.Contact.id).limit(max(1, min(limit, 200)))
     async with db.read() as session:
         rows = (await session.execute(query)).all()
-    return [PickItem(id=row.id, label=_contact_name(row) or f"#{row.id}", detail=company_name or "",
-                     company_id=row.company_id) for row, company_name in rows]
+    return [
+        PickItem(
+            id=row.id, label=_contact_name(row) or f"#{row.id}", detail=company_name or "", company_id=row.company_id
+        )
+        for row, company_name in rows
+    ]
 
 
 async def company_name(db: Database, company_id: int) -> str | None:
@@ -958,4 +1206,3 @@ async def contact_label(db: Database, contact_id: int) -> PickItem | None:
         if row is None:
             return None
         return PickItem(id=row.id, label=_contact_name(row) or f"#{row.id}", company_id=row.company_id)
-

@@ -32,8 +32,15 @@ from leadtui.services.errors import NotFound, PermissionDenied, RuleViolation, S
 from leadtui.services.validation import FIELD_LABELS, parse
 from leadtui.text import CsvWriter
 
-FIELD_LABELS.update({"target": N_("Selection of"), "kind": N_("Selection is"), "visible_for": N_("Visible for"),
-                     "criteria": N_("Criteria"), "ids": N_("Members")})
+FIELD_LABELS.update(
+    {
+        "target": N_("Selection of"),
+        "kind": N_("Selection is"),
+        "visible_for": N_("Visible for"),
+        "criteria": N_("Criteria"),
+        "ids": N_("Members"),
+    }
+)
 
 KIND_KEYS = {SelectionKind.STATIC: "static", SelectionKind.DYNAMIC: "dynamic", SelectionKind.COMBINED: "combined"}
 KIND_LABELS = {"static": N_("Static"), "dynamic": N_("Dynamic"), "combined": N_("Combined")}
@@ -117,8 +124,12 @@ def _visible_sql(actor: Actor) -> Any:
         return literal(True)
     terms = [t.Selection.owner_id.is_(None), t.Selection.owner_id == actor.id, t.Selection.visible_for == "all"]
     if actor.primary_group_id is not None:
-        terms.append((t.Selection.visible_for == "group") & t.Selection.owner_id.in_(
-            select(t.Associate.id).where(t.Associate.primary_group_id == actor.primary_group_id)))
+        terms.append(
+            (t.Selection.visible_for == "group")
+            & t.Selection.owner_id.in_(
+                select(t.Associate.id).where(t.Associate.primary_group_id == actor.primary_group_id)
+            )
+        )
     return or_(*terms)
 
 
@@ -132,29 +143,50 @@ async def _load(session: AsyncSession, actor: Actor, selection_id: int) -> t.Sel
 def _ensure_edit(actor: Actor, row: t.Selection) -> None:
     if not _may_edit(actor, row):
         raise PermissionDenied(
-            _("You may not change the selection '{name}': it belongs to another user (only its owner or an "
-              "administrator may).").format(name=row.name), right="edit others' selections")
+            _(
+                "You may not change the selection '{name}': it belongs to another user (only its owner or an "
+                "administrator may)."
+            ).format(name=row.name),
+            right="edit others' selections",
+        )
 
 
 async def _out(session: AsyncSession, actor: Actor, row: t.Selection, member_count: int | None = None) -> SelectionOut:
     owner = await session.get(t.Associate, row.owner_id) if row.owner_id else None
     kind = _kind_key(row.kind)
     return SelectionOut(
-        id=row.id, name=row.name, kind=kind, kind_label=_(KIND_LABELS[kind]), target=row.target,
-        target_label=find.target_label(row.target), owner_id=row.owner_id, owner=owner.login if owner else "",
-        description=row.description, criteria=[find.Criterion.model_validate(c) for c in row.criteria or []],
-        visible_for=row.visible_for, completed=row.completed, registered_at=row.registered_at,
-        may_edit=_may_edit(actor, row), version=row.version, member_count=member_count)
+        id=row.id,
+        name=row.name,
+        kind=kind,
+        kind_label=_(KIND_LABELS[kind]),
+        target=row.target,
+        target_label=find.target_label(row.target),
+        owner_id=row.owner_id,
+        owner=owner.login if owner else "",
+        description=row.description,
+        criteria=[find.Criterion.model_validate(c) for c in row.criteria or []],
+        visible_for=row.visible_for,
+        completed=row.completed,
+        registered_at=row.registered_at,
+        may_edit=_may_edit(actor, row),
+        version=row.version,
+        member_count=member_count,
+    )
 
 
 async def _check_name(session: AsyncSession, owner_id: int | None, name: str, exclude_id: int | None = None) -> None:
-    names = (await session.execute(select(t.Selection.id, t.Selection.name)
-                                   .where(t.Selection.owner_id.is_(owner_id) if owner_id is None
-                                          else t.Selection.owner_id == owner_id))).all()
+    names = (
+        await session.execute(
+            select(t.Selection.id, t.Selection.name).where(
+                t.Selection.owner_id.is_(owner_id) if owner_id is None else t.Selection.owner_id == owner_id
+            )
+        )
+    ).all()
     key = t.name_key(name)
     if any(t.name_key(other) == key and other_id != exclude_id for other_id, other in names):
-        raise RuleViolation(_("Name: you already have a selection named '{name}'; choose another name.").format(
-            name=name), field="name")
+        raise RuleViolation(
+            _("Name: you already have a selection named '{name}'; choose another name.").format(name=name), field="name"
+        )
 
 
 def _live_ids(target: str, ids: Sequence[int], dialect: str) -> Any:
@@ -167,18 +199,25 @@ def _live_ids(target: str, ids: Sequence[int], dialect: str) -> Any:
 
 
 async def _member_count(session: AsyncSession, selection_id: int) -> int:
-    return await session.scalar(select(func.count()).select_from(t.SelectionMember)
-                                .where(t.SelectionMember.selection_id == selection_id)) or 0
+    return (
+        await session.scalar(
+            select(func.count()).select_from(t.SelectionMember).where(t.SelectionMember.selection_id == selection_id)
+        )
+        or 0
+    )
 
 
 async def _insert_members(session: AsyncSession, selection_id: int, ids_query: Any) -> int:
     """Add the ids of `ids_query` that are not members yet (members are unique, SPEC Q3). Returns how many."""
     source = ids_query.subquery()
     id_column = list(source.c)[0]
-    new = (select(literal(selection_id), id_column)
-           .where(id_column.not_in(select(t.SelectionMember.entity_id)
-                                   .where(t.SelectionMember.selection_id == selection_id)))
-           .distinct())
+    new = (
+        select(literal(selection_id), id_column)
+        .where(
+            id_column.not_in(select(t.SelectionMember.entity_id).where(t.SelectionMember.selection_id == selection_id))
+        )
+        .distinct()
+    )
     result = await session.execute(insert(t.SelectionMember).from_select(["selection_id", "entity_id"], new))
     return cast("CursorResult[Any]", result).rowcount or 0
 
@@ -190,8 +229,9 @@ def _parse_ids(ids: Sequence[int | str]) -> list[int]:
         if not text:
             continue
         if not text.isdigit():
-            raise RuleViolation(_("Members: '{value}' is not a record id (a whole number).").format(value=value),
-                                field="ids")
+            raise RuleViolation(
+                _("Members: '{value}' is not a record id (a whole number).").format(value=value), field="ids"
+            )
         out.append(int(text))
     return sorted(set(out))
 
@@ -234,27 +274,62 @@ async def scope(db: Database, actor: Actor, selection_id: int) -> tuple[str, lis
     return row.target, [], row.id
 
 
-async def members(db: Database, actor: Actor, selection_id: int, *, columns: Sequence[str] | None = None,
-                  offset: int = 0, limit: int | None = 50, sort: str | None = None,
-                  descending: bool = False, criteria: Sequence[find.Criterion | dict[str, Any]] = ()) -> find.FindPage:
+async def members(
+    db: Database,
+    actor: Actor,
+    selection_id: int,
+    *,
+    columns: Sequence[str] | None = None,
+    offset: int = 0,
+    limit: int | None = 50,
+    sort: str | None = None,
+    descending: bool = False,
+    criteria: Sequence[find.Criterion | dict[str, Any]] = (),
+) -> find.FindPage:
     """A page of the selection's members (dynamic: its criteria run now; static: the kept members, live ones).
     Extra `criteria` narrow the page (the board's filters)."""
     target, own, members_of = await scope(db, actor, selection_id)
-    return await find.find(db, actor, target, [*own, *criteria], columns=columns, offset=offset, limit=limit,
-                           sort=sort, descending=descending, selection_id=members_of)
+    return await find.find(
+        db,
+        actor,
+        target,
+        [*own, *criteria],
+        columns=columns,
+        offset=offset,
+        limit=limit,
+        sort=sort,
+        descending=descending,
+        selection_id=members_of,
+    )
 
 
-async def export_members_csv(db: Database, actor: Actor, selection_id: int, out: TextIO, *,
-                             columns: Sequence[str] | None = None, formula_guard: bool = True) -> int:
+async def export_members_csv(
+    db: Database,
+    actor: Actor,
+    selection_id: int,
+    out: TextIO,
+    *,
+    columns: Sequence[str] | None = None,
+    formula_guard: bool = True,
+) -> int:
     """Write the members as CSV (a header row of field keys, then one row per member). Returns the row count."""
     target, criteria, members_of = await scope(db, actor, selection_id)
-    return await write_csv(db, actor, target, criteria, out, columns=columns, selection_id=members_of,
-                           formula_guard=formula_guard)
+    return await write_csv(
+        db, actor, target, criteria, out, columns=columns, selection_id=members_of, formula_guard=formula_guard
+    )
 
 
-async def write_csv(db: Database, actor: Actor | None, target: str, criteria: Sequence[find.Criterion | dict[str, Any]],
-                    out: TextIO, *, columns: Sequence[str] | None = None, selection_id: int | None = None,
-                    formula_guard: bool = True) -> int:
+async def write_csv(
+    db: Database,
+    actor: Actor | None,
+    target: str,
+    criteria: Sequence[find.Criterion | dict[str, Any]],
+    out: TextIO,
+    *,
+    columns: Sequence[str] | None = None,
+    selection_id: int | None = None,
+    formula_guard: bool = True,
+) -> int:
     """The members as CSV through leadtui.text.CsvWriter (formula prefixes neutralised unless `formula_guard` is off)."""
     header = await find.columns_of(target, columns)
     writer = CsvWriter(out, formula_guard=formula_guard)
@@ -275,15 +350,23 @@ async def create_selection(db: Database, actor: Actor, data: dict[str, Any]) -> 
     target = find.normalise_target(values.target)
     criteria = await find.validate(db, actor, target, values.criteria)
     if values.kind == "dynamic" and values.ids is not None:
-        raise RuleViolation(_("Members: a dynamic selection has criteria, not members; make it static to keep "
-                              "members."), field="ids")
+        raise RuleViolation(
+            _("Members: a dynamic selection has criteria, not members; make it static to keep members."), field="ids"
+        )
     ids = _parse_ids(values.ids) if values.ids is not None else None
     async with db.write(actor) as session:
         await _check_name(session, actor.id, values.name)
-        row = t.Selection(name=values.name, target=target, owner_id=actor.id, description=values.description,
-                          visible_for=values.visible_for, criteria=[c.model_dump() for c in criteria],
-                          kind=int(SelectionKind.DYNAMIC if values.kind == "dynamic" else SelectionKind.STATIC),
-                          registered_at=t.utcnow(), board_settings={})
+        row = t.Selection(
+            name=values.name,
+            target=target,
+            owner_id=actor.id,
+            description=values.description,
+            visible_for=values.visible_for,
+            criteria=[c.model_dump() for c in criteria],
+            kind=int(SelectionKind.DYNAMIC if values.kind == "dynamic" else SelectionKind.STATIC),
+            registered_at=t.utcnow(),
+            board_settings={},
+        )
         session.add(row)
         await session.flush()
         if values.kind == "static":
@@ -291,18 +374,28 @@ async def create_selection(db: Database, actor: Actor, data: dict[str, Any]) -> 
                 await _insert_members(session, row.id, _live_ids(target, ids, db.dialect))
                 found = await _member_count(session, row.id)
                 if found < len(ids):
-                    present = set((await session.scalars(select(t.SelectionMember.entity_id)
-                                                         .where(t.SelectionMember.selection_id == row.id))).all())
+                    present = set(
+                        (
+                            await session.scalars(
+                                select(t.SelectionMember.entity_id).where(t.SelectionMember.selection_id == row.id)
+                            )
+                        ).all()
+                    )
                     missing = [i for i in ids if i not in present]
-                    raise RuleViolation(_("Members: no {what} with id {ids}.").format(
-                        what=find.target_label(target).lower(), ids=", ".join(map(str, missing[:20]))), field="ids")
+                    raise RuleViolation(
+                        _("Members: no {what} with id {ids}.").format(
+                            what=find.target_label(target).lower(), ids=", ".join(map(str, missing[:20]))
+                        ),
+                        field="ids",
+                    )
             else:
                 await _insert_members(session, row.id, await find.matching_ids(session, actor, target, criteria))
         return await _out(session, actor, row)
 
 
-async def update_selection(db: Database, actor: Actor, selection_id: int, data: dict[str, Any], *,
-                           expected_version: int | None = None) -> SelectionOut:
+async def update_selection(
+    db: Database, actor: Actor, selection_id: int, data: dict[str, Any], *, expected_version: int | None = None
+) -> SelectionOut:
     """Rename, describe, change who sees it, or (dynamic only) change its criteria."""
     values = parse(SelectionChange, data)
     given = values.model_fields_set
@@ -313,16 +406,22 @@ async def update_selection(db: Database, actor: Actor, selection_id: int, data: 
     criteria = None
     if "criteria" in given and values.criteria is not None:
         if kind != SelectionKind.DYNAMIC:
-            raise RuleViolation(_("Criteria: a static selection keeps members, not criteria; add or remove members "
-                                  "instead."), field="criteria")
+            raise RuleViolation(
+                _("Criteria: a static selection keeps members, not criteria; add or remove members instead."),
+                field="criteria",
+            )
         criteria = await find.validate(db, actor, target, values.criteria)
     try:
         async with db.write(actor) as session:
             row = await _load(session, actor, selection_id)
             _ensure_edit(actor, row)
             if expected_version is not None and row.version != expected_version:
-                raise StaleEdit(_("The selection '{name}' was changed by someone else since you opened it; reload "
-                                  "it.").format(name=row.name), current=await _out(session, actor, row))
+                raise StaleEdit(
+                    _("The selection '{name}' was changed by someone else since you opened it; reload it.").format(
+                        name=row.name
+                    ),
+                    current=await _out(session, actor, row),
+                )
             if values.name is not None and values.name != row.name:
                 await _check_name(session, row.owner_id, values.name, exclude_id=row.id)
                 row.name = values.name
@@ -340,8 +439,9 @@ async def update_selection(db: Database, actor: Actor, selection_id: int, data: 
         raise StaleEdit(_("The selection was changed by someone else at the same moment; reload it.")) from None
 
 
-async def rename_selection(db: Database, actor: Actor, selection_id: int, name: str, *,
-                           expected_version: int | None = None) -> SelectionOut:
+async def rename_selection(
+    db: Database, actor: Actor, selection_id: int, name: str, *, expected_version: int | None = None
+) -> SelectionOut:
     return await update_selection(db, actor, selection_id, {"name": name}, expected_version=expected_version)
 
 
@@ -361,8 +461,13 @@ async def _static_for_edit(session: AsyncSession, actor: Actor, selection_id: in
     row = await _load(session, actor, selection_id)
     _ensure_edit(actor, row)
     if row.kind != SelectionKind.STATIC:
-        raise RuleViolation(_("Members: '{name}' is a dynamic selection; its members follow its criteria. Make it "
-                              "static to add or remove members by hand.").format(name=row.name), field="ids")
+        raise RuleViolation(
+            _(
+                "Members: '{name}' is a dynamic selection; its members follow its criteria. Make it "
+                "static to add or remove members by hand."
+            ).format(name=row.name),
+            field="ids",
+        )
     return row
 
 
@@ -376,24 +481,29 @@ async def add_members(db: Database, actor: Actor, selection_id: int, ids: Sequen
         live = set((await session.scalars(_live_ids(row.target, wanted, db.dialect))).all())
         missing = [i for i in wanted if i not in live]
         if not live:
-            raise RuleViolation(_("Members: no {what} with id {ids}.").format(
-                what=find.target_label(row.target).lower(), ids=", ".join(map(str, missing[:20]))), field="ids")
+            raise RuleViolation(
+                _("Members: no {what} with id {ids}.").format(
+                    what=find.target_label(row.target).lower(), ids=", ".join(map(str, missing[:20]))
+                ),
+                field="ids",
+            )
         added = await _insert_members(session, row.id, _live_ids(row.target, sorted(live), db.dialect))
         total = await _member_count(session, row.id)
-    return MembersChange(selection_id=selection_id, changed=added, unchanged=len(live) - added, missing=missing,
-                         member_count=total)
+    return MembersChange(
+        selection_id=selection_id, changed=added, unchanged=len(live) - added, missing=missing, member_count=total
+    )
 
 
-async def add_matching(db: Database, actor: Actor, selection_id: int,
-                       criteria: Sequence[find.Criterion | dict[str, Any]]) -> MembersChange:
-    """"Add all members matching" (SPEC 4.5): every record matching `criteria` joins the static selection."""
+async def add_matching(
+    db: Database, actor: Actor, selection_id: int, criteria: Sequence[find.Criterion | dict[str, Any]]
+) -> MembersChange:
+    """ "Add all members matching" (SPEC 4.5): every record matching `criteria` joins the static selection."""
     async with db.write(actor) as session:
         row = await _static_for_edit(session, actor, selection_id)
         before = await _member_count(session, row.id)
         added = await _insert_members(session, row.id, await find.matching_ids(session, actor, row.target, criteria))
         total = await _member_count(session, row.id)
-    return MembersChange(selection_id=selection_id, changed=added, unchanged=total - before - added,
-                         member_count=total)
+    return MembersChange(selection_id=selection_id, changed=added, unchanged=total - before - added, member_count=total)
 
 
 async def remove_members(db: Database, actor: Actor, selection_id: int, ids: Sequence[int | str]) -> MembersChange:
@@ -403,13 +513,18 @@ async def remove_members(db: Database, actor: Actor, selection_id: int, ids: Seq
         raise RuleViolation(_("Members: give the ids of the records to remove."), field="ids")
     async with db.write(actor) as session:
         row = await _static_for_edit(session, actor, selection_id)
-        result = await session.execute(delete(t.SelectionMember).where(
-            t.SelectionMember.selection_id == row.id, rules.id_in(t.SelectionMember.entity_id, wanted, db.dialect))
-            .execution_options(synchronize_session=False))
+        result = await session.execute(
+            delete(t.SelectionMember)
+            .where(
+                t.SelectionMember.selection_id == row.id, rules.id_in(t.SelectionMember.entity_id, wanted, db.dialect)
+            )
+            .execution_options(synchronize_session=False)
+        )
         removed = cast("CursorResult[Any]", result).rowcount or 0
         total = await _member_count(session, row.id)
-    return MembersChange(selection_id=selection_id, changed=removed, unchanged=len(wanted) - removed,
-                         member_count=total)
+    return MembersChange(
+        selection_id=selection_id, changed=removed, unchanged=len(wanted) - removed, member_count=total
+    )
 
 
 async def make_static(db: Database, actor: Actor, selection_id: int) -> SelectionOut:
@@ -433,5 +548,10 @@ async def make_dynamic(db: Database, actor: Actor, selection_id: int) -> Selecti
         row = await _load(session, actor, selection_id)
     if row.kind == SelectionKind.DYNAMIC:
         raise RuleViolation(_("Selection is: '{name}' is already dynamic.").format(name=row.name), field="kind")
-    raise RuleViolation(_("Selection is: a static selection cannot be made dynamic (its members were chosen by "
-                          "hand); create a new dynamic selection from criteria instead."), field="kind")
+    raise RuleViolation(
+        _(
+            "Selection is: a static selection cannot be made dynamic (its members were chosen by "
+            "hand); create a new dynamic selection from criteria instead."
+        ),
+        field="kind",
+    )

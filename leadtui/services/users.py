@@ -18,8 +18,9 @@ from leadtui.services.validation import FIELD_LABELS, parse
 
 FIELD_LABELS.update({"login": N_("Login name"), "full_name": N_("Full name"), "role": N_("Role")})
 
-Login = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=t.NAME_MAX,
-                                         pattern=r"^[^\s]+$")]
+Login = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=t.NAME_MAX, pattern=r"^[^\s]+$")
+]
 
 
 FullName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=t.TEXT_MAX)]
@@ -59,20 +60,33 @@ class UserOut(BaseModel):
 
 
 def _out(row: t.Associate, group: str | None = None) -> UserOut:
-    return UserOut(id=row.id, login=row.login, full_name=row.full_name, role=Role(row.role), group=group,
-                   active=row.active, delete_others_sales=row.delete_others_sales,
-                   allow_bulk_update=row.allow_bulk_update, version=row.version)
+    return UserOut(
+        id=row.id,
+        login=row.login,
+        full_name=row.full_name,
+        role=Role(row.role),
+        group=group,
+        active=row.active,
+        delete_others_sales=row.delete_others_sales,
+        allow_bulk_update=row.allow_bulk_update,
+        version=row.version,
+    )
 
 
 async def _group_id(session: AsyncSession, name: str | None) -> int | None:
     """A user group by name ('' or None clears it); unknown names are refused naming the field."""
     if not name:
         return None
-    row = await session.scalar(select(t.UserGroup).where(t.UserGroup.name_key == t.name_key(name),
-                                                         t.UserGroup.deleted.is_(False)))
+    row = await session.scalar(
+        select(t.UserGroup).where(t.UserGroup.name_key == t.name_key(name), t.UserGroup.deleted.is_(False))
+    )
     if row is None:
-        raise RuleViolation(_("Group: no user group named '{name}' (add it with: leadtui lists add user-group "
-                              "NAME).").format(name=name), field="group")
+        raise RuleViolation(
+            _("Group: no user group named '{name}' (add it with: leadtui lists add user-group NAME).").format(
+                name=name
+            ),
+            field="group",
+        )
     return row.id
 
 
@@ -84,22 +98,31 @@ async def _group_name(session: AsyncSession, group_id: int | None) -> str | None
 
 def require_user_administrator(actor: Actor) -> None:
     if not actor.is_admin:
-        raise PermissionDenied(_("Only administrators may manage users (missing right: General administrator)."),
-                               right="General administrator")
+        raise PermissionDenied(
+            _("Only administrators may manage users (missing right: General administrator)."),
+            right="General administrator",
+        )
 
 
 async def add_user(db: Database, actor: Actor, data: dict[str, Any]) -> UserOut:
     require_user_administrator(actor)
     values = parse(UserIn, data)
     async with db.write(actor) as session:
-        clash = await session.scalar(select(t.Associate).where(func.lower(t.Associate.login) == func.lower(values.login)))
+        clash = await session.scalar(
+            select(t.Associate).where(func.lower(t.Associate.login) == func.lower(values.login))
+        )
         if clash is not None:
             raise RuleViolation(_("Login name: '{login}' is already a user.").format(login=clash.login), field="login")
         delete_others = values.delete_others_sales
         if delete_others is None:
             delete_others = values.role in (Role.ADMINISTRATOR, Role.SALES_MANAGER)
-        row = t.Associate(login=values.login, full_name=values.full_name or values.login, role=values.role.value,
-                          delete_others_sales=delete_others, primary_group_id=await _group_id(session, values.group))
+        row = t.Associate(
+            login=values.login,
+            full_name=values.full_name or values.login,
+            role=values.role.value,
+            delete_others_sales=delete_others,
+            primary_group_id=await _group_id(session, values.group),
+        )
         session.add(row)
         await session.flush()
         out = _out(row, await _group_name(session, row.primary_group_id))
@@ -117,14 +140,24 @@ async def set_user(db: Database, actor: Actor, login: str, data: dict[str, Any])
         row = await session.scalar(select(t.Associate).where(func.lower(t.Associate.login) == func.lower(login)))
         if row is None:
             raise NotFound(_("No user with login '{login}'.").format(login=login))
-        losing_admin = row.role == Role.ADMINISTRATOR.value and row.active and (
-            (values.role is not None and values.role != Role.ADMINISTRATOR) or values.active is False)
+        losing_admin = (
+            row.role == Role.ADMINISTRATOR.value
+            and row.active
+            and ((values.role is not None and values.role != Role.ADMINISTRATOR) or values.active is False)
+        )
         if losing_admin:
-            admins = await session.scalar(select(func.count()).select_from(t.Associate).where(
-                t.Associate.role == Role.ADMINISTRATOR.value, t.Associate.active.is_(True)))
+            admins = await session.scalar(
+                select(func.count())
+                .select_from(t.Associate)
+                .where(t.Associate.role == Role.ADMINISTRATOR.value, t.Associate.active.is_(True))
+            )
             if (admins or 0) <= 1:  # a count: never None
-                raise RuleViolation(_("Role: '{login}' is the last active administrator; make another user an "
-                                      "administrator first.").format(login=row.login), field="role")
+                raise RuleViolation(
+                    _(
+                        "Role: '{login}' is the last active administrator; make another user an administrator first."
+                    ).format(login=row.login),
+                    field="role",
+                )
         if values.full_name is not None:
             row.full_name = values.full_name or row.login
         if values.role is not None:
@@ -143,8 +176,11 @@ async def set_user(db: Database, actor: Actor, login: str, data: dict[str, Any])
 
 
 async def list_users(db: Database, *, include_inactive: bool = True) -> list[UserOut]:
-    query = (select(t.Associate, t.UserGroup.name).outerjoin(t.UserGroup, t.UserGroup.id == t.Associate.primary_group_id)
-             .order_by(t.Associate.login))
+    query = (
+        select(t.Associate, t.UserGroup.name)
+        .outerjoin(t.UserGroup, t.UserGroup.id == t.Associate.primary_group_id)
+        .order_by(t.Associate.login)
+    )
     if not include_inactive:
         query = query.where(t.Associate.active.is_(True))
     async with db.read() as session:

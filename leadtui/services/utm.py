@@ -70,21 +70,30 @@ def record_values(values: dict[str, Any], touched_at: datetime | None) -> dict[s
 def _out(row: t.UtmRecord | None) -> UtmOut | None:
     if row is None:
         return None
-    return UtmOut(source=row.source, medium=row.medium, campaign=row.campaign, term=row.term, content=row.content,
-                  landing_page=row.landing_page, touched_at=row.touched_at)
+    return UtmOut(
+        source=row.source,
+        medium=row.medium,
+        campaign=row.campaign,
+        term=row.term,
+        content=row.content,
+        landing_page=row.landing_page,
+        touched_at=row.touched_at,
+    )
 
 
 async def utm_for_contact(db: Database, contact_id: int) -> UtmOut | None:
     """The contact's first touch, or None when it was not created with lead source data."""
     async with db.read() as session:
-        row = await session.scalar(select(t.UtmRecord).where(t.UtmRecord.contact_id == contact_id)
-                                   .order_by(t.UtmRecord.id).limit(1))
+        row = await session.scalar(
+            select(t.UtmRecord).where(t.UtmRecord.contact_id == contact_id).order_by(t.UtmRecord.id).limit(1)
+        )
     return _out(row)
 
 
 async def utm_for_company(db: Database, company_id: int) -> UtmOut | None:
     """The company's source ("Lead creation source" on the company card), or None."""
     async with db.read() as session:
-        row = await session.scalar(select(t.UtmRecord).where(t.UtmRecord.company_id == company_id)
-                                   .order_by(t.UtmRecord.id).limit(1))
+        row = await session.scalar(
+            select(t.UtmRecord).where(t.UtmRecord.company_id == company_id).order_by(t.UtmRecord.id).limit(1)
+        )
     return _out(row)

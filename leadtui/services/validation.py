@@ -25,7 +25,11 @@ def _rule_text(error: ErrorDetails) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "string_too_short":
-        return _("is required") if ctx.get("min_length") == 1 else _("must have at least {n} characters").format(n=ctx.get("min_length"))
+        return (
+            _("is required")
+            if ctx.get("min_length") == 1
+            else _("must have at least {n} characters").format(n=ctx.get("min_length"))
+        )
     if kind == "string_too_long":
         return _("must have at most {n} characters").format(n=ctx.get("max_length"))
     if kind in ("greater_than_equal", "greater_than"):

@@ -38,8 +38,9 @@ class ContactsTable(Vertical):
     """
     BINDINGS = bindings("contacts_table")
 
-    def __init__(self, *, company_id: int | None = None, place: str = "company", searchable: bool = False,
-                 id: str | None = None) -> None:
+    def __init__(
+        self, *, company_id: int | None = None, place: str = "company", searchable: bool = False, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.company_id = company_id
         self.place = place
@@ -51,9 +52,15 @@ class ContactsTable(Vertical):
     # ------------------------------------------------------------------ layout and data
 
     def compose(self) -> ComposeResult:
-        yield PagedTable(self._page, fill=self._fill, status=self._status, table_id="contacts",
-                         status_id="contacts-status", search_id="contacts-search",
-                         search=_("Search: start of a name or email (/ to come back here)") if self.searchable else None)
+        yield PagedTable(
+            self._page,
+            fill=self._fill,
+            status=self._status,
+            table_id="contacts",
+            status_id="contacts-status",
+            search_id="contacts-search",
+            search=_("Search: start of a name or email (/ to come back here)") if self.searchable else None,
+        )
 
     def on_mount(self) -> None:
         self.load()
@@ -91,8 +98,17 @@ class ContactsTable(Vertical):
             self.view = await preferences.load_contacts_view(backend.db, backend.actor, self.place)
             self._view_loaded = True
         page = await svc.list_contacts(
-            backend.db, backend.actor, company_id=self.company_id, search=self.search, offset=offset, limit=limit,
-            sort=self.view.sort, descending=self.view.descending, group=self.view.group, filters=self.view.filters)
+            backend.db,
+            backend.actor,
+            company_id=self.company_id,
+            search=self.search,
+            offset=offset,
+            limit=limit,
+            sort=self.view.sort,
+            descending=self.view.descending,
+            group=self.view.group,
+            filters=self.view.filters,
+        )
         return PageResult(page.items, page.total, page)
 
     def _cell(self, row: svc.ContactRow, key: str) -> Text:
@@ -127,8 +143,12 @@ class ContactsTable(Vertical):
                 label = group.label if group else (row.group_key or _("(empty)"))
                 count = f" ({group.count})" if group else ""
                 title = Text(f"▾ {_(svc.COLUMNS[self.view.group].label)}: {label}{count}", style="bold")
-                table.add_row(Text(""), title, *[Text("") for _k in self.view.columns[1:]],
-                              key=f"{GROUP_PREFIX}{row.group_key}:{len(row_ids)}")
+                table.add_row(
+                    Text(""),
+                    title,
+                    *[Text("") for _k in self.view.columns[1:]],
+                    key=f"{GROUP_PREFIX}{row.group_key}:{len(row_ids)}",
+                )
                 row_ids.append(None)
             mark = Text("●" if row.id in self.marked else "", style="bold")
             table.add_row(mark, *[self._cell(row, key) for key in self.view.columns], key=str(row.id))
@@ -138,20 +158,27 @@ class ContactsTable(Vertical):
     def _status(self, page: PageResult) -> str:
         parts = []
         if page.total:
-            parts.append(_("{first}–{last} of {total}").format(first=page.offset + 1,
-                                                                 last=page.offset + len(page.items), total=page.total))
+            parts.append(
+                _("{first}–{last} of {total}").format(
+                    first=page.offset + 1, last=page.offset + len(page.items), total=page.total
+                )
+            )
         else:
             parts.append(_("No contacts") if not (self.search or self.view.filters) else _("No contacts match"))
         if page.total > PAGE_SIZE:
-            parts.append(_("page {n} of {pages} (PgUp/PgDn)").format(n=page.offset // PAGE_SIZE + 1,
-                                                                      pages=(page.total - 1) // PAGE_SIZE + 1))
+            parts.append(
+                _("page {n} of {pages} (PgUp/PgDn)").format(
+                    n=page.offset // PAGE_SIZE + 1, pages=(page.total - 1) // PAGE_SIZE + 1
+                )
+            )
         arrow = "↓" if self.view.descending else "↑"
         parts.append(_("sorted by {column} {arrow}").format(column=_(svc.COLUMNS[self.view.sort].label), arrow=arrow))
         if self.view.group:
             parts.append(_("grouped by {column}").format(column=_(svc.COLUMNS[self.view.group].label)))
         if self.view.filters:
-            parts.append(_("filter: {columns}").format(
-                columns=", ".join(_(svc.COLUMNS[k].label) for k in self.view.filters)))
+            parts.append(
+                _("filter: {columns}").format(columns=", ".join(_(svc.COLUMNS[k].label) for k in self.view.filters))
+            )
         if self.marked:
             parts.append(ngettext("{n} marked", "{n} marked", len(self.marked)).format(n=len(self.marked)))
         parts.append(_("o: columns/sort/filter/group"))
@@ -199,13 +226,17 @@ class ContactsTable(Vertical):
         contact_id = self.current_id()
         if contact_id is None:
             return
-        self.post_message(navigation.OpenRecord("contact", contact_id,
-                                                lambda _closed: self.refresh_contacts(contact_id)))
+        self.post_message(
+            navigation.OpenRecord("contact", contact_id, lambda _closed: self.refresh_contacts(contact_id))
+        )
 
     def action_new_contact(self) -> None:
         # select the contact the card saved, if any
-        self.post_message(navigation.NewRecord("contact", lambda closed: self.refresh_contacts(closed.record_id),
-                                               company_id=self.company_id))
+        self.post_message(
+            navigation.NewRecord(
+                "contact", lambda closed: self.refresh_contacts(closed.record_id), company_id=self.company_id
+            )
+        )
 
     @work(group="action")
     async def action_delete_contact(self) -> None:
@@ -213,7 +244,8 @@ class ContactsTable(Vertical):
         if row is None:
             return
         question = _("Delete the contact '{name}'{company}? It goes to the recycle bin.").format(
-            name=row.name, company=f" ({row.company})" if row.company else "")
+            name=row.name, company=f" ({row.company})" if row.company else ""
+        )
         if not await navigation.ask(self, "confirm", _("Delete contact"), question):
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
@@ -231,22 +263,28 @@ class ContactsTable(Vertical):
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         if self.marked:
             ids = sorted(self.marked)
-            description = ngettext("Number of contacts in queue for bulk update: {n} (marked)",
-                                   "Number of contacts in queue for bulk update: {n} (marked)", len(ids)).format(n=len(ids))
+            description = ngettext(
+                "Number of contacts in queue for bulk update: {n} (marked)",
+                "Number of contacts in queue for bulk update: {n} (marked)",
+                len(ids),
+            ).format(n=len(ids))
         elif self.company_id is not None:
             try:
-                ids = await svc.matching_contact_ids(backend.db, backend.actor, company_id=self.company_id,
-                                                     search=self.search, filters=self.view.filters)
+                ids = await svc.matching_contact_ids(
+                    backend.db, backend.actor, company_id=self.company_id, search=self.search, filters=self.view.filters
+                )
             except DomainError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            description = _("Number of contacts in queue for bulk update: {n} (all shown in this tab; "
-                            "space marks single ones)").format(n=len(ids))
+            description = _(
+                "Number of contacts in queue for bulk update: {n} (all shown in this tab; space marks single ones)"
+            ).format(n=len(ids))
         else:
             current = self.current_id()
             ids = [current] if current is not None else []
-            description = _("Number of contacts in queue for bulk update: {n} (the highlighted one; "
-                            "space marks more)").format(n=len(ids))
+            description = _(
+                "Number of contacts in queue for bulk update: {n} (the highlighted one; space marks more)"
+            ).format(n=len(ids))
         if not ids:
             self.notify(_("No contacts to update: mark some with space."), severity="warning")
             return
@@ -254,8 +292,13 @@ class ContactsTable(Vertical):
         if result is None:
             return
         skipped = _("; skipped {n}").format(n=result.skipped_total) if result.skipped_total else ""
-        self.notify(_("Bulk update done: {field} → {value} on {n} contact(s)").format(
-            field=result.field_label, value=result.value, n=result.will_change) + skipped, title=_("Bulk update"))
+        self.notify(
+            _("Bulk update done: {field} → {value} on {n} contact(s)").format(
+                field=result.field_label, value=result.value, n=result.will_change
+            )
+            + skipped,
+            title=_("Bulk update"),
+        )
         self.marked.clear()
         self.load()
 

@@ -204,8 +204,7 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
                 op = {"eq": "one_of", "ne": "not_one_of"}.get(op, op) if self.field.kind == "list" else op
                 if op in ops:
                     self.query_one("#operators", OptionList).highlighted = ops.index(op)
-                self.query_one("#values", Input).value = ", ".join(v.replace(",", "\\,") for v in
-                                                                   self.criterion.values)
+                self.query_one("#values", Input).value = ", ".join(v.replace(",", "\\,") for v in self.criterion.values)
             self.query_one("#operators", OptionList).focus()
         else:
             self._show_values(None)
@@ -218,8 +217,9 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
         options = self.query_one("#fields", OptionList)
         options.clear_options()
         shown = [f for f in self.fields if not needle or needle in f.label.casefold() or needle in f.key]
-        options.add_options([Option(f.label + "  ·  " + _(find.KIND_LABELS.get(f.kind, f.kind)), id=f.key)
-                             for f in shown])
+        options.add_options(
+            [Option(f.label + "  ·  " + _(find.KIND_LABELS.get(f.kind, f.kind)), id=f.key) for f in shown]
+        )
         if shown:
             options.highlighted = 0
 
@@ -322,14 +322,23 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
         except DomainError as exc:
             self.query_one("#general-error", Static).update(str(exc))
             return
-        chosen = set(self.criterion.values) if self.criterion is not None and self.field is not None \
-            and find._key(self.criterion.field) == key else set()
+        chosen = (
+            set(self.criterion.values)
+            if self.criterion is not None and self.field is not None and find._key(self.criterion.field) == key
+            else set()
+        )
         names = {c.label.casefold(): c.value for c in self.choices}
         chosen = {names.get(v.strip().casefold(), v.strip()) for v in chosen}
         box = self.query_one("#choices", SelectionList)
         box.clear_options()
-        box.add_options([Selection(_("{name} (deleted)").format(name=c.label) if c.deleted else c.label, c.value, c.value in chosen)
-                         for c in self.choices])
+        box.add_options(
+            [
+                Selection(
+                    _("{name} (deleted)").format(name=c.label) if c.deleted else c.label, c.value, c.value in chosen
+                )
+                for c in self.choices
+            ]
+        )
         if self.choices:
             box.highlighted = 0
 
@@ -367,8 +376,9 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
             return
         if not criterion.values and criterion.op not in find.NO_VALUE_OPERATORS:
             where = "#choices" if self.field and self.field.kind == "list" else "#values"
-            self.query_one("#values-error", Static).update(_("Values: give at least one value (an empty value would "
-                                                             "make the criterion match everything)."))
+            self.query_one("#values-error", Static).update(
+                _("Values: give at least one value (an empty value would make the criterion match everything).")
+            )
             self.query_one(where).focus()
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]

@@ -43,8 +43,15 @@ class DuplicateHint(Static):
         def record_id(self) -> int:
             return self.match.id
 
-    def __init__(self, kind: str = "contact", *, exclude_id: int | None = None, key: str = "ctrl+g",
-                 delay: float = 0.35, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        kind: str = "contact",
+        *,
+        exclude_id: int | None = None,
+        key: str = "ctrl+g",
+        delay: float = 0.35,
+        **kwargs: Any,
+    ) -> None:
         super().__init__("", **kwargs)
         self.kind = kind
         self.exclude_id = exclude_id
@@ -80,13 +87,21 @@ class DuplicateHint(Static):
             if values[0] == "contact":
                 _kind, first, last, email, company_id = values
                 enough = "@" in email or (first and last)
-                found = await duplicates.similar_contacts(backend.db, first, last, email, company_id,
-                                                          exclude_id=self.exclude_id) if enough else []
+                found = (
+                    await duplicates.similar_contacts(
+                        backend.db, first, last, email, company_id, exclude_id=self.exclude_id
+                    )
+                    if enough
+                    else []
+                )
             else:
                 _kind, name, website, email = values
                 enough = len(name) >= duplicates.MIN_CORE or website or "@" in email
-                found = await duplicates.similar_companies(backend.db, name, website, email,
-                                                           exclude_id=self.exclude_id) if enough else []
+                found = (
+                    await duplicates.similar_companies(backend.db, name, website, email, exclude_id=self.exclude_id)
+                    if enough
+                    else []
+                )
         except DomainError:
             found = []
         if values != self._asked:
@@ -105,7 +120,8 @@ class DuplicateHint(Static):
             return
         first = self.matches[0]
         text = _("Possible duplicate: {name} ({why}) · {key} opens it").format(
-            name=first.label, why=first.reason, key=self.key)
+            name=first.label, why=first.reason, key=self.key
+        )
         more = len(self.matches) - 1
         if more:
             text += " · " + ngettext("{n} more", "{n} more", more).format(n=more)

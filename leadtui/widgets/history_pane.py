@@ -34,5 +34,10 @@ class HistoryPane(DataTable[Any]):
         self.clear()
         for row in rows:
             name = label(row) if label is not None else getattr(row, "field_label", row.field)
-            self.add_row(f"{row.at:%Y-%m-%d %H:%M}", name, cell(row.from_text or "—"), cell(row.to_text or "—"),
-                         cell(row.by or ""))
+            self.add_row(
+                f"{row.at:%Y-%m-%d %H:%M}",
+                name,
+                cell(row.from_text or "—"),
+                cell(row.to_text or "—"),
+                cell(row.by or ""),
+            )

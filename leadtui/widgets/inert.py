@@ -48,9 +48,15 @@ def install_terminal_guard() -> None:
         if self._render_cache is None:
             segments = list(self)
             if has_zero_width_controls("".join(segment.text for segment in segments if not segment.control)):
-                clean = Strip([segment if segment.control else
-                               Segment(strip_zero_width_controls(segment.text), segment.style, segment.control)
-                               for segment in segments], self.cell_length)
+                clean = Strip(
+                    [
+                        segment
+                        if segment.control
+                        else Segment(strip_zero_width_controls(segment.text), segment.style, segment.control)
+                        for segment in segments
+                    ],
+                    self.cell_length,
+                )
                 self._render_cache = original(clean, console)
         return original(self, console)
 

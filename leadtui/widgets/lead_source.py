@@ -66,8 +66,15 @@ class LeadSource(Static):
             lines += [f"[b]{title}[/b]"] + [f"{escape(label)}: {escape(value)}" for label, value in data.lines()]
         if assignment is not None:
             lines.append(f"[b]{_('Assigned by the distribution of new leads')}[/b]")
-            lines.append(escape(_("{user}, {when} ({source}): {reason}").format(
-                user=assignment.user, when=f"{assignment.at:%Y-%m-%d %H:%M}", source=assignment.source,
-                reason=assignment.reason)))
+            lines.append(
+                escape(
+                    _("{user}, {when} ({source}): {reason}").format(
+                        user=assignment.user,
+                        when=f"{assignment.at:%Y-%m-%d %H:%M}",
+                        source=assignment.source,
+                        reason=assignment.reason,
+                    )
+                )
+            )
         self.update("\n".join(lines))
         self.remove_class("-none")

@@ -60,7 +60,9 @@ class LeadStatusField(Vertical):
         with Horizontal():
             yield Label(_("Lead status"))
             if state.editable and state.options:
-                options = [(_("{name} (deleted)").format(name=o.name) if o.deleted else o.name, o.id) for o in state.options]
+                options = [
+                    (_("{name} (deleted)").format(name=o.name) if o.deleted else o.name, o.id) for o in state.options
+                ]
                 value = state.value_id if any(o.id == state.value_id for o in state.options) else state.options[0].id
                 yield Select(options, value=value, allow_blank=False, compact=True, id="lead_status")
             else:
@@ -96,8 +98,9 @@ class LeadStatusField(Vertical):
             description = self.state.description
         lines = [description] if description else []
         if self.state.days is not None and self.value == self.state.value_id:
-            lines.append(ngettext("{n} day in this status", "{n} days in this status", self.state.days).format(
-                n=self.state.days))
+            lines.append(
+                ngettext("{n} day in this status", "{n} days in this status", self.state.days).format(n=self.state.days)
+            )
         line = self.query("#lead_status-description")
         if not line:  # being rebuilt
             return

@@ -59,12 +59,24 @@ class PagedTable(Vertical):
             super().__init__()
             self.paged, self.result = paged, result
 
-    def __init__(self, loader: Loader, *, cells: Callable[[Any], Sequence[Any]] | None = None,
-                 fill: Callable[[DataTable, PageResult], list[int | None]] | None = None,
-                 status: Callable[[PageResult], str] | None = None, page_size: int = PAGE_SIZE,
-                 table_id: str | None = None, status_id: str | None = None, status_below: bool = False,
-                 keep_row: bool = False, search: str | None = None, search_id: str | None = None,
-                 at_end: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        loader: Loader,
+        *,
+        cells: Callable[[Any], Sequence[Any]] | None = None,
+        fill: Callable[[DataTable, PageResult], list[int | None]] | None = None,
+        status: Callable[[PageResult], str] | None = None,
+        page_size: int = PAGE_SIZE,
+        table_id: str | None = None,
+        status_id: str | None = None,
+        status_below: bool = False,
+        keep_row: bool = False,
+        search: str | None = None,
+        search_id: str | None = None,
+        at_end: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         """`keep_row`: after a reload without a record to select, stay on the same row number (the sale list)
         instead of following the highlighted record. `at_end`: what paging past either end says (default: this
         is the first / the last page)."""
@@ -208,8 +220,9 @@ class PagedTable(Vertical):
             return
         new = self.page_offset + step * self.page_size
         if new < 0 or new >= max(self.total, 1):
-            self.notify(self.at_end or (_("This is the first page.") if new < 0 else _("This is the last page.")),
-                        timeout=2)
+            self.notify(
+                self.at_end or (_("This is the first page.") if new < 0 else _("This is the last page.")), timeout=2
+            )
             return
         self.page_offset = new
         self.load()

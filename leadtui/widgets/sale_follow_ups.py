@@ -36,8 +36,14 @@ class SaleFollowUps(Vertical):
         table.clear()
         for row in self.rows:
             style = "bold red" if row.overdue else ("dim" if row.completed else "")
-            table.add_row(Text(str(row.date), style=style), row.time.strftime("%H:%M") if row.time else "",
-                          row.type, row.title, "✓" if row.completed else "", key=str(row.id))
+            table.add_row(
+                Text(str(row.date), style=style),
+                row.time.strftime("%H:%M") if row.time else "",
+                row.type,
+                row.title,
+                "✓" if row.completed else "",
+                key=str(row.id),
+            )
         if self.rows:
             table.move_cursor(row=max(0, min(keep, len(self.rows) - 1)))
 

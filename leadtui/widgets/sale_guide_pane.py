@@ -23,8 +23,10 @@ class SaleGuidePane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="guide", cursor_type="row")
-        yield Static(_("✓ done · ● current · ○ future — Enter or g on a suggestion creates its follow-up, "
-                       "space marks it done"), classes="hint")
+        yield Static(
+            _("✓ done · ● current · ○ future — Enter or g on a suggestion creates its follow-up, space marks it done"),
+            classes="hint",
+        )
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(" ", _("Stage / suggested follow-up"), _("Follow-up"))

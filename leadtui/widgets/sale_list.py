@@ -78,17 +78,30 @@ class SaleList(Widget, can_focus=False):
     class Changed(Message):
         """A sale was created, changed or deleted through this list."""
 
-    def __init__(self, *, company_id: int | None = None, contact_id: int | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        company_id: int | None = None,
+        contact_id: int | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.company_id = company_id
         self.contact_id = contact_id
         self.with_company = company_id is None
 
     def compose(self) -> ComposeResult:
-        yield PagedTable(self._page, cells=lambda row: sale_cells(row, self.with_company), status=self._status,
-                         table_id="sales-table", status_id="sales-status", status_below=True, keep_row=True,
-                         at_end=_("No more pages."))
+        yield PagedTable(
+            self._page,
+            cells=lambda row: sale_cells(row, self.with_company),
+            status=self._status,
+            table_id="sales-table",
+            status_id="sales-status",
+            status_below=True,
+            keep_row=True,
+            at_end=_("No more pages."),
+        )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -117,23 +130,35 @@ class SaleList(Widget, can_focus=False):
             backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         except DomainError:  # the database did not open: the app says so and exits
             return None
-        page = await sales.list_sales(backend.db, backend.actor, company_id=self.company_id, contact_id=self.contact_id,
-                                      status=self.status or None, search=self.search or None, offset=offset,
-                                      limit=limit)
+        page = await sales.list_sales(
+            backend.db,
+            backend.actor,
+            company_id=self.company_id,
+            contact_id=self.contact_id,
+            status=self.status or None,
+            search=self.search or None,
+            offset=offset,
+            limit=limit,
+        )
         return PageResult(page.rows, page.total, page)
 
     def _status(self, result: PageResult) -> str:
         from leadtui.services.money import format_money
 
         if result.total:
-            shown = _("{first}-{last} of {total}").format(first=result.offset + 1,
-                                                          last=result.offset + len(result.items), total=result.total)
+            shown = _("{first}-{last} of {total}").format(
+                first=result.offset + 1, last=result.offset + len(result.items), total=result.total
+            )
         else:
             shown = _("No sales")
         pages = max(1, (result.total + PAGE_SIZE - 1) // PAGE_SIZE)
         return _("{shown} · page {page}/{pages} · Σ amount {amount} · weighted {weighted}").format(
-            shown=shown, page=result.offset // PAGE_SIZE + 1, pages=pages, amount=format_money(result.page.sum_amount),
-            weighted=format_money(result.page.sum_weighted))
+            shown=shown,
+            page=result.offset // PAGE_SIZE + 1,
+            pages=pages,
+            amount=format_money(result.page.sum_amount),
+            weighted=format_money(result.page.sum_weighted),
+        )
 
     def current(self):  # noqa: ANN201 - SaleRow | None
         return self.paged.current_item()
@@ -154,8 +179,9 @@ class SaleList(Widget, can_focus=False):
             self.post_message(navigation.OpenRecord("sale", row.id, self._card_closed))
 
     def action_new_sale(self) -> None:
-        self.post_message(navigation.NewRecord("sale", self._card_closed, company_id=self.company_id,
-                                               contact_id=self.contact_id))
+        self.post_message(
+            navigation.NewRecord("sale", self._card_closed, company_id=self.company_id, contact_id=self.contact_id)
+        )
 
     def _card_closed(self, closed: navigation.Closed) -> None:
         if closed.changed:

@@ -15,8 +15,14 @@ class SalesTab(SaleList):
     SalesTab { height: 1fr; }
     """
 
-    def __init__(self, company_id: int | None = None, contact_id: int | None = None, *, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        company_id: int | None = None,
+        contact_id: int | None = None,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(company_id=company_id, contact_id=contact_id, id=id, classes=classes)
         # a contact's tab still shows the company column: a contact's sales may belong to its company only
         self.with_company = company_id is None

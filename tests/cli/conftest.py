@@ -22,16 +22,24 @@ class Cli:
         self.db_path = db_path
         self.user = user
 
-    def __call__(self, *args: str, user: str | None = None, input: str | None = None,
-                 env: dict[str, str | None] | None = None) -> subprocess.CompletedProcess:
+    def __call__(
+        self, *args: str, user: str | None = None, input: str | None = None, env: dict[str, str | None] | None = None
+    ) -> subprocess.CompletedProcess:
         """Run leadtui in English (no LEADTUI_LANG, the C locale) unless `env` says otherwise (None unsets)."""
-        run_env = {**os.environ, "LEADTUI_DATABASE_URL": str(self.db_path), "LEADTUI_USER": user or self.user,
-                   "LC_ALL": "C.UTF-8", "LC_MESSAGES": "C.UTF-8", "LANG": "C.UTF-8"}
+        run_env = {
+            **os.environ,
+            "LEADTUI_DATABASE_URL": str(self.db_path),
+            "LEADTUI_USER": user or self.user,
+            "LC_ALL": "C.UTF-8",
+            "LC_MESSAGES": "C.UTF-8",
+            "LANG": "C.UTF-8",
+        }
         run_env.pop("LEADTUI_LANG", None)
         run_env.update(env or {})
         run_env = {key: value for key, value in run_env.items() if value is not None}
-        return subprocess.run([*leadtui_command(), *args], env=run_env, capture_output=True, text=True, input=input,
-                              timeout=60)
+        return subprocess.run(
+            [*leadtui_command(), *args], env=run_env, capture_output=True, text=True, input=input, timeout=60
+        )
 
 
 @pytest.fixture

@@ -12,8 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # what a message must never show: a traceback, the catch-all, SQL and its parameters, a driver's dump
-LEAKS = ("Traceback", "unexpected error", "[SQL:", "[parameters:", "sqlalche.me", "asyncpg.", "sqlite3.",
-         "Background on this error", 'File "')
+LEAKS = (
+    "Traceback",
+    "unexpected error",
+    "[SQL:",
+    "[parameters:",
+    "sqlalche.me",
+    "asyncpg.",
+    "sqlite3.",
+    "Background on this error",
+    'File "',
+)
 
 
 @dataclass
@@ -32,8 +41,10 @@ def run_cli(db_url: str, *args: str, user: str = "admin", input: str = "") -> Re
     from leadtui.i18n import set_language
 
     set_language("en")
-    saved = {key: os.environ.pop(key, None) for key in ("LEADTUI_DEBUG", "LEADTUI_LANG", "LEADTUI_DATABASE_URL",
-                                                          "LEADTUI_USER")}
+    saved = {
+        key: os.environ.pop(key, None)
+        for key in ("LEADTUI_DEBUG", "LEADTUI_LANG", "LEADTUI_DATABASE_URL", "LEADTUI_USER")
+    }
     out, err = io.StringIO(), io.StringIO()
     code = 0
     stdin, sys.stdin = sys.stdin, io.StringIO(input)  # not a terminal, as under a script
@@ -60,10 +71,12 @@ async def _seed(url: str) -> None:
         await users.add_user(db, admin, {"login": "rita", "full_name": "Rita Rep", "role": "sales-rep"})
         for n, category in enumerate(("Lead", "Customer", "Supplier")):
             company = await companies.create_company(db, admin, {"name": f"Company {n}", "category": category})
-            await contacts.create_contact(db, admin, {"first_name": f"First{n}", "last_name": "Last",
-                                                      "company": company.id})
-            sale = await sales.create_sale(db, admin, {"company_id": company.id, "heading": f"Deal {n}", "sale_type": 1,
-                                                       "amount": "1000"})
+            await contacts.create_contact(
+                db, admin, {"first_name": f"First{n}", "last_name": "Last", "company": company.id}
+            )
+            sale = await sales.create_sale(
+                db, admin, {"company_id": company.id, "heading": f"Deal {n}", "sale_type": 1, "amount": "1000"}
+            )
             await activities.create_follow_up(db, admin, {"sale_id": sale.id, "date": "+1", "text": f"Call {n}"})
     finally:
         await db.dispose()

@@ -60,30 +60,40 @@ def test_the_follow_ups_of_a_sale_that_does_not_exist_are_not_found(url):
 
 
 def test_a_sale_type_that_is_not_in_the_list_is_bad_input(url):
-    refused(url, 2, "sale", "add", "--company", "1", "--heading", "X", "--amount", "1", "--type", "NOPE",
-            names="Sale type")
+    refused(
+        url, 2, "sale", "add", "--company", "1", "--heading", "X", "--amount", "1", "--type", "NOPE", names="Sale type"
+    )
     refused(url, 2, "sale", "set", "1", "--type", "NOPE", names="Sale type")
     refused(url, 4, "sale-type", "show", "NOPE", names="Sale type")  # the command's own subject: not found
 
 
 @pytest.mark.parametrize("number", [BEYOND, BEYOND_PG, "9223372036854775807", "9223372036854775808"])
 def test_record_numbers_beyond_the_database_range_are_not_found(url, number):
-    for args in (("person", "show", number), ("company", "show", number), ("sale", "show", number),
-                 ("sale", "history", number), ("sale", "followup", "list", number), ("person", "history", number),
-                 ("company", "set", number, "--city", "x"), ("sale", "set", number, "--heading", "x"),
-                 ("sale", "followup", "done", number), ("selection", "show", number),
-                 ("sale-type", "guide-item", "delete", number)):
+    for args in (
+        ("person", "show", number),
+        ("company", "show", number),
+        ("sale", "show", number),
+        ("sale", "history", number),
+        ("sale", "followup", "list", number),
+        ("person", "history", number),
+        ("company", "set", number, "--city", "x"),
+        ("sale", "set", number, "--heading", "x"),
+        ("sale", "followup", "done", number),
+        ("selection", "show", number),
+        ("sale-type", "guide-item", "delete", number),
+    ):
         refused(url, 4, *args)
 
 
 @pytest.mark.parametrize("number", [BEYOND, BEYOND_PG])
 def test_numbers_beyond_the_range_in_options_are_bad_input(url, number):
-    for args, field in ((("person", "add", "--company", number, "--first", "A"), "Company"),
-                        (("sale", "add", "--company", number, "--heading", "X", "--amount", "1"), "Company"),
-                        (("person", "add", "--first", "A", "--owner", number), None),
-                        (("sale", "set", "1", "--probability", number), "Probability"),
-                        (("sale", "add", "--company", "1", "--heading", "X", "--amount", "1", "--probability",
-                          number), "Probability")):
+    for args, field in (
+        (("person", "add", "--company", number, "--first", "A"), "Company"),
+        (("sale", "add", "--company", number, "--heading", "X", "--amount", "1"), "Company"),
+        (("person", "add", "--first", "A", "--owner", number), None),
+        (("sale", "set", "1", "--probability", number), "Probability"),
+        (("sale", "add", "--company", "1", "--heading", "X", "--amount", "1", "--probability", number), "Probability"),
+    ):
         refused(url, 2, *args, names=field)
 
 

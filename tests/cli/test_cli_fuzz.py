@@ -16,8 +16,17 @@ from tests.cli.inprocess import LEAKS, run_cli, seeded_database
 from tests.conftest import BACKENDS
 
 # commands that read or write files, replace the database or start something are driven by their own tests
-SKIPPED = {("init",), ("backup",), ("restore",), ("demo-data",), ("import",), ("intake",), ("users", "set"),
-           ("serve",), ("automation",)}
+SKIPPED = {
+    ("init",),
+    ("backup",),
+    ("restore",),
+    ("demo-data",),
+    ("import",),
+    ("intake",),
+    ("users", "set"),
+    ("serve",),
+    ("automation",),
+}
 SKIPPED_OPTIONS = {"--output"}
 
 
@@ -30,7 +39,7 @@ def _commands() -> list[tuple[tuple[str, ...], list[click.Parameter]]]:
         if isinstance(command, click.Group):
             for name, sub in sorted(command.commands.items()):
                 walk(sub, (*path, name))
-        elif not any(path[:len(skipped)] == skipped for skipped in SKIPPED):
+        elif not any(path[: len(skipped)] == skipped for skipped in SKIPPED):
             found.append((path, [p for p in command.params if not (set(p.opts) & SKIPPED_OPTIONS)]))
 
     walk(cli, ())
@@ -39,19 +48,94 @@ def _commands() -> list[tuple[tuple[str, ...], list[click.Parameter]]]:
 
 COMMANDS = _commands()
 
-NUMBERS = ["0", "1", "2", "3", "-1", "7", "99999", "2147483648", "9223372036854775807", "9223372036854775808",
-           "99999999999999999999", "-99999999999999999999", "1e30", "1e-30", "10**20", "1.5", "nan", "inf", "-inf",
-           "0x10", "1_000", "١٢٣", "٣"]
-WORDS = ["", " ", "Open", "Lead", "Contacting", "Customer", "Lead", "Offer", "Sold", "Lost", "Stalled", "admin", "rita",
-         "persons", "sales", "companies", "lead-status", "sale-stage", "sale-type", "category", "reason-lost",
-         "lead_status:one_of:Open", "category:eq:Customer", "name:contains:a", "amount:gt:1e30", "x:y", ":",
-         "2026-12-31", "2026-02-30", "+1", "+99999999999", "today", "12:30", "25:99", "up", "down",
-         "1,2,3", "1,,x", "a@b.c", "Ünïcødé ☃", "日本語", "\u202egnirts", "\x1b[2J", "\x1b]0;pwned\x07", "a\tb",
-         "line\nbreak", "\r", "\x7f", "\x85", "'; DROP TABLE contact; --", "%s", "{0}", "{name}", "-", "--",
-         "--json", "x" * 300]
+NUMBERS = [
+    "0",
+    "1",
+    "2",
+    "3",
+    "-1",
+    "7",
+    "99999",
+    "2147483648",
+    "9223372036854775807",
+    "9223372036854775808",
+    "99999999999999999999",
+    "-99999999999999999999",
+    "1e30",
+    "1e-30",
+    "10**20",
+    "1.5",
+    "nan",
+    "inf",
+    "-inf",
+    "0x10",
+    "1_000",
+    "١٢٣",
+    "٣",
+]
+WORDS = [
+    "",
+    " ",
+    "Open",
+    "Lead",
+    "Contacting",
+    "Customer",
+    "Lead",
+    "Offer",
+    "Sold",
+    "Lost",
+    "Stalled",
+    "admin",
+    "rita",
+    "persons",
+    "sales",
+    "companies",
+    "lead-status",
+    "sale-stage",
+    "sale-type",
+    "category",
+    "reason-lost",
+    "lead_status:one_of:Open",
+    "category:eq:Customer",
+    "name:contains:a",
+    "amount:gt:1e30",
+    "x:y",
+    ":",
+    "2026-12-31",
+    "2026-02-30",
+    "+1",
+    "+99999999999",
+    "today",
+    "12:30",
+    "25:99",
+    "up",
+    "down",
+    "1,2,3",
+    "1,,x",
+    "a@b.c",
+    "Ünïcødé ☃",
+    "日本語",
+    "\u202egnirts",
+    "\x1b[2J",
+    "\x1b]0;pwned\x07",
+    "a\tb",
+    "line\nbreak",
+    "\r",
+    "\x7f",
+    "\x85",
+    "'; DROP TABLE contact; --",
+    "%s",
+    "{0}",
+    "{name}",
+    "-",
+    "--",
+    "--json",
+    "x" * 300,
+]
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
-values = st.one_of(st.sampled_from(NUMBERS), st.sampled_from(WORDS), text,
-                   st.integers(min_value=-(2**70), max_value=2**70).map(str))
+values = st.one_of(
+    st.sampled_from(NUMBERS), st.sampled_from(WORDS), text, st.integers(min_value=-(2**70), max_value=2**70).map(str)
+)
 
 
 @st.composite
@@ -81,8 +165,13 @@ def fuzz_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     return seeded_database(request.param, Path(tmp_path_factory.mktemp("fuzz")), "fuzz")
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(args=command_lines())
 def test_random_command_lines_end_with_a_contract_exit_code_and_one_line(fuzz_db, args):
     result = run_cli(fuzz_db, *args)

@@ -34,7 +34,11 @@ def test_a_hubspot_folder_imports_in_one_command_and_again_without_duplicates(in
     assert again.returncode == 0, again.stderr
     report = json.loads(again.stdout)
     assert [(r["entity"], r["new"], r["unchanged"]) for r in report["reports"]] == [
-        ("companies", 0, 3), ("persons", 0, 4), ("sales", 0, 3), ("followups", 0, 2)]
+        ("companies", 0, 3),
+        ("persons", 0, 4),
+        ("sales", 0, 3),
+        ("followups", 0, 2),
+    ]
     assert (count(cli, "companies"), count(cli, "persons"), count(cli, "sales")) == (3, 4, 3)
 
 
@@ -42,8 +46,9 @@ def test_one_file_per_kind_with_an_explicit_profile(initialised_cli):
     cli = initialised_cli
     sf = EXPORTS / "salesforce"
     for kind, name in (("companies", "Account.csv"), ("persons", "Contact.csv"), ("sales", "Opportunity.csv")):
-        result = cli("import", kind, str(sf / name), "--profile", "salesforce", "--map-value",
-                     "reason_sold:=Relationship")
+        result = cli(
+            "import", kind, str(sf / name), "--profile", "salesforce", "--map-value", "reason_sold:=Relationship"
+        )
         assert result.returncode == 0, (kind, result.stderr)
         assert "(Salesforce, " in result.stdout
         if kind != "sales":  # names with accents: the Windows-1252 export is read as such
@@ -56,10 +61,13 @@ def test_one_file_per_kind_with_an_explicit_profile(initialised_cli):
 
 def test_a_dry_run_lists_unknown_values_with_their_rows_and_the_closest_item(initialised_cli, tmp_path):
     path = tmp_path / "hubspot-contacts.csv"
-    path.write_text("Record ID,First Name,Last Name,Email,Company Name,Lifecycle Stage,Lead Status\n"
-                    "1,Ann,Lee,ann@a.example,A Corp,Lead,Nurturing\n"
-                    "2,Bob,Ray,bob@a.example,A Corp,Lead,Nurturing\n"
-                    "3,Cid,Moe,cid@b.example,B Corp,Lead,New\n", encoding="utf-8-sig")
+    path.write_text(
+        "Record ID,First Name,Last Name,Email,Company Name,Lifecycle Stage,Lead Status\n"
+        "1,Ann,Lee,ann@a.example,A Corp,Lead,Nurturing\n"
+        "2,Bob,Ray,bob@a.example,A Corp,Lead,Nurturing\n"
+        "3,Cid,Moe,cid@b.example,B Corp,Lead,New\n",
+        encoding="utf-8-sig",
+    )
     result = initialised_cli("import", "persons", str(path), "--dry-run")
     assert result.returncode == 2
     assert "Lead status 'Nurturing': 2 rows (first on line 2); closest: Re-nurture" in result.stdout
@@ -86,8 +94,9 @@ def test_a_rule_broken_in_one_row_imports_nothing_and_names_the_line(initialised
     folder = tmp_path / "export"
     shutil.copytree(EXPORTS / "superoffice", folder)
     sale = folder / "Sale.csv"
-    sale.write_bytes(sale.read_bytes().replace(b";Lost;01.09.2026;General sale;Price;",
-                                               b";Lost;01.09.2026;General sale;;"))
+    sale.write_bytes(
+        sale.read_bytes().replace(b";Lost;01.09.2026;General sale;Price;", b";Lost;01.09.2026;General sale;;")
+    )
     result = initialised_cli("import", "folder", str(folder))
     assert result.returncode == 2
     assert "Nothing imported" in result.stderr

@@ -39,11 +39,27 @@ def test_find_prints_every_match_as_a_table(cli, world):
 
 
 def test_find_json_has_columns_and_rows(cli, world):
-    data = json.loads(ok(cli("find", "persons", "--where", "category_group:one_of:potential-customer",
-                             "--columns", "name,lead_status", "--sort", "name", "--json")))
+    data = json.loads(
+        ok(
+            cli(
+                "find",
+                "persons",
+                "--where",
+                "category_group:one_of:potential-customer",
+                "--columns",
+                "name,lead_status",
+                "--sort",
+                "name",
+                "--json",
+            )
+        )
+    )
     assert [c["key"] for c in data["columns"]] == ["name", "lead_status"]
     assert [(r["name"], r["lead_status"]) for r in data["rows"]] == [
-        ("Ann Berg", "Open"), ("Bob Øster", "Contacting"), ("Cid Lund", "Qualified")]
+        ("Ann Berg", "Open"),
+        ("Bob Øster", "Contacting"),
+        ("Cid Lund", "Qualified"),
+    ]
 
 
 def test_find_csv_has_a_header_row(cli, world):
@@ -56,13 +72,20 @@ def test_find_csv_has_a_header_row(cli, world):
 def test_find_limit_and_count(cli, world):
     data = json.loads(ok(cli("find", "persons", "--limit", "2", "--json")))
     assert len(data["rows"]) == 2 and data["more"] is True
-    assert ok(cli("find", "companies", "--where", "category_group:not_one_of:potential-customer", "--count")).strip() \
+    assert (
+        ok(cli("find", "companies", "--where", "category_group:not_one_of:potential-customer", "--count")).strip()
         == "1"
+    )
 
 
 def test_find_bad_criteria_exit_2_with_one_line(cli, world):
-    for where in ("colour:eq:red", "lead_status:contains:O", "registered:gt:someday", "lead_status:one_of:Hot",
-                  "nonsense"):
+    for where in (
+        "colour:eq:red",
+        "lead_status:contains:O",
+        "registered:gt:someday",
+        "lead_status:one_of:Hot",
+        "nonsense",
+    ):
         result = cli("find", "persons", "--where", where)
         assert result.returncode == 2, (where, result.stderr)
         assert result.stderr.count("\n") == 1 and result.stdout == ""
@@ -73,8 +96,9 @@ def test_find_unknown_target_is_a_usage_error(cli, world):
 
 
 def test_selection_create_show_add_remove_static(cli, world):
-    created = json.loads(ok(cli("selection", "create", "Leads", "--target", "persons", "--where",
-                                "lead_enabled:eq:yes", "--json")))
+    created = json.loads(
+        ok(cli("selection", "create", "Leads", "--target", "persons", "--where", "lead_enabled:eq:yes", "--json"))
+    )
     assert (created["kind"], created["member_count"]) == ("dynamic", 3)
     sid = str(created["id"])
     listed = json.loads(ok(cli("selection", "list", "--json")))
@@ -92,8 +116,21 @@ def test_selection_create_show_add_remove_static(cli, world):
 
 
 def test_selection_static_from_ids_rename_delete(cli, world):
-    created = json.loads(ok(cli("selection", "create", "Picked", "--target", "persons", "--ids",
-                                f"{world.people['dan']},{world.people['eve']}", "--static", "--json")))
+    created = json.loads(
+        ok(
+            cli(
+                "selection",
+                "create",
+                "Picked",
+                "--target",
+                "persons",
+                "--ids",
+                f"{world.people['dan']},{world.people['eve']}",
+                "--static",
+                "--json",
+            )
+        )
+    )
     sid = str(created["id"])
     assert created["kind"] == "static" and created["member_count"] == 2
     assert "Renamed" in ok(cli("selection", "rename", sid, "Hand picked"))
@@ -116,14 +153,16 @@ def test_board_show_columns_with_counts_and_sums(cli, world):
 
 
 def test_board_move_obeys_the_card_rules(cli, world):
-    assert "Moved 1 to Qualified" in ok(cli("board", "move", "--target", "persons", str(world.people["ann"]),
-                                            "Qualified"))
+    assert "Moved 1 to Qualified" in ok(
+        cli("board", "move", "--target", "persons", str(world.people["ann"]), "Qualified")
+    )
     refused = cli("board", "move", "--target", "persons", str(world.people["dan"]), "Qualified")
     assert refused.returncode == 2 and "does not use lead status" in refused.stderr
     no_reason = cli("board", "move", "--target", "sales", str(world.sales["web"]), "Lost")
     assert no_reason.returncode == 2 and "Reason (lost)" in no_reason.stderr
-    assert "Moved 1 to Lost" in ok(cli("board", "move", "--target", "sales", str(world.sales["web"]), "Lost",
-                                       "--reason", "Price"))
+    assert "Moved 1 to Lost" in ok(
+        cli("board", "move", "--target", "sales", str(world.sales["web"]), "Lost", "--reason", "Price")
+    )
     assert cli("board", "move", "--target", "persons", "999", "Open").returncode == 4
 
 

@@ -55,8 +55,11 @@ def test_a_bad_email_on_line_57_imports_nothing_and_exits_2(initialised_cli, tmp
 def test_bad_files_give_one_line_and_exit_2(initialised_cli, tmp_path):
     (tmp_path / "empty.csv").write_text("")
     (tmp_path / "header.csv").write_text("First name,Email\n")
-    for name, message in (("missing.csv", "there is no file"), ("empty.csv", "is empty"),
-                          ("header.csv", "no rows to import")):
+    for name, message in (
+        ("missing.csv", "there is no file"),
+        ("empty.csv", "is empty"),
+        ("header.csv", "no rows to import"),
+    ):
         result = initialised_cli("import", "persons", str(tmp_path / name))
         assert result.returncode == 2 and message in result.stderr, (name, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1
@@ -65,11 +68,23 @@ def test_bad_files_give_one_line_and_exit_2(initialised_cli, tmp_path):
 def test_map_and_category_options(initialised_cli, tmp_path):
     path = tmp_path / "odd.csv"
     path.write_text("Who,Mail,Org\nAnn Berg,ann@acme.com,Acme\n")
-    result = initialised_cli("import", "persons", str(path), "--map", "Who=full_name", "--map", "mail=email",
-                             "--map", "Org=company", "--category", "Customer")
+    result = initialised_cli(
+        "import",
+        "persons",
+        str(path),
+        "--map",
+        "Who=full_name",
+        "--map",
+        "mail=email",
+        "--map",
+        "Org=company",
+        "--category",
+        "Customer",
+    )
     assert result.returncode == 0, result.stderr
-    shown = json.loads(initialised_cli("find", "persons", "--columns", "first_name,last_name,category",
-                                       "--json").stdout)["rows"]
+    shown = json.loads(
+        initialised_cli("find", "persons", "--columns", "first_name,last_name,category", "--json").stdout
+    )["rows"]
     assert [(r["first_name"], r["last_name"], r["category"]) for r in shown] == [("Ann", "Berg", "Customer")]
     wrong = initialised_cli("import", "persons", str(path), "--map", "Who=shoe_size")
     assert wrong.returncode == 2 and "not a field" in wrong.stderr
@@ -78,8 +93,9 @@ def test_map_and_category_options(initialised_cli, tmp_path):
 def test_export_csv_and_json_to_a_file(initialised_cli, tmp_path):
     initialised_cli("import", "persons", str(people_csv(tmp_path, rows=5)))
     out = tmp_path / "out.csv"
-    result = initialised_cli("export", "persons", "--where", "utm_source:eq:google", "--columns", "name,email",
-                             "--output", str(out))
+    result = initialised_cli(
+        "export", "persons", "--where", "utm_source:eq:google", "--columns", "name,email", "--output", str(out)
+    )
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert rows[0] == ["id", "name", "email"] and len(rows) == 6 and rows[1][1] == "Søren2 Ærø2"
@@ -90,8 +106,16 @@ def test_export_csv_and_json_to_a_file(initialised_cli, tmp_path):
 
 
 def test_intake_from_stdin_takes_good_lines_and_exits_2_for_a_bad_one(initialised_cli):
-    lines = "\n".join([json.dumps({"first_name": "Ann", "email": "ann@acme.com", "company": "Acme",
-                                   "utm_source": "google"}), "{oops", json.dumps({"last_name": "Bo"})]) + "\n"
+    lines = (
+        "\n".join(
+            [
+                json.dumps({"first_name": "Ann", "email": "ann@acme.com", "company": "Acme", "utm_source": "google"}),
+                "{oops",
+                json.dumps({"last_name": "Bo"}),
+            ]
+        )
+        + "\n"
+    )
     result = initialised_cli("intake", input=lines)
     assert result.returncode == 2
     assert "3 submissions: 2 new, 0 already there, 1 failed" in result.stdout
@@ -125,8 +149,10 @@ def test_distribute_mine_lists_the_leads_given_to_me_until_i_mark_them_seen(init
     assert mine.returncode == 0, mine.stderr
     lines = mine.stdout.splitlines()
     assert lines[0] == "2 new leads since you last looked (2 contacts):"
-    assert lines[1].startswith("* ") and "Firma 0 (1 contact) [import]: company Firma 0: round robin 1 of 2: Anna" \
-        in lines[1]
+    assert (
+        lines[1].startswith("* ")
+        and "Firma 0 (1 contact) [import]: company Firma 0: round robin 1 of 2: Anna" in lines[1]
+    )
     assert len(lines) == 3
     as_json = json.loads(initialised_cli("distribute", "--mine", "--json", user="bob").stdout)
     assert (as_json["unseen"], [lead["company"] for lead in as_json["leads"]]) == (1, ["Firma 3"])

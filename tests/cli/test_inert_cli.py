@@ -45,8 +45,13 @@ def test_a_hostile_name_from_an_older_database_is_printed_visibly(initialised_cl
     cli = initialised_cli
     added = json.loads(cli("company", "add", "Evil", "--category", "Lead", "--json").stdout)
     _store_raw(cli, "update company set name = ? where id = ?", HOSTILE, added["id"])
-    for args in (("company", "list"), ("find", "companies"), ("find", "companies", "--csv"),
-                 ("export", "companies"), ("company", "show", str(added["id"]))):
+    for args in (
+        ("company", "list"),
+        ("find", "companies"),
+        ("find", "companies", "--csv"),
+        ("export", "companies"),
+        ("company", "show", str(added["id"])),
+    ):
         result = cli(*args)
         assert result.returncode == 0, (args, result.stderr)
         assert "Evil" in result.stdout, args
@@ -99,8 +104,9 @@ def test_export_to_a_file_is_guarded_too(initialised_cli: Cli, tmp_path) -> None
 
 def test_a_csv_with_a_quote_never_closed_imports_nothing(initialised_cli: Cli, tmp_path) -> None:  # noqa: ANN001
     file = tmp_path / "people.csv"
-    file.write_text('First name,Last name,Email,Company\nAnn,Berg,ann@acme.com,"Acme\nBo,Ek,bo@acme.com,Acme\n',
-                    encoding="utf-8")
+    file.write_text(
+        'First name,Last name,Email,Company\nAnn,Berg,ann@acme.com,"Acme\nBo,Ek,bo@acme.com,Acme\n', encoding="utf-8"
+    )
     result = initialised_cli("import", "persons", str(file))
     assert result.returncode == 2
     line = one_line(result.stderr)
@@ -110,8 +116,10 @@ def test_a_csv_with_a_quote_never_closed_imports_nothing(initialised_cli: Cli, t
 
 def test_a_csv_row_with_an_escape_sequence_is_refused_with_its_line(initialised_cli: Cli, tmp_path) -> None:  # noqa: ANN001
     file = tmp_path / "people.csv"
-    file.write_text("First name,Last name,Email,Company\nAnn,Berg,ann@acme.com,Acme\n"
-                    "Bo,Ek\x1b]0;pwned\x07,bo@acme.com,Acme\n", encoding="utf-8")
+    file.write_text(
+        "First name,Last name,Email,Company\nAnn,Berg,ann@acme.com,Acme\nBo,Ek\x1b]0;pwned\x07,bo@acme.com,Acme\n",
+        encoding="utf-8",
+    )
     result = initialised_cli("import", "persons", str(file))
     assert result.returncode == 2
     assert "line 3" in result.stderr and "control characters" in result.stderr
@@ -125,8 +133,10 @@ def test_intake_deep_json_and_bad_utf8_are_one_line_each_exit_2(initialised_cli:
     assert one_line(deep.stderr) == "leadtui: line 1: not a JSON object (nested too deeply)"
     assert "RecursionError" not in deep.stderr
     file = tmp_path / "forms.jsonl"
-    file.write_bytes(b'{"first_name": "Ann", "last_name": "Berg", "email": "ann@acme.com"}\n'
-                     b'{"first_name": "Cy\xff", "last_name": "Dahl"}\n')
+    file.write_bytes(
+        b'{"first_name": "Ann", "last_name": "Berg", "email": "ann@acme.com"}\n'
+        b'{"first_name": "Cy\xff", "last_name": "Dahl"}\n'
+    )
     result = initialised_cli("intake", str(file))
     assert result.returncode == 2
     assert one_line(result.stderr) == "leadtui: line 2: not valid UTF-8 text"

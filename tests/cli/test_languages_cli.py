@@ -63,8 +63,7 @@ def test_messages_and_service_errors_are_translated(initialised_cli):
 def test_dates_and_numbers_are_formatted_per_language(initialised_cli):
     cli = initialised_cli
     cli("company", "add", "Acme", "--category", "Customer")
-    sale = cli("sale", "add", "--company", "1", "--heading", "Support", "--amount", "12500.50",
-               "--date", "2031-03-01")
+    sale = cli("sale", "add", "--company", "1", "--heading", "Support", "--amount", "12500.50", "--date", "2031-03-01")
     assert sale.returncode == 0, sale.stderr
     danish = cli("--lang", "da", "sale", "show", "1").stdout
     assert "12.500,50" in danish and "01.03.2031" in danish

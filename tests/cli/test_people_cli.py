@@ -7,8 +7,19 @@ import json
 
 import pytest
 
-DESIGN_PERSON_KEYS = {"id", "first_name", "last_name", "company_id", "category", "category_group", "lead_status",
-                      "lead_status_visible", "lead_status_editable", "owner", "version"}
+DESIGN_PERSON_KEYS = {
+    "id",
+    "first_name",
+    "last_name",
+    "company_id",
+    "category",
+    "category_group",
+    "lead_status",
+    "lead_status_visible",
+    "lead_status_editable",
+    "owner",
+    "version",
+}
 
 
 @pytest.fixture
@@ -35,9 +46,18 @@ def test_person_show_json_has_the_fields_of_the_contract(initialised_cli, acme):
     shown = show(initialised_cli, ann["id"])
     assert DESIGN_PERSON_KEYS <= shown.keys()
     assert {key: shown[key] for key in DESIGN_PERSON_KEYS} == {
-        "id": ann["id"], "first_name": "Ann", "last_name": "Berg", "company_id": acme, "category": "Lead",
-        "category_group": "Potential customer", "lead_status": "Open", "lead_status_visible": True,
-        "lead_status_editable": True, "owner": "admin", "version": 1}
+        "id": ann["id"],
+        "first_name": "Ann",
+        "last_name": "Berg",
+        "company_id": acme,
+        "category": "Lead",
+        "category_group": "Potential customer",
+        "lead_status": "Open",
+        "lead_status_visible": True,
+        "lead_status_editable": True,
+        "owner": "admin",
+        "version": 1,
+    }
     assert shown["company_name"] == "Acme" and shown["email"] == "Ann@Acme.Example"
     assert shown["lead_status_description"] == "No outreach has been made by the sales team yet."
     assert shown["days_in_status"] == 0 and shown["email_opt_in"] is False
@@ -105,8 +125,18 @@ def test_an_invalid_email_exits_2(initialised_cli, acme):
 def test_bulk_set_dry_run_counts_and_changes_nothing(initialised_cli, acme):
     ann = add_person(initialised_cli, acme)
     solo = json.loads(initialised_cli("person", "add", "--first", "Solo", "--json").stdout)
-    result = initialised_cli("person", "bulk-set", "--ids", f"{ann['id']},{solo['id']},77", "--field", "lead_status",
-                             "--value", "Contacting", "--dry-run", "--json")
+    result = initialised_cli(
+        "person",
+        "bulk-set",
+        "--ids",
+        f"{ann['id']},{solo['id']},77",
+        "--field",
+        "lead_status",
+        "--value",
+        "Contacting",
+        "--dry-run",
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     preview = json.loads(result.stdout)
     assert (preview["will_change"], preview["applied"]) == (1, False)
@@ -116,8 +146,9 @@ def test_bulk_set_dry_run_counts_and_changes_nothing(initialised_cli, acme):
 
 def test_bulk_set_for_all_contacts_of_a_company(initialised_cli, acme):
     ann, bo = add_person(initialised_cli, acme), add_person(initialised_cli, acme, "Bo")
-    result = initialised_cli("person", "bulk-set", "--company", str(acme), "--field", "lead_status", "--value",
-                             "qualified")
+    result = initialised_cli(
+        "person", "bulk-set", "--company", str(acme), "--field", "lead_status", "--value", "qualified"
+    )
     assert result.returncode == 0 and "Changed 2 of 2" in result.stdout
     assert {show(initialised_cli, p["id"])["lead_status"] for p in (ann, bo)} == {"Qualified"}
 

@@ -108,8 +108,9 @@ def _refused(result) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize("role", ROLES_REFUSED)
 @pytest.mark.parametrize(("name", "args"), ADMIN_COMMANDS, ids=[name for name, _args in ADMIN_COMMANDS])
-def test_only_an_administrator_runs_an_administrator_command(cli: Cli, base, name: str, args: list[str],
-                                                             role: str) -> None:
+def test_only_an_administrator_runs_an_administrator_command(
+    cli: Cli, base, name: str, args: list[str], role: str
+) -> None:
     before = _contents(cli.db_path)
     result = cli(*_args(args, cli, base[1]), user=role)
     _refused(result)
@@ -147,8 +148,7 @@ def test_an_unknown_or_inactive_login_reads_nothing(cli: Cli, name: str, args: l
 STILL_READABLE = ["users list", "lists show", "audit", "sale show", "sale followup list"]
 
 
-@pytest.mark.parametrize(("name", "args"), [c for c in READ_COMMANDS if c[0] in STILL_READABLE],
-                         ids=STILL_READABLE)
+@pytest.mark.parametrize(("name", "args"), [c for c in READ_COMMANDS if c[0] in STILL_READABLE], ids=STILL_READABLE)
 def test_a_sales_rep_still_reads(cli: Cli, name: str, args: list[str]) -> None:
     result = cli(*args, user="rep")
     assert result.returncode == 0, result.stderr

@@ -44,23 +44,64 @@ def add(cli, *args: str) -> dict:
 def test_sale_add_and_show_json_has_the_contract_fields(sale_cli):
     sale = add(sale_cli, "--cost", "600")
     shown = json.loads(sale_cli("sale", "show", str(sale["id"]), "--json").stdout)
-    for key in ("id", "heading", "status", "stage", "probability", "amount", "cost", "profit", "percentage",
-                "completed", "owner", "version", "weighted_amount", "company_id", "company_name", "sale_type"):
+    for key in (
+        "id",
+        "heading",
+        "status",
+        "stage",
+        "probability",
+        "amount",
+        "cost",
+        "profit",
+        "percentage",
+        "completed",
+        "owner",
+        "version",
+        "weighted_amount",
+        "company_id",
+        "company_name",
+        "sale_type",
+    ):
         assert key in shown
     assert (shown["status"], shown["stage"], shown["probability"]) == ("open", "Lead", 10)
-    assert (shown["amount"], shown["cost"], shown["profit"], shown["percentage"]) == ("1000.00", "600.00", "400.00",
-                                                                                     "40.00")
+    assert (shown["amount"], shown["cost"], shown["profit"], shown["percentage"]) == (
+        "1000.00",
+        "600.00",
+        "400.00",
+        "40.00",
+    )
     assert shown["owner"] == "admin" and shown["sale_type"] == "General sale"
     assert shown["sale_date"] == (TODAY + timedelta(weeks=4)).isoformat()
 
 
 def test_sale_add_with_contact_type_stage_and_date(sale_cli):
-    result = sale_cli("sale", "add", "--company", "2", "--contact", "1", "--heading", "Support", "--amount", "500",
-                      "--type", "Renewal", "--stage", "Offer", "--date", "2031-03-01", "--json")
+    result = sale_cli(
+        "sale",
+        "add",
+        "--company",
+        "2",
+        "--contact",
+        "1",
+        "--heading",
+        "Support",
+        "--amount",
+        "500",
+        "--type",
+        "Renewal",
+        "--stage",
+        "Offer",
+        "--date",
+        "2031-03-01",
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     sale = json.loads(result.stdout)
     assert (sale["contact_name"], sale["sale_type"], sale["stage"], sale["sale_date"]) == (
-        "Cid Moe", "Renewal", "Offer", "2031-03-01")
+        "Cid Moe",
+        "Renewal",
+        "Offer",
+        "2031-03-01",
+    )
 
 
 def test_contact_of_another_company_is_exit_2(sale_cli):
@@ -85,15 +126,21 @@ def test_sale_set_stage_sets_probability_and_lost_needs_a_reason(sale_cli):
     assert (staged["stage"], staged["probability"], staged["weighted_amount"]) == ("Negotiation", 75, "750.00")
     refused = sale_cli("sale", "set", str(sale["id"]), "--status", "lost")
     assert refused.returncode == 2 and "Reason (lost)" in refused.stderr and no_traceback(refused)
-    lost = json.loads(sale_cli("sale", "set", str(sale["id"]), "--status", "lost", "--reason", "Price", "--completed",
-                               "--json").stdout)
+    lost = json.loads(
+        sale_cli(
+            "sale", "set", str(sale["id"]), "--status", "lost", "--reason", "Price", "--completed", "--json"
+        ).stdout
+    )
     assert (lost["status"], lost["probability"], lost["reason"], lost["completed"]) == ("lost", 0, "Price", True)
 
 
 def test_sale_set_sold_with_a_date_and_reopen(sale_cli):
     sale = add(sale_cli)
-    sold = json.loads(sale_cli("sale", "set", str(sale["id"]), "--stage", "Sold", "--reason", "Price", "--date",
-                               "2026-02-03", "--json").stdout)
+    sold = json.loads(
+        sale_cli(
+            "sale", "set", str(sale["id"]), "--stage", "Sold", "--reason", "Price", "--date", "2026-02-03", "--json"
+        ).stdout
+    )
     assert (sold["status"], sold["sale_date"], sold["probability"]) == ("sold", "2026-02-03", 100)
     reopened = json.loads(sale_cli("sale", "set", str(sale["id"]), "--stage", "Offer", "--json").stdout)
     assert (reopened["status"], reopened["completed"], reopened["reason"]) == ("open", False, None)
@@ -110,8 +157,20 @@ def test_stalled_needs_reopen_date_and_reason(sale_cli):
     refused = sale_cli("sale", "set", str(sale["id"]), "--status", "stalled", "--reason", "Price")
     assert refused.returncode == 2 and "Re-open date" in refused.stderr
     reopen = (TODAY + timedelta(days=20)).isoformat()
-    stalled = json.loads(sale_cli("sale", "set", str(sale["id"]), "--status", "stalled", "--reason", "Price",
-                                  "--reopen-date", reopen, "--json").stdout)
+    stalled = json.loads(
+        sale_cli(
+            "sale",
+            "set",
+            str(sale["id"]),
+            "--status",
+            "stalled",
+            "--reason",
+            "Price",
+            "--reopen-date",
+            reopen,
+            "--json",
+        ).stdout
+    )
     assert (stalled["status"], stalled["reopen_date"], stalled["reason_stalled"]) == ("stalled", reopen, "Price")
 
 
@@ -125,7 +184,9 @@ def test_money_options_keep_each_other_consistent(sale_cli):
 
 def test_stale_version_is_exit_5(sale_cli):
     sale = add(sale_cli)
-    assert sale_cli("sale", "set", str(sale["id"]), "--heading", "New", "--version", str(sale["version"])).returncode == 0
+    assert (
+        sale_cli("sale", "set", str(sale["id"]), "--heading", "New", "--version", str(sale["version"])).returncode == 0
+    )
     stale = sale_cli("sale", "set", str(sale["id"]), "--heading", "Mine", "--version", str(sale["version"]))
     assert stale.returncode == 5 and "changed by" in stale.stderr and no_traceback(stale)
 
@@ -144,9 +205,11 @@ def test_sale_list_filters_and_prints_the_sums(sale_cli):
     sold = json.loads(sale_cli("sale", "list", "--status", "sold", "--json").stdout)
     assert [row["heading"] for row in sold["rows"]] == ["Support"]
     assert [r["heading"] for r in json.loads(sale_cli("sale", "list", "--company", "1", "--json").stdout)["rows"]] == [
-        "Website relaunch"]
+        "Website relaunch"
+    ]
     assert [r["heading"] for r in json.loads(sale_cli("sale", "list", "--search", "web", "--json").stdout)["rows"]] == [
-        "Website relaunch"]
+        "Website relaunch"
+    ]
     text = sale_cli("sale", "list", "--limit", "1")
     assert "1-1 of 2" in text.stdout and "total 1,500.00" in text.stdout
 
@@ -174,8 +237,11 @@ def test_leadtui_undo_brings_a_deleted_sale_back_as_the_help_says(sale_cli):
     assert sale_cli("sale", "delete", str(sale["id"]), "--yes").returncode == 0
     assert sale_cli("undo").returncode == 0
     back = json.loads(sale_cli("sale", "show", str(sale["id"]), "--json").stdout)
-    assert (back["heading"], back["amount"], back["next_activity"]) == ("Website relaunch", "1000.00",
-                                                                        TODAY.isoformat())
+    assert (back["heading"], back["amount"], back["next_activity"]) == (
+        "Website relaunch",
+        "1000.00",
+        TODAY.isoformat(),
+    )
 
 
 def test_a_rep_cannot_delete_someone_elses_sale_exit_3(sale_cli):
@@ -190,8 +256,19 @@ def test_a_rep_cannot_delete_someone_elses_sale_exit_3(sale_cli):
 def test_follow_ups_give_the_next_activity_and_can_be_completed(sale_cli):
     sale = add(sale_cli)
     yesterday = (TODAY - timedelta(days=1)).isoformat()
-    added = sale_cli("sale", "followup", "add", str(sale["id"]), "--date", yesterday, "--type", "Phone call",
-                     "--text", "Call Ann", "--json")
+    added = sale_cli(
+        "sale",
+        "followup",
+        "add",
+        str(sale["id"]),
+        "--date",
+        yesterday,
+        "--type",
+        "Phone call",
+        "--text",
+        "Call Ann",
+        "--json",
+    )
     assert added.returncode == 0, added.stderr
     activity = json.loads(added.stdout)
     shown = json.loads(sale_cli("sale", "show", str(sale["id"]), "--json").stdout)
@@ -215,8 +292,19 @@ def test_sale_type_stages_guide_and_guide_items(sale_cli):
     assert stages.returncode == 0, stages.stderr
     assert [s["name"] for s in json.loads(stages.stdout)["stages"]] == ["Lead", "Offer", "Verbal yes"]
     assert json.loads(sale_cli("sale-type", "guide", "Renewal", "--on", "--json").stdout)["has_guide"] is True
-    item = sale_cli("sale-type", "guide-item", "add", "Renewal", "Offer", "Send offer", "--days", "2", "--text",
-                    "Attach the PDF", "--json")
+    item = sale_cli(
+        "sale-type",
+        "guide-item",
+        "add",
+        "Renewal",
+        "Offer",
+        "Send offer",
+        "--days",
+        "2",
+        "--text",
+        "Attach the PDF",
+        "--json",
+    )
     assert item.returncode == 0, item.stderr
     shown = json.loads(sale_cli("sale-type", "show", "Renewal", "--json").stdout)
     assert shown["stages"][1]["items"][0]["name"] == "Send offer"

@@ -31,8 +31,9 @@ class Terminal:
         time.sleep(0.2)
 
     def screen(self) -> str:
-        return subprocess.run(["tmux", "-L", SOCKET, "capture-pane", "-p", "-t", self.session], capture_output=True, text=True,
-                              check=True).stdout
+        return subprocess.run(
+            ["tmux", "-L", SOCKET, "capture-pane", "-p", "-t", self.session], capture_output=True, text=True, check=True
+        ).stdout
 
     def wait_for(self, text: str, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
@@ -55,9 +56,11 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
     # COLUMNS/LINES (set under pytest-xdist) would make Textual paint at that size instead of the window's
     env = "-u COLUMNS -u LINES LEADTUI_USER=admin TERM=xterm-256color"
     command = f"env {env} {shlex.quote(exe)} --db {shlex.quote(str(db))}"
-    subprocess.run(["tmux", "-L", SOCKET, "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command], check=True,
-                   env={**{k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")},
-                        "TERM": "xterm-256color"})
+    subprocess.run(
+        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command],
+        check=True,
+        env={**{k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}, "TERM": "xterm-256color"},
+    )
     try:
         yield Terminal(session), db
     finally:

@@ -20,14 +20,17 @@ pytestmark = pytest.mark.e2e
 def test_a_hostile_company_name_does_not_reach_the_terminal(terminal):
     term, db = terminal
     term.wait_for("No companies yet")  # the database is made and the list loaded
-    added = subprocess.run([shutil.which("leadtui"), "--db", str(db), "company", "add", "Evil", "--category", "Lead",
-                            "--json"], capture_output=True, text=True, env={**os.environ, "LEADTUI_USER": "admin"},
-                           timeout=60)
+    added = subprocess.run(
+        [shutil.which("leadtui"), "--db", str(db), "company", "add", "Evil", "--category", "Lead", "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LEADTUI_USER": "admin"},
+        timeout=60,
+    )
     assert added.returncode == 0, added.stderr
     company_id = json.loads(added.stdout)["id"]
     with sqlite3.connect(db) as conn:
-        conn.execute("update company set name = ? where id = ?",
-                     ("Evil\x1b]0;pwned\x07\x1b[2J\x1b[31mRED", company_id))
+        conn.execute("update company set name = ? where id = ?", ("Evil\x1b]0;pwned\x07\x1b[2J\x1b[31mRED", company_id))
     term.keys("/")
     term.type("Evil")
     screen = term.wait_for("Evil")
@@ -36,7 +39,11 @@ def test_a_hostile_company_name_does_not_reach_the_terminal(terminal):
     assert "admin · " in screen  # the header
     assert "^p palette" in screen  # the footer
     assert "Evil\u241b]0;pwned\u2407\u241b[2J\u241b[31mRED" in screen  # visible stand-ins, no red, nothing wiped
-    title = subprocess.run(["tmux", "-L", SOCKET, "display-message", "-p", "-t", term.session, "#{pane_title}"],
-                           capture_output=True, text=True, check=True).stdout
+    title = subprocess.run(
+        ["tmux", "-L", SOCKET, "display-message", "-p", "-t", term.session, "#{pane_title}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "pwned" not in title
     term.keys("Escape", "q")

@@ -82,9 +82,18 @@ def test_create_a_sale_by_keyboard_sell_it_and_see_it_in_the_sales_list(terminal
     assert sold_row() is not None, term.screen()
     assert "1-1 of 1" in term.screen()
     term.keys("q")
-    result = subprocess.run([shutil.which("leadtui"), "--db", str(db), "sale", "show", "1", "--json"],
-                            capture_output=True, text=True, env={**os.environ, "LEADTUI_USER": "admin"}, timeout=60)
+    result = subprocess.run(
+        [shutil.which("leadtui"), "--db", str(db), "sale", "show", "1", "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LEADTUI_USER": "admin"},
+        timeout=60,
+    )
     sale = json.loads(result.stdout)
-    assert (sale["status"], sale["amount"], sale["company_name"], sale["probability"]) == ("sold", "5000.00",
-                                                                                           "Acme Ltd", 100)
+    assert (sale["status"], sale["amount"], sale["company_name"], sale["probability"]) == (
+        "sold",
+        "5000.00",
+        "Acme Ltd",
+        100,
+    )
     assert sale["reason_sold"]

@@ -27,7 +27,12 @@ def test_open_settings_by_keyboard_and_add_a_lead_status(terminal):
     screen = term.wait_for("Saved 'Nurturing'")
     assert "Nurturing" in screen
     term.keys("q")
-    result = subprocess.run([shutil.which("leadtui"), "--db", str(db), "lists", "show", "lead-status", "--json"],
-                            capture_output=True, text=True, env={**os.environ, "LEADTUI_USER": "admin"}, timeout=60)
+    result = subprocess.run(
+        [shutil.which("leadtui"), "--db", str(db), "lists", "show", "lead-status", "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LEADTUI_USER": "admin"},
+        timeout=60,
+    )
     names = [item["name"] for item in json.loads(result.stdout)]
     assert names[-1] == "Nurturing"

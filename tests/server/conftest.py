@@ -72,9 +72,11 @@ class Terminal(asyncssh.SSHClientSession):
             if remaining <= 0 or (self.closed.is_set() and not check()):
                 state = "the session has closed" if self.closed.is_set() else "timed out"
                 status = self.chan.get_exit_status() if self.chan is not None else None
-                raise AssertionError(f"{state} waiting for {condition!r} (exit status {status}, {len(self.raw)} bytes "
-                                     f"received); the screen shows:\n{self.text()}\n"
-                                     f"stderr: {self.stderr.decode('utf-8', 'replace')}")
+                raise AssertionError(
+                    f"{state} waiting for {condition!r} (exit status {status}, {len(self.raw)} bytes "
+                    f"received); the screen shows:\n{self.text()}\n"
+                    f"stderr: {self.stderr.decode('utf-8', 'replace')}"
+                )
             self.changed.clear()
             try:
                 await asyncio.wait_for(self.changed.wait(), min(remaining, 0.5))
@@ -97,15 +99,29 @@ class Terminal(asyncssh.SSHClientSession):
 
 
 async def connect(port: int, key: asyncssh.SSHKey, *, username: str = "whoever") -> asyncssh.SSHClientConnection:
-    return await asyncssh.connect("127.0.0.1", port, username=username, client_keys=[key], known_hosts=None,
-                                  agent_path=None, preferred_auth="publickey", config=None)
+    return await asyncssh.connect(
+        "127.0.0.1",
+        port,
+        username=username,
+        client_keys=[key],
+        known_hosts=None,
+        agent_path=None,
+        preferred_auth="publickey",
+        config=None,
+    )
 
 
-async def open_terminal(port: int, key: asyncssh.SSHKey, columns: int = 110, rows: int = 32, *,
-                        env: dict[str, str] | None = None) -> Terminal:
+async def open_terminal(
+    port: int, key: asyncssh.SSHKey, columns: int = 110, rows: int = 32, *, env: dict[str, str] | None = None
+) -> Terminal:
     conn = await connect(port, key)
-    _chan, term = await conn.create_session(lambda: Terminal(columns, rows), term_type="xterm-256color",
-                                            term_size=(columns, rows), encoding=None, env=env or {})
+    _chan, term = await conn.create_session(
+        lambda: Terminal(columns, rows),
+        term_type="xterm-256color",
+        term_size=(columns, rows),
+        encoding=None,
+        env=env or {},
+    )
     term.conn = conn
     return term
 
@@ -150,8 +166,9 @@ async def serve(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
         await users.set_user(db, admin, "admin", {"full_name": "Ada Admin"})
         await users.add_user(db, admin, {"login": "rep", "full_name": "Rita Rep", "role": "sales-rep"})
         await companies.create_company(db, admin, {"name": "Acme", "category": "Lead"})
-        user_keys = {login: asyncssh.generate_private_key("ssh-ed25519", comment=f"{login}@test")
-                     for login in ("admin", "rep")}
+        user_keys = {
+            login: asyncssh.generate_private_key("ssh-ed25519", comment=f"{login}@test") for login in ("admin", "rep")
+        }
         for login, key in user_keys.items():
             await keys.add_key(db, admin, login, key.export_public_key().decode())
         actors = {"admin": await database.resolve_actor(db, "admin"), "rep": await database.resolve_actor(db, "rep")}

@@ -25,7 +25,11 @@ async def test_a_key_is_listed_with_its_sha256_fingerprint_comment_and_who_added
     assert added.fingerprint.startswith("SHA256:")
     (listed,) = await keys.list_keys(db, rep, "rita")
     assert (listed.fingerprint, listed.comment, listed.algorithm, listed.added_by) == (
-        added.fingerprint, "rita@laptop", "ssh-ed25519", "admin")
+        added.fingerprint,
+        "rita@laptop",
+        "ssh-ed25519",
+        "admin",
+    )
     owner = await keys.owner_of_key(db, added.fingerprint)
     assert owner is not None and owner.actor.login == "rita" and owner.active
 
@@ -52,11 +56,14 @@ async def test_only_administrators_manage_other_users_keys_and_a_user_manages_th
     assert removed.fingerprint == own.fingerprint and await keys.list_keys(db, rep, "rita") == []
 
 
-@pytest.mark.parametrize("line, rule", [
-    ("", "give one OpenSSH public key line"),
-    ("ssh-ed25519 not-base64!", "not an OpenSSH public key line"),
-    ("-----BEGIN OPENSSH PRIVATE KEY-----", "private key"),
-])
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        ("", "give one OpenSSH public key line"),
+        ("ssh-ed25519 not-base64!", "not an OpenSSH public key line"),
+        ("-----BEGIN OPENSSH PRIVATE KEY-----", "private key"),
+    ],
+)
 async def test_what_is_not_one_public_key_line_is_refused_naming_the_field(db, admin, line, rule):
     with pytest.raises(RuleViolation, match=rule) as refused:
         await keys.add_key(db, admin, "admin", line)
@@ -74,8 +81,9 @@ async def test_a_deactivated_users_key_no_longer_counts_and_sign_ins_are_never_u
     key = await keys.add_key(db, admin, "rita", public_line())
     owner = await keys.owner_of_key(db, key.fingerprint)
     assert await keys.valid_keys(db, {owner.key_id}) == {owner.key_id}
-    await keys.record_session(db, keys.SIGN_IN, login="rita", user_id=rep.id, fingerprint=key.fingerprint,
-                              address="127.0.0.1:5000")
+    await keys.record_session(
+        db, keys.SIGN_IN, login="rita", user_id=rep.id, fingerprint=key.fingerprint, address="127.0.0.1:5000"
+    )
     await users.set_user(db, admin, "rita", {"active": False})
     assert await keys.valid_keys(db, {owner.key_id}) == set()
     assert (await keys.owner_of_key(db, key.fingerprint)).active is False

@@ -14,10 +14,18 @@ async def test_an_administrator_sees_sign_ins_and_refusals_of_unknown_keys(tmp_p
     url = f"sqlite+aiosqlite:///{tmp_path / 'trail.db'}"
     db = await database.init_database(url, lang="en", login="admin", force=False)
     admin = await database.resolve_actor(db, "admin")
-    await keys.record_session(db, keys.SIGN_IN, login="admin", user_id=admin.id, fingerprint="SHA256:known",
-                              address="127.0.0.1:4000")
-    await keys.record_session(db, keys.REFUSED, login=None, user_id=None, fingerprint="SHA256:stranger",
-                              address="10.0.0.9:5000", reason="unknown key")
+    await keys.record_session(
+        db, keys.SIGN_IN, login="admin", user_id=admin.id, fingerprint="SHA256:known", address="127.0.0.1:4000"
+    )
+    await keys.record_session(
+        db,
+        keys.REFUSED,
+        login=None,
+        user_id=None,
+        fingerprint="SHA256:stranger",
+        address="10.0.0.9:5000",
+        reason="unknown key",
+    )
     await db.dispose()
     app = LeadApp(db_url=url, user="admin")
     async with app.run_test(size=(140, 30)) as pilot:

@@ -43,8 +43,10 @@ async def test_commands_sftp_a_shell_without_terminal_and_forwarding_are_refused
     async with await connect(served.port, served.keys["admin"]) as conn:
         result = await conn.run("leadtui --user admin users list")
         assert result.exit_status == 1
-        assert result.stderr.strip() == ("leadtui: this server only opens the leadtui screen; commands, file transfer "
-                                         "(SFTP, SCP) and forwarding are refused.")
+        assert result.stderr.strip() == (
+            "leadtui: this server only opens the leadtui screen; commands, file transfer "
+            "(SFTP, SCP) and forwarding are refused."
+        )
         sftp = await conn.run(subsystem="sftp")
         assert sftp.exit_status == 1 and "refused" in sftp.stderr
         with pytest.raises(asyncssh.SFTPError):
@@ -78,7 +80,12 @@ for path, mode in (({str(secret)!r}, "r"), ({str(tmp_path / 'export.csv')!r}, "w
     else:
         print("opened", path)
 """
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                            env={"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("refused a served leadtui session does not open files on the server") == 3, result.stdout

@@ -19,9 +19,13 @@ async def test_a_user_sees_their_own_name_opens_a_card_by_keys_and_the_screen_fo
     await term.wait_for("Lead status is on: every contact of this company has a lead status.")
     term.resize(80, 24)
     # re-laid out for 80 x 24: the long line wraps and the footer is on the new last line
-    await term.wait_for(lambda: "palette" in term.screen.display[-1]
-                        and "Lead status is on: every contact of this company has a" in term.text()
-                        and "has a lead status." not in term.text())
+    await term.wait_for(
+        lambda: (
+            "palette" in term.screen.display[-1]
+            and "Lead status is on: every contact of this company has a" in term.text()
+            and "has a lead status." not in term.text()
+        )
+    )
     entries = await audit.in_range(served.db)
     assert [(e.action, e.changes["login"]) for e in entries if e.entity == "session"] == [("sign-in", "rep")]
 
@@ -44,7 +48,8 @@ async def test_two_users_at_once_each_see_their_own_session_and_a_full_server_re
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 async def test_deactivating_a_user_or_removing_their_key_ends_their_session_within_seconds_with_a_message(
-        serve, backend):
+    serve, backend
+):
     served = await serve(backend)
     rep = await served.terminal("rep")
     admin = await served.terminal("admin")
@@ -75,7 +80,11 @@ async def test_an_abrupt_disconnect_leaves_no_process_and_stopping_the_server_en
     assert not process_exists(pids["admin"])
     entries = await audit.in_range(served.db)
     assert sorted((e.action, e.changes["login"]) for e in entries if e.entity == "session") == [
-        ("sign-in", "admin"), ("sign-in", "rep"), ("sign-out", "admin"), ("sign-out", "rep")]
+        ("sign-in", "admin"),
+        ("sign-in", "rep"),
+        ("sign-out", "admin"),
+        ("sign-out", "rep"),
+    ]
 
 
 async def test_an_idle_session_ends_after_the_idle_timeout(serve):

@@ -22,8 +22,14 @@ def free_port() -> int:
 
 def leadtui(*args: str, **kwargs) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items() if not key.startswith("LEADTUI_")}
-    return subprocess.Popen([sys.executable, "-m", "leadtui", *args], env={**env, "LEADTUI_USER": "demo"},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "leadtui", *args],
+        env={**env, "LEADTUI_USER": "demo"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
 
 
 async def test_the_demo_page_loads_and_its_websocket_runs_the_tui_on_loopback():

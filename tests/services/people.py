@@ -11,8 +11,9 @@ async def company(db, actor, name: str = "Acme", category: str = "Lead", **field
     return await companies.create_company(db, actor, {"name": name, "category": category, **fields})
 
 
-async def person(db, actor, company_id: int | None, first: str = "Ann", last: str = "Berg",
-                 **fields: Any) -> contacts.ContactOut:
+async def person(
+    db, actor, company_id: int | None, first: str = "Ann", last: str = "Berg", **fields: Any
+) -> contacts.ContactOut:
     data: dict[str, Any] = {"first_name": first, "last_name": last, **fields}
     if company_id is not None:
         data["company"] = company_id

@@ -20,21 +20,34 @@ async def sale(db, admin):
 
 
 async def test_a_follow_up_on_a_sale_takes_the_sales_company(db, admin, sale):
-    made = await activities.create_follow_up(db, admin, {"sale_id": sale.id, "date": "2031-05-01", "time": "14:30",
-                                                         "type": "Meeting", "text": "Demo\nbring laptop"})
-    assert (made.date, made.time, made.type, made.kind, made.title) == (date(2031, 5, 1), time(14, 30), "Meeting",
-                                                                        "meeting", "Demo")
+    made = await activities.create_follow_up(
+        db,
+        admin,
+        {"sale_id": sale.id, "date": "2031-05-01", "time": "14:30", "type": "Meeting", "text": "Demo\nbring laptop"},
+    )
+    assert (made.date, made.time, made.type, made.kind, made.title) == (
+        date(2031, 5, 1),
+        time(14, 30),
+        "Meeting",
+        "meeting",
+        "Demo",
+    )
     assert made.company_id == sale.company_id and made.owner == "admin" and not made.completed
 
 
 async def test_without_a_type_the_first_type_is_used(db, admin, sale):
-    assert (await activities.create_follow_up(db, admin, {"sale_id": sale.id, "date": "today", "text": "x"})).type == "Meeting"
+    assert (
+        await activities.create_follow_up(db, admin, {"sale_id": sale.id, "date": "today", "text": "x"})
+    ).type == "Meeting"
 
 
 async def test_bad_input_is_refused_naming_the_field(db, admin, sale):
-    for data, field in (({"date": "tomorrow", "text": "x"}, "date"), ({"date": "today", "text": " "}, "text"),
-                        ({"date": "today", "text": "x", "type": "Fax"}, "type"),
-                        ({"date": "today", "text": "x", "time": "25:00"}, "time")):
+    for data, field in (
+        ({"date": "tomorrow", "text": "x"}, "date"),
+        ({"date": "today", "text": " "}, "text"),
+        ({"date": "today", "text": "x", "type": "Fax"}, "type"),
+        ({"date": "today", "text": "x", "time": "25:00"}, "time"),
+    ):
         with pytest.raises(RuleViolation) as exc:
             await activities.create_follow_up(db, admin, {"sale_id": sale.id, **data})
         assert exc.value.field == field
@@ -46,9 +59,12 @@ async def test_a_follow_up_must_be_linked_to_something(db, admin):
 
 
 async def test_next_activity_is_the_oldest_uncompleted_follow_up_and_red_when_past(db, admin, sale):
-    past = await activities.create_follow_up(db, admin, {"sale_id": sale.id, "date": TODAY - timedelta(days=3),
-                                                         "text": "late"})
-    await activities.create_follow_up(db, admin, {"sale_id": sale.id, "date": TODAY + timedelta(days=5), "text": "soon"})
+    past = await activities.create_follow_up(
+        db, admin, {"sale_id": sale.id, "date": TODAY - timedelta(days=3), "text": "late"}
+    )
+    await activities.create_follow_up(
+        db, admin, {"sale_id": sale.id, "date": TODAY + timedelta(days=5), "text": "soon"}
+    )
     shown = await sales.get_sale(db, sale.id)
     assert (shown.next_activity, shown.next_activity_overdue) == (TODAY - timedelta(days=3), True)
     await activities.set_completed(db, admin, past.id, True)
@@ -63,8 +79,9 @@ async def test_a_completed_follow_up_cannot_be_edited_until_uncompleted(db, admi
         await activities.update_follow_up(db, admin, made.id, {"text": "changed"})
     assert "un-complete" in str(exc.value)
     undone = await activities.set_completed(db, admin, made.id, False, expected_version=done.version)
-    assert (await activities.update_follow_up(db, admin, made.id, {"text": "changed"},
-                                              expected_version=undone.version)).text == "changed"
+    assert (
+        await activities.update_follow_up(db, admin, made.id, {"text": "changed"}, expected_version=undone.version)
+    ).text == "changed"
 
 
 async def test_stale_follow_up_edit_is_refused(db, admin, sale):

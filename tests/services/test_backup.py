@@ -85,7 +85,7 @@ def _damage_pages(file: Path) -> None:
     pages = len(data) // page
     assert pages >= 6
     for number in range(pages // 2, pages):
-        data[number * page: number * page + 12] = b"\x42" * 12
+        data[number * page : number * page + 12] = b"\x42" * 12
     file.write_bytes(bytes(data))
 
 
@@ -118,14 +118,21 @@ async def test_a_backup_with_damaged_pages_is_refused_and_the_database_is_untouc
 
 
 @pytest.mark.parametrize("damage", ["header", "truncated", "empty", "text"])
-async def test_a_backup_that_is_not_a_database_is_refused_in_one_line(db, db_url, admin, backend_name, tmp_path,
-                                                                     damage):
+async def test_a_backup_that_is_not_a_database_is_refused_in_one_line(
+    db, db_url, admin, backend_name, tmp_path, damage
+):
     await lists.add_item(db, admin, "lead-status", {"name": "Kept"})
     file = tmp_path / "copy.backup"
     await backup.backup(db, admin, str(file))
     data = file.read_bytes()
-    file.write_bytes({"header": b"\x00" * 100 + data[100:], "truncated": data[: len(data) // 2], "empty": b"",
-                      "text": b"name,email\nAcme,a@example.com\n"}[damage])
+    file.write_bytes(
+        {
+            "header": b"\x00" * 100 + data[100:],
+            "truncated": data[: len(data) // 2],
+            "empty": b"",
+            "text": b"name,email\nAcme,a@example.com\n",
+        }[damage]
+    )
     await db.dispose()
     with pytest.raises(RuleViolation) as error:
         await backup.restore(db_url, str(file), force=True, initialised=True)
@@ -161,19 +168,32 @@ async def test_a_backup_from_an_older_schema_is_restored_and_upgraded(db_url, ba
 
     async with old.engine.begin() as connection:
         await connection.run_sync(to_0006)
-        await connection.execute(text("INSERT INTO database_info (id, language, created_at) "
-                                      "VALUES (1, 'en', '2026-11-27 10:00:00')"))
-        await connection.execute(text("INSERT INTO lead_status (id, name, name_key, description, rank, deleted, "
-                                      "is_default, version) VALUES (7, 'From 0006', 'from 0006', '', 1, false, "
-                                      "true, 1)"))
+        await connection.execute(
+            text("INSERT INTO database_info (id, language, created_at) VALUES (1, 'en', '2026-11-27 10:00:00')")
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO lead_status (id, name, name_key, description, rank, deleted, "
+                "is_default, version) VALUES (7, 'From 0006', 'from 0006', '', 1, false, "
+                "true, 1)"
+            )
+        )
     file = tmp_path / "old.backup"
     if backend_name == "sqlite":
         await old.dispose()
         shutil.copy(tmp_path / "leadtui-test.db", file)
         target = f"sqlite+aiosqlite:///{tmp_path / 'target.db'}"
     else:
-        admin = Actor(id=0, login="admin", full_name="", role=Role.ADMINISTRATOR, primary_group_id=None,
-                      delete_others_sales=True, allow_bulk_update=True, can_manage_entities=True)
+        admin = Actor(
+            id=0,
+            login="admin",
+            full_name="",
+            role=Role.ADMINISTRATOR,
+            primary_group_id=None,
+            delete_others_sales=True,
+            allow_bulk_update=True,
+            can_manage_entities=True,
+        )
         await backup.backup(old, admin, str(file))
         await old.dispose()
         target = db_url
@@ -202,8 +222,9 @@ async def test_a_restore_that_fails_leaves_no_temporary_file(db, db_url, admin, 
     assert _leftovers(tmp_path) == []
 
 
-async def test_a_postgresql_backup_with_damaged_data_is_refused_and_the_database_is_untouched(db, db_url, admin,
-                                                                                              backend_name, tmp_path):
+async def test_a_postgresql_backup_with_damaged_data_is_refused_and_the_database_is_untouched(
+    db, db_url, admin, backend_name, tmp_path
+):
     if backend_name != "postgresql":
         pytest.skip("SQLite: test_a_backup_with_damaged_pages_is_refused_and_the_database_is_untouched")
     for n in range(300):
@@ -214,7 +235,7 @@ async def test_a_postgresql_backup_with_damaged_data_is_refused_and_the_database
     await db.dispose()
     data = bytearray(file.read_bytes())
     for where in (len(data) // 3, len(data) * 2 // 3, len(data) - 200):  # table of contents, table data
-        data[where: where + 64] = b"\x42" * 64
+        data[where : where + 64] = b"\x42" * 64
     file.write_bytes(bytes(data))
     with pytest.raises(RuleViolation) as error:
         await backup.restore(db_url, str(file), force=True, initialised=True)
@@ -257,8 +278,12 @@ async def test_a_postgresql_dump_is_not_restored_into_sqlite_and_back(tmp_path, 
 
 @pytest.mark.parametrize("where", ["folder", "proc", "long name", "no folder"])
 async def test_a_backup_to_a_place_that_cannot_hold_it_is_one_line_and_leaves_nothing(db, admin, tmp_path, where):
-    target = {"folder": tmp_path, "proc": Path("/proc/leadtui.backup"), "long name": tmp_path / ("b" * 300),
-              "no folder": tmp_path / "missing" / "x.backup"}[where]
+    target = {
+        "folder": tmp_path,
+        "proc": Path("/proc/leadtui.backup"),
+        "long name": tmp_path / ("b" * 300),
+        "no folder": tmp_path / "missing" / "x.backup",
+    }[where]
     with pytest.raises(RuleViolation) as error:
         await backup.backup(db, admin, str(target), force=True)
     assert "\n" not in str(error.value) and error.value.field == "file"
@@ -268,6 +293,7 @@ async def test_a_backup_to_a_place_that_cannot_hold_it_is_one_line_and_leaves_no
 async def test_a_failed_backup_leaves_no_partial_file(db, admin, backend_name, tmp_path, monkeypatch):
     target = tmp_path / "copy.backup"
     if backend_name == "sqlite":
+
         def half_then_fail(_source, tmp, **_kwargs):
             tmp.write_bytes(b"SQLite format 3\x00" + b"\x00" * 5000)
             raise sqlite3.OperationalError("disk I/O error")
@@ -305,15 +331,21 @@ async def test_a_killed_backup_process_never_leaves_a_partial_file_under_the_fin
     db = await database.init_database(url, lang="en", login="admin", force=False)
     async with db.engine.begin() as connection:
         await connection.execute(text("CREATE TABLE filler (blob TEXT)"))
-        await connection.execute(text("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000) "
-                                      "INSERT INTO filler SELECT printf('%.2000c', 'x') FROM n"))
+        await connection.execute(
+            text(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000) "
+                "INSERT INTO filler SELECT printf('%.2000c', 'x') FROM n"
+            )
+        )
     await db.dispose()
     target = tmp_path / "copy.backup"
-    script = ("import asyncio, sys\nfrom leadtui.services import backup, database\n"
-              "async def go():\n    db = await database.connect(sys.argv[1])\n"
-              "    actor = await database.resolve_actor(db, 'admin')\n"
-              "    print('started', flush=True)\n    await backup.backup(db, actor, sys.argv[2], force=True)\n"
-              "asyncio.run(go())\n")
+    script = (
+        "import asyncio, sys\nfrom leadtui.services import backup, database\n"
+        "async def go():\n    db = await database.connect(sys.argv[1])\n"
+        "    actor = await database.resolve_actor(db, 'admin')\n"
+        "    print('started', flush=True)\n    await backup.backup(db, actor, sys.argv[2], force=True)\n"
+        "asyncio.run(go())\n"
+    )
     process = subprocess.Popen([sys.executable, "-c", script, url, str(target)], stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None and process.stdout.readline().strip() == "started"
     deadline = time.monotonic() + 30  # wait until the copy is under way (its temporary file exists), then kill it

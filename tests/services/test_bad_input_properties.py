@@ -14,11 +14,29 @@ from leadtui.services import database, lists, users
 from leadtui.services.errors import DomainError
 
 ANY_TEXT = st.text(max_size=120)
-ANY_VALUE = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), ANY_TEXT,
-                      st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
+ANY_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    ANY_TEXT,
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
 LIST_KINDS = st.sampled_from([*lists.KINDS, "colour", "", "lead status"])
-FIELDS = st.sampled_from(["name", "description", "category_group", "enable_lead_status", "probability", "is_default",
-                          "rank", "deleted", "id"])
+FIELDS = st.sampled_from(
+    [
+        "name",
+        "description",
+        "category_group",
+        "enable_lead_status",
+        "probability",
+        "is_default",
+        "rank",
+        "deleted",
+        "id",
+    ]
+)
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -38,7 +56,9 @@ async def _open(path: Path):
 
 
 async def _snapshot(db) -> list:
-    return [(kind, [i.model_dump() for i in await lists.list_items(db, kind, include_deleted=True)]) for kind in lists.KINDS]
+    return [
+        (kind, [i.model_dump() for i in await lists.list_items(db, kind, include_deleted=True)]) for kind in lists.KINDS
+    ]
 
 
 @SETTINGS
@@ -57,6 +77,7 @@ def test_adding_list_items_is_clean_or_valid(property_db, kind, data):
                 assert item.name.strip() and len(item.name) <= 80
         finally:
             await db.dispose()
+
     run(go())
 
 
@@ -74,12 +95,16 @@ def test_editing_list_items_is_clean_or_valid(property_db, kind, ref, data):
                 assert await _snapshot(db) == before
         finally:
             await db.dispose()
+
     run(go())
 
 
 @SETTINGS
-@given(data=st.dictionaries(st.sampled_from(["login", "full_name", "role", "group", "delete_others_sales", "x"]),
-                            ANY_VALUE, max_size=4))
+@given(
+    data=st.dictionaries(
+        st.sampled_from(["login", "full_name", "role", "group", "delete_others_sales", "x"]), ANY_VALUE, max_size=4
+    )
+)
 def test_adding_users_is_clean_or_valid(property_db, data):
     async def go():
         db, admin = await _open(property_db)
@@ -92,6 +117,7 @@ def test_adding_users_is_clean_or_valid(property_db, data):
                 assert user.login and " " not in user.login
         finally:
             await db.dispose()
+
     run(go())
 
 

@@ -24,8 +24,14 @@ def by_name(out: board.BoardOut) -> dict[str, board.ColumnOut]:
 
 async def test_contact_columns_follow_the_lead_status_list_with_empty_ones(db, admin, world):
     out = await board.open_board(db, admin, target="persons")
-    assert [c.name for c in out.columns] == ["Open", "Contacting", "Disqualified", "Re-nurture", "Qualified",
-                                             "(No lead status)"]
+    assert [c.name for c in out.columns] == [
+        "Open",
+        "Contacting",
+        "Disqualified",
+        "Re-nurture",
+        "Qualified",
+        "(No lead status)",
+    ]
     assert [c.count for c in out.columns] == [1, 1, 0, 0, 1, 2]
     assert [c.number for c in out.columns] == [1, 2, 3, 4, 5, 6]
     assert not by_name(out)["(No lead status)"].accepts
@@ -61,10 +67,16 @@ async def test_sale_columns_are_stages_then_sold_and_lost_with_sums(db, admin, w
     assert [c.name for c in out.columns] == ["Lead", "Contact", "Offer", "Negotiation", "Verbal yes", "Sold", "Lost"]
     columns = by_name(out)
     assert (columns["Offer"].count, columns["Offer"].amount, columns["Offer"].weighted) == (
-        1, Decimal("1000.00"), Decimal("500.00"))
+        1,
+        Decimal("1000.00"),
+        Decimal("500.00"),
+    )
     assert (columns["Lead"].amount, columns["Lead"].weighted) == (Decimal("250.50"), Decimal("25.05"))
     assert (columns["Sold"].count, columns["Sold"].amount, columns["Sold"].weighted) == (
-        1, Decimal("99.99"), Decimal("99.99"))
+        1,
+        Decimal("99.99"),
+        Decimal("99.99"),
+    )
     assert columns["Lost"].count == 0 and columns["Contact"].count == 0
 
 
@@ -74,8 +86,9 @@ async def test_a_board_of_one_sale_type_shows_its_stages(db, admin, world):
 
         renewal = await session.scalar(select(t.SaleType.id).where(t.SaleType.name == "Renewal"))
         offer = await session.scalar(select(t.SaleStage.id).where(t.SaleStage.name == "Offer"))
-        await session.execute(delete(t.SaleTypeStage).where(t.SaleTypeStage.sale_type_id == renewal,
-                                                            t.SaleTypeStage.stage_id == offer))
+        await session.execute(
+            delete(t.SaleTypeStage).where(t.SaleTypeStage.sale_type_id == renewal, t.SaleTypeStage.stage_id == offer)
+        )
     out = await board.open_board(db, admin, target="sales", criteria=[find.parse_where("sale_type:one_of:Renewal")])
     assert [c.name for c in out.columns] == ["Lead", "Contact", "Negotiation", "Verbal yes", "Sold", "Lost"]
 
@@ -104,8 +117,11 @@ async def test_a_cards_shows_name_company_and_days_in_status(db, admin, world):
 
 
 async def test_a_selection_board_shows_only_its_members(db, admin, world):
-    sel = await selections.create_selection(db, admin, {"name": "Two", "target": "persons", "kind": "static",
-                                                        "ids": [world.people["ann"], world.people["cid"]]})
+    sel = await selections.create_selection(
+        db,
+        admin,
+        {"name": "Two", "target": "persons", "kind": "static", "ids": [world.people["ann"], world.people["cid"]]},
+    )
     out = await board.open_board(db, admin, selection_id=sel.id)
     assert out.source == "Two" and out.total == 2
     assert [c.count for c in out.columns] == [1, 0, 0, 0, 1]
@@ -239,8 +255,9 @@ async def test_a_sale_cannot_go_to_a_stage_its_type_lacks(db, admin, world):
 
         general = await session.scalar(select(t.SaleType.id).where(t.SaleType.name == "General sale"))
         verbal = await session.scalar(select(t.SaleStage.id).where(t.SaleStage.name == "Verbal yes"))
-        await session.execute(delete(t.SaleTypeStage).where(t.SaleTypeStage.sale_type_id == general,
-                                                            t.SaleTypeStage.stage_id == verbal))
+        await session.execute(
+            delete(t.SaleTypeStage).where(t.SaleTypeStage.sale_type_id == general, t.SaleTypeStage.stage_id == verbal)
+        )
     result = await board.move_cards(db, admin, "sales", [world.sales["app"]], "Verbal yes")
     assert result.refused and "not a stage of sale type" in result.refused[0].reason
 

@@ -33,11 +33,15 @@ async def history_count(db) -> int:
 
 async def test_preview_counts_what_changes_what_is_already_so_and_what_is_skipped_and_why(db, admin, mixed):
     _lead, _customer, people = mixed
-    preview = await bulk.preview_bulk_update(db, admin, "lead_status", "Qualified",
-                                             contact_ids=[p.id for p in people] + [999])
+    preview = await bulk.preview_bulk_update(
+        db, admin, "lead_status", "Qualified", contact_ids=[p.id for p in people] + [999]
+    )
     assert (preview.total, preview.will_change, preview.unchanged) == (5, 1, 1)
-    assert preview.skipped == {"the company's category does not use lead status": 1,
-                               "not linked to a company, so no lead status": 1, "not found or deleted": 1}
+    assert preview.skipped == {
+        "the company's category does not use lead status": 1,
+        "not linked to a company, so no lead status": 1,
+        "not found or deleted": 1,
+    }
 
 
 async def test_preview_changes_nothing(db, admin, mixed):
@@ -49,16 +53,26 @@ async def test_preview_changes_nothing(db, admin, mixed):
 
 async def test_apply_sets_lead_status_only_on_lead_enabled_contacts(db, admin, mixed):
     _lead, _customer, (ann, bo, cy, dee) = mixed
-    result = await bulk.apply_bulk_update(db, admin, "lead_status", "contacting", contact_ids=[ann.id, bo.id, cy.id, dee.id])
+    result = await bulk.apply_bulk_update(
+        db, admin, "lead_status", "contacting", contact_ids=[ann.id, bo.id, cy.id, dee.id]
+    )
     assert result.applied and result.will_change == 2
-    assert [(await reload(db, admin, p)).lead_status for p in (ann, bo, cy, dee)] == ["Contacting", "Contacting", None, None]
+    assert [(await reload(db, admin, p)).lead_status for p in (ann, bo, cy, dee)] == [
+        "Contacting",
+        "Contacting",
+        None,
+        None,
+    ]
 
 
 async def test_apply_writes_a_history_row_per_changed_contact_from_its_own_value(db, admin, mixed):
     _lead, _customer, (ann, bo, _cy, _dee) = mixed
     await bulk.apply_bulk_update(db, admin, "lead_status", "Contacting", contact_ids=[ann.id, bo.id])
-    assert [(h.from_text, h.to_text, h.by) for h in await contacts.contact_history(db, bo.id)][0] == \
-        ("Qualified", "Contacting", "admin")
+    assert [(h.from_text, h.to_text, h.by) for h in await contacts.contact_history(db, bo.id)][0] == (
+        "Qualified",
+        "Contacting",
+        "admin",
+    )
     assert (await reload(db, admin, ann)).days_in_status == 0
 
 
@@ -90,8 +104,9 @@ async def test_contacts_of_others_are_skipped_for_a_sales_rep(db, admin, rep):
 async def test_bulk_update_needs_the_allow_bulk_update_right(db, admin, mixed):
     _lead, _customer, people = mixed
     with pytest.raises(PermissionDenied) as error:
-        await bulk.preview_bulk_update(db, dataclasses.replace(admin, allow_bulk_update=False), "lead_status", "Open",
-                                       contact_ids=[people[0].id])
+        await bulk.preview_bulk_update(
+            db, dataclasses.replace(admin, allow_bulk_update=False), "lead_status", "Open", contact_ids=[people[0].id]
+        )
     assert "Allow bulk update" in str(error.value)
 
 
@@ -146,11 +161,33 @@ async def test_a_company_leaving_lead_status_makes_bulk_skip_its_contacts(db, ad
 async def test_many_contacts_in_one_call(db, admin):
     acme = await company(db, admin)
     async with db.write(admin) as session:
-        await session.execute(t.Contact.__table__.insert(), [
-            dict(company_id=acme.id, first_name=f"P{i}", last_name="X", middle_name="", mr_ms="", title="", email="",
-                 email_normalized="", mobile="", phone="", country="", email_opt_in=False, former_employee=False,
-                 note="", registered_at=t.utcnow(), version=1, name_key=f"p{i} x", last_key="x", lead_status_id=1)
-            for i in range(40000)])
+        await session.execute(
+            t.Contact.__table__.insert(),
+            [
+                dict(
+                    company_id=acme.id,
+                    first_name=f"P{i}",
+                    last_name="X",
+                    middle_name="",
+                    mr_ms="",
+                    title="",
+                    email="",
+                    email_normalized="",
+                    mobile="",
+                    phone="",
+                    country="",
+                    email_opt_in=False,
+                    former_employee=False,
+                    note="",
+                    registered_at=t.utcnow(),
+                    version=1,
+                    name_key=f"p{i} x",
+                    last_key="x",
+                    lead_status_id=1,
+                )
+                for i in range(40000)
+            ],
+        )
         ids = list((await session.scalars(select(t.Contact.id))).all())
     result = await bulk.apply_bulk_update(db, admin, "lead_status", "Qualified", contact_ids=ids)
     assert result.will_change == 40000 and await history_count(db) == 40000

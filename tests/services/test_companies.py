@@ -110,7 +110,10 @@ async def test_list_pages_in_name_order_with_the_total_from_the_database(db, adm
 async def test_search_matches_the_start_of_the_name_ignoring_case(db, admin):
     for name in ["Ålesund Fisk", "Acme", "ACME Nordic", "Nordic Acme"]:
         await company(db, admin, name=name)
-    assert [row.name for row in (await companies.list_companies(db, admin, search="acme")).items] == ["Acme", "ACME Nordic"]
+    assert [row.name for row in (await companies.list_companies(db, admin, search="acme")).items] == [
+        "Acme",
+        "ACME Nordic",
+    ]
     assert [row.name for row in (await companies.list_companies(db, admin, search="åLE")).items] == ["Ålesund Fisk"]
     assert (await companies.list_companies(db, admin, search="acme")).total == 2
 
@@ -169,8 +172,15 @@ async def test_a_company_with_sales_can_be_deleted_and_its_sales_stay(db, admin)
     acme = await company(db, admin)
     async with db.write(admin) as session:
         sale_type = await session.scalar(select(t.SaleType.id).limit(1))
-        session.add(t.Sale(heading="Deal", sale_type_id=sale_type, company_id=acme.id, owner_id=admin.id,
-                           sale_date=date(2027, 1, 1)))
+        session.add(
+            t.Sale(
+                heading="Deal",
+                sale_type_id=sale_type,
+                company_id=acme.id,
+                owner_id=admin.id,
+                sale_date=date(2027, 1, 1),
+            )
+        )
     assert await companies.sales_count(db, acme.id) == 1
     await companies.delete_company(db, admin, acme.id)
     async with db.read() as session:
@@ -214,8 +224,9 @@ async def test_a_category_change_is_written_to_the_company_history(db, admin):
     acme = await company(db, admin)
     await companies.update_company(db, admin, acme.id, {"category": "Customer"})
     async with db.read() as session:
-        rows = (await session.scalars(select(t.History).where(t.History.entity == "company")
-                                      .order_by(t.History.id))).all()
+        rows = (
+            await session.scalars(select(t.History).where(t.History.entity == "company").order_by(t.History.id))
+        ).all()
     assert [(h.from_text, h.to_text, h.by_id) for h in rows] == [("", "Lead", admin.id), ("Lead", "Customer", admin.id)]
 
 

@@ -24,9 +24,23 @@ async def test_two_processes_saving_the_same_contact_one_wins_one_is_told(db, db
     for n, value in enumerate(["First editor", "Second editor"]):
         ready = tmp_path / f"ready{n}"
         process = subprocess.Popen(
-            [sys.executable, "-m", "tests.tools.concurrent_editor", db_url, "admin", str(contact.id), "title", value,
-             str(ready), str(go)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            cwd=Path(__file__).resolve().parents[2])
+            [
+                sys.executable,
+                "-m",
+                "tests.tools.concurrent_editor",
+                db_url,
+                "admin",
+                str(contact.id),
+                "title",
+                value,
+                str(ready),
+                str(go),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+        )
         editors.append((process, ready))
     deadline = time.monotonic() + 60
     while not all(ready.exists() for _p, ready in editors):

@@ -104,8 +104,13 @@ async def test_a_contact_cannot_be_added_to_a_deleted_company(db, admin):
 async def test_edit_changes_names_and_email(db, admin):
     acme = await company(db, admin)
     ann = await person(db, admin, acme.id)
-    edited = await contacts.update_contact(db, admin, ann.id, {"first_name": "Anna", "email": "anna@acme.example",
-                                                               "email_opt_in": True}, expected_version=ann.version)
+    edited = await contacts.update_contact(
+        db,
+        admin,
+        ann.id,
+        {"first_name": "Anna", "email": "anna@acme.example", "email_opt_in": True},
+        expected_version=ann.version,
+    )
     assert (edited.name, edited.email, edited.email_opt_in) == ("Anna Berg", "anna@acme.example", True)
 
 
@@ -222,10 +227,17 @@ async def test_filter_by_list_and_text_columns(db, admin):
     ann = await person(db, admin, acme.id)
     await person(db, admin, globex.id, first="Gus")
     customer = (await reload(db, admin, await person(db, admin, globex.id, first="Hal"))).category_id
-    assert await names(await contacts.list_contacts(db, admin, filters={"category": customer})) == ["Gus Berg", "Hal Berg"]
-    assert await names(await contacts.list_contacts(db, admin, filters={"lead_status": ann.lead_status_id})) == ["Ann Berg"]
-    assert await names(await contacts.list_contacts(db, admin, filters={"lead_status": contacts.EMPTY})) == \
-        ["Gus Berg", "Hal Berg"]
+    assert await names(await contacts.list_contacts(db, admin, filters={"category": customer})) == [
+        "Gus Berg",
+        "Hal Berg",
+    ]
+    assert await names(await contacts.list_contacts(db, admin, filters={"lead_status": ann.lead_status_id})) == [
+        "Ann Berg"
+    ]
+    assert await names(await contacts.list_contacts(db, admin, filters={"lead_status": contacts.EMPTY})) == [
+        "Gus Berg",
+        "Hal Berg",
+    ]
     assert await names(await contacts.list_contacts(db, admin, filters={"company": "glo", "name": "h"})) == ["Hal Berg"]
     assert await names(await contacts.list_contacts(db, admin, filters={"category_group": 2})) == ["Ann Berg"]
 
@@ -238,7 +250,10 @@ async def test_group_by_a_column_orders_rows_by_group_and_counts_each_group(db, 
     page = await contacts.list_contacts(db, admin, group="category")
     assert [(g.label, g.count) for g in page.groups] == [("Customer", 2), ("Lead", 1)]
     assert [(row.category, row.name) for row in page.items] == [
-        ("Customer", "Gus Berg"), ("Customer", "Hal Berg"), ("Lead", "Ann Berg")]
+        ("Customer", "Gus Berg"),
+        ("Customer", "Hal Berg"),
+        ("Lead", "Ann Berg"),
+    ]
     for key in contacts.COLUMNS:
         assert (await contacts.list_contacts(db, admin, group=key)).groups
 
@@ -249,15 +264,21 @@ async def test_an_unknown_column_is_refused(db, admin):
 
 
 async def test_the_table_view_is_remembered_per_user(db, admin, rep):
-    view = preferences.ContactsView(columns=["email", "name", "lead_status"], sort="email", descending=True,
-                                    group="lead_status", filters={"category_group": 2})
+    view = preferences.ContactsView(
+        columns=["email", "name", "lead_status"],
+        sort="email",
+        descending=True,
+        group="lead_status",
+        filters={"category_group": 2},
+    )
     await preferences.save_contacts_view(db, admin, "company", view)
     assert await preferences.load_contacts_view(db, admin, "company") == view
     assert await preferences.load_contacts_view(db, rep, "company") == preferences.ContactsView()
 
 
 async def test_a_remembered_view_drops_columns_this_version_does_not_know(db, admin):
-    await preferences.set_preference(db, admin, "contacts-view:company", {"columns": ["name", "horoscope"],
-                                                                           "sort": "horoscope"})
+    await preferences.set_preference(
+        db, admin, "contacts-view:company", {"columns": ["name", "horoscope"], "sort": "horoscope"}
+    )
     view = await preferences.load_contacts_view(db, admin, "company")
     assert view.columns == ["name"] and view.sort == "name"

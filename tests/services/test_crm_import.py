@@ -25,7 +25,10 @@ MAPS = {
     "superoffice": [],
 }
 EXPECTED = {  # companies, contacts, sales, follow-ups
-    "hubspot": (3, 4, 3, 2), "pipedrive": (2, 2, 3, 1), "salesforce": (2, 2, 2, 0), "superoffice": (1, 1, 2, 1),
+    "hubspot": (3, 4, 3, 2),
+    "pipedrive": (2, 2, 3, 1),
+    "salesforce": (2, 2, 2, 0),
+    "superoffice": (1, 1, 2, 1),
 }
 
 
@@ -106,8 +109,12 @@ async def test_hubspot_deals_follow_the_sale_rules_and_link_by_the_crm_ids(db, o
     assert platform.company_name == "Nordlys Analytics" and platform.contact_name == "Ingrid Solberg"
     assert platform.sale_date == date(2026, 12, 20) and platform.amount == Decimal("48000.00")
     won = await sales.get_sale(db, (await one(db, t.Sale, heading="Bakery POS renewal")).id)
-    assert (won.status, won.probability, won.reason_sold, won.sale_date) == ("sold", 100, "Relationship",
-                                                                               date(2026, 9, 30))
+    assert (won.status, won.probability, won.reason_sold, won.sale_date) == (
+        "sold",
+        100,
+        "Relationship",
+        date(2026, 9, 30),
+    )
     assert won.owner == "rita" and won.sale_type == "Renewal"
     lost = await sales.get_sale(db, (await one(db, t.Sale, heading="Søndergaard pilot")).id)
     assert (lost.status, lost.probability, lost.reason_lost) == ("lost", 0, "Price")
@@ -119,8 +126,11 @@ async def test_hubspot_deals_follow_the_sale_rules_and_link_by_the_crm_ids(db, o
 async def test_a_second_import_updates_the_records_it_made_instead_of_adding(db, owners):
     crm_files = folder.load_exports(EXPORTS / "hubspot")
     await importer.import_files(db, owners, crm_files, options("hubspot"))
-    deals = csv("Record ID,Deal Name,Deal Stage,Amount,Close Date,Associated Company IDs\n"
-                "7001,Nordlys analytics platform,Contract Sent,52000,2026-12-22,9001\n", "deals.csv")
+    deals = csv(
+        "Record ID,Deal Name,Deal Stage,Amount,Close Date,Associated Company IDs\n"
+        "7001,Nordlys analytics platform,Contract Sent,52000,2026-12-22,9001\n",
+        "deals.csv",
+    )
     report = await importer.import_file(db, owners, "sales", deals, options("hubspot"))
     assert (report.reports[0].updated, report.reports[0].new) == (1, 0)
     sale = await sales.get_sale(db, (await one(db, t.Sale, heading="Nordlys analytics platform")).id)
@@ -135,27 +145,36 @@ async def test_a_second_import_updates_the_records_it_made_instead_of_adding(db,
 
 async def test_the_file_probability_wins_over_the_stage_and_a_closed_sale_cannot_contradict_it(db, owners):
     await importer.import_files(db, owners, folder.load_exports(EXPORTS / "hubspot"), options("hubspot"))
-    deals = csv("Record ID,Deal Name,Deal Stage,Deal probability,Amount,Associated Company IDs\n"
-                "7101,Extra seats,Presentation Scheduled,0.3,1000,9001\n"
-                "7102,Big win,Closed Won,0.5,2000,9001\n", "deals.csv")
+    deals = csv(
+        "Record ID,Deal Name,Deal Stage,Deal probability,Amount,Associated Company IDs\n"
+        "7101,Extra seats,Presentation Scheduled,0.3,1000,9001\n"
+        "7102,Big win,Closed Won,0.5,2000,9001\n",
+        "deals.csv",
+    )
     with pytest.raises(importer.CrmImportRefused) as refused:
         await importer.import_file(db, owners, "sales", deals, options("hubspot"))
     issues = refused.value.report.reports[0].issues
     assert [(i.line, i.field) for i in issues] == [(3, "probability")]
     assert "100" in issues[0].message
     assert (await counts(db))[2] == 3  # all or nothing: "Extra seats" is not there either
-    fixed = csv("Record ID,Deal Name,Deal Stage,Deal probability,Amount,Associated Company IDs\n"
-                "7101,Extra seats,Presentation Scheduled,0.3,1000,9001\n", "deals.csv")
+    fixed = csv(
+        "Record ID,Deal Name,Deal Stage,Deal probability,Amount,Associated Company IDs\n"
+        "7101,Extra seats,Presentation Scheduled,0.3,1000,9001\n",
+        "deals.csv",
+    )
     await importer.import_file(db, owners, "sales", fixed, options("hubspot"))
     assert (await one(db, t.Sale, heading="Extra seats")).probability == 30
 
 
 async def test_bad_money_and_dates_are_line_numbered_errors(db, owners):
     await importer.import_files(db, owners, folder.load_exports(EXPORTS / "hubspot"), options("hubspot"))
-    deals = csv("Record ID,Deal Name,Deal Stage,Amount,Close Date,Associated Company IDs\n"
-                "7201,A,Contract Sent,-5,2026-12-01,9001\n"
-                "7202,B,Contract Sent,10,31/31/2026,9001\n"
-                "7203,C,Contract Sent,10,2026-12-01,4242\n", "deals.csv")
+    deals = csv(
+        "Record ID,Deal Name,Deal Stage,Amount,Close Date,Associated Company IDs\n"
+        "7201,A,Contract Sent,-5,2026-12-01,9001\n"
+        "7202,B,Contract Sent,10,31/31/2026,9001\n"
+        "7203,C,Contract Sent,10,2026-12-01,4242\n",
+        "deals.csv",
+    )
     with pytest.raises(importer.CrmImportRefused) as refused:
         await importer.import_file(db, owners, "sales", deals, options("hubspot"))
     issues = {i.line: i for i in refused.value.report.reports[0].issues}
@@ -166,8 +185,11 @@ async def test_bad_money_and_dates_are_line_numbered_errors(db, owners):
 
 async def test_a_lead_status_on_a_contact_of_a_customer_is_refused_with_its_line(db, owners):
     await importer.import_files(db, owners, folder.load_exports(EXPORTS / "hubspot"), options("hubspot"))
-    people = csv("Record ID,First Name,Last Name,Email,Lead Status,Associated Company IDs\n"
-                 "5201,Kees,Bakker,kees@bakkerijdevries.example,New,9002\n", "contacts.csv")
+    people = csv(
+        "Record ID,First Name,Last Name,Email,Lead Status,Associated Company IDs\n"
+        "5201,Kees,Bakker,kees@bakkerijdevries.example,New,9002\n",
+        "contacts.csv",
+    )
     with pytest.raises(importer.CrmImportRefused) as refused:
         await importer.import_file(db, owners, "persons", people, options("hubspot"))
     issue = refused.value.report.reports[0].issues[0]
@@ -178,10 +200,12 @@ async def test_a_lead_status_on_a_contact_of_a_customer_is_refused_with_its_line
 # --------------------------------------------------------------------------- value mapping
 
 
-UNKNOWN = ("Record ID,First Name,Last Name,Email,Company Name,Lifecycle Stage,Lead Status\n"
-           "1,Ann,Lee,ann@a.example,A Corp,Lead,Nurturing\n"
-           "2,Bob,Ray,bob@a.example,A Corp,Lead,Nurturing\n"
-           "3,Cid,Moe,cid@b.example,B Corp,Prospectish,New\n")
+UNKNOWN = (
+    "Record ID,First Name,Last Name,Email,Company Name,Lifecycle Stage,Lead Status\n"
+    "1,Ann,Lee,ann@a.example,A Corp,Lead,Nurturing\n"
+    "2,Bob,Ray,bob@a.example,A Corp,Lead,Nurturing\n"
+    "3,Cid,Moe,cid@b.example,B Corp,Prospectish,New\n"
+)
 
 
 async def test_a_dry_run_lists_each_unknown_value_once_with_its_rows_and_the_closest_item(db, admin):
@@ -212,8 +236,9 @@ async def test_map_value_to_an_item_leadtui_does_not_have_is_refused(db, admin):
 async def test_create_missing_adds_the_values_to_their_lists_for_an_administrator(db, admin):
     opts = options("hubspot", create_missing=True)
     # a new category is not a lead category, so its contacts take no lead status
-    report = await importer.import_file(db, admin, "persons", csv(UNKNOWN.replace("Prospectish,New", "Prospectish,")),
-                                        opts)
+    report = await importer.import_file(
+        db, admin, "persons", csv(UNKNOWN.replace("Prospectish,New", "Prospectish,")), opts
+    )
     assert sorted(report.reports[0].created_items) == ["category: Prospectish", "lead_status: Nurturing"]
     names = [item.name for item in await lists.list_items(db, "lead-status")]
     assert "Nurturing" in names
@@ -237,9 +262,12 @@ async def test_an_unknown_owner_is_listed_and_never_created(db, admin):
 
 
 def test_auto_picks_the_crm_and_the_kind_of_records_from_the_headers():
-    for crm, entity, name in [("hubspot", "sales", "hubspot-crm-exports-all-deals-2026-11-30.csv"),
-                              ("pipedrive", "followups", "activities.csv"),
-                              ("salesforce", "companies", "Account.csv"), ("superoffice", "persons", "Person.csv")]:
+    for crm, entity, name in [
+        ("hubspot", "sales", "hubspot-crm-exports-all-deals-2026-11-30.csv"),
+        ("pipedrive", "followups", "activities.csv"),
+        ("salesforce", "companies", "Account.csv"),
+        ("superoffice", "persons", "Person.csv"),
+    ]:
         data = imports.load_csv(EXPORTS / crm / name)
         assert profiles.detect(data.headers) == (crm, entity)
     plain = ["First name", "Last name", "Email", "Company", "Phone"]
@@ -279,13 +307,19 @@ async def test_one_bad_row_in_a_folder_leaves_the_whole_folder_unimported(db, ow
 
 async def test_the_same_person_twice_in_the_other_crm_is_one_contact_reachable_by_both_ids(db, owners):
     await importer.import_files(db, owners, folder.load_exports(EXPORTS / "hubspot"), options("hubspot"))
-    people = csv("Record ID,First Name,Last Name,Email,Associated Company IDs\n"
-                 "5301,Eva,Holm,eva@nordlys.example,9001\n"
-                 "5302,Eva,Holm,EVA@nordlys.example,9001\n", "contacts.csv")
+    people = csv(
+        "Record ID,First Name,Last Name,Email,Associated Company IDs\n"
+        "5301,Eva,Holm,eva@nordlys.example,9001\n"
+        "5302,Eva,Holm,EVA@nordlys.example,9001\n",
+        "contacts.csv",
+    )
     report = await importer.import_file(db, owners, "persons", people, options("hubspot"))
     assert (report.reports[0].new, report.reports[0].duplicates) == (1, 1)
-    deals = csv("Record ID,Deal Name,Deal Stage,Amount,Associated Company IDs,Associated Contact IDs\n"
-                "7301,Eva's seats,Contract Sent,100,9001,5302\n", "deals.csv")
+    deals = csv(
+        "Record ID,Deal Name,Deal Stage,Amount,Associated Company IDs,Associated Contact IDs\n"
+        "7301,Eva's seats,Contract Sent,100,9001,5302\n",
+        "deals.csv",
+    )
     await importer.import_file(db, owners, "sales", deals, options("hubspot"))
     sale = await one(db, t.Sale, heading="Eva's seats")
     assert sale.contact_id == (await one(db, t.Contact, first_name="Eva")).id

@@ -37,8 +37,12 @@ async def test_a_status_kept_outside_a_lead_category_still_counts(db, admin, wor
 
 async def test_leads_per_category_of_the_potential_customer_group(db, admin, world):
     out = await dashboard.dashboard(db, admin)
-    assert tiles(out.per_category) == {"Lead": 2, "Marketing qualified lead (MQL)": 0, "Opportunity": 1,
-                                       "Lost opportunity": 0}
+    assert tiles(out.per_category) == {
+        "Lead": 2,
+        "Marketing qualified lead (MQL)": 0,
+        "Opportunity": 1,
+        "Lost opportunity": 0,
+    }
 
 
 async def test_new_leads_this_week_are_lead_contacts_registered_since_monday(db, admin, world):
@@ -46,8 +50,12 @@ async def test_new_leads_this_week_are_lead_contacts_registered_since_monday(db,
     monday = today - timedelta(days=today.weekday())
     await set_columns(db, t.Contact, world.people["ann"], registered_at=datetime.combine(monday, datetime.min.time()))
     await set_columns(db, t.Contact, world.people["dan"], registered_at=datetime.combine(monday, datetime.min.time()))
-    await set_columns(db, t.Contact, world.people["bob"], registered_at=datetime.combine(monday, datetime.min.time())
-                      - timedelta(seconds=1))
+    await set_columns(
+        db,
+        t.Contact,
+        world.people["bob"],
+        registered_at=datetime.combine(monday, datetime.min.time()) - timedelta(seconds=1),
+    )
     out = await dashboard.dashboard(db, admin)
     assert out.week_start == monday
     assert out.new_this_week.value == 1  # Ann; Dan's company does not use lead status, Bob came last week

@@ -24,11 +24,14 @@ async def test_init_makes_the_os_user_the_first_administrator(db):
     assert actor.role == Role.ADMINISTRATOR and actor.is_admin
 
 
-@pytest.mark.parametrize("lang,open_name,category", [
-    ("da", "Åben", "Marketingkvalificeret lead"),
-    ("nl", "Open", "Marketinggekwalificeerde lead (MQL)"),
-    ("nb", "Åpen", "Markedsføringskvalifisert lead (MQL)"),
-])
+@pytest.mark.parametrize(
+    "lang,open_name,category",
+    [
+        ("da", "Åben", "Marketingkvalificeret lead"),
+        ("nl", "Open", "Marketinggekwalificeerde lead (MQL)"),
+        ("nb", "Åpen", "Markedsføringskvalifisert lead (MQL)"),
+    ],
+)
 async def test_init_names_the_default_lists_in_the_chosen_language(db_url, lang, open_name, category):
     db = await database.init_database(db_url, lang=lang, login="admin", force=False)
     try:
@@ -170,8 +173,9 @@ def _without_root_powers() -> list[str]:
         return []
     if not shutil.which("setpriv"):
         pytest.skip("running as root without setpriv: file permissions cannot be tested")
-    probe = subprocess.run(["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--", "true"],
-                           capture_output=True)
+    probe = subprocess.run(
+        ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--", "true"], capture_output=True
+    )
     if probe.returncode != 0:
         pytest.skip("running as root and cannot drop CAP_DAC_OVERRIDE: file permissions cannot be tested")
     return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"]
@@ -182,8 +186,9 @@ def _leadtui(db_file: Path, *args: str) -> subprocess.CompletedProcess:
     command = [exe] if exe else [sys.executable, "-m", "leadtui"]
     env = {**os.environ, "LEADTUI_DATABASE_URL": str(db_file), "LEADTUI_USER": "admin", "LC_ALL": "C.UTF-8"}
     env.pop("LEADTUI_LANG", None)
-    return subprocess.run([*_without_root_powers(), *command, *args], env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [*_without_root_powers(), *command, *args], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 async def _made(path: Path) -> Path:
@@ -263,8 +268,10 @@ async def test_processes_opening_an_old_database_at_once_all_succeed(tmp_path):
     find it current; none fails with "database is locked". Two rounds: 8 opens."""
     for round_ in range(2):
         url = await _old_schema(tmp_path / f"old{round_}.db", "0006")
-        processes = [subprocess.Popen([sys.executable, "-c", OPEN_AND_READ, url], stderr=subprocess.PIPE, text=True)
-                     for _ in range(4)]
+        processes = [
+            subprocess.Popen([sys.executable, "-c", OPEN_AND_READ, url], stderr=subprocess.PIPE, text=True)
+            for _ in range(4)
+        ]
         failures = [err for p in processes if (err := p.communicate(timeout=300)[1]) and p.returncode != 0]
         assert failures == []
         db = await database.connect(url)
@@ -283,13 +290,16 @@ async def test_the_id_of_a_deleted_sale_is_never_given_to_a_new_one(db, admin, r
     from tests.sales_helpers import add_company
 
     company = await add_company(db, "Acme Ltd")
-    first = await sales.create_sale(db, rep, {"heading": "Old deal", "sale_type": "General sale",
-                                              "company_id": company})
-    newest = await sales.create_sale(db, rep, {"heading": "Deleted deal", "sale_type": "General sale",
-                                               "company_id": company})
+    first = await sales.create_sale(
+        db, rep, {"heading": "Old deal", "sale_type": "General sale", "company_id": company}
+    )
+    newest = await sales.create_sale(
+        db, rep, {"heading": "Deleted deal", "sale_type": "General sale", "company_id": company}
+    )
     await sales.delete_sale(db, rep, newest.id)
-    other = await sales.create_sale(db, admin, {"heading": "New deal", "sale_type": "General sale",
-                                                "company_id": company})
+    other = await sales.create_sale(
+        db, admin, {"heading": "New deal", "sale_type": "General sale", "company_id": company}
+    )
     assert other.id not in (first.id, newest.id)
     # the deleted sale's audit trail speaks of that sale only
     trail = await audit.for_record(db, "sale", newest.id)
@@ -313,6 +323,7 @@ async def test_audited_tables_never_reuse_ids_on_sqlite(db, backend_name):
         for mapper in t.Base.registry.mappers:
             table = mapper.class_.__table__
             if issubclass(mapper.class_, Versioned):
-                sql = (await connection.execute(text("SELECT sql FROM sqlite_master WHERE name = :n"),
-                                                {"n": table.name})).scalar()
+                sql = (
+                    await connection.execute(text("SELECT sql FROM sqlite_master WHERE name = :n"), {"n": table.name})
+                ).scalar()
                 assert "AUTOINCREMENT" in sql, table.name

@@ -17,8 +17,11 @@ ANCHOR = date(2026, 6, 1)
 async def snapshot(db) -> list[tuple]:
     async with db.read() as session:
         companies = (await session.execute(select(t.Company.name, t.Company.category_id).order_by(t.Company.id))).all()
-        contacts = (await session.execute(select(t.Contact.first_name, t.Contact.last_name, t.Contact.lead_status_id)
-                                          .order_by(t.Contact.id))).all()
+        contacts = (
+            await session.execute(
+                select(t.Contact.first_name, t.Contact.last_name, t.Contact.lead_status_id).order_by(t.Contact.id)
+            )
+        ).all()
         sales = (await session.execute(select(t.Sale.heading, t.Sale.amount, t.Sale.status).order_by(t.Sale.id))).all()
     return [*companies, *contacts, *sales]
 
@@ -58,11 +61,19 @@ async def test_lead_status_only_on_contacts_of_lead_enabled_companies(db, admin)
     await demo.generate(db, admin, companies=200, seed=4, anchor=ANCHOR)
     async with db.read() as session:
         wrong = await session.scalar(
-            select(func.count()).select_from(t.Contact).join(t.Company).join(t.Category)
-            .where(t.Contact.lead_status_id.is_not(None), t.Category.enable_lead_status.is_(False)))
+            select(func.count())
+            .select_from(t.Contact)
+            .join(t.Company)
+            .join(t.Category)
+            .where(t.Contact.lead_status_id.is_not(None), t.Category.enable_lead_status.is_(False))
+        )
         missing = await session.scalar(
-            select(func.count()).select_from(t.Contact).join(t.Company).join(t.Category)
-            .where(t.Contact.lead_status_id.is_(None), t.Category.enable_lead_status.is_(True)))
+            select(func.count())
+            .select_from(t.Contact)
+            .join(t.Company)
+            .join(t.Category)
+            .where(t.Contact.lead_status_id.is_(None), t.Category.enable_lead_status.is_(True))
+        )
     assert wrong == 0 and missing == 0
 
 

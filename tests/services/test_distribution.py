@@ -57,15 +57,18 @@ async def test_round_robin_continues_where_it_stopped_across_restarts(db, admin,
         assert (await distribution.get_distribution(again)).next_user == "bob"
     finally:
         await again.dispose()
-    assert (await reasons(db))[:3] == ["company A1 Inc: round robin 1 of 3: Anna",
-                                       "company A2 Inc: round robin 2 of 3: Bob",
-                                       "company B1 Inc: round robin 3 of 3: Carl"]
+    assert (await reasons(db))[:3] == [
+        "company A1 Inc: round robin 1 of 3: Anna",
+        "company A2 Inc: round robin 2 of 3: Bob",
+        "company B1 Inc: round robin 3 of 3: Carl",
+    ]
 
 
 async def test_inactive_and_away_users_are_skipped_and_named_in_the_reason(db, admin):
     await team(db, admin, "anna", "bob", "carl")
-    await distribution.set_distribution(db, admin, {"mode": "users", "users": ["anna", "bob", "carl"],
-                                                    "away": ["carl"]})
+    await distribution.set_distribution(
+        db, admin, {"mode": "users", "users": ["anna", "bob", "carl"], "away": ["carl"]}
+    )
     await users.set_user(db, admin, "bob", {"active": False})
     leads = await import_leads(db, admin, "L1", "L2")
     assert [c.owner for c in leads] == ["anna", "anna"]
@@ -74,8 +77,9 @@ async def test_inactive_and_away_users_are_skipped_and_named_in_the_reason(db, a
 
 async def test_the_fallback_user_gets_leads_when_nobody_is_available(db, admin):
     await team(db, admin, "anna", "fred")
-    await distribution.set_distribution(db, admin, {"mode": "users", "users": ["anna"], "fallback": "fred",
-                                                    "away": ["anna"]})
+    await distribution.set_distribution(
+        db, admin, {"mode": "users", "users": ["anna"], "fallback": "fred", "away": ["anna"]}
+    )
     [lead] = await import_leads(db, admin, "F1")
     assert lead.owner == "fred"
     assert (await reasons(db))[0].startswith("company F1 Inc: fallback Fred: no one available (Anna (away))")
@@ -140,8 +144,10 @@ async def test_the_new_owner_sees_each_lead_given_to_them_with_its_reason_until_
     await import_leads(db, admin, "A1", "A2", "A3")
     anna, bob = await as_user(db, "anna"), await as_user(db, "bob")
     mine = await distribution.new_leads(db, anna)
-    assert [(lead.company, lead.contact, lead.new) for lead in mine.leads] == [("A3 Inc", "A3", True),
-                                                                               ("A1 Inc", "A1", True)]
+    assert [(lead.company, lead.contact, lead.new) for lead in mine.leads] == [
+        ("A3 Inc", "A3", True),
+        ("A1 Inc", "A1", True),
+    ]
     assert mine.leads[0].reason == "company A3 Inc: round robin 1 of 2: Anna"
     assert (mine.unseen, mine.unseen_contacts) == (2, 2)
     assert (mine.leads[0].source, mine.leads[0].by, mine.leads[0].kind) == ("import", "admin", "company")
@@ -163,7 +169,9 @@ async def test_a_company_with_several_new_contacts_is_one_lead_counting_its_cont
     await imports.apply_import(db, admin, imports.parse_csv_text(text))
     mine = await distribution.new_leads(db, await as_user(db, "anna"))
     assert [(lead.kind, lead.title, lead.contacts) for lead in mine.leads] == [
-        ("contact", "D", 1), ("company", "Shared Co (3 contacts)", 3)]
+        ("contact", "D", 1),
+        ("company", "Shared Co (3 contacts)", 3),
+    ]
     assert (mine.unseen, mine.unseen_contacts) == (2, 4)
 
 
@@ -194,8 +202,10 @@ async def test_intake_and_distribute_announce_their_leads_too(db, admin):
     await intake.intake(db, admin, ['{"first_name": "Web", "last_name": "Form", "email": "web@form.example"}'])
     await distribution.distribute(db, admin)
     mine = await distribution.new_leads(db, await as_user(db, "anna"))
-    assert [(lead.source, lead.title) for lead in mine.leads] == [("distribute", "Lonely (1 contact)"),
-                                                                  ("intake", "Web Form")]
+    assert [(lead.source, lead.title) for lead in mine.leads] == [
+        ("distribute", "Lonely (1 contact)"),
+        ("intake", "Web Form"),
+    ]
 
 
 async def test_the_seen_mark_never_moves_back(db, admin):

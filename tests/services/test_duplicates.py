@@ -17,8 +17,10 @@ async def test_contacts_with_the_same_or_a_similar_name_are_found(db, admin):
     jonathan = await person(db, admin, acme.id, "Jonathan", "Hansen")
     other = await person(db, admin, None, "Jon", "Hansen")
     found = await duplicates.similar_contacts(db, "jon", "HANSEN", company_id=acme.id)
-    assert [(d.id, d.reason) for d in found] == [(other.id, "same name"),
-                                                 (jonathan.id, "similar name at the same company")]
+    assert [(d.id, d.reason) for d in found] == [
+        (other.id, "same name"),
+        (jonathan.id, "similar name at the same company"),
+    ]
     assert found[1].detail == "Acme"
     assert await duplicates.similar_contacts(db, "Karl", "Hansen") == []
 

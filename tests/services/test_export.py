@@ -24,12 +24,16 @@ async def sample(db, admin):  # noqa: ANN001
 async def test_csv_export_has_the_chosen_columns_for_the_matching_records(db, admin):
     ann, bo, _cy = await sample(db, admin)
     out = io.StringIO()
-    result = await exports.export(db, admin, "persons", [find.parse_where("company:eq:Acme")], out,
-                                  columns=["name", "email", "lead_status"])
+    result = await exports.export(
+        db, admin, "persons", [find.parse_where("company:eq:Acme")], out, columns=["name", "email", "lead_status"]
+    )
     assert result.rows == 2
     rows = list(csv.reader(io.StringIO(out.getvalue())))
-    assert rows == [["id", "name", "email", "lead_status"], [str(ann.id), "Ann Berg", "ann@acme.com", "Open"],
-                    [str(bo.id), "Bo Ek", "bo@acme.com", "Qualified"]]
+    assert rows == [
+        ["id", "name", "email", "lead_status"],
+        [str(ann.id), "Ann Berg", "ann@acme.com", "Open"],
+        [str(bo.id), "Bo Ek", "bo@acme.com", "Qualified"],
+    ]
 
 
 async def test_json_export_is_an_array_of_objects(db, admin):
@@ -37,7 +41,8 @@ async def test_json_export_is_an_array_of_objects(db, admin):
     out = io.StringIO()
     await exports.export(db, admin, "companies", [], out, columns=["name", "category"], fmt="json")
     assert [{k: v for k, v in row.items() if k != "id"} for row in json.loads(out.getvalue())] == [
-        {"name": "Acme", "category": "Lead"}]
+        {"name": "Acme", "category": "Lead"}
+    ]
     empty = io.StringIO()
     await exports.export(db, admin, "sales", [], empty, fmt="json")
     assert json.loads(empty.getvalue()) == []
@@ -45,8 +50,9 @@ async def test_json_export_is_an_array_of_objects(db, admin):
 
 async def test_a_selection_exports_its_members(db, admin):
     ann, _bo, cy = await sample(db, admin)
-    chosen = await selections.create_selection(db, admin, {"name": "Picked", "target": "contact", "kind": "static",
-                                                           "ids": [ann.id, cy.id]})
+    chosen = await selections.create_selection(
+        db, admin, {"name": "Picked", "target": "contact", "kind": "static", "ids": [ann.id, cy.id]}
+    )
     out = io.StringIO()
     result = await exports.export(db, admin, "contact", [], out, columns=["email"], selection_id=chosen.id)
     assert result.rows == 2 and "cy@solo.net" in out.getvalue() and "bo@acme.com" not in out.getvalue()

@@ -113,8 +113,9 @@ async def test_category_group_lists_all_potential_customers(db, admin, world):
     assert await names(db, admin, "category_group:one_of:potential-customer") == ["Ann Berg", "Bob Øster", "Cid Lund"]
     page = await find.find(db, admin, "companies", [w("category_group:one_of:Potential customer")], columns=["name"])
     assert sorted(r["name"] for r in page.rows) == ["Acme", "Østfold Nordic"]
-    page = await find.find(db, admin, "companies", [w("category_group:not_one_of:potential-customer")],
-                           columns=["name", "category_group"])
+    page = await find.find(
+        db, admin, "companies", [w("category_group:not_one_of:potential-customer")], columns=["name", "category_group"]
+    )
     assert [(r["name"], r["category_group"]) for r in page.rows] == [("Oldco", "Customer")]
 
 
@@ -221,8 +222,12 @@ async def test_an_empty_value_deactivates_a_criterion(db, admin, world):
 
 
 async def test_unknown_field_and_operator_and_wrong_operator_are_refused(db, admin, world):
-    for where, field in (("colour:eq:red", "field"), ("name:like:x", "op"), ("lead_status:contains:O", "lead_status"),
-                         ("amount:contains:1", "amount")):
+    for where, field in (
+        ("colour:eq:red", "field"),
+        ("name:like:x", "op"),
+        ("lead_status:contains:O", "lead_status"),
+        ("amount:contains:1", "amount"),
+    ):
         with pytest.raises(RuleViolation) as error:
             await names(db, admin, where, target="sales" if "amount" in where else "persons")
         assert error.value.field == field
@@ -251,8 +256,9 @@ async def test_keyset_pages_after_an_id_match_the_pages_by_offset(db, admin, wor
     second = await find.find(db, admin, "persons", [], columns=["name"], limit=2, after=by_offset[0].rows[-1]["id"])
     last = await find.find(db, admin, "persons", [], columns=["name"], limit=2, after=second.rows[-1]["id"])
     assert second.rows == by_offset[1].rows and last.rows == by_offset[2].rows and not last.more
-    back = await find.find(db, admin, "persons", [], columns=["name"], limit=2, descending=True,
-                           after=by_offset[2].rows[0]["id"])
+    back = await find.find(
+        db, admin, "persons", [], columns=["name"], limit=2, descending=True, after=by_offset[2].rows[0]["id"]
+    )
     assert [r["id"] for r in back.rows] == sorted((r["id"] for r in by_offset[1].rows), reverse=True)
     with pytest.raises(RuleViolation):
         await find.find(db, admin, "persons", [], sort="name", after=1)
@@ -261,16 +267,29 @@ async def test_keyset_pages_after_an_id_match_the_pages_by_offset(db, admin, wor
 async def test_sort_by_a_column_and_descending(db, admin, world):
     page = await find.find(db, admin, "persons", [], columns=["name"], sort="name", descending=True)
     assert [r["name"] for r in page.rows] == ["Eve Solo", "Dan Moe", "Cid Lund", "Bob Øster", "Ann Berg"]
-    page = await find.find(db, admin, "persons", [w("lead_status:not_empty")], columns=["name", "lead_status"],
-                           sort="lead_status")
+    page = await find.find(
+        db, admin, "persons", [w("lead_status:not_empty")], columns=["name", "lead_status"], sort="lead_status"
+    )
     assert [r["lead_status"] for r in page.rows] == ["Open", "Contacting", "Qualified"]
 
 
 async def test_chosen_columns_show_names_not_ids(db, admin, world):
-    page = await find.find(db, admin, "sales", [w("heading:eq:website")],
-                           columns=["heading", "sale_status", "sale_stage", "sale_type", "company", "owner"])
-    assert page.rows[0] | {"id": 0} == {"id": 0, "heading": "Website", "sale_status": "open", "sale_stage": "Offer",
-                                        "sale_type": "General sale", "company": "Acme", "owner": "admin"}
+    page = await find.find(
+        db,
+        admin,
+        "sales",
+        [w("heading:eq:website")],
+        columns=["heading", "sale_status", "sale_stage", "sale_type", "company", "owner"],
+    )
+    assert page.rows[0] | {"id": 0} == {
+        "id": 0,
+        "heading": "Website",
+        "sale_status": "open",
+        "sale_stage": "Offer",
+        "sale_type": "General sale",
+        "company": "Acme",
+        "owner": "admin",
+    }
 
 
 async def test_a_criterion_only_field_cannot_be_a_column(db, admin, world):
@@ -305,9 +324,16 @@ async def test_counting_and_listing_agree_for_values_a_contact_takes_from_its_co
     from leadtui.services import contacts
 
     await contacts.update_contact(db, admin, world.people["eve"], {"category": "Lead", "owner": "admin"})  # B2C
-    for where in ("category:one_of:Lead", "category:not_one_of:Lead,Customer", "category_group:one_of:customer",
-                  "category_group:not_one_of:potential-customer", "owner:one_of:admin", "owner:not_one_of:admin",
-                  "category:empty", "owner:not_empty"):
+    for where in (
+        "category:one_of:Lead",
+        "category:not_one_of:Lead,Customer",
+        "category_group:one_of:customer",
+        "category_group:not_one_of:potential-customer",
+        "owner:one_of:admin",
+        "owner:not_one_of:admin",
+        "category:empty",
+        "owner:not_empty",
+    ):
         listed = await find.find(db, admin, "persons", [w(where)], limit=None)
         assert await find.count(db, admin, "persons", [w(where)]) == len(listed.rows), where
     assert "Eve Solo" in await names(db, admin, "category:one_of:Lead")
@@ -335,10 +361,12 @@ async def test_list_values_by_id_are_still_checked_after_a_search_and_new_items_
     by_id = find.Criterion(field="lead_status", op="one_of", values=[by_label["Open"]])
     assert (await find.find(db, admin, "persons", [by_id])).rows  # the ids are known now
     with pytest.raises(RuleViolation) as error:
-        await find.find(db, admin, "persons", [find.Criterion(field="lead_status", op="one_of",
-                                                               values=[by_label["Open"], "98765"])])
+        await find.find(
+            db, admin, "persons", [find.Criterion(field="lead_status", op="one_of", values=[by_label["Open"], "98765"])]
+        )
     assert "Lead status" in str(error.value) and "98765" in str(error.value)
     hot = await lists.add_item(db, admin, "lead-status", {"name": "Hot"})
-    page = await find.find(db, admin, "persons", [find.Criterion(field="lead_status", op="one_of",
-                                                                  values=[str(hot.id)])])
+    page = await find.find(
+        db, admin, "persons", [find.Criterion(field="lead_status", op="one_of", values=[str(hot.id)])]
+    )
     assert page.rows == []

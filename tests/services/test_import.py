@@ -34,21 +34,32 @@ async def contact_by_email(db, admin, email: str) -> contacts.ContactOut:  # noq
 # --------------------------------------------------------------------------- mapping
 
 
-@pytest.mark.parametrize("headers", [
-    ["First name", "Last name", "Email", "Company", "Category", "Lead status", "Mobile", "City"],  # en
-    ["Fornavn", "Efternavn", "E-mail", "Firma", "Kategori", "Leadstatus", "Mobil", "By"],  # da
-    ["Voornaam", "Achternaam", "E-mailadres", "Bedrijf", "Categorie", "Leadstatus", "Mobiel", "Plaats"],  # nl
-    ["Fornavn", "Etternavn", "E-post", "Firma", "Kategori", "Leadstatus", "Mobil", "Poststed"],  # nb
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ["First name", "Last name", "Email", "Company", "Category", "Lead status", "Mobile", "City"],  # en
+        ["Fornavn", "Efternavn", "E-mail", "Firma", "Kategori", "Leadstatus", "Mobil", "By"],  # da
+        ["Voornaam", "Achternaam", "E-mailadres", "Bedrijf", "Categorie", "Leadstatus", "Mobiel", "Plaats"],  # nl
+        ["Fornavn", "Etternavn", "E-post", "Firma", "Kategori", "Leadstatus", "Mobil", "Poststed"],  # nb
+    ],
+)
 def test_columns_are_mapped_by_their_header_in_each_language(headers):
-    assert imports.auto_mapping(headers) == ["first_name", "last_name", "email", "company", "category",
-                                             "lead_status", "mobile", "city"]
+    assert imports.auto_mapping(headers) == [
+        "first_name",
+        "last_name",
+        "email",
+        "company",
+        "category",
+        "lead_status",
+        "mobile",
+        "city",
+    ]
 
 
 def test_utm_headers_map_as_they_are_and_unknown_headers_are_left_out():
-    assert imports.auto_mapping(["utm_source", "UTM Medium", "utm-campaign", "utm_term", "utm_content",
-                                 "landing_page", "Shoe size"]) == [
-        "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "landing_page", ""]
+    assert imports.auto_mapping(
+        ["utm_source", "UTM Medium", "utm-campaign", "utm_term", "utm_content", "landing_page", "Shoe size"]
+    ) == ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "landing_page", ""]
 
 
 def test_a_field_named_by_two_columns_goes_to_the_first():
@@ -76,8 +87,7 @@ def test_mapping_refuses_unknown_fields_missing_columns_and_no_name():
 # --------------------------------------------------------------------------- reading files
 
 
-@pytest.mark.parametrize("encoding,delimiter", [("utf-8", ","), ("utf-8-sig", ";"), ("cp1252", ";"),
-                                                ("utf-16", "\t")])
+@pytest.mark.parametrize("encoding,delimiter", [("utf-8", ","), ("utf-8-sig", ";"), ("cp1252", ";"), ("utf-16", "\t")])
 def test_files_are_read_in_the_usual_encodings_and_delimiters(tmp_path: Path, encoding, delimiter):
     path = tmp_path / "people.csv"
     rows = [["Fornavn", "Efternavn", "E-mail"], ["Søren", "Ærø", "soren@example.dk"]]
@@ -112,19 +122,22 @@ def test_line_numbers_are_the_files_own():
 async def test_preview_counts_every_kind_of_row_with_line_numbers_and_writes_nothing(db, admin):
     await person(db, admin, None, "Old", "Timer", email="old@example.com")
     before = await count(db, t.Contact)
-    data = csv(HEADER
-               + "Ann,Berg,ann@acme.com,Acme,acme.com,,,\n"          # 2 new
-               + "Old,Timer,OLD@example.com,,,,,\n"                  # 3 unchanged (same values)
-               + "Olde,Timer,old@example.com,,,,,\n"                 # 4 duplicate of line 3
-               + "Cy,Dahl,not-an-email,,,,,\n"                       # 5 error
-               + ",,nobody@example.com,,,,,\n"                      # 6 error: no name
-               + "Dee,Ek,dee@beta.com,Beta,,Nonsense,,\n")           # 7 error: unknown lead status
+    data = csv(
+        HEADER
+        + "Ann,Berg,ann@acme.com,Acme,acme.com,,,\n"  # 2 new
+        + "Old,Timer,OLD@example.com,,,,,\n"  # 3 unchanged (same values)
+        + "Olde,Timer,old@example.com,,,,,\n"  # 4 duplicate of line 3
+        + "Cy,Dahl,not-an-email,,,,,\n"  # 5 error
+        + ",,nobody@example.com,,,,,\n"  # 6 error: no name
+        + "Dee,Ek,dee@beta.com,Beta,,Nonsense,,\n"
+    )  # 7 error: unknown lead status
     summary = await imports.preview_import(db, admin, data)
     assert (summary.rows, summary.new, summary.unchanged, summary.duplicates, summary.errors) == (6, 1, 1, 1, 3)
     assert summary.error_lines == [5, 6, 7]
     assert [i.line for i in summary.issues if i.kind == "duplicate"] == [4]
     assert "same email as line 3" in summary.issues[0].message or any(
-        "same email as line 3" in i.message for i in summary.issues)
+        "same email as line 3" in i.message for i in summary.issues
+    )
     assert "Email" in next(i.message for i in summary.issues if i.line == 5)
     assert [r.status for r in summary.preview] == ["new", "unchanged", "duplicate", "error", "error", "error"]
     assert await count(db, t.Contact) == before
@@ -132,8 +145,9 @@ async def test_preview_counts_every_kind_of_row_with_line_numbers_and_writes_not
 
 async def test_preview_shows_what_changes_for_an_existing_contact(db, admin):
     await person(db, admin, None, "Ann", "Berg", email="ann@example.com")
-    summary = await imports.preview_import(db, admin, csv("First name,Last name,Email,Title\n"
-                                                          "Ann,Berg,ANN@example.com,CEO\n"))
+    summary = await imports.preview_import(
+        db, admin, csv("First name,Last name,Email,Title\nAnn,Berg,ANN@example.com,CEO\n")
+    )
     assert (summary.new, summary.updated) == (0, 1)
 
 
@@ -153,8 +167,9 @@ async def test_one_bad_row_imports_nothing(db, admin):
 
 
 async def test_import_creates_companies_and_contacts_in_one_go(db, admin):
-    data = csv(HEADER + "Ann,Berg,ann@acme.com,Acme,acme.com,,,\nBo,Ek,bo@acme.com,ACME,,,,\n"
-               "Cy,Dahl,cy@solo.net,,,,,\n")
+    data = csv(
+        HEADER + "Ann,Berg,ann@acme.com,Acme,acme.com,,,\nBo,Ek,bo@acme.com,ACME,,,,\nCy,Dahl,cy@solo.net,,,,,\n"
+    )
     summary = await imports.apply_import(db, admin, data)
     assert summary.applied and (summary.new, summary.new_companies) == (3, 1)
     ann, bo, cy = [await contact_by_email(db, admin, e) for e in ("ann@acme.com", "bo@acme.com", "cy@solo.net")]
@@ -187,8 +202,10 @@ async def test_contacts_without_email_are_always_new(db, admin):
 async def test_companies_are_matched_by_website_domain_then_by_name(db, admin):
     by_domain = await company(db, admin, "Acme Holding", website="https://www.acme.com")
     by_name = await company(db, admin, "Beta Logistics")
-    data = csv("First name,Company,Website\nAnn,Acme,http://acme.com/contact\nBo,BETA  logistics,\n"
-               "Cy,Gamma,gamma.io\nDee,gamma,\n")
+    data = csv(
+        "First name,Company,Website\nAnn,Acme,http://acme.com/contact\nBo,BETA  logistics,\n"
+        "Cy,Gamma,gamma.io\nDee,gamma,\n"
+    )
     summary = await imports.apply_import(db, admin, data)
     assert (summary.new_companies, summary.matched_companies) == (1, 2)
     page = await find.find(db, admin, "contact", [], columns=["first_name", "company_id"], limit=None)
@@ -216,8 +233,9 @@ async def test_new_companies_get_the_default_category_the_first_lead_category_un
 
 
 async def test_lead_status_outside_a_lead_category_is_an_error_like_on_the_card(db, admin):
-    summary = await imports.preview_import(db, admin, csv("First name,Company,Category,Lead status\n"
-                                                          "Ann,Acme,Customer,Open\nBo,,,Open\n"))
+    summary = await imports.preview_import(
+        db, admin, csv("First name,Company,Category,Lead status\nAnn,Acme,Customer,Open\nBo,,,Open\n")
+    )
     messages = [i.message for i in summary.issues]
     assert "does not use lead status" in messages[0]
     assert "only contacts linked to a company" in messages[1]
@@ -234,8 +252,9 @@ async def test_a_sales_rep_cannot_update_someone_elses_contact_by_import(db, adm
 
 async def test_utm_first_touch_is_recorded_only_for_new_contacts_and_companies(db, admin):
     existing = await person(db, admin, None, "Old", "Timer", email="old@example.com")
-    data = csv(HEADER + "Ann,Berg,ann@acme.com,Acme,acme.com,,google,spring\n"
-               "Old,Timer,old@example.com,,,,linkedin,spring\n")
+    data = csv(
+        HEADER + "Ann,Berg,ann@acme.com,Acme,acme.com,,google,spring\nOld,Timer,old@example.com,,,,linkedin,spring\n"
+    )
     summary = await imports.apply_import(db, admin, data)
     assert summary.first_touch == 2  # Ann and the new company Acme
     ann = await contact_by_email(db, admin, "ann@acme.com")

@@ -20,8 +20,16 @@ from leadtui.services import companies, contacts, exports, imports, intake, sele
 from leadtui.services.errors import RuleViolation
 from tests.services.people import company, person
 
-ESCAPES = ["Evil\x1b]0;pwned\x07", "Wipe\x1b[2J", "Nul\x00byte", "C1\x9b31m", "Del\x7f", "Bidi\u202etxt.exe",
-           "Bad\udcffutf8", "Line\nbreak"]
+ESCAPES = [
+    "Evil\x1b]0;pwned\x07",
+    "Wipe\x1b[2J",
+    "Nul\x00byte",
+    "C1\x9b31m",
+    "Del\x7f",
+    "Bidi\u202etxt.exe",
+    "Bad\udcffutf8",
+    "Line\nbreak",
+]
 
 
 async def count(db, model) -> int:  # noqa: ANN001
@@ -57,8 +65,9 @@ async def test_a_note_keeps_its_lines_and_tabs_but_not_escapes(db, admin):
     acme = await company(db, admin, "Acme", note="first line\r\n\tsecond line")
     assert acme.note == "first line\n\tsecond line"
     with pytest.raises(RuleViolation) as refused:
-        await companies.update_company(db, admin, acme.id, {"note": "ok\n\x1b]0;pwned\x07"},
-                                       expected_version=acme.version)
+        await companies.update_company(
+            db, admin, acme.id, {"note": "ok\n\x1b]0;pwned\x07"}, expected_version=acme.version
+        )
     assert refused.value.field == "note"
     assert "control characters" in str(refused.value)
 
@@ -80,8 +89,9 @@ HEADER = "First name,Last name,Email,Company\n"
 
 
 async def test_a_csv_row_with_an_escape_sequence_is_an_error_of_its_line_and_nothing_is_imported(db, admin):
-    data = imports.parse_csv_text(HEADER + "Ann,Berg,ann@acme.com,Acme\nBo,Ek\x1b[2J,bo@acme.com,Acme\n",
-                                  name="people.csv")
+    data = imports.parse_csv_text(
+        HEADER + "Ann,Berg,ann@acme.com,Acme\nBo,Ek\x1b[2J,bo@acme.com,Acme\n", name="people.csv"
+    )
     before = await count(db, t.Contact)
     with pytest.raises(imports.ImportRefused) as refused:
         await imports.apply_import(db, admin, data)
@@ -134,16 +144,25 @@ async def test_csv_export_neutralises_formulas_unless_turned_off(db, admin):
         await exports.export(db, admin, "companies", [], out, columns=["name"], **options)
         return sorted(row[1] for row in list(csv.reader(io.StringIO(out.getvalue())))[1:])
 
-    assert await names() == ["'=HYPERLINK(\"http://evil.example\",\"click\")", "'@SUM(A1)", "+45 12 34 56 78",
-                             "Plain Ltd"]
-    assert await names(formula_guard=False) == ["+45 12 34 56 78", '=HYPERLINK("http://evil.example","click")',
-                                                "@SUM(A1)", "Plain Ltd"]
+    assert await names() == [
+        "'=HYPERLINK(\"http://evil.example\",\"click\")",
+        "'@SUM(A1)",
+        "+45 12 34 56 78",
+        "Plain Ltd",
+    ]
+    assert await names(formula_guard=False) == [
+        "+45 12 34 56 78",
+        '=HYPERLINK("http://evil.example","click")',
+        "@SUM(A1)",
+        "Plain Ltd",
+    ]
 
 
 async def test_selection_export_neutralises_formulas_too(db, admin):
     evil = await company(db, admin, "-2+3+cmd|' /C calc'!A0")
-    chosen = await selections.create_selection(db, admin, {"name": "Evil", "target": "company", "kind": "static",
-                                                           "ids": [evil.id]})
+    chosen = await selections.create_selection(
+        db, admin, {"name": "Evil", "target": "company", "kind": "static", "ids": [evil.id]}
+    )
     out = io.StringIO()
     await selections.export_members_csv(db, admin, chosen.id, out, columns=["name"])
     assert list(csv.reader(io.StringIO(out.getvalue())))[1] == [str(evil.id), "'-2+3+cmd|' /C calc'!A0"]
@@ -166,8 +185,10 @@ CELL_TEXT = st.text(alphabet=st.sampled_from(list("=+-@\t\r\n\x1f\x1b12 ().,/ab\
 
 
 @settings(max_examples=3000, deadline=None)
-@given(row=st.lists(st.one_of(CELL_TEXT, st.none(), st.integers(), st.decimals(allow_nan=False, places=2)),
-                    max_size=5), guard=st.booleans())
+@given(
+    row=st.lists(st.one_of(CELL_TEXT, st.none(), st.integers(), st.decimals(allow_nan=False, places=2)), max_size=5),
+    guard=st.booleans(),
+)
 def test_the_csv_writer_fast_path_writes_what_csv_cell_says(row, guard):
     fast, slow = io.StringIO(), io.StringIO()
     text.CsvWriter(fast, formula_guard=guard).writerow(row)

@@ -176,15 +176,40 @@ async def test_moving_between_two_lead_categories_keeps_each_status(db, admin):
 async def test_a_category_change_carries_to_thousands_of_contacts_set_based(db, admin):
     acme = await company(db, admin, category="Customer")
     async with db.write(admin) as session:
-        await session.execute(t.Contact.__table__.insert(), [
-            dict(company_id=acme.id, first_name=f"P{i}", last_name="X", middle_name="", mr_ms="", title="",
-                 email="", email_normalized="", mobile="", phone="", country="", email_opt_in=False,
-                 former_employee=False, note="", registered_at=t.utcnow(), version=1, name_key=f"p{i} x",
-                 last_key="x") for i in range(2500)])
+        await session.execute(
+            t.Contact.__table__.insert(),
+            [
+                dict(
+                    company_id=acme.id,
+                    first_name=f"P{i}",
+                    last_name="X",
+                    middle_name="",
+                    mr_ms="",
+                    title="",
+                    email="",
+                    email_normalized="",
+                    mobile="",
+                    phone="",
+                    country="",
+                    email_opt_in=False,
+                    former_employee=False,
+                    note="",
+                    registered_at=t.utcnow(),
+                    version=1,
+                    name_key=f"p{i} x",
+                    last_key="x",
+                )
+                for i in range(2500)
+            ],
+        )
     await companies.update_company(db, admin, acme.id, {"category": "Lead"})
     async with db.read() as session:
-        statuses = (await session.execute(select(t.Contact.lead_status_id, func.count()).group_by(t.Contact.lead_status_id))).all()
-        histories = await session.scalar(select(func.count()).select_from(t.History).where(t.History.entity == "contact"))
+        statuses = (
+            await session.execute(select(t.Contact.lead_status_id, func.count()).group_by(t.Contact.lead_status_id))
+        ).all()
+        histories = await session.scalar(
+            select(func.count()).select_from(t.History).where(t.History.entity == "contact")
+        )
     assert len(statuses) == 1 and statuses[0][1] == 2500 and statuses[0][0] is not None
     assert histories == 2 * 2500  # a category row and a lead status row each
 
@@ -267,7 +292,10 @@ async def test_every_lead_status_change_is_in_the_history_with_who_and_when(db, 
     await contacts.update_contact(db, admin, ann.id, {"lead_status": "Qualified"})
     rows = await contacts.contact_history(db, ann.id)
     assert [(h.from_text, h.to_text, h.by) for h in rows] == [
-        ("Contacting", "Qualified", "admin"), ("Open", "Contacting", "admin"), ("", "Open", "admin")]
+        ("Contacting", "Qualified", "admin"),
+        ("Open", "Contacting", "admin"),
+        ("", "Open", "admin"),
+    ]
     assert rows[0].at >= rows[1].at >= rows[2].at
 
 

@@ -34,7 +34,12 @@ async def test_new_database_has_lead_categories_in_potential_customer_with_lead_
 async def test_sale_stages_carry_probabilities(db):
     stages = await lists.list_items(db, "sale-stage")
     assert [(s.name, s.probability) for s in stages] == [
-        ("Lead", 10), ("Contact", 20), ("Offer", 50), ("Negotiation", 75), ("Verbal yes", 90)]
+        ("Lead", 10),
+        ("Contact", 20),
+        ("Offer", 50),
+        ("Negotiation", 75),
+        ("Verbal yes", 90),
+    ]
 
 
 async def test_add_item_with_description_appends_it_at_the_end(db, admin):
@@ -159,8 +164,9 @@ async def test_lead_status_can_be_enabled_only_in_potential_customer(db, admin):
     assert error.value.field == "enable_lead_status"
     with pytest.raises(RuleViolation):
         await lists.edit_item(db, admin, "category", "Customer", {"enable_lead_status": True})
-    item = await lists.add_item(db, admin, "category", {"name": "Prospect", "category_group": 2,
-                                                        "enable_lead_status": True})
+    item = await lists.add_item(
+        db, admin, "category", {"name": "Prospect", "category_group": 2, "enable_lead_status": True}
+    )
     assert item.enable_lead_status
 
 
@@ -214,8 +220,9 @@ async def test_saving_over_a_newer_save_is_refused(db, admin):
     item = await lists.get_item(db, "lead-status", "Contacting")
     await lists.edit_item(db, admin, "lead-status", item.id, {"description": "first"}, expected_version=item.version)
     with pytest.raises(StaleEdit):
-        await lists.edit_item(db, admin, "lead-status", item.id, {"description": "second"},
-                              expected_version=item.version)
+        await lists.edit_item(
+            db, admin, "lead-status", item.id, {"description": "second"}, expected_version=item.version
+        )
     assert (await lists.get_item(db, "lead-status", item.id)).description == "first"
 
 

@@ -135,8 +135,9 @@ def _fill(connection: sa.Connection) -> dict[str, list[dict[str, Any]]]:
         written[table.name] = rows
         if connection.dialect.name == "postgresql" and "id" in table.c:  # as if the rows had taken their ids
             highest = DELETED_SALE_ID if table.name == "sale" else 2  # from the sequence (the deleted sale did)
-            connection.execute(sa.text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :n)"),
-                               {"t": table.name, "n": highest})
+            connection.execute(
+                sa.text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :n)"), {"t": table.name, "n": highest}
+            )
     return written
 
 
@@ -155,18 +156,35 @@ def _schema(connection: sa.Connection) -> dict[str, Any]:
     inspector = sa.inspect(connection)
     shape: dict[str, Any] = {}
     for table in sorted(inspector.get_table_names()):
-        columns = {c["name"]: (str(c["type"]), c["nullable"], str(c.get("default")))
-                   for c in inspector.get_columns(table)}
+        columns = {
+            c["name"]: (str(c["type"]), c["nullable"], str(c.get("default"))) for c in inspector.get_columns(table)
+        }
         indexes = sorted((i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in inspector.get_indexes(table))
         uniques = sorted((u["name"], tuple(u["column_names"])) for u in inspector.get_unique_constraints(table))
-        keys = sorted((tuple(f["constrained_columns"]), f["referred_table"], tuple(f["referred_columns"]),
-                       str(f.get("options", {}).get("ondelete"))) for f in inspector.get_foreign_keys(table))
+        keys = sorted(
+            (
+                tuple(f["constrained_columns"]),
+                f["referred_table"],
+                tuple(f["referred_columns"]),
+                str(f.get("options", {}).get("ondelete")),
+            )
+            for f in inspector.get_foreign_keys(table)
+        )
         primary = tuple(inspector.get_pk_constraint(table)["constrained_columns"])
-        shape[table] = {"columns": columns, "indexes": indexes, "unique": uniques, "foreign keys": keys,
-                        "primary key": primary}
+        shape[table] = {
+            "columns": columns,
+            "indexes": indexes,
+            "unique": uniques,
+            "foreign keys": keys,
+            "primary key": primary,
+        }
         if connection.dialect.name == "sqlite":
-            sql = connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
-                                             (table,)).scalar() or ""
+            sql = (
+                connection.exec_driver_sql(
+                    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+                ).scalar()
+                or ""
+            )
             shape[table]["autoincrement"] = "AUTOINCREMENT" in sql.upper()
     return shape
 
@@ -190,8 +208,9 @@ async def _fresh_schema(url: str, backend_name: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("case", list(CASES))
-async def test_a_database_from_every_released_schema_upgrades_with_its_data_intact(db_url, backend_name, tmp_path,
-                                                                                  case):
+async def test_a_database_from_every_released_schema_upgrades_with_its_data_intact(
+    db_url, backend_name, tmp_path, case
+):
     fresh_url = db_url if backend_name == "postgresql" else f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
     expected_schema = await _fresh_schema(fresh_url, backend_name)
 
@@ -245,8 +264,9 @@ async def test_the_migrations_make_the_same_schema_as_a_new_database(db_url, bac
     try:
         async with db.engine.connect() as connection:
             if backend_name == "sqlite":  # as migrate.upgrade does: table rebuilds need foreign keys off
-                await connection.run_sync(lambda sync: sync.connection.dbapi_connection.cursor().execute(
-                    "PRAGMA foreign_keys = OFF"))
+                await connection.run_sync(
+                    lambda sync: sync.connection.dbapi_connection.cursor().execute("PRAGMA foreign_keys = OFF")
+                )
             await connection.run_sync(_upgrade_with, migrate.MIGRATIONS, "head")
             await connection.commit()
             assert await connection.run_sync(_schema) == expected_schema
@@ -271,8 +291,9 @@ async def test_the_repair_migration_changes_nothing_on_a_database_that_is_right(
             await session.execute(sa.delete(t.Company).where(t.Company.id == last))
         async with db.engine.connect() as connection:  # 0009 once more, as migrate.upgrade runs it
             if backend_name == "sqlite":
-                await connection.run_sync(lambda sync: sync.connection.dbapi_connection.cursor().execute(
-                    "PRAGMA foreign_keys = OFF"))
+                await connection.run_sync(
+                    lambda sync: sync.connection.dbapi_connection.cursor().execute("PRAGMA foreign_keys = OFF")
+                )
             await connection.execute(sa.text("UPDATE alembic_version SET version_num = '0008'"))
             await connection.commit()
             await connection.run_sync(_upgrade_with, migrate.MIGRATIONS, "0009")

@@ -19,10 +19,10 @@ from tests.conftest import PG_URL
 
 async def _company_with_contact_and_sale(db, admin):
     company = await companies.create_company(db, admin, {"name": "Acme", "category": "Lead"})
-    contact = await contacts.create_contact(db, admin, {"first_name": "Ann", "last_name": "Lee",
-                                                        "company": company.id})
-    sale = await sales.create_sale(db, admin, {"company_id": company.id, "heading": "Deal", "amount": "100",
-                                               "sale_type": 1})
+    contact = await contacts.create_contact(db, admin, {"first_name": "Ann", "last_name": "Lee", "company": company.id})
+    sale = await sales.create_sale(
+        db, admin, {"company_id": company.id, "heading": "Deal", "amount": "100", "sale_type": 1}
+    )
     return company, contact, sale
 
 

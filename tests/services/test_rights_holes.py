@@ -139,23 +139,29 @@ async def test_only_an_active_administrator_may_replace_a_leadtui_database(db, d
 
     right = await rights.ensure_may_replace_database(db_url, "ADMIN")  # logins match ignoring case, as on sign-in
     assert (right.existing, right.unreadable) == (True, False)
-    for login, reason in [("mona", "Only administrators"), ("rita", "Only administrators"),
-                          ("nobody", "Unknown user 'nobody'"), ("olav", "inactive")]:
+    for login, reason in [
+        ("mona", "Only administrators"),
+        ("rita", "Only administrators"),
+        ("nobody", "Unknown user 'nobody'"),
+        ("olav", "inactive"),
+    ]:
         with pytest.raises(PermissionDenied, match=reason):
             await rights.ensure_may_replace_database(db_url, login)
 
 
 async def test_a_database_without_users_is_a_first_run(db_url, backend_name, tmp_path: Path):
     if backend_name == "sqlite":
-        assert (await rights.ensure_may_replace_database(f"sqlite+aiosqlite:///{tmp_path / 'none.db'}", "x")).existing \
-            is False
+        assert (
+            await rights.ensure_may_replace_database(f"sqlite+aiosqlite:///{tmp_path / 'none.db'}", "x")
+        ).existing is False
     handle = await database.connect(db_url)  # the schema, but no database_info row and no users
     await handle.dispose()
     assert (await rights.ensure_may_replace_database(db_url, "anyone")).existing is False
 
 
-async def test_a_database_that_is_not_leadtuis_is_replaced_only_by_whoever_may_write_it(db_url, backend_name,
-                                                                                      monkeypatch):
+async def test_a_database_that_is_not_leadtuis_is_replaced_only_by_whoever_may_write_it(
+    db_url, backend_name, monkeypatch
+):
     if backend_name == "sqlite":
         path = Path(db_url.split("///", 1)[1])
         path.write_bytes(b"this is not a database" * 100)
@@ -172,7 +178,6 @@ async def test_a_database_that_is_not_leadtuis_is_replaced_only_by_whoever_may_w
         with pytest.raises(PermissionDenied, match="may not write the file"):
             await rights.ensure_may_replace_database(db_url, "whoever")
         assert path.read_bytes().startswith(b"this is not a database")
-
 
 
 async def test_a_rep_undoes_adding_their_own_sign_in_key(db, admin, rep):

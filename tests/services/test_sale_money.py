@@ -113,9 +113,17 @@ async def company(db) -> int:
 
 
 async def test_the_sale_stores_amount_and_cost_and_derives_the_rest(db, admin, company):
-    sale = await sales.create_sale(db, admin, {"heading": "X", "sale_type": "General sale", "company_id": company,
-                                               "amount": "2000", "percentage": "25"})
-    assert (sale.amount, sale.cost, sale.profit, sale.percentage) == (D("2000.00"), D("1500.00"), D("500.00"), D("25.00"))
+    sale = await sales.create_sale(
+        db,
+        admin,
+        {"heading": "X", "sale_type": "General sale", "company_id": company, "amount": "2000", "percentage": "25"},
+    )
+    assert (sale.amount, sale.cost, sale.profit, sale.percentage) == (
+        D("2000.00"),
+        D("1500.00"),
+        D("500.00"),
+        D("25.00"),
+    )
     more = await sales.update_sale(db, admin, sale.id, {"amount": "3000"})
     assert (more.cost, more.profit) == (D("1500.00"), D("1500.00"))
     by_profit = await sales.update_sale(db, admin, sale.id, {"profit": "600"})
@@ -123,10 +131,15 @@ async def test_the_sale_stores_amount_and_cost_and_derives_the_rest(db, admin, c
 
 
 async def test_bad_money_through_the_service_names_the_field_and_saves_nothing(db, admin, company):
-    sale = await sales.create_sale(db, admin, {"heading": "X", "sale_type": "General sale", "company_id": company,
-                                               "amount": "100"})
-    for data, field in (({"amount": "abc"}, "amount"), ({"cost": "-3"}, "cost"),
-                        ({"amount": "99999999999999"}, "amount"), ({"profit": "500"}, "profit")):
+    sale = await sales.create_sale(
+        db, admin, {"heading": "X", "sale_type": "General sale", "company_id": company, "amount": "100"}
+    )
+    for data, field in (
+        ({"amount": "abc"}, "amount"),
+        ({"cost": "-3"}, "cost"),
+        ({"amount": "99999999999999"}, "amount"),
+        ({"profit": "500"}, "profit"),
+    ):
         with pytest.raises(RuleViolation) as exc:
             await sales.update_sale(db, admin, sale.id, data)
         assert exc.value.field == field
@@ -135,13 +148,32 @@ async def test_bad_money_through_the_service_names_the_field_and_saves_nothing(d
 
 async def test_only_one_of_cost_profit_percentage_at_a_time(db, admin, company):
     with pytest.raises(RuleViolation) as exc:
-        await sales.create_sale(db, admin, {"heading": "X", "sale_type": "General sale", "company_id": company,
-                                            "amount": "100", "cost": "10", "profit": "20"})
+        await sales.create_sale(
+            db,
+            admin,
+            {
+                "heading": "X",
+                "sale_type": "General sale",
+                "company_id": company,
+                "amount": "100",
+                "cost": "10",
+                "profit": "20",
+            },
+        )
     assert exc.value.field == "profit"
 
 
 async def test_money_round_trips_exactly_on_the_database(db, admin, company):
-    sale = await sales.create_sale(db, admin, {"heading": "X", "sale_type": "General sale", "company_id": company,
-                                               "amount": "999999999999.99", "cost": "0.01"})
+    sale = await sales.create_sale(
+        db,
+        admin,
+        {
+            "heading": "X",
+            "sale_type": "General sale",
+            "company_id": company,
+            "amount": "999999999999.99",
+            "cost": "0.01",
+        },
+    )
     again = await sales.get_sale(db, sale.id)
     assert (again.amount, again.cost, again.profit) == (D("999999999999.99"), D("0.01"), D("999999999999.98"))

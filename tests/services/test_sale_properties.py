@@ -16,16 +16,48 @@ from leadtui.services.errors import DomainError
 from tests.sales_helpers import add_company
 
 ANY_TEXT = st.text(max_size=40)
-ANY_VALUE = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), ANY_TEXT,
-                      st.decimals(allow_nan=True), st.sampled_from(["today", "+3", "2030-02-30", "Sold", "lost", "1",
-                                                                    "Price", "-1", "1e400", "9" * 30]),
-                      st.lists(st.integers(), max_size=2))
-SALE_FIELDS = st.sampled_from(["heading", "description", "sale_type", "stage", "status", "probability", "amount",
-                               "cost", "profit", "percentage", "company_id", "contact_id", "owner", "sale_date",
-                               "reopen_date", "reason", "reason_sold", "reason_lost", "reason_stalled", "source",
-                               "competitor", "credited", "completed", "version", "id"])
-FOLLOW_UP_FIELDS = st.sampled_from(["date", "time", "type", "text", "title", "sale_id", "contact_id", "company_id",
-                                    "guide_item_id"])
+ANY_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    ANY_TEXT,
+    st.decimals(allow_nan=True),
+    st.sampled_from(["today", "+3", "2030-02-30", "Sold", "lost", "1", "Price", "-1", "1e400", "9" * 30]),
+    st.lists(st.integers(), max_size=2),
+)
+SALE_FIELDS = st.sampled_from(
+    [
+        "heading",
+        "description",
+        "sale_type",
+        "stage",
+        "status",
+        "probability",
+        "amount",
+        "cost",
+        "profit",
+        "percentage",
+        "company_id",
+        "contact_id",
+        "owner",
+        "sale_date",
+        "reopen_date",
+        "reason",
+        "reason_sold",
+        "reason_lost",
+        "reason_stalled",
+        "source",
+        "competitor",
+        "credited",
+        "completed",
+        "version",
+        "id",
+    ]
+)
+FOLLOW_UP_FIELDS = st.sampled_from(
+    ["date", "time", "type", "text", "title", "sale_id", "contact_id", "company_id", "guide_item_id"]
+)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -38,8 +70,9 @@ def sale_db(tmp_path_factory) -> Path:
         try:
             admin = await database.resolve_actor(db, "admin")
             company = await add_company(db)
-            await sales.create_sale(db, admin, {"heading": "Base", "sale_type": "General sale", "company_id": company,
-                                                "amount": "100"})
+            await sales.create_sale(
+                db, admin, {"heading": "Base", "sale_type": "General sale", "company_id": company, "amount": "100"}
+            )
         finally:
             await db.dispose()
 
@@ -113,15 +146,33 @@ def test_follow_ups_are_clean_or_valid(sale_db, data):
 
 
 @SETTINGS
-@given(sale_type=ANY_VALUE, stages=st.lists(ANY_VALUE, max_size=3), item=st.dictionaries(
-    st.sampled_from(["name", "purpose", "follow_up_type", "start_offset_days", "duration_minutes", "default_text",
-                     "auto_suggest"]), ANY_VALUE, max_size=4))
+@given(
+    sale_type=ANY_VALUE,
+    stages=st.lists(ANY_VALUE, max_size=3),
+    item=st.dictionaries(
+        st.sampled_from(
+            [
+                "name",
+                "purpose",
+                "follow_up_type",
+                "start_offset_days",
+                "duration_minutes",
+                "default_text",
+                "auto_suggest",
+            ]
+        ),
+        ANY_VALUE,
+        max_size=4,
+    ),
+)
 def test_guide_administration_is_clean_or_valid(sale_db, sale_type, stages, item):
     async def action(db, admin):  # noqa: ANN001, ANN202
-        for call in (lambda: guides.set_sale_type_stages(db, admin, sale_type, stages),
-                     lambda: guides.set_guide(db, admin, sale_type, True),
-                     lambda: guides.add_guide_item(db, admin, sale_type, stages[0] if stages else "Lead", item),
-                     lambda: guides.set_sale_type_options(db, admin, sale_type, item)):
+        for call in (
+            lambda: guides.set_sale_type_stages(db, admin, sale_type, stages),
+            lambda: guides.set_guide(db, admin, sale_type, True),
+            lambda: guides.add_guide_item(db, admin, sale_type, stages[0] if stages else "Lead", item),
+            lambda: guides.set_sale_type_options(db, admin, sale_type, item),
+        ):
             try:
                 await call()
             except DomainError as exc:

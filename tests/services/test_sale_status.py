@@ -16,8 +16,17 @@ TODAY = date.today()
 @pytest.fixture
 async def sale(db, admin):
     company = await add_company(db)
-    return await sales.create_sale(db, admin, {"heading": "Deal", "sale_type": "General sale", "company_id": company,
-                                               "amount": "1000", "sale_date": "2030-06-30"})
+    return await sales.create_sale(
+        db,
+        admin,
+        {
+            "heading": "Deal",
+            "sale_type": "General sale",
+            "company_id": company,
+            "amount": "1000",
+            "sale_date": "2030-06-30",
+        },
+    )
 
 
 async def test_changing_the_stage_sets_the_probability_of_the_stage(db, admin, sale):
@@ -46,8 +55,9 @@ async def test_sold_needs_a_reason_and_sets_probability_100_date_today_and_stage
 
 
 async def test_the_date_of_a_sold_sale_can_be_given_and_amount_changed_at_the_same_time(db, admin, sale):
-    sold = await sales.update_sale(db, admin, sale.id, {"status": "sold", "reason": "Price", "sale_date": "2026-01-15",
-                                                        "amount": "1200"})
+    sold = await sales.update_sale(
+        db, admin, sale.id, {"status": "sold", "reason": "Price", "sale_date": "2026-01-15", "amount": "1200"}
+    )
     assert (sold.sale_date, str(sold.amount)) == (date(2026, 1, 15), "1200.00")
 
 
@@ -56,7 +66,9 @@ async def test_lost_needs_its_reason_and_sets_probability_0(db, admin, sale):
         await sales.update_sale(db, admin, sale.id, {"status": "lost", "reason_sold": "Price"})
     assert exc.value.field == "reason_lost"
     await lists.add_item(db, admin, "competitor", {"name": "Globex"})
-    lost = await sales.update_sale(db, admin, sale.id, {"stage": "Lost", "reason": "Budget cut", "competitor": "Globex"})
+    lost = await sales.update_sale(
+        db, admin, sale.id, {"stage": "Lost", "reason": "Budget cut", "competitor": "Globex"}
+    )
     assert (lost.status, lost.probability, lost.reason, lost.reason_sold) == ("lost", 0, "Budget cut", None)
     assert lost.competitor == "Globex" and lost.sale_date == TODAY
 
@@ -79,7 +91,12 @@ async def test_completed_only_on_sold_or_lost(db, admin, sale):
 async def test_picking_a_stage_reopens_a_sold_sale_and_clears_completed_and_reasons(db, admin, sale):
     await sales.update_sale(db, admin, sale.id, {"status": "sold", "reason": "Price", "completed": True})
     reopened = await sales.update_sale(db, admin, sale.id, {"stage": "Negotiation"})
-    assert (reopened.status, reopened.stage, reopened.probability, reopened.completed) == ("open", "Negotiation", 75, False)
+    assert (reopened.status, reopened.stage, reopened.probability, reopened.completed) == (
+        "open",
+        "Negotiation",
+        75,
+        False,
+    )
     assert (reopened.reason_sold, reopened.stage_when_closed, reopened.closed_at) == (None, None, None)
 
 
@@ -96,19 +113,22 @@ async def test_stalled_needs_reopen_date_and_reason(db, admin, sale):
     with pytest.raises(RuleViolation) as no_reason:
         await sales.update_sale(db, admin, sale.id, {"status": "stalled", "reopen_date": "+10"})
     assert no_reason.value.field == "reason_stalled"
-    stalled = await sales.update_sale(db, admin, sale.id, {"status": "stalled", "reopen_date": "+10",
-                                                           "reason_stalled": "Lack of interest"})
+    stalled = await sales.update_sale(
+        db, admin, sale.id, {"status": "stalled", "reopen_date": "+10", "reason_stalled": "Lack of interest"}
+    )
     assert (stalled.status, stalled.status_icon, stalled.reopen_date) == ("stalled", "▲", TODAY + timedelta(days=10))
     assert stalled.reason == "Lack of interest" and stalled.probability == 10
 
 
 async def test_the_reopen_date_cannot_be_in_the_past(db, admin, sale):
     with pytest.raises(RuleViolation) as exc:
-        await sales.update_sale(db, admin, sale.id, {"status": "stalled", "reason": "Price",
-                                                     "reopen_date": TODAY - timedelta(days=1)})
+        await sales.update_sale(
+            db, admin, sale.id, {"status": "stalled", "reason": "Price", "reopen_date": TODAY - timedelta(days=1)}
+        )
     assert exc.value.field == "reopen_date" and "today or later" in str(exc.value)
-    assert (await sales.update_sale(db, admin, sale.id, {"status": "stalled", "reason": "Price",
-                                                         "reopen_date": TODAY})).reopen_date == TODAY
+    assert (
+        await sales.update_sale(db, admin, sale.id, {"status": "stalled", "reason": "Price", "reopen_date": TODAY})
+    ).reopen_date == TODAY
 
 
 async def test_unchecking_stalled_returns_to_open_and_clears_its_fields(db, admin, sale):
@@ -134,8 +154,9 @@ async def test_a_sold_sale_cannot_be_stalled_without_reopening(db, admin, sale):
     with pytest.raises(RuleViolation) as exc:
         await sales.update_sale(db, admin, sale.id, {"status": "stalled", "reason": "Price", "reopen_date": "+3"})
     assert exc.value.field == "status"
-    stalled = await sales.update_sale(db, admin, sale.id, {"stage": "Offer", "status": "stalled", "reason": "Price",
-                                                           "reopen_date": "+3"})
+    stalled = await sales.update_sale(
+        db, admin, sale.id, {"stage": "Offer", "status": "stalled", "reason": "Price", "reopen_date": "+3"}
+    )
     assert stalled.status == "stalled"
 
 
@@ -173,5 +194,7 @@ async def test_history_of_a_sale_through_its_life(db, admin, sale):
     await sales.update_sale(db, admin, sale.id, {"status": "open"})
     await sales.update_sale(db, admin, sale.id, {"stage": "Sold", "reason": "Price"})
     await sales.update_sale(db, admin, sale.id, {"stage": "Offer"})
-    statuses = [(r.from_text, r.to_text) for r in reversed(await sales.sale_history(db, sale.id)) if r.field == "status"]
+    statuses = [
+        (r.from_text, r.to_text) for r in reversed(await sales.sale_history(db, sale.id)) if r.field == "status"
+    ]
     assert statuses == [("", "Open"), ("Open", "Stalled"), ("Stalled", "Open"), ("Open", "Sold"), ("Sold", "Open")]

@@ -18,8 +18,17 @@ async def company(db) -> int:
 
 
 async def new_sale(db, actor, company_id, **data):
-    return await sales.create_sale(db, actor, {"heading": "Website relaunch", "sale_type": "General sale",
-                                               "company_id": company_id, "amount": "1000", **data})
+    return await sales.create_sale(
+        db,
+        actor,
+        {
+            "heading": "Website relaunch",
+            "sale_type": "General sale",
+            "company_id": company_id,
+            "amount": "1000",
+            **data,
+        },
+    )
 
 
 async def test_a_new_sale_gets_the_first_stage_its_probability_the_user_as_owner_and_the_type_date(db, admin, company):
@@ -37,7 +46,9 @@ async def test_sale_date_follows_the_sale_type_unit_days_weeks_months(db, admin,
     assert (await new_sale(db, admin, company, sale_type="Quick")).sale_date == date.today() + timedelta(days=10)
     await guides.set_sale_type_options(db, admin, "Quick", {"duration": 1, "duration_unit": "month"})
     assert sales.add_duration(date(2027, 1, 31), 1, "month") == date(2027, 2, 28)
-    assert (await new_sale(db, admin, company, sale_type="Quick")).sale_date == sales.add_duration(date.today(), 1, "month")
+    assert (await new_sale(db, admin, company, sale_type="Quick")).sale_date == sales.add_duration(
+        date.today(), 1, "month"
+    )
 
 
 async def test_heading_and_sale_type_are_mandatory(db, admin, company):
@@ -61,8 +72,9 @@ async def test_a_contact_takes_its_company_and_must_belong_to_the_company_given(
     sale = await sales.create_sale(db, admin, {"heading": "X", "sale_type": "General sale", "contact_id": ann})
     assert (sale.company_id, sale.contact_name) == (company, "Ann Lee")
     with pytest.raises(RuleViolation) as exc:
-        await sales.create_sale(db, admin, {"heading": "X", "sale_type": "General sale", "company_id": other,
-                                            "contact_id": ann})
+        await sales.create_sale(
+            db, admin, {"heading": "X", "sale_type": "General sale", "company_id": other, "contact_id": ann}
+        )
     assert exc.value.field == "contact_id" and "does not belong" in str(exc.value)
 
 
@@ -142,7 +154,9 @@ async def test_changing_the_sale_type_keeps_a_shared_stage_and_else_takes_the_fi
 
 async def test_list_pages_counts_and_sums_in_the_database(db, admin, company):
     for n in range(7):
-        await new_sale(db, admin, company, heading=f"Deal {n}", amount=str(100 * (n + 1)), sale_date=f"2027-01-{n + 1:02d}")
+        await new_sale(
+            db, admin, company, heading=f"Deal {n}", amount=str(100 * (n + 1)), sale_date=f"2027-01-{n + 1:02d}"
+        )
     page = await sales.list_sales(db, admin, limit=3)
     assert page.total == 7 and len(page.rows) == 3
     assert [row.heading for row in page.rows] == ["Deal 6", "Deal 5", "Deal 4"]  # newest sale date first
@@ -165,7 +179,10 @@ async def test_list_searches_heading_and_company_and_filters(db, admin, company)
     sold = await new_sale(db, admin, other, heading="Licences")
     await sales.update_sale(db, admin, sold.id, {"status": "sold", "reason": "Price"})
     assert [r.heading for r in (await sales.list_sales(db, admin, search="relaunch")).rows] == ["Website relaunch"]
-    assert {r.heading for r in (await sales.list_sales(db, admin, search="GLOBEX")).rows} == {"Support contract", "Licences"}
+    assert {r.heading for r in (await sales.list_sales(db, admin, search="GLOBEX")).rows} == {
+        "Support contract",
+        "Licences",
+    }
     assert [r.heading for r in (await sales.list_sales(db, admin, company_id=company)).rows] == ["Website relaunch"]
     assert [r.heading for r in (await sales.list_sales(db, admin, contact_id=ann)).rows] == ["Support contract"]
     assert [r.heading for r in (await sales.list_sales(db, admin, status="sold")).rows] == ["Licences"]
@@ -204,8 +221,12 @@ async def test_undo_brings_a_deleted_sale_back_with_its_follow_ups_as_the_delete
     undone = await undo.undo_last(db, rep)
     assert "deletion" in undone.description
     back = await sales.get_sale(db, sale.id)
-    assert (back.heading, back.stage, back.amount, back.owner) == ("Website relaunch", "Offer", Decimal("1000.00"),
-                                                                   "rita")
+    assert (back.heading, back.stage, back.amount, back.owner) == (
+        "Website relaunch",
+        "Offer",
+        Decimal("1000.00"),
+        "rita",
+    )
     assert [a.id for a in (await activities.list_follow_ups(db, sale_id=sale.id)).rows] == [follow_up.id]
     assert back.next_activity == date.today()
     # and it can be changed and deleted again like any sale
@@ -218,7 +239,9 @@ async def test_deleting_someone_elses_sale_needs_the_right(db, admin, rep, compa
     sale = await new_sale(db, admin, company)
     with pytest.raises(PermissionDenied) as exc:
         await sales.check_can_delete_sale(db, rep, sale.id)
-    assert "You cannot delete sales that do not belong to you unless you have the necessary permissions" in str(exc.value)
+    assert "You cannot delete sales that do not belong to you unless you have the necessary permissions" in str(
+        exc.value
+    )
     with pytest.raises(PermissionDenied):
         await sales.delete_sale(db, rep, sale.id)
     assert (await sales.get_sale(db, sale.id)).id == sale.id
@@ -236,7 +259,11 @@ async def test_history_records_creation_and_every_stage_and_status_change(db, ad
     await sales.update_sale(db, admin, sale.id, {"status": "lost", "reason": "Price"})
     rows = await sales.sale_history(db, sale.id)
     assert [(r.field, r.from_text, r.to_text) for r in reversed(rows)] == [
-        ("stage", "", "Lead"), ("status", "", "Open"), ("stage", "Lead", "Offer"), ("status", "Open", "Lost")]
+        ("stage", "", "Lead"),
+        ("status", "", "Open"),
+        ("stage", "Lead", "Offer"),
+        ("status", "Open", "Lost"),
+    ]
     assert all(r.by == "admin" for r in rows)
 
 
@@ -267,19 +294,52 @@ async def test_pickers_search_companies_and_a_companys_contacts(db, admin, compa
 async def test_json_output_has_the_contract_fields_with_money_as_strings(db, admin, company):
     sale = await new_sale(db, admin, company, amount="1234.5", cost="234.5")
     data = sale.model_dump(mode="json")
-    for key in ("id", "heading", "status", "stage", "probability", "amount", "cost", "profit", "percentage",
-                "completed", "owner", "version", "weighted_amount", "company_id", "company_name", "contact_id",
-                "contact_name", "sale_type", "sale_date", "reopen_date", "reason", "next_activity", "guided", "guide"):
+    for key in (
+        "id",
+        "heading",
+        "status",
+        "stage",
+        "probability",
+        "amount",
+        "cost",
+        "profit",
+        "percentage",
+        "completed",
+        "owner",
+        "version",
+        "weighted_amount",
+        "company_id",
+        "company_name",
+        "contact_id",
+        "contact_name",
+        "sale_type",
+        "sale_date",
+        "reopen_date",
+        "reason",
+        "next_activity",
+        "guided",
+        "guide",
+    ):
         assert key in data
-    assert (data["amount"], data["cost"], data["profit"], data["percentage"]) == ("1234.50", "234.50", "1000.00", "81.00")
+    assert (data["amount"], data["cost"], data["profit"], data["percentage"]) == (
+        "1234.50",
+        "234.50",
+        "1000.00",
+        "81.00",
+    )
 
 
 async def test_a_stale_save_names_the_fields_where_yours_differs_from_what_is_saved(db, admin, company):
     sale = await new_sale(db, admin, company)
     await sales.update_sale(db, admin, sale.id, {"heading": "Theirs", "stage": "Offer"})
     with pytest.raises(StaleEdit) as exc:
-        await sales.update_sale(db, admin, sale.id, {"heading": "Mine", "amount": "1000", "stage": str(sale.stage_id)},
-                                expected_version=sale.version)
+        await sales.update_sale(
+            db,
+            admin,
+            sale.id,
+            {"heading": "Mine", "amount": "1000", "stage": str(sale.stage_id)},
+            expected_version=sale.version,
+        )
     assert exc.value.changed == {"Heading": ("Mine", "Theirs"), "Stage": ("Lead", "Offer")}
 
 
@@ -291,8 +351,9 @@ async def test_an_implausible_sale_or_follow_up_date_is_refused_naming_the_field
     assert exc.value.field == "sale_date" and "Sale date" in str(exc.value) and "YYYY-MM-DD" in str(exc.value)
     sale = await new_sale(db, admin, company)
     with pytest.raises(RuleViolation) as stalled:
-        await sales.update_sale(db, admin, sale.id, {"status": "stalled", "reopen_date": typed,
-                                                     "reason_stalled": "Price"})
+        await sales.update_sale(
+            db, admin, sale.id, {"status": "stalled", "reopen_date": typed, "reason_stalled": "Price"}
+        )
     assert stalled.value.field == "reopen_date"
     with pytest.raises(RuleViolation) as follow_up:
         await activities.create_follow_up(db, admin, {"sale_id": sale.id, "date": typed, "text": "Call"})

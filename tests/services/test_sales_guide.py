@@ -17,11 +17,22 @@ TODAY = date.today()
 async def guided(db, admin) -> guides.SaleTypeGuideOut:
     await guides.set_sale_type_stages(db, admin, "Guided sale", ["Lead", "Offer", "Verbal yes"])
     await guides.set_guide(db, admin, "Guided sale", True)
-    await guides.add_guide_item(db, admin, "Guided sale", "Lead", {"name": "Discovery call", "follow_up_type": "Phone call",
-                                                                   "start_offset_days": 2, "default_text": "Ask about needs"})
+    await guides.add_guide_item(
+        db,
+        admin,
+        "Guided sale",
+        "Lead",
+        {
+            "name": "Discovery call",
+            "follow_up_type": "Phone call",
+            "start_offset_days": 2,
+            "default_text": "Ask about needs",
+        },
+    )
     await guides.add_guide_item(db, admin, "Guided sale", "Offer", {"name": "Send offer", "start_offset_days": 0})
-    await guides.add_guide_item(db, admin, "Guided sale", "Verbal yes", {"name": "Contract meeting",
-                                                                         "follow_up_type": "Meeting"})
+    await guides.add_guide_item(
+        db, admin, "Guided sale", "Verbal yes", {"name": "Contract meeting", "follow_up_type": "Meeting"}
+    )
     return await guides.get_sale_type_guide(db, "Guided sale")
 
 
@@ -86,8 +97,11 @@ async def test_edit_and_delete_suggested_follow_ups(db, admin, guided):
 async def test_a_new_guided_sale_starts_in_the_first_stage_with_later_stages_open(db, admin, guided, company):
     sale = await sales.create_sale(db, admin, {"heading": "G", "sale_type": "Guided sale", "company_id": company})
     assert sale.guided and sale.stage == "Lead"
-    assert [(s.name, s.state) for s in sale.guide.stages] == [("Lead", "current"), ("Offer", "future"),
-                                                              ("Verbal yes", "future")]
+    assert [(s.name, s.state) for s in sale.guide.stages] == [
+        ("Lead", "current"),
+        ("Offer", "future"),
+        ("Verbal yes", "future"),
+    ]
 
 
 async def test_changing_stage_marks_earlier_guide_stages_done(db, admin, guided, company):
@@ -105,7 +119,11 @@ async def test_creating_a_suggested_follow_up_prefills_it_and_links_it(db, admin
     item = sale.guide.stages[0].items[0]
     activity = await guides.create_follow_up_from_guide(db, admin, sale.id, item.id)
     assert (activity.date, activity.type, activity.text, activity.title) == (
-        TODAY + timedelta(days=2), "Phone call", "Ask about needs", "Discovery call")
+        TODAY + timedelta(days=2),
+        "Phone call",
+        "Ask about needs",
+        "Discovery call",
+    )
     assert activity.sale_id == sale.id and activity.company_id == company
     guide = await guides.sale_guide(db, sale.id)
     assert guide.stages[0].items[0].activity_id == activity.id
@@ -156,8 +174,13 @@ async def test_estimated_time_is_set_with_its_unit(db, admin):
 @pytest.fixture
 async def two_step(db, admin, guided) -> guides.SaleTypeGuideOut:
     """Lead has 'Discovery call' then 'Send brochure' (suggested automatically); Offer's first item too."""
-    await guides.add_guide_item(db, admin, "Guided sale", "Lead", {"name": "Send brochure", "auto_suggest": True,
-                                                                   "start_offset_days": 1, "default_text": "Brochure"})
+    await guides.add_guide_item(
+        db,
+        admin,
+        "Guided sale",
+        "Lead",
+        {"name": "Send brochure", "auto_suggest": True, "start_offset_days": 1, "default_text": "Brochure"},
+    )
     offer_item = guided.stages[1].items[0]
     await guides.edit_guide_item(db, admin, offer_item.id, {"auto_suggest": True})
     return await guides.get_sale_type_guide(db, "Guided sale")
@@ -169,8 +192,9 @@ async def _complete(db, admin, sale_id: int, item_id: int) -> int:
     return activity.id
 
 
-async def test_completing_a_follow_up_offers_the_next_one_when_it_is_suggested_automatically(db, admin, two_step,
-                                                                                               company):
+async def test_completing_a_follow_up_offers_the_next_one_when_it_is_suggested_automatically(
+    db, admin, two_step, company
+):
     sale = await sales.create_sale(db, admin, {"heading": "G", "sale_type": "Guided sale", "company_id": company})
     first, second = two_step.stages[0].items
     done = await _complete(db, admin, sale.id, first.id)
@@ -196,7 +220,8 @@ async def test_no_offer_when_the_next_one_is_not_automatic_or_already_created(db
 
 
 async def test_completing_every_suggestion_of_the_stage_offers_the_next_stage_when_the_type_says_so(
-        db, admin, two_step, company):
+    db, admin, two_step, company
+):
     await guides.set_sale_type_options(db, admin, "Guided sale", {"auto_advance": True})
     sale = await sales.create_sale(db, admin, {"heading": "G", "sale_type": "Guided sale", "company_id": company})
     first, second = two_step.stages[0].items
@@ -210,8 +235,7 @@ async def test_completing_every_suggestion_of_the_stage_offers_the_next_stage_wh
     assert entered.follow_up.name == "Send offer" and entered.next_stage_id is None
 
 
-async def test_no_stage_offer_without_the_setting_in_the_last_stage_or_on_a_closed_sale(db, admin, two_step,
-                                                                                          company):
+async def test_no_stage_offer_without_the_setting_in_the_last_stage_or_on_a_closed_sale(db, admin, two_step, company):
     sale = await sales.create_sale(db, admin, {"heading": "G", "sale_type": "Guided sale", "company_id": company})
     first, second = two_step.stages[0].items
     await _complete(db, admin, sale.id, first.id)

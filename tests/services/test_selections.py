@@ -28,8 +28,9 @@ async def member_names(db, actor, selection_id: int) -> list[str]:
 
 
 async def test_a_dynamic_selection_runs_its_criteria_again_on_every_view(db, admin, world):
-    sel = await selections.create_selection(db, admin, {"name": "Open leads", "target": "persons",
-                                                        "criteria": [w("lead_status:one_of:Open")]})
+    sel = await selections.create_selection(
+        db, admin, {"name": "Open leads", "target": "persons", "criteria": [w("lead_status:one_of:Open")]}
+    )
     assert sel.kind == "dynamic" and sel.target == "contact"
     assert await member_names(db, admin, sel.id) == ["Ann Berg"]
     await person(db, admin, world.acme, "New", "Lead")  # gets Open (L5)
@@ -38,26 +39,37 @@ async def test_a_dynamic_selection_runs_its_criteria_again_on_every_view(db, adm
 
 
 async def test_a_static_selection_keeps_its_members(db, admin, world):
-    sel = await selections.create_selection(db, admin, {"name": "Frozen", "target": "persons", "kind": "static",
-                                                        "criteria": [w("lead_status:one_of:Open")]})
+    sel = await selections.create_selection(
+        db, admin, {"name": "Frozen", "target": "persons", "kind": "static", "criteria": [w("lead_status:one_of:Open")]}
+    )
     await person(db, admin, world.acme, "New", "Lead")
     assert await member_names(db, admin, sel.id) == ["Ann Berg"]
 
 
 async def test_a_static_selection_from_ids_and_unknown_ids_refused(db, admin, world):
-    sel = await selections.create_selection(db, admin, {"name": "Hand picked", "target": "persons", "kind": "static",
-                                                        "ids": [world.people["dan"], world.people["eve"]]})
+    sel = await selections.create_selection(
+        db,
+        admin,
+        {
+            "name": "Hand picked",
+            "target": "persons",
+            "kind": "static",
+            "ids": [world.people["dan"], world.people["eve"]],
+        },
+    )
     assert await member_names(db, admin, sel.id) == ["Dan Moe", "Eve Solo"]
     with pytest.raises(RuleViolation) as error:
-        await selections.create_selection(db, admin, {"name": "Bad", "target": "persons", "kind": "static",
-                                                      "ids": [world.people["dan"], 9999]})
+        await selections.create_selection(
+            db, admin, {"name": "Bad", "target": "persons", "kind": "static", "ids": [world.people["dan"], 9999]}
+        )
     assert error.value.field == "ids" and "9999" in str(error.value)
     assert [s.name for s in await selections.list_selections(db, admin)] == ["Hand picked"]
 
 
 async def test_members_are_added_once_and_removed_by_hand(db, admin, world):
-    sel = await selections.create_selection(db, admin, {"name": "Static", "target": "persons", "kind": "static",
-                                                        "ids": [world.people["ann"]]})
+    sel = await selections.create_selection(
+        db, admin, {"name": "Static", "target": "persons", "kind": "static", "ids": [world.people["ann"]]}
+    )
     change = await selections.add_members(db, admin, sel.id, [world.people["ann"], world.people["bob"], 4242])
     assert (change.changed, change.unchanged, change.missing, change.member_count) == (1, 1, [4242], 2)
     change = await selections.remove_members(db, admin, sel.id, [world.people["ann"]])
@@ -66,8 +78,9 @@ async def test_members_are_added_once_and_removed_by_hand(db, admin, world):
 
 
 async def test_add_all_members_matching(db, admin, world):
-    sel = await selections.create_selection(db, admin, {"name": "Static", "target": "persons", "kind": "static",
-                                                        "ids": [world.people["ann"]]})
+    sel = await selections.create_selection(
+        db, admin, {"name": "Static", "target": "persons", "kind": "static", "ids": [world.people["ann"]]}
+    )
     change = await selections.add_matching(db, admin, sel.id, [w("category_group:one_of:potential-customer")])
     assert (change.changed, change.member_count) == (2, 3)
 
@@ -80,8 +93,9 @@ async def test_members_cannot_be_changed_by_hand_on_a_dynamic_selection(db, admi
 
 
 async def test_dynamic_can_be_made_static_with_its_current_members(db, admin, world):
-    sel = await selections.create_selection(db, admin, {"name": "Leads", "target": "persons",
-                                                        "criteria": [w("lead_enabled:eq:yes")]})
+    sel = await selections.create_selection(
+        db, admin, {"name": "Leads", "target": "persons", "criteria": [w("lead_enabled:eq:yes")]}
+    )
     frozen = await selections.make_static(db, admin, sel.id)
     assert frozen.kind == "static"
     await person(db, admin, world.acme, "Late", "Comer")
@@ -89,8 +103,9 @@ async def test_dynamic_can_be_made_static_with_its_current_members(db, admin, wo
 
 
 async def test_static_can_never_become_dynamic(db, admin, world):
-    sel = await selections.create_selection(db, admin, {"name": "Static", "target": "persons", "kind": "static",
-                                                        "ids": [world.people["ann"]]})
+    sel = await selections.create_selection(
+        db, admin, {"name": "Static", "target": "persons", "kind": "static", "ids": [world.people["ann"]]}
+    )
     with pytest.raises(RuleViolation) as error:
         await selections.make_dynamic(db, admin, sel.id)
     assert error.value.field == "kind" and "cannot be made dynamic" in str(error.value)
@@ -102,18 +117,19 @@ async def test_static_can_never_become_dynamic(db, admin, world):
 
 async def test_a_dynamic_selection_refuses_member_ids(db, admin, world):
     with pytest.raises(RuleViolation) as error:
-        await selections.create_selection(db, admin, {"name": "X", "target": "persons", "kind": "dynamic",
-                                                      "ids": [1]})
+        await selections.create_selection(db, admin, {"name": "X", "target": "persons", "kind": "dynamic", "ids": [1]})
     assert error.value.field == "ids"
 
 
 async def test_criteria_are_checked_and_kept_as_ids(db, admin, world):
     with pytest.raises(RuleViolation) as error:
-        await selections.create_selection(db, admin, {"name": "X", "target": "persons",
-                                                      "criteria": [w("lead_status:one_of:Hot")]})
+        await selections.create_selection(
+            db, admin, {"name": "X", "target": "persons", "criteria": [w("lead_status:one_of:Hot")]}
+        )
     assert error.value.field == "lead_status"
-    sel = await selections.create_selection(db, admin, {"name": "Y", "target": "persons",
-                                                        "criteria": [w("lead_status:one_of:open")]})
+    sel = await selections.create_selection(
+        db, admin, {"name": "Y", "target": "persons", "criteria": [w("lead_status:one_of:open")]}
+    )
     assert sel.criteria[0].values[0].isdigit()
 
 
@@ -143,8 +159,9 @@ async def test_rename_and_stale_rename(db, admin, world):
 
 
 async def test_delete_removes_the_selection_not_the_records(db, admin, world):
-    sel = await selections.create_selection(db, admin, {"name": "S", "target": "persons", "kind": "static",
-                                                        "ids": [world.people["ann"]]})
+    sel = await selections.create_selection(
+        db, admin, {"name": "S", "target": "persons", "kind": "static", "ids": [world.people["ann"]]}
+    )
     await selections.delete_selection(db, admin, sel.id)
     with pytest.raises(NotFound):
         await selections.get_selection(db, admin, sel.id)
@@ -163,11 +180,11 @@ async def test_only_the_owner_or_an_administrator_changes_a_selection(db, admin,
 
 
 async def test_private_selections_are_seen_by_their_owner_only(db, admin, rep, world):
-    mine = await selections.create_selection(db, rep, {"name": "Secret", "target": "persons",
-                                                       "visible_for": "private"})
+    mine = await selections.create_selection(db, rep, {"name": "Secret", "target": "persons", "visible_for": "private"})
     assert [s.name for s in await selections.list_selections(db, rep)] == ["Secret"]
-    other = await selections.create_selection(db, admin, {"name": "Admin private", "target": "persons",
-                                                          "visible_for": "private"})
+    other = await selections.create_selection(
+        db, admin, {"name": "Admin private", "target": "persons", "visible_for": "private"}
+    )
     assert "Admin private" not in [s.name for s in await selections.list_selections(db, rep)]
     with pytest.raises(NotFound):
         await selections.get_selection(db, rep, other.id)
@@ -175,8 +192,9 @@ async def test_private_selections_are_seen_by_their_owner_only(db, admin, rep, w
 
 
 async def test_export_members_as_csv_with_a_header(db, admin, world):
-    sel = await selections.create_selection(db, admin, {"name": "Leads", "target": "persons",
-                                                        "criteria": [w("lead_enabled:eq:yes")]})
+    sel = await selections.create_selection(
+        db, admin, {"name": "Leads", "target": "persons", "criteria": [w("lead_enabled:eq:yes")]}
+    )
     out = io.StringIO()
     written = await selections.export_members_csv(db, admin, sel.id, out, columns=["name", "lead_status", "company"])
     rows = list(csv.reader(io.StringIO(out.getvalue())))
@@ -187,19 +205,24 @@ async def test_export_members_as_csv_with_a_header(db, admin, world):
 
 
 async def test_deleted_records_drop_out_of_a_static_selection(db, admin, world):
-    sel = await selections.create_selection(db, admin, {"name": "S", "target": "persons", "kind": "static",
-                                                        "ids": [world.people["ann"], world.people["bob"]]})
+    sel = await selections.create_selection(
+        db,
+        admin,
+        {"name": "S", "target": "persons", "kind": "static", "ids": [world.people["ann"], world.people["bob"]]},
+    )
     await contacts.delete_contact(db, admin, world.people["bob"])
     assert await member_names(db, admin, sel.id) == ["Ann Berg"]
     assert await selections.member_count(db, admin, sel.id) == 1
 
 
 async def test_selections_of_sales_and_companies(db, admin, world):
-    sales_sel = await selections.create_selection(db, admin, {"name": "Big deals", "target": "sales",
-                                                              "criteria": [w("amount:gt:200")]})
+    sales_sel = await selections.create_selection(
+        db, admin, {"name": "Big deals", "target": "sales", "criteria": [w("amount:gt:200")]}
+    )
     page = await selections.members(db, admin, sales_sel.id, columns=["heading"])
     assert sorted(r["heading"] for r in page.rows) == ["App", "Website"]
-    companies_sel = await selections.create_selection(db, admin, {"name": "Cos", "target": "companies",
-                                                                  "kind": "static", "ids": [world.oldco]})
+    companies_sel = await selections.create_selection(
+        db, admin, {"name": "Cos", "target": "companies", "kind": "static", "ids": [world.oldco]}
+    )
     page = await selections.members(db, admin, companies_sel.id, columns=["name"])
     assert [r["name"] for r in page.rows] == ["Oldco"]

@@ -11,8 +11,9 @@ from leadtui.services.errors import NotFound, PermissionDenied, RuleViolation
 
 async def test_an_administrator_adds_a_user_with_a_role_and_a_group(db, admin):
     await lists.add_item(db, admin, "user-group", {"name": "North"})
-    user = await users.add_user(db, admin, {"login": "bob", "full_name": "Bob B", "role": "sales-manager",
-                                            "group": "north"})
+    user = await users.add_user(
+        db, admin, {"login": "bob", "full_name": "Bob B", "role": "sales-manager", "group": "north"}
+    )
     assert (user.role, user.group) == (Role.SALES_MANAGER, "North")
     actor = await database.resolve_actor(db, "bob")
     assert actor.role == Role.SALES_MANAGER and actor.primary_group_id is not None

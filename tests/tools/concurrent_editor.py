@@ -30,11 +30,19 @@ async def main(url: str, login: str, contact_id: int, field: str, value: str, re
                 raise SystemExit("no go signal")
             await asyncio.sleep(0.01)
         try:
-            saved = await contacts.update_contact(db, actor, contact_id, {field: value},
-                                                  expected_version=loaded.version)
+            saved = await contacts.update_contact(
+                db, actor, contact_id, {field: value}, expected_version=loaded.version
+            )
         except StaleEdit as exc:
-            print(json.dumps({"outcome": "stale", "message": str(exc),
-                              "changed": {k: [str(a), str(b)] for k, (a, b) in exc.changed.items()}}))
+            print(
+                json.dumps(
+                    {
+                        "outcome": "stale",
+                        "message": str(exc),
+                        "changed": {k: [str(a), str(b)] for k, (a, b) in exc.changed.items()},
+                    }
+                )
+            )
         else:
             print(json.dumps({"outcome": "saved", "version": saved.version}))
     finally:

@@ -20,10 +20,12 @@ async def seed(app_db: str) -> dict[str, int]:
         admin = await database.resolve_actor(db, "admin")
         acme = await companies.create_company(db, admin, {"name": "Acme", "category": "Lead"})
         globex = await companies.create_company(db, admin, {"name": "Globex", "category": "Customer"})
-        ann = await contacts.create_contact(db, admin, {"company": acme.id, "first_name": "Ann", "last_name": "Berg",
-                                                        "email": "ann@acme.example"})
-        bo = await contacts.create_contact(db, admin, {"company": acme.id, "first_name": "Bo", "last_name": "Berg",
-                                                       "lead_status": "Qualified"})
+        ann = await contacts.create_contact(
+            db, admin, {"company": acme.id, "first_name": "Ann", "last_name": "Berg", "email": "ann@acme.example"}
+        )
+        bo = await contacts.create_contact(
+            db, admin, {"company": acme.id, "first_name": "Bo", "last_name": "Berg", "lead_status": "Qualified"}
+        )
         gus = await contacts.create_contact(db, admin, {"company": globex.id, "first_name": "Gus", "last_name": "Grey"})
     finally:
         await db.dispose()

@@ -53,8 +53,14 @@ async def status_of(app, contact_id: int) -> str | None:
 async def test_columns_follow_the_lead_status_list_with_counts(app, world):
     async with app.run_test(size=(160, 40)) as pilot:
         await open_board(pilot)
-        assert headers(app) == ["1 Open  1", "2 Contacting  1", "3 Disqualified  0", "4 Re-nurture  0",
-                                "5 Qualified  1", "6 (No lead status)  2"]
+        assert headers(app) == [
+            "1 Open  1",
+            "2 Contacting  1",
+            "3 Disqualified  0",
+            "4 Re-nurture  0",
+            "5 Qualified  1",
+            "6 (No lead status)  2",
+        ]
         assert cards(app, "Open") == ["Ann Berg"]
 
 
@@ -142,8 +148,15 @@ async def test_a_wrong_column_number_is_refused_in_the_dialog(app, world):
 async def test_a_sale_moved_to_lost_asks_for_the_reason(app, world):
     async with app.run_test(size=(160, 40)) as pilot:
         await open_board(pilot, "sale")
-        assert [h.split("  ")[0] for h in headers(app)] == ["1 Lead", "2 Contact", "3 Offer", "4 Negotiation",
-                                                            "5 Verbal yes", "6 Sold", "7 Lost"]
+        assert [h.split("  ")[0] for h in headers(app)] == [
+            "1 Lead",
+            "2 Contact",
+            "3 Offer",
+            "4 Negotiation",
+            "5 Verbal yes",
+            "6 Sold",
+            "7 Lost",
+        ]
         await pilot.press("l", "l")  # Offer: Website
         assert app.screen.current_card().title == "Website"
         await pilot.press("m")

@@ -301,8 +301,9 @@ async def test_a_save_over_someone_elses_newer_save_shows_the_conflict_and_reloa
         await open_company(pilot, "Acme")
         await pilot.press("e")
         await settle(pilot)
-        await with_services(app_db, lambda db, actor: companies.update_company(db, actor, ids["acme"],
-                                                                               {"phone": "555 1234"}))
+        await with_services(
+            app_db, lambda db, actor: companies.update_company(db, actor, ids["acme"], {"phone": "555 1234"})
+        )
         app.screen.query_one("#city", Input).value = "Oslo"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -323,8 +324,9 @@ async def test_keep_editing_after_a_conflict_takes_in_their_change_and_saves_min
         await open_company(pilot, "Acme")
         await pilot.press("e")
         await settle(pilot)
-        await with_services(app_db, lambda db, actor: companies.update_company(db, actor, ids["acme"],
-                                                                               {"phone": "555 1234"}))
+        await with_services(
+            app_db, lambda db, actor: companies.update_company(db, actor, ids["acme"], {"phone": "555 1234"})
+        )
         app.screen.query_one("#city", Input).value = "Oslo"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -405,5 +407,7 @@ async def test_the_company_card_closes_with_a_typed_result_saved_or_deleted(app,
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, CompaniesScreen)
-    assert results == [Closed(changed=True, record_id=ids["acme"]),
-                       Closed(changed=True, record_id=ids["globex"], deleted=True)]
+    assert results == [
+        Closed(changed=True, record_id=ids["acme"]),
+        Closed(changed=True, record_id=ids["globex"], deleted=True),
+    ]

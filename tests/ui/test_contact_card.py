@@ -119,8 +119,9 @@ async def test_editing_lead_status_offers_the_live_statuses_and_saves_the_choice
 
 async def test_the_history_tab_shows_from_to_when_and_who(app, app_db):
     ids = await seed(app_db)
-    await with_services(app_db, lambda db, actor: contacts.update_contact(db, actor, ids["ann"],
-                                                                          {"lead_status": "Qualified"}))
+    await with_services(
+        app_db, lambda db, actor: contacts.update_contact(db, actor, ids["ann"], {"lead_status": "Qualified"})
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await open_contact(pilot, "Ann Berg")
         await pilot.press("greater_than_sign")
@@ -146,8 +147,9 @@ async def test_a_retained_lead_status_is_not_shown_after_the_company_leaves(app,
     ids = await seed(app_db)
     from leadtui.services import companies
 
-    await with_services(app_db, lambda db, actor: companies.update_company(db, actor, ids["acme"],
-                                                                           {"category": "Customer"}))
+    await with_services(
+        app_db, lambda db, actor: companies.update_company(db, actor, ids["acme"], {"category": "Customer"})
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await open_contacts(pilot)
         table = app.screen.query_one("#contacts", DataTable)
@@ -247,8 +249,9 @@ async def test_a_conflicting_save_names_the_changed_field_and_reload_shows_it(ap
         await open_contact(pilot, "Ann Berg")
         await pilot.press("e")
         await settle(pilot)
-        await with_services(app_db, lambda db, actor: contacts.update_contact(db, actor, ids["ann"],
-                                                                              {"lead_status": "Disqualified"}))
+        await with_services(
+            app_db, lambda db, actor: contacts.update_contact(db, actor, ids["ann"], {"lead_status": "Disqualified"})
+        )
         app.screen.query_one("#title", Input).value = "CTO"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -340,5 +343,7 @@ async def test_the_contact_card_closes_with_a_typed_result_deleted_included(app,
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(pilot)
-    assert results == [Closed(changed=False, record_id=ids["ann"]),
-                       Closed(changed=True, record_id=ids["bo"], deleted=True)]
+    assert results == [
+        Closed(changed=False, record_id=ids["ann"]),
+        Closed(changed=True, record_id=ids["bo"], deleted=True),
+    ]

@@ -10,10 +10,12 @@ from leadtui.screens.dialogs import ConfirmDialog
 from leadtui.services import find
 from tests.ui.conftest import settle
 
-EXPORT = ("Record ID,First Name,Last Name,Email,Company Name,Website URL,Lifecycle Stage,Lead Status\n"
-          "1,Ann,Lee,ann@acorp.example,A Corp,acorp.example,Lead,Nurturing\n"
-          "2,Bob,Ray,bob@acorp.example,A Corp,acorp.example,Lead,Nurturing\n"
-          "3,Cid,Moe,cid@acorp.example,A Corp,acorp.example,Lead,In Progress\n")
+EXPORT = (
+    "Record ID,First Name,Last Name,Email,Company Name,Website URL,Lifecycle Stage,Lead Status\n"
+    "1,Ann,Lee,ann@acorp.example,A Corp,acorp.example,Lead,Nurturing\n"
+    "2,Bob,Ray,bob@acorp.example,A Corp,acorp.example,Lead,Nurturing\n"
+    "3,Cid,Moe,cid@acorp.example,A Corp,acorp.example,Lead,In Progress\n"
+)
 
 
 def text(app, selector: str) -> str:  # noqa: ANN001
@@ -35,7 +37,15 @@ async def test_a_hubspot_export_is_mapped_its_unknown_value_chosen_and_imported(
         await settle(pilot)
         assert screen.query_one("#entity", Select).value == "persons"
         assert [screen.query_one(f"#map-{i}", Select).value for i in range(8)] == [
-            "external_id", "first_name", "last_name", "email", "company", "website", "category", "lead_status"]
+            "external_id",
+            "first_name",
+            "last_name",
+            "email",
+            "company",
+            "website",
+            "category",
+            "lead_status",
+        ]
         values = str(screen.query_one("#values").query_one(".map-header").render())
         assert "Lead status 'Nurturing' (2 rows)" in values and "closest: Re-nurture" in values
         assert "3 rows: 1 new" in text(app, "#summary") and "2 errors" in text(app, "#summary")

@@ -12,8 +12,10 @@ from tests.ui.seed import seed, with_services
 
 async def test_a_demotion_reaches_the_open_tui_before_its_next_action(app_db, monkeypatch):
     await seed(app_db)
-    await with_services(app_db, lambda db, actor: users.add_user(
-        db, actor, {"login": "ada", "full_name": "Ada", "role": "administrator"}))
+    await with_services(
+        app_db,
+        lambda db, actor: users.add_user(db, actor, {"login": "ada", "full_name": "Ada", "role": "administrator"}),
+    )
     app = LeadApp(db_url=app_db, user="ada")
     async with app.run_test(size=(120, 40)) as pilot:
         backend = await app.ready_backend()

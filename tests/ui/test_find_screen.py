@@ -206,9 +206,15 @@ async def test_make_static_and_remove_a_member(app, world):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_find(pilot)
         backend = await app.ready_backend()
-        sel = await selections.create_selection(backend.db, backend.actor, {
-            "name": "Leads", "target": "persons", "criteria": [{"field": "lead_enabled", "op": "eq",
-                                                                "values": ["yes"]}]})
+        sel = await selections.create_selection(
+            backend.db,
+            backend.actor,
+            {
+                "name": "Leads",
+                "target": "persons",
+                "criteria": [{"field": "lead_enabled", "op": "eq", "values": ["yes"]}],
+            },
+        )
         await pilot.press("l")
         await settle(pilot)
         await pilot.press("minus")  # a dynamic selection: members cannot be removed by hand

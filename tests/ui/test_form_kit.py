@@ -118,13 +118,19 @@ class ListApp(App):
         self.loads.append(offset)
         search = self.query_one(PagedTable).search
         matches = [i for i in range(1, self.count + 1) if not search or str(i).startswith(search)]
-        ids = matches[offset:offset + limit]
+        ids = matches[offset : offset + limit]
         return PageResult([SimpleNamespace(id=i, name=f"Record {i}") for i in ids], len(matches))
 
     def compose(self) -> ComposeResult:
-        yield PagedTable(self.loader, cells=lambda row: [row.name], table_id="records", status_id="records-status",
-                         status=lambda page: f"{page.offset + 1}-{page.offset + len(page.items)} of {page.total}",
-                         search="Search", search_id="records-search")
+        yield PagedTable(
+            self.loader,
+            cells=lambda row: [row.name],
+            table_id="records",
+            status_id="records-status",
+            status=lambda page: f"{page.offset + 1}-{page.offset + len(page.items)} of {page.total}",
+            search="Search",
+            search_id="records-search",
+        )
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_column("Name")

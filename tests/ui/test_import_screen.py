@@ -16,10 +16,12 @@ from leadtui.services import contacts, distribution, find, users
 from leadtui.widgets.duplicate_hint import DuplicateHint
 from tests.ui.conftest import settle
 
-ROWS = ("Voornaam;Achternaam;E-mailadres;Bedrijf;utm_source\n"
-        "Anna;de Vries;anna@tulip.nl;Tulip BV;google\n"
-        "Bram;Jansen;bram@tulip.nl;Tulip BV;\n"
-        "Cees;Visser;cees-at-tulip;Tulip BV;\n")
+ROWS = (
+    "Voornaam;Achternaam;E-mailadres;Bedrijf;utm_source\n"
+    "Anna;de Vries;anna@tulip.nl;Tulip BV;google\n"
+    "Bram;Jansen;bram@tulip.nl;Tulip BV;\n"
+    "Cees;Visser;cees-at-tulip;Tulip BV;\n"
+)
 
 
 def text(app, selector: str) -> str:  # noqa: ANN001
@@ -46,7 +48,12 @@ async def test_the_file_is_mapped_previewed_and_refused_while_a_row_has_an_error
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await open_import(pilot, path)
         assert [screen.query_one(f"#map-{i}", Select).value for i in range(5)] == [
-            "first_name", "last_name", "email", "company", "utm_source"]
+            "first_name",
+            "last_name",
+            "email",
+            "company",
+            "utm_source",
+        ]
         table = screen.query_one("#preview", DataTable)
         assert table.row_count == 3
         assert [str(table.get_row_at(i)[1]) for i in range(3)] == ["new", "new", "error"]
@@ -79,7 +86,10 @@ async def test_changing_the_mapping_checks_again_and_import_asks_first(app, tmp_
         backend = await app.ready_backend()
         page = await find.find(backend.db, backend.actor, "contact", [], columns=["name", "email", "company"])
         assert [(r["name"], r["email"], r["company"]) for r in page.rows] == [
-            ("Anna de Vries", "", "Tulip BV"), ("Bram Jansen", "", "Tulip BV"), ("Cees Visser", "", "Tulip BV")]
+            ("Anna de Vries", "", "Tulip BV"),
+            ("Bram Jansen", "", "Tulip BV"),
+            ("Cees Visser", "", "Tulip BV"),
+        ]
 
 
 async def test_a_field_chosen_for_a_second_column_leaves_the_first(app, tmp_path):
@@ -134,8 +144,9 @@ class HintScreen(Screen):
 async def test_the_duplicate_hint_names_the_match_and_asks_to_open_it(app):
     async with app.run_test(size=(120, 30)) as pilot:
         backend = await app.ready_backend()
-        ann = await contacts.create_contact(backend.db, backend.actor, {"first_name": "Ann", "last_name": "Berg",
-                                                                        "email": "ann@acme.com"})
+        ann = await contacts.create_contact(
+            backend.db, backend.actor, {"first_name": "Ann", "last_name": "Berg", "email": "ann@acme.com"}
+        )
         screen = HintScreen()
         app.push_screen(screen)
         await settle(pilot)
@@ -171,9 +182,14 @@ async def test_the_lead_source_shows_the_first_touch_of_a_new_lead(app):
 
     async with app.run_test(size=(120, 30)) as pilot:
         backend = await app.ready_backend()
-        out = await intake.intake(backend.db, backend.actor, [
-            '{"first_name": "Ann", "company": "Acme", "utm_source": "google", "utm_campaign": "spring", '
-            '"landing_page": "https://example.com/[demo]"}'])
+        out = await intake.intake(
+            backend.db,
+            backend.actor,
+            [
+                '{"first_name": "Ann", "company": "Acme", "utm_source": "google", "utm_campaign": "spring", '
+                '"landing_page": "https://example.com/[demo]"}'
+            ],
+        )
         ann = await contacts.get_contact(backend.db, backend.actor, out.results[0].contact_id)
         app.push_screen(SourceScreen(ann.id, ann.company_id))
         await settle(pilot)

@@ -45,8 +45,9 @@ async def test_a_remapped_key_opens_the_new_company_card_and_the_old_key_does_no
 
 
 async def test_a_bad_entry_is_one_notification_and_the_rest_is_used(app_db, keymap):
-    keymap.write_text('"companies.new_company" = "q"\n"companies.search" = "ctrl+f"\n"nothing.here" = "x"\n',
-                      encoding="utf-8")
+    keymap.write_text(
+        '"companies.new_company" = "q"\n"companies.search" = "ctrl+f"\n"nothing.here" = "x"\n', encoding="utf-8"
+    )
     app = LeadApp(db_url=app_db, user="admin")
     async with app.run_test(size=(120, 40)) as pilot:
         await app.ready_backend()

@@ -17,8 +17,17 @@ from leadtui.widgets.lead_source import LeadSource
 from tests.ui.conftest import settle
 from tests.ui.seed import seed, with_services
 
-FORM = dict(first_name="Web", last_name="Lead", email="web@lead.example", company="Webco", website="webco.example",
-            utm_source="google", utm_medium="cpc", utm_campaign="spring", submitted_at="2026-03-01T10:15:00Z")
+FORM = dict(
+    first_name="Web",
+    last_name="Lead",
+    email="web@lead.example",
+    company="Webco",
+    website="webco.example",
+    utm_source="google",
+    utm_medium="cpc",
+    utm_campaign="spring",
+    submitted_at="2026-03-01T10:15:00Z",
+)
 
 
 async def web_form(db, admin):  # noqa: ANN001, ANN201
@@ -53,8 +62,7 @@ async def test_a_contact_from_a_web_form_shows_its_lead_source_and_its_company_t
         assert not typed_by_hand.query_one(LeadSource).display  # no lead source data: nothing shown
 
 
-async def test_an_imported_and_distributed_contact_and_its_company_show_why_they_got_their_owner(app,
-                                                                                                 app_db):
+async def test_an_imported_and_distributed_contact_and_its_company_show_why_they_got_their_owner(app, app_db):
     await seed(app_db)
 
     async def imported(db, admin):  # noqa: ANN001, ANN202
@@ -92,8 +100,9 @@ async def test_the_new_owner_is_told_on_opening_and_sees_the_leads_with_their_re
         await settle(pilot)
         told = [n for n in app._notifications if n.title == "New leads"]
         assert len(told) == 1
-        assert told[0].message.startswith("2 new leads assigned to you (3 contacts)\n• Lone (import)\n"
-                                          "• A1 Inc (2 contacts) (import)")
+        assert told[0].message.startswith(
+            "2 new leads assigned to you (3 contacts)\n• Lone (import)\n• A1 Inc (2 contacts) (import)"
+        )
         app.push_screen(NewLeadsScreen())
         await settle(pilot)
         table = app.screen.query_one("#new-leads", DataTable)

@@ -37,11 +37,29 @@ async def seeded(tmp_path):
     acme = await add_company(db, "Acme Ltd")
     globex = await add_company(db, "Globex")
     ann = await add_contact(db, acme, "Ann", "Lee")
-    deal = await sales.create_sale(db, admin, {"heading": "Website relaunch", "sale_type": "General sale",
-                                               "company_id": acme, "amount": "1000", "cost": "600",
-                                               "sale_date": "2030-01-01"})
-    other = await sales.create_sale(db, admin, {"heading": "Support contract", "sale_type": "General sale",
-                                                "company_id": globex, "amount": "500", "sale_date": "2029-01-01"})
+    deal = await sales.create_sale(
+        db,
+        admin,
+        {
+            "heading": "Website relaunch",
+            "sale_type": "General sale",
+            "company_id": acme,
+            "amount": "1000",
+            "cost": "600",
+            "sale_date": "2030-01-01",
+        },
+    )
+    other = await sales.create_sale(
+        db,
+        admin,
+        {
+            "heading": "Support contract",
+            "sale_type": "General sale",
+            "company_id": globex,
+            "amount": "500",
+            "sale_date": "2029-01-01",
+        },
+    )
     await db.dispose()
     return SimpleNamespace(path=str(path), acme=acme, globex=globex, ann=ann, deal=deal.id, other=other.id)
 
@@ -100,8 +118,11 @@ async def test_sales_list_shows_columns_status_icons_and_sums(seeded):
         await open_sales(pilot)
         table = app.screen.query_one("#sales-table", DataTable)
         first = [str(cell) for cell in table.get_row_at(0)]
-        assert first[1:5] == ["$", "01/01/2030", "1,000.00", "Lead"] and first[6:] == ["Website relaunch", "Acme Ltd",
-                                                                                         "admin"]
+        assert first[1:5] == ["$", "01/01/2030", "1,000.00", "Lead"] and first[6:] == [
+            "Website relaunch",
+            "Acme Ltd",
+            "admin",
+        ]
         status = str(app.screen.query_one("#sales-status", Static).render())
         assert "1-2 of 2" in status and "1,500.00" in status and "150.00" in status
 
@@ -146,7 +167,12 @@ async def test_new_sale_save_is_disabled_until_mandatory_fields_are_filled_then_
         assert not screen.editing and screen.sale is not None
         out = await saved(pilot, screen.sale.id)
         assert (out.heading, out.company_name, str(out.amount), out.stage, out.owner) == (
-            "Cloud migration", "Acme Ltd", "2500.00", "Lead", "admin")
+            "Cloud migration",
+            "Acme Ltd",
+            "2500.00",
+            "Lead",
+            "admin",
+        )
         assert out.sale_date == TODAY + timedelta(weeks=4)
         await pilot.press("escape")
         await settle(pilot)
@@ -340,7 +366,12 @@ async def test_lost_with_a_reason_saves_and_then_completed_can_be_set(seeded):
         await settle(pilot)
         out = await saved(pilot, seeded.deal)
         assert (out.status, out.reason, out.probability, out.completed, out.sale_date) == (
-            "lost", reason.name, 0, True, TODAY)
+            "lost",
+            reason.name,
+            0,
+            True,
+            TODAY,
+        )
         assert "✗ Lost" in str(app.screen.query_one("#card-title", Static).render())
 
 
@@ -483,8 +514,10 @@ async def test_a_rep_is_refused_deleting_someone_elses_sale(seeded):
         await settle(pilot)
         assert isinstance(app.screen, SaleCard)  # no confirmation: refused straight away
         messages = [n.message for n in app._notifications]
-        assert any("You cannot delete sales that do not belong to you unless you have the necessary permissions" in m
-                   for m in messages)
+        assert any(
+            "You cannot delete sales that do not belong to you unless you have the necessary permissions" in m
+            for m in messages
+        )
         assert (await saved(pilot, seeded.deal)).id == seeded.deal
 
 
@@ -522,8 +555,9 @@ async def test_a_stale_save_keep_editing_keeps_mine_takes_in_theirs_and_saves_kn
         await set_input(pilot, "heading", "Mine")
         await set_input(pilot, "cost", "100")
         backend = await app.ready_backend()
-        await sales.update_sale(backend.db, backend.actor, seeded.deal, {"heading": "Theirs", "amount": "2000",
-                                                                         "description": "Their note"})
+        await sales.update_sale(
+            backend.db, backend.actor, seeded.deal, {"heading": "Theirs", "amount": "2000", "description": "Their note"}
+        )
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConflictDialog)
@@ -532,16 +566,21 @@ async def test_a_stale_save_keep_editing_keeps_mine_takes_in_theirs_and_saves_kn
         await pilot.press("k")
         await settle(pilot)
         assert screen.editing
-        values = {field: app.screen.query_one(f"#{field}", Input).value
-                  for field in ("heading", "amount", "cost", "profit")}
+        values = {
+            field: app.screen.query_one(f"#{field}", Input).value for field in ("heading", "amount", "cost", "profit")
+        }
         assert values == {"heading": "Mine", "amount": "2,000.00", "cost": "100", "profit": "1,900.00"}
         assert app.screen.query_one("#description").text == "Their note"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not screen.editing
         now = await saved(pilot, seeded.deal)
-        assert (now.heading, now.amount, now.cost, now.description) == ("Mine", Decimal("2000.00"),
-                                                                        Decimal("100.00"), "Their note")
+        assert (now.heading, now.amount, now.cost, now.description) == (
+            "Mine",
+            Decimal("2000.00"),
+            Decimal("100.00"),
+            "Their note",
+        )
 
 
 async def test_a_stale_save_reload_shows_theirs_and_drops_mine(seeded):
@@ -570,8 +609,13 @@ async def test_guided_sale_shows_stages_and_creates_a_suggested_follow_up(seeded
     async with app.run_test(size=(120, 40)) as pilot:
         backend = await app.ready_backend()
         await guides.set_guide(backend.db, backend.actor, "General sale", True)
-        await guides.add_guide_item(backend.db, backend.actor, "General sale", "Contact",
-                                    {"name": "Intro call", "start_offset_days": 3, "default_text": "Say hello"})
+        await guides.add_guide_item(
+            backend.db,
+            backend.actor,
+            "General sale",
+            "Contact",
+            {"name": "Intro call", "start_offset_days": 3, "default_text": "Say hello"},
+        )
         await sales.update_sale(backend.db, backend.actor, seeded.deal, {"stage": "Offer"})
         await open_sale(pilot, "Website relaunch")
         tabs = app.screen.query_one(TabbedContent)
@@ -707,9 +751,13 @@ async def guided_deal(app, seeded, *, auto_suggest: bool = True, auto_advance: b
     backend = await app.ready_backend()
     await guides.set_guide(backend.db, backend.actor, "General sale", True)
     intro = await guides.add_guide_item(backend.db, backend.actor, "General sale", "Lead", {"name": "Intro call"})
-    await guides.add_guide_item(backend.db, backend.actor, "General sale", "Lead",
-                                {"name": "Send brochure", "auto_suggest": auto_suggest, "start_offset_days": 1,
-                                 "default_text": "Brochure"})
+    await guides.add_guide_item(
+        backend.db,
+        backend.actor,
+        "General sale",
+        "Lead",
+        {"name": "Send brochure", "auto_suggest": auto_suggest, "start_offset_days": 1, "default_text": "Brochure"},
+    )
     if auto_advance:
         await guides.set_sale_type_options(backend.db, backend.actor, "General sale", {"auto_advance": True})
     made = await guides.create_follow_up_from_guide(backend.db, backend.actor, seeded.deal, intro.id)
@@ -949,6 +997,9 @@ async def test_the_sale_card_closes_with_a_typed_result_changed_record_id_and_de
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, SalesScreen)
-    assert results == [Closed(changed=False, record_id=seeded.deal), Closed(changed=True, record_id=seeded.deal),
-                       Closed(changed=True, record_id=seeded.other, deleted=True),
-                       Closed(changed=False, record_id=None)]
+    assert results == [
+        Closed(changed=False, record_id=seeded.deal),
+        Closed(changed=True, record_id=seeded.deal),
+        Closed(changed=True, record_id=seeded.other, deleted=True),
+        Closed(changed=False, record_id=None),
+    ]

@@ -10,8 +10,13 @@ from leadtui.services.errors import RuleViolation
 from leadtui.services.crm_import.value_mapping import field_name
 
 _DATE = re.compile(r"^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
-LABELS = {"registered_at": "Registered", "sale_date": "Sale date", "date": "Date", "time": "Time",
-          "probability": "Probability"}
+LABELS = {
+    "registered_at": "Registered",
+    "sale_date": "Sale date",
+    "date": "Date",
+    "time": "Time",
+    "probability": "Probability",
+}
 
 
 def _label(key: str) -> str:
@@ -27,8 +32,12 @@ def parse_moment(text: str, key: str, order: str = "ymd") -> datetime:
     except ValueError:
         match = _DATE.match(value)
         if not match:
-            raise RuleViolation(_("{field}: '{value}' is not a date (e.g. 2026-03-01 or 01.03.2026).").format(
-                field=_label(key), value=value), field=key) from None
+            raise RuleViolation(
+                _("{field}: '{value}' is not a date (e.g. 2026-03-01 or 01.03.2026).").format(
+                    field=_label(key), value=value
+                ),
+                field=key,
+            ) from None
         a, b, c, hour, minute, second, half = match.groups()
         if len(a) == 4:
             year, month, day = int(a), int(b), int(c)
@@ -44,13 +53,18 @@ def parse_moment(text: str, key: str, order: str = "ymd") -> datetime:
         try:
             moment = datetime(year, month, day, hours, int(minute or 0), int(second or 0))
         except ValueError:
-            raise RuleViolation(_("{field}: '{value}' is not a date (e.g. 2026-03-01 or 01.03.2026).").format(
-                field=_label(key), value=value), field=key) from None
+            raise RuleViolation(
+                _("{field}: '{value}' is not a date (e.g. 2026-03-01 or 01.03.2026).").format(
+                    field=_label(key), value=value
+                ),
+                field=key,
+            ) from None
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
     if not 1900 <= moment.year <= 2200:
-        raise RuleViolation(_("{field}: '{value}' is not a plausible date.").format(field=_label(key), value=value),
-                            field=key)
+        raise RuleViolation(
+            _("{field}: '{value}' is not a plausible date.").format(field=_label(key), value=value), field=key
+        )
     return moment
 
 
@@ -62,14 +76,16 @@ def parse_clock(text: str, key: str = "time") -> time:
     value = text.strip()
     match = re.match(r"^(\d{1,2}):(\d{2})(?::\d{2})?\s*([AaPp][Mm])?$", value)
     if not match:
-        raise RuleViolation(_("{field}: '{value}' is not a time (e.g. 14:30).").format(field=_label(key),
-                                                                                       value=value), field=key)
+        raise RuleViolation(
+            _("{field}: '{value}' is not a time (e.g. 14:30).").format(field=_label(key), value=value), field=key
+        )
     hours = int(match.group(1))
     if match.group(3):
         hours = hours % 12 + (12 if match.group(3).casefold() == "pm" else 0)
     if hours > 23 or int(match.group(2)) > 59:
-        raise RuleViolation(_("{field}: '{value}' is not a time (e.g. 14:30).").format(field=_label(key),
-                                                                                       value=value), field=key)
+        raise RuleViolation(
+            _("{field}: '{value}' is not a time (e.g. 14:30).").format(field=_label(key), value=value), field=key
+        )
     return time(hours, int(match.group(2)))
 
 
@@ -79,11 +95,13 @@ def parse_probability(text: str) -> int:
     try:
         number = float(value)
     except ValueError:
-        raise RuleViolation(_("Probability: '{value}' is not a number from 0 to 100.").format(value=text),
-                            field="probability") from None
+        raise RuleViolation(
+            _("Probability: '{value}' is not a number from 0 to 100.").format(value=text), field="probability"
+        ) from None
     if 0 < number < 1 or (number == 1 and "." in value):
         number *= 100
     if not 0 <= number <= 100:
-        raise RuleViolation(_("Probability: '{value}' is not a number from 0 to 100.").format(value=text),
-                            field="probability")
+        raise RuleViolation(
+            _("Probability: '{value}' is not a number from 0 to 100.").format(value=text), field="probability"
+        )
     return round(number)

@@ -11,7 +11,7 @@ from leadtui.services import imports
 from leadtui.services.crm_import.importer import ImportFile
 from leadtui.services.errors import RuleViolation
 
-MAX_MEMBER_BYTES = 2 * 1024 ** 3  # a zip member larger than this is refused (a zip bomb, not an export)
+MAX_MEMBER_BYTES = 2 * 1024**3  # a zip member larger than this is refused (a zip bomb, not an export)
 
 
 def load_exports(path: str | Path) -> list[ImportFile]:
@@ -31,11 +31,11 @@ def load_exports(path: str | Path) -> list[ImportFile]:
                 if info.is_dir() or Path(name).suffix.casefold() not in (".csv", ".txt") or "__MACOSX" in name:
                     continue
                 if info.file_size > MAX_MEMBER_BYTES:
-                    raise RuleViolation(_("File: '{name}' in the zip file is too large.").format(name=name),
-                                        field="file")
+                    raise RuleViolation(
+                        _("File: '{name}' in the zip file is too large.").format(name=name), field="file"
+                    )
                 text, encoding = imports._decode(archive.read(info), name)
-                files.append(ImportFile(imports.parse_csv_text(text, name=f"{source.name}:{name}",
-                                                               encoding=encoding)))
+                files.append(ImportFile(imports.parse_csv_text(text, name=f"{source.name}:{name}", encoding=encoding)))
     else:
         raise RuleViolation(_("File: '{path}' is neither a folder nor a zip file.").format(path=path), field="file")
     if not files:

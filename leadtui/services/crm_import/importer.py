@@ -83,8 +83,11 @@ class EntityReport(BaseModel):
 
     def describe(self) -> str:
         what = _(profiles.ENTITY_LABELS[self.entity])
-        parts = [_("{n} new").format(n=self.new), _("{n} updated").format(n=self.updated),
-                 _("{n} unchanged").format(n=self.unchanged)]
+        parts = [
+            _("{n} new").format(n=self.new),
+            _("{n} updated").format(n=self.updated),
+            _("{n} unchanged").format(n=self.unchanged),
+        ]
         if self.duplicates:
             parts.append(ngettext("{n} duplicate", "{n} duplicates", self.duplicates).format(n=self.duplicates))
         errors = ngettext("{n} error", "{n} errors", self.errors).format(n=self.errors)
@@ -203,8 +206,10 @@ class _Context:
 
 def _records(data: imports.CsvData, mapping: list[str]) -> list[tuple[int, dict[str, str]]]:
     columns = [(index, key) for index, key in enumerate(mapping) if key]
-    return [(line, {key: value for index, key in columns if index < len(cells) and (value := cells[index].strip())})
-            for line, cells in data.records]
+    return [
+        (line, {key: value for index, key in columns if index < len(cells) and (value := cells[index].strip())})
+        for line, cells in data.records
+    ]
 
 
 def resolve_profile(data: imports.CsvData, entity: str | None, profile: str) -> tuple[str, str]:
@@ -213,17 +218,24 @@ def resolve_profile(data: imports.CsvData, entity: str | None, profile: str) -> 
         found = profiles.detect(data.headers, [entity] if entity else profiles.ENTITIES)
         if found is None:
             if entity is None:
-                raise RuleViolation(_("File: '{name}': its columns are not those of a HubSpot, Pipedrive, Salesforce "
-                                      "or SuperOffice export; import it with a command that names the kind of "
-                                      "records.").format(name=Path(data.name).name), field="file")
+                raise RuleViolation(
+                    _(
+                        "File: '{name}': its columns are not those of a HubSpot, Pipedrive, Salesforce "
+                        "or SuperOffice export; import it with a command that names the kind of "
+                        "records."
+                    ).format(name=Path(data.name).name),
+                    field="file",
+                )
             return profiles.GENERIC, entity
         return found if entity is None else (found[0], entity)
     profiles.get_profile(profile)
     if entity is None:
         found = profiles.detect(data.headers, profiles.ENTITIES)
         if found is None or found[0] != profile:
-            best = max(profiles.ENTITIES, key=lambda e: sum(
-                1 for h in data.headers if profiles.PROFILES[profile].entities[e].field_for(h)))
+            best = max(
+                profiles.ENTITIES,
+                key=lambda e: sum(1 for h in data.headers if profiles.PROFILES[profile].entities[e].field_for(h)),
+            )
             return profile, best
         return found
     return profile, entity
@@ -236,25 +248,36 @@ def resolve_mapping(data: imports.CsvData, entity: str, profile: str, overrides:
     for header, target in overrides.items():
         index = by_header.get(imports.header_key(header))
         if index is None:
-            raise RuleViolation(_("Mapping: the file has no column '{header}' (columns: {headers}).").format(
-                header=header, headers=", ".join(data.headers)), field="mapping")
+            raise RuleViolation(
+                _("Mapping: the file has no column '{header}' (columns: {headers}).").format(
+                    header=header, headers=", ".join(data.headers)
+                ),
+                field="mapping",
+            )
         key = target.strip()
         if key.casefold() in ("", "-", "ignore", "none", "skip"):
             key = ""
         elif key not in allowed:
-            raise RuleViolation(_("Mapping: '{value}' is not a field of {what} (fields: {fields}).").format(
-                value=key, what=_(profiles.ENTITY_LABELS[entity]), fields=", ".join(sorted(allowed))),
-                field="mapping")
+            raise RuleViolation(
+                _("Mapping: '{value}' is not a field of {what} (fields: {fields}).").format(
+                    value=key, what=_(profiles.ENTITY_LABELS[entity]), fields=", ".join(sorted(allowed))
+                ),
+                field="mapping",
+            )
         if key:
             mapping = ["" if k == key else k for k in mapping]
         mapping[index] = key
     required = {"companies": {"name"}, "sales": {"heading"}, "followups": {"date"}}.get(entity, set())
     if entity == "persons" and not {"first_name", "last_name", "full_name"} & set(mapping):
-        raise RuleViolation(_("Mapping: no column is mapped to First name, Last name or Full name; a contact needs "
-                              "a name."), field="mapping")
+        raise RuleViolation(
+            _("Mapping: no column is mapped to First name, Last name or Full name; a contact needs a name."),
+            field="mapping",
+        )
     for key in required - set(mapping):
-        raise RuleViolation(_("Mapping: no column is mapped to '{field}'; map one with --map \"HEADER={field}\".")
-                            .format(field=key), field="mapping")
+        raise RuleViolation(
+            _("Mapping: no column is mapped to '{field}'; map one with --map \"HEADER={field}\".").format(field=key),
+            field="mapping",
+        )
     return mapping
 
 
@@ -265,10 +288,15 @@ async def _load_refs(ctx: _Context, entity: str, ids: set[str]) -> dict[str, int
     if not wanted:
         return found
     dialect = bind_dialect(ctx.session).name
-    rows = (await ctx.session.execute(
-        select(t.ExternalRef.external_id, t.ExternalRef.local_id)
-        .where(t.ExternalRef.system == ctx.system, t.ExternalRef.entity == entity,
-               batch.text_in(t.ExternalRef.external_id, wanted, dialect)))).all()
+    rows = (
+        await ctx.session.execute(
+            select(t.ExternalRef.external_id, t.ExternalRef.local_id).where(
+                t.ExternalRef.system == ctx.system,
+                t.ExternalRef.entity == entity,
+                batch.text_in(t.ExternalRef.external_id, wanted, dialect),
+            )
+        )
+    ).all()
     model: type[Any] = {"company": t.Company, "contact": t.Contact, "sale": t.Sale, "follow_up": t.Activity}[entity]
     local = {local_id for _ext, local_id in rows}
     live: set[int] = set()
@@ -309,14 +337,21 @@ async def _save_refs(ctx: _Context) -> None:
     dialect = bind_dialect(ctx.session).name
     for entity in {r[1] for r in ctx.new_refs}:
         keys = {r[2] for r in ctx.new_refs if r[1] == entity}
-        await ctx.session.execute(delete(t.ExternalRef).where(
-            t.ExternalRef.system == ctx.system, t.ExternalRef.entity == entity,
-            batch.text_in(t.ExternalRef.external_id, keys, dialect)))
+        await ctx.session.execute(
+            delete(t.ExternalRef).where(
+                t.ExternalRef.system == ctx.system,
+                t.ExternalRef.entity == entity,
+                batch.text_in(t.ExternalRef.external_id, keys, dialect),
+            )
+        )
     latest = {(r[0], r[1], r[2]): r[3] for r in ctx.new_refs}
     now = t.utcnow()
-    await batch.insert_rows(ctx.session, t.ExternalRef, ("system", "entity", "external_id", "local_id",
-                                                         "imported_at"),
-                            [(*key, local_id, now) for key, local_id in latest.items()])
+    await batch.insert_rows(
+        ctx.session,
+        t.ExternalRef,
+        ("system", "entity", "external_id", "local_id", "imported_at"),
+        [(*key, local_id, now) for key, local_id in latest.items()],
+    )
     ctx.new_refs.clear()
 
 
@@ -372,16 +407,18 @@ async def _create_missing(ctx: _Context, rows: list[_Row], fields: Sequence[str]
     await _map_values(ctx, rows, fields)
 
 
-async def import_entity(ctx: _Context, entity: str, data: imports.CsvData, mapping: list[str],
-                        defaults: dict[str, dict[str, str]]) -> None:
+async def import_entity(
+    ctx: _Context, entity: str, data: imports.CsvData, mapping: list[str], defaults: dict[str, dict[str, str]]
+) -> None:
     rows = [_Row(line, values) for line, values in _records(data, mapping)]
     for line, reason in data.bad_lines.items():
         for row in rows:
             if row.line == line:
                 ctx.fail(row, reason, "file")
     ctx.report.rows = len(rows)
-    fields = [f for f in LIST_FIELDS if f in set(mapping) or (entity == "sales" and f in ("reason_sold",
-                                                                                         "reason_lost"))]
+    fields = [
+        f for f in LIST_FIELDS if f in set(mapping) or (entity == "sales" and f in ("reason_sold", "reason_lost"))
+    ]
     await ctx.mapper.load(fields)
     live = [row for row in rows if row.status != "error"]
     raw = [dict(row.values) for row in live] if _options_create(ctx) else []  # to map again after creating
@@ -411,8 +448,9 @@ def _closed_reasons(ctx: _Context, rows: list[_Row]) -> None:
     for row in rows:
         if row.status == "unknown":
             continue
-        status = row.values.get("status") or (row.values.get("stage") if row.values.get("stage") in ("sold", "lost")
-                                              else None)
+        status = row.values.get("status") or (
+            row.values.get("stage") if row.values.get("stage") in ("sold", "lost") else None
+        )
         key = {"sold": "reason_sold", "lost": "reason_lost"}.get(status or "")
         if key and not row.values.get(key) and ctx.mapper.items.get(key):
             found = ctx.mapper.resolve(key, "", row.line)
@@ -501,8 +539,9 @@ PERSON_EDIT = ("first_name", "last_name", "email", "title", "mobile", "phone", "
 
 async def _persons(ctx: _Context, rows: list[_Row]) -> None:
     refs = await _load_refs(ctx, "contact", {row.values.get("external_id", "") for row in rows})
-    company_refs = await _load_refs(ctx, "company", {_first_id(row.values.get("company_external_id", ""))
-                                                     for row in rows})
+    company_refs = await _load_refs(
+        ctx, "company", {_first_id(row.values.get("company_external_id", "")) for row in rows}
+    )
     known: list[_Row] = []
     fresh: list[_Row] = []
     companies_by_id: dict[int, tuple[str, str]] = {}
@@ -522,8 +561,11 @@ async def _persons(ctx: _Context, rows: list[_Row]) -> None:
             # the company imported from the same CRM: named as it is in leadtui, so the import finds it
             company_id = company_refs[company_ref]
             if company_id not in companies_by_id:
-                found = (await ctx.session.execute(select(t.Company.name, t.Company.website)
-                                                   .where(t.Company.id == company_id))).one()
+                found = (
+                    await ctx.session.execute(
+                        select(t.Company.name, t.Company.website).where(t.Company.id == company_id)
+                    )
+                ).one()
                 companies_by_id[company_id] = (found[0], found[1])
             name, website = companies_by_id[company_id]
             row.values["company"] = name
@@ -577,15 +619,17 @@ async def _import_persons(ctx: _Context, rows: list[_Row]) -> None:
         elif planned.status == "duplicate":
             ctx.report.duplicates += 1
             if len(ctx.report.issues) < MAX_ISSUES:
-                ctx.report.issues.append(RowIssue(line=row.line, kind="duplicate", field=planned.field,
-                                                  message=planned.message))
+                ctx.report.issues.append(
+                    RowIssue(line=row.line, kind="duplicate", field=planned.field, message=planned.message)
+                )
         else:
             ctx.count({"new": "new", "updated": "updated"}.get(planned.status, "unchanged"))
     # rows with errors are not written; the others are, so that the sales and follow-ups after them are checked
     # against them (when any row failed, the whole transaction is rolled back at the end)
     ctx.report.new_companies += len(analysis.new_companies)
-    await imports._write(ctx.session, ctx.actor, analysis, source=_("import"), label=ctx.report.file,
-                         progress=None, total=0)
+    await imports._write(
+        ctx.session, ctx.actor, analysis, source=_("import"), label=ctx.report.file, progress=None, total=0
+    )
     by_email = {p.email_key: p.contact_id for p in analysis.rows if p.email_key and p.contact_id is not None}
     for planned in analysis.rows:
         row = by_line[planned.line]
@@ -601,16 +645,32 @@ async def _import_persons(ctx: _Context, rows: list[_Row]) -> None:
 # --------------------------------------------------------------------------- sales
 
 
-SALE_TEXT = ("heading", "description", "amount", "cost", "stage", "status", "sale_type", "owner", "reason_sold",
-             "reason_lost")
+SALE_TEXT = (
+    "heading",
+    "description",
+    "amount",
+    "cost",
+    "stage",
+    "status",
+    "sale_type",
+    "owner",
+    "reason_sold",
+    "reason_lost",
+)
 
 
 async def _first_sale_type(ctx: _Context) -> str:
     cached = ctx.session.info.get("crm_sale_type")
     if cached is None:
-        cached = ctx.session.info["crm_sale_type"] = await ctx.session.scalar(
-            select(t.SaleType.name).where(t.SaleType.deleted.is_(False)).order_by(t.SaleType.rank, t.SaleType.id)
-            .limit(1)) or ""
+        cached = ctx.session.info["crm_sale_type"] = (
+            await ctx.session.scalar(
+                select(t.SaleType.name)
+                .where(t.SaleType.deleted.is_(False))
+                .order_by(t.SaleType.rank, t.SaleType.id)
+                .limit(1)
+            )
+            or ""
+        )
     return cached
 
 
@@ -619,16 +679,24 @@ async def _company_by_name(ctx: _Context, name: str, cache: dict[str, int | None
     if key not in cache:
         from leadtui.services.contact_rules import search_key
 
-        cache[key] = await ctx.session.scalar(select(t.Company.id).where(
-            t.Company.name_key == search_key(name), t.Company.deleted_at.is_(None)).order_by(t.Company.id).limit(1))
+        cache[key] = await ctx.session.scalar(
+            select(t.Company.id)
+            .where(t.Company.name_key == search_key(name), t.Company.deleted_at.is_(None))
+            .order_by(t.Company.id)
+            .limit(1)
+        )
     return cache[key]
 
 
 async def _contact_by_email(ctx: _Context, email: str, cache: dict[str, int | None]) -> int | None:
     key = email.strip().casefold()
     if key not in cache:
-        cache[key] = await ctx.session.scalar(select(t.Contact.id).where(
-            t.Contact.email_normalized == key, t.Contact.deleted_at.is_(None)).order_by(t.Contact.id).limit(1))
+        cache[key] = await ctx.session.scalar(
+            select(t.Contact.id)
+            .where(t.Contact.email_normalized == key, t.Contact.deleted_at.is_(None))
+            .order_by(t.Contact.id)
+            .limit(1)
+        )
     return cache[key]
 
 
@@ -686,14 +754,28 @@ async def _create_sale(ctx: _Context, data: dict[str, Any]) -> int:
     dozen queries per sale."""
     values = parse(sales.SaleChange, data)
     async with ctx.sdb.write(ctx.actor) as session:
-        row = t.Sale(heading="", description="", status=int(SaleStatus.OPEN), probability=0, amount=money.ZERO,
-                     cost=money.ZERO, registered_by_id=ctx.actor.id, registered_at=t.utcnow())
+        row = t.Sale(
+            heading="",
+            description="",
+            status=int(SaleStatus.OPEN),
+            probability=0,
+            amount=money.ZERO,
+            cost=money.ZERO,
+            registered_by_id=ctx.actor.id,
+            registered_at=t.utcnow(),
+        )
         await sales._apply(session, ctx.actor, row, values, creating=True)
         return row.id
 
 
-async def _sale_data(ctx: _Context, values: dict[str, str], company_refs: dict[str, int],
-                     contact_refs: dict[str, int], by_name: dict[str, Any], by_email: dict[str, Any]) -> dict[str, Any]:
+async def _sale_data(
+    ctx: _Context,
+    values: dict[str, str],
+    company_refs: dict[str, int],
+    contact_refs: dict[str, int],
+    by_name: dict[str, Any],
+    by_email: dict[str, Any],
+) -> dict[str, Any]:
     data: dict[str, Any] = {k: values[k] for k in ("heading", "description", "amount", "cost") if values.get(k)}
     if values.get("owner"):
         data["owner"] = await _item_id(ctx, t.Associate, values["owner"])
@@ -719,26 +801,36 @@ async def _sale_data(ctx: _Context, values: dict[str, str], company_refs: dict[s
     if company_ref:
         company_id = company_refs.get(company_ref)
         if company_id is None:
-            raise RuleViolation(_("Company: no company with the id '{id}' has been imported from {system}; import "
-                                  "the companies first.").format(id=company_ref, system=ctx.system),
-                                field="company_external_id")
+            raise RuleViolation(
+                _(
+                    "Company: no company with the id '{id}' has been imported from {system}; import "
+                    "the companies first."
+                ).format(id=company_ref, system=ctx.system),
+                field="company_external_id",
+            )
     elif values.get("company"):
         company_id = await _company_by_name(ctx, values["company"], by_name)
         if company_id is None:
-            raise RuleViolation(_("Company: there is no company named '{name}'.").format(name=values["company"]),
-                                field="company")
+            raise RuleViolation(
+                _("Company: there is no company named '{name}'.").format(name=values["company"]), field="company"
+            )
     contact_ref = _first_id(values.get("contact_external_id", ""))
     if contact_ref:
         contact_id = contact_refs.get(contact_ref)
         if contact_id is None:
-            raise RuleViolation(_("Contact: no contact with the id '{id}' has been imported from {system}; import "
-                                  "the contacts first.").format(id=contact_ref, system=ctx.system),
-                                field="contact_external_id")
+            raise RuleViolation(
+                _(
+                    "Contact: no contact with the id '{id}' has been imported from {system}; import the contacts first."
+                ).format(id=contact_ref, system=ctx.system),
+                field="contact_external_id",
+            )
     elif values.get("contact_email"):
         contact_id = await _contact_by_email(ctx, values["contact_email"], by_email)
         if contact_id is None:
-            raise RuleViolation(_("Contact: there is no contact with the email '{email}'.").format(
-                email=values["contact_email"]), field="contact_email")
+            raise RuleViolation(
+                _("Contact: there is no contact with the email '{email}'.").format(email=values["contact_email"]),
+                field="contact_email",
+            )
     if company_id is not None:
         data["company_id"] = company_id
     if contact_id is not None:
@@ -779,8 +871,10 @@ def _sale_changed(data: dict[str, Any], current: sales.SaleOut) -> bool:
 
 async def _followups(ctx: _Context, rows: list[_Row]) -> None:
     refs = await _load_refs(ctx, "follow_up", {row.values.get("external_id", "") for row in rows})
-    links = {entity: await _load_refs(ctx, entity, {_first_id(r.values.get(f"{key}_external_id", "")) for r in rows})
-             for entity, key in (("company", "company"), ("contact", "contact"), ("sale", "sale"))}
+    links = {
+        entity: await _load_refs(ctx, entity, {_first_id(r.values.get(f"{key}_external_id", "")) for r in rows})
+        for entity, key in (("company", "company"), ("contact", "contact"), ("sale", "sale"))
+    }
     owners: dict[str, int | None] = {}
     for done, row in enumerate(rows, start=1):
         values = row.values
@@ -791,8 +885,11 @@ async def _followups(ctx: _Context, rows: list[_Row]) -> None:
             done_flag = values.get("done") == "yes"
             if local_id is not None:
                 current = await activities.get_follow_up(ctx.sdb, local_id)
-                change: dict[str, Any] = {k: data[k] for k in ("date", "time", "type", "text") if k in data
-                          and not _same_followup(k, data[k], current)}
+                change: dict[str, Any] = {
+                    k: data[k]
+                    for k in ("date", "time", "type", "text")
+                    if k in data and not _same_followup(k, data[k], current)
+                }
                 if change and current.completed:
                     await activities.set_completed(ctx.sdb, ctx.actor, local_id, False)
                 if change:
@@ -827,7 +924,7 @@ def _followup_data(ctx: _Context, values: dict[str, str], links: dict[str, dict[
         raise RuleViolation(_("Text: is required (the follow-up's text or title)."), field="text")
     data["text"] = text
     if values.get("title"):
-        data["title"] = values["title"][:t.TEXT_MAX]
+        data["title"] = values["title"][: t.TEXT_MAX]
     if values.get("type"):
         data["type"] = values["type"]
     for entity, key in (("sale", "sale_id"), ("contact", "contact_id"), ("company", "company_id")):
@@ -835,9 +932,14 @@ def _followup_data(ctx: _Context, values: dict[str, str], links: dict[str, dict[
         if ref:
             local = links[entity].get(ref)
             if local is None:
-                raise RuleViolation(_("{what}: no record with the id '{id}' has been imported from {system}.").format(
-                    what={"sale": _("Sale"), "contact": _("Contact"), "company": _("Company")}[entity], id=ref,
-                    system=ctx.system), field=f"{entity}_external_id")
+                raise RuleViolation(
+                    _("{what}: no record with the id '{id}' has been imported from {system}.").format(
+                        what={"sale": _("Sale"), "contact": _("Contact"), "company": _("Company")}[entity],
+                        id=ref,
+                        system=ctx.system,
+                    ),
+                    field=f"{entity}_external_id",
+                )
             data[key] = local
     if not any(k in data for k in ("sale_id", "contact_id", "company_id")):
         raise RuleViolation(_("Follow-up: link it to a sale, a contact or a company."), field="sale_id")
@@ -858,8 +960,12 @@ async def _follow_up_owner(ctx: _Context, activity_id: int, login: str, cache: d
     if owner_id is None or owner_id == ctx.actor.id:
         return
     await rights.ensure_can_edit(ctx.session, ctx.actor, owner_id, _("the follow-ups of {login}").format(login=login))
-    await ctx.session.execute(update(t.Activity).where(t.Activity.id == activity_id).values(owner_id=owner_id)
-                              .execution_options(synchronize_session=False))
+    await ctx.session.execute(
+        update(t.Activity)
+        .where(t.Activity.id == activity_id)
+        .values(owner_id=owner_id)
+        .execution_options(synchronize_session=False)
+    )
 
 
 # --------------------------------------------------------------------------- the service calls
@@ -874,8 +980,14 @@ class ImportFile:
     entity: str | None = None  # None: found from the headers (folders)
 
 
-async def import_files(db: Database, actor: Actor, files: Sequence[ImportFile],
-                       options: CrmImportOptions | dict[str, Any] | None = None, *, dry_run: bool = False) -> CrmImportReport:
+async def import_files(
+    db: Database,
+    actor: Actor,
+    files: Sequence[ImportFile],
+    options: CrmImportOptions | dict[str, Any] | None = None,
+    *,
+    dry_run: bool = False,
+) -> CrmImportReport:
     """Import one or more exports in one transaction, companies first, then contacts, sales, follow-ups.
     Refused (CrmImportRefused, nothing written) when any row has an error or an unknown value; a dry run
     reports what would happen and writes nothing."""
@@ -896,18 +1008,33 @@ async def import_files(db: Database, actor: Actor, files: Sequence[ImportFile],
     if result.errors and not dry_run:
         lines = sorted({i.line for r in result.reports for i in r.issues if i.kind == "error"})[:10]
         raise CrmImportRefused(
-            ngettext("Nothing imported: {n} row has an error or an unknown value{lines}; fix the file or map the "
-                     "values and import again.",
-                     "Nothing imported: {n} rows have errors or unknown values{lines}; fix the file or map the "
-                     "values and import again.", result.errors).format(
-                n=result.errors, lines=(" (" + ngettext("line", "lines", len(lines)) + " " +
-                                        ", ".join(map(str, lines)) + ")") if lines else ""), result)
+            ngettext(
+                "Nothing imported: {n} row has an error or an unknown value{lines}; fix the file or map the "
+                "values and import again.",
+                "Nothing imported: {n} rows have errors or unknown values{lines}; fix the file or map the "
+                "values and import again.",
+                result.errors,
+            ).format(
+                n=result.errors,
+                lines=(" (" + ngettext("line", "lines", len(lines)) + " " + ", ".join(map(str, lines)) + ")")
+                if lines
+                else "",
+            ),
+            result,
+        )
     result.applied = not dry_run
     return result
 
 
-async def _run(db: Database, actor: Actor, planned: list[tuple[ImportFile, str, str, list[str]]],
-               options: CrmImportOptions, *, dry_run: bool, savepoints: bool) -> CrmImportReport:
+async def _run(
+    db: Database,
+    actor: Actor,
+    planned: list[tuple[ImportFile, str, str, list[str]]],
+    options: CrmImportOptions,
+    *,
+    dry_run: bool,
+    savepoints: bool,
+) -> CrmImportReport:
     """One pass over the files in one transaction; rolled back for a dry run or when any row failed."""
     result = CrmImportReport(dry_run=dry_run)
     try:
@@ -917,12 +1044,26 @@ async def _run(db: Database, actor: Actor, planned: list[tuple[ImportFile, str, 
             refs: dict[str, dict[str, int]] = {}
             for item, profile, entity, mapping in planned:
                 ep = profiles.PROFILES[profile].entities.get(entity) if profile in profiles.PROFILES else None
-                report = EntityReport(entity=entity, file=item.data.name, profile=profile,
-                                      encoding=item.data.encoding, delimiter=item.data.delimiter,
-                                      headers=item.data.headers, mapping=mapping)
+                report = EntityReport(
+                    entity=entity,
+                    file=item.data.name,
+                    profile=profile,
+                    encoding=item.data.encoding,
+                    delimiter=item.data.delimiter,
+                    headers=item.data.headers,
+                    mapping=mapping,
+                )
                 mapper = ValueMapper(session, ep.values if ep else {}, options.value_maps)
-                ctx = _Context(session=session, sdb=sdb, actor=actor, system=profile if ep else "csv",
-                               date_order=ep.date_order if ep else "ymd", report=report, mapper=mapper, refs=refs)
+                ctx = _Context(
+                    session=session,
+                    sdb=sdb,
+                    actor=actor,
+                    system=profile if ep else "csv",
+                    date_order=ep.date_order if ep else "ymd",
+                    report=report,
+                    mapper=mapper,
+                    refs=refs,
+                )
                 await import_entity(ctx, entity, item.data, mapping, ep.values if ep else {})
                 result.reports.append(report)
             if dry_run or result.errors:
@@ -932,15 +1073,23 @@ async def _run(db: Database, actor: Actor, planned: list[tuple[ImportFile, str, 
     return result
 
 
-async def import_file(db: Database, actor: Actor, entity: str, data: imports.CsvData,
-                      options: CrmImportOptions | dict[str, Any] | None = None, *, dry_run: bool = False) -> CrmImportReport:
+async def import_file(
+    db: Database,
+    actor: Actor,
+    entity: str,
+    data: imports.CsvData,
+    options: CrmImportOptions | dict[str, Any] | None = None,
+    *,
+    dry_run: bool = False,
+) -> CrmImportReport:
     if entity not in profiles.ENTITIES:
         raise NotFound(_("Unknown kind of record '{kind}'.").format(kind=entity))
     return await import_files(db, actor, [ImportFile(data, entity)], options, dry_run=dry_run)
 
 
-def options_from_cli(profile: str, maps: Sequence[str], map_values: Sequence[str],
-                     create_missing: bool) -> CrmImportOptions:
+def options_from_cli(
+    profile: str, maps: Sequence[str], map_values: Sequence[str], create_missing: bool
+) -> CrmImportOptions:
     overrides: dict[str, str] = {}
     for text in maps:
         if "=" not in text:
@@ -949,9 +1098,18 @@ def options_from_cli(profile: str, maps: Sequence[str], map_values: Sequence[str
         overrides[header.strip()] = target.strip()
     if profile != "auto":
         profiles.get_profile(profile)
-    return CrmImportOptions(profile=profile, overrides=overrides, value_maps=value_maps(map_values),
-                            create_missing=create_missing)
+    return CrmImportOptions(
+        profile=profile, overrides=overrides, value_maps=value_maps(map_values), create_missing=create_missing
+    )
 
 
-__all__ = ["CrmImportOptions", "CrmImportRefused", "CrmImportReport", "EntityReport", "ImportFile", "import_file",
-           "import_files", "options_from_cli"]
+__all__ = [
+    "CrmImportOptions",
+    "CrmImportRefused",
+    "CrmImportReport",
+    "EntityReport",
+    "ImportFile",
+    "import_file",
+    "import_files",
+    "options_from_cli",
+]

@@ -36,14 +36,34 @@ LIST_FIELDS: dict[str, tuple[str | None, Any]] = {
     "status": (None, None),
     "done": (None, None),
 }
-FIELD_NAMES = {"lead_status": N_("Lead status"), "category": N_("Category"), "stage": N_("Sale stage"),
-               "sale_type": N_("Sale type"), "reason_sold": N_("Reason (sold)"), "reason_lost": N_("Reason (lost)"),
-               "type": N_("Follow-up type"), "owner": N_("Owner"), "status": N_("Sale status"),
-               "done": N_("Completed")}
-ALIASES = {"lead-status": "lead_status", "leadstatus": "lead_status", "sale-stage": "stage", "sale_stage": "stage",
-           "sale-type": "sale_type", "reason-sold": "reason_sold", "reason-lost": "reason_lost",
-           "follow-up-type": "type", "followup_type": "type", "follow_up_type": "type", "our_contact": "owner",
-           "sale_status": "status", "completed": "done", "lifecycle_stage": "category"}
+FIELD_NAMES = {
+    "lead_status": N_("Lead status"),
+    "category": N_("Category"),
+    "stage": N_("Sale stage"),
+    "sale_type": N_("Sale type"),
+    "reason_sold": N_("Reason (sold)"),
+    "reason_lost": N_("Reason (lost)"),
+    "type": N_("Follow-up type"),
+    "owner": N_("Owner"),
+    "status": N_("Sale status"),
+    "done": N_("Completed"),
+}
+ALIASES = {
+    "lead-status": "lead_status",
+    "leadstatus": "lead_status",
+    "sale-stage": "stage",
+    "sale_stage": "stage",
+    "sale-type": "sale_type",
+    "reason-sold": "reason_sold",
+    "reason-lost": "reason_lost",
+    "follow-up-type": "type",
+    "followup_type": "type",
+    "follow_up_type": "type",
+    "our_contact": "owner",
+    "sale_status": "status",
+    "completed": "done",
+    "lifecycle_stage": "category",
+}
 FIXED_ITEMS = {"status": ("open", "sold", "lost", "stalled"), "done": ("yes", "no")}
 PSEUDO_STAGES = ("sold", "lost")
 YES = {"1", "true", "yes", "y", "x", "ja", "j", "done", "completed", "✓"}
@@ -58,8 +78,12 @@ def canonical_field(text: str) -> str:
     key = text.strip().casefold().replace(" ", "_")
     key = ALIASES.get(key, ALIASES.get(key.replace("_", "-"), key))
     if key not in LIST_FIELDS:
-        raise RuleViolation(_("--map-value: '{field}' is not a list field (choose one of: {fields}).").format(
-            field=text, fields=", ".join(LIST_FIELDS)), field="map_value")
+        raise RuleViolation(
+            _("--map-value: '{field}' is not a list field (choose one of: {fields}).").format(
+                field=text, fields=", ".join(LIST_FIELDS)
+            ),
+            field="map_value",
+        )
     return key
 
 
@@ -68,8 +92,9 @@ def parse_map_value(text: str) -> tuple[str, str, str]:
     head, colon, rest = text.partition(":")
     source, equals, target = rest.rpartition("=")
     if not colon or not equals or not target.strip():
-        raise RuleViolation(_("--map-value: '{text}' is not \"field:SOURCE=TARGET\".").format(text=text),
-                            field="map_value")
+        raise RuleViolation(
+            _("--map-value: '{text}' is not \"field:SOURCE=TARGET\".").format(text=text), field="map_value"
+        )
     return canonical_field(head), source.strip(), target.strip()
 
 
@@ -103,8 +128,9 @@ class UnknownValue(BaseModel):
 class ValueMapper:
     """Resolves a file's list values to leadtui's names; counts what it cannot resolve."""
 
-    def __init__(self, session: AsyncSession, defaults: dict[str, dict[str, str]],
-                 explicit: dict[str, dict[str, str]]) -> None:
+    def __init__(
+        self, session: AsyncSession, defaults: dict[str, dict[str, str]], explicit: dict[str, dict[str, str]]
+    ) -> None:
         self.session = session
         self.defaults = {f: {k.casefold(): v for k, v in m.items()} for f, m in defaults.items()}
         self.explicit = explicit
@@ -121,16 +147,27 @@ class ValueMapper:
                 self.items[key] = {name: name for name in FIXED_ITEMS[key]}
             elif key == "owner":
                 names: dict[str, str] = {}
-                for login, email, full_name in (await self.session.execute(
+                for login, email, full_name in (
+                    await self.session.execute(
                         select(t.Associate.login, t.Associate.email, t.Associate.full_name)
-                        .where(t.Associate.active.is_(True)).order_by(t.Associate.id))).all():
+                        .where(t.Associate.active.is_(True))
+                        .order_by(t.Associate.id)
+                    )
+                ).all():
                     for ref in (login, email, full_name):
                         if ref:
                             names.setdefault(ref.strip().casefold(), login)
                 self.items[key] = names
             else:
-                rows = (await self.session.execute(select(model.name).where(model.deleted.is_(False))
-                                                   .order_by(model.rank, model.id))).scalars().all()
+                rows = (
+                    (
+                        await self.session.execute(
+                            select(model.name).where(model.deleted.is_(False)).order_by(model.rank, model.id)
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
                 self.items[key] = {t.name_key(name): name for name in rows}
                 if key == "stage":
                     self.items[key].update({p: p for p in PSEUDO_STAGES})
@@ -139,10 +176,15 @@ class ValueMapper:
                 continue
             for source, target in mapping.items():
                 if self._known(key, target) is None:
-                    raise RuleViolation(_("--map-value: {field} '{source}' maps to '{target}', which is not in "
-                                          "leadtui's list (choose one of: {names}).").format(
-                        field=field_name(key), source=source, target=target,
-                        names=", ".join(self.choices(key))), field="map_value")
+                    raise RuleViolation(
+                        _(
+                            "--map-value: {field} '{source}' maps to '{target}', which is not in "
+                            "leadtui's list (choose one of: {names})."
+                        ).format(
+                            field=field_name(key), source=source, target=target, names=", ".join(self.choices(key))
+                        ),
+                        field="map_value",
+                    )
 
     def choices(self, key: str) -> list[str]:
         if key == "owner":
@@ -177,8 +219,10 @@ class ValueMapper:
 
     def message(self, key: str, value: str) -> str:
         shown = value.strip() or _("(empty)")
-        return _("{field}: '{value}' is not in leadtui's list; map it with --map-value \"{key}:{value}=NAME\" "
-                 "or add it with --create-missing.").format(field=field_name(key), value=shown, key=key)
+        return _(
+            "{field}: '{value}' is not in leadtui's list; map it with --map-value \"{key}:{value}=NAME\" "
+            "or add it with --create-missing."
+        ).format(field=field_name(key), value=shown, key=key)
 
     def suggestion(self, key: str, value: str) -> str | None:
         items = self.items.get(key, {})
@@ -195,10 +239,18 @@ class ValueMapper:
         return None
 
     def unknown_values(self) -> list[UnknownValue]:
-        return [UnknownValue(field=u.field, field_label=field_name(u.field), value=u.value, rows=u.rows,
-                             first_line=u.first_line, suggestion=self.suggestion(u.field, u.value),
-                             choices=self.choices(u.field))
-                for u in sorted(self.unknown.values(), key=lambda u: (u.field, u.first_line))]
+        return [
+            UnknownValue(
+                field=u.field,
+                field_label=field_name(u.field),
+                value=u.value,
+                rows=u.rows,
+                first_line=u.first_line,
+                suggestion=self.suggestion(u.field, u.value),
+                choices=self.choices(u.field),
+            )
+            for u in sorted(self.unknown.values(), key=lambda u: (u.field, u.first_line))
+        ]
 
     def creatable(self) -> list[Unknown]:
         return [u for u in self.unknown.values() if LIST_FIELDS[u.field][0] is not None and u.value.strip()]

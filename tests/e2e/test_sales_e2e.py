@@ -53,7 +53,7 @@ def test_create_a_sale_by_keyboard_sell_it_and_see_it_in_the_sales_list(terminal
     term.wait_for("$ Open")
 
     term.keys("e")
-    term.wait_for("EDIT MODE")
+    term.wait_for("editing: ctrl+s saves")  # edit mode is shown in the header, as on every card
     term.keys("Tab", "Tab", "Enter")  # open Stage
     term.wait_for("Sold  (100 %)")
     time.sleep(0.5)

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -62,7 +63,10 @@ class PickerDialog(Dialog):
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return
-        results = self.query_one("#picker-results", OptionList)
+        try:
+            results = self.query_one("#picker-results", OptionList)
+        except NoMatches:  # the user picked (or left) before these results came back: the dialog is gone
+            return
         results.clear_options()
         self.items = {}
         if self.allow_clear:

@@ -61,6 +61,8 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
         check=True,
         env={**{k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}, "TERM": "xterm-256color"},
     )
+    # if leadtui ends (a crash), the pane stays with what it printed, so a failing wait shows the traceback
+    subprocess.run(["tmux", "-L", SOCKET, "set-option", "-t", session, "remain-on-exit", "on"], capture_output=True)
     try:
         yield Terminal(session), db
     finally:

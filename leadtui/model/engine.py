@@ -76,6 +76,8 @@ class Database:
         self._writer = async_sessionmaker(self.engine.execution_options(leadtui_write=True), expire_on_commit=False)
         # set by services.database.connect when the file can be read but not written: raised by every write()
         self.write_refusal: Exception | None = None
+        # changesets this object wrote (services/changes.py): not announced back to the session that made them
+        self.local_changesets: dict[str, None] = {}
 
     @property
     def dialect(self) -> str:
@@ -98,6 +100,7 @@ class Database:
         async with self._writer() as session:
             session.info["actor"] = actor
             session.info["changeset"] = uuid.uuid4().hex
+            session.info["database"] = self
             async with session.begin():
                 yield session
 

@@ -24,6 +24,7 @@ from leadtui.i18n.terms import entity_name
 from leadtui.model import tables as t
 from leadtui.model.base import Base, Versioned
 from leadtui.model.engine import Database
+from leadtui.services import changes as live
 from leadtui.services.actor import Actor
 from leadtui.services.errors import StaleEdit
 
@@ -112,6 +113,8 @@ def _record_flush(session: Session, _context: Any) -> None:
             add("delete", obj, {key: [jsonable(getattr(obj, key)), None] for key in _columns(obj)})
     if rows:
         session.connection().execute(insert(t.AuditLog), rows)
+        for row in rows:  # live updates of the other sessions (services/changes.py)
+            live.note(session, row["entity"], [row["entity_id"]], row["changes"])
 
 
 async def record_bulk(
@@ -127,6 +130,7 @@ async def record_bulk(
     groups = [[jsonable(old), list(ids)] for old, ids in old_groups if ids]
     if not groups:
         return
+    live.note(session.sync_session, entity, [i for _old, ids in groups for i in ids], [field])
     await session.execute(
         insert(t.AuditLog).values(
             at=t.utcnow(),

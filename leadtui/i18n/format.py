@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-from leadtui.i18n import BABEL_LOCALES, _, current_language
+from leadtui.i18n import BABEL_LOCALES, _, current_language, pgettext
 
 
 def _locale() -> str:
@@ -17,17 +17,26 @@ def _locale() -> str:
 
 
 def format_date(value: date | datetime | None) -> str:
+    """The language's one date format: 04/01/2027 (en), 04.01.2027 (da, nb), 04-01-2027 (nl); "" for None."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return babel_dates.format_date(value, format="short", locale=_locale())
+    return babel_dates.format_date(value, format=_date_pattern(), locale=_locale())
+
+
+def format_time(value: time | datetime | None) -> str:
+    """A time of day as it is typed: 24 hours, HH:MM (14:05) in every language; "" for None."""
+    if value is None:
+        return ""
+    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 def format_datetime(value: datetime | None) -> str:
+    """The date as format_date shows it and the time as format_time: 04.01.2027 14:05."""
     if value is None:
         return ""
-    return babel_dates.format_datetime(value, format="short", locale=_locale())
+    return f"{format_date(value)} {format_time(value)}"
 
 
 def format_number(value: int | float | Decimal | None, *, places: int | None = None) -> str:
@@ -53,17 +62,56 @@ def format_percent(value: int | float | Decimal | None) -> str:
     return f"{format_number(value, places=0 if float(value).is_integer() else 1)} %"
 
 
-def date_hint() -> str:
-    """How a date may be typed: the language's short format and ISO."""
+def _date_pattern() -> str:
+    """The CLDR short date pattern with a four-digit year and two-digit day and month (dd.MM.yyyy)."""
     pattern = babel_dates.get_date_format("short", locale=_locale()).pattern
-    pattern = re.sub(r"M+", "MM", re.sub(r"d+", "DD", re.sub(r"y+", "YYYY", pattern)))
-    return _("{pattern} or YYYY-MM-DD").format(pattern=pattern)
+    return re.sub(r"d+", "dd", re.sub(r"M+", "MM", re.sub(r"y+", "yyyy", pattern)))
+
+
+def _letters(pattern: str) -> str:
+    """dd.MM.yyyy -> DD.MM.ÅÅÅÅ: the letters people write in a date hint, in the language."""
+    # TRANSLATORS: the letters of a date hint, as in DD-MM-YYYY (Danish ÅÅÅÅ, Dutch JJJJ); keep the length
+    year = pgettext("date pattern", "YYYY")
+    # TRANSLATORS: the month letters of a date hint, as in DD-MM-YYYY
+    month = pgettext("date pattern", "MM")
+    # TRANSLATORS: the day letters of a date hint, as in DD-MM-YYYY
+    day = pgettext("date pattern", "DD")
+    return pattern.replace("yyyy", year).replace("MM", month).replace("dd", day)
+
+
+def date_hint() -> str:
+    """How a date is typed in the language, for placeholders, help and error texts: DD.MM.ÅÅÅÅ (da)."""
+    return _letters(_date_pattern())
+
+
+def iso_date_hint() -> str:
+    """The ISO form with the language's letters (ÅÅÅÅ-MM-DD), only where ISO itself must be named."""
+    return _letters("yyyy-MM-dd")
+
+
+def time_hint() -> str:
+    """How a time is typed: HH:MM (Danish TT:MM)."""
+    # TRANSLATORS: the hour letters of a time hint, as in HH:MM (Danish TT, Dutch UU)
+    hours = pgettext("time pattern", "HH")
+    # TRANSLATORS: the minute letters of a time hint, as in HH:MM
+    minutes = pgettext("time pattern", "MM")
+    return f"{hours}:{minutes}"
+
+
+def date_order() -> str:
+    """The order of day, month and year in the language's format: "dmy" for all four languages."""
+    pattern = _date_pattern()
+    return "".join(sorted("dmy", key=lambda part: pattern.index({"d": "dd", "m": "MM", "y": "yyyy"}[part])))
+
+
+_DATE = re.compile(r"^\s*(\d{1,4})\s*[./\- ]\s*(\d{1,2})\s*[./\- ]\s*(\d{1,4})\s*$", re.ASCII)
 
 
 def parse_date(text: str) -> date:
-    """A date typed by the user: ISO (2026-11-26) or the language's short format (26.11.2026, 26-11-2026 ...).
+    """A date typed by the user: the language's format (04.01.2027; any of . / - or a space between the parts,
+    one or two digits for day and month, a two-digit year meaning 20xx) or ISO (2027-01-04).
 
-    Raises ValueError with a message naming both accepted forms.
+    Raises ValueError with a message naming the language's format.
     """
     value = text.strip()
     if not value:
@@ -72,13 +120,21 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         pass
-    try:
-        parsed = babel_dates.parse_date(value, locale=_locale())
-    except (ValueError, IndexError, getattr(babel_dates, "ParseError", ValueError)):
-        parsed = None
-    if parsed is None:
-        raise ValueError(_("'{value}' is not a date ({hint})").format(value=value, hint=date_hint()))
-    return parsed
+    match = _DATE.match(value)
+    if match is not None:
+        first, second, third = match.groups()
+        parts = dict(zip(date_order(), (first, second, third), strict=True))
+        if len(first) == 4 and len(third) <= 2:  # 2027-1-4: ISO order with short parts
+            parts = {"y": first, "m": second, "d": third}
+        year = int(parts["y"])
+        if len(parts["y"]) == 2:
+            year += 2000
+        if len(parts["y"]) in (2, 4) and len(parts["d"]) <= 2 and len(parts["m"]) <= 2:
+            try:
+                return date(year, int(parts["m"]), int(parts["d"]))
+            except ValueError:
+                pass
+    raise ValueError(_("'{value}' is not a date ({hint})").format(value=value, hint=date_hint()))
 
 
 def parse_decimal(text: str) -> Decimal:

@@ -18,10 +18,19 @@ from textual.widgets.selection_list import Selection
 
 from leadtui.actions import bindings
 from leadtui.i18n import _
+from leadtui.i18n.format import date_hint, format_date, parse_date
 from leadtui.services.contacts import COLUMNS, EMPTY
 from leadtui.services.preferences import ContactsView
 from leadtui.widgets.contacts_table import RESET
 from leadtui.widgets.form import FORM_CSS, row
+
+
+def _shown_date(value: str) -> str:
+    """A date filter as kept (ISO) in the language's format; what cannot be read stays as typed."""
+    try:
+        return format_date(parse_date(value)) if value else ""
+    except ValueError:
+        return value
 
 
 class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
@@ -92,9 +101,11 @@ class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
                         continue
                     current = view.filters.get(key)
                     if column.kind in ("text", "date"):
-                        hint = _("YYYY-MM-DD") if column.kind == "date" else ""
+                        hint, shown = "", str(current or "")
+                        if column.kind == "date":  # the language's format, shown and typed (ISO accepted too)
+                            hint, shown = date_hint(), _shown_date(shown)
                         widget: Input | Select[Any] = Input(
-                            value=str(current or ""), placeholder=hint, compact=True, id=f"filter-{key}"
+                            value=shown, placeholder=hint, compact=True, id=f"filter-{key}"
                         )
                     elif column.kind == "bool":
                         widget = Select(
@@ -135,6 +146,11 @@ class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
             if isinstance(widget, Input):
                 if widget.value.strip():
                     filters[key] = widget.value.strip()
+                    if column.kind == "date":  # kept as ISO: the same filter in any language
+                        try:
+                            filters[key] = parse_date(filters[key]).isoformat()
+                        except ValueError:
+                            pass  # the list says what is wrong with it, naming the column
             elif isinstance(widget, Select) and not widget.is_blank():
                 value = widget.value
                 filters[key] = (value == "true") if column.kind == "bool" else value

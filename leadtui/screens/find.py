@@ -202,7 +202,7 @@ class FindScreen(Screen):
             table.add_column(column.label, key=column.key)
         for row in page.rows:
             table.add_row(
-                str(row["id"]), *[result_cell(row.get(c.key), c.key) for c in page.columns], key=str(row["id"])
+                str(row["id"]), *[result_cell(row.get(c.key), c.key, c.kind) for c in page.columns], key=str(row["id"])
             )
         if not page.rows:
             self.query_one("#results-status", Static).update(_("No matches."))

@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from leadtui.actions import bindings
 from leadtui.i18n import _
+from leadtui.i18n.format import date_hint, format_date, format_time, time_hint
 from leadtui.screens.dialogs import FormDialog, buttons
 from leadtui.widgets.form import error_line, field_row
 
@@ -60,10 +61,14 @@ class FollowUpDialog(FormDialog):
             yield Static(self.title_text, classes="section-title", markup=False)  # may quote a name
             if self.intro:
                 yield Static(self.intro, classes="hint")
-            yield Label(_("Date (YYYY-MM-DD, today, +N days)") + " *  ·  " + _("Time (HH:MM, optional)"))
-            with Horizontal(id="fu-when"):
-                yield Input(value=self.day.isoformat(), id="date")
-                yield Input(value=self.at.strftime("%H:%M") if self.at else "", placeholder="HH:MM", id="time")
+            yield Label(
+                _("Date ({hint}, today, +N days)").format(hint=date_hint())
+                + " *  ·  "
+                + _("Time ({hint}, optional)").format(hint=time_hint())
+            )
+            with Horizontal(id="fu-when"):  # the date as the card and the lists show it; ISO is accepted too
+                yield Input(value=format_date(self.day), placeholder=date_hint(), id="date")
+                yield Input(value=format_time(self.at), placeholder=time_hint(), id="time")
             yield error_line("date")
             yield error_line("time")
             yield from field_row(

@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Static
 
 from leadtui.actions import bindings
 from leadtui.i18n import _
+from leadtui.i18n.format import format_date
 from leadtui.screens.dialogs import Dialog
 
 
@@ -45,7 +46,7 @@ class GuideSuggestionDialog(Dialog):
         if item.purpose:
             lines.append(item.purpose)
         lines.append("")
-        lines.append(_("Date: {date}").format(date=draft.date.isoformat()))
+        lines.append(_("Date: {date}").format(date=format_date(draft.date)))
         if draft.type:
             lines.append(_("Type: {type}").format(type=draft.type))
         lines.append(_("Text: {text}").format(text=draft.text))

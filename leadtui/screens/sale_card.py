@@ -48,7 +48,7 @@ from textual.widgets import (
 
 from leadtui.actions import bindings
 from leadtui.i18n import N_, _, ngettext
-from leadtui.i18n.format import format_date, format_money
+from leadtui.i18n.format import format_date, format_datetime, format_money
 from leadtui.screens.card_base import CardScreen
 from leadtui.screens.guide_suggestion_dialog import confirm_suggested_command
 from leadtui.services.errors import DomainError
@@ -319,7 +319,7 @@ class SaleCard(CardScreen):
             next_text = Text(format_date(sale.next_activity), style="bold red" if sale.next_activity_overdue else "")
         self.query_one("#next_activity", Static).update(next_text)
         self.query_one("#number", Static).update(sale.number)
-        info = [_("Registered: {when}").format(when=f"{sale.registered_at:%Y-%m-%d %H:%M}")]
+        info = [_("Registered: {when}").format(when=format_datetime(sale.registered_at))]
         if sale.updated_at:
             info.append(_("Updated: {when}").format(when=f"{sale.updated_at:%Y-%m-%d %H:%M}"))
         if sale.days_in_stage is not None:
@@ -969,7 +969,7 @@ class SaleCard(CardScreen):
             text=_("Follow up the stalled sale: {heading}").format(heading=sale.heading),
             intro=_(
                 "The sale is stalled until {date} ({reason}). Plan a meeting or call to pick it up again, or skip."
-            ).format(date=sale.reopen_date, reason=sale.reason_stalled or "—"),
+            ).format(date=format_date(sale.reopen_date), reason=sale.reason_stalled or "—"),
             cancel_label=_("Skip"),
         )
         if await self.app.push_screen_wait(dialog) is not None:

@@ -12,6 +12,7 @@ from textual.dom import DOMNode
 
 from leadtui.actions import bindings
 from leadtui.i18n import _
+from leadtui.i18n.format import format_date
 from leadtui.screens.dialogs import ConfirmDialog
 from leadtui.services.errors import DomainError
 
@@ -47,7 +48,7 @@ class DeleteSaleDialog(ConfirmDialog):
             + _("Stage: {stage}").format(stage=sale.stage or "—"),
             _("Amount: {amount}").format(amount=format_money(sale.amount))
             + " · "
-            + _("Sale date: {date}").format(date=sale.sale_date),
+            + _("Sale date: {date}").format(date=format_date(sale.sale_date)),
             _("Owner: {owner}").format(owner=sale.owner_name or sale.owner),
         ]
         return "\n".join(lines)

@@ -155,7 +155,7 @@ class SelectionsScreen(Screen):
             members.add_column(column.label, key=column.key)
         for row in page.rows:
             members.add_row(
-                str(row["id"]), *[result_cell(row.get(c.key), c.key) for c in page.columns], key=str(row["id"])
+                str(row["id"]), *[result_cell(row.get(c.key), c.key, c.kind) for c in page.columns], key=str(row["id"])
             )
 
     def current_member(self) -> int | None:

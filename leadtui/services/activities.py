@@ -68,10 +68,12 @@ MIN_YEAR, MAX_YEAR = 1900, 2199
 
 def _plausible_date(value: date) -> date:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
+        from leadtui.i18n.format import date_hint, format_date
+
         raise ValueError(
             _(
-                "{date} is not a plausible date: the year must be from {low} to {high} (write the date as YYYY-MM-DD)"
-            ).format(date=value.isoformat(), low=MIN_YEAR, high=MAX_YEAR)
+                "{date} is not a plausible date: the year must be from {low} to {high} (write the date as {hint})"
+            ).format(date=format_date(value), low=MIN_YEAR, high=MAX_YEAR, hint=date_hint())
         )
     return value
 

@@ -8,7 +8,7 @@ lead status is visible and editable only under a lead-enabled category (L1), see
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
@@ -721,8 +721,14 @@ class _Sql:
             return t.Contact.email_opt_in.is_(
                 bool(value) if not isinstance(value, str) else value.lower() in ("1", "true", "yes")
             )
-        if column.kind == "date":
-            return func.date(t.Contact.registered_at) == str(value)
+        if column.kind == "date":  # typed in the language's format or ISO
+            from leadtui.i18n.format import parse_date
+
+            try:
+                day = value if isinstance(value, date) else parse_date(str(value))
+            except ValueError as exc:
+                raise RuleViolation(f"{_(column.label)}: {exc}", field=key) from None
+            return func.date(t.Contact.registered_at) == day.isoformat()
         expression = {
             "category": self.category.id,
             "category_group": self.category.category_group,

@@ -105,6 +105,7 @@ class Criterion(BaseModel):
 class ColumnOut(BaseModel):
     key: str
     label: str
+    kind: str = "text"  # text, list, number, money, date, bool: how a screen shows the values
 
 
 class FieldOut(BaseModel):
@@ -475,7 +476,7 @@ def target_label(target: str) -> str:
 
 def fields_for(target: str) -> list[ColumnOut]:
     """The fields a user may search on, for pickers (each once, in a sensible order)."""
-    return [ColumnOut(key=f.key, label=_(f.label)) for f in _unique(normalise_target(target))]
+    return [ColumnOut(key=f.key, label=_(f.label), kind=f.kind) for f in _unique(normalise_target(target))]
 
 
 def _unique(target: str) -> list[Field]:
@@ -492,7 +493,7 @@ def field_infos(target: str) -> list[FieldOut]:
 
 def column_fields(target: str) -> list[ColumnOut]:
     """The fields that can be shown as result columns."""
-    return [ColumnOut(key=f.key, label=_(f.label)) for f in _unique(normalise_target(target)) if f.column]
+    return [ColumnOut(key=f.key, label=_(f.label), kind=f.kind) for f in _unique(normalise_target(target)) if f.column]
 
 
 def field_kind(target: str, key: str) -> str:
@@ -1234,7 +1235,7 @@ async def find(
             )
     return FindPage(
         target=target,
-        columns=[ColumnOut(key=f.key, label=_(f.label)) for f in chosen],
+        columns=[ColumnOut(key=f.key, label=_(f.label), kind=f.kind) for f in chosen],
         rows=rows,
         offset=offset,
         limit=limit or len(rows),
@@ -1326,7 +1327,7 @@ async def iter_rows(
 async def columns_of(target: str, columns: Sequence[str] | None = None) -> list[ColumnOut]:
     """The result columns `find` would give for these keys (validated), e.g. for a CSV header."""
     target = normalise_target(target)
-    return [ColumnOut(key=f.key, label=_(f.label)) for f in _columns(_fields(target), columns, target)]
+    return [ColumnOut(key=f.key, label=_(f.label), kind=f.kind) for f in _columns(_fields(target), columns, target)]
 
 
 async def count(

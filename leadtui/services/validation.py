@@ -41,7 +41,9 @@ def _rule_text(error: ErrorDetails) -> str:
     if kind in ("decimal_parsing", "decimal_type", "float_parsing"):
         return _("must be a number")
     if kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
-        return _("must be a date (YYYY-MM-DD)")
+        from leadtui.i18n.format import date_hint
+
+        return _("must be a date ({hint})").format(hint=date_hint())
     if kind == "value_error":
         return str(ctx.get("error") or error.get("msg", ""))
     return error.get("msg", _("is not valid"))

@@ -123,7 +123,9 @@ class ContactsTable(Vertical):
         if key == "email_opt_in":
             return Text("✓" if row.email_opt_in else "")
         if key == "registered_at":
-            return Text(f"{row.registered_at:%Y-%m-%d}")
+            from leadtui.i18n.format import format_date
+
+            return Text(format_date(row.registered_at))
         return cell(getattr(row, key) or "")
 
     def _fill(self, table: DataTable, result: PageResult) -> list[int | None]:

@@ -28,9 +28,21 @@ VALUE_HINTS = {
     "text": N_("Values, separated by commas (any of them matches)"),
     "number": N_("A number"),
     "money": N_("An amount, e.g. 1000 or 1000.50"),
-    "date": N_("A date, e.g. 2026-01-31"),
+    "date": N_("A date, e.g. {example}"),
     "bool": N_("yes or no"),
 }
+
+
+def value_hint(kind: str) -> str:
+    """What to type as a criterion's value; a date in the language's format."""
+    hint = _(VALUE_HINTS.get(kind, VALUE_HINTS["text"]))
+    if kind == "date":
+        from datetime import date
+
+        from leadtui.i18n.format import format_date
+
+        hint = hint.format(example=format_date(date(2026, 1, 31)))
+    return hint
 
 
 class CriteriaEditor(Vertical):
@@ -295,7 +307,7 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
         self.query_one("#choices", SelectionList).display = is_list and not no_value
         self.query_one("#values-label", Label).display = field is not None and not no_value
         if field is not None and not is_list:
-            values.placeholder = _(VALUE_HINTS.get(field.kind, VALUE_HINTS["text"]))
+            values.placeholder = value_hint(field.kind)
         label = _("Values (space ticks, ctrl+s saves)") if is_list else _("Values (Enter saves)")
         self.query_one("#values-label", Label).update(label)
 

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from textual.widgets import DataTable
 
 from leadtui.i18n import _
+from leadtui.i18n.format import format_datetime
 from leadtui.widgets.inert import cell
 
 
@@ -35,7 +36,7 @@ class HistoryPane(DataTable[Any]):
         for row in rows:
             name = label(row) if label is not None else getattr(row, "field_label", row.field)
             self.add_row(
-                f"{row.at:%Y-%m-%d %H:%M}",
+                format_datetime(row.at),
                 name,
                 cell(row.from_text or "—"),
                 cell(row.to_text or "—"),

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from leadtui.i18n import _
+from leadtui.i18n.format import format_date, format_time
 
 
 class SaleFollowUps(Vertical):
@@ -37,8 +38,8 @@ class SaleFollowUps(Vertical):
         for row in self.rows:
             style = "bold red" if row.overdue else ("dim" if row.completed else "")
             table.add_row(
-                Text(str(row.date), style=style),
-                row.time.strftime("%H:%M") if row.time else "",
+                Text(format_date(row.date), style=style),
+                format_time(row.time),
                 row.type,
                 row.title,
                 "✓" if row.completed else "",

@@ -10,6 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from leadtui.i18n import _
+from leadtui.i18n.format import date_hint
 
 SOLD, LOST = "sold", "lost"  # the pseudo-stages of the Stage field
 
@@ -55,7 +56,7 @@ class SaleMainFields(VerticalScroll, can_focus=False):
         yield from field_row(_("Contact"), Button("", id="contact_id", compact=True, classes="picker"), "contact_id")
         yield from field_row(_("Owner"), Select([], id="owner", compact=True, prompt=_("(choose)")), "owner")
         yield from field_row(
-            _("Sale date") + " *", Input(id="sale_date", compact=True, placeholder="YYYY-MM-DD"), "sale_date"
+            _("Sale date") + " *", Input(id="sale_date", compact=True, placeholder=date_hint()), "sale_date"
         )
         yield from field_row(
             _("Reason (sold)") + " *", Select([], id="reason_sold", compact=True, prompt=_("(choose)")), "reason_sold"
@@ -67,7 +68,7 @@ class SaleMainFields(VerticalScroll, can_focus=False):
         yield from field_row(_("Stalled"), Checkbox(_("no"), id="stalled", compact=True), "stalled")
         yield Static("", id="status-error", classes="field-error")
         yield from field_row(
-            _("Re-open date") + " *", Input(id="reopen_date", compact=True, placeholder="YYYY-MM-DD"), "reopen_date"
+            _("Re-open date") + " *", Input(id="reopen_date", compact=True, placeholder=date_hint()), "reopen_date"
         )
         yield from field_row(
             _("Reason (stalled)") + " *",

@@ -348,7 +348,8 @@ async def test_an_implausible_sale_or_follow_up_date_is_refused_naming_the_field
     """A lenient short format reads "1/2/3" as 1 February of the year 3: refused, not saved."""
     with pytest.raises(RuleViolation) as exc:
         await new_sale(db, admin, company, sale_date=typed)
-    assert exc.value.field == "sale_date" and "Sale date" in str(exc.value) and "YYYY-MM-DD" in str(exc.value)
+    # the message names the language's date format, the one the card shows (English: DD/MM/YYYY)
+    assert exc.value.field == "sale_date" and "Sale date" in str(exc.value) and "DD/MM/YYYY" in str(exc.value)
     sale = await new_sale(db, admin, company)
     with pytest.raises(RuleViolation) as stalled:
         await sales.update_sale(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+import click
+
 from leadtui.i18n import N_, _, ngettext
 
 CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils")
@@ -67,3 +69,153 @@ def install() -> None:
             module._ = _
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Help texts and metavars translated when shown, not when the commands are declared: the commands are declared
+# once (in English, cli/__init__.py) and every --help, usage line and error names things in the language chosen for
+# that run. Click's defaults are msgids here; a text already translated (declared in another language) is shown as
+# it is, because the catalogs have no msgid for it.
+
+# what click prints for a parameter's type when the parameter has no metavar of its own
+TYPE_METAVARS = {
+    "text": N_("TEXT"),
+    "integer": N_("INTEGER"),
+    "integer range": N_("INTEGER RANGE"),
+    "float": N_("NUMBER"),
+    "float range": N_("NUMBER RANGE"),
+    "boolean": N_("BOOLEAN"),
+    "path": N_("PATH"),
+    "filename": N_("FILE"),
+    "uuid": N_("UUID"),
+    "datetime": N_("DATE"),
+}
+
+# the placeholders of the usage lines, and the metavars the commands give their arguments and options
+METAVARS = (
+    N_("[OPTIONS]"),
+    N_("COMMAND [ARGS]..."),
+    N_("[COMMAND] [ARGS]..."),
+    N_("URL"),
+    N_("LOGIN"),
+    N_("ID"),
+    N_("FILE"),
+    N_("FILE|-"),
+    N_("FIELD"),
+    N_("MIN"),
+    N_("KIND"),
+    N_("TYPE"),
+    N_("NAME"),
+    N_("SALE_ID"),
+    N_("SELECTION_ID"),
+    N_("ITEM_ID"),
+    N_("ACTIVITY_ID"),
+    N_("ENTITY_IDS"),
+    N_("IDS"),
+    N_("TARGET"),
+    N_("STAGE"),
+    N_("PATH"),
+    N_("FINGERPRINT"),
+    N_("COLUMN"),
+    N_("DIRECTION"),
+    N_("A,B,C"),
+    N_("A,B"),
+    N_("1,2,3"),
+    N_("FIELD:OPERATOR:VALUE"),
+    N_('"HEADER=FIELD"'),
+    N_('"CSV HEADER=FIELD"'),
+    N_('"FIELD:SOURCE=TARGET"'),
+    N_("'Lead,Offer,...'"),
+)
+
+
+def _shown(text: str | None) -> str | None:
+    return _(text) if text else text
+
+
+def _translated_attribute(name: str) -> property:
+    """An attribute click reads when it formats help (help, short_help, metavar ...): stored as given (a msgid),
+    read in the current language."""
+
+    def get(self: Any) -> Any:
+        return _shown(self.__dict__.get(name))
+
+    def set_(self: Any, value: Any) -> None:
+        self.__dict__[name] = value
+
+    return property(get, set_)
+
+
+def _choice_metavar(metavar: str) -> bool:
+    """click's [a|b] / {a|b} for a choice: the values a user types, shown as they are typed (docs/decisions.md)."""
+    return metavar[:1] in "[{" and metavar[-1:] in "]}"
+
+
+class LeadOption(click.Option):
+    help = _translated_attribute("help")
+
+    def make_metavar(self, ctx: click.Context) -> str:
+        if self.metavar is not None:
+            return _(self.metavar)
+        metavar = self.type.get_metavar(param=self, ctx=ctx)
+        if metavar is None:
+            metavar = _(TYPE_METAVARS.get(self.type.name, self.type.name.upper()))
+        if self.nargs != 1:
+            metavar += "..."
+        return metavar
+
+
+class LeadArgument(click.Argument):
+    def make_metavar(self, ctx: click.Context) -> str:
+        if self.metavar is not None:
+            var = _(self.metavar)
+        else:
+            var = self.type.get_metavar(param=self, ctx=ctx) or _(self.name.upper() if self.name else "")
+        bracketed = _choice_metavar(var) and var.startswith("[")
+        if self.deprecated:
+            var += "!"
+        if not self.required and not bracketed:
+            var = f"[{var}]"
+        if self.nargs != 1:
+            var += "..."
+        return var
+
+
+_PARAM_CLASSES: dict[type, type] = {click.Option: LeadOption, click.Argument: LeadArgument}
+
+
+def _adopt(param: click.Parameter) -> None:
+    """The declared click.Option / click.Argument becomes its translating twin (same state, methods added)."""
+    cls = _PARAM_CLASSES.get(type(param))
+    if cls is not None:
+        help_text = param.__dict__.get("help")
+        param.__class__ = cls
+        if cls is LeadOption:
+            param.help = help_text
+
+
+class LeadCommand(click.Command):
+    help = _translated_attribute("help")
+    short_help = _translated_attribute("short_help")
+    epilog = _translated_attribute("epilog")
+    options_metavar = _translated_attribute("options_metavar")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            _adopt(param)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None and not isinstance(option, LeadOption):
+            _adopt(option)
+            option.help = "Show this message and exit."  # the msgid: shown in each run's language
+        return option
+
+
+class LeadGroup(LeadCommand, click.Group):
+    subcommand_metavar = _translated_attribute("subcommand_metavar")
+    command_class = LeadCommand
+
+
+LeadGroup.group_class = LeadGroup  # subgroups are LeadGroups (not the class of a group that was made lazy)

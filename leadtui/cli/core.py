@@ -8,8 +8,6 @@ Exit codes (DESIGN.md): 0 done, 1 usage, 2 rule violation or bad input, 3 permis
 
 from __future__ import annotations
 
-import asyncio
-import json
 import os
 import sys
 from collections.abc import Awaitable, Callable
@@ -19,7 +17,8 @@ from typing import Any, TypeVar
 import click
 
 from leadtui import exit_codes
-from leadtui.i18n import _
+from leadtui.cli._click_i18n import LeadGroup
+from leadtui.i18n import N_, _
 
 T = TypeVar("T")
 LANG_CHOICE = click.Choice(["en", "da", "nl", "nb"])
@@ -42,7 +41,7 @@ class RecordId(click.ParamType):
             return number
         from leadtui.services.errors import NotFound, RuleViolation
 
-        message = _("{label}: there is no record with number {number}.").format(label=self.label, number=number)
+        message = _("{label}: there is no record with number {number}.").format(label=_(self.label), number=number)
         if isinstance(param, click.Argument):
             raise NotFound(message)
         raise RuleViolation(message, field=param.name if param else None)
@@ -128,6 +127,8 @@ def run(opts: Options, action: Callable[..., Awaitable[T]], *, needs_user: bool 
 
     The user is resolved for every command, reads included: an unknown or inactive login is refused (exit 3)
     whether or not the action needs to know who it is (`needs_user=False` only means it takes no actor)."""
+    import asyncio
+
     from leadtui.services.errors import DomainError
 
     async def go() -> T:
@@ -181,6 +182,8 @@ def formula_guard_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def print_json(data: Any) -> None:
+    import json
+
     from leadtui.text import json_inert
 
     click.echo(json_inert(json.dumps(data, indent=2, ensure_ascii=False, default=str)))
@@ -193,6 +196,7 @@ def dump(model: Any) -> Any:
 
 
 @click.group(
+    cls=LeadGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     help=_(
@@ -203,10 +207,10 @@ def dump(model: Any) -> Any:
 @click.option(
     "--db",
     "db",
-    metavar="URL",
+    metavar=N_("URL"),
     help=_("Database URL or SQLite file (else LEADTUI_DATABASE_URL, else the default file)."),
 )
-@click.option("--user", metavar="LOGIN", help=_("Act as this user (else LEADTUI_USER, else the OS login)."))
+@click.option("--user", metavar=N_("LOGIN"), help=_("Act as this user (else LEADTUI_USER, else the OS login)."))
 @click.option(
     "--lang",
     type=LANG_CHOICE,
@@ -257,6 +261,8 @@ def _run_demo(opts: Options) -> int:
 @click.option("--force", is_flag=True, help=_("Replace an existing database; all its data is lost."))
 @click.pass_obj
 def init(opts: Options, init_lang: str | None, force: bool) -> None:
+    import asyncio
+
     from leadtui.services.errors import DomainError
 
     settings = opts.settings()

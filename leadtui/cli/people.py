@@ -157,8 +157,15 @@ def company_show(opts: Options, company_id: int, as_json: bool) -> None:
 
 @company.command("list", help=_("List companies in name order, a page at a time."))
 @click.option("--search", default="", help=_("Start of the name or domain, ignoring case."))
-@click.option("--limit", type=click.IntRange(1, 500), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0)
+@click.option(
+    "--limit", type=click.IntRange(1, 500), default=50, show_default=True, help=_("At most this many rows (one page).")
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(0),
+    default=0,
+    help=_("Skip this many rows first (the next page starts at --offset plus --limit)."),
+)
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def company_list(opts: Options, search: str, limit: int, offset: int, as_json: bool) -> None:
@@ -392,8 +399,15 @@ def person_history(opts: Options, contact_id: int, as_json: bool) -> None:
 @person.command("list", help=_("List contacts by last name, a page at a time."))
 @click.option("--company", "company_id", type=RecordId(_("Company")), help=_("Only this company's contacts."))
 @click.option("--search", default="", help=_("Start of the name or email, ignoring case."))
-@click.option("--limit", type=click.IntRange(1, 500), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0)
+@click.option(
+    "--limit", type=click.IntRange(1, 500), default=50, show_default=True, help=_("At most this many rows (one page).")
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(0),
+    default=0,
+    help=_("Skip this many rows first (the next page starts at --offset plus --limit)."),
+)
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def person_list(opts: Options, company_id: int | None, search: str, limit: int, offset: int, as_json: bool) -> None:
@@ -447,7 +461,12 @@ def _ids(value: str | None) -> list[int] | None:
 )
 @click.option("--ids", help=_("Contact ids, separated by commas."))
 @click.option("--company", "company_id", type=RecordId(_("Company")), help=_("All contacts of this company."))
-@click.option("--field", required=True, type=click.Choice(["lead_status", "owner", "email_opt_in"]))
+@click.option(
+    "--field",
+    required=True,
+    type=click.Choice(["lead_status", "owner", "email_opt_in"]),
+    help=_("The field to set: lead status, Our contact (owner) or email opt-in."),
+)
 @click.option("--value", required=True, help=_("Lead status name, user login ('' for none), or yes/no."))
 @click.option("--dry-run", is_flag=True, help=_("Only count what would change, are already so and are skipped."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))

@@ -135,7 +135,7 @@ def guide_item_add(opts: Options, type_name: str, stage: str, name: str, as_json
 @guide_item.command("edit", help=_("Change a suggested follow-up."))
 @click.argument("item_id", type=RecordId(_("Suggested follow-up")))
 @click.option("--name", help=_("Name."))
-@click.option("--days", "start_offset_days", type=int)
+@click.option("--days", "start_offset_days", type=int, help=_("Start date: days after the previous follow-up."))
 @click.option("--text", "default_text", help=_("Default text in the follow-up."))
 @click.option("--type", "follow_up_type", help=_("Follow-up type."))
 @click.option("--purpose", help=_("The purpose of this follow-up (tooltip)."))

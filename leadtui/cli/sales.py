@@ -175,7 +175,7 @@ def sale_add(
 
 @sale.command("set", help=_("Change a sale: stage, status, reasons, dates, money, owner ..."))
 @click.argument("sale_id", type=RecordId(_("Sale")))
-@click.option("--heading")
+@click.option("--heading", help=_("Heading (title) of the sale."))
 @click.option("--stage", callback=_a_stage, help=_("A stage of the sale's type, or Sold / Lost."))
 @click.option("--probability", type=int, help=_("Override the stage's probability (0-100)."))
 @click.option("--status", type=STATUSES, help=_("open, sold, lost or stalled."))
@@ -183,24 +183,26 @@ def sale_add(
 @click.option("--reopen-date", help=_("Re-open date of a stalled sale (YYYY-MM-DD, today or later)."))
 @click.option("--date", "sale_date", help=_("Sale date (for sold/lost: the actual date; default today)."))
 @click.option("--completed/--not-completed", default=None, help=_("Completed (only sold or lost sales)."))
-@click.option("--amount", callback=_a_number)
+@click.option("--amount", callback=_a_number, help=_("Amount, e.g. 12500 or 12500.50."))
 @click.option("--cost", callback=_a_number, help=_("Total cost."))
 @click.option("--profit", callback=_a_number, help=_("Profit (recomputes Total cost)."))
 @click.option("--percentage", callback=_a_number, help=_("Profit in percent of Amount (recomputes Total cost)."))
 @click.option("--type", "sale_type", help=_("Sale type."))
 @click.option("--owner", help=_("Owner's login."))
-@click.option("--source")
-@click.option("--competitor")
-@click.option("--company", "company_id", type=RecordId(_("Company")))
-@click.option("--contact", "contact_id", type=RecordId(_("Contact")))
-@click.option("--description")
+@click.option("--source", help=_("Source (list Sale - Source)."))
+@click.option("--competitor", help=_("Competitor (list Sale - Competitor)."))
+@click.option("--company", "company_id", type=RecordId(_("Company")), help=_("Move the sale to this company (number)."))
+@click.option(
+    "--contact", "contact_id", type=RecordId(_("Contact")), help=_("Contact number (must belong to the company).")
+)
+@click.option("--description", help=_("Description."))
 @click.option(
     "--version",
     "expected_version",
     type=int,
     help=_("Refuse (exit 5) if the sale changed since this version was read."),
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def sale_set(opts: Options, sale_id: int, as_json: bool, expected_version: int | None, **values: Any) -> None:
     from leadtui.services import sales
@@ -214,7 +216,7 @@ def sale_set(opts: Options, sale_id: int, as_json: bool, expected_version: int |
 
 @sale.command("show", help=_("Show one sale (with --json: every field, money as strings with 2 decimals)."))
 @click.argument("sale_id", type=RecordId(_("Sale")))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def sale_show(opts: Options, sale_id: int, as_json: bool) -> None:
     from leadtui.services import sales
@@ -223,14 +225,21 @@ def sale_show(opts: Options, sale_id: int, as_json: bool) -> None:
 
 
 @sale.command("list", help=_("List sales, newest sale date first, with the total and the sums of all matches."))
-@click.option("--company", "company_id", type=RecordId(_("Company")))
-@click.option("--contact", "contact_id", type=RecordId(_("Contact")))
-@click.option("--status", type=STATUSES)
+@click.option("--company", "company_id", type=RecordId(_("Company")), help=_("Only this company's sales (number)."))
+@click.option("--contact", "contact_id", type=RecordId(_("Contact")), help=_("Only this contact's sales (number)."))
+@click.option("--status", type=STATUSES, help=_("Only sales with this status: open, sold, lost or stalled."))
 @click.option("--owner", help=_("Owner's login."))
 @click.option("--search", help=_("Text in the heading, the company's name or the number."))
-@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit", type=click.IntRange(1, 1000), default=50, show_default=True, help=_("At most this many rows (one page).")
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(0),
+    default=0,
+    help=_("Skip this many rows first (the next page starts at --offset plus --limit)."),
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def sale_list(
     opts: Options,
@@ -308,7 +317,7 @@ def sale_delete(opts: Options, sale_id: int, yes: bool) -> None:
 
 @sale.command("history", help=_("Changes of stage and status, newest first."))
 @click.argument("sale_id", type=RecordId(_("Sale")))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def sale_history(opts: Options, sale_id: int, as_json: bool) -> None:
     from leadtui.services import sales
@@ -327,7 +336,7 @@ def sale_history(opts: Options, sale_id: int, as_json: bool) -> None:
     "guide", help=_("The sales guide of a sale: stages (✓ done, ● current, ○ future) and their suggested follow-ups.")
 )
 @click.argument("sale_id", type=RecordId(_("Sale")))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def sale_guide(opts: Options, sale_id: int, as_json: bool) -> None:
     from leadtui.services import guides
@@ -372,14 +381,14 @@ def _print_activity(out: Any, as_json: bool, verb: str) -> None:
 @click.option("--date", "date_", required=True, help=_("YYYY-MM-DD, today or +N (days from today)."))
 @click.option("--time", "time_", help=_("HH:MM."))
 @click.option("--type", "type_", help=_("Follow-up type (default: the first in the list)."))
-@click.option("--text", required=True)
+@click.option("--text", required=True, help=_("What to do (the follow-up's text)."))
 @click.option(
     "--guide-item",
     "guide_item_id",
     type=RecordId(_("Suggested follow-up")),
     help=_("Create it from this suggestion of the sales guide."),
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def followup_add(
     opts: Options,
@@ -404,7 +413,7 @@ def followup_add(
 @followup.command("done", help=_("Mark a follow-up completed (or, with --undo, not completed)."))
 @click.argument("activity_id", type=RecordId(_("Follow-up")))
 @click.option("--undo", is_flag=True, help=_("Mark it not completed again."))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def followup_done(opts: Options, activity_id: int, undo: bool, as_json: bool) -> None:
     from leadtui.services import activities
@@ -415,7 +424,7 @@ def followup_done(opts: Options, activity_id: int, undo: bool, as_json: bool) ->
 
 @followup.command("list", help=_("The follow-ups of a sale, oldest first."))
 @click.argument("sale_id", type=RecordId(_("Sale")))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def followup_list(opts: Options, sale_id: int, as_json: bool) -> None:
     from leadtui.services import activities

@@ -24,7 +24,7 @@ def users() -> None:
 @users.command("add", help=_("Add a user (administrators only)."))
 @click.argument("login")
 @click.option("--name", "full_name", default="", help=_("Full name."))
-@click.option("--role", type=click.Choice(ROLES), default="sales-rep")
+@click.option("--role", type=click.Choice(ROLES), default="sales-rep", show_default=True, help=_("Role of the user."))
 @click.option("--group", help=_("Primary user group (a name from the General - User group list)."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
@@ -42,7 +42,7 @@ def users_add(opts: Options, login: str, full_name: str, role: str, group: str |
 @users.command("set", help=_("Change a user's name, role, group, rights or active flag (administrators only)."))
 @click.argument("login")
 @click.option("--name", "full_name", help=_("Full name."))
-@click.option("--role", type=click.Choice(ROLES))
+@click.option("--role", type=click.Choice(ROLES), help=_("Role of the user."))
 @click.option("--group", help=_("Primary user group ('' clears it)."))
 @click.option("--active/--inactive", default=None, help=_("An inactive user cannot open leadtui."))
 @click.option(

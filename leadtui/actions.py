@@ -22,8 +22,9 @@ from typing import Any
 
 from textual.actions import parse as parse_action
 from textual.binding import Binding, BindingType
+from textual.keys import format_key
 
-from leadtui.i18n import N_, _
+from leadtui.i18n import N_, _, pgettext
 
 # the navigator's keys (navigation.SECTIONS, the app's bindings): no screen or widget binds them
 NAVIGATOR_KEYS = frozenset("cpsfbdtq1234567")
@@ -938,12 +939,6 @@ _KEY_NAMES = {
     "slash": "/",
     "plus": "+",
     "minus": "-",
-    "escape": "Esc",
-    "enter": "Enter",
-    "space": "space",
-    "delete": "Del",
-    "pagedown": "PgDn",
-    "pageup": "PgUp",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
     "less_than_sign": "<",
@@ -955,10 +950,35 @@ _KEY_NAMES = {
 }
 
 
-def key_display(key: str) -> str:
-    """ "ctrl+pagedown" -> "ctrl+PgDn", "slash" -> "/"."""
+def _key_word(key: str) -> str | None:
+    """A key whose name is a word, in the language (short: the Footer holds many)."""
+    # TRANSLATORS: key names as the Footer, the palette and texts show them; keep them short (a keyboard's legend)
+    words = {
+        "escape": pgettext("key", "Esc"),
+        "enter": pgettext("key", "Enter"),
+        "space": pgettext("key", "space"),
+        "delete": pgettext("key", "Del"),
+        "pagedown": pgettext("key", "PgDn"),
+        "pageup": pgettext("key", "PgUp"),
+        "tab": pgettext("key", "Tab"),
+        "home": pgettext("key", "Home"),
+        "end": pgettext("key", "End"),
+        "backspace": pgettext("key", "Backspace"),
+        "insert": pgettext("key", "Ins"),
+        "ctrl": pgettext("key", "ctrl"),
+        "shift": pgettext("key", "shift"),
+    }
+    return words.get(key)
+
+
+def key_display(key: str, *, compact: bool = False) -> str:
+    """ "ctrl+pagedown" -> "ctrl+PgDn", "slash" -> "/", in the language; `compact` (the Footer): "^" for ctrl."""
     *mods, last = key.split("+")
-    return "+".join([*mods, _KEY_NAMES.get(last, last)])
+    name = _KEY_NAMES.get(last) or _key_word(last) or format_key(last)
+    if compact and "ctrl" in mods:
+        mods.remove("ctrl")
+        name = "^" + name
+    return "+".join([*[_key_word(mod) or mod for mod in mods], name])
 
 
 def keys_in_use(app: Any, action_id: str) -> list[str]:
@@ -993,6 +1013,12 @@ def scopes_of(node: Any) -> list[str]:
     declared = {getattr(cls, "ACTION_SCOPE", None) for cls in type(node).__mro__}
     found = {action_id.split(".", 1)[0] for action_id in ids} | {scope for scope in declared if scope}
     return [scope for scope in SCOPES if scope in found and scope != "app"]
+
+
+def palette_text(text: str) -> str:
+    """A help text for the command palette, which reads markup: every "[" shown as it is, so key hints like
+    [Enter], [Esc], [c] and [/] stay (rich's escape leaves "[Enter]" to be read, and dropped, as a tag)."""
+    return text.replace("[", "\\[")
 
 
 def palette_commands(screen: Any) -> list[tuple[str, str, Callable[[], Any]]]:

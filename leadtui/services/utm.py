@@ -44,7 +44,9 @@ class UtmOut(BaseModel):
         """(translated label, value) of the fields that have a value, for a card or a tooltip."""
         out = [(_(label), getattr(self, column)) for _key, column, label in UTM_FIELDS if getattr(self, column)]
         if self.touched_at is not None:
-            out.append((_("First touch"), self.touched_at.strftime("%Y-%m-%d %H:%M")))
+            from leadtui.i18n.format import format_datetime  # the language's date format, as everywhere
+
+            out.append((_("First touch"), format_datetime(self.touched_at)))
         return out
 
     @property

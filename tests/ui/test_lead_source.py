@@ -55,7 +55,7 @@ async def test_a_contact_from_a_web_form_shows_its_lead_source_and_its_company_t
         assert source.display and source.data is not None
         shown = text(source)
         assert "Lead source (first touch)" in shown and "Source (utm_source): google" in shown
-        assert "Campaign (utm_campaign): spring" in shown and "First touch: 2026-03-01 10:15" in shown
+        assert "Campaign (utm_campaign): spring" in shown and "First touch: 01/03/2026 10:15" in shown
         company = await open_card(pilot, CompanyCard(card.loaded.company_id))
         assert "Lead creation source" in text(company.query_one(LeadSource))
         typed_by_hand = await open_card(pilot, ContactCard(ids["ann"]))

@@ -417,7 +417,8 @@ async def test_stalled_needs_its_fields_then_offers_a_follow_up_that_can_be_skip
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, FollowUpDialog)
-        assert app.screen.query_one("#date", Input).value == (TODAY + timedelta(days=30)).isoformat()
+        # the follow-up's date as the card shows its dates (the language's format)
+        assert app.screen.query_one("#date", Input).value == format_date(TODAY + timedelta(days=30))
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, SaleCard)
@@ -629,7 +630,7 @@ async def test_guided_sale_shows_stages_and_creates_a_suggested_follow_up(seeded
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, FollowUpDialog)
-        assert app.screen.query_one("#date", Input).value == (TODAY + timedelta(days=3)).isoformat()
+        assert app.screen.query_one("#date", Input).value == format_date(TODAY + timedelta(days=3))
         assert app.screen.query_one("#text", Input).value == "Say hello"
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 from leadtui.actions import bindings, key_hint
 from leadtui import navigation
 from leadtui.i18n import _, ngettext
+from leadtui.i18n.format import format_datetime
 
 CHECK_EVERY = 60.0  # seconds between looks for leads assigned by other processes
 # the first look waits until the first screen has loaded its own data: the notice comes after the screen, and a
@@ -141,7 +142,7 @@ class NewLeadsScreen(ModalScreen[None]):
         for lead in out.leads:
             table.add_row(
                 Text("●", style="bold") if lead.new else "",
-                f"{lead.at:%Y-%m-%d %H:%M}",
+                format_datetime(lead.at),
                 Text(lead.title),
                 Text(lead.source),
                 Text(lead.reason),

@@ -321,7 +321,7 @@ class SaleCard(CardScreen):
         self.query_one("#number", Static).update(sale.number)
         info = [_("Registered: {when}").format(when=format_datetime(sale.registered_at))]
         if sale.updated_at:
-            info.append(_("Updated: {when}").format(when=f"{sale.updated_at:%Y-%m-%d %H:%M}"))
+            info.append(_("Updated: {when}").format(when=format_datetime(sale.updated_at)))
         if sale.days_in_stage is not None:
             info.append(_("Days in stage: {days}").format(days=sale.days_in_stage))
         if sale.stage_when_closed:

@@ -15,6 +15,7 @@ from textual import work
 from textual.widgets import Static
 
 from leadtui.i18n import _
+from leadtui.i18n.format import format_datetime
 from leadtui.services import distribution, utm
 
 
@@ -70,7 +71,7 @@ class LeadSource(Static):
                 escape(
                     _("{user}, {when} ({source}): {reason}").format(
                         user=assignment.user,
-                        when=f"{assignment.at:%Y-%m-%d %H:%M}",
+                        when=format_datetime(assignment.at),
                         source=assignment.source,
                         reason=assignment.reason,
                     )

@@ -372,24 +372,25 @@ def _item_id(key: str) -> int:
     return int(key[1:])
 
 
-async def _cards(
-    session: AsyncSession, query: Any, j: find.Joins, target: str, key: str, after: int | None, limit: int
-) -> CardPage:
-    now = t.utcnow()
+def _card_columns(query: Any, j: find.Joins, target: str) -> tuple[Any, Any]:
+    """The board query reading what a card shows (and what decides its column); its primary key."""
     if target == "contact":
         lead = case((and_(t.Contact.company_id.is_not(None), rules.lead_enabled_sql(j.category)), True), else_=False)
-        query = query.with_only_columns(
+        return (
+            query.with_only_columns(
+                t.Contact.id,
+                t.Contact.first_name,
+                t.Contact.last_name,
+                t.Company.name,
+                t.Contact.lead_status_since,
+                t.Contact.version,
+                lead,
+                t.Contact.lead_status_id,
+            ),
             t.Contact.id,
-            t.Contact.first_name,
-            t.Contact.last_name,
-            t.Company.name,
-            t.Contact.lead_status_since,
-            t.Contact.version,
-            lead,
         )
-        pk = t.Contact.id
-    else:
-        query = query.with_only_columns(
+    return (
+        query.with_only_columns(
             t.Sale.id,
             t.Sale.heading,
             t.Company.name,
@@ -399,42 +400,60 @@ async def _cards(
             t.Sale.stage_since,
             t.Sale.closed_at,
             t.Sale.version,
+            t.Sale.stage_id,
+        ),
+        t.Sale.id,
+    )
+
+
+def _card_key(target: str, row: Any) -> str:
+    """The column a card read by `_card_columns` is in."""
+    if target == "contact":
+        return f"s{row[7]}" if row[7] is not None else "none"
+    status = SaleStatus(row[5])
+    if status == SaleStatus.SOLD:
+        return "sold"
+    if status == SaleStatus.LOST:
+        return "lost"
+    return f"s{row[9]}" if row[9] is not None else "none"
+
+
+def _card_out(target: str, row: Any, key: str, now: datetime) -> CardOut:
+    if target == "contact":
+        return CardOut(
+            id=row[0],
+            title=rules.full_name(row[1], row[2]) or f"#{row[0]}",
+            subtitle=row[3] or _("(no company)"),
+            days=_days(row[4], now),
+            version=row[5],
+            column=key,
+            movable=bool(row[6]),
         )
-        pk = t.Sale.id
+    status = SaleStatus(row[5])
+    since = row[7] if status not in (SaleStatus.OPEN, SaleStatus.STALLED) else row[6]
+    return CardOut(
+        id=row[0],
+        title=row[1],
+        subtitle=row[2] or "",
+        days=_days(since, now),
+        version=row[8],
+        column=key,
+        amount=_money(row[3]),
+        probability=row[4],
+        status=status.name.lower(),
+    )
+
+
+async def _cards(
+    session: AsyncSession, query: Any, j: find.Joins, target: str, key: str, after: int | None, limit: int
+) -> CardPage:
+    now = t.utcnow()
+    query, pk = _card_columns(query, j, target)
     query = query.where(_column_condition(target, key))
     if after is not None:
         query = query.where(pk > after)
     rows = (await session.execute(query.order_by(pk).limit(limit + 1))).all()
-    cards: list[CardOut] = []
-    for row in rows[:limit]:
-        if target == "contact":
-            cards.append(
-                CardOut(
-                    id=row[0],
-                    title=rules.full_name(row[1], row[2]) or f"#{row[0]}",
-                    subtitle=row[3] or _("(no company)"),
-                    days=_days(row[4], now),
-                    version=row[5],
-                    column=key,
-                    movable=bool(row[6]),
-                )
-            )
-        else:
-            status = SaleStatus(row[5])
-            since = row[7] if status not in (SaleStatus.OPEN, SaleStatus.STALLED) else row[6]
-            cards.append(
-                CardOut(
-                    id=row[0],
-                    title=row[1],
-                    subtitle=row[2] or "",
-                    days=_days(since, now),
-                    version=row[8],
-                    column=key,
-                    amount=_money(row[3]),
-                    probability=row[4],
-                    status=status.name.lower(),
-                )
-            )
+    cards = [_card_out(target, row, key, now) for row in rows[:limit]]
     return CardPage(column=key, cards=cards, more=len(rows) > limit)
 
 
@@ -496,6 +515,32 @@ async def column_cards(
         scope = await _scope(session, actor, target, selection_id, criteria)
         query, j = await _query(session, actor, scope, cards=True)
         return await _cards(session, query, j, scope.target, column, after, limit)
+
+
+async def cards_now(
+    db: Database,
+    actor: Actor,
+    ids: Sequence[int],
+    *,
+    target: str | None = None,
+    selection_id: int | None = None,
+    criteria: Sequence[find.Criterion | dict[str, Any]] = (),
+) -> list[CardOut]:
+    """These cards as the board shows them now, each with the column it is in (after a move: what changed, so
+    the board redraws the two columns concerned and adjusts their counts instead of reading every column again).
+    A card that is no longer on the board (its new value is outside the board's criteria, or it was deleted) is
+    left out."""
+    if not ids:
+        return []
+    async with db.read() as session:
+        scope = await _scope(session, actor, target, selection_id, criteria)
+        query, j = await _query(session, actor, scope, cards=True)
+        query, pk = _card_columns(query, j, scope.target)
+        rows = (
+            await session.execute(query.where(rules.id_in(pk, list(ids), find._dialect(session))).order_by(pk))
+        ).all()
+    now = t.utcnow()
+    return [_card_out(scope.target, row, _card_key(scope.target, row), now) for row in rows]
 
 
 # --------------------------------------------------------------------------- moving

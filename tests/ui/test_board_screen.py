@@ -197,3 +197,72 @@ async def test_more_cards_load_as_the_cursor_goes_down(app, world, monkeypatch):
             await settle(pilot)
         assert len(cards(app, "Open")) == 7
         assert headers(app)[0] == "1 Open  7"
+
+
+def full_headers(app) -> list[str]:
+    return [str(column.query_one(".column-header", Static).render()) for column in columns(app)]
+
+
+async def test_a_move_changes_only_the_two_columns_and_adjusts_their_counts(app, world, monkeypatch):
+    import leadtui.screens.board as screen_module
+
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_board(pilot)
+        before = columns(app)
+        assert headers(app)[:2] == ["1 Open  1", "2 Contacting  1"]
+
+        async def no_reload(*args, **kwargs):
+            raise AssertionError("a move must not read the whole board again")
+
+        monkeypatch.setattr(screen_module.svc, "open_board", no_reload)
+        await pilot.press("L")
+        await settle(pilot)
+        assert headers(app)[:2] == ["1 Open  0", "2 Contacting  2"]
+        assert columns(app) == before  # the same columns, not mounted anew
+        assert sorted(cards(app, "Contacting")) == ["Ann Berg", "Bob Øster"]
+        assert cards(app, "Open") == []
+        assert app.screen.current_card().id == world.people["ann"]  # the cursor went with the card
+        assert await status_of(app, world.people["ann"]) == "Contacting"
+        await pilot.press("L")  # again: the card carries its new version, so it is not refused as stale
+        await settle(pilot)
+        assert await status_of(app, world.people["ann"]) == "Disqualified"
+        assert headers(app)[1:3] == ["2 Contacting  1", "3 Disqualified  1"]
+        assert app.screen.current_card().id == world.people["ann"]
+        monkeypatch.undo()
+        shown = full_headers(app)
+        await pilot.press("r")  # counted by the database: the same as adjusted
+        await settle(pilot)
+        assert full_headers(app) == shown
+        assert "5 cards" in str(app.screen.query_one("#board-title", Static).render())
+
+
+async def test_a_sale_move_adjusts_the_sums_of_both_columns(app, world):
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_board(pilot, "sale")
+        await pilot.press("l", "l")  # Offer: Website
+        assert app.screen.current_card().title == "Website"
+        await pilot.press("L")
+        await settle(pilot)
+        assert app.screen.current_card().title == "Website"
+        assert "Website" in [c.title for c in columns(app)[3].cards]
+        shown = full_headers(app)
+        await pilot.press("r")
+        await settle(pilot)
+        assert full_headers(app) == shown  # count, sum and weighted sum as the database counts them
+
+
+async def test_a_card_moved_out_of_the_boards_criteria_leaves_it(app, world):
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_board(pilot)
+        from leadtui.services import find
+
+        app.screen.show_source(
+            target="contact", selection_id=None, criteria=[find.parse_where("lead_status:one_of:Open,Contacting")]
+        )
+        await settle(pilot)
+        assert headers(app)[:3] == ["1 Open  1", "2 Contacting  1", "3 Disqualified  0"]
+        await pilot.press("l", "L")  # Bob: Contacting -> Disqualified, outside "Open or Contacting"
+        await settle(pilot)
+        assert await status_of(app, world.people["bob"]) == "Disqualified"
+        assert headers(app)[:3] == ["1 Open  1", "2 Contacting  0", "3 Disqualified  0"]
+        assert "1 cards" in str(app.screen.query_one("#board-title", Static).render())

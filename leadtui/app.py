@@ -227,11 +227,19 @@ class LeadApp(App[int]):
         return binding.key_display or key_display(binding.key, compact=True)
 
     def action_command_palette(self) -> None:
-        """The command palette, its search box in the language."""
-        from textual.command import CommandPalette
+        """The command palette in the language (its search box, its 'no matches' line)."""
+        from leadtui.screens.command_palette import LeadCommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+        if self.use_command_palette and not LeadCommandPalette.is_open(self):
+            self.push_screen(LeadCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """Textual's theme picker, its search box in the language."""
+        from textual.theme import ThemeProvider
+
+        from leadtui.screens.command_palette import LeadCommandPalette
+
+        self.push_screen(LeadCommandPalette([ThemeProvider], placeholder=_("Search for themes…")))
 
     def action_undo(self) -> None:
         self.run_worker(self._undo(), group="undo")

@@ -138,3 +138,19 @@ async def test_the_sale_card_and_the_follow_up_dialog_show_one_date_format(app_d
         assert isinstance(app.screen, FollowUpDialog)
         in_dialog = app.screen.query_one("#date", Input).value
         assert in_dialog == format_date(app.screen.day) and re.sub(r"\d", "9", in_dialog) == re.sub(r"\d", "9", on_card)
+
+
+async def test_a_search_without_hits_says_so_in_the_language(app_db):
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        app.screen.query_one(CommandInput).value = "qqqqzzzz"
+        command_list = app.screen.query_one(CommandList)
+        await wait_for(  # the one line that says nothing matched
+            pilot,
+            lambda: command_list.option_count == 1 and command_list.get_option_at_index(0).id == "--no-matches",
+        )
+        shown = str(command_list.get_option_at_index(0).prompt.renderable)
+        assert command_list.option_count == 1 and shown == _("No matches found") != "No matches found"

@@ -106,6 +106,29 @@ class NewRecord(Message):
         self.kind, self.on_close, self.prefill = kind, on_close, prefill
 
 
+class RecordsChanged(Message):
+    """Other sessions committed changes (leadtui/live.py): per record kind ("company", "contact", "sale" ... the
+    table names) the ids changed (None: many, reload all of that kind), who changed them last and when. Posted to
+    each screen (and each PagedTable); it does not bubble to the app."""
+
+    bubble = False
+
+    def __init__(self, changes: dict[str, set[int] | None], fields: dict[str, set[str]], by_user: str, at: Any) -> None:
+        super().__init__()
+        self.changes, self.fields, self.by_user, self.at = changes, fields, by_user, at
+
+    def touches(self, kind: str, record_id: int | None = None) -> bool:
+        """Did `kind` change (that record, when given)?"""
+        if kind not in self.changes:
+            return False
+        ids = self.changes[kind]
+        return record_id is None or ids is None or record_id in ids
+
+    def ids(self, kind: str) -> set[int] | None:
+        """The changed ids of `kind`: None for many (reload all), empty when the kind did not change."""
+        return self.changes.get(kind, set())
+
+
 class Ask(Message):
     """Show a dialog (or run a flow) named in ASKABLE; `reply` gets its answer."""
 

@@ -13,7 +13,6 @@ someone else's newer change, no right) are reported and the others moved; Sold a
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from rich.text import Text
@@ -44,16 +43,6 @@ def _money(value: Any) -> str:
     return format_money(value)
 
 
-def _adjust(column: svc.ColumnOut, card: svc.CardOut, sign: int) -> None:
-    """A card left (-1) or joined (+1) a column: its count, and for sales its sum and weighted sum."""
-    column.count += sign
-    if column.amount is not None and card.amount is not None:
-        column.amount += sign * card.amount
-        column.weighted = (column.weighted or Decimal(0)) + sign * (
-            card.amount * (card.probability or 0) / 100
-        ).quantize(Decimal("0.01"))
-
-
 class CardList(OptionList):
     """The cards of one column. Left/right are bound here: the scrolling row of columns would take them first."""
 
@@ -78,13 +67,8 @@ class BoardColumn(Vertical):
         self.column = column
         self.cards: list[svc.CardOut] = list(page.cards)
         self.more = page.more
-        self.moved_in: set[int] = set()  # cards moved here by this board: not read in order, so no paging mark
         self.fetching = False
         self.target = target
-
-    def read_to(self) -> int | None:
-        """The id the next page of cards starts after: the last card read in order."""
-        return max((c.id for c in self.cards if c.id not in self.moved_in), default=None)
 
     def compose(self) -> ComposeResult:
         yield Static(self.header(), classes="column-header")
@@ -333,7 +317,7 @@ class BoardScreen(Screen):
                 target=self.target,
                 selection_id=self.selection_id,
                 criteria=self.criteria,
-                after=column.read_to(),
+                after=column.cards[-1].id if column.cards else None,
                 limit=PAGE,
             )
         except DomainError as exc:
@@ -342,7 +326,6 @@ class BoardScreen(Screen):
             return
         known = {card.id for card in column.cards}
         column.cards.extend(card for card in page.cards if card.id not in known)
-        column.cards.sort(key=lambda c: c.id)  # a card moved in after the cards read so far goes back in order
         column.more = page.more
         column.fetching = False
         if column.is_attached:
@@ -475,57 +458,15 @@ class BoardScreen(Screen):
             self.notify(_("Already in {column}.").format(column=result.column_name))
         moved = set(result.moved)
         self.marked = {i: c for i, c in self.marked.items() if i not in moved}
-        if not moved:
-            return
-        try:  # what changed: the moved cards as they are now (column, version); only their columns are redrawn
-            now = await svc.cards_now(
-                backend.db,
-                backend.actor,
-                sorted(moved),
-                target=self.target,
-                selection_id=self.selection_id,
-                criteria=self.criteria,
-            )
-        except DomainError:
-            now = None
-        if now is None or not self._apply_move([c for c in cards if c.id in moved], now, follow):
-            self.load()  # a column the board does not show (or the board changed meanwhile): read it all again
-
-    def _apply_move(self, before: list[svc.CardOut], now: list[svc.CardOut], follow: int) -> bool:
-        """Take the moved cards out of their columns and put them (as read after the move) into their new ones;
-        the counts (and sums) of those columns are adjusted, not counted again, and only they are redrawn. With
-        `follow` (a single card moved by H / L) the cursor goes with the card. False: cannot be done in place."""
-        if self.board is None:
-            return False
-        by_key = {column.column.key: column for column in self.columns()}
-        if any(card.column not in by_key for card in [*before, *now]):
-            return False
-        touched: list[BoardColumn] = []
-        for card in before:
-            column = by_key[card.column]
-            column.cards = [c for c in column.cards if c.id != card.id]
-            _adjust(column.column, card, -1)
-            touched.append(column)
-        for card in now:
-            column = by_key[card.column]
-            column.cards = sorted([*column.cards, card], key=lambda c: c.id)
-            column.moved_in.add(card.id)
-            _adjust(column.column, card, 1)
-            touched.append(column)
-        self.board.total += len(now) - len(before)
-        for column in dict.fromkeys(touched):
-            column.query_one(".column-header", Static).update(column.header())
-            self._fill(column)
-        if follow and len(now) == 1:
-            columns = self.columns()
-            column = by_key[now[0].column]
-            self.focus_column = columns.index(column)
-            cards = column.card_list()
-            cards.highlighted = [c.id for c in column.cards].index(now[0].id)
-            self.focus_card = cards.highlighted
-            cards.focus()
-        self._title()
-        return True
+        if follow and len(cards) == 1 and moved:
+            self.focus_column = max(0, self.focus_column + follow)
+            while (
+                self.board
+                and 0 < self.focus_column < len(self.board.columns)
+                and not self.board.columns[self.focus_column].accepts
+            ):
+                self.focus_column += follow
+        self.load()
 
     # ------------------------------------------------------------------ source
 
@@ -568,3 +509,65 @@ class BoardScreen(Screen):
 
     def reload(self) -> None:
         self.load()
+
+    # ------------------------------------------------------------------ live updates (leadtui/live.py)
+
+    def on_records_changed(self, message: navigation.RecordsChanged) -> None:
+        """Another session changed cards or what decides their column: update the board in place."""
+        kinds = (
+            {"contact", "company", "lead_status", "category"} if self.target == "contact" else {"sale", "sale_stage"}
+        )
+        if self.board is not None and any(message.touches(kind) for kind in kinds | {"selection_member"}):
+            self.refresh_records()
+
+    @work(exclusive=True, group="live")
+    async def refresh_records(self) -> None:
+        """Read the board again and change only the columns whose header or cards differ; the cursor stays on its
+        card (or its row when that card moved away), the focus and the marks stay."""
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            out = await svc.open_board(
+                backend.db,
+                backend.actor,
+                target=self.target,
+                selection_id=self.selection_id,
+                criteria=self.criteria,
+                page=PAGE,
+            )
+        except DomainError:
+            return
+        columns = self.columns()
+        if self.board is None or [c.key for c in out.columns] != [c.column.key for c in columns]:
+            self.load()  # the columns themselves changed (a lead status added, another target): build anew
+            return
+        focus_column, current = self.focus_column, self.current_card()
+        self.board = out
+        live = {card.id for page in out.pages.values() for card in page.cards}
+        empty = svc.CardPage(column="", cards=[], more=False)
+        for index, (column, new) in enumerate(zip(columns, out.columns, strict=True)):
+            page = out.pages.get(new.key, empty)
+            loaded = len(column.cards)
+            cards = list(page.cards)
+            if loaded > len(cards) and page.more:  # the user had read further down: keep those cards too
+                known = {card.id for card in cards}
+                cards += [card for card in column.cards[len(cards) :] if card.id not in known and card.id not in live]
+            same = [(c.id, c.version) for c in cards] == [(c.id, c.version) for c in column.cards]
+            if same and new == column.column:
+                continue
+            cursor_id = current.id if current is not None and index == focus_column else None
+            row = column.card_list().highlighted
+            column.column, column.cards, column.more = new, cards, page.more
+            column.query_one(".column-header", Static).update(column.header())
+            self._fill(column)
+            card_list = column.card_list()
+            ids = [card.id for card in cards]
+            if cursor_id in ids:
+                card_list.highlighted = ids.index(cursor_id)
+            elif row is not None and cards:
+                card_list.highlighted = min(row, len(cards) - 1)
+        self.focus_column = focus_column
+        focused = self.current_card()
+        if focused is not None:
+            self.focus_card = self.current_column().card_list().highlighted  # type: ignore[union-attr]
+        self.marked = {i: c for i, c in self.marked.items() if i in live}
+        self._title()

@@ -24,6 +24,9 @@ from leadtui.widgets.form import clear_errors, set_value, show_error, value_of
 
 
 class CardScreen(Screen):
+    DEFAULT_CSS = """
+    CardScreen #changed-by { dock: bottom; height: auto; padding: 0 1; background: $warning 25%; }
+    """
     BINDINGS = bindings("card")
 
     FIELDS: ClassVar[tuple[str, ...]] = ()
@@ -157,6 +160,8 @@ class CardScreen(Screen):
             if found:
                 found.first().disabled = not (editing and field in editable)
         self.sub_title = _("editing: ctrl+s saves, Escape cancels") if editing else ""
+        if not editing:
+            self.query("#changed-by").remove()  # the line of another user's change (live updates) goes with it
         self.refresh_bindings()
 
     def _untouched_new(self) -> bool:
@@ -326,6 +331,54 @@ class CardScreen(Screen):
             severity="warning",
             timeout=6,
         )
+
+    # ------------------------------------------------------------------ live updates (leadtui/live.py)
+
+    def on_records_changed(self, message: navigation.RecordsChanged) -> None:
+        """Someone else saved this record: in view mode it is shown again; in edit mode the user's edits stay and a
+        line says who changed it when (saving then goes through the conflict dialog)."""
+        kind, record_id = self.audit_target()
+        if not kind or record_id is None or self.loaded is None or not message.touches(kind, record_id):
+            return
+        if self.editing:
+            self.show_changed_by(message.by_user, message.at)
+        else:
+            self.reload_live()
+
+    def show_changed_by(self, user: str, at: Any) -> None:
+        from textual.widgets import Static
+
+        text = _("Changed by {name} at {time}. Your edits are kept; saving shows their changes first.").format(
+            name=user or _("someone"), time=_local_time(at)
+        )
+        found = self.query("#changed-by")
+        if found:
+            found.first(Static).update(text)
+        else:
+            self.mount(Static(text, id="changed-by", markup=False))
+
+    @work(group="live", exclusive=True)
+    async def reload_live(self) -> None:
+        reload = getattr(self, "reload", None)
+        if callable(reload):  # a card with its own reload (the sale card: the record and what hangs on it)
+            reload()
+            return
+        try:
+            out = await self.fetch()
+        except DomainError:
+            return
+        if not self.editing:
+            await self.show_record(out)
+
+
+def _local_time(at: Any) -> str:
+    from datetime import datetime, timezone
+
+    if not isinstance(at, datetime):
+        return ""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return f"{at.astimezone():%H:%M:%S}"
 
 
 def _norm(value: Any) -> Any:

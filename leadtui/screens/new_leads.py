@@ -9,6 +9,7 @@ without a company), `a` shows the earlier ones too, Escape closes. Showing the l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -36,8 +37,10 @@ def _distribution() -> Any:
     return distribution
 
 
-def watch_new_leads(app: App, every: float = CHECK_EVERY, first: float = FIRST_LOOK) -> None:
-    """Tell the user about leads assigned to them: once when the database is open, then whenever new ones come."""
+def watch_new_leads(app: App, every: float = CHECK_EVERY, first: float = FIRST_LOOK) -> Callable[[], None]:
+    """Tell the user about leads assigned to them: once when the database is open, then whenever new ones come.
+    Returns the look itself: live updates (leadtui/live.py) call it at once when contacts or companies changed, so
+    a lead the distribution gives the user pops up without waiting for the next interval."""
     state = {"notified": 0}
 
     async def check() -> None:
@@ -58,6 +61,7 @@ def watch_new_leads(app: App, every: float = CHECK_EVERY, first: float = FIRST_L
 
     app.set_timer(first, look, name="new-leads-first")
     app.set_interval(every, look, name="new-leads")
+    return look
 
 
 def summary_text(out: Any) -> str:

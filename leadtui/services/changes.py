@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -149,6 +149,8 @@ def _notify(session: Session) -> None:
 
 # --------------------------------------------------------------------------- the stream
 
+Ready = Callable[[], None] | None
+
 
 class _Users:
     def __init__(self) -> None:
@@ -234,7 +236,7 @@ async def _last_audit_id(db: Database) -> int:
         return int(await session.scalar(select(func.max(t.AuditLog.id))) or 0)
 
 
-async def _sqlite_stream(db: Database, interval: float) -> AsyncIterator[ChangeBatch]:
+async def _sqlite_stream(db: Database, interval: float, ready: Ready) -> AsyncGenerator[ChangeBatch, None]:
     path = sqlite_path(db.url)
     if path is None:  # an in-memory database has no other sessions
         while True:
@@ -244,6 +246,8 @@ async def _sqlite_stream(db: Database, interval: float) -> AsyncIterator[ChangeB
     users = _Users()
     try:
         version = watcher.execute("PRAGMA data_version").fetchone()[0]
+        if ready is not None:
+            ready()
         while True:
             await asyncio.sleep(interval)
             now = watcher.execute("PRAGMA data_version").fetchone()[0]  # microseconds; no lock taken
@@ -280,7 +284,7 @@ def _from_payload(payload: str) -> list[ChangeEvent]:
     ]
 
 
-async def _postgres_stream(db: Database) -> AsyncIterator[ChangeBatch]:
+async def _postgres_stream(db: Database, ready: Ready) -> AsyncGenerator[ChangeBatch, None]:
     import asyncpg  # type: ignore[import-untyped]
 
     queue: asyncio.Queue[str] = asyncio.Queue()
@@ -292,6 +296,8 @@ async def _postgres_stream(db: Database) -> AsyncIterator[ChangeBatch]:
     connection = await asyncpg.connect(_asyncpg_dsn(db.url))
     try:
         await connection.add_listener(CHANNEL, heard)
+        if ready is not None:
+            ready()
         while True:
             payloads = [await queue.get()]
             while not queue.empty():  # a burst: everything heard so far in one batch
@@ -334,8 +340,11 @@ async def _named(db: Database, e: ChangeEvent, names: dict[str, str]) -> ChangeE
     return ChangeEvent(e.kind, e.ids, e.fields, names[e.user], e.at)
 
 
-def subscribe(db: Database, *, interval: float = SQLITE_INTERVAL) -> AsyncIterator[ChangeBatch]:
-    """What other sessions commit on this database, batch by batch, for as long as the iterator is used."""
+def subscribe(
+    db: Database, *, interval: float = SQLITE_INTERVAL, ready: Ready = None
+) -> AsyncGenerator[ChangeBatch, None]:
+    """What other sessions commit on this database, batch by batch, for as long as the iterator is used.
+    `ready()` is called once the stream listens: every change committed after that is seen."""
     if is_sqlite(db.url):
-        return _sqlite_stream(db, interval)
-    return _postgres_stream(db)
+        return _sqlite_stream(db, interval, ready)
+    return _postgres_stream(db, ready)

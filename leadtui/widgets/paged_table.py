@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from leadtui.actions import bindings
+from leadtui import navigation
 from leadtui.i18n import _
 from leadtui.services.errors import DomainError
 
@@ -226,3 +227,37 @@ class PagedTable(Vertical):
             return
         self.page_offset = new
         self.load()
+
+    # ------------------------------------------------------------------ live updates (leadtui/live.py)
+
+    live_kinds: frozenset[str] = frozenset({"company", "contact", "sale"})  # what a change of reloads the page
+
+    def on_records_changed(self, message: navigation.RecordsChanged) -> None:
+        if self.result is not None and any(message.touches(kind) for kind in self.live_kinds):
+            self.refresh_records()
+
+    def refresh_records(self) -> None:
+        """Another session changed records of this list: reload the page shown in place, keeping the highlighted
+        record (or its row when it left the page) and the scroll position."""
+        self._refresh_in_place()
+
+    @work(exclusive=True, group="paged-load")
+    async def _refresh_in_place(self) -> None:
+        table = self.table
+        scroll_x, scroll_y = table.scroll_x, table.scroll_y
+        row = table.cursor_row
+        try:
+            result = await self.loader(self.page_offset, self.page_size)
+        except DomainError:
+            return
+        if result is None:
+            return
+        if not result.items and self.page_offset > 0 and result.total:
+            self._load(False)
+            return
+        result.offset = self.page_offset
+        keep = self.current_id()
+        self.show(result, keep)
+        if keep not in self.row_ids and self.row_ids:  # the record left the page: stay on its row
+            table.move_cursor(row=max(0, min(row, len(self.row_ids) - 1)), scroll=False)
+        self.call_after_refresh(table.scroll_to, scroll_x, scroll_y, animate=False)

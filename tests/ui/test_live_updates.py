@@ -1,0 +1,128 @@
+"""Live updates between two sessions (two LeadApps on one database, SQLite file and PostgreSQL): a card moved in
+one appears in the other's board within a second with the other's cursor where it was; an edit saved in one shows
+"changed by" on the other's card in edit mode, the edits kept and the save going through the conflict dialog; a
+bulk update of 10,000 contacts is one refresh; nothing refreshes behind a dialog."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+import pytest
+
+from leadtui.app import LeadApp
+from leadtui.model.engine import Database
+from leadtui.screens.board import BoardColumn, BoardScreen
+from leadtui.screens.conflict_dialog import ConflictDialog
+from leadtui.screens.contact_card import ContactCard
+from leadtui.services import batch, bulk, contacts
+from leadtui.services.actor import Actor
+from leadtui.model import tables as t
+from tests.services.find_data import build
+from tests.ui.conftest import settle
+
+
+async def wait_for(condition: Callable[[], bool], timeout: float) -> float:
+    """Poll until `condition()` holds; the seconds it took. Fails after `timeout`."""
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"not within {timeout} s")
+        await asyncio.sleep(0.01)
+    return time.monotonic() - start
+
+
+def cards(app, name: str) -> list[str]:
+    column = next(c for c in app.screen.query(BoardColumn) if c.column.name == name)
+    return [card.title for card in column.cards]
+
+
+async def live_ready(pilot) -> None:
+    await pilot.app.ready_backend()
+    await wait_for(lambda: pilot.app.live is not None and pilot.app.live.ready.is_set(), 10)
+    await settle(pilot)
+
+
+@pytest.fixture
+async def world(db: Database, admin: Actor):
+    return await build(db, admin)
+
+
+async def test_a_card_moved_in_one_session_appears_in_the_others_board_with_its_cursor_kept(db, world):
+    mover, watcher = LeadApp(db_url=db.url, user="admin"), LeadApp(db_url=db.url, user="admin")
+    async with mover.run_test(size=(160, 40)) as a, watcher.run_test(size=(160, 40)) as b:
+        for pilot in (a, b):
+            await live_ready(pilot)
+            await pilot.press("b")
+            await settle(pilot)
+            assert isinstance(pilot.app.screen, BoardScreen)
+        await b.press("l")  # the watcher's cursor on Bob (Contacting)
+        assert watcher.screen.current_card().title == "Bob Øster"
+        refreshes = watcher.live.refreshes
+        await a.press("L")  # Ann: Open -> Contacting
+        await settle(a)
+        took = await wait_for(lambda: "Ann Berg" in cards(watcher, "Contacting"), 1.0)
+        assert "Ann Berg" not in cards(watcher, "Open")
+        assert watcher.screen.current_card().title == "Bob Øster"  # the cursor stayed on its card
+        assert watcher.screen.current_column().column.name == "Contacting"
+        assert watcher.live.refreshes == refreshes + 1
+        assert took < 1.0
+
+
+async def test_an_edit_saved_in_one_session_shows_changed_by_in_the_others_card_in_edit_mode(db, world):
+    ann = world.people["ann"]
+    first, second = LeadApp(db_url=db.url, user="admin"), LeadApp(db_url=db.url, user="admin")
+    async with first.run_test(size=(140, 45)) as a, second.run_test(size=(140, 45)) as b:
+        for pilot in (a, b):
+            await live_ready(pilot)
+            pilot.app.post_message(__import__("leadtui.navigation").navigation.OpenRecord("contact", ann))
+            await settle(pilot)
+            assert isinstance(pilot.app.screen, ContactCard)
+        await b.press("e")
+        await settle(b)
+        b_card = second.screen
+        b_card.query_one("#title").value = "Chief"  # the watcher's own edit, not saved yet
+        backend = await first.ready_backend()
+        current = await contacts.get_contact(backend.db, backend.actor, ann)
+        await contacts.update_contact(
+            backend.db, backend.actor, ann, {"phone": "+47 555"}, expected_version=current.version
+        )
+        await wait_for(lambda: bool(b_card.query("#changed-by")), 1.0)
+        line = str(b_card.query_one("#changed-by").render())
+        assert "Changed by" in line
+        assert b_card.editing and b_card.query_one("#title").value == "Chief"  # the edits are kept
+        await b.press("ctrl+s")
+        await settle(b)
+        assert isinstance(second.screen, ConflictDialog)  # saving goes through the conflict flow
+
+
+async def test_a_bulk_update_of_10000_contacts_is_one_refresh(db, admin, world):
+    rows = [(f"P{i}", "Bulk", world.acme) for i in range(10_000)]
+    async with db.write(admin) as session:
+        await batch.insert_rows(session, t.Contact, ["first_name", "last_name", "company_id"], rows)
+    watcher = LeadApp(db_url=db.url, user="admin")
+    async with watcher.run_test(size=(160, 40)) as b:
+        await live_ready(b)
+        await b.press("b")
+        await settle(b)
+        refreshes = watcher.live.refreshes
+        async with db.read() as session:
+            from sqlalchemy import select
+
+            ids = list((await session.scalars(select(t.Contact.id).where(t.Contact.last_name == "Bulk"))).all())
+        await bulk.apply_bulk_update(db, admin, "email_opt_in", "yes", contact_ids=ids)
+        await wait_for(lambda: watcher.live.refreshes > refreshes, 2.0)
+        assert watcher.live.last.touches("contact", ids[-1])
+        # a marker change after the burst: when it has arrived, the burst was one refresh and the marker the next
+        backend = await watcher.ready_backend()
+        other = Database(db.url)
+        try:
+            marker = await contacts.get_contact(other, backend.actor, world.people["eve"])
+            await contacts.update_contact(
+                other, backend.actor, marker.id, {"phone": "1"}, expected_version=marker.version
+            )
+        finally:
+            await other.dispose()
+        await wait_for(lambda: watcher.live.last.changes.get("contact") == {marker.id}, 2.0)
+        assert watcher.live.refreshes == refreshes + 2

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
-from leadtui.actions import bindings
+from leadtui.actions import bindings, palette_text
 from leadtui import navigation
-from leadtui.i18n import LANGUAGE_NAMES, LANGUAGES, _, language_from_locale, set_language
+from leadtui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, language_from_locale, set_language
 from leadtui.navigation import SECTIONS, section_screen
 
 RIGHTS_REFRESH_S = 2.0  # how old the user's rights may be when an action starts
@@ -189,7 +190,7 @@ class LeadApp(App[int]):
         for mode, key, label, help_ in SECTIONS:
             yield SystemCommand(
                 _("Go: {section}").format(section=_(label)),
-                f"{_(help_)} [{key}]",
+                palette_text(f"{_(help_)} [{key}]"),  # "[c]" is a key, not markup
                 lambda mode=mode: self.action_section(mode),
             )
         from leadtui.actions import palette_commands  # the table's actions of the screen in front and its widgets
@@ -197,10 +198,10 @@ class LeadApp(App[int]):
         extra = getattr(screen, "palette_commands", None)  # what the table cannot hold (a tile per dashboard tile)
         for title, help_, callback in [*palette_commands(screen), *(extra() if extra is not None else [])]:
             # key hints like "[/]" must not be read as markup by the palette
-            yield SystemCommand(escape(title), escape(help_), callback)
+            yield SystemCommand(escape(title), palette_text(help_), callback)
         yield SystemCommand(
             _("Edit: Undo my last change"),
-            _("Revert your last change unless someone changed it since [ctrl+z]"),
+            palette_text(_("Revert your last change unless someone changed it since [ctrl+z]")),
             self.action_undo,
         )
         from leadtui.screens.import_commands import system_commands as import_commands  # import, export, distribute
@@ -223,7 +224,28 @@ class LeadApp(App[int]):
         for command in super().get_system_commands(screen):
             if self.served and command.title == "Screenshot":
                 continue  # a served session does not write files on the server
-            yield command
+            yield textual_command(command)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys in the Footer in the language, short ("^p", "Esc", "PgDn"): the action table's key names."""
+        from leadtui.actions import key_display
+
+        return binding.key_display or key_display(binding.key, compact=True)
+
+    def action_command_palette(self) -> None:
+        """The command palette in the language (its search box, its 'no matches' line)."""
+        from leadtui.screens.command_palette import LeadCommandPalette
+
+        if self.use_command_palette and not LeadCommandPalette.is_open(self):
+            self.push_screen(LeadCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """Textual's theme picker, its search box in the language."""
+        from textual.theme import ThemeProvider
+
+        from leadtui.screens.command_palette import LeadCommandPalette
+
+        self.push_screen(LeadCommandPalette([ThemeProvider], placeholder=_("Search for themes…")))
 
     def action_undo(self) -> None:
         self.run_worker(self._undo(), group="undo")
@@ -267,6 +289,23 @@ class LeadApp(App[int]):
             self.live.stop()
         if self.backend is not None:
             await self.backend.db.dispose()
+
+
+# Textual's own palette commands, in the language (their titles and helps are English in Textual)
+TEXTUAL_COMMANDS = {
+    "Theme": (N_("Theme"), N_("Change the colours of leadtui")),
+    "Quit": (N_("Quit"), N_("Quit leadtui")),
+    "Keys": (N_("Keys"), N_("Show or hide the keys of the screen and the focused field")),
+    "Maximize": (N_("Maximize"), N_("Show the focused part on the whole screen")),
+    "Minimize": (N_("Minimize"), N_("Show the whole screen again")),
+    "Screenshot": (N_("Screenshot"), N_("Save a picture of the screen as an SVG file")),
+}
+
+
+def textual_command(command: SystemCommand) -> SystemCommand:
+    """One of Textual's built-in palette commands with its title and help in the language."""
+    title, help_ = TEXTUAL_COMMANDS.get(command.title, (command.title, command.help))
+    return SystemCommand(_(title), _(help_), command.callback, command.discover)
 
 
 def run_app(*, db: str | None, user: str | None, lang: str | None) -> int:

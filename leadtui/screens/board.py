@@ -13,6 +13,7 @@ someone else's newer change, no right) are reported and the others moved; Sold a
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rich.text import Text
@@ -43,6 +44,16 @@ def _money(value: Any) -> str:
     return format_money(value)
 
 
+def _adjust(column: svc.ColumnOut, card: svc.CardOut, sign: int) -> None:
+    """A card left (-1) or joined (+1) a column: its count, and for sales its sum and weighted sum."""
+    column.count += sign
+    if column.amount is not None and card.amount is not None:
+        column.amount += sign * card.amount
+        column.weighted = (column.weighted or Decimal(0)) + sign * (
+            card.amount * (card.probability or 0) / 100
+        ).quantize(Decimal("0.01"))
+
+
 class CardList(OptionList):
     """The cards of one column. Left/right are bound here: the scrolling row of columns would take them first."""
 
@@ -67,8 +78,13 @@ class BoardColumn(Vertical):
         self.column = column
         self.cards: list[svc.CardOut] = list(page.cards)
         self.more = page.more
+        self.moved_in: set[int] = set()  # cards moved here by this board: not read in order, so no paging mark
         self.fetching = False
         self.target = target
+
+    def read_to(self) -> int | None:
+        """The id the next page of cards starts after: the last card read in order."""
+        return max((c.id for c in self.cards if c.id not in self.moved_in), default=None)
 
     def compose(self) -> ComposeResult:
         yield Static(self.header(), classes="column-header")
@@ -317,7 +333,7 @@ class BoardScreen(Screen):
                 target=self.target,
                 selection_id=self.selection_id,
                 criteria=self.criteria,
-                after=column.cards[-1].id if column.cards else None,
+                after=column.read_to(),
                 limit=PAGE,
             )
         except DomainError as exc:
@@ -326,6 +342,7 @@ class BoardScreen(Screen):
             return
         known = {card.id for card in column.cards}
         column.cards.extend(card for card in page.cards if card.id not in known)
+        column.cards.sort(key=lambda c: c.id)  # a card moved in after the cards read so far goes back in order
         column.more = page.more
         column.fetching = False
         if column.is_attached:
@@ -458,15 +475,57 @@ class BoardScreen(Screen):
             self.notify(_("Already in {column}.").format(column=result.column_name))
         moved = set(result.moved)
         self.marked = {i: c for i, c in self.marked.items() if i not in moved}
-        if follow and len(cards) == 1 and moved:
-            self.focus_column = max(0, self.focus_column + follow)
-            while (
-                self.board
-                and 0 < self.focus_column < len(self.board.columns)
-                and not self.board.columns[self.focus_column].accepts
-            ):
-                self.focus_column += follow
-        self.load()
+        if not moved:
+            return
+        try:  # what changed: the moved cards as they are now (column, version); only their columns are redrawn
+            now = await svc.cards_now(
+                backend.db,
+                backend.actor,
+                sorted(moved),
+                target=self.target,
+                selection_id=self.selection_id,
+                criteria=self.criteria,
+            )
+        except DomainError:
+            now = None
+        if now is None or not self._apply_move([c for c in cards if c.id in moved], now, follow):
+            self.load()  # a column the board does not show (or the board changed meanwhile): read it all again
+
+    def _apply_move(self, before: list[svc.CardOut], now: list[svc.CardOut], follow: int) -> bool:
+        """Take the moved cards out of their columns and put them (as read after the move) into their new ones;
+        the counts (and sums) of those columns are adjusted, not counted again, and only they are redrawn. With
+        `follow` (a single card moved by H / L) the cursor goes with the card. False: cannot be done in place."""
+        if self.board is None:
+            return False
+        by_key = {column.column.key: column for column in self.columns()}
+        if any(card.column not in by_key for card in [*before, *now]):
+            return False
+        touched: list[BoardColumn] = []
+        for card in before:
+            column = by_key[card.column]
+            column.cards = [c for c in column.cards if c.id != card.id]
+            _adjust(column.column, card, -1)
+            touched.append(column)
+        for card in now:
+            column = by_key[card.column]
+            column.cards = sorted([*column.cards, card], key=lambda c: c.id)
+            column.moved_in.add(card.id)
+            _adjust(column.column, card, 1)
+            touched.append(column)
+        self.board.total += len(now) - len(before)
+        for column in dict.fromkeys(touched):
+            column.query_one(".column-header", Static).update(column.header())
+            self._fill(column)
+        if follow and len(now) == 1:
+            columns = self.columns()
+            column = by_key[now[0].column]
+            self.focus_column = columns.index(column)
+            cards = column.card_list()
+            cards.highlighted = [c.id for c in column.cards].index(now[0].id)
+            self.focus_card = cards.highlighted
+            cards.focus()
+        self._title()
+        return True
 
     # ------------------------------------------------------------------ source
 

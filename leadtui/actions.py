@@ -102,6 +102,9 @@ ACTIONS: list[Action] = [
     # app-wide: the navigator's keys (built from navigation.SECTIONS below), quit and undo
     A("app.quit", "q", "quit", N_("Quit")),
     A("app.undo", "ctrl+z", "undo", N_("Undo"), show=False),
+    A("app.navigator", "ctrl+b", "toggle_navigator", N_("Navigator"), show=False,
+      palette=N_("View: Narrow or wide navigator"),
+      help=N_("Show the sections as a narrow rail of keys, or with their names")),
     # the Companies section
     A(
         "companies.new_company",

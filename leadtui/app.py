@@ -65,6 +65,8 @@ class LeadApp(App[int]):
         self._rights_read_at = 0.0
         self._open_error: BaseException | None = None
         self.exit_message: str | None = None
+        # the navigator: None follows the terminal's width (a rail of keys below 100 columns), else the user's choice
+        self.navigator_wide: bool | None = None
         self.live: LiveUpdates | None = None
 
     def notify(
@@ -172,9 +174,66 @@ class LeadApp(App[int]):
         self._rights_read_at = now
         await backend.refresh_actor()
 
+    # keys typed into a field are text: the navigator's letters and digits and a screen's single-letter actions
+    # never fire while an Input, a TextArea or a drop-down (open or only focused) has focus
+    async def _check_bindings(self, key: str, priority: bool = False) -> bool:
+        if priority or not _is_typed(key) or not _takes_text(self.focused):
+            return await super()._check_bindings(key, priority)
+        focused = self.focused
+        for namespace, bound in self.screen._modal_binding_chain:
+            if namespace is not focused:
+                continue  # only the field's own keys (a drop-down opens on space): not the screen's, not the app's
+            for binding in bound.key_to_bindings.get(key, ()):
+                if not binding.priority and await self.run_action(binding.action, namespace):
+                    return True
+        return False
+
     def action_section(self, mode: str) -> None:
+        """A section key always shows that section's list: cards opened over the list are closed (a card with
+        unsaved edits asks first), in the section left and in the one shown."""
+        self.run_worker(self._to_section_list(mode), group="section", exclusive=True)
+
+    async def _to_section_list(self, mode: str) -> None:
+        from leadtui.screens.card_base import CardScreen
+
+        unsaved = [s for s in self.screen_stack if isinstance(s, CardScreen) and s.unsaved_edits()]
+        if unsaved:  # the section being left holds a card with unsaved edits: ask first
+            from leadtui.screens.dialogs import ConfirmDialog
+
+            what = _(unsaved[-1].WHAT)
+            question = _("Discard your unsaved changes to this {what}?").format(what=what)
+            if not await self.push_screen_wait(ConfirmDialog(_("Discard changes"), question)):
+                return
         if self.current_mode != mode:
-            self.switch_mode(mode)
+            await self._close_cards()
+            await self.switch_mode(mode)
+        await self._close_cards()
+
+    async def _close_cards(self) -> None:
+        """Close the cards over the current section's list, each telling its list how it was closed."""
+        from leadtui.screens.card_base import CardScreen
+
+        while len(self.screen_stack) > 1 and isinstance(self.screen, CardScreen):
+            card = self.screen
+            card.dismiss(card.close_result())
+            while self.screen is card:  # dismiss pops the card after its callback
+                await asyncio.sleep(0)
+
+    def action_toggle_navigator(self) -> None:
+        from leadtui.widgets.navigator import Navigator
+
+        shown = self.screen.query(Navigator)
+        self.navigator_wide = bool(shown) and shown.first().has_class("-rail")
+        self._apply_navigator()
+
+    def on_resize(self) -> None:
+        self._apply_navigator()
+
+    def _apply_navigator(self) -> None:
+        from leadtui.widgets.navigator import Navigator
+
+        for navigator in self.screen.query(Navigator):
+            navigator.apply_width()
 
     # widgets ask for cards and dialogs by message (leadtui/navigation.py): they never import a screen
     def on_open_record(self, message: navigation.OpenRecord) -> None:
@@ -306,6 +365,66 @@ def textual_command(command: SystemCommand) -> SystemCommand:
     """One of Textual's built-in palette commands with its title and help in the language."""
     title, help_ = TEXTUAL_COMMANDS.get(command.title, (command.title, command.help))
     return SystemCommand(_(title), _(help_), command.callback, command.discover)
+
+
+_NOT_TYPED = {"enter", "escape", "tab", "backspace", "delete", "insert", "home", "end", "pageup", "pagedown"}
+_NOT_TYPED |= {"up", "down", "left", "right"} | {f"f{n}" for n in range(1, 25)}
+
+
+def _is_typed(key: str) -> bool:
+    """A key that types a character (a letter, a digit, a sign, space): no ctrl/alt, not a named key."""
+    return "+" not in key and key not in _NOT_TYPED
+
+
+def _takes_text(widget: object) -> bool:
+    from textual.widgets import Input, Select, TextArea
+    from textual.widgets._select import SelectOverlay
+
+    return isinstance(widget, (Input, TextArea, Select, SelectOverlay))
+
+
+# Textual's own palette commands, in the language (their titles and helps are English in Textual)
+TEXTUAL_COMMANDS = {
+    "Theme": (N_("Theme"), N_("Change the colours of leadtui")),
+    "Quit": (N_("Quit"), N_("Quit leadtui")),
+    "Keys": (N_("Keys"), N_("Show or hide the keys of the screen and the focused field")),
+    "Maximize": (N_("Maximize"), N_("Show the focused part on the whole screen")),
+    "Minimize": (N_("Minimize"), N_("Show the whole screen again")),
+    "Screenshot": (N_("Screenshot"), N_("Save a picture of the screen as an SVG file")),
+}
+
+
+def textual_command(command: SystemCommand) -> SystemCommand:
+    """One of Textual's built-in palette commands with its title and help in the language."""
+    title, help_ = TEXTUAL_COMMANDS.get(command.title, (command.title, command.help))
+    return SystemCommand(_(title), _(help_), command.callback, command.discover)
+
+
+GC_THRESHOLDS = (5_000, 10, 10)  # young collections every 5,000 allocations (Python's default: 700, 10, 10)
+GC_IDLE_S = 2.0  # the full collection waits until no screen changed and no worker ran for this long
+GC_EVERY_S = 30.0  # and runs at most this often
+
+
+def tune_gc() -> None:
+    """Python's collector walks every live object on a full pass: with Textual, SQLAlchemy, pydantic and the
+    services imported that is hundreds of thousands of objects, and full passes paused the app up to 290 ms. What is
+    alive once the database is open (the code, the shell) is frozen: never walked again. The young generation is
+    collected less often, so fewer objects of a screen being built reach the older generations. While the app is
+    idle (`LeadApp._collect_when_idle`) everything is collected once and what is still alive frozen again."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def collect_and_freeze() -> None:
+    """A full collection of everything (the frozen objects too: a screen closed since is freed), then what is
+    alive is frozen again, so the passes during the next keys walk only what those keys create."""
+    import gc
+
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def run_app(*, db: str | None, user: str | None, lang: str | None) -> int:

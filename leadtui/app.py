@@ -295,7 +295,7 @@ class LeadApp(App[int]):
         """The command palette in the language (its search box, its 'no matches' line)."""
         from leadtui.screens.command_palette import LeadCommandPalette
 
-        if self.use_command_palette and not LeadCommandPalette.is_open(self):
+        if self.use_command_palette and not LeadCommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(LeadCommandPalette(id="--command-palette"))
 
     def search_themes(self) -> None:

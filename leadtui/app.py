@@ -283,6 +283,9 @@ class LeadApp(App[int]):
         for command in super().get_system_commands(screen):
             if self.served and command.title == "Screenshot":
                 continue  # a served session does not write files on the server
+            if command.title == "Keys":
+                continue  # Textual's key panel describes its widgets' keys in English; the Footer and this palette
+                # name every key of the screen in the language
             yield textual_command(command)
 
     def get_key_display(self, binding: Binding) -> str:
@@ -350,23 +353,6 @@ class LeadApp(App[int]):
             await self.backend.db.dispose()
 
 
-# Textual's own palette commands, in the language (their titles and helps are English in Textual)
-TEXTUAL_COMMANDS = {
-    "Theme": (N_("Theme"), N_("Change the colours of leadtui")),
-    "Quit": (N_("Quit"), N_("Quit leadtui")),
-    "Keys": (N_("Keys"), N_("Show or hide the keys of the screen and the focused field")),
-    "Maximize": (N_("Maximize"), N_("Show the focused part on the whole screen")),
-    "Minimize": (N_("Minimize"), N_("Show the whole screen again")),
-    "Screenshot": (N_("Screenshot"), N_("Save a picture of the screen as an SVG file")),
-}
-
-
-def textual_command(command: SystemCommand) -> SystemCommand:
-    """One of Textual's built-in palette commands with its title and help in the language."""
-    title, help_ = TEXTUAL_COMMANDS.get(command.title, (command.title, command.help))
-    return SystemCommand(_(title), _(help_), command.callback, command.discover)
-
-
 _NOT_TYPED = {"enter", "escape", "tab", "backspace", "delete", "insert", "home", "end", "pageup", "pagedown"}
 _NOT_TYPED |= {"up", "down", "left", "right"} | {f"f{n}" for n in range(1, 25)}
 
@@ -387,7 +373,6 @@ def _takes_text(widget: object) -> bool:
 TEXTUAL_COMMANDS = {
     "Theme": (N_("Theme"), N_("Change the colours of leadtui")),
     "Quit": (N_("Quit"), N_("Quit leadtui")),
-    "Keys": (N_("Keys"), N_("Show or hide the keys of the screen and the focused field")),
     "Maximize": (N_("Maximize"), N_("Show the focused part on the whole screen")),
     "Minimize": (N_("Minimize"), N_("Show the whole screen again")),
     "Screenshot": (N_("Screenshot"), N_("Save a picture of the screen as an SVG file")),

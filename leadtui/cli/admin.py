@@ -7,10 +7,10 @@ from datetime import date, datetime, time, timedelta
 
 import click
 
+from leadtui.cli._table import Column, print_table
 from leadtui.cli.core import Options, _fail, cli, dump, print_json, run
-from leadtui.i18n import _, ngettext
+from leadtui.i18n import _
 from leadtui.i18n.format import format_datetime
-from leadtui.i18n.terms import entity_name
 
 
 def _day(value: str | None, option: str) -> datetime | None:
@@ -28,19 +28,6 @@ def _day(value: str | None, option: str) -> datetime | None:
             2,
         )
     raise AssertionError
-
-
-def _action(action: str) -> str:
-    return {
-        "create": _("created"),
-        "update": _("changed"),
-        "delete": _("deleted"),
-        "bulk": _("bulk update"),
-        "undo": _("undone"),
-        "sign-in": _("signed in"),
-        "sign-out": _("signed out"),
-        "refused": _("sign-in refused"),
-    }.get(action, action)
 
 
 @cli.command(help=_("Who changed what and when, with old and new values."))
@@ -66,40 +53,23 @@ def audit(
         end += timedelta(days=1)
     if entity and entity_id is not None:
         entries = run(opts, lambda db: svc.for_record(db, entity, entity_id), needs_user=False)
-    else:
-        entries = run(opts, lambda db: svc.in_range(db, start, end), needs_user=False)
-        if entity:
-            entries = [e for e in entries if e.entity == entity]
+    else:  # newest first, in words (services/audit.py); --json keeps the raw values beside the words
+        entries = run(opts, lambda db: svc.in_range(db, start, end, entity=entity or None), needs_user=False)
     if as_json:
         print_json(dump(entries))
         return
+    table = []
     for entry in entries:
-        if entry.action == "bulk":
-            n = sum(len(ids) for _old, ids in entry.changes.get("old", []))
-            detail = ngettext("{field} -> {new} on {n} record", "{field} -> {new} on {n} records", n).format(
-                field=entry.changes.get("field"), new=entry.changes.get("new"), n=n
+        detail = entry.summary
+        if entry.entity == "session":  # served sessions (leadtui serve ssh): which key, from where, why
+            detail += "  " + "  ".join(
+                str(entry.changes.get(key)) for key in ("fingerprint", "address", "reason") if entry.changes.get(key)
             )
-        elif entry.entity == "session":  # served sessions (leadtui serve ssh): who, which key, from where, why
-            detail = "  ".join(
-                str(entry.changes.get(key))
-                for key in ("login", "fingerprint", "address", "reason")
-                if entry.changes.get(key)
-            )
-        else:
-            detail = (
-                ", ".join(
-                    f"{field}: {old!r} -> {new!r}"
-                    for field, (old, new) in entry.changes.items()
-                    if entry.action == "update"
-                )
-                or ""
-            )
+        elif entry.action == "update" and len(entry.details) > 1:
+            detail += ": " + "; ".join(f"{d.label}: {d.old} → {d.new}" for d in entry.details)
         undone = "  " + _("(undone)") if entry.undone else ""
-        target = entity_name(entry.entity) + (f" {entry.entity_id}" if entry.entity_id is not None else "")
-        click.echo(
-            f"{format_datetime(entry.at)}  {entry.user or '-':<12} {_action(entry.action):<10} {target}  "
-            f"{detail}{undone}"
-        )
+        table.append([format_datetime(entry.at), entry.user_name or entry.user or "-", detail.strip() + undone])
+    print_table([Column(_("When")), Column(_("User"), 20), Column(_("Change"))], table)
 
 
 @cli.command(help=_("Undo your last change, if nobody changed those records since."))

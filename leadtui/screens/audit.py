@@ -1,4 +1,5 @@
-"""The audit of one record: who changed what and when, old and new values (newest first)."""
+"""The audit of one record in words: who changed what and when, one summary line per change and the changed
+fields with their old and new values by name (newest first; services/audit.py puts them in words)."""
 
 from __future__ import annotations
 
@@ -26,14 +27,13 @@ ACTIONS = {
 
 
 def describe(entry: audit.AuditEntryOut) -> str:
-    if entry.action == "bulk":
-        return f"{entry.changes.get('field')} → {entry.changes.get('new')}"
+    """The changed fields in words ("Lead status: Open → Qualified; Owner: Rita Rep → Ole Dam")."""
     if entry.entity == "session":  # a served session: key, client address, why it was refused
         return "  ".join(
             str(entry.changes.get(key)) for key in ("fingerprint", "address", "reason") if entry.changes.get(key)
         )
-    if entry.action == "update":
-        return "; ".join(f"{field}: {old} → {new}" for field, (old, new) in entry.changes.items())
+    if entry.action in ("update", "bulk"):
+        return "; ".join(f"{change.label}: {change.old} → {change.new}" for change in entry.details)
     return ""
 
 
@@ -54,7 +54,7 @@ class AuditScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(_("When"), _("Who"), _("What"), _("Changes"))
+        table.add_columns(_("When"), _("Who"), _("Change"), _("Fields"))
         table.focus()
         self.load()
 
@@ -64,8 +64,10 @@ class AuditScreen(Screen):
         entries = await audit.for_record(backend.db, self.entity, self.entity_id)
         table = self.query_one(DataTable)
         table.clear()
-        for entry in entries:
-            what = _(ACTIONS.get(entry.action, entry.action))
+        for entry in entries:  # newest first
+            what = entry.summary or _(ACTIONS.get(entry.action, entry.action))
             if entry.undone:
                 what = _("{what} (undone)").format(what=what)
-            table.add_row(format_datetime(entry.at), cell(entry.user or "-"), what, cell(describe(entry)))
+            table.add_row(
+                format_datetime(entry.at), cell(entry.user_name or entry.user or "-"), cell(what), cell(describe(entry))
+            )

@@ -19,11 +19,12 @@ from sqlalchemy import Date, DateTime, Numeric, event, insert, inspect, select, 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from leadtui.i18n import _
+from leadtui.i18n import N_, _, ngettext
 from leadtui.i18n.terms import entity_name
 from leadtui.model import tables as t
 from leadtui.model.base import Base, Versioned
 from leadtui.model.engine import Database
+from leadtui.model.enums import CategoryGroup, SaleStatus
 from leadtui.services import changes as live
 from leadtui.services.actor import Actor
 from leadtui.services.errors import StaleEdit
@@ -150,16 +151,29 @@ async def record_bulk(
 # --------------------------------------------------------------------------- reading
 
 
+class FieldChangeOut(BaseModel):
+    """One changed field in words: the user's label, the old and the new value as the user knows them."""
+
+    field: str
+    label: str
+    old: str
+    new: str
+
+
 class AuditEntryOut(BaseModel):
     id: int
     at: datetime
-    user: str
+    user: str  # the login (raw)
     action: str
     entity: str
     entity_id: int | None
-    changes: dict[str, Any]
-    summary: str
+    changes: dict[str, Any]  # raw: field -> [old, new] (ids as stored)
+    summary: str  # one line in words: "Changed Lead status of Anna Berg: Open → Qualified"
     undone: bool
+    user_name: str = ""  # the user's full name (the login when it has none)
+    record: str = ""  # the record's name or heading
+    note: str = ""  # the note stored with a set-based change (e.g. "distribute new leads (web)")
+    details: list[FieldChangeOut] = []  # the changed fields in words
 
 
 def _bulk_ids(entry: t.AuditLog) -> set[int]:
@@ -188,8 +202,316 @@ def _out(entry: t.AuditLog, users: dict[int, str]) -> AuditEntryOut:
     )
 
 
+# --------------------------------------------------------------------------- in words
+
+# labels of stored columns that differ from the form field's label (FIELD_LABELS holds the rest, by the
+# column's name without "_id")
+COLUMN_LABELS: dict[str, str] = {
+    "lead_status_id": N_("Lead status"),
+    "lead_status_since": N_("Lead status since"),
+    "category_id": N_("Category"),
+    "business_id": N_("Business"),
+    "our_contact_id": N_("Our contact"),
+    "owner_id": N_("Owner"),
+    "stage_id": N_("Stage"),
+    "sale_type_id": N_("Sale type"),
+    "reason_sold_id": N_("Reason (sold)"),
+    "reason_lost_id": N_("Reason (lost)"),
+    "reason_stalled_id": N_("Reason (stalled)"),
+    "competitor_id": N_("Competitor"),
+    "source_id": N_("Source"),
+    "credited_id": N_("Credited"),
+    "company_id": N_("Company"),
+    "contact_id": N_("Contact"),
+    "sale_id": N_("Sale"),
+    "follow_up_type_id": N_("Follow-up type"),
+    "stage_when_closed_id": N_("Stage when closed"),
+    "registered_by_id": N_("Registered by"),
+    "registered_at": N_("Registered"),
+    "stage_since": N_("In stage since"),
+    "closed_at": N_("Closed"),
+    "deleted_at": N_("Deleted"),
+    "deleted": N_("Deleted"),
+    "first_name": N_("First name"),
+    "middle_name": N_("Middle name"),
+    "last_name": N_("Last name"),
+    "title": N_("Title"),
+    "heading": N_("Heading"),
+    "name": N_("Name"),
+    "status": N_("Status"),
+    "amount": N_("Amount"),
+    "cost": N_("Total cost"),
+    "probability": N_("Probability"),
+    "sale_date": N_("Sale date"),
+    "reopen_date": N_("Re-open date"),
+    "email": N_("Email"),
+    "email_opt_in": N_("Email opt-in"),
+    "mobile": N_("Mobile"),
+    "phone": N_("Phone"),
+    "note": N_("Note"),
+    "description": N_("Description"),
+    "role": N_("Role"),
+    "full_name": N_("Full name"),
+    "login": N_("Login name"),
+    "active": N_("Active"),
+    "start_at": N_("Start"),
+    "completed": N_("Completed"),
+    "text": N_("Text"),
+    "primary_group_id": N_("User group"),
+}
+
+STATUS_WORDS = {
+    int(SaleStatus.OPEN): N_("Open"),
+    int(SaleStatus.SOLD): N_("Sold"),
+    int(SaleStatus.LOST): N_("Lost"),
+    int(SaleStatus.STALLED): N_("Stalled"),
+}
+ROLE_WORDS = {"administrator": N_("Administrator"), "sales-manager": N_("Sales manager"), "sales-rep": N_("Sales rep")}
+# the columns that name a record of each kind; other kinds are named by "name" when they have one
+NAME_COLUMNS: dict[str, tuple[str, ...]] = {
+    "contact": ("first_name", "last_name"),
+    "sale": ("heading",),
+    "activity": ("title",),
+    "associate": ("full_name", "login"),
+}
+# fields that follow from another change (the status's date, the stage's probability): in the details only
+FOLLOWING_FIELDS = {"lead_status_since", "stage_since", "closed_at", "stage_when_closed_id", "probability"}
+TEXT_WIDTH = 40
+PAGE = 500  # entries described with one batch of look-ups
+
+
+def field_words(field: str) -> str:
+    """The user's label of a stored column: lead_status_id -> "Lead status" (translated)."""
+    from leadtui.services.validation import FIELD_LABELS, field_label
+
+    label = COLUMN_LABELS.get(field)
+    if label:
+        return _(label)
+    bare = field.removesuffix("_id")
+    return _(FIELD_LABELS[bare]) if bare in FIELD_LABELS else field_label(bare)
+
+
+def _name_columns(model: Any) -> tuple[str, ...]:
+    columns = NAME_COLUMNS.get(model.__tablename__)
+    if columns:
+        return columns
+    return ("name",) if "name" in model.__table__.c else ()
+
+
+def _name_from(entity: str, values: dict[str, Any]) -> str:
+    """A record's name from its column values."""
+    if entity == "associate":
+        return str(values.get("full_name") or values.get("login") or "")
+    if entity == "contact":
+        return " ".join(str(values.get(key) or "") for key in ("first_name", "last_name")).strip()
+    for key in NAME_COLUMNS.get(entity, ("name",)):
+        if values.get(key):
+            return str(values[key])
+    return ""
+
+
+def _target(model: Any, field: str) -> str | None:
+    """The table a column refers to (lead_status_id -> "lead_status"), or None."""
+    column = model.__table__.c.get(field) if model is not None else None
+    if column is None:
+        return None
+    for key in column.foreign_keys:
+        return str(key.column.table.name)
+    return None
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= TEXT_WIDTH else text[: TEXT_WIDTH - 1] + "…"
+
+
+def _value_words(model: Any, field: str, value: Any, names: dict[tuple[str, int], str]) -> str:
+    from leadtui.i18n.format import format_date, format_datetime
+
+    if value is None or value == "":
+        return _("(none)")
+    target = _target(model, field)
+    if target is not None:
+        try:
+            return names.get((target, int(value))) or f"#{value}"
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    entity = getattr(model, "__tablename__", "")
+    if entity == "sale" and field == "status" and value in STATUS_WORDS:
+        return _(STATUS_WORDS[value])
+    if field == "role" and value in ROLE_WORDS:
+        return _(ROLE_WORDS[value])
+    if field == "category_group" and value in CategoryGroup._value2member_map_:
+        from leadtui.i18n import current_language
+        from leadtui.model.defaults import CATEGORY_GROUP_NAMES
+
+        return CATEGORY_GROUP_NAMES.get(current_language(), CATEGORY_GROUP_NAMES["en"])[CategoryGroup(value)]
+    column = model.__table__.c.get(field) if model is not None else None
+    if column is not None and isinstance(value, str):
+        try:
+            if isinstance(column.type, DateTime):
+                return format_datetime(datetime.fromisoformat(value))
+            if isinstance(column.type, Date):
+                return format_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return _one_line(str(value))
+
+
+def _model_or_none(entity: str) -> Any:
+    try:
+        return _model_for(entity)
+    except KeyError:
+        return None
+
+
+async def _names(session: AsyncSession, wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
+    """Names of the records wanted, one query per kind of record (soft-deleted records included)."""
+    names: dict[tuple[str, int], str] = {}
+    for entity, ids in wanted.items():
+        model = _model_or_none(entity)
+        columns = _name_columns(model) if model is not None else ()
+        if not ids or not columns or "id" not in model.__table__.c:
+            continue
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 1000):
+            chunk = ordered[start : start + 1000]
+            rows = await session.execute(
+                select(model.__table__.c.id, *(model.__table__.c[c] for c in columns)).where(
+                    model.__table__.c.id.in_(chunk)
+                )
+            )
+            for row in rows:
+                names[(entity, row[0])] = _name_from(entity, dict(zip(columns, row[1:], strict=True)))
+    return names
+
+
+def _details(entry: t.AuditLog, model: Any, names: dict[tuple[str, int], str]) -> list[FieldChangeOut]:
+    if entry.action == "bulk":
+        field = str(entry.changes.get("field", ""))
+        new = _value_words(model, field, entry.changes.get("new"), names)
+        olds = sorted({_value_words(model, field, old, names) for old, _ids in entry.changes.get("old", [])})
+        return [FieldChangeOut(field=field, label=field_words(field), old=", ".join(olds), new=new)]
+    if entry.entity == "session" or not isinstance(entry.changes, dict):
+        return []
+    out = []
+    for field, pair in entry.changes.items():
+        if not isinstance(pair, list | tuple) or len(pair) != 2:
+            continue
+        old, new = pair
+        if entry.action == "create" and new in (None, "", False) or entry.action == "delete":
+            continue  # a new record: its set fields; a deleted one: the summary says it
+        if field == "id":
+            continue
+        out.append(
+            FieldChangeOut(
+                field=field,
+                label=field_words(field),
+                old=_value_words(model, field, old, names),
+                new=_value_words(model, field, new, names),
+            )
+        )
+    return out
+
+
+def _summary(entry: t.AuditLog, record: str, details: list[FieldChangeOut]) -> str:
+    what = entity_name(entry.entity)
+    record = record or f"#{entry.entity_id}"
+    if entry.action == "bulk":
+        n = len(_bulk_ids(entry))
+        change = details[0] if details else None
+        text = ngettext(
+            "Changed {field} of {n} record ({what}) to {new}", "Changed {field} of {n} records ({what}) to {new}", n
+        ).format(field=change.label if change else "", n=n, what=what, new=change.new if change else "")
+    elif entry.entity == "session":
+        login = entry.changes.get("login") if isinstance(entry.changes, dict) else None
+        verbs = {"sign-in": _("Signed in"), "sign-out": _("Signed out"), "refused": _("Sign-in refused")}
+        text = verbs.get(entry.action, entry.action) + (f": {login}" if login else "")
+    elif entry.action == "create":
+        text = _("Added {what} '{name}'").format(what=what, name=record)
+    elif entry.action == "delete":
+        text = _("Deleted {what} '{name}'").format(what=what, name=record)
+    else:
+        gone = {c.field: c for c in details if c.field in ("deleted_at", "deleted")}
+        details = [c for c in details if c.field not in FOLLOWING_FIELDS] or details
+        if gone and len(details) == 1:
+            removed = entry.changes[next(iter(gone))][1] not in (None, False)
+            text = (_("Deleted {what} '{name}'") if removed else _("Restored {what} '{name}'")).format(
+                what=what, name=record
+            )
+        elif len(details) == 1:
+            change = details[0]
+            text = _("Changed {field} of {name}: {old} → {new}").format(
+                field=change.label, name=record, old=change.old, new=change.new
+            )
+        else:
+            text = _("Changed {fields} of {name}").format(
+                fields=", ".join(change.label for change in details), name=record
+            )
+    if entry.undo_of:
+        text = _("Undo: {what}").format(what=text)
+    return text
+
+
+async def _in_words(session: AsyncSession, entries: Sequence[t.AuditLog]) -> list[AuditEntryOut]:
+    """The entries in words. Names of users, records and list items are looked up in a few batched queries
+    (one per kind of record referred to), never one per entry."""
+    out: list[AuditEntryOut] = []
+    for start in range(0, len(entries), PAGE):
+        page = entries[start : start + PAGE]
+        wanted: dict[str, set[int]] = {"associate": {e.actor_id for e in page if e.actor_id is not None}}
+        for entry in page:
+            model = _model_or_none(entry.entity)
+            if entry.entity_id is not None and entry.action != "delete":
+                wanted.setdefault(entry.entity, set()).add(entry.entity_id)
+            if model is None or not isinstance(entry.changes, dict):
+                continue
+            if entry.action == "bulk":
+                field = str(entry.changes.get("field", ""))
+                pairs: list[Any] = [entry.changes.get("new"), *(old for old, _ids in entry.changes.get("old", []))]
+                fields = [(field, value) for value in pairs]
+            else:
+                fields = [
+                    (field, value)
+                    for field, pair in entry.changes.items()
+                    if isinstance(pair, list | tuple)
+                    for value in pair
+                ]
+            for field, value in fields:
+                target = _target(model, field)
+                if target is not None and value is not None:
+                    try:
+                        wanted.setdefault(target, set()).add(int(value))
+                    except (TypeError, ValueError):
+                        pass
+        names = await _names(session, wanted)
+        logins = await _users(session, set(wanted["associate"]))
+        for entry in page:
+            model = _model_or_none(entry.entity)
+            details = _details(entry, model, names)
+            record = ""  # a new or deleted record by its name then, any other by its name now
+            if entry.entity_id is not None and entry.action != "create":
+                record = names.get((entry.entity, entry.entity_id), "")
+            if not record and isinstance(entry.changes, dict) and entry.action in ("create", "delete"):
+                side = 1 if entry.action == "create" else 0
+                record = _name_from(
+                    entry.entity,
+                    {k: v[side] for k, v in entry.changes.items() if isinstance(v, list | tuple) and len(v) == 2},
+                )
+            plain = _out(entry, logins)
+            plain.user_name = names.get(("associate", entry.actor_id or -1), "") or plain.user
+            plain.record = record
+            plain.note = entry.summary
+            plain.details = details
+            plain.summary = _summary(entry, record, details) + (f" ({entry.summary})" if entry.summary else "")
+            out.append(plain)
+    return out
+
+
 async def for_record(db: Database, entity: str, entity_id: int, *, limit: int = 200) -> list[AuditEntryOut]:
-    """The audit of one record, newest first, bulk changes that touched it included."""
+    """The audit of one record in words, newest first, bulk changes that touched it included."""
     async with db.read() as session:
         own = (
             await session.scalars(
@@ -208,24 +530,30 @@ async def for_record(db: Database, entity: str, entity_id: int, *, limit: int = 
             )
         ).all()
         entries = sorted([*own, *[b for b in bulk if entity_id in _bulk_ids(b)]], key=lambda e: -e.id)[:limit]
-        users = await _users(session, {e.actor_id for e in entries})
-    return [_out(entry, users) for entry in entries]
+        return await _in_words(session, entries)
 
 
 async def in_range(
-    db: Database, since: datetime | None = None, until: datetime | None = None, *, limit: int | None = None
+    db: Database,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    *,
+    entity: str | None = None,
+    limit: int | None = None,
 ) -> list[AuditEntryOut]:
-    query = select(t.AuditLog).order_by(t.AuditLog.id)
+    """The audit in words between two moments, newest first."""
+    query = select(t.AuditLog).order_by(t.AuditLog.id.desc())
     if since is not None:
         query = query.where(t.AuditLog.at >= since)
     if until is not None:
         query = query.where(t.AuditLog.at < until)
+    if entity is not None:
+        query = query.where(t.AuditLog.entity == entity)
     if limit is not None:
         query = query.limit(limit)
     async with db.read() as session:
         entries = (await session.scalars(query)).all()
-        users = await _users(session, {e.actor_id for e in entries})
-    return [_out(entry, users) for entry in entries]
+        return await _in_words(session, entries)
 
 
 # --------------------------------------------------------------------------- undo

@@ -72,3 +72,14 @@ def test_the_hint_follows_the_shown_format():
         set_language(lang)
         hint, shown = date_hint(), format_date(date(2027, 1, 4))
         assert len(hint) == len(shown) and [c for c in hint if not c.isalpha()] == [c for c in shown if not c.isdigit()]
+
+
+@pytest.mark.parametrize("lang", list(SHOWN))
+async def test_a_find_criterion_names_its_date_in_the_language_format_however_it_was_typed(db, lang):
+    from leadtui.services import find
+
+    set_language(lang)
+    for typed in ("2027-01-04", SHOWN[lang]):
+        criterion = find.Criterion(field="sale_date", op="gt", values=[typed])
+        (text,) = await find.describe(db, "sales", [criterion])
+        assert text.endswith(" " + SHOWN[lang]), text

@@ -213,6 +213,13 @@ class DashboardScreen(Screen):
             for tile in self.query(Tile)
         ]
 
+    # ------------------------------------------------------------------ live updates (leadtui/live.py)
+
+    def on_records_changed(self, message: navigation.RecordsChanged) -> None:
+        """Another session changed leads, companies or sales: the tiles and charts are counted again."""
+        if self.out is not None and any(message.touches(k) for k in ("contact", "company", "sale", "lead_status")):
+            self.load()
+
 
 def _short(text: str, width: int = 12) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"

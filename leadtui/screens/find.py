@@ -400,3 +400,20 @@ class FindScreen(Screen):
             self._title()
             self._editor().set_criteria(target, [], notify=False)
             self.search()
+
+    # ------------------------------------------------------------------ live updates (leadtui/live.py)
+
+    def on_records_changed(self, message: navigation.RecordsChanged) -> None:
+        """Another session changed records of the kind shown: the page of results again, the cursor kept."""
+        if self.page is not None and message.touches(find.normalise_target(self.target)):
+            self.refresh_records()
+
+    @work(exclusive=True, group="live")
+    async def refresh_records(self) -> None:
+        table = self.query_one("#results", DataTable)
+        keep, row, scroll = self.current_id(), table.cursor_row, (table.scroll_x, table.scroll_y)
+        await self.run_search(self.page_offset).wait()
+        ids = [r["id"] for r in self.page.rows] if self.page is not None else []
+        if ids:
+            table.move_cursor(row=ids.index(keep) if keep in ids else min(max(row, 0), len(ids) - 1), scroll=False)
+            self.call_after_refresh(table.scroll_to, scroll[0], scroll[1], animate=False)

@@ -419,3 +419,13 @@ class SelectionsScreen(Screen):
             return
         self.notify(_("Removed #{id}; {m} members now.").format(id=member, m=change.member_count))
         self.load_members()
+
+    # ------------------------------------------------------------------ live updates (leadtui/live.py)
+
+    def on_records_changed(self, message: navigation.RecordsChanged) -> None:
+        """Another session changed selections (the list again, the highlighted one kept) or their members' records
+        (the members' page again)."""
+        if message.touches("selection") or message.touches("selection_member"):
+            self.load()
+        elif any(message.touches(kind) for kind in ("contact", "company", "sale")):
+            self.load_members()

@@ -10,17 +10,20 @@ from leadtui.services import bulk, changes, companies, contacts
 from leadtui.services.actor import Actor
 
 
-async def next_batch(stream, timeout: float = 5.0) -> changes.ChangeBatch:
-    return await asyncio.wait_for(anext(stream), timeout)
+async def listening(other: Database) -> tuple[object, asyncio.Future]:
+    """A subscription of `other` that listens already, and its first batch to come."""
+    ready = asyncio.Event()
+    stream = changes.subscribe(other, interval=0.05, ready=ready.set)
+    first = asyncio.ensure_future(anext(stream))
+    await asyncio.wait_for(ready.wait(), 10)
+    return stream, first
 
 
 async def test_a_saved_change_reaches_the_other_session_with_kind_ids_fields_and_user(db: Database, admin: Actor):
     company = await companies.create_company(db, admin, {"name": "Acme", "category": "Lead"})
     other = Database(db.url)
-    stream = changes.subscribe(other, interval=0.05)
+    stream, started = await listening(other)
     try:
-        started = asyncio.ensure_future(anext(stream))
-        await asyncio.sleep(0.3)  # the subscription has taken its starting point
         await companies.update_company(db, admin, company.id, {"city": "Oslo"}, expected_version=company.version)
         batch = await asyncio.wait_for(started, 5)
         assert batch.ids("company") == {company.id}
@@ -33,11 +36,9 @@ async def test_a_saved_change_reaches_the_other_session_with_kind_ids_fields_and
 
 
 async def test_own_changes_are_not_announced_back(db: Database, admin: Actor):
-    stream = changes.subscribe(db, interval=0.05)
+    stream, started = await listening(db)
     other = Database(db.url)
     try:
-        started = asyncio.ensure_future(anext(stream))
-        await asyncio.sleep(0.3)
         await companies.create_company(db, admin, {"name": "Mine", "category": "Lead"})  # own: not announced
         theirs = await companies.create_company(other, admin, {"name": "Theirs", "category": "Lead"})
         batch = await asyncio.wait_for(started, 5)
@@ -54,15 +55,37 @@ async def test_a_bulk_update_of_many_contacts_is_one_event(db: Database, admin: 
         for i in range(30)
     ]
     other = Database(db.url)
-    stream = changes.subscribe(other, interval=0.05)
+    stream, started = await listening(other)
     try:
-        started = asyncio.ensure_future(anext(stream))
-        await asyncio.sleep(0.3)
         await bulk.apply_bulk_update(db, admin, "email_opt_in", "yes", contact_ids=ids)
         batch = await asyncio.wait_for(started, 5)
         contact_events = [e for e in batch.events if e.kind == "contact"]
         assert len(contact_events) == 1
         assert contact_events[0].ids is None or set(ids) <= contact_events[0].ids
+    finally:
+        await stream.aclose()
+        await other.dispose()
+
+
+async def test_a_rolled_back_write_is_not_announced(db: Database, admin: Actor):
+    from leadtui.model import tables as t
+
+    first = await companies.create_company(db, admin, {"name": "First", "category": "Lead"})
+    other = Database(db.url)
+    stream, started = await listening(other)
+    try:
+        try:
+            async with db.write(admin) as session:
+                row = await session.get(t.Company, first.id)
+                assert row is not None
+                row.city = "Never"
+                await session.flush()
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        kept = await companies.create_company(db, admin, {"name": "Kept", "category": "Lead"})
+        batch = await asyncio.wait_for(started, 5)
+        assert batch.ids("company") == {kept.id}
     finally:
         await stream.aclose()
         await other.dispose()

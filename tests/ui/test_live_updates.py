@@ -126,3 +126,29 @@ async def test_a_bulk_update_of_10000_contacts_is_one_refresh(db, admin, world):
             await other.dispose()
         await wait_for(lambda: watcher.live.last.changes.get("contact") == {marker.id}, 2.0)
         assert watcher.live.refreshes == refreshes + 2
+
+
+async def test_nothing_refreshes_behind_a_dialog_and_the_change_shows_when_it_closes(db, admin, world):
+    watcher = LeadApp(db_url=db.url, user="admin")
+    async with watcher.run_test(size=(160, 40)) as b:
+        await live_ready(b)
+        await b.press("b")
+        await settle(b)
+        await b.press("m")  # the "move to column" picker in front of the board
+        await settle(b)
+        assert watcher.screen.is_modal
+        refreshes = watcher.live.refreshes
+        other = Database(db.url)
+        try:
+            ann = await contacts.get_contact(other, admin, world.people["ann"])
+            await contacts.update_contact(
+                other, admin, ann.id, {"lead_status": "Qualified"}, expected_version=ann.version
+            )
+        finally:
+            await other.dispose()
+        await wait_for(lambda: "contact" in watcher.live.changes, 2.0)  # heard, and held back
+        await b.press("a")  # typed into the dialog while the change waits: not lost
+        assert watcher.live.refreshes == refreshes
+        await b.press("escape")
+        await wait_for(lambda: "Ann Berg" in cards(watcher, "Qualified"), 2.0)
+        assert watcher.live.refreshes == refreshes + 1

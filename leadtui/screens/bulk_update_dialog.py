@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Select, Static
 
-from leadtui.actions import bindings
+from leadtui.actions import bindings, key_display
 from leadtui.i18n import _, ngettext
 from leadtui.screens.dialogs import Dialog
 from leadtui.services import bulk
@@ -73,7 +73,7 @@ class BulkUpdateDialog(Dialog):
             with Horizontal(id="buttons"):
                 yield Button(_("Show counts") + " (ctrl+s)", id="preview", variant="primary")
                 yield Button(_("Update") + " (y)", id="apply", variant="warning")
-                yield Button(_("Back") + " (esc)", id="back")
+                yield Button(_("Back") + f" ({key_display('escape')})", id="back")
 
     def on_mount(self) -> None:
         self._show_step()
@@ -115,7 +115,8 @@ class BulkUpdateDialog(Dialog):
         self.query_one("#preview", Button).display = not previewing
         self.query_one("#apply", Button).display = previewing and self.preview.will_change > 0  # type: ignore[union-attr]
         self.query_one("#counts", Static).display = previewing
-        self.query_one("#back", Button).label = (_("Back") if previewing else _("Cancel")) + " (esc)"
+        back = _("Back") if previewing else _("Cancel")
+        self.query_one("#back", Button).label = back + f" ({key_display('escape')})"
 
     def _chosen(self) -> tuple[str, Any]:
         field = str(self.query_one("#field", Select).value)

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from leadtui.actions import bindings
+from leadtui.actions import bindings, key_display
 from leadtui.i18n import _
 from leadtui.i18n.format import date_hint, format_date, parse_date
 from leadtui.services.contacts import COLUMNS, EMPTY
@@ -126,7 +126,7 @@ class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
             with Horizontal(id="buttons"):
                 yield Button(_("OK") + " (ctrl+s)", id="ok", variant="primary")
                 yield Button(_("Reset") + " (ctrl+r)", id="reset")
-                yield Button(_("Cancel") + " (esc)", id="cancel")
+                yield Button(_("Cancel") + f" ({key_display('escape')})", id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#columns", SelectionList).focus()

@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Select, Static
 
-from leadtui.actions import bindings
+from leadtui.actions import bindings, key_display
 from leadtui.i18n import _
 from leadtui.services import imports
 from leadtui.services.crm_import import importer, profiles
@@ -95,7 +95,7 @@ class CrmImportScreen(Screen):
                     yield Static("", id="issues")
         with Horizontal(id="buttons"):
             yield Button(_("Import") + " (ctrl+s)", id="apply", variant="primary", disabled=True)
-            yield Button(_("Back") + " (esc)", id="back")
+            yield Button(_("Back") + f" ({key_display('escape')})", id="back")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -11,7 +11,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from leadtui.actions import bindings
+from leadtui.actions import bindings, key_display
 from leadtui.i18n import _, ngettext
 from leadtui.services.errors import DomainError
 from leadtui.widgets.form import clear_errors, show_error
@@ -96,7 +96,7 @@ def buttons(
     return Horizontal(
         *before,
         Button(f"{ok} (ctrl+s)", id=ok_id, variant="primary", compact=compact),
-        Button(f"{cancel or _('Cancel')} (esc)", id="cancel", compact=compact),
+        Button(f"{cancel or _('Cancel')} ({key_display('escape')})", id="cancel", compact=compact),
         id="buttons",
     )
 

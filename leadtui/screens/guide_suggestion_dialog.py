@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.widgets import Button, Checkbox, Static
 
-from leadtui.actions import bindings
+from leadtui.actions import bindings, key_display
 from leadtui.i18n import _
 from leadtui.i18n.format import format_date
 from leadtui.screens.dialogs import Dialog
@@ -58,8 +58,8 @@ class GuideSuggestionDialog(Dialog):
             yield Static(self.details(), id="suggestion")
             yield Checkbox(_("Always create follow-up? Do not show this dialog again"), id="always")
             with Horizontal():
-                yield Button(_("Create") + " (Enter)", id="create", variant="primary")
-                yield Button(_("Cancel") + " (Esc)", id="cancel")
+                yield Button(_("Create") + f" ({key_display('enter')})", id="create", variant="primary")
+                yield Button(_("Cancel") + f" ({key_display('escape')})", id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#create", Button).focus()

@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Input, Label, ProgressBar, Select, Static
 
-from leadtui.actions import bindings
+from leadtui.actions import bindings, key_display
 from leadtui.i18n import N_, _
 from leadtui.services import imports
 from leadtui.services.errors import DomainError
@@ -97,7 +97,7 @@ class ImportScreen(Screen):
         yield ProgressBar(id="progress", show_eta=False)
         with Horizontal(id="buttons"):
             yield Button(_("Import") + " (ctrl+s)", id="apply", variant="primary", disabled=True)
-            yield Button(_("Back") + " (esc)", id="back")
+            yield Button(_("Back") + f" ({key_display('escape')})", id="back")
         yield Footer()
 
     def on_mount(self) -> None:

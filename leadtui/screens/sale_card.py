@@ -46,7 +46,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from leadtui.actions import bindings
+from leadtui.actions import bindings, key_display
 from leadtui.i18n import N_, _, ngettext
 from leadtui.i18n.format import format_date, format_datetime, format_money
 from leadtui.screens.card_base import CardScreen
@@ -172,7 +172,7 @@ class SaleCard(CardScreen):
         with Horizontal(id="card-buttons"):
             yield Button(_("Edit") + " (e)", id="edit-button", compact=True)
             yield Button(_("Save") + " (ctrl+s)", id="save-button", variant="primary", compact=True)
-            yield Button(_("Cancel") + " (esc)", id="cancel-button", compact=True)
+            yield Button(_("Cancel") + f" ({key_display('escape')})", id="cancel-button", compact=True)
             yield Button(_("Delete") + " (x)", id="delete-button", variant="error", compact=True)
         yield Footer()
 

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, DataTable, Header, Input, Label, Select, Static
 
-from leadtui.actions import bindings
+from leadtui.actions import bindings, key_display
 from leadtui.i18n import N_, _
 from leadtui.model.enums import Role
 from leadtui.services import lists, users
@@ -185,7 +185,7 @@ class UserDialog(ModalScreen["users.UserOut | None"]):
             yield Static("", id="general-error", classes="field-error")
             with Horizontal(id="buttons"):
                 yield Button(_("Save") + " (ctrl+s)", id="ok", variant="primary")
-                yield Button(_("Cancel") + " (esc)", id="cancel")
+                yield Button(_("Cancel") + f" ({key_display('escape')})", id="cancel")
 
     async def on_mount(self) -> None:
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]

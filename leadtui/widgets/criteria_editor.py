@@ -19,7 +19,7 @@ from textual.widgets import Button, DataTable, Input, Label, OptionList, Selecti
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from leadtui.actions import bindings
+from leadtui.actions import bindings, key_display
 from leadtui.i18n import N_, _
 from leadtui.services import find
 from leadtui.services.errors import DomainError
@@ -202,7 +202,7 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
             yield Static("", id="general-error", classes="field-error")
             with Horizontal(id="buttons"):
                 yield Button(_("OK") + " (ctrl+s)", id="ok", variant="primary")
-                yield Button(_("Cancel") + " (esc)", id="cancel")
+                yield Button(_("Cancel") + f" ({key_display('escape')})", id="cancel")
 
     def on_mount(self) -> None:
         self._filter("")

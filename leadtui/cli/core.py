@@ -239,7 +239,12 @@ def _run_demo(opts: Options) -> int:
     settings = opts.settings()
     with tempfile.TemporaryDirectory(prefix="leadtui-demo-") as folder:
         path = Path(folder) / "demo.db"
-        demo_opts = Options(db=str(path), user=settings.resolved_user(), lang=settings.lang)
+        user = settings.resolved_user()
+        from leadtui.services.demo import DEMO_LOGINS
+
+        # --user rep1 (a login of the demo team, README): built by an administrator, opened as that user
+        builder = "admin" if user in DEMO_LOGINS else user
+        demo_opts = Options(db=str(path), user=builder, lang=settings.lang)
 
         async def build(db, actor):  # noqa: ANN001, ANN202
             from leadtui.services import demo
@@ -248,7 +253,7 @@ def _run_demo(opts: Options) -> int:
 
         click.echo(_("Building the demo database ..."), err=True)
         run(demo_opts, build)
-        return run_app(db=str(path), user=demo_opts.user, lang=settings.lang)
+        return run_app(db=str(path), user=user, lang=settings.lang)
 
 
 @cli.command(help=_("Create a database with the default lists; the current OS user becomes its first administrator."))

@@ -35,6 +35,295 @@ CATEGORY_WEIGHTS = [15, 10, 10, 5, 35, 15, 10]
 # share of lead statuses (by rank): Open, Contacting, Disqualified, Re-nurture, Qualified
 STATUS_WEIGHTS = [30, 25, 10, 15, 20]
 
+# the demo team: fixed logins (README, "Demo data"), names from Faker in the database's language
+DEMO_TEAM: tuple[tuple[str, Role, int], ...] = (  # login, role, group (0 or 1)
+    ("office", Role.ADMINISTRATOR, 0),
+    ("manager1", Role.SALES_MANAGER, 0),
+    ("manager2", Role.SALES_MANAGER, 1),
+    ("rep1", Role.SALES_REP, 0),
+    ("rep2", Role.SALES_REP, 0),
+    ("rep3", Role.SALES_REP, 0),
+    ("rep4", Role.SALES_REP, 1),
+    ("rep5", Role.SALES_REP, 1),
+)
+DEMO_LOGINS = frozenset(login for login, _role, _group in DEMO_TEAM)
+# how many records each role owns, relatively: reps carry the pipeline
+OWNER_WEIGHTS = {Role.SALES_REP.value: 6, Role.SALES_MANAGER.value: 2, Role.ADMINISTRATOR.value: 1}
+# open deals sit this many days in their stage; closed deals closed this many days ago at most
+STAGE_DAYS = (3, 120)
+CLOSED_DAYS = 150
+
+
+class Vocabulary(BaseModel):
+    """Products and services of a small B2B supplier in one language: sale headings, notes, job titles."""
+
+    groups: tuple[str, str]
+    products: list[str]
+    services: list[str]  # "{p}" is a product
+    for_site: str  # "{P}" a product (capitalised), "{site}" a site
+    sites: list[str]
+    titles: list[str]
+    notes: list[str]
+    tasks: list[str]
+
+
+VOCABULARY: dict[str, Vocabulary] = {
+    "en": Vocabulary(
+        groups=("North", "South"),
+        products=[
+            "laptops",
+            "office chairs",
+            "server racks",
+            "CRM licences",
+            "network switches",
+            "label printers",
+            "cloud backup",
+            "access control",
+            "till systems",
+            "forklifts",
+            "solar panels",
+            "coffee machines",
+            "security cameras",
+            "video conferencing kits",
+            "LED lighting",
+            "electric vans",
+        ],
+        services=[
+            "Delivery of {p}",
+            "Installation of {p}",
+            "Service agreement for {p}",
+            "Upgrade of {p}",
+            "Leasing of {p}",
+            "Replacement of {p}",
+            "Annual maintenance of {p}",
+            "Trial of {p}",
+        ],
+        for_site="{P} for the {site}",
+        sites=["head office", "warehouse", "new branch", "production hall", "customer service", "reception"],
+        titles=[
+            "Managing Director",
+            "Purchasing Manager",
+            "Finance Director",
+            "IT Manager",
+            "Office Manager",
+            "Operations Manager",
+            "Sales Director",
+            "Facilities Manager",
+            "Head of Marketing",
+            "Buyer",
+            "Controller",
+            "HR Manager",
+        ],
+        notes=[
+            "Interested in {p}; wants a price before the budget round.",
+            "Uses a competitor for {p}; the contract ends this year.",
+            "Asked for references on {p}.",
+            "The board decides next month.",
+            "Prefers email; call only before noon.",
+        ],
+        tasks=[
+            "Go through the offer for {p}.",
+            "Confirm the delivery date for {p}.",
+            "Send a revised quote for {p}.",
+            "Book a demonstration of {p}.",
+        ],
+    ),
+    "da": Vocabulary(
+        groups=("Nord", "Syd"),
+        products=[
+            "bærbare computere",
+            "kontorstole",
+            "serverskabe",
+            "CRM-licenser",
+            "netværksswitche",
+            "labelprintere",
+            "cloud-backup",
+            "adgangskontrol",
+            "kasseterminaler",
+            "gaffeltrucks",
+            "solceller",
+            "kaffemaskiner",
+            "overvågningskameraer",
+            "videomødeudstyr",
+            "LED-belysning",
+            "elvarebiler",
+        ],
+        services=[
+            "Levering af {p}",
+            "Installation af {p}",
+            "Serviceaftale på {p}",
+            "Opgradering af {p}",
+            "Leasing af {p}",
+            "Udskiftning af {p}",
+            "Årligt eftersyn af {p}",
+            "Prøveperiode med {p}",
+        ],
+        for_site="{P} til {site}",
+        sites=["hovedkontoret", "lageret", "den nye afdeling", "produktionshallen", "kundeservice", "receptionen"],
+        titles=[
+            "Administrerende direktør",
+            "Indkøbschef",
+            "Økonomichef",
+            "IT-chef",
+            "Kontorchef",
+            "Driftschef",
+            "Salgsdirektør",
+            "Ejendomsansvarlig",
+            "Marketingchef",
+            "Indkøber",
+            "Controller",
+            "HR-chef",
+        ],
+        notes=[
+            "Interesseret i {p}; vil have en pris før budgetrunden.",
+            "Bruger en konkurrent til {p}; aftalen udløber i år.",
+            "Har bedt om referencer på {p}.",
+            "Bestyrelsen beslutter sig næste måned.",
+            "Foretrækker e-mail; ring kun før middag.",
+        ],
+        tasks=[
+            "Gennemgå tilbuddet på {p}.",
+            "Bekræft leveringsdatoen for {p}.",
+            "Send et revideret tilbud på {p}.",
+            "Aftal en demonstration af {p}.",
+        ],
+    ),
+    "nl": Vocabulary(
+        groups=("Noord", "Zuid"),
+        products=[
+            "laptops",
+            "bureaustoelen",
+            "serverkasten",
+            "CRM-licenties",
+            "netwerkswitches",
+            "labelprinters",
+            "cloudopslag",
+            "toegangscontrole",
+            "kassasystemen",
+            "heftrucks",
+            "zonnepanelen",
+            "koffieautomaten",
+            "beveiligingscamera's",
+            "vergaderapparatuur",
+            "ledverlichting",
+            "elektrische bestelwagens",
+        ],
+        services=[
+            "Levering van {p}",
+            "Installatie van {p}",
+            "Serviceovereenkomst voor {p}",
+            "Vernieuwing van {p}",
+            "Huur van {p}",
+            "Vervanging van {p}",
+            "Jaarlijks onderhoud van {p}",
+            "Proefperiode met {p}",
+        ],
+        for_site="{P} voor {site}",
+        sites=[
+            "het hoofdkantoor",
+            "het magazijn",
+            "de nieuwe vestiging",
+            "de productiehal",
+            "de klantenservice",
+            "de receptie",
+        ],
+        titles=[
+            "Algemeen directeur",
+            "Inkoopmanager",
+            "Financieel directeur",
+            "IT-manager",
+            "Officemanager",
+            "Bedrijfsleider",
+            "Commercieel directeur",
+            "Facilitair manager",
+            "Hoofd marketing",
+            "Inkoper",
+            "Controller",
+            "HR-manager",
+        ],
+        notes=[
+            "Geïnteresseerd in {p}; wil een prijs vóór de begrotingsronde.",
+            "Gebruikt een concurrent voor {p}; het contract loopt dit jaar af.",
+            "Vroeg om referenties voor {p}.",
+            "Het bestuur beslist volgende maand.",
+            "Liever e-mail; alleen vóór twaalf uur bellen.",
+        ],
+        tasks=[
+            "Offerte voor {p} doornemen.",
+            "Leverdatum voor {p} bevestigen.",
+            "Herziene offerte voor {p} sturen.",
+            "Demonstratie van {p} inplannen.",
+        ],
+    ),
+    "nb": Vocabulary(
+        groups=("Nord", "Sør"),
+        products=[
+            "bærbare PC-er",
+            "kontorstoler",
+            "serverskap",
+            "CRM-lisenser",
+            "nettverkssvitsjer",
+            "etikettskrivere",
+            "skylagring",
+            "adgangskontroll",
+            "kasseterminaler",
+            "gaffeltrucker",
+            "solcellepaneler",
+            "kaffemaskiner",
+            "overvåkingskameraer",
+            "videomøteutstyr",
+            "LED-belysning",
+            "elektriske varebiler",
+        ],
+        services=[
+            "Levering av {p}",
+            "Installasjon av {p}",
+            "Serviceavtale for {p}",
+            "Oppgradering av {p}",
+            "Leasing av {p}",
+            "Utskifting av {p}",
+            "Årlig vedlikehold av {p}",
+            "Prøveperiode med {p}",
+        ],
+        for_site="{P} til {site}",
+        sites=["hovedkontoret", "lageret", "den nye avdelingen", "produksjonshallen", "kundeservice", "resepsjonen"],
+        titles=[
+            "Daglig leder",
+            "Innkjøpssjef",
+            "Økonomisjef",
+            "IT-sjef",
+            "Kontorsjef",
+            "Driftssjef",
+            "Salgsdirektør",
+            "Eiendomsansvarlig",
+            "Markedssjef",
+            "Innkjøper",
+            "Controller",
+            "HR-sjef",
+        ],
+        notes=[
+            "Interessert i {p}; vil ha en pris før budsjettrunden.",
+            "Bruker en konkurrent for {p}; avtalen går ut i år.",
+            "Har bedt om referanser på {p}.",
+            "Styret bestemmer seg neste måned.",
+            "Foretrekker e-post; ring bare før lunsj.",
+        ],
+        tasks=[
+            "Gå gjennom tilbudet på {p}.",
+            "Bekreft leveringsdatoen for {p}.",
+            "Send et revidert tilbud på {p}.",
+            "Avtal en demonstrasjon av {p}.",
+        ],
+    ),
+}
+
+
+def _heading(rng: random.Random, words: Vocabulary) -> str:
+    product = rng.choice(words.products)
+    if rng.random() < 0.7:
+        return rng.choice(words.services).format(p=product)
+    return words.for_site.format(P=product[:1].upper() + product[1:], site=rng.choice(words.sites))
+
 
 class DemoOut(BaseModel):
     users: int
@@ -54,6 +343,33 @@ async def _ids(session: AsyncSession, model: type[Any], **where: Any) -> list[An
     for key, value in where.items():
         query = query.where(getattr(model, key) == value)
     return list((await session.scalars(query)).all())
+
+
+async def _add_team(session: AsyncSession, fake: Any, words: Vocabulary) -> int:
+    """The demo team (DEMO_TEAM) with two user groups, unless its logins exist already; how many were added."""
+    taken = {login.casefold() for login in (await session.scalars(select(t.Associate.login))).all()}
+    if DEMO_LOGINS & taken:
+        return 0
+    groups = []
+    for name in words.groups:
+        group = await session.scalar(select(t.UserGroup).where(t.UserGroup.name_key == t.name_key(name)))
+        if group is None:
+            group = t.UserGroup(name=name)
+            session.add(group)
+            await session.flush()
+        groups.append(group.id)
+    for login, role, group_index in DEMO_TEAM:
+        session.add(
+            t.Associate(
+                login=login,
+                full_name=f"{fake.first_name()} {fake.last_name()}",
+                role=role.value,
+                primary_group_id=groups[group_index],
+                delete_others_sales=role in (Role.ADMINISTRATOR, Role.SALES_MANAGER),
+            )
+        )
+    await session.flush()
+    return len(DEMO_TEAM)
 
 
 async def generate(
@@ -100,21 +416,16 @@ async def generate(
             raise RuleViolation(_("The lists are empty: run leadtui init first."))
         default_status = next((s for s in statuses if s.is_default), statuses[0])
 
-        # a small sales team, unless the database already has one
-        owners = list((await session.scalars(select(t.Associate.id).where(t.Associate.active.is_(True)))).all())
-        if len(owners) < 3:
-            taken = set((await session.scalars(select(t.Associate.login))).all())
-            for _n in range(4):
-                first, last = fake.first_name(), fake.last_name()
-                login = f"{_ascii(first)}.{_ascii(last)}"[:40] or f"rep{_n}"
-                if login in taken:
-                    continue
-                taken.add(login)
-                user = t.Associate(login=login, full_name=f"{first} {last}", role=Role.SALES_REP.value)
-                session.add(user)
-                counts["users"] += 1
-            await session.flush()
-            owners = list((await session.scalars(select(t.Associate.id).where(t.Associate.active.is_(True)))).all())
+        words = VOCABULARY.get(lang, VOCABULARY["en"])
+        counts["users"] = await _add_team(session, fake, words)
+        # every active user owns a share of the records: sales reps the most (OWNER_WEIGHTS)
+        team = (
+            await session.execute(
+                select(t.Associate.id, t.Associate.role).where(t.Associate.active.is_(True)).order_by(t.Associate.id)
+            )
+        ).all()
+        owners = [user_id for user_id, _role in team]
+        owner_weights = [OWNER_WEIGHTS.get(role, 1) for _id, role in team]
 
         weights = [CATEGORY_WEIGHTS[i] if i < len(CATEGORY_WEIGHTS) else 5 for i in range(len(categories))]
         status_weights = [STATUS_WEIGHTS[i] if i < len(STATUS_WEIGHTS) else 5 for i in range(len(statuses))]
@@ -147,8 +458,8 @@ async def generate(
             lead_enabled = category.enable_lead_status and category.category_group == CategoryGroup.POTENTIAL_CUSTOMER
             name = fake.company()
             domain = fake.domain_name()
-            owner = rng.choice(owners)
-            registered = now - timedelta(days=rng.randint(0, 540), minutes=rng.randint(0, 600))
+            owner = rng.choices(owners, owner_weights)[0]
+            registered = now - timedelta(days=rng.randint(0, 150), minutes=rng.randint(0, 600))
             company_rows.append(
                 dict(
                     id=company_id,
@@ -166,6 +477,7 @@ async def generate(
                     email=f"info@{domain}",
                     website=f"https://www.{domain}",
                     domain=domain,
+                    note=rng.choice(words.notes).format(p=rng.choice(words.products)) if rng.random() < 0.4 else "",
                     registered_at=registered,
                     registered_by_id=owner,
                     version=1,
@@ -174,7 +486,7 @@ async def generate(
             for _c in range(rng.choices([1, 2, 3, 4, 5], [20, 30, 25, 15, 10])[0]):
                 first, last = fake.first_name(), fake.last_name()
                 email = f"{_ascii(first)}.{_ascii(last)}@{domain}"
-                contact_registered = registered + timedelta(days=rng.randint(0, 30))
+                contact_registered = min(now, registered + timedelta(days=rng.randint(0, 14)))
                 name_key, last_key = contact_keys(first, last)
                 row: dict[str, Any] = dict(
                     id=contact_id,
@@ -183,7 +495,7 @@ async def generate(
                     last_name=last,
                     name_key=name_key,
                     last_key=last_key,
-                    title=fake.job()[:100],
+                    title=rng.choice(words.titles),
                     email=email,
                     email_normalized=email,
                     mobile=fake.phone_number()[:60],
@@ -216,7 +528,7 @@ async def generate(
                             )
                         )
                         previous = step
-                        moment = min(now, moment + timedelta(days=rng.randint(1, 40)))
+                        moment = min(now, moment + timedelta(days=rng.randint(1, 20)))
                     row["lead_status_id"] = status.id
                     row["lead_status_since"] = history_rows[-1]["at"]
                 contact_rows.append(row)
@@ -232,12 +544,15 @@ async def generate(
                     status = rng.choices(list(SaleStatus), [55, 20, 15, 10])[0]
                     amount = Decimal(rng.randrange(5, 500) * 1000)
                     cost = (amount * Decimal(rng.randint(30, 80)) / 100).quantize(Decimal("0.01"))
-                    registered_sale = registered + timedelta(days=rng.randint(0, 60))
-                    sale_date = today + timedelta(days=rng.randint(-90, 120))
+                    # weeks in the stage, not years: some fresh, some stalled near the top of STAGE_DAYS
+                    stage_since = now - timedelta(days=rng.randint(*STAGE_DAYS), minutes=rng.randint(0, 600))
+                    registered_sale = max(registered, stage_since - timedelta(days=rng.randint(0, 30)))
+                    stage_since = max(stage_since, registered_sale)
+                    sale_date = today + timedelta(days=rng.randint(-20, 120))
                     row = dict(
                         id=sale_id,
                         number=str(sale_id),
-                        heading=f"{fake.bs().capitalize()[:200]}",
+                        heading=_heading(rng, words),
                         sale_type_id=sale_type.id,
                         stage_id=stage.id if stage else None,
                         status=int(status),
@@ -250,14 +565,14 @@ async def generate(
                         source_id=rng.choice(sources).id if sources else None,
                         registered_at=registered_sale,
                         registered_by_id=owner,
-                        stage_since=registered_sale,
+                        stage_since=stage_since,
                         version=1,
                     )
                     if status == SaleStatus.SOLD:
                         row.update(
                             probability=100,
                             reason_sold_id=rng.choice(reasons_sold).id if reasons_sold else None,
-                            sale_date=today - timedelta(days=rng.randint(0, 200)),
+                            sale_date=max(registered_sale.date(), today - timedelta(days=rng.randint(0, CLOSED_DAYS))),
                             stage_when_closed_id=row["stage_id"],
                             completed=rng.random() < 0.5,
                         )
@@ -265,7 +580,7 @@ async def generate(
                         row.update(
                             probability=0,
                             reason_lost_id=rng.choice(reasons_lost).id if reasons_lost else None,
-                            sale_date=today - timedelta(days=rng.randint(0, 200)),
+                            sale_date=max(registered_sale.date(), today - timedelta(days=rng.randint(0, CLOSED_DAYS))),
                             stage_when_closed_id=row["stage_id"],
                         )
                     elif status == SaleStatus.STALLED:
@@ -288,7 +603,7 @@ async def generate(
                             from_text="",
                             to_id=row["stage_id"],
                             to_text=stage.name if stage else "",
-                            at=registered_sale,
+                            at=stage_since,
                             by_id=owner,
                         )
                     )
@@ -299,11 +614,14 @@ async def generate(
                                 kind=kind.kind,
                                 follow_up_type_id=kind.id,
                                 title=f"{kind.name}: {name}"[:200],
-                                text=fake.sentence(),
+                                text=rng.choice(words.tasks).format(p=rng.choice(words.products)),
                                 owner_id=owner,
                                 company_id=company_id,
                                 sale_id=sale_id,
-                                start_at=datetime.combine(today + timedelta(days=rng.randint(-10, 30)), time(9, 0)),
+                                # some overdue (before today, not done), some today, most ahead
+                                start_at=datetime.combine(
+                                    today + timedelta(days=rng.randint(-10, 30)), time(rng.randint(8, 15), 0)
+                                ),
                                 completed=False,
                                 registered_at=registered_sale,
                                 registered_by_id=owner,

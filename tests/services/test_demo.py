@@ -98,3 +98,70 @@ async def test_company_count_must_be_positive(db, admin):
     with pytest.raises(RuleViolation) as error:
         await demo.generate(db, admin, companies=0)
     assert error.value.field == "companies"
+
+
+# --------------------------------------------------------------------------- issue 13: a team, words, weeks
+
+ENGLISH = {"of", "for", "the", "and", "delivery", "installation", "service", "agreement", "upgrade", "leasing"}
+ENGLISH |= {"replacement", "annual", "maintenance", "trial", "office", "warehouse", "solutions", "synergies"}
+ENGLISH |= {"leverage", "seamless", "e-markets", "deliverables", "interfaces", "platforms", "web-enabled"}
+
+
+async def test_the_demo_team_has_several_users_of_each_role_who_own_their_share(db, admin):
+    from leadtui.services import rights
+
+    await demo.generate(db, admin, companies=120, seed=1, anchor=ANCHOR)
+    async with db.read() as session:
+        roles = dict((await session.execute(select(t.Associate.login, t.Associate.role))).all())
+        owned = dict(
+            (
+                await session.execute(select(t.Company.our_contact_id, func.count()).group_by(t.Company.our_contact_id))
+            ).all()
+        )
+        sales = dict((await session.execute(select(t.Sale.owner_id, func.count()).group_by(t.Sale.owner_id))).all())
+    assert sorted(roles.values()).count("sales-rep") >= 3 and sorted(roles.values()).count("sales-manager") >= 2
+    assert sorted(roles.values()).count("administrator") >= 2
+    rep1 = await database.resolve_actor(db, "rep1")
+    assert rep1.role.value == "sales-rep" and owned.get(rep1.id, 0) >= 5 and sales.get(rep1.id, 0) >= 1
+    manager = await database.resolve_actor(db, "manager1")
+    assert owned.get(manager.id, 0) >= 1
+    # rights in force: rep1 may change what rep1 owns and nothing of rep4's
+    rep4 = await database.resolve_actor(db, "rep4")
+    assert rights.may_edit(rep1, rep1.id, None) and not rights.may_edit(rep1, rep4.id, rep4.primary_group_id)
+    again = await demo.generate(db, admin, companies=5, seed=9, anchor=ANCHOR)
+    assert again.users == 0  # the team is added once
+
+
+async def test_open_deals_sit_weeks_in_their_stage_and_some_follow_ups_are_overdue(db, admin):
+    from datetime import datetime, timedelta
+
+    await demo.generate(db, admin, companies=200, seed=2, anchor=ANCHOR)
+    noon = datetime(ANCHOR.year, ANCHOR.month, ANCHOR.day, 12)
+    async with db.read() as session:
+        open_since = (await session.scalars(select(t.Sale.stage_since).where(t.Sale.status == 1))).all()
+        status_since = (await session.scalars(select(t.Contact.lead_status_since))).all()
+        stalled = await session.scalar(select(func.count()).select_from(t.Sale).where(t.Sale.status == 4))
+        overdue = await session.scalar(
+            select(func.count())
+            .select_from(t.Activity)
+            .where(t.Activity.completed.is_(False), t.Activity.start_at < noon - timedelta(days=1))
+        )
+    ages = [(noon - since).days for since in open_since]
+    assert ages and max(ages) <= 150 and min(ages) >= 0
+    assert max((noon - since).days for since in status_since if since is not None) <= 200
+    assert stalled > 0 and overdue > 0
+
+
+async def test_dutch_demo_speaks_dutch(db_url):
+    db = await database.init_database(db_url, lang="nl", login="admin", force=True)
+    try:
+        await demo.generate(db, await database.resolve_actor(db, "admin"), companies=80, seed=1, anchor=ANCHOR)
+        async with db.read() as session:
+            headings = (await session.scalars(select(t.Sale.heading))).all()
+            titles = (await session.scalars(select(t.Contact.title))).all()
+            notes = (await session.scalars(select(t.Activity.text))).all()
+    finally:
+        await db.dispose()
+    words = {word.strip(".,;:()").lower() for text in [*headings, *titles, *notes] for word in text.split()}
+    assert len(headings) > 20 and not (words & ENGLISH), words & ENGLISH
+    assert any(heading.startswith(("Levering van", "Installatie van", "Huur van")) for heading in headings)

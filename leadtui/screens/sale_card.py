@@ -196,6 +196,7 @@ class SaleCard(CardScreen):
             self.options = await sales.sale_form_options(backend.db)
             if self.sale_id is not None:
                 self.sale = await sales.get_sale(backend.db, self.sale_id)
+                self.rights = await sales.sale_rights(backend.db, backend.actor, self.sale_id)
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             self.close()
@@ -426,6 +427,9 @@ class SaleCard(CardScreen):
         )
         if sale.completed:
             title.append(f"  ·  {_('Completed')}", style="dim")
+        rights = getattr(self, "rights", None)
+        if rights is not None and not rights.may_edit:
+            title.append("  ·  " + _("read-only for you"), style="dim")
         self.query_one("#card-title", Static).update(title)
 
     # ------------------------------------------------------------------ modes
@@ -436,8 +440,8 @@ class SaleCard(CardScreen):
             for widget in self.query(f"#{field}"):
                 widget.disabled = not editing
         self._sync_conditional()
-        self.query_one("#edit-button").display = not editing and self.sale is not None
-        self.query_one("#delete-button").display = not editing and self.sale is not None
+        self.query_one("#edit-button").display = self.check_action("edit", ()) is True
+        self.query_one("#delete-button").display = self.check_action("delete", ()) is True
         self.query_one("#save-button").display = editing
         self.query_one("#cancel-button").display = editing
         self._update_missing()
@@ -450,8 +454,10 @@ class SaleCard(CardScreen):
             self._focus_start()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "delete"):
-            return not self.editing and self.sale is not None
+        if action in ("edit", "delete"):  # not offered to a user who may not (rights of the sale's owner)
+            rights = getattr(self, "rights", None)
+            allowed = rights is None or (rights.may_edit if action == "edit" else rights.may_delete)
+            return not self.editing and self.sale is not None and allowed
         if action == "save":
             return self.editing
         if action == "add_follow_up":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
+from textual.css.query import NoMatches
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -122,6 +123,7 @@ class SettingsScreen(Screen):
                 if item.id == select_id:
                     table.move_cursor(row=index)
         self._describe()
+        self.refresh_bindings()
 
     def current(self) -> svc.ListItemOut | None:
         table = self.query_one("#items", DataTable)
@@ -150,9 +152,30 @@ class SettingsScreen(Screen):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only what the user may do with the highlighted item is offered: administrators change lists, the
+        default lead status cannot be deleted, only a deleted item can be restored."""
+        if action in ("add", "edit", "delete", "restore", "move", "guide") and not self._is_admin():
+            return False
         if action == "guide":
             return self.kind == "sale-type"
+        item = self._highlighted() if action in ("delete", "restore", "edit") else None
+        if action == "delete":
+            return item is not None and svc.deletable(item)
+        if action == "restore":
+            return item is not None and item.deleted
+        if action == "edit":
+            return item is not None
         return True
+
+    def _highlighted(self) -> svc.ListItemOut | None:
+        try:
+            return self.current()
+        except NoMatches:  # asked before the table is there
+            return None
+
+    def _is_admin(self) -> bool:
+        backend = getattr(self.app, "backend", None)
+        return backend is not None and backend.actor.is_admin
 
     def action_guide(self) -> None:
         """Stages, estimated time and sales guide of the highlighted sale type."""
@@ -170,6 +193,7 @@ class SettingsScreen(Screen):
     @on(DataTable.RowHighlighted, "#items")
     def _row_highlighted(self) -> None:
         self._describe()
+        self.refresh_bindings()
 
     @on(DataTable.RowSelected, "#items")
     def _row_selected(self) -> None:

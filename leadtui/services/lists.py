@@ -348,6 +348,11 @@ async def usage_count(db: Database, kind: str, ref: int | str) -> int:
     return total
 
 
+def deletable(item: ListItemOut) -> bool:
+    """Whether delete_item would take the item (the Settings screen offers Delete only then)."""
+    return not item.deleted and not (item.kind == "lead-status" and item.is_default)
+
+
 async def delete_item(db: Database, actor: Actor, kind: str, ref: int | str) -> ListItemOut:
     """Hide an item (soft delete): pickers stop offering it, records keep showing its name."""
     require_list_administrator(actor)

@@ -905,6 +905,25 @@ async def get_sale(db: Database, sale_id: int) -> SaleOut:
         return await _out(session, await _sale(session, sale_id))
 
 
+class SaleRights(BaseModel):
+    """What the user may do with a sale now: the card offers only these (Edit, Delete)."""
+
+    may_edit: bool
+    may_delete: bool
+
+
+async def sale_rights(db: Database, actor: Actor, sale_id: int) -> SaleRights:
+    async with db.read() as session:
+        row = await _sale(session, sale_id)
+        group = await rights.owner_group_id(session, row.owner_id)
+        may_delete = True
+        try:
+            await rights.ensure_can_delete_sale(session, actor, row.owner_id, _what(row))
+        except PermissionDenied:
+            may_delete = False
+        return SaleRights(may_edit=rights.may_edit(actor, row.owner_id, group), may_delete=may_delete)
+
+
 async def check_can_edit_sale(db: Database, actor: Actor, sale_id: int) -> None:
     """Refuse edit mode up front when the user may only read this sale (the save would be refused too)."""
     async with db.read() as session:

@@ -114,17 +114,16 @@ async def test_answering_no_keeps_the_item(app):
         assert "Qualified" in row_names(app)
 
 
-async def test_deleting_open_is_refused_with_a_message(app):
+async def test_deleting_open_is_not_offered(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_settings(pilot)
         select_row(app, "Open")
+        await pilot.pause()
+        assert "delete" not in {a.binding.action for a in app.active_bindings.values() if a.enabled}
         await pilot.press("x")
         await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)  # no question asked only to be refused
         assert "Open" in row_names(app)
-        messages = [n.message for n in app._notifications]
-        assert any("default lead status" in m and "cannot be deleted" in m for m in messages)
 
 
 async def test_category_dialog_allows_lead_status_only_for_potential_customer(app):
@@ -143,7 +142,7 @@ async def test_category_dialog_allows_lead_status_only_for_potential_customer(ap
         assert not box.disabled
 
 
-async def test_a_sales_rep_sees_lists_read_only_and_is_refused(tmp_path):
+async def test_a_sales_rep_sees_lists_read_only_and_is_offered_no_change(tmp_path):
     from leadtui.services import database, users
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'rep.db'}"
@@ -156,8 +155,8 @@ async def test_a_sales_rep_sees_lists_read_only_and_is_refused(tmp_path):
         assert "Read-only" in str(app.screen.query_one("#admin-note").render())
         await pilot.press("a")
         await settle(pilot)
-        assert isinstance(app.screen, SettingsScreen)
-        assert any("List administrator" in n.message for n in app._notifications)
+        assert isinstance(app.screen, SettingsScreen)  # no dialog: adding is not offered to a rep
+        assert "add" not in {a.binding.action for a in app.active_bindings.values() if a.enabled}
 
 
 async def test_unknown_user_exits_with_a_clear_message(tmp_path):

@@ -1,0 +1,85 @@
+"""Actions the user may not take are not offered (issue: keys never misfire): no Edit or Delete on another user's
+sale for a sales rep (the card says read-only up front), no Delete on the default lead status, no list changes for
+a user who is not an administrator."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from leadtui.app import LeadApp
+from leadtui.screens.sale_card import SaleCard
+from leadtui.screens.settings import SettingsScreen
+from tests.ui.conftest import settle
+from tests.ui.test_sale_card import seeded  # noqa: F401 - the fixture
+
+
+def offered(app: LeadApp) -> set[str]:
+    return {active.binding.action for active in app.active_bindings.values() if active.enabled}
+
+
+async def open_first_sale(pilot) -> SaleCard:
+    await pilot.press("s")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, SaleCard)
+    return pilot.app.screen
+
+
+async def test_a_rep_is_not_offered_edit_or_delete_on_another_users_sale(seeded):  # noqa: F811
+    app = LeadApp(db_url=seeded.path, user="rita")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        card = await open_first_sale(pilot)
+        assert not {"edit", "delete"} & offered(app)
+        assert not card.query_one("#edit-button").display and not card.query_one("#delete-button").display
+        assert "read-only for you" in str(card.query_one("#card-title").render())
+        await pilot.press("e")
+        await settle(pilot)
+        assert not card.editing
+
+
+async def test_the_owner_is_offered_edit_and_delete(seeded):  # noqa: F811
+    app = LeadApp(db_url=seeded.path, user="admin")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        card = await open_first_sale(pilot)
+        assert {"edit", "delete"} <= offered(app)
+        assert card.query_one("#edit-button").display and card.query_one("#delete-button").display
+        assert "read-only" not in str(card.query_one("#card-title").render())
+
+
+async def highlight(pilot, name: str) -> None:
+    screen = pilot.app.screen
+    table = screen.query_one("#items", DataTable)
+    index = next(i for i, item in enumerate(screen.items) if item.name == name)
+    table.move_cursor(row=index)
+    await pilot.pause()
+
+
+async def test_the_default_lead_status_is_not_offered_for_deletion(seeded):  # noqa: F811
+    app = LeadApp(db_url=seeded.path, user="admin")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        await pilot.press("t")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        screen.kind = "lead-status"
+        await settle(pilot)
+        await highlight(pilot, "Open")
+        assert "delete" not in offered(app) and "edit" in offered(app)
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.screen is screen  # no question asked only to be refused
+        await highlight(pilot, "Qualified")
+        assert "delete" in offered(app)
+
+
+async def test_a_rep_is_offered_no_list_changes(seeded):  # noqa: F811
+    app = LeadApp(db_url=seeded.path, user="rita")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        await pilot.press("t")
+        await settle(pilot)
+        assert not {"add", "edit", "delete", "restore"} & offered(app)

@@ -36,6 +36,7 @@ from leadtui.widgets.navigator import Navigator
 PAGE = 30
 LOAD_AHEAD = 3  # load the next page when the cursor is this close to a column's last card
 CARD_WIDTH = 28  # what fits on a card's second line
+LIVE_FEW = 200  # another session changed at most this many cards: read only those (more: the whole board)
 
 
 def _money(value: Any) -> str:
@@ -572,17 +573,27 @@ class BoardScreen(Screen):
     # ------------------------------------------------------------------ live updates (leadtui/live.py)
 
     def on_records_changed(self, message: navigation.RecordsChanged) -> None:
-        """Another session changed cards or what decides their column: update the board in place."""
+        """Another session changed cards or what decides their column: update the board in place. When only cards
+        of the board's kind changed (a move, an edit), just those are read again; else the whole board."""
+        if self.board is None:
+            return
         kinds = (
             {"contact", "company", "lead_status", "category"} if self.target == "contact" else {"sale", "sale_stage"}
         )
-        if self.board is not None and any(message.touches(kind) for kind in kinds | {"selection_member"}):
-            self.refresh_records()
+        kinds.add("selection_member")
+        changed = kinds & set(message.changes)
+        if not changed:
+            return
+        ids = message.ids(self.target)
+        few = changed == {self.target} and ids is not None and 0 < len(ids) <= LIVE_FEW
+        self.refresh_records(sorted(ids) if few and ids is not None else None)
 
     @work(exclusive=True, group="live")
-    async def refresh_records(self) -> None:
-        """Read the board again and change only the columns whose header or cards differ; the cursor stays on its
-        card (or its row when that card moved away), the focus and the marks stay."""
+    async def refresh_records(self, ids: list[int] | None = None) -> None:
+        """Read the changed cards (`ids`; None: the whole board) and change only the columns concerned; the cursor
+        stays on its card (or its row when that card moved away), the focus and the marks stay."""
+        if ids is not None and await self._refresh_cards(ids):
+            return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:
             out = await svc.open_board(
@@ -616,17 +627,71 @@ class BoardScreen(Screen):
             cursor_id = current.id if current is not None and index == focus_column else None
             row = column.card_list().highlighted
             column.column, column.cards, column.more = new, cards, page.more
+            column.moved_in.clear()
             column.query_one(".column-header", Static).update(column.header())
             self._fill(column)
             card_list = column.card_list()
-            ids = [card.id for card in cards]
-            if cursor_id in ids:
-                card_list.highlighted = ids.index(cursor_id)
+            ids_now = [card.id for card in cards]
+            if cursor_id in ids_now:
+                card_list.highlighted = ids_now.index(cursor_id)
             elif row is not None and cards:
                 card_list.highlighted = min(row, len(cards) - 1)
-        self.focus_column = focus_column
-        focused = self.current_card()
-        if focused is not None:
-            self.focus_card = self.current_column().card_list().highlighted  # type: ignore[union-attr]
+        self._restore_focus(focus_column)
         self.marked = {i: c for i, c in self.marked.items() if i in live}
         self._title()
+
+    async def _refresh_cards(self, ids: list[int]) -> bool:
+        """Only these cards again (board.cards_now), moved between the columns shown like a move made here. False
+        when that cannot be done in place (a card comes from a part of a column not read yet): read everything."""
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            now = await svc.cards_now(
+                backend.db,
+                backend.actor,
+                ids,
+                target=self.target,
+                selection_id=self.selection_id,
+                criteria=self.criteria,
+            )
+        except DomainError:
+            return False
+        shown = {card.id: card for column in self.columns() for card in column.cards}
+        if any(card.id not in shown for card in now):
+            return False
+        by_id = {card.id: card for card in now}
+        before = [
+            shown[i]
+            for i in ids
+            if i in shown
+            and (i not in by_id or (by_id[i].version, by_id[i].column) != (shown[i].version, shown[i].column))
+        ]
+        after = [by_id[card.id] for card in before if card.id in by_id]
+        if not before:
+            return True
+        focus_column, current = self.focus_column, self.current_card()
+        rows = {column.column.key: column.card_list().highlighted for column in self.columns()}
+        if not self._apply_move(before, after, 0):
+            return False
+        for column in self.columns():
+            card_list = column.card_list()
+            keep = current.id if current is not None and column is self.columns()[focus_column] else None
+            ids_now = [card.id for card in column.cards]
+            if keep in ids_now:
+                card_list.highlighted = ids_now.index(keep)
+            elif rows.get(column.column.key) is not None and ids_now:
+                card_list.highlighted = min(rows[column.column.key] or 0, len(ids_now) - 1)
+        for card in after:
+            if card.id in self.marked:
+                self.marked[card.id] = card
+        for card in before:
+            if card.id not in by_id:
+                self.marked.pop(card.id, None)
+        self._restore_focus(focus_column)
+        self._title()
+        return True
+
+    def _restore_focus(self, focus_column: int) -> None:
+        self.focus_column = focus_column
+        column = self.current_column()
+        if column is not None:
+            self.focus_card = column.card_list().highlighted

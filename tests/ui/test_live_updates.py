@@ -64,6 +64,8 @@ async def test_a_card_moved_in_one_session_appears_in_the_others_board_with_its_
         await settle(a)
         took = await wait_for(lambda: "Ann Berg" in cards(watcher, "Contacting"), 1.0)
         assert "Ann Berg" not in cards(watcher, "Open")
+        counts = [str(c.header()).split("\n")[0] for c in watcher.screen.query(BoardColumn)][:2]
+        assert counts == ["1 Open  0", "2 Contacting  2"]  # the counts follow without reading every column
         assert watcher.screen.current_card().title == "Bob Øster"  # the cursor stayed on its card
         assert watcher.screen.current_column().column.name == "Contacting"
         assert watcher.live.refreshes == refreshes + 1

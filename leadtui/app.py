@@ -99,6 +99,9 @@ class LeadApp(App[int]):
         return super().format_title(visible(title), visible(sub_title))
 
     def on_mount(self) -> None:
+        self._shown: Screen | None = None
+        self._gc_at = self._busy_at = 0.0  # when the idle collection ran, when something last happened
+        self.screen_change_signal.subscribe(self, self._forget_hidden_lines)
         if not self.served:  # a served session's keys are the server's, not from a file of the server's user
             self.load_keymap()
         if self.served:  # the server ends a session with SIGTERM (sign-out, key removed, shutdown): close cleanly
@@ -111,6 +114,30 @@ class LeadApp(App[int]):
             return
         # paint the shell first: importing the database layer takes longer than painting it
         self.call_after_refresh(lambda: self.run_worker(self._open(), name="open-database", exit_on_error=False))
+
+    def _forget_hidden_lines(self, screen: Screen) -> None:
+        """The screen left behind (a section, or the list under a card) keeps its widgets, not its rendered lines:
+        tables and card lists drop their caches, which are drawn again in a frame when the screen is shown."""
+        hidden, self._shown = self._shown, screen
+        self._busy_at = asyncio.get_running_loop().time()
+        if hidden is None or hidden is screen or not hidden.is_attached:
+            return
+        from textual.widgets import DataTable, OptionList
+
+        for table in hidden.query(DataTable):
+            table._clear_caches()
+        for options in hidden.query(OptionList):
+            options._option_render_cache.clear()
+
+    def _collect_when_idle(self) -> None:
+        """The collector's full pass, only while nothing happens (no screen change, no worker running)."""
+        now = asyncio.get_running_loop().time()
+        if any(not w.is_finished and w.group not in ("new-leads", "live") for w in self.workers):
+            self._busy_at = now
+            return
+        if now - self._busy_at >= GC_IDLE_S and now - self._gc_at >= GC_EVERY_S and self._busy_at > self._gc_at:
+            self._gc_at = now
+            collect_and_freeze()
 
     def load_keymap(self) -> None:
         """The user's keymap.toml (leadtui/actions.py): keys given to actions; an entry that cannot be used is
@@ -145,6 +172,9 @@ class LeadApp(App[int]):
 
             self.sub_title = f"{self.backend.actor.display_name} · {describe_database(self.backend.url)}"
         self._backend_ready.set()
+        tune_gc()  # the code the app runs is imported now: freeze it out of the collector's passes
+        self._gc_at = self._busy_at = asyncio.get_running_loop().time()
+        self.set_interval(GC_IDLE_S / 2, self._collect_when_idle, name="gc-when-idle")
         if self.backend.created:
             self.notify(_("Created a new database with the default lists."), title=_("Welcome"))
         from leadtui.screens.new_leads import watch_new_leads  # leads the distribution gave this user
@@ -323,9 +353,20 @@ class LeadApp(App[int]):
             self.notify(str(exc), severity="error", title=_("Not undone"))
             return
         self.notify(_("Undone: {what}").format(what=result.description))
-        reload = getattr(self.screen, "reload", None)
-        if callable(reload):
-            reload()
+        self._reload_lists()
+
+    def _reload_lists(self) -> None:
+        """After an undo every list shows the restored values: each section's screen reloads, and so does each
+        paged list (the Contacts list, a company card's Contacts tab ...) in place, keeping its cursor."""
+        from leadtui.widgets.paged_table import PagedTable
+
+        stacks = [list(stack) for stack in getattr(self, "_screen_stacks", {}).values()] or [self.screen_stack]
+        for screen in [screen for stack in stacks for screen in stack]:
+            reload = getattr(screen, "reload", None)
+            if callable(reload) and screen.is_attached:
+                reload()
+            for paged in screen.query(PagedTable):
+                paged.refresh_records()
 
     def switch_language(self, lang: str) -> None:
         """Show every screen in another language: the sections are built anew (cards on top are closed)."""

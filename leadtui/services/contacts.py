@@ -767,10 +767,12 @@ async def list_contacts(
     descending: bool = False,
     group: str | None = None,
     filters: dict[str, Any] | None = None,
+    count: bool = True,
 ) -> ContactPage:
     """A page of live contacts (of one company, or all). `search` matches the start of the name ("first last" or
     last name) or of the email, ignoring case. Sorted by `sort`; with `group` the rows come grouped by that
-    column first and the page carries the count of every group. Counts come from the database."""
+    column first and the page carries the count of every group. Counts come from the database; `count=False`
+    (the next page of a list whose total is known) leaves the count out: `total` is then -1."""
     _check_column(sort, "Sort")
     _check_column(group, "Group")
     for key in filters or {}:
@@ -817,7 +819,7 @@ async def list_contacts(
         if any(key in JOINED_FILTERS for key in filters or {}):
             count_query = sql.joined(count_query)  # only then: counting a million contacts needs no joins
         count_query = count_query.where(*conditions)
-        total = await session.scalar(count_query) or 0
+        total = (await session.scalar(count_query) or 0) if count else -1
         rows = (await session.execute(query.offset(offset).limit(limit))).all()
         groups = None
         if group:

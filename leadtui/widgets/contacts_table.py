@@ -88,6 +88,7 @@ class ContactsTable(Vertical):
         self.paged.load(debounce=debounce, select_id=select_id, first_page=first_page)
 
     async def _page(self, offset: int, limit: int) -> PageResult | None:
+        paged = self.paged
         try:
             backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         except DomainError:
@@ -97,6 +98,7 @@ class ContactsTable(Vertical):
         if not self._view_loaded:
             self.view = await preferences.load_contacts_view(backend.db, backend.actor, self.place)
             self._view_loaded = True
+        counted = paged.count_total or bool(self.view.group)  # a grouped page counts its groups anyway
         page = await svc.list_contacts(
             backend.db,
             backend.actor,
@@ -108,8 +110,9 @@ class ContactsTable(Vertical):
             descending=self.view.descending,
             group=self.view.group,
             filters=self.view.filters,
+            count=counted,
         )
-        return PageResult(page.items, page.total, page)
+        return PageResult(page.items, page.total, page, counted=counted)
 
     def _cell(self, row: svc.ContactRow, key: str) -> Text:
         if key == "name":

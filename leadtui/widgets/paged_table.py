@@ -14,6 +14,7 @@ pause (the loader reads `search`), Enter or ↓ goes to the table.
 from __future__ import annotations
 
 import asyncio
+from contextvars import ContextVar
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from leadtui.i18n import _
 from leadtui.services.errors import DomainError
 
 PAGE_SIZE = 50
+REFINE_AFTER_S = 0.6  # after the last page turn, the total is counted again (paging itself does not count)
 
 
 @dataclass
@@ -40,7 +42,10 @@ class PageResult:
     total: int
     page: Any = None
     offset: int = 0
+    counted: bool = True  # False: the loader did not count (paging, `count_total` False): the known total stays
 
+
+_COUNT_TOTAL: ContextVar[bool] = ContextVar("paged_table_count_total", default=True)
 
 Loader = Callable[[int, int], Awaitable[PageResult | None]]  # None: nothing to show (no database)
 
@@ -99,6 +104,7 @@ class PagedTable(Vertical):
         self.result: PageResult | None = None
         self.row_ids: list[int | None] = []
         self._select_pending: int | None = None
+        self._paging = False
 
     def compose(self) -> ComposeResult:
         if self.search_placeholder is not None:
@@ -113,6 +119,12 @@ class PagedTable(Vertical):
     @property
     def table(self) -> DataTable:
         return self.query_one(DataTable)
+
+    @property
+    def count_total(self) -> bool:
+        """Read by the loader: False while paging through the same list, so a page costs no count of every match
+        (the loader may then return `counted=False`); the total shown is counted again once the paging stops."""
+        return _COUNT_TOTAL.get()
 
     @property
     def total(self) -> int:
@@ -140,8 +152,10 @@ class PagedTable(Vertical):
 
     @work(exclusive=True, group="paged-load")
     async def _load(self, debounce: bool) -> None:
+        paging, self._paging = self._paging, False
         if debounce:
             await asyncio.sleep(0.25)
+        _COUNT_TOTAL.set(not (paging and self.result is not None))  # this worker's own context: no other load sees it
         try:
             result = await self.loader(self.page_offset, self.page_size)
         except DomainError as exc:
@@ -149,6 +163,9 @@ class PagedTable(Vertical):
             return
         if result is None:
             return
+        if not result.counted:  # the total known before; counted again once the paging stops
+            result.total = self.total
+            self._refine()
         if not result.items and self.page_offset > 0 and result.total:  # the page emptied: show the last one
             self.page_offset = max(0, (result.total - 1) // self.page_size * self.page_size)
             self._load(False)
@@ -226,7 +243,25 @@ class PagedTable(Vertical):
             )
             return
         self.page_offset = new
+        self._paging = True
         self.load()
+
+    @work(exclusive=True, group="paged-count")
+    async def _refine(self) -> None:
+        """A moment after paging: count again (others may have added or removed records) and show the page anew
+        when its rows or the total changed."""
+        await asyncio.sleep(REFINE_AFTER_S)
+        _COUNT_TOTAL.set(True)  # this worker started in the paging load's context, which said not to count
+        offset, shown = self.page_offset, self.result
+        try:
+            result = await self.loader(offset, self.page_size)
+        except DomainError:
+            return
+        if result is None or shown is None or self.result is not shown or self.page_offset != offset:
+            return  # paged or reloaded meanwhile: that load shows the newer state
+        if result.total != shown.total or [i.id for i in result.items] != [i.id for i in shown.items]:
+            result.offset = offset
+            self.show(result)
 
     # ------------------------------------------------------------------ live updates (leadtui/live.py)
 

@@ -26,3 +26,19 @@ class SalesTab(SaleList):
         super().__init__(company_id=company_id, contact_id=contact_id, id=id, classes=classes)
         # a contact's tab still shows the company column: a contact's sales may belong to its company only
         self.with_company = company_id is None
+
+    # a card opens with its first tab in front: the sales are read when this tab is first shown, not with the card
+    _shown = False
+    _reload_pending: tuple[int | None] | None = None
+
+    def reload(self, select_id: int | None = None) -> None:
+        if not self._shown:
+            self._reload_pending = (select_id,)
+            return
+        super().reload(select_id)
+
+    def on_show(self) -> None:
+        if not self._shown:
+            self._shown = True
+            if self._reload_pending is not None:
+                super().reload(self._reload_pending[0])

@@ -455,6 +455,15 @@ def _summary(entry: t.AuditLog, record: str, details: list[FieldChangeOut]) -> s
     return text
 
 
+def _note_adds(entry: t.AuditLog, details: list[FieldChangeOut]) -> bool:
+    """Whether the note stored with an entry says more than its words (not "undo", nor a bulk update's own
+    "field = value")."""
+    note = entry.summary
+    if not note or note == "undo":
+        return False
+    return not (entry.action == "bulk" and details and details[0].label in note and details[0].new in note)
+
+
 async def _in_words(session: AsyncSession, entries: Sequence[t.AuditLog]) -> list[AuditEntryOut]:
     """The entries in words. Names of users, records and list items are looked up in a few batched queries
     (one per kind of record referred to), never one per entry."""
@@ -505,7 +514,9 @@ async def _in_words(session: AsyncSession, entries: Sequence[t.AuditLog]) -> lis
             plain.record = record
             plain.note = entry.summary
             plain.details = details
-            plain.summary = _summary(entry, record, details) + (f" ({entry.summary})" if entry.summary else "")
+            plain.summary = _summary(entry, record, details)
+            if _note_adds(entry, details):  # "deleted with the company 'Acme'", "distribute new leads (web)"
+                plain.summary += f" ({entry.summary})"
             out.append(plain)
     return out
 
@@ -589,6 +600,14 @@ def _describe(entries: Sequence[t.AuditLog]) -> str:
     )
 
 
+async def describe_changeset(session: AsyncSession, entries: Sequence[t.AuditLog]) -> str:
+    """What undo reverts, in words: the change's summary line when it is one change ("Changed Lead status of
+    Anna Berg: Open → Qualified", a bulk update), else how many records of which kind."""
+    if len(entries) == 1:
+        return (await _in_words(session, entries[:1]))[0].summary
+    return _describe(entries)
+
+
 async def last_undoable(db: Database, actor: Actor) -> UndoOut | None:
     """The change undo would revert, or None."""
     async with db.read() as session:
@@ -596,7 +615,8 @@ async def last_undoable(db: Database, actor: Actor) -> UndoOut | None:
         if last is None:
             return None
         entries = await _changeset(session, last)
-    return UndoOut(changeset=last, records=len(entries), description=_describe(entries))
+        description = await describe_changeset(session, entries)
+    return UndoOut(changeset=last, records=len(entries), description=description)
 
 
 async def _last_changeset(session: AsyncSession, actor: Actor) -> str | None:

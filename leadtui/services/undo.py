@@ -11,7 +11,14 @@ from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.services import current_rights, rights
 from leadtui.services.actor import Actor
-from leadtui.services.audit import UndoOut, _changeset, _describe, _last_changeset, _refuse_if_changed_since, _revert
+from leadtui.services.audit import (
+    UndoOut,
+    _changeset,
+    _last_changeset,
+    _refuse_if_changed_since,
+    _revert,
+    describe_changeset,
+)
 from leadtui.services.audit import last_undoable as last_undoable
 from leadtui.services.errors import RuleViolation
 
@@ -29,9 +36,10 @@ async def undo_last(db: Database, actor: Actor) -> UndoOut:
         # the rights the user has now (re-read from the database), not those they had when they made the change
         session.info["actor"] = await rights.ensure_may_undo(session, actor, entries)
         await _refuse_if_changed_since(session, entries)
+        description = await describe_changeset(session, entries)  # in words, as it was before the undo
         for entry in reversed(entries):
             await _revert(session, entry)
         await session.flush()
         await session.execute(update(t.AuditLog).where(t.AuditLog.changeset == last).values(undone=True))
-        result = UndoOut(changeset=last, records=len(entries), description=_describe(entries))
+        result = UndoOut(changeset=last, records=len(entries), description=description)
     return result

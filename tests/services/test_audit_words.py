@@ -89,3 +89,27 @@ async def test_names_are_looked_up_in_a_few_queries_not_one_per_entry(db, admin)
     many, entries = await _statements(db)
     assert many == few  # one query per kind of record named, however many entries
     assert sum(e.summary.endswith("Open → Qualified") for e in entries) == 40
+
+
+async def test_a_bulk_update_and_its_undo_read_in_words(db, admin):
+    from leadtui.services import bulk, undo
+
+    firm = await company(db, admin, "Acme")
+    people = [await person(db, admin, firm.id, "Anna", f"Berg{n}") for n in range(3)]
+    await bulk.apply_bulk_update(db, admin, "lead_status", "Contacting", contact_ids=[p.id for p in people])
+    newest = (await audit.in_range(db))[0]
+    assert newest.summary == "Changed Lead status of 3 records (contact) to Contacting"
+    assert (newest.details[0].old, newest.details[0].new) == ("Open", "Contacting")
+    await undo.undo_last(db, admin)
+    assert (await audit.in_range(db))[0].summary == "Undo: Changed Lead status of 3 records (contact) to Open"
+
+
+async def test_undo_names_the_change_in_words(db, admin):
+    from leadtui.services import undo
+
+    firm = await company(db, admin, "Acme")
+    anna = await person(db, admin, firm.id, "Anna", "Berg")
+    await contacts.update_contact(db, admin, anna.id, {"lead_status": "Qualified"})
+    expected = "Changed Lead status of Anna Berg: Open → Qualified"
+    assert (await undo.last_undoable(db, admin)).description == expected
+    assert (await undo.undo_last(db, admin)).description == expected

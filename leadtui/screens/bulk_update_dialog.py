@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Select, Static
 
-from leadtui.actions import bindings, key_display
+from leadtui.actions import bindings, key_display, key_hint
 from leadtui.i18n import _, ngettext
 from leadtui.screens.dialogs import Dialog
 from leadtui.services import bulk
@@ -143,8 +143,7 @@ class BulkUpdateDialog(Dialog):
         self._show_step()
         (self.query_one("#apply", Button) if self.preview.will_change else self.query_one("#back", Button)).focus()
 
-    @staticmethod
-    def _describe(result: bulk.BulkPreview, *, done: bool = False) -> str:
+    def _describe(self, result: bulk.BulkPreview, *, done: bool = False) -> str:
         lines = [
             f"{result.field_label} → {result.value}",
             (
@@ -159,7 +158,11 @@ class BulkUpdateDialog(Dialog):
         if not done and result.will_change == 0:
             lines.append(_("Nothing to update."))
         elif not done:
-            lines.append(_("Press y to update them all in one go (this cannot be undone), Escape to go back."))
+            lines.append(
+                _("Press y to update them all in one go ({undo} undoes it afterwards), Escape to go back.").format(
+                    undo=key_hint(self.app, "app.undo")
+                )
+            )
         return "\n".join(lines)
 
     async def action_apply(self) -> None:

@@ -286,6 +286,32 @@ async def test_bulk_update_of_marked_contacts_from_the_section_list(app, app_db)
     assert ann.lead_status == "Qualified"
 
 
+async def test_bulk_update_says_ctrl_z_undoes_it_and_the_list_shows_the_undone_values(app, app_db):
+    ids = await seed(app_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_contacts(pilot)
+        await pilot.press("space", "space")  # Ann (Open), Bo (Qualified)
+        await pilot.press("u")
+        await settle(pilot)
+        app.screen.query_one("#value", Select).value = app.screen.values["lead_status"][4][1]  # Qualified
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "ctrl+z undoes it" in text_of(app, "#counts") and "cannot be undone" not in text_of(app, "#counts")
+        await pilot.press("y")
+        await settle(pilot)
+        table = screen.query_one("#contacts", DataTable)
+        row = cell_texts(table, 1).index("Ann Berg")
+        assert "Qualified" in [str(cell) for cell in table.get_row_at(row)]
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert any("Undone" in n.message for n in app._notifications)
+        row = cell_texts(table, 1).index("Ann Berg")
+        shown = [str(cell) for cell in table.get_row_at(row)]
+        assert "Open" in shown and "Qualified" not in shown
+    ann = await with_services(app_db, lambda db, actor: contacts.get_contact(db, actor, ids["ann"]))
+    assert ann.lead_status == "Open"
+
+
 async def test_delete_contact_from_the_card_asks_first(app, app_db):
     await seed(app_db)
     async with app.run_test(size=(120, 40)) as pilot:

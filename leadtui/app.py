@@ -373,6 +373,10 @@ class LeadApp(App[int]):
         self.run_worker(self._switch_language(lang), group="language")
 
     async def _switch_language(self, lang: str) -> None:
+        # the section in front keeps its state (Find its target and criteria): it says how to give it back
+        base = self.screen_stack[0] if self.screen_stack else None
+        state = getattr(base, "language_state", None)
+        restore = state() if callable(state) else None
         self.lang = lang
         set_language(lang)
         current = self.current_mode
@@ -385,6 +389,9 @@ class LeadApp(App[int]):
         await self.switch_mode(current)
         await self.remove_mode(spare)
         self.add_mode(spare, partial(section_screen, spare))
+        if restore is not None:
+            shown = self.screen
+            self.call_after_refresh(restore, shown)
         self.notify(_("Language: {name}").format(name=LANGUAGE_NAMES[lang]))
 
     async def on_unmount(self) -> None:

@@ -99,6 +99,18 @@ class FindScreen(Screen):
         self.query_one("#criteria", CriteriaEditor).set_criteria(self.target, self.criteria, notify=False)
         self.search()
 
+    def language_state(self) -> Callable[[Screen], None] | None:
+        """What a language switch gives back to the new Find screen: the target and the criteria."""
+        if not self.criteria:
+            return None
+        target, criteria, note = self.target, list(self.criteria), self.title_note
+
+        def restore(screen: Screen) -> None:
+            if isinstance(screen, FindScreen):
+                screen.open_with(target, criteria, note)
+
+        return restore
+
     @work(exclusive=True, group="columns")
     async def load_columns(self) -> None:
         from leadtui.services import preferences

@@ -84,3 +84,27 @@ async def test_the_command_palette_opens_on_every_section(app_db):
             assert isinstance(app.screen, CommandPalette), key
             await pilot.press("escape")
             await settle(pilot)
+
+
+async def test_a_language_switch_keeps_the_criteria_of_an_open_find(app_db):
+    from leadtui.screens.find import FindScreen
+    from leadtui.services import find
+
+    await seed(app_db)
+    app = LeadApp(db_url=app_db, user="admin")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.ready_backend()
+            await pilot.press("f")
+            await settle(pilot)
+            app.screen.open_with("persons", [find.parse_where("last_name:eq:Berg")])
+            await settle(pilot)
+            assert app.screen.query_one("#results", DataTable).row_count == 2
+            app.switch_language("nl")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, FindScreen) and app.lang == "nl"
+            assert [c.field for c in screen.criteria] == ["last_name"]
+            assert screen.query_one("#results", DataTable).row_count == 2
+    finally:
+        set_language("en")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from leadtui.cli.core import Options, cli, dump, print_json, run, terminal_stderr
-from leadtui.i18n import _
+from leadtui.i18n import _, ngettext
+from leadtui.i18n.format import format_number
 
 
 @cli.command(
@@ -31,15 +32,17 @@ def demo_data(opts: Options, companies: int, seed: int, as_json: bool) -> None:
     if as_json:
         print_json(dump(result))
     else:
-        click.echo(
-            _(
-                "Added {companies} companies, {contacts} contacts, {sales} sales, {follow_ups} follow-ups "
-                "({users} new users)."
-            ).format(
-                companies=result.companies,
-                contacts=result.contacts,
-                sales=result.sales,
-                follow_ups=result.follow_ups,
-                users=result.users,
+        counts = [
+            ngettext("{n} company", "{n} companies", result.companies).format(n=format_number(result.companies)),
+            ngettext("{n} contact", "{n} contacts", result.contacts).format(n=format_number(result.contacts)),
+            ngettext("{n} sale", "{n} sales", result.sales).format(n=format_number(result.sales)),
+            ngettext("{n} follow-up", "{n} follow-ups", result.follow_ups).format(n=format_number(result.follow_ups)),
+        ]
+        users = ngettext("{n} new user", "{n} new users", result.users).format(n=format_number(result.users))
+        click.echo(_("Added {counts} ({users}).").format(counts=", ".join(counts), users=users))
+        if result.users:  # the demo team (README): sign in as one of them with --user
+            click.echo(
+                _("The demo team: {logins}; try --user {rep}.").format(
+                    logins=", ".join(login for login, _role, _group in demo.DEMO_TEAM), rep="rep1"
+                )
             )
-        )

@@ -273,6 +273,7 @@ NAME_COLUMNS: dict[str, tuple[str, ...]] = {
     "sale": ("heading",),
     "activity": ("title",),
     "associate": ("full_name", "login"),
+    "user_key": ("comment", "fingerprint"),
 }
 # fields that follow from another change (the status's date, the stage's probability): in the details only
 FOLLOWING_FIELDS = {"lead_status_since", "stage_since", "closed_at", "stage_when_closed_id", "probability"}

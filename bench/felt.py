@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import json
 import statistics
 import sys
 import time
@@ -72,7 +73,7 @@ def build_sqlite(path: Path, contacts: int, companies: int, sales: int) -> None:
 COPIED = ("associate", "company", "contact", "history", "sale", "selection", "selection_member")
 
 
-async def fill_postgres(url: str, source: Path) -> None:
+async def fill_postgres(url: str, source: Path, tables: tuple[str, ...] = COPIED) -> None:
     """Initialise the PostgreSQL database and copy the generated rows of the SQLite file into it (COPY)."""
     import asyncpg
     from sqlalchemy import create_engine, select
@@ -81,8 +82,9 @@ async def fill_postgres(url: str, source: Path) -> None:
     from leadtui.model import tables as t
     from leadtui.services import database
 
-    db = await database.init_database(url, lang="en", login="admin", force=False)
-    await db.dispose()
+    if tables == COPIED:
+        db = await database.init_database(url, lang="en", login="admin", force=False)
+        await db.dispose()
     plain = make_url(url).set(drivername="postgresql")
     con = await asyncpg.connect(plain.render_as_string(hide_password=False))
     lite = create_engine(f"sqlite:///{source}")
@@ -94,7 +96,7 @@ async def fill_postgres(url: str, source: Path) -> None:
             if [tuple(r) for r in theirs] != ours:
                 raise SystemExit(f"the default {name} rows differ between SQLite and PostgreSQL: cannot copy")
         existing = {r[0] for r in await con.fetch("SELECT id FROM associate")}
-        for name in COPIED:
+        for name in tables:
             table = t.Base.metadata.tables[name]
             columns = [c.name for c in table.columns]
             start = time.perf_counter()
@@ -102,7 +104,11 @@ async def fill_postgres(url: str, source: Path) -> None:
             with lite.connect() as c:
                 result = c.execution_options(yield_per=50_000).execute(select(table))
                 for rows in result.partitions():
-                    records = [tuple(r) for r in rows if name != "associate" or r[0] not in existing]
+                    records = [
+                        tuple(json.dumps(v) if isinstance(v, (list, dict)) else v for v in r)
+                        for r in rows
+                        if name != "associate" or r[0] not in existing
+                    ]
                     await con.copy_records_to_table(name, records=records, columns=columns)
                     n += len(records)
             if "id" in columns:

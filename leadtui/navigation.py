@@ -67,7 +67,15 @@ def _load(path: str) -> Any:
 
 
 def section_screen(mode: str) -> Screen:
-    return _load(SECTION_SCREENS[mode])()
+    screen = _load(SECTION_SCREENS[mode])()
+    # Textual re-reads the whole stylesheet and restyles every screen when a screen it has not shown yet comes in
+    # front (its CSS count starts at -1), although the screen's own CSS is read by itself: a section shown the first
+    # time took hundreds of milliseconds for that. The screen counts as up to date with the stylesheet of now; a
+    # later change of theme still refreshes it.
+    app = screen.app
+    if app.is_running and app.screen_stack:  # not the first screen: the stylesheet has been read and applied
+        screen._css_update_count = app._css_update_count
+    return screen
 
 
 async def to_section(app: App, mode: str) -> Any:

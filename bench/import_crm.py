@@ -3,10 +3,10 @@
 Writes the three exports with HubSpot's own headers (UTF-8 with BOM; deals linked by "Associated Company IDs"
 and "Associated Contact IDs"; a tenth of the deals closed won or lost), then times `import folder` through
 services.crm_import (one transaction, every record through the services) into a fresh SQLite database, or a
-PostgreSQL one with --pg URL, and reports the peak memory of the process (ru_maxrss; --tracemalloc adds Python's
+PostgreSQL one with --db URL, and reports the step's peak memory (bench/_harness.py; --tracemalloc adds Python's
 own peak, at the price of a slower run).
 
-    python bench/import_crm.py [--scale 1.0] [--pg postgresql+asyncpg://...] [--keep DIR] [--tracemalloc]
+    python bench/import_crm.py [--scale 1.0] [--db postgresql+asyncpg://...] [--runs N] [--keep DIR] [--tracemalloc]
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ import argparse
 import asyncio
 import csv
 import random
-import resource
 import shutil
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+
+import _harness  # noqa: I001 - puts the repository root on the path first
 
 from leadtui.services import database
 from leadtui.services.crm_import import folder, importer
@@ -194,7 +195,8 @@ def main() -> None:
     parser.add_argument(
         "--scale", type=float, default=1.0, help="1.0 = 20,000 companies, 100,000 contacts, 30,000 deals"
     )
-    parser.add_argument("--pg", help="a PostgreSQL URL (its database is emptied) instead of a SQLite file")
+    _harness.add_db_argument(parser, runs=1)
+    parser.add_argument("--pg", dest="db", help="the same as --db with a PostgreSQL URL (kept for old notes)")
     parser.add_argument("--keep", help="keep the exports and the database in this folder")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python's peak memory (slower)")
     args = parser.parse_args()
@@ -203,25 +205,24 @@ def main() -> None:
     try:
         exports = work / "hubspot"
         write_exports(exports, companies, contacts, deals)
-        url = args.pg or f"sqlite+aiosqlite:///{work / 'bench.db'}"
+        url = _harness.database_url(args.db, work / "bench.db")
         if args.tracemalloc:  # exact Python peak, but tracing makes the run about twice as slow
             tracemalloc.start()
-        seconds, report = asyncio.run(run(url, exports))
+        runs = []
+        for _run in range(max(1, args.runs)):
+            _harness.remove_sqlite(url)
+            with _harness.measure("import folder") as step:
+                seconds, report = asyncio.run(run(url, exports))
+            runs.append(step)
         peak = tracemalloc.get_traced_memory()[1] if args.tracemalloc else 0
         tracemalloc.stop()
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        rss = usage.ru_maxrss / 1024
-        print(
-            f"{companies:,} companies + {contacts:,} contacts + {deals:,} deals ({'PostgreSQL' if args.pg else 'SQLite'})"
-        )
+        print(f"{companies:,} companies + {contacts:,} contacts + {deals:,} deals ({_harness.backend_name(url)})")
         for entity in report.reports:
             print("  " + entity.describe())
-        traced = f"peak Python memory (tracemalloc) {peak / 1e6:.0f} MB; " if args.tracemalloc else ""
-        print(
-            f"import folder: {seconds:.1f} s; {traced}"
-            f"peak RSS {rss:.0f} MB; CPU time of the process {usage.ru_utime + usage.ru_stime:.0f} s "
-            f"(writing the files included; the machine may be shared)"
-        )
+        if args.tracemalloc:
+            print(f"peak Python memory (tracemalloc) {peak / 1e6:.0f} MB")
+        middle = sorted(runs, key=lambda r: r.wall)[(len(runs) - 1) // 2]
+        print(middle.line() + f" (median of {len(runs)})")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -171,9 +171,9 @@ def _apply_with_progress(opts: Options, data: Any, options: Any) -> Any:
             bar_holder["refused"] = exc
             raise
 
-    total = len(data.records) * 2
+    total = data.row_count * 2
     try:
-        if len(data.records) >= PROGRESS_FROM:
+        if data.row_count >= PROGRESS_FROM:
             with click.progressbar(length=total, label=_("Importing"), file=terminal_stderr()) as bar:
                 bar_holder.update(bar=bar, shown=0)
                 return _run_refusable(opts, go, bar_holder)

@@ -299,7 +299,7 @@ class ImportScreen(Screen):
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=max(1, len(self.data.records) * 2), progress=0)
+        bar.update(total=max(1, self.data.row_count * 2), progress=0)
         bar.display = True
         self.applying = True
         self.query_one("#apply", Button).disabled = True

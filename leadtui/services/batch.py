@@ -128,6 +128,17 @@ def _defaults(table: Any, given: Sequence[str]) -> dict[str, Any]:
     return values
 
 
+def _as_dbapi_error(raw: Any, dialect: Any, sql: str, exc: Exception) -> Exception:
+    """An asyncpg error raised outside SQLAlchemy (COPY) as the DBAPIError SQLAlchemy would have raised."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        raw._handle_exception(exc)  # raises the adapted DB-API error (IntegrityError ... with sqlstate)
+    except Exception as translated:  # noqa: BLE001 - whatever the adapter raised
+        return DBAPIError.instance(sql, None, translated, dialect.loaded_dbapi.Error, dialect=dialect)
+    return exc
+
+
 async def insert_rows(
     session: AsyncSession,
     model: Any,
@@ -151,6 +162,22 @@ async def insert_rows(
         f"VALUES ({', '.join(_placeholders(session, len(all_columns)))})"
     )
     connection = await session.connection()
+    if dialect.name == "postgresql":
+        # COPY through asyncpg, in the transaction of the session's connection: about twice as fast as executemany
+        raw = await connection.get_raw_connection()
+        driver: Any = raw.driver_connection
+
+        async def send(chunk: list[Sequence[Any]]) -> Any:
+            try:
+                return await driver.copy_records_to_table(table.name, records=chunk, columns=all_columns)
+            except Exception as exc:  # the driver's error as SQLAlchemy's, like executemany's (retry.py reads it)
+                raise _as_dbapi_error(raw, dialect, sql, exc) from exc
+
+    else:
+
+        async def send(chunk: list[Sequence[Any]]) -> Any:
+            return await connection.exec_driver_sql(sql, chunk)
+
     source = iter(rows)
     pending: asyncio.Future[Any] | None = None
     queued = written = 0
@@ -169,7 +196,7 @@ async def insert_rows(
                         await result
             if not chunk:
                 return written
-            pending = asyncio.ensure_future(connection.exec_driver_sql(sql, chunk))
+            pending = asyncio.ensure_future(send(chunk))
             queued += len(chunk)
             await asyncio.sleep(0)  # let the driver take the chunk before the next one is built
     finally:

@@ -208,7 +208,7 @@ def _records(data: imports.CsvData, mapping: list[str]) -> list[tuple[int, dict[
     columns = [(index, key) for index, key in enumerate(mapping) if key]
     return [
         (line, {key: value for index, key in columns if index < len(cells) and (value := cells[index].strip())})
-        for line, cells in data.records
+        for line, cells in data.iter_records()
     ]
 
 
@@ -999,7 +999,7 @@ async def import_files(
         mapping = resolve_mapping(item.data, entity, profile, options.overrides if item.entity else {})
         planned.append((item, profile, entity, mapping))
     planned.sort(key=lambda p: ORDER[p[2]])
-    if not dry_run and not any(p[0].data.records for p in planned):
+    if not dry_run and not any(p[0].data.row_count for p in planned):
         raise RuleViolation(_("File: there are no rows to import."), field="file")
     try:
         result = await _run(db, actor, planned, options, dry_run=dry_run, savepoints=False)

@@ -68,7 +68,7 @@ class ContactsView(BaseModel):
 def default_contacts_view(place: str) -> ContactsView:
     """The Contacts section tab starts with the issue's columns; the Contacts list adds the company."""
     if place == "list":
-        return ContactsView(columns=["name", "company", "category", "lead_status", "owner", "email"])
+        return ContactsView(columns=["name", "company", "lead_status", "category", "owner", "email"])
     return ContactsView()
 
 

@@ -22,7 +22,7 @@ from leadtui.i18n import _, ngettext
 from leadtui.services import contacts as svc
 from leadtui.services.errors import DomainError
 from leadtui.services.preferences import ContactsView
-from leadtui.widgets.inert import cell
+from leadtui.widgets.inert import cap, cell
 from leadtui.widgets.paged_table import PAGE_SIZE, PagedTable, PageResult
 
 GROUP_PREFIX = "group:"
@@ -116,7 +116,9 @@ class ContactsTable(Vertical):
 
     def _cell(self, row: svc.ContactRow, key: str) -> Text:
         if key == "name":
-            return cell(row.name or "—")
+            return cell(cap(row.name or "—", 24))
+        if key in ("company", "email"):  # long values cut: the columns after them stay on screen
+            return cell(cap(getattr(row, key) or "", 24 if key == "company" else 28))
         if key == "lead_status":
             if not row.lead_status:
                 return Text("")

@@ -26,6 +26,11 @@ def cell(value: Any, *, style: str = "") -> Text:
     return Text("" if value is None else visible(str(value)), style=style, end="")
 
 
+def cap(text: str, width: int) -> str:
+    """A long value cut with an ellipsis, so the columns after it stay on screen in a narrow terminal."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def markup_safe(value: Any) -> str:
     """Data to interpolate into a markup string."""
     return escape(visible("" if value is None else str(value)))

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -196,11 +197,24 @@ class PagedTable(Vertical):
         elif self.row_ids:
             table.move_cursor(row=next((i for i, rid in enumerate(self.row_ids) if rid is not None), 0))
         self.update_status()
+        self.call_after_refresh(self.update_status)  # the columns' widths are known once the rows are laid out
         self.post_message(self.Loaded(self, result))
 
     def update_status(self) -> None:
         if self.result is not None and self.status_text is not None:
-            self.query_one(".paged-status", Static).update(self.status_text(self.result))
+            text = self.status_text(self.result)
+            if self.columns_hidden():  # a narrow terminal: say that the table goes on to the right
+                more = _("More columns → (←/→)") + "  ·  "
+                text = more + text if isinstance(text, str) else Text.assemble(more, text)
+            self.query_one(".paged-status", Static).update(text)
+
+    def columns_hidden(self) -> bool:
+        """Columns beyond the right edge of the table (it scrolls sideways to them)."""
+        table = self.table
+        return table.virtual_size.width > table.scroll_x + table.scrollable_content_region.width
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.update_status)
 
     def current_id(self) -> int | None:
         """The record id of the highlighted row (None: no row, or a row that is no record)."""

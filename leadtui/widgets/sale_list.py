@@ -22,23 +22,20 @@ from leadtui.actions import bindings
 from leadtui import navigation
 from leadtui.i18n import _
 from leadtui.services.errors import DomainError
-from leadtui.widgets.inert import cell
+from leadtui.widgets.inert import cap, cell
 from leadtui.widgets.paged_table import PAGE_SIZE, PagedTable, PageResult
 
 STATUS_STYLES = {"open": "bold green", "sold": "bold green", "lost": "bold red", "stalled": "bold red"}
 
 
 def sale_columns(with_company: bool = True) -> list[str]:
-    columns = [_("Done"), " ", _("Sale date"), _("Amount"), _("Stage"), _("Next activity"), _("Heading")]
+    """The key columns first (heading, company, stage, amount): in a narrow terminal they are the ones on screen,
+    and the table scrolls sideways to the rest."""
+    columns = [_("Heading")]
     if with_company:
         columns.append(_("Company"))
-    columns.append(_("Owner"))
+    columns += [_("Stage"), _("Amount"), " ", _("Sale date"), _("Next activity"), _("Done"), _("Owner")]
     return columns
-
-
-def _cap(text: str, width: int) -> str:
-    """Long headings and names are cut with an ellipsis so that the columns after them stay on screen."""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def sale_cells(row, with_company: bool = True) -> list[Text]:  # noqa: ANN001 - services.sales.SaleRow
@@ -46,18 +43,18 @@ def sale_cells(row, with_company: bool = True) -> list[Text]:  # noqa: ANN001 - 
     from leadtui.services.money import format_money
 
     next_style = "bold red" if row.next_activity_overdue else ""
-    cells = [
-        Text("✓" if row.completed else "", justify="center"),
+    cells = [cell(cap(row.heading, 26))]
+    if with_company:
+        cells.append(cell(cap(row.company_name or row.contact_name or "", 20)))
+    cells += [
+        cell(row.stage or "—"),
+        Text(format_money(row.amount), justify="right"),
         Text(row.status_icon, style=STATUS_STYLES.get(row.status, "")),
         Text(format_date(row.sale_date)),
-        Text(format_money(row.amount), justify="right"),
-        cell(row.stage or "—"),
         Text(format_date(row.next_activity), style=next_style),
-        cell(_cap(row.heading, 30)),
+        Text("✓" if row.completed else "", justify="center"),
+        cell(row.owner),
     ]
-    if with_company:
-        cells.append(cell(_cap(row.company_name or row.contact_name or "", 24)))
-    cells.append(cell(row.owner))
     return cells
 
 

@@ -127,7 +127,7 @@ async def test_the_sale_card_and_the_follow_up_dialog_show_one_date_format(app_d
         await settle(pilot)
         table = app.screen.query_one("#sales-table", DataTable)
         table.focus()
-        listed = str(table.get_row_at(0)[2])  # the Sales list's sale date
+        listed = str(table.get_row_at(0)[5])  # the Sales list's sale date
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SaleCard)

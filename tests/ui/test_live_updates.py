@@ -154,3 +154,26 @@ async def test_nothing_refreshes_behind_a_dialog_and_the_change_shows_when_it_cl
         await b.press("escape")
         await wait_for(lambda: "Ann Berg" in cards(watcher, "Qualified"), 2.0)
         assert watcher.live.refreshes == refreshes + 1
+
+
+async def test_a_section_not_in_front_is_up_to_date_when_shown_again(db, admin, world):
+    watcher = LeadApp(db_url=db.url, user="admin")
+    async with watcher.run_test(size=(160, 40)) as b:
+        await live_ready(b)
+        await b.press("b")
+        await settle(b)
+        board = watcher.screen
+        await b.press("c")  # Companies in front, the board behind
+        await settle(b)
+        other = Database(db.url)
+        try:
+            ann = await contacts.get_contact(other, admin, world.people["ann"])
+            await contacts.update_contact(
+                other, admin, ann.id, {"lead_status": "Qualified"}, expected_version=ann.version
+            )
+        finally:
+            await other.dispose()
+        await wait_for(lambda: watcher.live.last is not None and watcher.live.last.touches("contact", ann.id), 2.0)
+        await b.press("b")
+        await wait_for(lambda: "Ann Berg" in cards(watcher, "Qualified"), 2.0)
+        assert watcher.screen is board

@@ -50,7 +50,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "distribute": (
         ("distribution",),
         N_(
-            "Assign every contact without an owner round robin (DESIGN.md decision 11), or show/set who gets them. "
+            "Assign every contact without an owner round robin, or show/set who gets them. "
             "New contacts from `leadtui import` and `leadtui intake` are assigned as they arrive."
         ),
     ),

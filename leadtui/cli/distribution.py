@@ -35,7 +35,7 @@ def _print_setting(out) -> None:  # noqa: ANN001
 @cli.command(
     "distribute",
     help=_(
-        "Assign every contact without an owner round robin (DESIGN.md decision 11), or show/set who gets them. New contacts from `leadtui import` and `leadtui intake` are assigned as they arrive."
+        "Assign every contact without an owner round robin, or show/set who gets them. New contacts from `leadtui import` and `leadtui intake` are assigned as they arrive."
     ),
 )
 @click.option("--dry-run", is_flag=True, help=_("Show who would get which unassigned contact; change nothing."))

@@ -74,13 +74,13 @@ CATEGORIES: dict[str, list[tuple[str, str, CategoryGroup, bool]]] = {
     "da": [
         (
             "Lead",
-            "En person eller virksomhed, der har vist interesse, men endnu ikke købsintention.",
+            "En person eller et firma, der har vist interesse, men endnu ikke købsintention.",
             CategoryGroup.POTENTIAL_CUSTOMER,
             True,
         ),
         (
             "Marketingkvalificeret lead",
-            "Et lead, der matcher vores målprofil eller har bedt om mere, fx en demo.",
+            "En lead, der matcher vores målprofil eller har bedt om mere, f.eks. en demo.",
             CategoryGroup.POTENTIAL_CUSTOMER,
             True,
         ),
@@ -88,7 +88,7 @@ CATEGORIES: dict[str, list[tuple[str, str, CategoryGroup, bool]]] = {
         ("Tabt mulighed", "En potentiel kunde med et eller flere tabte salg.", CategoryGroup.POTENTIAL_CUSTOMER, True),
         ("Kunde", "En eksisterende kunde.", CategoryGroup.CUSTOMER, False),
         ("Partner", "En forhandler, integrator eller forretningspartner.", CategoryGroup.PARTNER, False),
-        ("Leverandør", "En virksomhed, vi køber af.", CategoryGroup.OTHER, False),
+        ("Leverandør", "Et firma, vi køber af.", CategoryGroup.OTHER, False),
     ],
     "nl": [
         (

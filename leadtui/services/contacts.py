@@ -479,7 +479,7 @@ async def update_contact(
                         raise _refuse_lead_status(ctx)
                     await _set_status(session, actor, row, status, now)
             elif "lead_status" in given and ctx.lead_enabled and explicit_status in (None, ""):
-                raise RuleViolation(_("Lead status: cannot be empty on a lead (decision 3)."), field="lead_status")
+                raise RuleViolation(_("Lead status: cannot be empty on a lead."), field="lead_status")
             row.updated_at, row.updated_by_id = now, actor.id
             await session.flush()
             return await _out(session, actor, row)

@@ -25,7 +25,7 @@ from textual.widgets import (
 )
 
 from leadtui.actions import bindings
-from leadtui.i18n import N_, _, ngettext
+from leadtui.i18n import N_, _, ngettext, pgettext
 from leadtui.screens.card_base import CardScreen
 from leadtui.services import companies as svc
 from leadtui.services.errors import DomainError
@@ -124,7 +124,7 @@ class CompanyCard(CardScreen):
                     yield Static("", id="general-error", classes="field-error")
                     if self.company_id is not None:
                         yield LeadSource(company_id=self.company_id, id="lead-source")
-            with TabPane(_("Contacts"), id="contacts-tab", disabled=self.company_id is None):
+            with TabPane(pgettext("company card tab", "Contacts"), id="contacts-tab", disabled=self.company_id is None):
                 if self.company_id is not None:
                     from leadtui.widgets.contacts_table import ContactsTable
 

@@ -287,8 +287,11 @@ class PagedTable(Vertical):
 
     def refresh_records(self) -> None:
         """Another session changed records of this list: reload the page shown in place, keeping the highlighted
-        record (or its row when it left the page) and the scroll position."""
-        self._refresh_in_place()
+        record (or its row when it left the page) and the scroll position. A load under way (a search being typed,
+        a page asked for) reads the database after the change anyway: it is left alone."""
+        loading = [w for w in self.app.workers if w.node is self and w.group == "paged-load" and not w.is_finished]
+        if not loading:
+            self._refresh_in_place()
 
     @work(exclusive=True, group="paged-load")
     async def _refresh_in_place(self) -> None:

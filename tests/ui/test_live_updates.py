@@ -177,3 +177,36 @@ async def test_a_section_not_in_front_is_up_to_date_when_shown_again(db, admin, 
         await b.press("b")
         await wait_for(lambda: "Ann Berg" in cards(watcher, "Qualified"), 2.0)
         assert watcher.screen is board
+
+
+async def test_a_list_reloads_its_page_in_place_keeping_the_highlighted_record(db, admin, world):
+    from textual.widgets import DataTable
+
+    from leadtui.services import companies
+    from leadtui.widgets.paged_table import PagedTable
+
+    watcher = LeadApp(db_url=db.url, user="admin")
+    async with watcher.run_test(size=(160, 40)) as b:
+        await live_ready(b)
+        await b.press("c")
+        await settle(b)
+        paged = watcher.screen.query_one(PagedTable)
+        paged.table.focus()
+        await b.press("down")
+        highlighted = paged.current_id()
+        assert highlighted is not None
+        renamed = next(i for i in (world.acme, world.nordic, world.oldco) if i != highlighted)
+        other = Database(db.url)
+        try:
+            before = await companies.get_company(other, admin, renamed)
+            await companies.update_company(other, admin, renamed, {"city": "Tromsø"}, expected_version=before.version)
+        finally:
+            await other.dispose()
+
+        def shown() -> bool:
+            table = paged.query_one(DataTable)
+            return any("Tromsø" in str(cell) for i in range(table.row_count) for cell in table.get_row_at(i))
+
+        await wait_for(shown, 2.0)
+        assert paged.current_id() == highlighted  # the cursor stayed on its record
+        assert watcher.focused is paged.table  # and the focus where it was

@@ -210,3 +210,29 @@ async def test_a_list_reloads_its_page_in_place_keeping_the_highlighted_record(d
         await wait_for(shown, 2.0)
         assert paged.current_id() == highlighted  # the cursor stayed on its record
         assert watcher.focused is paged.table  # and the focus where it was
+
+
+async def test_a_lead_the_distribution_gives_the_user_pops_up_at_once(db, admin):
+    from leadtui.services import distribution, users
+    from tests.services.people import person
+
+    await users.add_user(db, admin, {"login": "anna", "full_name": "Anna", "role": "sales-rep"})
+    await distribution.set_distribution(db, admin, {"mode": "users", "users": ["anna"]})
+    watcher = LeadApp(db_url=db.url, user="anna")
+    async with watcher.run_test(size=(160, 40)) as b:
+        await live_ready(b)
+
+        def first_look_done() -> bool:  # the look when the app opened (FIRST_LOOK) is over: what follows is live
+            first = [t for t in watcher._timers if t.name == "new-leads-first"]
+            busy = [w for w in watcher.workers if w.group == "new-leads" and not w.is_finished]
+            return not busy and all(t._task is not None and t._task.done() for t in first)
+
+        await wait_for(first_look_done, 10)
+        await person(db, admin, None, "Lena", "Lead", owner=None)
+        other = Database(db.url)
+        try:
+            await distribution.distribute(other, admin)
+        finally:
+            await other.dispose()
+        took = await wait_for(lambda: any("new lead" in n.message for n in watcher._notifications), 2.0)
+        assert took < 2.0  # not after the 60 s check

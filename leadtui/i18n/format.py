@@ -137,6 +137,15 @@ def parse_date(text: str) -> date:
     raise ValueError(_("'{value}' is not a date ({hint})").format(value=value, hint=date_hint()))
 
 
+def format_date_text(text: str) -> str:
+    """A date as typed or kept as text (ISO, or any form parse_date reads) in the language's format; a text that is
+    not a date is returned as it is (a search criterion being typed, a filter the list will refuse)."""
+    try:
+        return format_date(parse_date(text)) if text.strip() else text
+    except ValueError:
+        return text
+
+
 def parse_decimal(text: str) -> Decimal:
     """A number typed by the user in the language's format (1.234,50 in Danish) or plain (1234.50)."""
     value = text.strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")

@@ -18,19 +18,11 @@ from textual.widgets.selection_list import Selection
 
 from leadtui.actions import bindings, key_display
 from leadtui.i18n import _
-from leadtui.i18n.format import date_hint, format_date, parse_date
+from leadtui.i18n.format import date_hint, format_date_text, parse_date
 from leadtui.services.contacts import COLUMNS, EMPTY
 from leadtui.services.preferences import ContactsView
 from leadtui.widgets.contacts_table import RESET
 from leadtui.widgets.form import FORM_CSS, row
-
-
-def _shown_date(value: str) -> str:
-    """A date filter as kept (ISO) in the language's format; what cannot be read stays as typed."""
-    try:
-        return format_date(parse_date(value)) if value else ""
-    except ValueError:
-        return value
 
 
 class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
@@ -103,7 +95,7 @@ class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
                     if column.kind in ("text", "date"):
                         hint, shown = "", str(current or "")
                         if column.kind == "date":  # the language's format, shown and typed (ISO accepted too)
-                            hint, shown = date_hint(), _shown_date(shown)
+                            hint, shown = date_hint(), format_date_text(shown)
                         widget: Input | Select[Any] = Input(
                             value=shown, placeholder=hint, compact=True, id=f"filter-{key}"
                         )

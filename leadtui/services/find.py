@@ -1374,15 +1374,6 @@ async def validate(
     return out
 
 
-def _shown_date(value: str) -> str:
-    from leadtui.i18n.format import format_date, parse_date
-
-    try:
-        return format_date(parse_date(value))
-    except ValueError:
-        return value  # not a date (the search says so): as typed
-
-
 async def describe(db: Database, target: str, criteria: Sequence[Criterion | dict[str, Any]]) -> list[str]:
     """Each criterion in words: 'Lead status Is one of Open, Contacting' (list ids shown as names)."""
     target = normalise_target(target)
@@ -1407,7 +1398,9 @@ async def describe(db: Database, target: str, criteria: Sequence[Criterion | dic
                         resolved.append(value)
                 shown = resolved
             if f.kind == "date":  # in the language's format, however it was typed (the CLI's ISO too)
-                shown = [_shown_date(value) for value in shown]
+                from leadtui.i18n.format import format_date_text
+
+                shown = [format_date_text(value) for value in shown]
             text = _(f.label) + " " + operator_label(op).lower()
             if op not in NO_VALUE_OPERATORS:
                 text += " " + (", ".join(shown) if shown else _("(any: no value given)"))

@@ -21,6 +21,7 @@ from textual.widgets.selection_list import Selection
 
 from leadtui.actions import bindings, key_display
 from leadtui.i18n import N_, _
+from leadtui.i18n.format import format_date_text
 from leadtui.services import find
 from leadtui.services.errors import DomainError
 
@@ -216,7 +217,10 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
                 op = {"eq": "one_of", "ne": "not_one_of"}.get(op, op) if self.field.kind == "list" else op
                 if op in ops:
                     self.query_one("#operators", OptionList).highlighted = ops.index(op)
-                self.query_one("#values", Input).value = ", ".join(v.replace(",", "\\,") for v in self.criterion.values)
+                values = self.criterion.values
+                if self.field.kind == "date":  # in the language's format, as typed here (ISO from the CLI too)
+                    values = [format_date_text(value) for value in values]
+                self.query_one("#values", Input).value = ", ".join(v.replace(",", "\\,") for v in values)
             self.query_one("#operators", OptionList).focus()
         else:
             self._show_values(None)

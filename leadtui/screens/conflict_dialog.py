@@ -20,8 +20,9 @@ class ConflictDialog(ModalScreen[str]):
 
     DEFAULT_CSS = """
     ConflictDialog { align: center middle; }
-    ConflictDialog > Vertical { width: 80; height: auto; max-height: 90%; border: thick $error; background: $surface;
-                                padding: 1 2; }
+    ConflictDialog > Vertical { width: 80; max-width: 100%; height: auto; max-height: 90%; border: thick $error;
+                                background: $surface; padding: 1 2; overflow-y: auto; }
+    ConflictDialog #buttons { dock: bottom; }
     ConflictDialog .changes { margin: 1 0; height: auto; }
     ConflictDialog Horizontal { height: auto; align-horizontal: right; }
     ConflictDialog Button { margin-left: 1; }
@@ -54,7 +55,7 @@ class ConflictDialog(ModalScreen[str]):
                 ),
                 classes="hint",
             )
-            with Horizontal():
+            with Horizontal(id="buttons"):
                 yield Button(_("Reload") + " (r)", id="reload", variant="warning")
                 yield Button(_("Keep editing") + " (k)", id="keep", variant="primary")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
@@ -25,7 +26,9 @@ class ConfirmDialog(ModalScreen[bool]):
 
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; }
-    ConfirmDialog > Vertical { width: 70; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    ConfirmDialog > Vertical { width: 70; max-width: 100%; height: auto; max-height: 100%; overflow-y: auto;
+                               border: thick $warning; background: $surface; padding: 1 2; }
+    ConfirmDialog #buttons { dock: bottom; }
     ConfirmDialog.-danger > Vertical { width: 76; border: thick $error; }
     ConfirmDialog .question { margin-bottom: 1; }
     ConfirmDialog.-danger .question { margin: 1 0; }
@@ -59,7 +62,7 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static(self.question, classes="question", id="details", markup=False)
             if self.warning:
                 yield Static(self.warning, id="warning", markup=False)
-            with Horizontal():
+            with Horizontal(id="buttons"):
                 yield Button(f"{self.yes_label} (y)", id="yes", variant="error" if self.danger else "warning")
                 yield Button(f"{self.no_label} (n)", id="no")
 
@@ -76,14 +79,24 @@ class ConfirmDialog(ModalScreen[bool]):
 class Dialog(ModalScreen[Any]):
     """A dialog in the middle of the screen: its one container (`Vertical` or `VerticalScroll`) framed in the accent
     colour, `.field-error` lines in the error colour; Escape (`cancel`) closes it with None. Subclasses set the
-    width and what differs."""
+    width and what differs.
+
+    At a small terminal (80x24) the container scrolls (`overflow-y: auto`) and its `#buttons` row is docked at its
+    bottom, outside the scrolled part, so OK and Cancel stay in view; a focused field is scrolled into view."""
 
     DEFAULT_CSS = """
     Dialog { align: center middle; }
     Dialog > Vertical, Dialog > VerticalScroll { height: auto; max-height: 95%; border: thick $accent;
                                                  background: $surface; padding: 0 2 1 2; }
     Dialog .field-error { color: $error; height: auto; }
+    Dialog > Vertical { overflow-y: auto; }
+    Dialog > Vertical, Dialog > VerticalScroll { max-width: 100%; }
+    Dialog Checkbox { max-width: 100%; height: auto; }
+    Dialog > Vertical > #buttons, Dialog > VerticalScroll > #buttons { dock: bottom; }
     """
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        event.widget.scroll_visible(animate=False)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

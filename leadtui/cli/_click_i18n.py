@@ -129,8 +129,18 @@ METAVARS = (
 )
 
 
+HINTS = ("{date}", "{time}")  # in a help text: how a date or a time is typed in the language (i18n/format.py)
+
+
 def _shown(text: str | None) -> str | None:
-    return _(text) if text else text
+    if not text:
+        return text
+    shown = _(text)
+    if "{date}" in shown or "{time}" in shown:
+        from leadtui.i18n.format import date_hint, time_hint
+
+        shown = shown.replace("{date}", date_hint()).replace("{time}", time_hint())
+    return shown
 
 
 def _translated_attribute(name: str) -> property:

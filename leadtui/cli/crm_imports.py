@@ -13,7 +13,7 @@ import click
 from leadtui import exit_codes
 from leadtui.cli._import_group import import_group
 from leadtui.cli.core import Options, _fail, dump, print_json, run
-from leadtui.i18n import _
+from leadtui.i18n import _, ngettext
 
 PROFILE_CHOICE = click.Choice(["auto", "hubspot", "pipedrive", "salesforce", "superoffice"])
 
@@ -84,7 +84,11 @@ def _print_report(report: Any, *, dry_run: bool) -> None:
                 )
             )
             for unknown in entity.unknown_values:
-                line = "    " + _("{field} '{value}': {rows} rows (first on line {line})").format(
+                line = "    " + ngettext(
+                    "{field} '{value}': {rows} row (first on line {line})",
+                    "{field} '{value}': {rows} rows (first on line {line})",
+                    unknown.rows,
+                ).format(
                     field=unknown.field_label,
                     value=unknown.value or _("(empty)"),
                     rows=unknown.rows,
@@ -108,7 +112,7 @@ def _print_issues(report: Any, limit: int = 200) -> None:
             shown += 1
     hidden = sum(len(e.issues) for e in report.reports) - shown
     if hidden > 0:
-        click.echo("  " + _("... and {n} more").format(n=hidden), err=True)
+        click.echo("  " + ngettext("... and {n} more", "... and {n} more", hidden).format(n=hidden), err=True)
 
 
 def run_crm_import(

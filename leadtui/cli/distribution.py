@@ -130,12 +130,20 @@ def distribute_command(
         who = a.user or _("(nobody)")
         place = f" ({a.company})" if a.company else ""
         click.echo(_("contact {id} {name}").format(id=a.contact_id, name=a.contact) + f"{place} -> {who}: {a.reason}")
-    verb = _("Would assign {n} contacts") if result.dry_run else _("Assigned {n} contacts")
+    verb = (
+        ngettext("Would assign {n} contact", "Would assign {n} contacts", result.assigned)
+        if result.dry_run
+        else ngettext("Assigned {n} contact", "Assigned {n} contacts", result.assigned)
+    )
     per_user = ", ".join(f"{login} {n}" for login, n in sorted(result.per_user.items())) or "-"
     click.echo(
         verb.format(n=result.assigned)
         + f" ({per_user})"
-        + ("; " + _("{n} left unassigned").format(n=result.unassigned) if result.unassigned else "")
+        + (
+            "; " + ngettext("{n} left unassigned", "{n} left unassigned", result.unassigned).format(n=result.unassigned)
+            if result.unassigned
+            else ""
+        )
     )
 
 
@@ -150,6 +158,8 @@ def _print_mine(opts: Options, include_seen: bool, mark_seen: bool, limit: int |
         if mark_seen and any(lead.new for lead in out.leads):
             await distribution.mark_leads_seen(db, actor, up_to=max(lead.id for lead in out.leads if lead.new))
         return out
+
+    from leadtui.i18n.format import format_datetime
 
     out = run(opts, mine)
     if as_json:
@@ -176,7 +186,7 @@ def _print_mine(opts: Options, include_seen: bool, mark_seen: bool, limit: int |
             else _("contact {id}").format(id=lead.contact_id)
         )
         click.echo(
-            f"{'*' if lead.new else ' '} {lead.at:%Y-%m-%d %H:%M}  {record}  {lead.title} [{lead.source}]: "
+            f"{'*' if lead.new else ' '} {format_datetime(lead.at)}  {record}  {lead.title} [{lead.source}]: "
             f"{lead.reason}"
         )
     if mark_seen and out.unseen:

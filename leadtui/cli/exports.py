@@ -11,7 +11,7 @@ import click
 
 from leadtui import exit_codes
 from leadtui.cli.core import Options, RecordId, _fail, cli, formula_guard_option, run
-from leadtui.i18n import _
+from leadtui.i18n import N_, _, ngettext
 
 TARGETS = click.Choice(["persons", "person", "contacts", "companies", "company", "sales", "sale"], case_sensitive=False)
 
@@ -24,7 +24,7 @@ TARGETS = click.Choice(["persons", "person", "contacts", "companies", "company",
     "--where",
     "where",
     multiple=True,
-    metavar="F:OP:V1,V2",
+    metavar=N_("FIELD:OPERATOR:VALUE"),
     help=_("Criterion FIELD:OPERATOR:VALUE1,VALUE2 as for `leadtui find` (repeat to AND several)."),
 )
 @click.option(
@@ -110,8 +110,10 @@ def export_command(
         if os.path.exists(temp):
             os.unlink(temp)
     click.echo(
-        _("Exported {n} {target} records ({columns}) to {file}").format(
-            n=result.rows, target=result.target, columns=", ".join(result.columns), file=path
-        ),
+        ngettext(
+            "Exported {n} {target} record ({columns}) to {file}",
+            "Exported {n} {target} records ({columns}) to {file}",
+            result.rows,
+        ).format(n=result.rows, target=result.target, columns=", ".join(result.columns), file=path),
         err=True,
     )

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from leadtui import exit_codes
+from leadtui.cli._table import Column, print_table
 from leadtui.cli.core import Options, RecordId, cli, dump, formula_guard_option, print_json, run
 from leadtui.i18n import N_, _, ngettext
 from leadtui.i18n.format import format_date
@@ -22,6 +23,14 @@ WHERE_HELP = N_(
     "ne, contains, starts_with, gt, lt, empty, not_empty. A comma inside a value is written \\,."
 )
 COLUMN_WIDTH = 32
+FIELD_KINDS = {  # how `find --fields` names a field's kind
+    "text": N_("text"),
+    "list": N_("list"),
+    "number": N_("number"),
+    "money": N_("amount"),
+    "date": N_("date"),
+    "bool": N_("yes/no"),
+}
 
 
 def _criteria(where: tuple[str, ...]) -> list[Any]:
@@ -46,6 +55,30 @@ def _cell(value: Any, *, for_people: bool = True) -> str:
             return "yes" if value else "no"
         return _("yes") if value else _("no")
     return str(value)
+
+
+def _shown(value: Any, kind: str) -> str:
+    """A value of the table in the language's format: money and numbers grouped, dates as the language writes them
+    (the rows carry them as JSON-ready text: "376000.00", "2026-11-03"); CSV and JSON keep the plain values."""
+    from datetime import date, datetime
+    from decimal import Decimal, InvalidOperation
+
+    from leadtui.i18n.format import format_datetime, format_money, format_number
+
+    if value is None or value == "" or isinstance(value, bool):
+        return _cell(value)
+    try:
+        if kind == "money":
+            return format_money(Decimal(str(value)))
+        if kind == "number":
+            return format_number(Decimal(str(value)))
+        if kind == "date":
+            if isinstance(value, datetime) or (isinstance(value, str) and len(value) > 10):
+                return format_datetime(value if isinstance(value, datetime) else datetime.fromisoformat(value))
+            return format_date(value if isinstance(value, date) else date.fromisoformat(str(value)))
+    except (InvalidOperation, ValueError):
+        pass
+    return _cell(value)
 
 
 class _Table:
@@ -131,8 +164,9 @@ async def _write(rows: Any, keys: list[str], header: list[Any], as_csv: bool, fo
         writer.writerow(["id", *keys])
         line = lambda row: writer.writerow([row["id"], *[_cell(row[k], for_people=False) for k in keys]])  # noqa: E731
     else:
-        table = _Table(["id", *[c.label for c in header]])
-        line = lambda row: table.line([str(row["id"]), *[_cell(row[k]) for k in keys]])  # noqa: E731
+        table = _Table([_("ID"), *[c.label for c in header]])
+        kinds = [c.kind for c in header]
+        line = lambda row: table.line([str(row["id"]), *[_shown(row[k], kind) for k, kind in zip(keys, kinds)]])  # noqa: E731
     if isinstance(rows, list):
         for row in rows:
             line(row)
@@ -148,7 +182,7 @@ async def _write(rows: Any, keys: list[str], header: list[Any], as_csv: bool, fo
     "find", help=_("Find contacts (persons), companies or sales by criteria; prints every match unless --limit.")
 )
 @click.argument("target", type=TARGET_CHOICE)
-@click.option("--where", "where", multiple=True, metavar="F:OP:V1,V2", help=_(WHERE_HELP))
+@click.option("--where", "where", multiple=True, metavar=N_("FIELD:OPERATOR:VALUE"), help=_(WHERE_HELP))
 @click.option("--columns", metavar="A,B,C", help=_("Columns to show (field keys); see --fields."))
 @click.option("--sort", metavar="FIELD", help=_("Sort by this field (default: by id)."))
 @click.option("--desc", "descending", is_flag=True, help=_("Sort descending."))
@@ -182,8 +216,10 @@ def find_command(
         if as_json:
             print_json(dump(fields))
         else:
-            for f in fields:
-                click.echo(f"{f.key:<22} {f.kind:<6} {f.label:<30} {', '.join(f.operators)}")
+            print_table(
+                [Column(_("Field")), Column(_("Kind")), Column(_("Name"), 30), Column(_("Operators"))],
+                [[f.key, _(FIELD_KINDS.get(f.kind, f.kind)), f.label, ", ".join(f.operators)] for f in fields],
+            )
         return
 
     async def go(db, actor):  # noqa: ANN001, ANN202
@@ -251,7 +287,7 @@ def _print_selection(out: Any, as_json: bool, verb: str | None = None) -> None:
 @selection.command("create", help=_("Save a search as a dynamic selection, or a list of members as a static one."))
 @click.argument("name")
 @click.option("--target", required=True, type=TARGET_CHOICE, help=_("What the selection is of."))
-@click.option("--where", "where", multiple=True, metavar="F:OP:V1,V2", help=_(WHERE_HELP))
+@click.option("--where", "where", multiple=True, metavar=N_("FIELD:OPERATOR:VALUE"), help=_(WHERE_HELP))
 @click.option("--ids", "ids", multiple=True, metavar="1,2,3", help=_("Members of a static selection."))
 @click.option(
     "--dynamic",
@@ -443,7 +479,7 @@ def selection_delete(opts: Options, selection_id: int, yes: bool) -> None:
 def _print_change(change: Any, verb: str) -> None:
     text = verb.format(n=change.changed)
     if change.unchanged:
-        text += _(", {n} unchanged").format(n=change.unchanged)
+        text += ngettext(", {n} unchanged", ", {n} unchanged", change.unchanged).format(n=change.unchanged)
     if change.missing:
         text += _("; not found: {ids}").format(ids=", ".join(map(str, change.missing[:20])))
     click.echo(
@@ -466,7 +502,7 @@ def selection_add(opts: Options, selection_id: int, entity_ids: tuple[str, ...],
     if as_json:
         print_json(dump(change))
     else:
-        _print_change(change, _("Added {n}"))
+        _print_change(change, ngettext("Added {n} member", "Added {n} members", change.changed))
 
 
 @selection.command("remove", help=_("Remove records (ids) from a static selection."))
@@ -481,7 +517,7 @@ def selection_remove(opts: Options, selection_id: int, entity_ids: tuple[str, ..
     if as_json:
         print_json(dump(change))
     else:
-        _print_change(change, _("Removed {n}"))
+        _print_change(change, ngettext("Removed {n} member", "Removed {n} members", change.changed))
 
 
 @selection.command("static", help=_("Make a dynamic selection static: its current members are kept from now on."))
@@ -535,7 +571,13 @@ def _money(value: Any) -> str:
 @board.command("show", help=_("The columns of a board with their counts (sales: amount and weighted amount)."))
 @click.option("--selection", "selection_id", type=RecordId(_("Selection")), help=_("The board of this selection."))
 @click.option("--target", type=BOARD_TARGETS, help=_("All contacts (persons) or all sales."))
-@click.option("--where", "where", multiple=True, metavar="F:OP:V1,V2", help=_("Narrow the board: ") + _(WHERE_HELP))
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    metavar=N_("FIELD:OPERATOR:VALUE"),
+    help=_("Narrow the board: a criterion as for `leadtui find --where` (repeat to AND several)."),
+)
 @click.option("--cards", type=click.IntRange(0, 500), default=0, help=_("Also list the first N cards of each column."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
@@ -592,9 +634,13 @@ def board_move(opts: Options, target: str, ids: str, column: str, reason: str | 
     if as_json:
         print_json(dump(out))
     elif out.moved or out.unchanged:
-        text = _("Moved {n} to {column}").format(n=len(out.moved), column=out.column_name)
+        text = ngettext("Moved {n} card to {column}", "Moved {n} cards to {column}", len(out.moved)).format(
+            n=len(out.moved), column=out.column_name
+        )
         if out.unchanged:
-            text += " " + _("({n} already there)").format(n=len(out.unchanged))
+            text += " " + ngettext("({n} already there)", "({n} already there)", len(out.unchanged)).format(
+                n=len(out.unchanged)
+            )
         click.echo(text)
     if out.refused:  # every card that stayed, on one line (errors are one line on stderr)
         click.echo(

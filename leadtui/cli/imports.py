@@ -10,7 +10,7 @@ import click
 from leadtui import exit_codes
 from leadtui.cli._import_group import import_group
 from leadtui.cli.core import Options, _fail, cli, dump, print_json, run, terminal_stderr
-from leadtui.i18n import _
+from leadtui.i18n import _, ngettext
 
 PROGRESS_FROM = 2000  # rows; smaller files finish before a bar is worth drawing
 
@@ -21,7 +21,7 @@ def _print_issues(summary: Any, *, limit: int = 200) -> None:
         click.echo("  " + _("line {n}: {message}").format(n=issue.line, message=issue.message), err=True)
     hidden = summary.errors + summary.duplicates - min(len(issues), limit)
     if hidden > 0:
-        click.echo("  " + _("... and {n} more").format(n=hidden), err=True)
+        click.echo("  " + ngettext("... and {n} more", "... and {n} more", hidden).format(n=hidden), err=True)
 
 
 def _mapping_line(summary: Any) -> str:

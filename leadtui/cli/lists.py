@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from leadtui.cli._table import Column, print_table
 from leadtui.cli.core import Options, cli, dump, print_json, run
 from leadtui.i18n import _
 
@@ -35,6 +36,7 @@ def _print_items(items: list, as_json: bool) -> None:
         return
     from leadtui.services.lists import category_group_name
 
+    rows = []
     for item in items:
         extra = []
         if item.category_group is not None:
@@ -47,9 +49,8 @@ def _print_items(items: list, as_json: bool) -> None:
             extra.append(_("default"))
         if item.deleted:
             extra.append(_("deleted"))
-        tail = f"  [{', '.join(extra)}]" if extra else ""
-        description = f"  - {item.description}" if item.description else ""
-        click.echo(f"{item.name}{tail}{description}")
+        rows.append([item.name, ", ".join(extra), item.description or ""])
+    print_table([Column(_("Name"), 40), Column(_("Details"), 40), Column(_("Description"))], rows)
 
 
 @lists.command("show", help=_("Show a list's items in their order."))

@@ -10,9 +10,10 @@ from typing import Any
 
 import click
 
+from leadtui.cli._table import Column, print_table
 from leadtui.cli.core import Options, RecordId, cli, dump, print_json, run
 from leadtui.i18n import _, ngettext
-from leadtui.i18n.format import format_datetime
+from leadtui.i18n.format import format_datetime, format_number
 
 
 def _lines(rows: list[tuple[str, Any]]) -> None:
@@ -175,13 +176,21 @@ def company_list(opts: Options, search: str, limit: int, offset: int, as_json: b
     if as_json:
         print_json(dump(page))
         return
-    for row in page.items:
-        click.echo(
-            f"{row.id:>7}  {row.name:<36.36} {row.category:<24.24} {row.owner_name:<16.16} {row.contact_count:>5}"
-        )
+    print_table(
+        [
+            Column(_("ID"), right=True),
+            Column(_("Name"), 36),
+            Column(_("Category"), 24),
+            Column(_("Our contact"), 16),
+            Column(_("Contacts"), right=True),
+        ],
+        [[row.id, row.name, row.category, row.owner_name, format_number(row.contact_count)] for row in page.items],
+    )
     click.echo(
         _("{first}-{last} of {total}").format(
-            first=offset + 1 if page.items else 0, last=offset + len(page.items), total=page.total
+            first=format_number(offset + 1 if page.items else 0),
+            last=format_number(offset + len(page.items)),
+            total=format_number(page.total),
         )
     )
 
@@ -389,11 +398,10 @@ def person_history(opts: Options, contact_id: int, as_json: bool) -> None:
     if as_json:
         print_json(dump(rows))
         return
-    for row in rows:
-        click.echo(
-            f"{format_datetime(row.at)}  {row.field_label:<12} {row.from_text or '-':<20} -> "
-            f"{row.to_text or '-':<20} {row.by}"
-        )
+    print_table(
+        [Column(_("Changed")), Column(_("Field"), 16), Column(_("From"), 24), Column(_("To"), 24), Column(_("By"), 20)],
+        [[format_datetime(row.at), row.field_label, row.from_text or "-", row.to_text or "-", row.by] for row in rows],
+    )
 
 
 @person.command("list", help=_("List contacts by last name, a page at a time."))
@@ -422,12 +430,24 @@ def person_list(opts: Options, company_id: int | None, search: str, limit: int, 
     if as_json:
         print_json(dump(page))
         return
-    for row in page.items:
-        status = row.lead_status if row.lead_status_visible else ""
-        click.echo(f"{row.id:>7}  {row.name:<28.28} {row.company:<24.24} {status:<14.14} {row.email}")
+    print_table(
+        [
+            Column(_("ID"), right=True),
+            Column(_("Name"), 28),
+            Column(_("Company"), 24),
+            Column(_("Lead status"), 14),
+            Column(_("Email"), 36),
+        ],
+        [
+            [row.id, row.name, row.company, row.lead_status if row.lead_status_visible else "", row.email]
+            for row in page.items
+        ],
+    )
     click.echo(
         _("{first}-{last} of {total}").format(
-            first=offset + 1 if page.items else 0, last=offset + len(page.items), total=page.total
+            first=format_number(offset + 1 if page.items else 0),
+            last=format_number(offset + len(page.items)),
+            total=format_number(page.total),
         )
     )
 

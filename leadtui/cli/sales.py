@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from leadtui import exit_codes
+from leadtui.cli._table import Column, print_table
 from leadtui.cli.core import Options, RecordId, cli, dump, print_json, run
 from leadtui.i18n import _
 from leadtui.i18n.format import format_date, format_datetime, format_number
@@ -122,7 +123,7 @@ def _changes(**values: Any) -> dict[str, Any]:
 @click.option("--stage", callback=_a_stage, help=_("Stage (one of the sale type's stages, or Sold / Lost)."))
 @click.option("--probability", type=int, help=_("Probability in percent (else the stage's)."))
 @click.option("--type", "sale_type", help=_("Sale type (default: the first in the list)."))
-@click.option("--date", "sale_date", help=_("Sale date YYYY-MM-DD (default: today + the type's estimated time)."))
+@click.option("--date", "sale_date", help=_("Sale date {date} (default: today + the type's estimated time)."))
 @click.option("--owner", help=_("Owner's login (default: you)."))
 @click.option("--source", help=_("Source (list Sale - Source)."))
 @click.option("--reason", help=_("Reason, when --stage is Sold or Lost."))
@@ -180,7 +181,7 @@ def sale_add(
 @click.option("--probability", type=int, help=_("Override the stage's probability (0-100)."))
 @click.option("--status", type=STATUSES, help=_("open, sold, lost or stalled."))
 @click.option("--reason", help=_("Reason for the status (sold, lost or stalled)."))
-@click.option("--reopen-date", help=_("Re-open date of a stalled sale (YYYY-MM-DD, today or later)."))
+@click.option("--reopen-date", help=_("Re-open date of a stalled sale ({date}, today or later)."))
 @click.option("--date", "sale_date", help=_("Sale date (for sold/lost: the actual date; default today)."))
 @click.option("--completed/--not-completed", default=None, help=_("Completed (only sold or lost sales)."))
 @click.option("--amount", callback=_a_number, help=_("Amount, e.g. 12500 or 12500.50."))
@@ -254,6 +255,7 @@ def sale_list(
 ) -> None:
     from leadtui.services import sales
     from leadtui.services.money import format_money
+    from leadtui.services.sales import STATUS_BY_KEY, status_label
 
     page = run(
         opts,
@@ -272,18 +274,40 @@ def sale_list(
     if as_json:
         print_json(dump(page))
         return
-    for row in page.rows:
-        done = "✓" if row.completed else " "
-        click.echo(
-            f"{row.id:>6} {done} {row.status_icon} {row.sale_date} {format_money(row.amount):>16} "
-            f"{(row.stage or '-'):<14} {row.next_activity or ''!s:<10} {row.heading} · "
-            f"{row.company_name or row.contact_name or ''} · {row.owner}"
-        )
+    print_table(
+        [
+            Column(_("ID"), right=True),
+            Column(_("Status"), 12),
+            Column(_("Completed")),
+            Column(_("Sale date")),
+            Column(_("Amount"), right=True),
+            Column(_("Stage"), 16),
+            Column(_("Next activity")),
+            Column(_("Heading"), 30),
+            Column(_("Company"), 24),
+            Column(_("Owner"), 16),
+        ],
+        [
+            [
+                row.id,
+                f"{row.status_icon} {status_label(STATUS_BY_KEY[row.status])}",
+                "✓" if row.completed else "",
+                format_date(row.sale_date),
+                format_money(row.amount),
+                row.stage or "-",
+                format_date(row.next_activity),
+                row.heading,
+                row.company_name or row.contact_name or "",
+                row.owner,
+            ]
+            for row in page.rows
+        ],
+    )
     shown = f"{offset + 1}-{offset + len(page.rows)}" if page.rows else "0"
     click.echo(
         _("{shown} of {total} · total {amount} · weighted {weighted}").format(
             shown=shown,
-            total=page.total,
+            total=format_number(page.total),
             amount=format_money(page.sum_amount),
             weighted=format_money(page.sum_weighted),
         )
@@ -326,10 +350,13 @@ def sale_history(opts: Options, sale_id: int, as_json: bool) -> None:
     if as_json:
         print_json(dump(rows))
         return
-    for row in rows:
-        click.echo(
-            f"{format_datetime(row.at)}  {_field_name(row.field):<7} {row.from_text or '-'} -> {row.to_text}  ({row.by or '-'})"
-        )
+    print_table(
+        [Column(_("Changed")), Column(_("Field"), 10), Column(_("From"), 24), Column(_("To"), 24), Column(_("By"), 20)],
+        [
+            [format_datetime(row.at), _field_name(row.field), row.from_text or "-", row.to_text, row.by or "-"]
+            for row in rows
+        ],
+    )
 
 
 @sale.command(
@@ -378,8 +405,8 @@ def _print_activity(out: Any, as_json: bool, verb: str) -> None:
 
 @followup.command("add", help=_("Plan a follow-up for a sale."))
 @click.argument("sale_id", type=RecordId(_("Sale")))
-@click.option("--date", "date_", required=True, help=_("YYYY-MM-DD, today or +N (days from today)."))
-@click.option("--time", "time_", help=_("HH:MM."))
+@click.option("--date", "date_", required=True, help=_("Date: {date}, today or +N (days from today)."))
+@click.option("--time", "time_", help=_("Time: {time}."))
 @click.option("--type", "type_", help=_("Follow-up type (default: the first in the list)."))
 @click.option("--text", required=True, help=_("What to do (the follow-up's text)."))
 @click.option(
@@ -433,6 +460,22 @@ def followup_list(opts: Options, sale_id: int, as_json: bool) -> None:
     if as_json:
         print_json(dump(page))
         return
-    for row in page.rows:
-        mark = "✓" if row.completed else ("!" if row.overdue else " ")
-        click.echo(f"{row.id:>6} {mark} {row.date} {row.type:<12} {row.title}")
+    print_table(
+        [
+            Column(_("ID"), right=True),
+            Column(_("Done")),
+            Column(_("Date")),
+            Column(_("Type"), 16),
+            Column(_("Text"), 50),
+        ],
+        [
+            [
+                row.id,
+                "✓" if row.completed else ("! " + _("overdue") if row.overdue else ""),
+                format_date(row.date),
+                row.type,
+                row.title,
+            ]
+            for row in page.rows
+        ],
+    )

@@ -12,7 +12,7 @@ import click
 
 from leadtui import exit_codes
 from leadtui.cli.core import Options, _fail, cli
-from leadtui.i18n import _
+from leadtui.i18n import _, ngettext
 
 
 @cli.group(help=_("Serve leadtui to others: over SSH (each user signs in with their key) or in a browser (demos)."))
@@ -143,7 +143,12 @@ async def _serve_ssh(
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
         await stop.wait()
-        click.echo(_("Stopping: ending {n} sessions ...").format(n=len(server.sessions)), err=True)
+        click.echo(
+            ngettext(
+                "Stopping: ending {n} session ...", "Stopping: ending {n} sessions ...", len(server.sessions)
+            ).format(n=len(server.sessions)),
+            err=True,
+        )
         await server.close()
     finally:
         await db.dispose()

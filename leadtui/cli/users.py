@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from leadtui.cli._table import Column, print_table
 from leadtui.cli.core import Options, cli, dump, print_json, run
 from leadtui.i18n import _
 
@@ -94,9 +95,19 @@ def users_list(opts: Options, as_json: bool) -> None:
     if as_json:
         print_json(dump(rows))
         return
-    for row in rows:
-        state = "" if row.active else "  (" + _("inactive") + ")"
-        click.echo(f"{row.login:<20} {row.full_name:<30} {_role(row.role.value):<16} {row.group or '':<16}{state}")
+    print_table(
+        [
+            Column(_("Login"), 20),
+            Column(_("Name"), 30),
+            Column(_("Role"), 16),
+            Column(_("User group"), 16),
+            Column(_("Active")),
+        ],
+        [
+            [row.login, row.full_name, _role(row.role.value), row.group or "", _("yes") if row.active else _("no")]
+            for row in rows
+        ],
+    )
 
 
 @users.group("key", help=_("SSH public keys: a user signs in to `leadtui serve ssh` with their key."))
@@ -153,8 +164,10 @@ def users_key_list(opts: Options, login: str, as_json: bool) -> None:
         return
     if not rows:
         click.echo(_("'{login}' has no keys.").format(login=login))
-    for row in rows:
-        click.echo(f"{row.fingerprint}  {row.algorithm:<20} {row.comment:<30} {format_datetime(row.added_at)}")
+    print_table(
+        [Column(_("Fingerprint")), Column(_("Type"), 20), Column(_("Comment"), 30), Column(_("Added"))],
+        [[row.fingerprint, row.algorithm, row.comment, format_datetime(row.added_at)] for row in rows],
+    )
 
 
 @users_key.command("remove", help=_("Take a key from LOGIN; their sessions signed in with it end within seconds."))

@@ -527,7 +527,9 @@ def parse_where(text: str) -> Criterion:
     parts = text.split(":", 2)
     if len(parts) < 2 or not parts[0].strip() or not parts[1].strip():
         raise RuleViolation(
-            _("--where: '{text}' is not FIELD:OPERATOR:VALUE1,VALUE2.").format(text=text), field="where"
+            # TRANSLATORS: {form} is the placeholder "FIELD:OPERATOR:VALUE1,VALUE2", translated on its own
+            _("--where: '{text}' is not {form}.").format(text=text, form=_("FIELD:OPERATOR:VALUE1,VALUE2")),
+            field="where",
         )
     values: list[str] = []
     if len(parts) == 3 and parts[2] != "":

@@ -144,3 +144,49 @@ def test_click_errors_are_in_the_language(lang, args, db_url):
     for metavar in ("SALE_ID",):
         if metavar in result.stderr and catalog.gettext(metavar) != metavar:
             pytest.fail(f"{metavar} in English: {result.stderr}")
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> str:
+    from tests.cli.inprocess import seeded_database
+
+    return seeded_database("sqlite", tmp_path, "language")
+
+
+def test_lists_have_headings_in_the_language_and_formatted_values(seeded):
+    catalog = _catalog("da")
+    run_cli(seeded, "sale", "set", "1", "--amount", "1234567.5")
+    shown = run_cli(seeded, "--lang", "da", "sale", "list")
+    assert shown.returncode == 0, shown.stderr
+    heading = shown.stdout.splitlines()[0]
+    for word in ("Sale date", "Amount", "Stage", "Heading", "Owner"):
+        assert catalog.gettext(word) in heading
+    assert "1.234.567,50" in shown.stdout and "1234567.50" not in shown.stdout
+    assert re.search(r"\d\d\.\d\d\.\d{4}", shown.stdout) and not re.search(r"\d{4}-\d\d-\d\d", shown.stdout)
+    # --json keeps the plain values
+    plain = run_cli(seeded, "--lang", "da", "sale", "list", "--json").stdout
+    assert '"1234567.50"' in plain and re.search(r'"\d{4}-\d\d-\d\d"', plain)
+
+
+def test_find_prints_amounts_and_dates_formatted_but_csv_stays_plain(seeded):
+    run_cli(seeded, "sale", "set", "1", "--amount", "1234567.5")
+    table = run_cli(seeded, "--lang", "da", "find", "sales", "--columns", "heading,amount,sale_date").stdout
+    assert "1.234.567,50" in table and not re.search(r"\d{4}-\d\d-\d\d", table)
+    assert table.splitlines()[0].split()[0] == _catalog("da").gettext("ID")
+    csv = run_cli(seeded, "--lang", "da", "find", "sales", "--columns", "heading,amount,sale_date", "--csv").stdout
+    assert "1234567.50" in csv and re.search(r"\d{4}-\d\d-\d\d", csv)
+
+
+def test_a_long_value_is_cut_with_an_ellipsis(seeded):
+    long_name = "Aktieselskabet for Meget Lange Firmanavne og Datterselskaber"
+    added = run_cli(seeded, "company", "add", long_name, "--category", "Customer")
+    assert added.returncode == 0, added.stderr
+    out = run_cli(seeded, "company", "list").stdout
+    line = next(line for line in out.splitlines() if "Aktieselskabet" in line)
+    assert long_name not in line and "…" in line  # cut, and visibly so
+
+
+def test_demo_data_says_one_company_not_one_companies(seeded):
+    out = run_cli(seeded, "demo-data", "--companies", "1")
+    assert out.returncode == 0, out.stderr
+    assert "1 company," in out.stdout and "1 companies" not in out.stdout

@@ -100,7 +100,7 @@ def test_a_rule_broken_in_one_row_imports_nothing_and_names_the_line(initialised
     result = initialised_cli("import", "folder", str(folder))
     assert result.returncode == 2
     assert "Nothing imported" in result.stderr
-    assert "Reason (lost) '(empty)': 1 rows (first on line 3)" in result.stdout
+    assert "Reason (lost) '(empty)': 1 row (first on line 3)" in result.stdout
     assert count(initialised_cli, "companies") == 0
     ok = initialised_cli("import", "folder", str(folder), "--map-value", "reason_lost:=Other")
     assert ok.returncode == 0, ok.stderr

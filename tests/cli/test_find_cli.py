@@ -34,7 +34,7 @@ def ok(result) -> str:
 def test_find_prints_every_match_as_a_table(cli, world):
     out = ok(cli("find", "persons", "--where", "lead_status:one_of:Open,Contacting"))
     lines = out.strip().splitlines()
-    assert lines[0].split()[:2] == ["id", "Name"]
+    assert lines[0].split()[:2] == ["ID", "Name"]
     assert len(lines) == 3 and "Ann Berg" in out and "Bob Øster" in out
 
 
@@ -153,14 +153,14 @@ def test_board_show_columns_with_counts_and_sums(cli, world):
 
 
 def test_board_move_obeys_the_card_rules(cli, world):
-    assert "Moved 1 to Qualified" in ok(
+    assert "Moved 1 card to Qualified" in ok(
         cli("board", "move", "--target", "persons", str(world.people["ann"]), "Qualified")
     )
     refused = cli("board", "move", "--target", "persons", str(world.people["dan"]), "Qualified")
     assert refused.returncode == 2 and "does not use lead status" in refused.stderr
     no_reason = cli("board", "move", "--target", "sales", str(world.sales["web"]), "Lost")
     assert no_reason.returncode == 2 and "Reason (lost)" in no_reason.stderr
-    assert "Moved 1 to Lost" in ok(
+    assert "Moved 1 card to Lost" in ok(
         cli("board", "move", "--target", "sales", str(world.sales["web"]), "Lost", "--reason", "Price")
     )
     assert cli("board", "move", "--target", "persons", "999", "Open").returncode == 4

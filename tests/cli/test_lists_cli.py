@@ -70,7 +70,7 @@ def test_delete_show_deleted_and_restore(initialised_cli):
     assert initialised_cli("lists", "delete", "lead-status", "Re-nurture").returncode == 0
     assert "Re-nurture" not in initialised_cli("lists", "show", "lead-status").stdout
     shown = initialised_cli("lists", "show", "lead-status", "--deleted").stdout
-    assert "Re-nurture  [deleted]" in shown
+    assert any(line.startswith("Re-nurture ") and "deleted" in line for line in shown.splitlines())
     assert initialised_cli("lists", "restore", "lead-status", "Re-nurture").returncode == 0
     assert "Re-nurture" in initialised_cli("lists", "show", "lead-status").stdout
 

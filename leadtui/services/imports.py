@@ -45,6 +45,7 @@ from leadtui.i18n import N_, _, ngettext
 from leadtui.model import tables as t
 from leadtui.model.engine import Database, bind_dialect
 from leadtui.services import audit, batch, distribution, rights, utm
+from leadtui.services import changes as live
 from leadtui.services import contact_rules as rules
 from leadtui.services.actor import Actor
 from leadtui.services.companies import CompanyIn
@@ -1736,6 +1737,8 @@ class _Writer:
         )
         await batch.update_rows(self.session, t.Contact, UPDATE_COLUMNS, changed_since)
         await batch.insert_rows(self.session, t.History, HISTORY_INSERT, history)
+        # the other sessions hear of the updated contacts too (services/changes.py; the audit rows go in by SQL)
+        live.note(self.session.sync_session, "contact", [a[5] for a in audits], {key for a in audits for key in a[6]})
         await batch.insert_rows(
             self.session,
             t.AuditLog,

@@ -89,3 +89,21 @@ async def test_a_rolled_back_write_is_not_announced(db: Database, admin: Actor):
     finally:
         await stream.aclose()
         await other.dispose()
+
+
+async def test_an_import_that_updates_contacts_is_announced(db: Database, admin: Actor):
+    from leadtui.services import imports
+
+    text = "First name,Last name,Email,Title\nAnn,Berg,ann@acme.example,CEO\n"
+    created = await imports.apply_import(db, admin, imports.parse_csv_text(text))
+    other = Database(db.url)
+    stream, started = await listening(other)
+    try:
+        again = text.replace("CEO", "Chair")
+        await imports.apply_import(db, admin, imports.parse_csv_text(again))
+        batch = await asyncio.wait_for(started, 5)
+        ids = batch.ids("contact")
+        assert ids is None or set(created.contact_ids) <= ids
+    finally:
+        await stream.aclose()
+        await other.dispose()

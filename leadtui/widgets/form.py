@@ -83,9 +83,17 @@ def show_error(root: DOMNode, message: str, field: str | None, *, general: str =
     return isinstance(target, Static)
 
 
+LINE_JOIN = " · "  # how a one-line field shows a value with line breaks (an address of two lines)
+
+
 def value_of(widget: Widget) -> Any:
-    """A form field's value: text stripped, None for a blank Select, bool for a Checkbox."""
+    """A form field's value: text stripped, None for a blank Select, bool for a Checkbox. A multi-line value an
+    Input shows joined (see `set_value`) comes back as it was while untouched (no change to save); edited, as the
+    one line typed (the services refuse line breaks in a field)."""
     if isinstance(widget, Input):
+        joined = getattr(widget, "_joined_lines", None)
+        if joined is not None and widget.value == joined[0]:
+            return joined[1].strip()
         return widget.value.strip()
     if isinstance(widget, Select):
         return None if widget.is_blank() else widget.value
@@ -96,7 +104,14 @@ def value_of(widget: Widget) -> Any:
 
 def set_value(widget: Widget, value: Any) -> None:
     if isinstance(widget, Input):
-        widget.value = "" if value is None else str(value)
+        text = "" if value is None else str(value)
+        if "\n" in text or "\r" in text:  # one line shows every line, joined; a raw line break would tear the screen
+            shown = LINE_JOIN.join(line.strip() for line in text.splitlines() if line.strip())
+            widget._joined_lines = (shown, text)  # type: ignore[attr-defined]
+            text = shown
+        else:
+            widget._joined_lines = None  # type: ignore[attr-defined]
+        widget.value = text
     elif isinstance(widget, Select):
         if value is None:
             widget.clear()

@@ -46,9 +46,11 @@ class LeadStatusField(Vertical):
     LeadStatusField > Horizontal > Label { width: %(w)d; color: $text-muted; padding: 0 1 0 0; }
     LeadStatusField Select { width: 1fr; max-width: 72; }
     LeadStatusField #lead_status-value { width: 1fr; padding: 0; text-style: bold; }
-    LeadStatusField #lead_status-description { color: $text-muted; height: auto; padding: 0 0 0 %(w)d; }
+    LeadStatusField #lead_status-description { color: $text-muted; height: auto; padding: 0 0 0 %(w)d;
+                                               max-width: %(m)d; }
     LeadStatusField #lead_status-error { color: $error; height: auto; padding: 0 0 0 %(w)d; display: none; }
-    """ % {"w": LABEL_WIDTH}
+    """ % {"w": LABEL_WIDTH, "m": LABEL_WIDTH + 72}  # the description no wider than the drop-down, whose open list
+    # covers it whole (wider, its ends showed at the right of the open list: "…olgen.  ·  0 dagen in")
 
     def __init__(self, state: LeadStatusState | None = None, *, id: str = "lead_status-field") -> None:
         super().__init__(id=id)

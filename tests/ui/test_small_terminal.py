@@ -4,6 +4,8 @@ counts have whole-number axes."""
 
 from __future__ import annotations
 
+import sqlite3
+
 from datetime import date
 
 import pytest
@@ -100,3 +102,45 @@ async def test_the_category_dialog_reaches_enable_lead_status_and_ok_at_80x24(ap
         await settle(pilot)
         assert shown(box)
         assert shown(dialog.query_one("#ok"))
+
+
+async def test_an_address_with_a_line_break_shows_both_lines_and_saves_unchanged(app_db):
+    from leadtui.screens.company_card import CompanyCard
+    from tests.ui.seed import seed
+
+    ids = await seed(app_db)
+    address = "Flat 61\nOak Road 12"  # as an import or an older version wrote it (the form refuses control characters)
+    with sqlite3.connect(app_db) as conn:
+        conn.execute("UPDATE company SET address = ? WHERE id = ?", (address, ids["acme"]))
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await app.ready_backend()
+        await settle(pilot)
+        app.push_screen(CompanyCard(ids["acme"]))
+        await settle(pilot)
+        card = app.screen
+        assert isinstance(card, CompanyCard)
+        field = card.query_one("#address")
+        assert "\n" not in field.value  # a raw line break in one line tore the screen ("Flat 61Oes to receive…")
+        assert "Flat 61" in field.value and "Oak Road 12" in field.value
+        assert card.form_values()["address"] == address  # untouched: saved as it was, line break and all
+        assert "address" not in card.changed_data()
+
+
+async def test_the_open_lead_status_list_covers_the_description_under_it(app_db):
+    from leadtui.screens.contact_card import ContactCard
+    from tests.ui.seed import seed
+
+    ids = await seed(app_db)
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.ready_backend()
+        await settle(pilot)
+        app.push_screen(ContactCard(ids["ann"]))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        select = app.screen.query_one("#lead_status")
+        description = app.screen.query_one("#lead_status-description")
+        # what shows beside the open list was the description's right end ("…olgen.  ·  0 dagen in")
+        assert description.region.right <= select.region.right

@@ -728,7 +728,8 @@ class _Sql:
                 day = value if isinstance(value, date) else parse_date(str(value))
             except ValueError as exc:
                 raise RuleViolation(f"{_(column.label)}: {exc}", field=key) from None
-            return func.date(t.Contact.registered_at) == day.isoformat()
+            # PostgreSQL's date() is a date; SQLite's is ISO text
+            return func.date(t.Contact.registered_at) == (day if dialect == "postgresql" else day.isoformat())
         expression = {
             "category": self.category.id,
             "category_group": self.category.category_group,

@@ -83,3 +83,21 @@ async def test_a_find_criterion_names_its_date_in_the_language_format_however_it
         criterion = find.Criterion(field="sale_date", op="gt", values=[typed])
         (text,) = await find.describe(db, "sales", [criterion])
         assert text.endswith(" " + SHOWN[lang]), text
+
+
+@pytest.mark.parametrize("lang", list(SHOWN))
+async def test_the_contacts_registered_filter_takes_the_language_format_and_refuses_a_bad_date(
+    db, admin, company, lang
+):
+    from leadtui.services import contacts
+    from tests.sales_helpers import add_contact
+
+    await add_contact(db, company)
+    set_language(lang)
+    today = date.today()
+    for typed in (format_date(today), today.isoformat()):
+        page = await contacts.list_contacts(db, admin, filters={"registered_at": typed})
+        assert page.total == 1, typed
+    with pytest.raises(RuleViolation) as exc:
+        await contacts.list_contacts(db, admin, filters={"registered_at": "31.02.2027"})
+    assert date_hint() in str(exc.value) and exc.value.field == "registered_at"

@@ -14,6 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -317,6 +318,20 @@ class LeadApp(App[int]):
                 continue  # Textual's key panel describes its widgets' keys in English; the Footer and this palette
                 # name every key of the screen in the language
             yield textual_command(command)
+
+    @on(events.DeliveryComplete)
+    def _screenshot_saved(self, event: events.DeliveryComplete) -> None:
+        """Textual's word after the palette's Screenshot, in the language (and without its markup)."""
+        if event.name == "screenshot":
+            event.prevent_default()
+            saved = _("Saved a picture of the screen to {path}").format(path=event.path) if event.path else ""
+            self.notify(saved or _("Saved a picture of the screen"), title=_("Screenshot"))
+
+    @on(events.DeliveryFailed)
+    def _screenshot_failed(self, event: events.DeliveryFailed) -> None:
+        if event.name == "screenshot":
+            event.prevent_default()
+            self.notify(_("Could not save the picture of the screen"), title=_("Screenshot"), severity="error")
 
     def get_key_display(self, binding: Binding) -> str:
         """Keys in the Footer in the language, short ("^p", "Esc", "PgDn"): the action table's key names."""

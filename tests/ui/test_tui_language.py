@@ -155,3 +155,19 @@ async def test_a_search_without_hits_says_so_in_the_language(app_db):
         )
         shown = str(command_list.get_option_at_index(0).prompt.renderable)
         assert command_list.option_count == 1 and shown == _("No matches found") != "No matches found"
+
+
+async def test_a_saved_screenshot_is_reported_in_the_language_without_markup(app_db, tmp_path):
+    from pathlib import Path
+
+    from textual import events
+
+    app = LeadApp(db_url=app_db, user="admin", lang="da")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        path = Path(tmp_path) / "shot.svg"
+        app.post_message(events.DeliveryComplete(key="k", path=path, name="screenshot"))
+        await wait_for(pilot, lambda: any(str(path) in n.message for n in app._notifications))
+        (note,) = [n for n in app._notifications if str(path) in n.message]
+        assert note.message == _("Saved a picture of the screen to {path}").format(path=path)
+        assert note.title == _("Screenshot") != "Screenshot" and "[$" not in note.message

@@ -672,9 +672,13 @@ class BoardScreen(Screen):
         rows = {column.column.key: column.card_list().highlighted for column in self.columns()}
         if not self._apply_move(before, after, 0):
             return False
-        for column in self.columns():
+        touched = {card.column for card in [*before, *after]}
+        columns = self.columns()
+        for index, column in enumerate(columns):
+            if column.column.key not in touched:  # redrawn only where a card came or went
+                continue
             card_list = column.card_list()
-            keep = current.id if current is not None and column is self.columns()[focus_column] else None
+            keep = current.id if current is not None and index == focus_column else None
             ids_now = [card.id for card in column.cards]
             if keep in ids_now:
                 card_list.highlighted = ids_now.index(keep)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -18,6 +18,7 @@ from leadtui.i18n import N_, _
 from leadtui.screens.guide_suggestion_dialog import confirm_suggested_command
 from leadtui.widgets.footer import Footer
 from leadtui.widgets.navigator import Navigator
+from leadtui.widgets.paged_table import PagedTable
 from leadtui.widgets.sale_list import SaleList
 
 STATUS_FILTERS = [("open", N_("Open")), ("sold", N_("Sold")), ("lost", N_("Lost")), ("stalled", N_("Stalled"))]
@@ -29,6 +30,7 @@ class SalesScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__(name="sales")
+        self._open_when_loaded = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -58,7 +60,31 @@ class SalesScreen(Screen):
 
     @on(Input.Submitted, "#sales-search")
     def _search_done(self) -> None:
+        """Enter in the search opens the highlighted sale (the first found), once the search's page has shown."""
+        sale_list = self.query_one(SaleList)
         self.action_focus_table()
+        paged = sale_list.paged
+        if any(w.node is paged and w.group == "paged-load" and not w.is_finished for w in self.app.workers):
+            self._open_when_loaded = True
+        else:
+            self._open_highlighted()
+
+    @on(PagedTable.Loaded)
+    def _loaded(self) -> None:
+        if self._open_when_loaded:
+            self._open_when_loaded = False
+            self._open_highlighted()
+
+    def _open_highlighted(self) -> None:
+        # from the list's own queue: a message posted while this screen handles one would stop at this screen
+        # (Textual stops a message bubbling back to its sender) and never reach the app that opens the card
+        sale_list = self.query_one(SaleList)
+        sale_list.call_later(sale_list.action_open_sale)
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "down" and self.focused is self.query_one("#sales-search", Input):
+            event.stop()  # ↓ from the search to the list, as in Companies and Contacts; Enter there opens the sale
+            self.action_focus_table()
 
     @on(Select.Changed, "#sales-status-filter")
     def _status(self, event: Select.Changed) -> None:

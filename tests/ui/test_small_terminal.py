@@ -22,6 +22,7 @@ from leadtui.screens.export_dialog import ExportDialog
 from leadtui.screens.follow_up_dialog import FollowUpDialog
 from leadtui.screens.list_item_dialog import ListItemDialog
 from tests.ui.conftest import settle
+from tests.ui.test_sale_card import open_sales, seeded  # noqa: F401 - the fixture
 
 SMALL = (80, 24)
 
@@ -144,3 +145,30 @@ async def test_the_open_lead_status_list_covers_the_description_under_it(app_db)
         description = app.screen.query_one("#lead_status-description")
         # what shows beside the open list was the description's right end ("…olgen.  ·  0 dagen in")
         assert description.region.right <= select.region.right
+
+
+async def test_down_from_the_sales_search_then_enter_opens_the_highlighted_sale(seeded):  # noqa: F811
+    from leadtui.screens.sale_card import SaleCard
+
+    app = LeadApp(db_url=seeded.path, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await open_sales(pilot)
+        await pilot.press("slash", *"globex")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#sales-table")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SaleCard) and app.screen.sale_id == seeded.other
+
+
+async def test_enter_in_the_sales_search_opens_the_sale_at_once(seeded):  # noqa: F811
+    from leadtui.screens.sale_card import SaleCard
+
+    app = LeadApp(db_url=seeded.path, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await open_sales(pilot)
+        await pilot.press("slash", *"globex", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SaleCard) and app.screen.sale_id == seeded.other

@@ -2025,8 +2025,6 @@ def mapping_rows(data: CsvData, mapping: Sequence[str]) -> list[tuple[str, str, 
     """(header, field key, first non-empty value) per column, for the mapping table."""
     samples = []
     for index, header in enumerate(data.headers):
-        sample = next(
-            (cells[index] for _line, cells in data.records[:50] if index < len(cells) and cells[index].strip()), ""
-        )
+        sample = next((cells[index] for _line, cells in data.sample if index < len(cells) and cells[index].strip()), "")
         samples.append((header, mapping[index] if index < len(mapping) else IGNORE, sample.strip()))
     return samples

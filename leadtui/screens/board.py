@@ -586,14 +586,36 @@ class BoardScreen(Screen):
             return
         ids = message.ids(self.target)
         few = changed == {self.target} and ids is not None and 0 < len(ids) <= LIVE_FEW
-        self.refresh_records(sorted(ids) if few and ids is not None else None)
+        # changes wait here while a refresh runs (it is never cancelled half-way: that would lose its cards)
+        pending: set[int] | None = getattr(self, "_live_pending", set())
+        if pending is None or not few or ids is None:
+            self._live_pending: set[int] | None = None
+        else:
+            self._live_pending = pending | ids
+            if len(self._live_pending) > LIVE_FEW:
+                self._live_pending = None
+        if not getattr(self, "_live_running", False):
+            self._live_running = True
+            self.refresh_records()
 
-    @work(exclusive=True, group="live")
-    async def refresh_records(self, ids: list[int] | None = None) -> None:
-        """Read the changed cards (`ids`; None: the whole board) and change only the columns concerned; the cursor
-        stays on its card (or its row when that card moved away), the focus and the marks stay."""
-        if ids is not None and await self._refresh_cards(ids):
-            return
+    @work(group="live")
+    async def refresh_records(self) -> None:
+        """Apply the changes waiting (`_live_pending`: the changed cards, None: the whole board) until none are
+        left; the cursor stays on its card (or its row when that card moved away), the focus and the marks stay."""
+        try:
+            while True:
+                pending = self._live_pending
+                if pending is not None and not pending:
+                    return
+                self._live_pending = set()
+                if pending is not None and await self._refresh_cards(sorted(pending)):
+                    continue
+                await self._refresh_board()
+        finally:
+            self._live_running = False
+
+    async def _refresh_board(self) -> None:
+        """Read the whole board again and redraw only the columns whose header or cards differ."""
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:
             out = await svc.open_board(

@@ -102,9 +102,15 @@ ACTIONS: list[Action] = [
     # app-wide: the navigator's keys (built from navigation.SECTIONS below), quit and undo
     A("app.quit", "q", "quit", N_("Quit")),
     A("app.undo", "ctrl+z", "undo", N_("Undo"), show=False),
-    A("app.navigator", "ctrl+b", "toggle_navigator", N_("Navigator"), show=False,
-      palette=N_("View: Narrow or wide navigator"),
-      help=N_("Show the sections as a narrow rail of keys, or with their names")),
+    A(
+        "app.navigator",
+        "ctrl+b",
+        "toggle_navigator",
+        N_("Navigator"),
+        show=False,
+        palette=N_("View: Narrow or wide navigator"),
+        help=N_("Show the sections as a narrow rail of keys, or with their names"),
+    ),
     # the Companies section
     A(
         "companies.new_company",
@@ -603,8 +609,12 @@ ACTIONS: list[Action] = [
     A("card.edit", "e", "edit", N_("Edit")),
     A("card.save", "ctrl+s", "save", N_("Save")),
     A("card.cancel", "escape", "cancel", N_("Cancel / Back")),
-    A("card.next_tab", "greater_than_sign,ctrl+pagedown,alt+right", "tab(1)", N_("Next tab")),
-    A("card.previous_tab", "less_than_sign,ctrl+pageup,alt+left", "tab(-1)", N_("Previous tab"), show=False),
+    A("card.next_tab", "greater_than_sign,alt+right", "tab(1)", N_("Next tab")),
+    A("card.previous_tab", "less_than_sign,alt+left", "tab(-1)", N_("Previous tab"), show=False),
+    # ctrl+PgDn/PgUp switch tabs from anywhere on the card: a table inside (the sales guide, a Contacts tab) binds
+    # them to paging sideways, which would win over the card's keys
+    A("card.next_tab_page", "ctrl+pagedown", "tab(1)", N_("Next tab"), show=False, priority=True),
+    A("card.previous_tab_page", "ctrl+pageup", "tab(-1)", N_("Previous tab"), show=False, priority=True),
     A("card.audit", "ctrl+y", "audit", N_("Audit")),
     # the company card (its Edit, Save, Back and tabs are the card's keys)
     A(

@@ -172,3 +172,34 @@ async def test_enter_in_the_sales_search_opens_the_sale_at_once(seeded):  # noqa
         await pilot.press("slash", *"globex", "enter")
         await settle(pilot)
         assert isinstance(app.screen, SaleCard) and app.screen.sale_id == seeded.other
+
+
+async def test_ctrl_page_keys_switch_tabs_from_the_sales_guide_table(seeded):  # noqa: F811
+    from leadtui.screens.sale_card import SaleCard
+
+    from leadtui.services import guides
+
+    app = LeadApp(db_url=seeded.path, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        backend = await app.ready_backend()
+        await guides.set_guide(backend.db, backend.actor, "General sale", True)
+        await open_sales(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        card = app.screen
+        assert isinstance(card, SaleCard)
+        tabs = card.query_one("#tabs")
+        tabs.active = "tab-guide"
+        await settle(pilot)
+        card.query_one("#guide").focus()
+        await settle(pilot)
+        await pilot.press("ctrl+pagedown")
+        await settle(pilot)
+        assert tabs.active == "tab-history"
+        await pilot.press("ctrl+pageup")
+        await settle(pilot)
+        assert tabs.active == "tab-guide"
+        assert app.focused is card.query_one("#guide")
+        await pilot.press("ctrl+pageup")
+        await settle(pilot)
+        assert tabs.active == "tab-activities"

@@ -64,7 +64,7 @@ def _cpu() -> float:
 
 async def _wait_file(path: Path) -> dict:
     while not path.exists():
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(1.0)
     return json.loads(path.read_text())
 
 
@@ -207,7 +207,8 @@ def main() -> None:
         300,
     )
     now = time.time()
-    plan = {"idle_start": now + 1.0, "idle_end": now + 1.0 + args.idle}
+    # start-up work (and the one full GC pass the app makes when it first goes idle, app.py) is over first
+    plan = {"idle_start": now + 10.0, "idle_end": now + 10.0 + args.idle}
     plan["move_end"] = plan["idle_end"] + args.seconds
     (workdir / "plan.json").write_text(json.dumps(plan))
     print(

@@ -367,7 +367,10 @@ class BoardScreen(Screen):
             del self.marked[card.id]
         else:
             self.marked[card.id] = card
-        column.card_list().replace_option_prompt(str(card.id), self._prompt(card))
+        cards = column.card_list()
+        cards.replace_option_prompt(str(card.id), self._prompt(card))
+        if cards.highlighted is not None and cards.highlighted < cards.option_count - 1:
+            cards.action_cursor_down()  # as in the lists: space marks and goes on to the next card
         self._title()
 
     def action_clear_marks(self) -> None:
@@ -489,8 +492,27 @@ class BoardScreen(Screen):
             )
         except DomainError:
             now = None
+        missing = sorted(moved - {card.id for card in now}) if now is not None and self.selection_id else []
+        if missing:  # moved out of a dynamic selection's criteria: shown (and counted) in its new column until the
+            try:  # board is read again, not vanished while that column still counts 0 (Find's board lets it go)
+                now = [*(now or []), *await svc.cards_now(backend.db, backend.actor, missing, target=self.target)]
+            except DomainError:
+                now = None
         if now is None or not self._apply_move([c for c in cards if c.id in moved], now, follow):
             self.load()  # a column the board does not show (or the board changed meanwhile): read it all again
+        elif len(now) > 1:
+            self._show_moved(now)
+
+    def _show_moved(self, now: list[svc.CardOut]) -> None:
+        """After a move of several cards: each column they went to has its cursor on the first of them, scrolled so
+        that they show (they are put in order of id, often out of sight at the end of a long column)."""
+        moved = {card.id for card in now}
+        for column in self.columns():
+            rows = [i for i, card in enumerate(column.cards) if card.id in moved]
+            if rows:
+                cards = column.card_list()
+                cards.highlighted = rows[-1]
+                cards.highlighted = rows[0]  # scrolled to the last moved card, then back up to the first
 
     def _apply_move(self, before: list[svc.CardOut], now: list[svc.CardOut], follow: int) -> bool:
         """Take the moved cards out of their columns and put them (as read after the move) into their new ones;

@@ -203,3 +203,105 @@ async def test_ctrl_page_keys_switch_tabs_from_the_sales_guide_table(seeded):  #
         await pilot.press("ctrl+pageup")
         await settle(pilot)
         assert tabs.active == "tab-activities"
+
+
+# ------------------------------------------------------------------ the board at 80x24
+
+
+@pytest.fixture
+async def crowded(app_db):
+    """Acme (Lead) with 25 Qualified contacts, then three Open ones (the newest, so the last in any column)."""
+    from leadtui.services import companies, contacts, database
+    from tests import templates
+    from tests.ui.seed import url_of
+
+    db = await templates.initialised(url_of(app_db))
+    try:
+        admin = await database.resolve_actor(db, "admin")
+        acme = await companies.create_company(db, admin, {"name": "Acme", "category": "Lead"})
+        for i in range(25):
+            await contacts.create_contact(
+                db,
+                admin,
+                {"company": acme.id, "first_name": f"Q{i:02}", "last_name": "Lee", "lead_status": "Qualified"},
+            )
+        opened = [
+            (await contacts.create_contact(db, admin, {"company": acme.id, "first_name": n, "last_name": "Open"})).id
+            for n in ("Ann", "Bo", "Cy")
+        ]
+    finally:
+        await db.dispose()
+    return opened
+
+
+def board_column(app, name: str):  # noqa: ANN201
+    from leadtui.screens.board import BoardColumn
+
+    return next(c for c in app.screen.query(BoardColumn) if c.column.name == name)
+
+
+async def open_board_at_80x24(pilot) -> None:
+    from leadtui.screens.board import BoardScreen
+
+    await pilot.app.ready_backend()
+    await pilot.press("b")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, BoardScreen)
+
+
+async def test_space_marks_a_card_and_goes_to_the_next_as_in_the_lists(app_db, crowded):
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await open_board_at_80x24(pilot)
+        await pilot.press("space", "space")
+        assert set(app.screen.marked) == set(crowded[:2])
+        assert app.screen.current_card().id == crowded[2]
+
+
+async def test_marked_cards_moved_are_scrolled_into_view_in_their_new_column(app_db, crowded):
+    from leadtui.screens.pick_dialog import PickDialog
+
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await open_board_at_80x24(pilot)
+        await pilot.press("space", "space", "space", "m")
+        await settle(pilot)
+        assert isinstance(app.screen, PickDialog)
+        await pilot.press("5", "enter")  # Qualified, by its number
+        await settle(pilot)
+        column = board_column(app, "Qualified")
+        assert column.column.count == 28, [n.message for n in app._notifications]
+        cards = column.card_list()
+        await pilot.pause()
+        ids = [c.id for c in column.cards]
+        assert ids[cards.highlighted] == crowded[0]
+        assert cards.scroll_offset.y > 0  # scrolled down to the moved cards at the end of the column
+        shown = cards.scrollable_content_region.height
+        assert cards.max_scroll_y - cards.scroll_offset.y < shown  # and they are in the visible part
+
+
+async def test_a_card_moved_out_of_a_dynamic_selection_stays_counted_in_its_new_column(app_db, crowded):
+    from leadtui.services import selections
+
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        backend = await app.ready_backend()
+        sel = await selections.create_selection(
+            backend.db,
+            backend.actor,
+            {
+                "name": "Open",
+                "target": "persons",
+                "criteria": [{"field": "lead_status", "op": "one_of", "values": ["Open"]}],
+            },
+        )
+        await open_board_at_80x24(pilot)
+        app.screen.show_source(target="contact", selection_id=sel.id)
+        await settle(pilot)
+        assert board_column(app, "Open").column.count == 3
+        await pilot.press("L")  # Ann to Contacting: outside the selection's criteria now
+        await settle(pilot)
+        column = board_column(app, "Contacting")
+        assert [c.id for c in column.cards] == [crowded[0]]
+        assert column.column.count == 1
+        assert board_column(app, "Open").column.count == 2

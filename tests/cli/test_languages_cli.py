@@ -43,7 +43,7 @@ def test_messages_and_service_errors_are_translated(initialised_cli):
     cli = initialised_cli
     added = cli("--lang", "da", "company", "add", "Acme", "--category", "Customer")
     assert added.returncode == 0, added.stderr
-    assert "Tilføjede firma 1 'Acme'." in added.stdout
+    assert "Firmaet 1 'Acme' er tilføjet." in added.stdout
     shown = cli("--lang", "nl", "company", "show", "1").stdout
     assert "Categorie:" in shown and "Onze contactpersoon:" in shown
     # a RuleViolation from the services (exit 2) names the field and the rule in Danish

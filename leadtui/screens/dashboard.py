@@ -68,6 +68,8 @@ class DashboardScreen(Screen):
     DashboardScreen #dash { padding: 0 1; }
     DashboardScreen .tiles { grid-size: 5; grid-gutter: 0 1; height: auto; grid-rows: 4; }
     DashboardScreen #charts { height: 16; }
+    DashboardScreen #chart-titles { height: auto; }
+    DashboardScreen #chart-titles Static { width: 1fr; text-align: center; text-style: bold; }
     DashboardScreen PlotextPlot { width: 1fr; height: 100%; }
     """
     BINDINGS = bindings("dashboard")
@@ -84,12 +86,17 @@ class DashboardScreen(Screen):
             yield Static(_("Lead dashboard · loading …"), id="dash-title", classes="section-title")
             yield Static(_("Leads per lead status"), classes="group-title hint")
             yield Grid(id="status-tiles", classes="tiles")
-            yield Static("", id="category-title", classes="group-title hint")
+            yield Static(_("Leads per category (Potential customer)"), classes="group-title hint")
             yield Grid(id="category-tiles", classes="tiles")
+            yield Static("", id="week-title", classes="group-title hint")
+            yield Grid(id="week-tiles", classes="tiles")
             yield Static("", id="funnel-title", classes="group-title hint")
             yield Grid(id="funnel-tiles", classes="tiles")
             yield Static(_("Average days in the current lead status"), classes="group-title hint")
             yield Grid(id="days-tiles", classes="tiles")
+            with Horizontal(id="chart-titles"):  # above the charts: plotext drops a title wider than its plot
+                yield Static("", id="status-chart-title")
+                yield Static("", id="funnel-chart-title")
             with Horizontal(id="charts"):
                 yield PlotextPlot(id="status-chart")
                 yield PlotextPlot(id="funnel-chart")
@@ -130,15 +137,11 @@ class DashboardScreen(Screen):
             )
         )
         await self._tiles("#status-tiles", [Tile(tile) for tile in out.per_status])
-        self.query_one("#category-title", Static).update(
-            _("Leads per category (Potential customer) · new leads this week (since Monday {day})").format(
-                day=format_date(out.week_start)
-            )
+        await self._tiles("#category-tiles", [Tile(tile) for tile in out.per_category])
+        self.query_one("#week-title", Static).update(  # a weekly figure: its own heading, not among the totals
+            _("New leads this week (since Monday {day})").format(day=format_date(out.week_start))
         )
-        await self._tiles(
-            "#category-tiles",
-            [Tile(tile) for tile in out.per_category] + [Tile(out.new_this_week, classes="new-leads")],
-        )
+        await self._tiles("#week-tiles", [Tile(out.new_this_week, classes="new-leads")])
         await self._tiles("#funnel-tiles", [Tile(tile) for tile in out.funnel])
         await self._tiles("#days-tiles", [Tile(tile) for tile in out.days_in_status])
         self._charts(out)
@@ -151,27 +154,48 @@ class DashboardScreen(Screen):
         grid = self.query_one(selector, Grid)
         await grid.remove_children()
         await grid.mount_all(tiles)
-        rows = max(1, (len(tiles) + 4) // 5)
-        grid.styles.height = rows * 4
+        self._lay_out(grid)
+
+    def _lay_out(self, grid: Grid) -> None:
+        """As many tiles a row (2 to 5) as leave room for the longest label whole (five a row cut
+        'Gekwalificeerd' at 80 columns); the grid as high as its rows."""
+        tiles = list(grid.query(Tile))
+        width = self.query_one("#dash").scrollable_content_region.width or self.size.width
+        longest = max((len(t.data.title) for t in tiles), default=10)
+        per_row = max(2, min(5, (width + 1) // (longest + 5)))  # border and padding 4, gutter 1
+        grid.styles.grid_size_columns = per_row
+        grid.styles.height = max(1, (len(tiles) + per_row - 1) // per_row) * 4
+
+    def on_resize(self) -> None:
+        for grid in self.query(".tiles").results(Grid):
+            self._lay_out(grid)
+        if self.out is not None:
+            self._charts(self.out)
 
     def _charts(self, out: svc.DashboardOut) -> None:
         status = self.query_one("#status-chart", PlotextPlot)
         plt = status.plt
         plt.clear_figure()
-        plt.title(_("Leads per lead status"))
-        if out.per_status:
-            plt.bar([_short(t.title) for t in out.per_status], [t.value for t in out.per_status])
+        self.query_one("#status-chart-title", Static).update(_("Leads per lead status"))
+        if out.per_status:  # bars lying down: each status's name whole at the left, not cut under a narrow bar
+            values = [t.value for t in reversed(out.per_status)]
+            labels = [_short(t.title, _label_width(status)) for t in reversed(out.per_status)]
+            plt.bar(labels, values, orientation="horizontal")
+            plt.xticks(whole_ticks(max(values)))
         status.refresh()
         funnel = self.query_one("#funnel-chart", PlotextPlot)
         plt = funnel.plt
         plt.clear_figure()
-        plt.title(_("Funnel: reached in {period}").format(period=out.period_label.lower()))
+        self.query_one("#funnel-chart-title", Static).update(
+            _("Funnel: reached in {period}").format(period=out.period_label.lower())
+        )
         if out.funnel:
             plt.bar(
-                [_short(t.title) for t in reversed(out.funnel)],
+                [_short(t.title, _label_width(funnel)) for t in reversed(out.funnel)],
                 [t.value for t in reversed(out.funnel)],
                 orientation="horizontal",
             )
+            plt.xticks(whole_ticks(max(t.value for t in out.funnel)))
         funnel.refresh()
 
     @on(Tile.Opened)
@@ -219,6 +243,19 @@ class DashboardScreen(Screen):
         """Another session changed leads, companies or sales: the tiles and charts are counted again."""
         if self.out is not None and any(message.touches(k) for k in ("contact", "company", "sale", "lead_status")):
             self.load()
+
+
+def whole_ticks(top: float, most: int = 5) -> list[int]:
+    """Ticks for an axis of counts: whole numbers from 0 to at least `top`, at most `most` + 1 of them (plotext
+    chose 1.33 and 2.67 on an axis of 4 leads)."""
+    top = max(1, int(-(-top // 1)))
+    step = max(1, -(-top // most))
+    return list(range(0, top + step, step))
+
+
+def _label_width(plot: PlotextPlot) -> int:
+    """A bar's label: up to a third of the chart's width (12 to 24 characters)."""
+    return max(12, min(24, plot.size.width // 3))
 
 
 def _short(text: str, width: int = 12) -> str:

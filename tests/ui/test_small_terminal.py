@@ -4,6 +4,7 @@ counts have whole-number axes."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from datetime import date
@@ -305,3 +306,50 @@ async def test_a_card_moved_out_of_a_dynamic_selection_stays_counted_in_its_new_
         assert [c.id for c in column.cards] == [crowded[0]]
         assert column.column.count == 1
         assert board_column(app, "Open").column.count == 2
+
+
+# ------------------------------------------------------------------ the dashboard
+
+
+def screen_text(app: LeadApp) -> str:
+    return "\n".join("".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips())
+
+
+@pytest.mark.parametrize("size", [SMALL, (120, 40)])
+async def test_the_dashboard_counts_on_whole_number_axes_with_labels_whole(app_db, crowded, size):
+    from leadtui.screens.dashboard import DashboardScreen, Tile
+
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=size) as pilot:
+        await app.ready_backend()
+        await pilot.press("d")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        for tile in screen.query(Tile):  # every tile's label whole (five a row cut them at 80 columns)
+            assert tile.content_region.width >= len(tile.data.title), (tile.data.title, tile.content_region)
+        screen.query_one("#charts").scroll_visible(animate=False)
+        await pilot.pause(0.2)
+        lines = screen_text(app).splitlines()
+        axis = [lines[i + 1] for i, line in enumerate(lines[:-1]) if "└" in line and "┬" in line]
+        assert axis, "\n".join(lines)
+        for line in axis:  # the counts' axis: 0, 5, 10 ..., never 8,33
+            assert not re.search(r"\d[.,]\d", line), line
+            assert "0" in line.split()
+        assert "Qualified" in screen_text(app)  # the bar's label whole, left of its bar
+
+
+async def test_the_weekly_figure_has_its_own_heading(app_db, crowded):
+    from leadtui.screens.dashboard import Tile
+
+    app = LeadApp(db_url=app_db, user="admin", lang="en")
+    async with app.run_test(size=SMALL) as pilot:
+        await app.ready_backend()
+        await pilot.press("d")
+        await settle(pilot)
+        week = app.screen.query_one("#week-tiles")
+        assert [t.data.key for t in week.query(Tile)] == [app.screen.out.new_this_week.key]
+        assert "this week" in str(app.screen.query_one("#week-title").render())
+        assert not any(
+            t.classes and "new-leads" in t.classes for t in app.screen.query_one("#category-tiles").query(Tile)
+        )

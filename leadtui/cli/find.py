@@ -599,7 +599,9 @@ def board_show(
     if as_json:
         print_json(dump(out))
         return
-    click.echo(_("Board: {source} ({total})").format(source=out.source, total=out.total))
+    from leadtui.i18n.format import format_number
+
+    click.echo(_("Board: {source} ({total})").format(source=out.source, total=format_number(out.total)))
     for column in out.columns:
         extra = ""
         if column.amount is not None:
@@ -607,7 +609,7 @@ def board_show(
                 amount=_money(column.amount), weighted=_money(column.weighted)
             )
         flag = " " + _("(deleted)") if column.deleted else ""
-        click.echo(f"{column.number:>2}  {column.name}{flag}: {column.count}{extra}")
+        click.echo(f"{column.number:>2}  {column.name}{flag}: {format_number(column.count)}{extra}")
         if cards:
             for card in out.pages.get(column.key, svc.CardPage(column=column.key, cards=[], more=False)).cards:
                 days = " · " + _("{n} d").format(n=card.days) if card.days is not None else ""

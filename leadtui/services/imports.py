@@ -979,10 +979,13 @@ async def _existing_contacts(session: AsyncSession, emails: set[str], lock: bool
             rules.lead_enabled_sql(category),
             category.name,
             *[getattr(t.Contact, c) for c in CONTACT_COLUMNS],
+            t.Contact.deleted_at,
         )
         .outerjoin(company, company.id == t.Contact.company_id)
         .outerjoin(category, category.id == company.category_id)
-        .where(t.Contact.deleted_at.is_(None), batch.text_in(t.Contact.email_normalized, emails, dialect))
+        # only the email in WHERE: with `deleted_at IS NULL` beside it a database without statistics (a fresh one,
+        # or rows added by this import) walks the deleted_at index over every contact, once per chunk
+        .where(batch.text_in(t.Contact.email_normalized, emails, dialect))
         .order_by(t.Contact.id)
     )
     if lock and dialect == "postgresql":
@@ -990,11 +993,11 @@ async def _existing_contacts(session: AsyncSession, emails: set[str], lock: bool
     found: dict[str, _Existing] = {}
     for row in (await session.execute(query)).all():
         contact_id, key, company_id, own_owner, company_owner, lead_enabled, category_name = row[:7]
-        if key in found:
-            continue  # several contacts with one email: the oldest is updated
+        if key in found or row[-1] is not None:
+            continue  # several contacts with one email: the oldest is updated; deleted ones are not matched
         found[key] = _Existing(
             id=contact_id,
-            values=dict(zip(CONTACT_COLUMNS, row[7:])),
+            values=dict(zip(CONTACT_COLUMNS, row[7:-1])),
             company_id=company_id,
             owner_id=company_owner if company_id is not None else own_owner,
             lead_enabled=bool(company_id is not None and lead_enabled),

@@ -146,12 +146,22 @@ ACTIONS: list[Action] = [
         help=N_("Search by the start of the name or domain"),
     ),
     A("companies.leave_search", "escape", "leave_search", N_("To the list"), show=False),
-    A("companies.next_page", "pagedown", "page(1)", N_("Next page"), priority=True, palette=N_("Companies: Next page")),
+    # paging keys not in the Footer: the list's status line names them ("page 1 of 3 (PgUp/PgDn)")
+    A(
+        "companies.next_page",
+        "pagedown",
+        "page(1)",
+        N_("Next page"),
+        show=False,
+        priority=True,
+        palette=N_("Companies: Next page"),
+    ),
     A(
         "companies.previous_page",
         "pageup",
         "page(-1)",
         N_("Previous page"),
+        show=False,
         priority=True,
         palette=N_("Companies: Previous page"),
     ),
@@ -221,6 +231,7 @@ ACTIONS: list[Action] = [
         "pagedown",
         "page(1)",
         N_("Next page"),
+        show=False,
         priority=True,
         palette=N_("Contacts: Next page"),
     ),
@@ -229,6 +240,7 @@ ACTIONS: list[Action] = [
         "pageup",
         "page(-1)",
         N_("Previous page"),
+        show=False,
         priority=True,
         palette=N_("Contacts: Previous page"),
     ),
@@ -265,8 +277,8 @@ ACTIONS: list[Action] = [
     A("sale_list.next_page", "right_square_bracket", "page(1)", N_("Next page"), palette=N_("Sales: Next page")),
     A("sale_list.prev_page", "left_square_bracket", "page(-1)", N_("Prev page"), palette=N_("Sales: Previous page")),
     # the paged table inside the lists (companies, contacts, sales): its keys work while it has focus
-    A("paged_table.next_page", "pagedown", "page(1)", N_("Next page"), priority=True),
-    A("paged_table.previous_page", "pageup", "page(-1)", N_("Previous page"), priority=True),
+    A("paged_table.next_page", "pagedown", "page(1)", N_("Next page"), show=False, priority=True),
+    A("paged_table.previous_page", "pageup", "page(-1)", N_("Previous page"), show=False, priority=True),
     A("paged_table.next_page_bracket", "right_square_bracket", "page(1)", N_("Next page"), show=False),
     A("paged_table.previous_page_bracket", "left_square_bracket", "page(-1)", N_("Previous page"), show=False),
     # Find
@@ -908,7 +920,8 @@ ACTIONS: list[Action] = [
 def _navigation_actions() -> list[Action]:
     from leadtui.navigation import SECTIONS
 
-    letters = [A(f"app.{mode}", key, f"section('{mode}')", label) for mode, key, label, _help in SECTIONS]
+    # the navigator (or its rail) shows the section keys: the Footer keeps its room for the screen's own keys
+    letters = [A(f"app.{mode}", key, f"section('{mode}')", label, show=False) for mode, key, label, _help in SECTIONS]
     numbers = [
         A(f"app.{mode}_by_number", str(n), f"section('{mode}')", label, show=False)
         for n, (mode, _key, label, _help) in enumerate(SECTIONS, start=1)

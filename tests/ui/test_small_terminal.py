@@ -353,3 +353,26 @@ async def test_the_weekly_figure_has_its_own_heading(app_db, crowded):
         assert not any(
             t.classes and "new-leads" in t.classes for t in app.screen.query_one("#category-tiles").query(Tile)
         )
+
+
+# ------------------------------------------------------------------ the Footer at 120 columns
+
+
+@pytest.mark.parametrize("section", list("cpsfbdt"))
+async def test_the_footer_of_each_section_fits_120_columns_in_english(app_db, section):
+    from textual.widgets._footer import FooterKey
+
+    from tests.ui.seed import seed
+
+    await seed(app_db)
+    app = LeadApp(db_url=app_db, user="admin", lang="en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.ready_backend()
+        await pilot.press(section)
+        await settle(pilot)
+        await pilot.pause(0.2)
+        keys = list(app.screen.query(FooterKey))
+        assert keys
+        screen = Region(0, 0, 120, 36)
+        for key in keys:  # every key the Footer offers in view, none cut at the right edge
+            assert key.region.width > 0 and screen.contains_region(key.region), (section, key.description, key.region)

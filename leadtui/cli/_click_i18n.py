@@ -180,7 +180,8 @@ class LeadArgument(click.Argument):
         if self.metavar is not None:
             var = _(self.metavar)
         else:
-            var = self.type.get_metavar(param=self, ctx=ctx) or _(self.name.upper() if self.name else "")
+            name = self.name.upper() if self.name else ""
+            var = self.type.get_metavar(param=self, ctx=ctx) or (_(name) if name else "")
         bracketed = _choice_metavar(var) and var.startswith("[")
         if self.deprecated:
             var += "!"

@@ -8,6 +8,7 @@ counts (Enter). Keys: arrows / Tab move between tiles, Enter opens, r reloads, n
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from rich.text import Text
 from textual import on, work
@@ -245,12 +246,12 @@ class DashboardScreen(Screen):
             self.load()
 
 
-def whole_ticks(top: float, most: int = 5) -> list[int]:
+def whole_ticks(top: float, most: int = 5) -> list[float]:
     """Ticks for an axis of counts: whole numbers from 0 to at least `top`, at most `most` + 1 of them (plotext
     chose 1.33 and 2.67 on an axis of 4 leads)."""
     top = max(1, int(-(-top // 1)))
     step = max(1, -(-top // most))
-    return list(range(0, top + step, step))
+    return cast("list[float]", list(range(0, top + step, step)))  # ints: plotext writes them without a fraction
 
 
 def _label_width(plot: PlotextPlot) -> int:

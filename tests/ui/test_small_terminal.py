@@ -376,3 +376,22 @@ async def test_the_footer_of_each_section_fits_120_columns_in_english(app_db, se
         screen = Region(0, 0, 120, 36)
         for key in keys:  # every key the Footer offers in view, none cut at the right edge
             assert key.region.width > 0 and screen.contains_region(key.region), (section, key.description, key.region)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+async def test_list_column_headers_are_not_cut_at_120_columns(app_db, lang):
+    from textual.widgets import DataTable
+
+    from tests.ui.seed import seed
+
+    await seed(app_db)
+    app = LeadApp(db_url=app_db, user="admin", lang=lang)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.ready_backend()
+        for section in "cps":  # "Our con…", "Lead stat…" and the Sales list's "Co" were cut
+            await pilot.press(section)
+            await settle(pilot)
+            table = app.screen.query(DataTable).first()
+            for column in table.columns.values():
+                width = column.get_render_width(table) - 2 * table.cell_padding
+                assert width >= len(str(column.label).strip()), (section, str(column.label), width)

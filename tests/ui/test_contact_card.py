@@ -153,7 +153,7 @@ async def test_a_retained_lead_status_is_not_shown_after_the_company_leaves(app,
     async with app.run_test(size=(120, 40)) as pilot:
         await open_contacts(pilot)
         table = app.screen.query_one("#contacts", DataTable)
-        assert cell_texts(table, 4)[:2] == ["Open", "Qualified"]  # still in the list, read-only
+        assert cell_texts(table, 3)[:2] == ["Open", "Qualified"]  # still in the list, read-only
         await open_contact(pilot, "Bo Berg")
         assert not lead_field(app).display
 

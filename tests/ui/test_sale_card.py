@@ -678,7 +678,7 @@ async def test_sales_tab_lists_a_companys_sales_with_sums_and_n_prefills_the_com
         await app.push_screen(TabHost(seeded.acme))
         await settle(pilot)
         table = app.screen.query_one(DataTable)
-        assert table.row_count == 1 and str(table.get_row_at(0)[6]) == "Website relaunch"
+        assert table.row_count == 1 and str(table.get_row_at(0)[0]) == "Website relaunch"
         assert "Σ amount 1,000.00" in str(app.screen.query_one("#sales-status", Static).render())
         table.focus()
         await pilot.press("n")

@@ -25,6 +25,9 @@ from leadtui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, language_from_locale,
 from leadtui.navigation import SECTIONS, section_screen
 
 RIGHTS_REFRESH_S = 2.0  # how old the user's rights may be when an action starts
+# what a section re-reads when it is shown again after this session saved elsewhere (the record kinds of the
+# live updates: services/changes.py)
+OWN_CHANGE_KINDS = ("company", "contact", "sale", "lead_status", "category", "sale_stage", "selection")
 
 if TYPE_CHECKING:
     from leadtui.backend import Backend
@@ -103,6 +106,8 @@ class LeadApp(App[int]):
         self._shown: Screen | None = None
         self._gc_at = self._busy_at = 0.0  # when the idle collection ran, when something last happened
         self.screen_change_signal.subscribe(self, self._forget_hidden_lines)
+        self.screen_change_signal.subscribe(self, self._catch_up_on_own_changes)
+        self._own_writes_seen: dict[int, int] = {}
         if not self.served:  # a served session's keys are the server's, not from a file of the server's user
             self.load_keymap()
         if self.served:  # the server ends a session with SIGTERM (sign-out, key removed, shutdown): close cleanly
@@ -115,6 +120,26 @@ class LeadApp(App[int]):
             return
         # paint the shell first: importing the database layer takes longer than painting it
         self.call_after_refresh(lambda: self.run_worker(self._open(), name="open-database", exit_on_error=False))
+
+    def _catch_up_on_own_changes(self, screen: Screen) -> None:
+        """A section shown again after this session saved elsewhere (a contact added on a company card, then the
+        Board): the live stream does not announce a session's own changes, so the section is told here, as if
+        another session had changed everything it shows."""
+        from leadtui.screens.card_base import CardScreen
+        from leadtui.widgets.paged_table import PagedTable
+
+        backend = self.backend
+        if backend is None or isinstance(screen, CardScreen) or screen.is_modal:
+            return
+        written = len(getattr(backend.db, "local_changesets", ()))
+        seen = self._own_writes_seen.get(id(screen))
+        self._own_writes_seen[id(screen)] = written
+        if seen is None or seen == written:
+            return
+        changes: dict[str, set[int] | None] = {kind: None for kind in OWN_CHANGE_KINDS}
+        screen.post_message(navigation.RecordsChanged(changes, {}, "", None))
+        for paged in screen.query(PagedTable):
+            paged.post_message(navigation.RecordsChanged(changes, {}, "", None))
 
     def _forget_hidden_lines(self, screen: Screen) -> None:
         """The screen left behind (a section, or the list under a card) keeps its widgets, not its rendered lines:

@@ -10,9 +10,9 @@ a bad value is shown at the value box and the dialog stays open.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, OptionList, SelectionList, Static
@@ -162,8 +162,9 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
 
     DEFAULT_CSS = """
     CriterionDialog { align: center middle; }
-    CriterionDialog > Vertical { width: 84; height: auto; max-height: 95%; border: thick $accent; background: $surface;
-                                 padding: 0 2; }
+    CriterionDialog > Vertical { width: 84; max-width: 100%; height: auto; max-height: 100%; border: thick $accent;
+                                 background: $surface; padding: 0 2; }
+    CriterionDialog #criterion-body { height: auto; max-height: 70vh; }
     CriterionDialog Label { margin-top: 1; }
     CriterionDialog #fields { height: 7; }
     CriterionDialog #operators { height: auto; max-height: 7; }
@@ -189,18 +190,19 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
         with Vertical():
             title = _("Edit criterion") if self.criterion else _("Add criterion")
             yield Static(f"{title} · {find.target_label(self.target)}", classes="section-title")
-            yield Label(_("Field (type to filter, ↑/↓, Enter)"))
-            yield Input(placeholder=_("e.g. lead status"), id="field-search")
-            yield OptionList(id="fields")
-            yield Static("", id="field-error", classes="field-error")
-            yield Label(_("Operator (↑/↓, Enter)"))
-            yield OptionList(id="operators")
-            yield Static("", id="op-error", classes="field-error")
-            yield Label(_("Values"), id="values-label")
-            yield Input(id="values")
-            yield SelectionList[str](id="choices")
-            yield Static("", id="values-error", classes="field-error")
-            yield Static("", id="general-error", classes="field-error")
+            with VerticalScroll(id="criterion-body"):  # scrolls in a small terminal; the buttons stay below it
+                yield Label(_("Field (type to filter, ↑/↓, Enter)"))
+                yield Input(placeholder=_("e.g. lead status"), id="field-search")
+                yield OptionList(id="fields")
+                yield Static("", id="field-error", classes="field-error")
+                yield Label(_("Operator (↑/↓, Enter)"))
+                yield OptionList(id="operators")
+                yield Static("", id="op-error", classes="field-error")
+                yield Label(_("Values"), id="values-label")
+                yield Input(id="values")
+                yield SelectionList[str](id="choices")
+                yield Static("", id="values-error", classes="field-error")
+                yield Static("", id="general-error", classes="field-error")
             with Horizontal(id="buttons"):
                 yield Button(_("OK") + " (ctrl+s)", id="ok", variant="primary")
                 yield Button(_("Cancel") + f" ({key_display('escape')})", id="cancel")
@@ -246,7 +248,8 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
         self.query_one("#fields", OptionList).display = True
         self._filter(event.value)
 
-    def on_descendant_focus(self, event) -> None:  # noqa: ANN001
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        event.widget.scroll_visible(animate=False)  # at 80x24 the values list was below the edge
         if event.widget is self.query_one("#field-search", Input):
             self.query_one("#fields", OptionList).display = True
 

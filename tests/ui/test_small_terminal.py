@@ -22,6 +22,7 @@ from leadtui.screens.distribution_dialog import DistributionDialog
 from leadtui.screens.export_dialog import ExportDialog
 from leadtui.screens.follow_up_dialog import FollowUpDialog
 from leadtui.screens.list_item_dialog import ListItemDialog
+from leadtui.widgets.criteria_editor import CriterionDialog
 from tests.ui.conftest import settle
 from tests.ui.test_sale_card import open_sales, seeded  # noqa: F401 - the fixture
 
@@ -59,6 +60,7 @@ def dialogs() -> list:
         lambda: DistributionDialog(),
         lambda: ConfirmDialog("Verwijderen", "Weet u het zeker?\n" * 30),
         lambda: ConflictDialog("Het bedrijf", [(f"Veld {i}", "oud", "nieuw") for i in range(30)]),
+        lambda: CriterionDialog("persons"),
     ]
 
 

@@ -37,7 +37,7 @@ def test_a_hostile_company_name_does_not_reach_the_terminal(terminal):
     screen = term.wait_for("]0;pwned")
     assert "Companies" in screen and "Contacts" in screen  # the navigator is still there
     assert "e2e.db" in screen.splitlines()[0]  # the header (its start may sit under the navigator's border)
-    assert "^p palette" in screen  # the footer
+    assert "^p Commands" in screen  # the footer
     assert "Evil\u241b]0;pwned\u2407\u241b[2J\u241b[31mRED" in screen  # visible stand-ins, no red, nothing wiped
     title = subprocess.run(
         ["tmux", "-L", SOCKET, "display-message", "-p", "-t", term.session, "#{pane_title}"],

@@ -21,7 +21,7 @@ async def test_a_user_sees_their_own_name_opens_a_card_by_keys_and_the_screen_fo
     # re-laid out for 80 x 24: the long line wraps and the footer is on the new last line
     await term.wait_for(
         lambda: (
-            "palette" in term.screen.display[-1]
+            "Commands" in term.screen.display[-1]
             and "Lead status is on: every contact of this company has a" in term.text()
             and "has a lead status." not in term.text()
         )

@@ -307,7 +307,7 @@ async def test_the_id_of_a_deleted_sale_is_never_given_to_a_new_one(db, admin, r
     assert all(entry.user == "rita" for entry in trail)
     # and its deletion can be undone: it comes back under its own id, next to the new one
     undone = await undo.undo_last(db, rep)
-    assert "deletion" in undone.description
+    assert undone.description == "Deleted sale 'Deleted deal'"
     assert (await sales.get_sale(db, newest.id)).heading == "Deleted deal"
     assert (await sales.get_sale(db, other.id)).heading == "New deal"
     # its history holds its own creation only (stage and status once), not the new sale's

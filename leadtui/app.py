@@ -436,7 +436,7 @@ class LeadApp(App[int]):
 
     async def on_unmount(self) -> None:
         if self.live is not None:
-            self.live.stop()
+            await self.live.stop()
         if self.backend is not None:
             await self.backend.db.dispose()
 

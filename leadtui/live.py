@@ -50,10 +50,14 @@ class LiveUpdates:
         not wait for it."""
         self.task = asyncio.create_task(self._watch(db), name="live-updates")
 
-    def stop(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            self.task = None
+    async def stop(self) -> None:
+        """End the subscription and wait (a little) until it has let go of its connection: the database is disposed
+        next, and a query cancelled after that could leave a connection closing on a loop that is going away."""
+        task, self.task = self.task, None
+        if task is None:
+            return
+        task.cancel()
+        await asyncio.wait({task}, timeout=2.0)
 
     async def _watch(self, db: Database) -> None:
         from leadtui.services import changes

@@ -48,6 +48,14 @@ async def type_into_each_field(pilot, app: LeadApp) -> int:
     return typed
 
 
+async def keys(pilot, *pressed: str) -> None:
+    """Press each key and let the screen settle (the database work it starts) before the next."""
+    await pilot.app.ready_backend()
+    for key in pressed:
+        await pilot.press(key)
+        await settle(pilot)
+
+
 @pytest.mark.parametrize("mode", [mode for mode, *_rest in SECTIONS])
 async def test_typing_into_a_sections_fields_never_leaves_it(seeded, mode):  # noqa: F811
     app = LeadApp(db_url=seeded.path, user="admin")
@@ -64,13 +72,7 @@ async def test_typing_into_a_sections_fields_never_leaves_it(seeded, mode):  # n
 async def test_typing_a_date_into_a_drop_down_of_a_sale_in_edit_mode_stays_on_the_card(seeded):  # noqa: F811
     app = LeadApp(db_url=seeded.path, user="admin")
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.ready_backend()
-        await pilot.press("s")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await keys(pilot, "s", "enter", "e")
         card = app.screen
         assert isinstance(card, SaleCard) and card.editing
         owner = card.query_one("#owner", Select)
@@ -85,11 +87,7 @@ async def test_typing_a_date_into_a_drop_down_of_a_sale_in_edit_mode_stays_on_th
 async def test_a_section_key_shows_the_list_not_the_card_opened_over_it(seeded):  # noqa: F811
     app = LeadApp(db_url=seeded.path, user="admin")
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.ready_backend()
-        await pilot.press("s")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await keys(pilot, "s", "enter")
         assert isinstance(app.screen, SaleCard)
         await pilot.press("p")
         await settle(pilot)
@@ -103,13 +101,7 @@ async def test_a_section_key_shows_the_list_not_the_card_opened_over_it(seeded):
 async def test_a_section_key_asks_before_dropping_unsaved_edits(seeded):  # noqa: F811
     app = LeadApp(db_url=seeded.path, user="admin")
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.ready_backend()
-        await pilot.press("s")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await keys(pilot, "s", "enter", "e")
         card = app.screen
         assert isinstance(card, CardScreen)
         heading = card.query_one("#heading", Input)

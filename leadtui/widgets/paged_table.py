@@ -162,7 +162,7 @@ class PagedTable(Vertical):
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return
-        if result is None:
+        if result is None or not self.is_attached:  # the list was closed while its page was read
             return
         if not result.counted:  # the total known before; counted again once the paging stops
             result.total = self.total
@@ -273,6 +273,8 @@ class PagedTable(Vertical):
             return
         if result is None or shown is None or self.result is not shown or self.page_offset != offset:
             return  # paged or reloaded meanwhile: that load shows the newer state
+        if not self.is_attached:
+            return  # the list was closed while its page was read
         if result.total != shown.total or [i.id for i in result.items] != [i.id for i in shown.items]:
             result.offset = offset
             self.show(result)
@@ -302,7 +304,7 @@ class PagedTable(Vertical):
             result = await self.loader(self.page_offset, self.page_size)
         except DomainError:
             return
-        if result is None:
+        if result is None or not self.is_attached:  # the list was closed while its page was read
             return
         if not result.items and self.page_offset > 0 and result.total:
             self._load(False)

@@ -13,11 +13,14 @@ someone else's newer change, no right) are reported and the others moved; Sold a
 
 from __future__ import annotations
 
+import asyncio
+
 from decimal import Decimal
 from typing import Any
 
 from rich.text import Text
 from textual import on, work
+from textual.css.query import NoMatches
 from textual.app import ComposeResult
 from textual.containers import HorizontalScroll, Vertical
 from textual.screen import Screen
@@ -624,15 +627,23 @@ class BoardScreen(Screen):
     async def refresh_records(self) -> None:
         """Apply the changes waiting (`_live_pending`: the changed cards, None: the whole board) until none are
         left; the cursor stays on its card (or its row when that card moved away), the focus and the marks stay."""
+        retries = 0
         try:
             while True:
                 pending = self._live_pending
                 if pending is not None and not pending:
                     return
                 self._live_pending = set()
-                if pending is not None and await self._refresh_cards(sorted(pending)):
-                    continue
-                await self._refresh_board()
+                try:
+                    if pending is not None and await self._refresh_cards(sorted(pending)):
+                        continue
+                    await self._refresh_board()
+                except NoMatches:  # a column was being redrawn (its card list not there yet): read the board again
+                    retries += 1
+                    if not self.is_attached or retries > 20:
+                        return
+                    self._live_pending = None
+                    await asyncio.sleep(0.05)
         finally:
             self._live_running = False
 

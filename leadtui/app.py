@@ -437,8 +437,26 @@ class LeadApp(App[int]):
     async def on_unmount(self) -> None:
         if self.live is not None:
             await self.live.stop()
+        await _let_closing_connections_finish()
         if self.backend is not None:
             await self.backend.db.dispose()
+
+
+async def _let_closing_connections_finish(timeout: float = 2.0) -> None:
+    """A query cancelled with its worker leaves its connection closing in a task of its own (SQLAlchemy's graceful
+    close of an aiosqlite connection): let it finish before the engine stops the connections' threads, or it waits
+    for ever on a stopped thread and the event loop never closes."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while (left := deadline - loop.time()) > 0:
+        closing = [
+            task
+            for task in asyncio.all_tasks()
+            if not task.done() and "_terminate_graceful_close" in getattr(task.get_coro(), "__qualname__", "")
+        ]
+        if not closing:
+            return
+        await asyncio.wait(closing, timeout=left)
 
 
 _NOT_TYPED = {"enter", "escape", "tab", "backspace", "delete", "insert", "home", "end", "pageup", "pagedown"}

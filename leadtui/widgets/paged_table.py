@@ -21,6 +21,7 @@ from typing import Any
 
 from rich.text import Text
 from textual import events, on, work
+from textual.css.query import NoMatches
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -310,8 +311,11 @@ class PagedTable(Vertical):
             self._load(False)
             return
         result.offset = self.page_offset
-        keep = self.current_id()
-        self.show(result, keep)
+        try:
+            keep = self.current_id()
+            self.show(result, keep)
+        except NoMatches:  # the list is being taken down (its table already gone)
+            return
         if keep not in self.row_ids and self.row_ids:  # the record left the page: stay on its row
             table.move_cursor(row=max(0, min(row, len(self.row_ids) - 1)), scroll=False)
         self.call_after_refresh(table.scroll_to, scroll_x, scroll_y, animate=False)

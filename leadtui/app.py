@@ -125,8 +125,8 @@ class LeadApp(App[int]):
         """A section shown again after this session saved elsewhere (a contact added on a company card, then the
         Board): the live stream does not announce a session's own changes, so the section is told here, as if
         another session had changed everything it shows."""
+        from leadtui.live import post_changes
         from leadtui.screens.card_base import CardScreen
-        from leadtui.widgets.paged_table import PagedTable
 
         backend = self.backend
         if backend is None or isinstance(screen, CardScreen) or screen.is_modal:
@@ -136,10 +136,7 @@ class LeadApp(App[int]):
         self._own_writes_seen[id(screen)] = written
         if seen is None or seen == written:
             return
-        changes: dict[str, set[int] | None] = {kind: None for kind in OWN_CHANGE_KINDS}
-        screen.post_message(navigation.RecordsChanged(changes, {}, "", None))
-        for paged in screen.query(PagedTable):
-            paged.post_message(navigation.RecordsChanged(changes, {}, "", None))
+        post_changes(screen, {kind: None for kind in OWN_CHANGE_KINDS}, {}, "", None)
 
     def _forget_hidden_lines(self, screen: Screen) -> None:
         """The screen left behind (a section, or the list under a card) keeps its widgets, not its rendered lines:
@@ -398,10 +395,10 @@ class LeadApp(App[int]):
     def _reload_lists(self) -> None:
         """After an undo every list shows the restored values: each section's screen reloads, and so does each
         paged list (the Contacts list, a company card's Contacts tab ...) in place, keeping its cursor."""
+        from leadtui.live import section_screens
         from leadtui.widgets.paged_table import PagedTable
 
-        stacks = [list(stack) for stack in getattr(self, "_screen_stacks", {}).values()] or [self.screen_stack]
-        for screen in [screen for stack in stacks for screen in stack]:
+        for screen in section_screens(self):
             reload = getattr(screen, "reload", None)
             if callable(reload) and screen.is_attached:
                 reload()

@@ -102,13 +102,9 @@ class LiveUpdates:
         changes, fields, by_user, at = self.changes, self.fields, self.by_user, self.at
         self.changes, self.fields, self.at, self.received_at = {}, {}, None, None
         self.refreshes += 1
-        from leadtui.widgets.paged_table import PagedTable
-
         self.last = navigation.RecordsChanged(changes, fields, by_user, at)
         for screen in self.screens():
-            screen.post_message(navigation.RecordsChanged(changes, fields, by_user, at))
-            for paged in screen.query(PagedTable):
-                paged.post_message(navigation.RecordsChanged(changes, fields, by_user, at))
+            post_changes(screen, changes, fields, by_user, at)
         if self.look_for_new_leads is not None and any(
             fields.get(kind, set()) & OWNER_FIELDS for kind in ("contact", "company")
         ):
@@ -116,7 +112,23 @@ class LiveUpdates:
 
     def screens(self) -> list[Screen]:
         """The screens of every section (the one shown first), dialogs left out."""
-        stacks: dict[str, list[Screen]] = getattr(self.app, "_screen_stacks", {})
-        current = list(self.app.screen_stack)
-        others = [s for stack in stacks.values() for s in stack if s not in current]
-        return [s for s in [*reversed(current), *others] if not isinstance(s, ModalScreen)]
+        return [s for s in section_screens(self.app) if not isinstance(s, ModalScreen)]
+
+
+def section_screens(app: App) -> list[Screen]:
+    """Every screen of every section (the stack shown first, top down), dialogs included."""
+    stacks: dict[str, list[Screen]] = getattr(app, "_screen_stacks", {})
+    current = list(app.screen_stack)
+    others = [s for stack in stacks.values() for s in stack if s not in current]
+    return [*reversed(current), *others]
+
+
+def post_changes(
+    screen: Screen, changes: dict[str, set[int] | None], fields: dict[str, set[str]], by_user: str, at: datetime | None
+) -> None:
+    """Tell a screen and each paged list on it what changed: each reloads what concerns it, in place."""
+    from leadtui.widgets.paged_table import PagedTable
+
+    screen.post_message(navigation.RecordsChanged(changes, fields, by_user, at))
+    for paged in screen.query(PagedTable):
+        paged.post_message(navigation.RecordsChanged(changes, fields, by_user, at))

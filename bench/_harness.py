@@ -132,3 +132,55 @@ def median_of(runs: int, step: Callable[[int], Measure]) -> tuple[Measure, list[
 
 def os_user() -> str:
     return os.environ.get("USER", "admin")
+
+
+# sample names for the import benchmarks (Danish, Dutch and Norwegian letters on purpose)
+FIRST = [
+    "Anna",
+    "Bo",
+    "Carla",
+    "Dirk",
+    "Eva",
+    "Frederik",
+    "Greta",
+    "Hans",
+    "Ida",
+    "Jens",
+    "Karin",
+    "Lars",
+    "Mette",
+    "Niels",
+    "Olga",
+    "Peter",
+    "Rikke",
+    "Søren",
+    "Tove",
+    "Ulla",
+    "Vibeke",
+    "Willem",
+    "Øystein",
+    "Åse",
+]
+LAST = [
+    "Andersen",
+    "Berg",
+    "Christensen",
+    "de Vries",
+    "Eriksen",
+    "Fischer",
+    "Hansen",
+    "Jansen",
+    "Johansen",
+    "Larsen",
+    "Madsen",
+    "Nielsen",
+    "Olsen",
+    "Pedersen",
+    "Rasmussen",
+    "Sørensen",
+    "Thomsen",
+    "van Dijk",
+    "Visser",
+    "Aas",
+]
+WORDS = ["Nordic", "Blue", "North", "Atlas", "Delta", "Fjord", "Green", "Harbour", "Polar", "Summit", "Tulip", "Viking"]

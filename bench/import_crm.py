@@ -26,34 +26,7 @@ import _harness  # noqa: I001 - puts the repository root on the path first
 from leadtui.services import database
 from leadtui.services.crm_import import folder, importer
 
-FIRST = [
-    "Anna",
-    "Bo",
-    "Carla",
-    "Dirk",
-    "Eva",
-    "Frederik",
-    "Greta",
-    "Hans",
-    "Ida",
-    "Jens",
-    "Karin",
-    "Lars",
-    "Mette",
-    "Niels",
-    "Olga",
-    "Peter",
-    "Rikke",
-    "Søren",
-    "Tove",
-    "Ulla",
-    "Vibeke",
-    "Willem",
-    "Øystein",
-    "Åse",
-]
-LAST = ["Andersen", "Berg", "Christensen", "de Vries", "Eriksen", "Fischer", "Hansen", "Jansen", "Johansen", "Larsen"]
-WORDS = ["Nordic", "Blue", "North", "Atlas", "Delta", "Fjord", "Green", "Harbour", "Polar", "Summit", "Tulip", "Viking"]
+FIRST, LAST, WORDS = _harness.FIRST, _harness.LAST, _harness.WORDS
 LIFECYCLE = ["Lead", "Lead", "Marketing Qualified Lead", "Opportunity", "Customer"]
 LEAD_STATUS = ["New", "In Progress", "Attempted to contact", "Open Deal", "Connected"]
 STAGES = [

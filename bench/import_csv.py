@@ -29,55 +29,7 @@ import _harness  # noqa: I001 - puts the repository root on the path first
 
 from leadtui.services import database, imports
 
-FIRST = [
-    "Anna",
-    "Bo",
-    "Carla",
-    "Dirk",
-    "Eva",
-    "Frederik",
-    "Greta",
-    "Hans",
-    "Ida",
-    "Jens",
-    "Karin",
-    "Lars",
-    "Mette",
-    "Niels",
-    "Olga",
-    "Peter",
-    "Rikke",
-    "Søren",
-    "Tove",
-    "Ulla",
-    "Vibeke",
-    "Willem",
-    "Øystein",
-    "Åse",
-]
-LAST = [
-    "Andersen",
-    "Berg",
-    "Christensen",
-    "de Vries",
-    "Eriksen",
-    "Fischer",
-    "Hansen",
-    "Jansen",
-    "Johansen",
-    "Larsen",
-    "Madsen",
-    "Nielsen",
-    "Olsen",
-    "Pedersen",
-    "Rasmussen",
-    "Sørensen",
-    "Thomsen",
-    "van Dijk",
-    "Visser",
-    "Aas",
-]
-WORDS = ["Nordic", "Blue", "North", "Atlas", "Delta", "Fjord", "Green", "Harbour", "Polar", "Summit", "Tulip", "Viking"]
+FIRST, LAST, WORDS = _harness.FIRST, _harness.LAST, _harness.WORDS
 KINDS = ["Consulting", "Logistics", "Software", "Foods", "Energy", "Design", "Systems", "Trading", "Media", "Health"]
 STATUSES = ["", "", "Open", "Contacting", "Qualified"]
 SOURCES = ["google", "linkedin", "newsletter", "facebook", "partner"]

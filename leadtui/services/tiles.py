@@ -542,7 +542,7 @@ async def sales_tiles(db: Database, actor: Actor, *, period: str = "30d", today:
         forecast_rows.append(
             TileRow(
                 key="month:overdue",
-                label=_("Overdue (before {date})").format(date=format_date(month)),
+                label=_("Overdue"),
                 value=float(weighted),
                 text=format_money(weighted),
                 extra=_("{n} sales · {amount}").format(n=format_number(n), amount=format_money(amount)),

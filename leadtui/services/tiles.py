@@ -29,7 +29,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadtui.i18n import N_, _
-from leadtui.i18n.format import format_date, format_money, format_number
+from leadtui.i18n.format import format_money, format_number
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.model.enums import SaleStatus

@@ -134,3 +134,36 @@ async def test_remove_and_move_my_tiles_by_keyboard(app_db):
         )
         listed = await with_services(app_db, tiles.list_tiles)
         assert [x.title for x in listed] == ["First"]
+
+
+async def test_enter_on_a_top_list_row_opens_the_record_and_on_a_sales_bar_its_sales_in_find(app_db):
+    ids = await seed(app_db)
+    app = LeadApp(db_url=app_db, user="admin", lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_dashboard(pilot)
+        from leadtui.widgets.tile_box import TileBox, TileLine
+
+        screen = app.screen
+        top = next(b for b in screen.query(TileBox).results(TileBox) if b.data.key == "leads:top_companies")
+        line = top.query_one(TileLine)
+        assert line.row.label == "Acme" and line.row.record_id == ids["acme"]
+        line.focus()
+        await pilot.pause()
+        assert line.region.y >= 0 and line.region.bottom <= 24  # scrolled into view at 80x24
+        await pilot.press("enter")
+        await settle(pilot)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CompanyCard")
+        await pilot.press("escape")
+        await settle(pilot)
+        await wait_for(pilot, lambda: app.screen is screen)
+        await pilot.press("v")  # Sales
+        await settle(pilot)
+        await wait_for(pilot, lambda: "sales" in screen.sets)
+        forecast = next(b for b in screen.query(TileBox).results(TileBox) if b.data.key == "sales:forecast")
+        assert forecast.display and screen.query_one("#set-leads").display is False
+        forecast.query(TileLine).first().focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "FindScreen")
+        assert app.screen.target == "sale"
+        assert app.screen.criteria == forecast.data.rows[0].criteria

@@ -25,6 +25,7 @@ class TileDialog(FormDialog):
     TileDialog Label { margin-top: 1; }
     TileDialog RadioSet { width: 100%; }
     TileDialog #layout { layout: horizontal; }
+    TileDialog .source-fields { height: auto; }
     """
     BINDINGS = bindings("tile_dialog")
 
@@ -48,30 +49,32 @@ class TileDialog(FormDialog):
             with RadioSet(id="source"):
                 yield RadioButton(_("A selection"), value=bool(self.items) and not self.criteria, id="source-selection")
                 yield RadioButton(_("Criteria"), value=not self.items or bool(self.criteria), id="source-criteria")
-            yield from field_row(
-                _("Selection"),
-                Select(
-                    [(f"{item.name} · {item.kind_label} · {item.target_label}", item.id) for item in self.items],
-                    prompt=_("(choose a selection)"),
-                    id="selection_id",
-                ),
-                stacked=True,
-            )
-            yield from field_row(
-                _("Of"),
-                Select(
-                    [(find.target_label(target), target) for target in TARGETS],
-                    value=self.target,
-                    allow_blank=False,
-                    id="target",
-                ),
-                stacked=True,
-            )
-            yield from field_row(
-                _("Criteria (as on the command line, separated by ;)"),
-                Input("; ".join(find.format_where(c) for c in self.criteria), id="criteria"),
-                stacked=True,
-            )
+            with Vertical(id="from-selection", classes="source-fields"):
+                yield from field_row(
+                    _("Selection"),
+                    Select(
+                        [(f"{item.name} · {item.kind_label} · {item.target_label}", item.id) for item in self.items],
+                        prompt=_("(choose a selection)"),
+                        id="selection_id",
+                    ),
+                    stacked=True,
+                )
+            with Vertical(id="from-criteria", classes="source-fields"):
+                yield from field_row(
+                    _("Of"),
+                    Select(
+                        [(find.target_label(target), target) for target in TARGETS],
+                        value=self.target,
+                        allow_blank=False,
+                        id="target",
+                    ),
+                    stacked=True,
+                )
+                yield from field_row(
+                    _("Criteria (as on the command line, separated by ;)"),
+                    Input("; ".join(find.format_where(c) for c in self.criteria), id="criteria"),
+                    stacked=True,
+                )
             yield Label(_("Layout"))
             with RadioSet(id="layout"):
                 for key in tiles.LAYOUTS:
@@ -87,6 +90,14 @@ class TileDialog(FormDialog):
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
+        self._show_source()
+
+    @on(RadioSet.Changed, "#source")
+    def _show_source(self) -> None:
+        """Only the fields of the chosen source: the selection, or what the criteria find and the criteria."""
+        selection = self._pressed("source", "criteria") == "selection"
+        self.query_one("#from-selection").display = selection
+        self.query_one("#from-criteria").display = not selection
 
     @staticmethod
     def _group_options(target: str) -> list[tuple[str, str]]:

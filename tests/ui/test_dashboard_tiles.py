@@ -167,3 +167,34 @@ async def test_enter_on_a_top_list_row_opens_the_record_and_on_a_sales_bar_its_s
         await wait_for(pilot, lambda: type(app.screen).__name__ == "FindScreen")
         assert app.screen.target == "sale"
         assert app.screen.criteria == forecast.data.rows[0].criteria
+
+
+async def test_enter_on_a_tile_of_a_static_selection_opens_that_selection(app_db):
+    ids = await seed(app_db)
+
+    async def add(db, actor):
+        from leadtui.services import selections
+
+        sel = await selections.create_selection(
+            db, actor, {"name": "Kept", "target": "contact", "kind": "static", "ids": [ids["ann"], ids["gus"]]}
+        )
+        await tiles.add_tile(db, actor, {"selection_id": sel.id, "layout": "number"})
+        return sel.id
+
+    selection_id = await with_services(app_db, add)
+    app = LeadApp(db_url=app_db, user="admin", lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_dashboard(pilot)
+        screen = app.screen
+        await pilot.press("v", "v")
+        await settle(pilot)
+        await wait_for(pilot, lambda: bool(screen.query("#mine-boxes TileLine")))
+        from leadtui.widgets.tile_box import TileLine
+
+        line = screen.query_one("#mine-boxes TileLine", TileLine)
+        assert line.row.text == "2" and line.row.selection_id == selection_id
+        line.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SelectionsScreen")
+        await wait_for(pilot, lambda: app.screen.current() is not None and app.screen.current().id == selection_id)

@@ -40,7 +40,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "company": (("people",), N_("Companies: add, set, show, list, delete.")),
     "dashboard": (
-        ("find",),
+        ("dashboard",),
         N_("The lead tiles: leads per status and category, new this week, funnel, days in status."),
     ),
     "demo-data": (

@@ -1,5 +1,5 @@
-"""`leadtui find`, `leadtui selection ...`, `leadtui board ...`, `leadtui dashboard`: the command-line twins of
-the Find screen, the selections, the board and the lead dashboard."""
+"""`leadtui find`, `leadtui selection ...`, `leadtui board ...`: the command-line twins of the Find screen, the
+selections and the board (`leadtui dashboard` is in cli/dashboard.py)."""
 
 from __future__ import annotations
 
@@ -650,45 +650,3 @@ def board_move(opts: Options, target: str, ids: str, column: str, reason: str | 
             err=True,
         )
         sys.exit(out.refused[0].code)
-
-
-# --------------------------------------------------------------------------- dashboard
-
-
-@cli.command(
-    "dashboard", help=_("The lead tiles: leads per status and category, new this week, funnel, days in status.")
-)
-@click.option(
-    "--period",
-    default="30d",
-    show_default=True,
-    help=_("Funnel period: 7d, 30d, 90d, 365d (last N days), quarter or year (this one so far)."),
-)
-@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
-@click.pass_obj
-def dashboard_command(opts: Options, period: str, as_json: bool) -> None:
-    from leadtui.services import dashboard as svc
-
-    out = run(opts, lambda db, actor: svc.dashboard(db, actor, period=period))
-    if as_json:
-        print_json(dump(out))
-        return
-    click.echo(_("Leads per lead status:"))
-    for tile in out.per_status:
-        click.echo(f"  {tile.title:<30} {tile.text:>8}")
-    click.echo(_("Leads per category:"))
-    for tile in out.per_category:
-        click.echo(f"  {tile.title:<30} {tile.text:>8}")
-    click.echo(
-        _("New leads this week (since {date}): {n}").format(date=format_date(out.week_start), n=out.new_this_week.text)
-    )
-    click.echo(
-        _("Funnel, {period} ({start} – {end}), contacts that reached:").format(
-            period=out.period_label.lower(), start=format_date(out.period_start), end=format_date(out.period_end)
-        )
-    )
-    for tile in out.funnel:
-        click.echo(f"  {tile.title:<30} {tile.text:>8}")
-    click.echo(_("Average days in the current lead status:"))
-    for tile in out.days_in_status:
-        click.echo(f"  {tile.title:<30} {tile.text:>8}")

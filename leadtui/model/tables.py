@@ -418,6 +418,28 @@ class SelectionMember(Base):
     entity_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
 
 
+# --------------------------------------------------------------------------- dashboard tiles (migration 0013)
+
+
+class DashboardTile(Base):
+    """A tile a user added to their dashboard (SPEC.md 4.7): what it counts (a selection, or Find criteria on a
+    target, kept as Find keeps them) and how it is drawn. Per user, in the user's order (`position`)."""
+
+    __tablename__ = "dashboard_tile"
+    __table_args__ = (Index("ix_dashboard_tile_owner_position", "owner_id", "position"), {"sqlite_autoincrement": True})
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("associate.id", ondelete="CASCADE"), nullable=False)
+    title: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    layout: Mapped[str] = mapped_column(String(10), nullable=False, default="number")
+    source: Mapped[str] = mapped_column(String(10), nullable=False, default="criteria")  # or "selection"
+    target: Mapped[str] = mapped_column(String(20), nullable=False, default="contact")
+    criteria: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
+    selection_id: Mapped[int | None] = mapped_column(ForeignKey("selection.id", ondelete="SET NULL"), index=True)
+    group_by: Mapped[str] = mapped_column(String(40), nullable=False, default="")
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    registered_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
 # --------------------------------------------------------------------------- history and lead sources
 
 

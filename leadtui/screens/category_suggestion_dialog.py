@@ -121,3 +121,11 @@ async def offer_category_suggestions(node: DOMNode, suggestions: Iterable[Any]) 
         changed += 1
         app.notify(_("Category of '{company}' set to '{category}'.").format(company=out.name, category=out.category))
     return changed
+
+
+def offer_later(node: DOMNode, suggestions: Iterable[Any]) -> None:
+    """`offer_category_suggestions` in a worker of its own, so the caller goes on (the board redraws the moved cards
+    while the question is open)."""
+    wanted = [s for s in suggestions if s is not None]
+    if wanted:
+        node.run_worker(offer_category_suggestions(node, wanted), group="action")

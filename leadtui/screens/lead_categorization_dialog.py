@@ -48,8 +48,8 @@ class LeadCategorizationDialog(FormDialog):
                 classes="hint",
             )
             yield Static("", id="admin-note", classes="hint")
-            yield Static("", id="rules")
             yield Static("", id="a5-note")
+            yield Static("", id="rules")
             yield error_line("category")
             yield error_line("general")
             yield buttons(_("Save"))
@@ -111,9 +111,10 @@ class LeadCategorizationDialog(FormDialog):
             )
         await holder.remove()
         scroll = self.query_one(VerticalScroll)
-        await scroll.mount_all(widgets, before=self.query_one("#a5-note"))
+        await scroll.mount_all(widgets, before=self.query_one("#category-error"))
         note = "" if self.admin else _("Read-only: only administrators change lead categorization.")
         self.query_one("#admin-note", Static).update(note)
+        self.query_one("#admin-note", Static).display = bool(note)
         if current.rules:
             self.query_one("#on-0", Checkbox).focus()
         self._check()
@@ -152,6 +153,7 @@ class LeadCategorizationDialog(FormDialog):
             else ""
         )
         self.query_one("#a5-note", Static).update(cell(text))
+        self.query_one("#a5-note", Static).display = bool(text)
         self.query_one("#ok", Button).disabled = bool(missing) or not self.admin
         self.refresh_bindings()
 

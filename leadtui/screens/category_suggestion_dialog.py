@@ -28,10 +28,10 @@ from leadtui.widgets.inert import cell
 
 class CategorySuggestionDialog(Dialog):
     DEFAULT_CSS = """
-    CategorySuggestionDialog > Vertical { width: 72; padding: 1 2; }
+    CategorySuggestionDialog > Vertical { width: 72; padding: 0 2 1 2; }
     CategorySuggestionDialog #question { margin-bottom: 1; height: auto; }
-    CategorySuggestionDialog #categories { height: auto; max-height: 10; }
-    CategorySuggestionDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    CategorySuggestionDialog #categories { height: auto; max-height: 9; }
+    CategorySuggestionDialog #buttons { height: auto; align-horizontal: right; }
     CategorySuggestionDialog Button { margin-left: 1; }
     """
     BINDINGS = bindings("category_suggestion")
@@ -49,8 +49,7 @@ class CategorySuggestionDialog(Dialog):
                 "Lead categorization suggests setting the category of '{company}' from '{current}' to '{suggested}'."
             ).format(company=s.company_name, current=s.current_category, suggested=s.suggested_category)
         )
-        lines.append(_("Enter sets the highlighted category; pick another with the arrows; Escape skips."))
-        return cell("\n".join(lines))
+        return Text("\n").join(cell(line) for line in lines)
 
     def compose(self) -> ComposeResult:
         from leadtui.services.lists import category_group_name
@@ -64,6 +63,7 @@ class CategorySuggestionDialog(Dialog):
         with Vertical():
             yield Static(_("Update category?"), classes="section-title")
             yield Static(self.question(), id="question")
+            yield Static(_("Pick another category with the arrows."), classes="hint")
             yield OptionList(*options, id="categories")
             with Horizontal(id="buttons"):
                 yield Button(_("Update") + f" ({key_display('enter')})", id="accept", variant="primary")

@@ -106,3 +106,51 @@ async def test_escape_skips_and_the_category_stays(app, world):
         await pilot.press("escape")  # ... but Escape skips
         await settle(pilot)
         assert (await companies.get_company(backend.db, backend.actor, world.acme)).category == "Lead"
+
+
+async def test_a_lead_status_rule_asks_after_the_contact_card_is_saved(app, app_db):
+    from textual.widgets import DataTable, Select
+
+    from leadtui.screens.contact_card import ContactCard
+    from tests.ui.seed import seed, with_services
+
+    ids = await seed(app_db)  # Acme (Lead) with Ann (Open)
+    await with_services(
+        app_db,
+        lambda db, actor: automation.set_rules(
+            db,
+            actor,
+            [
+                {
+                    "trigger": "lead_status",
+                    "lead_status": "Contacting",
+                    "category": "Opportunity",
+                    "enabled": True,
+                    "confirm": True,
+                }
+            ],
+        ),
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        await pilot.press("p")
+        await settle(pilot)
+        table = app.screen.query_one("#contacts", DataTable)
+        table.focus()
+        table.move_cursor(row=[str(table.get_row_at(i)[1]) for i in range(table.row_count)].index("Ann Berg"))
+        await pilot.press("enter")
+        await settle(pilot)
+        card = app.screen
+        assert isinstance(card, ContactCard)
+        await pilot.press("e")
+        await settle(pilot)
+        card.query_one("#lead_status", Select).focus()
+        await pilot.press("enter", "down", "enter", "ctrl+s")  # Contacting, save
+        await settle(pilot)
+        assert isinstance(app.screen, CategorySuggestionDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is card
+        assert str(card.query_one("#category-value").render()).startswith("Opportunity")
+    acme = await with_services(app_db, lambda db, actor: companies.get_company(db, actor, ids["acme"]))
+    assert acme.category == "Opportunity"

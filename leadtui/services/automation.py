@@ -305,6 +305,8 @@ async def after_sale_saved(
     session: AsyncSession, actor: Actor, sale: t.Sale, *, creating: bool, old_status: int | None
 ) -> None:
     """The sale hooks: registered (a new sale), sold and lost (the status became that)."""
+    if session.info.get(OFF_KEY):
+        return
     company_id = sale.company_id
     if company_id is None and sale.contact_id is not None:
         company_id = await session.scalar(select(t.Contact.company_id).where(t.Contact.id == sale.contact_id))

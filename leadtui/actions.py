@@ -97,6 +97,9 @@ SCOPES: dict[str, tuple[str, str]] = {
     "sales_guide": ("Sales guide", "Settings, g"),
     "save_selection": ("Save selection dialog", ""),
     "text": ("Text dialog", ""),
+    # lead categorization (SPEC 2.5)
+    "lead_categorization": ("Lead categorization", "Settings, l"),
+    "category_suggestion": ("Suggested category", "after a sale or lead status change a rule asks about"),
 }
 
 ACTIONS: list[Action] = [
@@ -620,6 +623,14 @@ ACTIONS: list[Action] = [
         palette=N_("Settings: Sales guide"),
         help=N_("Stages and sales guide of the highlighted sale type"),
     ),
+    A(
+        "settings.lead_categorization",
+        "l",
+        "lead_categorization",
+        N_("Lead categorization"),
+        palette=N_("Settings: Lead categorization"),
+        help=N_("Update a company's category when a sale is registered, sold or lost, or a lead status is set"),
+    ),
     A("sales_guide.close", "escape", "close", N_("Close")),
     A("sales_guide.stage_up", "ctrl+up", "move(-1)", N_("Stage up")),
     A("sales_guide.stage_down", "ctrl+down", "move(1)", N_("Stage down")),
@@ -956,6 +967,10 @@ ACTIONS: list[Action] = [
     A("picker.to_list", "down", "to_list", N_("Results"), show=False),
     A("save_selection.save", "ctrl+s", "save", N_("OK / Save")),
     A("save_selection.cancel", "escape", "cancel", N_("Cancel")),
+    # lead categorization (SPEC 2.5)
+    A("lead_categorization.save", "ctrl+s", "save", N_("Save")),
+    A("lead_categorization.cancel", "escape", "cancel", N_("Cancel")),
+    A("category_suggestion.skip", "escape", "cancel", N_("Skip")),
     A("text.submit", "ctrl+s", "submit", N_("OK / Save")),
     A("text.cancel", "escape", "cancel", N_("Cancel")),
 ]

@@ -27,6 +27,13 @@ if TYPE_CHECKING:
 # top-level command -> (modules of leadtui.cli declaring it, its help text: the same msgid as the command's help)
 COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "audit": (("admin",), N_("Who changed what and when, with old and new values.")),
+    "automation": (
+        ("automation",),
+        N_(
+            "Lead categorization: update a company's category when a sale is registered, sold or lost, or a lead "
+            "status is set."
+        ),
+    ),
     "backup": (
         ("admin",),
         N_(

@@ -10,6 +10,7 @@ import click
 
 from leadtui import exit_codes
 from leadtui.cli._table import Column, print_table
+from leadtui.cli._category_note import note_suggestions
 from leadtui.cli.core import Options, RecordId, cli, dump, formula_guard_option, print_json, run
 from leadtui.i18n import N_, _, ngettext
 from leadtui.i18n.format import format_date
@@ -644,6 +645,7 @@ def board_move(opts: Options, target: str, ids: str, column: str, reason: str | 
                 n=len(out.unchanged)
             )
         click.echo(text)
+    note_suggestions(*out.category_suggestions)  # lead categorization
     if out.refused:  # every card that stayed, on one line (errors are one line on stderr)
         click.echo(
             "leadtui: " + "; ".join(f"#{refusal.id} {refusal.title}: {refusal.reason}" for refusal in out.refused),

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from leadtui.cli._table import Column, print_table
+from leadtui.cli._category_note import note_suggestions
 from leadtui.cli.core import Options, RecordId, cli, dump, print_json, run
 from leadtui.i18n import _, ngettext
 from leadtui.i18n.format import format_datetime, format_number
@@ -371,6 +372,7 @@ def person_set(
 
     item = run(opts, go)
     _print_person(item, as_json, None if as_json else _("Saved contact {id} '{name}'."))
+    note_suggestions(item.category_suggestion)  # lead categorization
 
 
 @person.command("show", help=_("Show a contact with its lead status."))

@@ -9,6 +9,7 @@ import click
 
 from leadtui import exit_codes
 from leadtui.cli._table import Column, print_table
+from leadtui.cli._category_note import note_suggestions
 from leadtui.cli.core import Options, RecordId, cli, dump, print_json, run
 from leadtui.i18n import _
 from leadtui.i18n.format import format_date, format_datetime, format_number
@@ -171,7 +172,9 @@ def sale_add(
         )
         return await sales.create_sale(db, actor, data)
 
-    _print_sale(run(opts, go), as_json, _("Added sale {id}: {heading}"))
+    added = run(opts, go)
+    _print_sale(added, as_json, _("Added sale {id}: {heading}"))
+    note_suggestions(added.category_suggestion)  # lead categorization
 
 
 @sale.command("set", help=_("Change a sale: stage, status, reasons, dates, money, owner ..."))
@@ -213,6 +216,7 @@ def sale_set(opts: Options, sale_id: int, as_json: bool, expected_version: int |
         data["status"] = values["status"].lower()
     out = run(opts, lambda db, actor: sales.update_sale(db, actor, sale_id, data, expected_version=expected_version))
     _print_sale(out, as_json, None if as_json else _("Saved sale {id}: {heading}"))
+    note_suggestions(out.category_suggestion)  # lead categorization
 
 
 @sale.command("show", help=_("Show one sale (with --json: every field, money as strings with 2 decimals)."))

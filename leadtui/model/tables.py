@@ -567,3 +567,24 @@ class ExternalRef(Base):
     external_id: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False)
     local_id: Mapped[int] = mapped_column(Integer, nullable=False)
     imported_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
+# --------------------------------------------------------------------------- category automation (SPEC.md 1.15, 2.5)
+
+
+class CategoryAutomation(Versioned, Base):
+    """A Lead categorization rule: when its trigger fires on a company in a Potential customer category, the
+    company's category is set to `category_id` (or suggested, with `confirm`). One rule per trigger (A6):
+    `trigger_key` is the trigger ("sold", "lost", "registered") or "lead_status:<id>" for "lead status set to"."""
+
+    __tablename__ = "category_automation"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (0009)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trigger: Mapped[str] = mapped_column(String(20), nullable=False)
+    trigger_key: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)
+    lead_status_id: Mapped[int | None] = mapped_column(ForeignKey("lead_status.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
+    confirm: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id", ondelete="SET NULL"), index=True)

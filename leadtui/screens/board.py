@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 
 from leadtui.actions import bindings
 from leadtui import navigation
+from leadtui.screens.category_suggestion_dialog import offer_later
 from leadtui.i18n import _, ngettext
 from leadtui.services import board as svc
 from leadtui.services import find
@@ -480,6 +481,7 @@ class BoardScreen(Screen):
             self.notify(result.summary())
         else:
             self.notify(_("Already in {column}.").format(column=result.column_name))
+        offer_later(self, result.category_suggestions)  # lead categorization (SPEC 2.5): asks in a worker
         moved = set(result.moved)
         self.marked = {i: c for i, c in self.marked.items() if i not in moved}
         if not moved:

@@ -296,6 +296,12 @@ class ContactCard(CardScreen):
         await super().show_record(out)
         await self._load_history()
 
+    async def after_save(self, before: Any, out: Any) -> None:
+        from leadtui.screens.category_suggestion_dialog import offer_category_suggestions
+
+        if await offer_category_suggestions(self, [out.category_suggestion]):  # lead categorization (SPEC 2.5 A4)
+            await self.show_record(await self.fetch())  # the company's new category, and the version it gave
+
     async def after_fill(self) -> None:
         await self._show_links()
 

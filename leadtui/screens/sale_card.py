@@ -840,6 +840,9 @@ class SaleCard(CardScreen):
         return _("Saved the sale '{heading}'.").format(heading=out.heading)
 
     async def after_save(self, before: Any, out: Any) -> None:
+        from leadtui.screens.category_suggestion_dialog import offer_category_suggestions
+
+        await offer_category_suggestions(self, [out.category_suggestion])  # lead categorization (SPEC 2.5 A4)
         if out.status == "stalled" and (before.status if before is not None else None) != "stalled":
             await self._offer_follow_up(out)
 

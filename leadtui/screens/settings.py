@@ -68,6 +68,7 @@ class SettingsScreen(Screen):
     def on_mount(self) -> None:
         kinds = self.query_one("#kinds", OptionList)
         kinds.highlighted = 0
+        kinds.add_option(Option(_("Lead categorization") + " …", id="lead-categorization"))  # SPEC 2.5
         self.query_one("#items", DataTable).focus()
         self.load()
 
@@ -144,7 +145,7 @@ class SettingsScreen(Screen):
 
     @on(OptionList.OptionHighlighted, "#kinds")
     def _kind_chosen(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id and event.option.id != self.kind:
+        if event.option.id and event.option.id != self.kind and event.option.id in svc.KINDS:
             self.kind = event.option.id
 
     def watch_kind(self) -> None:
@@ -300,6 +301,22 @@ class SettingsScreen(Screen):
         from leadtui.screens.users import UsersScreen
 
         self.app.push_screen(UsersScreen())
+
+    # ------------------------------------------------------------------ lead categorization (SPEC 2.5)
+
+    @on(OptionList.OptionSelected, "#kinds")
+    def _kind_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == "lead-categorization":
+            self.action_lead_categorization()
+
+    def action_lead_categorization(self) -> None:
+        from leadtui.screens.lead_categorization_dialog import LeadCategorizationDialog
+
+        def done(result: object) -> None:
+            if result is not None:
+                self.notify(_("Saved lead categorization."))
+
+        self.app.push_screen(LeadCategorizationDialog(), done)
 
     def reload(self) -> None:
         current = self.current()

@@ -32,6 +32,7 @@ from leadtui.model.engine import Database
 from leadtui.model.enums import SaleStatus, SelectionKind
 from leadtui.services import contact_rules as rules
 from leadtui.services import find, lookup, selections
+from leadtui.services import automation  # lead categorization (SPEC 2.5)
 from leadtui.services.actor import Actor
 from leadtui.services.errors import DomainError, NotFound, RuleViolation, StaleEdit
 from leadtui.services.retry import retry_on_conflict
@@ -96,6 +97,8 @@ class MoveOut(BaseModel):
     moved: list[int]
     unchanged: list[int]
     refused: list[Refusal]
+    # lead categorization rules that ask (SPEC 2.5 A4), one per company, for the screen to offer
+    category_suggestions: list[automation.CategorySuggestion] = []
 
     def summary(self) -> str:
         reasons = "; ".join(r.title + ": " + r.reason.rstrip(".") for r in self.refused[:5])
@@ -697,16 +700,20 @@ async def _move_cards(
                 out.unchanged.append(card_id)
                 continue
             try:
+                saved: Any
                 if target == "contact":
-                    await contacts.update_contact(
+                    saved = await contacts.update_contact(
                         joined, actor, card_id, {"lead_status": item_id}, expected_version=version
                     )
                 else:
                     data: dict[str, Any] = {"stage": item_id} if item_id is not None else {"status": key}
                     if key in ("sold", "lost") and reason is not None and str(reason).strip():
                         data["reason"] = int(reason) if str(reason).strip().isdigit() else str(reason)
-                    await sales.update_sale(joined, actor, card_id, data, expected_version=version)
+                    saved = await sales.update_sale(joined, actor, card_id, data, expected_version=version)
                 out.moved.append(card_id)
+                found = saved.category_suggestion  # lead categorization (SPEC 2.5): one question per company
+                if found and all(s.company_id != found.company_id for s in out.category_suggestions):
+                    out.category_suggestions.append(found)
             except StaleEdit as exc:
                 # only a card moved with the version the board showed can be stale that way (the TUI's board);
                 # a move without one (the command line) is refused only when its save keeps losing races

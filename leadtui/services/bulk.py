@@ -22,6 +22,7 @@ from leadtui.i18n import N_, _
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.services import contact_rules as rules
+from leadtui.services import automation  # lead categorization (SPEC 2.5)
 from leadtui.services.actor import Actor
 from leadtui.services.errors import RuleViolation
 from leadtui.services.rights import ensure_bulk_update
@@ -216,7 +217,9 @@ async def apply_bulk_update(
             condition = and_(target, plan.eligible())
             if plan.field == "lead_status":
                 assert plan.status is not None
+                categorize = await automation.bulk_companies(session, condition, plan.status)  # SPEC 2.5
                 await rules.set_lead_status_where(session, actor, condition, plan.status, now=now, summary=summary)
+                await automation.fire_bulk(session, actor, categorize, plan.status)
                 continue
             column = "our_contact_id" if plan.field == "owner" else "email_opt_in"
             await rules.update_contacts_where(

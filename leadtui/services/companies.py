@@ -384,6 +384,18 @@ def _changed(values: CompanyIn, given: set[str], current: CompanyOut) -> dict[st
     return changed
 
 
+async def change_category(
+    session: AsyncSession, actor: Actor, company: t.Company, old: t.Category, new: t.Category
+) -> None:
+    """Set the company's category as a manual change does (update_company): the row, then _carry_category_change
+    (history, contacts, lead status rules). Category automation (services/automation.py) changes it through here."""
+    now = t.utcnow()
+    company.category_id = new.id
+    company.updated_at, company.updated_by_id = now, actor.id
+    await session.flush()
+    await _carry_category_change(session, actor, company, old, new, now)
+
+
 async def _carry_category_change(
     session: AsyncSession, actor: Actor, company: t.Company, old: t.Category, new: t.Category, now: datetime
 ) -> None:

@@ -22,6 +22,7 @@ from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.services import contact_rules as rules
 from leadtui.services import history, lookup, rights
+from leadtui.services import automation  # lead categorization (SPEC 2.5)
 from leadtui.services.actor import Actor
 from leadtui.services.companies import group_name
 from leadtui.services.errors import NotFound, PermissionDenied, RuleViolation, StaleEdit
@@ -102,6 +103,7 @@ class ContactOut(BaseModel):
     deleted: bool
     may_edit: bool
     version: int
+    category_suggestion: automation.CategorySuggestion | None = None  # a lead categorization rule that asks
 
 
 class HistoryOut(BaseModel):
@@ -469,6 +471,7 @@ async def update_contact(
             if "email_opt_in" in given and values.email_opt_in is not None:
                 row.email_opt_in = values.email_opt_in
             explicit_status = values.lead_status if "lead_status" in given else None
+            fired: t.LeadStatus | None = None
             if "company" in given and values.company != row.company_id:
                 ctx = await _move(session, actor, row, ctx, values.company, explicit_status, now)
             await _own_fields(session, actor, row, ctx, values, given, now)
@@ -478,10 +481,18 @@ async def update_contact(
                     if not ctx.lead_enabled:
                         raise _refuse_lead_status(ctx)
                     await _set_status(session, actor, row, status, now)
+                    fired = status
             elif "lead_status" in given and ctx.lead_enabled and explicit_status in (None, ""):
                 raise RuleViolation(_("Lead status: cannot be empty on a lead."), field="lead_status")
             row.updated_at, row.updated_by_id = now, actor.id
             await session.flush()
+            if fired is not None:  # category automation (SPEC 2.5): "lead status set to"
+                await automation.after_lead_status_set(session, actor, row, fired)
+                suggestion = automation.take(session)
+                await session.refresh(row)  # a category change moved the contact's version on
+                out = await _out(session, actor, row)
+                out.category_suggestion = suggestion
+                return out
             return await _out(session, actor, row)
 
     try:  # a lost race on PostgreSQL is not a conflict for a save without an expected version: read and save again

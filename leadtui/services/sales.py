@@ -41,6 +41,7 @@ from leadtui.services import activities, guides, history, money, rights
 from leadtui.services.activities import DateField
 from leadtui.services.actor import Actor
 from leadtui.services import lookup
+from leadtui.services import automation  # lead categorization (SPEC 2.5)
 from leadtui.services.errors import NotFound, PermissionDenied, RuleViolation, StaleEdit
 from leadtui.services.retry import retry_on_conflict
 from leadtui.services.validation import FIELD_LABELS, check_text, parse
@@ -185,6 +186,7 @@ class SaleOut(BaseModel):
     guided: bool
     guide: guides.SaleGuideOut | None
     version: int
+    category_suggestion: automation.CategorySuggestion | None = None  # a lead categorization rule that asks
 
 
 class SaleRow(BaseModel):
@@ -680,6 +682,10 @@ async def _apply(session: AsyncSession, actor: Actor, row: t.Sale, values: SaleC
             STATUS_LABELS[target],
             at=now,
         )
+    # category automation (SPEC 2.5): registered, sold, lost
+    await automation.after_sale_saved(
+        session, actor, row, creating=creating, old_status=int(old_status) if old_status else None
+    )
 
 
 # ---------------------------------------------------------------------------------------------- output
@@ -862,6 +868,7 @@ async def create_sale(db: Database, actor: Actor, data: dict[str, Any]) -> SaleO
             )
             await _apply(session, actor, row, values, creating=True)
             out = await _out(session, row)
+            out.category_suggestion = automation.take(session)
         return out
 
     return await _retrying(attempt)
@@ -895,6 +902,7 @@ async def update_sale(
             with session.no_autoflush:  # one UPDATE (one version step) per save
                 await _apply(session, actor, row, values, creating=False)
             out = await _out(session, row)
+            out.category_suggestion = automation.take(session)
         return out
 
     return await _retrying(attempt)

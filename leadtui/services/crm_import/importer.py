@@ -1040,6 +1040,7 @@ async def _run(
     try:
         async with db.write(actor) as session:
             session.info["crm_create_missing"] = options.create_missing
+            session.info["leadtui.no_category_automation"] = True  # imported history fires no lead categorization
             sdb = _SessionDatabase(db, session, savepoints=savepoints)
             refs: dict[str, dict[str, int]] = {}
             for item, profile, entity, mapping in planned:

@@ -95,6 +95,8 @@ SCOPES: dict[str, tuple[str, str]] = {
     "picker": ("Picker dialog", ""),
     "sales_guide": ("Sales guide", "Settings, g"),
     "save_selection": ("Save selection dialog", ""),
+    "move_contact": ("Move contact dialog", "Contact card, m"),
+    "recycle_bin": ("Recycle bin", "Settings, R"),
     "text": ("Text dialog", ""),
 }
 
@@ -569,6 +571,14 @@ ACTIONS: list[Action] = [
         help=N_("Users, roles, groups and rights"),
     ),
     A(
+        "settings.recycle_bin",
+        "R",
+        "recycle_bin",
+        N_("Recycle bin"),
+        palette=N_("Settings: Recycle bin"),
+        help=N_("Deleted companies, contacts and sales of the last 14 days"),
+    ),
+    A(
         "settings.guide",
         "g",
         "guide",
@@ -914,6 +924,18 @@ ACTIONS: list[Action] = [
     A("save_selection.cancel", "escape", "cancel", N_("Cancel")),
     A("text.submit", "ctrl+s", "submit", N_("OK / Save")),
     A("text.cancel", "escape", "cancel", N_("Cancel")),
+    # the move contact dialog and the recycle bin (Settings)
+    A("move_contact.save", "ctrl+s", "save", N_("Move")),
+    A("move_contact.cancel", "escape", "cancel", N_("Cancel")),
+    A(
+        "recycle_bin.restore",
+        "r",
+        "restore",
+        N_("Restore"),
+        palette=N_("Recycle bin: Restore"),
+        help=N_("Bring the highlighted record back"),
+    ),
+    A("recycle_bin.back", "escape", "app.pop_screen", N_("Back")),
 ]
 
 

@@ -36,7 +36,7 @@ def recycle_list(opts: Options, as_json: bool) -> None:
             Column(_("Details"), 24),
             Column(_("Deleted")),
             Column(_("By"), 20),
-            Column(_("You may restore"), 6),
+            Column(_("You may restore")),
         ],
         [
             [

@@ -40,6 +40,7 @@ SETTINGS_KINDS = [
     "business",
     "user-group",
 ]
+RECYCLE_BIN = "recycle-bin"  # the entry under the lists that opens the recycle bin (Enter)
 
 
 class SettingsScreen(Screen):
@@ -57,7 +58,12 @@ class SettingsScreen(Screen):
         yield Header()
         yield Navigator("settings")
         with Horizontal():
-            yield OptionList(*[Option(_(svc.KINDS[k].label), id=k) for k in SETTINGS_KINDS], id="kinds")
+            yield OptionList(
+                *[Option(_(svc.KINDS[k].label), id=k) for k in SETTINGS_KINDS],
+                None,
+                Option(_("Recycle bin"), id=RECYCLE_BIN),
+                id="kinds",
+            )
             with Vertical(id="list-pane"):
                 yield Static("", id="list-title", classes="section-title")
                 yield Static("", id="admin-note", classes="hint")
@@ -144,7 +150,7 @@ class SettingsScreen(Screen):
 
     @on(OptionList.OptionHighlighted, "#kinds")
     def _kind_chosen(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id and event.option.id != self.kind:
+        if event.option.id in SETTINGS_KINDS and event.option.id != self.kind:
             self.kind = event.option.id
 
     def watch_kind(self) -> None:
@@ -300,6 +306,17 @@ class SettingsScreen(Screen):
         from leadtui.screens.users import UsersScreen
 
         self.app.push_screen(UsersScreen())
+
+    # ---- the recycle bin: an entry under the lists (Enter) and a key
+    def action_recycle_bin(self) -> None:
+        from leadtui.screens.recycle_bin import RecycleBinScreen
+
+        self.app.push_screen(RecycleBinScreen())
+
+    @on(OptionList.OptionSelected, "#kinds")
+    def _entry_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == RECYCLE_BIN:
+            self.action_recycle_bin()
 
     def reload(self) -> None:
         current = self.current()

@@ -391,11 +391,11 @@ def person_set(
 
 
 def _carry_option(value: str) -> tuple[str, Any]:
-    """--activities leave|all|from:DATE -> (carry, carry_from); a bad value is a usage error (exit 2)."""
+    """--activities leave|all|from:DATE -> (carry, carry_from); a bad value is a rule violation (exit 2)."""
     from leadtui.i18n.format import parse_date
+    from leadtui.services.errors import RuleViolation
 
-    text = value.strip()
-    kind, _sep, rest = text.partition(":")
+    kind, _sep, rest = value.strip().partition(":")
     kind = kind.strip().lower()
     if kind in ("leave", "all") and not rest:
         return kind, None
@@ -403,11 +403,11 @@ def _carry_option(value: str) -> tuple[str, Any]:
         try:
             return "from", parse_date(rest)
         except ValueError as exc:
-            raise click.BadParameter(
-                _("From date: {error} (from:DATE).").format(error=exc), param_hint="--activities"
+            raise RuleViolation(
+                _("--activities: From date: {error} (from:DATE).").format(error=exc), field="carry_from"
             ) from None
-    raise click.BadParameter(
-        _("choose leave, all or from:DATE (not '{value}').").format(value=value), param_hint="--activities"
+    raise RuleViolation(
+        _("--activities: choose leave, all or from:DATE (not '{value}').").format(value=value), field="carry"
     )
 
 

@@ -73,7 +73,7 @@ def recycle_restore(opts: Options, kind: str, record_id: int) -> None:
             "{n} contact deleted with it is back too.", "{n} contacts deleted with it are back too.", item.contacts
         ).format(n=item.contacts)
     if item.follow_ups:
-        message += " " + ngettext(
-            "{n} follow-up is back too.", "{n} follow-ups are back too.", item.follow_ups
-        ).format(n=item.follow_ups)
+        message += " " + ngettext("{n} follow-up is back too.", "{n} follow-ups are back too.", item.follow_ups).format(
+            n=item.follow_ups
+        )
     click.echo(message)

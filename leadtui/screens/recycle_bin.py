@@ -116,7 +116,9 @@ class RecycleBinScreen(Screen):
         message = _("Restored {kind} '{name}'.").format(kind=svc.kind_label(restored.kind).lower(), name=restored.name)
         if restored.contacts:
             message += " " + ngettext(
-                "{n} contact deleted with it is back too.", "{n} contacts deleted with it are back too.", restored.contacts
+                "{n} contact deleted with it is back too.",
+                "{n} contacts deleted with it are back too.",
+                restored.contacts,
             ).format(n=restored.contacts)
         if restored.follow_ups:
             message += " " + ngettext(

@@ -678,7 +678,9 @@ async def _carry(
     if carry == "leave" or source == target:
         return
     for model in (t.Activity, t.Sale):
-        rows = (await session.scalars(select(model).where(_carried(model, contact_id, source, carry, carry_from)))).all()
+        rows: list[Any] = list(
+            (await session.scalars(select(model).where(_carried(model, contact_id, source, carry, carry_from)))).all()
+        )
         for item in rows:
             item.company_id = target
             if isinstance(item, t.Sale):

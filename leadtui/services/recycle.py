@@ -81,10 +81,8 @@ async def _groups(session: AsyncSession, ids: set[int | None]) -> dict[int, int 
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    rows = await session.execute(
-        select(t.Associate.id, t.Associate.primary_group_id).where(t.Associate.id.in_(wanted))
-    )
-    return dict(rows.all())  # type: ignore[arg-type]
+    rows = await session.execute(select(t.Associate.id, t.Associate.primary_group_id).where(t.Associate.id.in_(wanted)))
+    return dict(rows.all())
 
 
 def _may_sale(actor: Actor, owner_id: int | None, group: int | None) -> bool:
@@ -114,7 +112,9 @@ async def _deleted_sales(session: AsyncSession, since: datetime, sale_id: int | 
     present: set[int] = set()
     ordered = sorted(ids)
     for start in range(0, len(ordered), 1000):
-        present.update((await session.scalars(select(t.Sale.id).where(t.Sale.id.in_(ordered[start : start + 1000])))).all())
+        present.update(
+            (await session.scalars(select(t.Sale.id).where(t.Sale.id.in_(ordered[start : start + 1000])))).all()
+        )
     seen: set[int] = set()
     out = []
     for entry in entries:
@@ -184,7 +184,7 @@ async def list_recycled(db: Database, actor: Actor, *, now: datetime | None = No
         wanted = {int(c) for e in sales if (c := _old(e, "company_id")) is not None}
         if wanted:
             rows = await session.execute(select(t.Company.id, t.Company.name).where(t.Company.id.in_(wanted)))
-            sale_companies = dict(rows.all())  # type: ignore[arg-type]
+            sale_companies = dict(rows.all())
         follow_ups: dict[str, int] = {}
         if sales:
             rows = await session.execute(
@@ -355,9 +355,7 @@ async def _restore_sale(db: Database, actor: Actor, sale_id: int, now: datetime 
             if item.entity_id is not None and await session.get(t.Activity, item.entity_id) is None:
                 session.add(_row_from(t.Activity, item))
         await session.flush()
-        return RestoredOut(
-            kind="sale", id=sale_id, name=str(_old(entry, "heading") or ""), follow_ups=len(follow_ups)
-        )
+        return RestoredOut(kind="sale", id=sale_id, name=str(_old(entry, "heading") or ""), follow_ups=len(follow_ups))
 
 
 def _row_from(model: Any, entry: t.AuditLog) -> Any:

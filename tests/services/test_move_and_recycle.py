@@ -158,6 +158,9 @@ async def test_a_deleted_sale_comes_back_with_its_follow_ups(db, admin):
     async with db.read() as session:
         assert await session.scalar(select(func.count()).where(t.Activity.sale_id == sale.id)) == 2
     assert await recycle.list_recycled(db, admin) == []
+    await undo.undo_last(db, admin)  # undoing the restore puts it back in the bin
+    assert [(r.kind, r.follow_ups) for r in await recycle.list_recycled(db, admin)] == [("sale", 2)]
+    await recycle.restore(db, admin, "sale", sale.id)
     # and it can be deleted (and restored) again
     await sales.delete_sale(db, admin, sale.id)
     assert [r.id for r in await recycle.list_recycled(db, admin)] == [sale.id]

@@ -67,7 +67,11 @@ def recycle_restore(opts: Options, kind: str, record_id: int) -> None:
     from leadtui.services import recycle as svc
 
     item = run(opts, lambda db, actor: svc.restore(db, actor, kind, record_id))
-    message = _("Restored {kind} {id} '{name}'.").format(kind=svc.kind_label(item.kind), id=item.id, name=item.name)
+    message = {
+        "company": _("Restored company {id} '{name}'."),
+        "contact": _("Restored contact {id} '{name}'."),
+        "sale": _("Restored sale {id} '{name}'."),
+    }[item.kind].format(id=item.id, name=item.name)
     if item.contacts:
         message += " " + ngettext(
             "{n} contact deleted with it is back too.", "{n} contacts deleted with it are back too.", item.contacts

@@ -113,7 +113,11 @@ class RecycleBinScreen(Screen):
             self.notify(str(exc), severity="error", title=_("Not restored"))
             self.load()
             return
-        message = _("Restored {kind} '{name}'.").format(kind=svc.kind_label(restored.kind).lower(), name=restored.name)
+        message = {
+            "company": _("Restored company '{name}'."),
+            "contact": _("Restored contact '{name}'."),
+            "sale": _("Restored sale '{name}'."),
+        }[restored.kind].format(name=restored.name)
         if restored.contacts:
             message += " " + ngettext(
                 "{n} contact deleted with it is back too.",

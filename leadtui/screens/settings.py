@@ -2,6 +2,7 @@
 
 Keys: a add, e or Enter edit, x delete, r restore, v show deleted items, ctrl+up/ctrl+down reorder.
 Only administrators change lists; others see them read-only and get the refusal when they try.
+Under the lists, the "Recycle bin" entry (Enter, or R anywhere in Settings) opens the recycle bin.
 """
 
 from __future__ import annotations

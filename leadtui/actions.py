@@ -96,6 +96,8 @@ SCOPES: dict[str, tuple[str, str]] = {
     "picker": ("Picker dialog", ""),
     "sales_guide": ("Sales guide", "Settings, g"),
     "save_selection": ("Save selection dialog", ""),
+    "move_contact": ("Move contact dialog", "Contact card, m"),
+    "recycle_bin": ("Recycle bin", "Settings, R"),
     "text": ("Text dialog", ""),
     # lead categorization (SPEC 2.5)
     "lead_categorization": ("Lead categorization", "Settings, l"),
@@ -616,6 +618,14 @@ ACTIONS: list[Action] = [
         help=N_("Users, roles, groups and rights"),
     ),
     A(
+        "settings.recycle_bin",
+        "R",
+        "recycle_bin",
+        N_("Recycle bin"),
+        palette=N_("Settings: Recycle bin"),
+        help=N_("Deleted companies, contacts and sales of the last 14 days"),
+    ),
+    A(
         "settings.guide",
         "g",
         "guide",
@@ -973,6 +983,18 @@ ACTIONS: list[Action] = [
     A("category_suggestion.skip", "escape", "cancel", N_("Skip")),
     A("text.submit", "ctrl+s", "submit", N_("OK / Save")),
     A("text.cancel", "escape", "cancel", N_("Cancel")),
+    # the move contact dialog and the recycle bin (Settings)
+    A("move_contact.save", "ctrl+s", "save", N_("Move")),
+    A("move_contact.cancel", "escape", "cancel", N_("Cancel")),
+    A(
+        "recycle_bin.restore",
+        "r",
+        "restore",
+        N_("Restore"),
+        palette=N_("Recycle bin: Restore"),
+        help=N_("Bring the highlighted record back"),
+    ),
+    A("recycle_bin.back", "escape", "app.pop_screen", N_("Back")),
 ]
 
 

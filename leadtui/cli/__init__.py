@@ -90,6 +90,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("people",),
         N_("Contacts (persons): add, set (lead status, move ...), show, list, delete, bulk-set."),
     ),
+    "recycle": (
+        ("recycle",),
+        N_("The recycle bin: deleted companies, contacts and sales of the last 14 days; restore them."),
+    ),
     "restore": (
         ("admin",),
         N_("Replace the database with the backup FILE (refuses to overwrite without --force)."),

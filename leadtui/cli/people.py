@@ -344,6 +344,17 @@ def person_add(opts: Options, company_id: int | None, as_json: bool, **values: A
 @click.argument("contact_id", metavar="ID", type=RecordId(_("Contact")))
 @click.option("--company", "company_id", type=RecordId(_("Company")), help=_("Move the contact to this company."))
 @click.option("--no-company", is_flag=True, help=_("Disconnect the contact from its company."))
+@click.option(
+    "--activities",
+    "carry",
+    default="leave",
+    show_default=True,
+    metavar="leave|all|from:DATE",
+    help=_(
+        "With --company or --no-company: the contact's follow-ups and sales on its old company stay there "
+        "(leave), move with it (all), or move when dated on or after DATE (from:DATE)."
+    ),
+)
 @_person_fields
 @click.option("--expect-version", type=int, help=_("Refuse (exit 5) if someone saved after this version."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
@@ -353,6 +364,7 @@ def person_set(
     contact_id: int,
     company_id: int | None,
     no_company: bool,
+    carry: str,
     expect_version: int | None,
     as_json: bool,
     **values: Any,
@@ -361,6 +373,9 @@ def person_set(
 
     if company_id is not None and no_company:
         raise click.UsageError(_("--company and --no-company exclude each other."))
+    carry, carry_from = _carry_option(carry)
+    if carry != "leave" and company_id is None and not no_company:
+        raise click.UsageError(_("--activities goes with --company or --no-company (a move)."))
 
     def go(db, actor):
         data = _person_data(**values)
@@ -368,11 +383,34 @@ def person_set(
             data["company"] = company_id
         elif no_company:
             data["company"] = None
-        return svc.update_contact(db, actor, contact_id, data, expected_version=expect_version)
+        return svc.update_contact(
+            db, actor, contact_id, data, expected_version=expect_version, carry=carry, carry_from=carry_from
+        )
 
     item = run(opts, go)
     _print_person(item, as_json, None if as_json else _("Saved contact {id} '{name}'."))
     note_suggestions(item.category_suggestion)  # lead categorization
+
+
+def _carry_option(value: str) -> tuple[str, Any]:
+    """--activities leave|all|from:DATE -> (carry, carry_from); a bad value is a rule violation (exit 2)."""
+    from leadtui.i18n.format import parse_date
+    from leadtui.services.errors import RuleViolation
+
+    kind, _sep, rest = value.strip().partition(":")
+    kind = kind.strip().lower()
+    if kind in ("leave", "all") and not rest:
+        return kind, None
+    if kind == "from":
+        try:
+            return "from", parse_date(rest)
+        except ValueError as exc:
+            raise RuleViolation(
+                _("--activities: From date: {error} (from:DATE).").format(error=exc), field="carry_from"
+            ) from None
+    raise RuleViolation(
+        _("--activities: choose leave, all or from:DATE (not '{value}').").format(value=value), field="carry"
+    )
 
 
 @person.command("show", help=_("Show a contact with its lead status."))

@@ -424,7 +424,6 @@ class ContactCard(CardScreen):
         if out is None or self.editing:
             return
         from leadtui.screens.company_picker import CompanyPickerDialog
-        from leadtui.screens.dialogs import ConfirmDialog
         from leadtui.services import companies
 
         choice = await self.app.push_screen_wait(
@@ -442,18 +441,22 @@ class ContactCard(CardScreen):
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return
-        question = _("Move '{name}' to {company}?").format(
-            name=out.name, company=f"'{target.name}'" if target else _("no company (disconnect)")
-        )
-        question += "\n" + move_effect(out, target, self.statuses, getattr(self, "default_status", None))
-        if not await self.app.push_screen_wait(ConfirmDialog(_("Move contact"), question)):
-            return
+        from leadtui.screens.move_contact_dialog import MoveContactDialog
+
+        effect = move_effect(out, target, self.statuses, getattr(self, "default_status", None))
         try:
-            moved = await svc.move_contact(backend.db, backend.actor, out.id, choice.id, expected_version=out.version)
+            counts = await svc.carry_counts(backend.db, out.id)
         except DomainError as exc:
             self.notify(str(exc), severity="error", title=_("Not moved"))
-            if exc.exit_code == 5:
-                await self.show_record(await self.fetch())
+            return
+        moved = await self.app.push_screen_wait(
+            MoveContactDialog(out, target, effect, counts, backend.db, backend.actor)
+        )
+        if moved is None:
+            return
+        if isinstance(moved, DomainError):  # changed by someone else meanwhile: shown as it is now
+            self.notify(str(moved), severity="error", title=_("Not moved"))
+            await self.show_record(await self.fetch())
             return
         self.changed = True
         await self.show_record(moved)

@@ -2,6 +2,7 @@
 
 Keys: a add, e or Enter edit, x delete, r restore, v show deleted items, ctrl+up/ctrl+down reorder.
 Only administrators change lists; others see them read-only and get the refusal when they try.
+Under the lists, the "Recycle bin" entry (Enter, or R anywhere in Settings) opens the recycle bin.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ SETTINGS_KINDS = [
     "business",
     "user-group",
 ]
+RECYCLE_BIN = "recycle-bin"  # the entry under the lists that opens the recycle bin (Enter)
 
 
 class SettingsScreen(Screen):
@@ -57,7 +59,13 @@ class SettingsScreen(Screen):
         yield Header()
         yield Navigator("settings")
         with Horizontal():
-            yield OptionList(*[Option(_(svc.KINDS[k].label), id=k) for k in SETTINGS_KINDS], id="kinds")
+            yield OptionList(
+                *[Option(_(svc.KINDS[k].label), id=k) for k in SETTINGS_KINDS],
+                None,
+                Option(_("Lead categorization") + " …", id="lead-categorization"),  # SPEC 2.5
+                Option(_("Recycle bin") + " …", id=RECYCLE_BIN),
+                id="kinds",
+            )
             with Vertical(id="list-pane"):
                 yield Static("", id="list-title", classes="section-title")
                 yield Static("", id="admin-note", classes="hint")
@@ -68,7 +76,6 @@ class SettingsScreen(Screen):
     def on_mount(self) -> None:
         kinds = self.query_one("#kinds", OptionList)
         kinds.highlighted = 0
-        kinds.add_option(Option(_("Lead categorization") + " …", id="lead-categorization"))  # SPEC 2.5
         self.query_one("#items", DataTable).focus()
         self.load()
 
@@ -145,7 +152,7 @@ class SettingsScreen(Screen):
 
     @on(OptionList.OptionHighlighted, "#kinds")
     def _kind_chosen(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id and event.option.id != self.kind and event.option.id in svc.KINDS:
+        if event.option.id in SETTINGS_KINDS and event.option.id != self.kind:
             self.kind = event.option.id
 
     def watch_kind(self) -> None:
@@ -304,11 +311,6 @@ class SettingsScreen(Screen):
 
     # ------------------------------------------------------------------ lead categorization (SPEC 2.5)
 
-    @on(OptionList.OptionSelected, "#kinds")
-    def _kind_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id == "lead-categorization":
-            self.action_lead_categorization()
-
     def action_lead_categorization(self) -> None:
         from leadtui.screens.lead_categorization_dialog import LeadCategorizationDialog
 
@@ -317,6 +319,19 @@ class SettingsScreen(Screen):
                 self.notify(_("Saved lead categorization."))
 
         self.app.push_screen(LeadCategorizationDialog(), done)
+
+    # ---- the recycle bin: an entry under the lists (Enter) and a key
+    def action_recycle_bin(self) -> None:
+        from leadtui.screens.recycle_bin import RecycleBinScreen
+
+        self.app.push_screen(RecycleBinScreen())
+
+    @on(OptionList.OptionSelected, "#kinds")
+    def _entry_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == RECYCLE_BIN:
+            self.action_recycle_bin()
+        elif event.option.id == "lead-categorization":
+            self.action_lead_categorization()
 
     def reload(self) -> None:
         current = self.current()

@@ -432,11 +432,20 @@ async def create_contact(db: Database, actor: Actor, data: dict[str, Any]) -> Co
 
 
 async def update_contact(
-    db: Database, actor: Actor, contact_id: int, data: dict[str, Any], *, expected_version: int | None = None
+    db: Database,
+    actor: Actor,
+    contact_id: int,
+    data: dict[str, Any],
+    *,
+    expected_version: int | None = None,
+    carry: str = "leave",
+    carry_from: date | None = None,
 ) -> ContactOut:
-    """Change the given fields; giving `company` moves the contact (decision 4)."""
+    """Change the given fields; giving `company` moves the contact (decision 4). `carry` says what a move does
+    with the contact's follow-ups and sales on its old company (P2): "leave", "all" or "from" (`carry_from` on)."""
     values = parse(ContactIn, data)
     given = set(values.model_fields_set)
+    check_carry(carry, carry_from)
 
     async def attempt() -> ContactOut:
         async with db.write(actor) as session:
@@ -473,7 +482,9 @@ async def update_contact(
             explicit_status = values.lead_status if "lead_status" in given else None
             fired: t.LeadStatus | None = None
             if "company" in given and values.company != row.company_id:
+                source = row.company_id
                 ctx = await _move(session, actor, row, ctx, values.company, explicit_status, now)
+                await _carry(session, actor, row.id, source, row.company_id, carry, carry_from, now)
             await _own_fields(session, actor, row, ctx, values, given, now)
             if explicit_status not in (None, ""):
                 status = await rules.lead_status_by_ref(session, explicit_status, keep_id=row.lead_status_id)
@@ -605,10 +616,97 @@ async def _move(
 
 
 async def move_contact(
-    db: Database, actor: Actor, contact_id: int, company_id: int | None, *, expected_version: int | None = None
+    db: Database,
+    actor: Actor,
+    contact_id: int,
+    company_id: int | None,
+    *,
+    expected_version: int | None = None,
+    carry: str = "leave",
+    carry_from: date | None = None,
 ) -> ContactOut:
-    """Move a contact to another company (or disconnect it with None)."""
-    return await update_contact(db, actor, contact_id, {"company": company_id}, expected_version=expected_version)
+    """Move a contact to another company (or disconnect it with None), with its follow-ups and sales as `carry`
+    says (P2): "leave" them on the old company, move "all", or those "from" `carry_from` on."""
+    return await update_contact(
+        db,
+        actor,
+        contact_id,
+        {"company": company_id},
+        expected_version=expected_version,
+        carry=carry,
+        carry_from=carry_from,
+    )
+
+
+# ---- moving a contact's follow-ups and sales with it (SPEC P2): one write, one undo step with the move
+
+CARRY_CHOICES = ("leave", "all", "from")
+FIELD_LABELS.update({"carry": N_("Follow-ups and sales"), "carry_from": N_("From date")})
+
+
+class CarryCountOut(BaseModel):
+    """The contact's follow-ups and sales on its company, which a move may take along."""
+
+    follow_ups: int
+    sales: int
+
+
+def check_carry(carry: str, carry_from: date | None) -> None:
+    if carry not in CARRY_CHOICES:
+        raise RuleViolation(
+            _("Follow-ups and sales: choose leave, all or from a date (not '{value}').").format(value=carry),
+            field="carry",
+        )
+    if carry == "from" and carry_from is None:
+        raise RuleViolation(_("From date: a date is required to move those from a date on."), field="carry_from")
+
+
+def _carried(model: Any, contact_id: int, source: int | None, carry: str, carry_from: date | None) -> Any:
+    condition = and_(
+        model.contact_id == contact_id,
+        model.company_id == source if source is not None else model.company_id.is_(None),
+    )
+    if carry == "from" and carry_from is not None:
+        if model is t.Sale:
+            condition = and_(condition, t.Sale.sale_date >= carry_from)
+        else:
+            condition = and_(condition, t.Activity.start_at >= datetime.combine(carry_from, datetime.min.time()))
+    return condition
+
+
+async def _carry(
+    session: AsyncSession,
+    actor: Actor,
+    contact_id: int,
+    source: int | None,
+    target: int | None,
+    carry: str,
+    carry_from: date | None,
+    now: datetime,
+) -> None:
+    """Move the contact's follow-ups and sales on `source` to `target` (row by row: the audit has each, so undo
+    takes them back with the move)."""
+    if carry == "leave" or source == target:
+        return
+    for model in (t.Activity, t.Sale):
+        rows: list[Any] = list(
+            (await session.scalars(select(model).where(_carried(model, contact_id, source, carry, carry_from)))).all()
+        )
+        for item in rows:
+            item.company_id = target
+            if isinstance(item, t.Sale):
+                item.updated_at, item.updated_by_id = now, actor.id
+
+
+async def carry_counts(db: Database, contact_id: int) -> CarryCountOut:
+    """How many follow-ups and sales of the contact are on its company now (asked before a move)."""
+    async with db.read() as session:
+        row = await _load(session, contact_id)
+        counts = []
+        for model in (t.Activity, t.Sale):
+            condition = _carried(model, contact_id, row.company_id, "all", None)
+            counts.append(await session.scalar(select(func.count()).select_from(model).where(condition)) or 0)
+    return CarryCountOut(follow_ups=counts[0], sales=counts[1])
 
 
 def _changed(values: ContactIn, given: set[str], current: ContactOut) -> dict[str, tuple[Any, Any]]:

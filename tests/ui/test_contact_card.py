@@ -13,6 +13,7 @@ from leadtui.screens.conflict_dialog import ConflictDialog
 from leadtui.screens.contact_card import ContactCard
 from leadtui.screens.contacts import ContactsScreen
 from leadtui.screens.dialogs import ConfirmDialog
+from leadtui.screens.move_contact_dialog import MoveContactDialog
 from leadtui.services import contacts, lists
 from leadtui.widgets.lead_status_field import LeadStatusField
 from tests.ui.conftest import settle
@@ -214,9 +215,9 @@ async def test_move_contact_by_keyboard_into_a_lead_company_gives_open(app, app_
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, MoveContactDialog)
         assert "gets 'Open'" in text_of(app, ".question")
-        await pilot.press("y")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ContactCard)
         assert lead_field(app).display and text_of(app, "#lead_status-value") == "Open"

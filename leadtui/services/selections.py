@@ -25,7 +25,7 @@ from sqlalchemy import CursorResult, delete, func, insert, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from leadtui.i18n import N_, _
+from leadtui.i18n import N_, _, ngettext
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.model.enums import SelectionKind
@@ -487,9 +487,12 @@ async def delete_selection(db: Database, actor: Actor, selection_id: int) -> Sel
         users = await _combined_using(session, row.id)
         if users:
             raise RuleViolation(
-                _(
+                ngettext(
                     "Delete: '{name}' is a part of the combined selection {names}; delete that first or make it "
-                    "static."
+                    "static.",
+                    "Delete: '{name}' is a part of the combined selections {names}; delete those first or make them "
+                    "static.",
+                    len(users),
                 ).format(name=row.name, names=", ".join(f"'{u.name}'" for u in users[:5])),
                 field="id",
             )
@@ -841,6 +844,41 @@ class DeleteMembersOut(BaseModel):
     refused: int
     reasons: list[str] = []
     for_good: bool  # sales are deleted for good; companies and contacts go to the recycle bin
+
+
+def delete_members_question(target: str, n: int) -> str:
+    """The confirmation of "Delete the members' records": how many, and where they go."""
+    if target == "sale":
+        return ngettext(
+            "Delete {n} sale for good, with its follow-ups? Sales are not kept in the recycle bin; this cannot be "
+            "undone.",
+            "Delete {n} sales for good, with their follow-ups? Sales are not kept in the recycle bin; this cannot be "
+            "undone.",
+            n,
+        ).format(n=n)
+    if target == "company":
+        return ngettext(
+            "Delete {n} company and its contacts? They go to the recycle bin.",
+            "Delete {n} companies and their contacts? They go to the recycle bin.",
+            n,
+        ).format(n=n)
+    return ngettext(
+        "Delete {n} contact? It goes to the recycle bin.", "Delete {n} contacts? They go to the recycle bin.", n
+    ).format(n=n)
+
+
+def delete_members_summary(out: DeleteMembersOut) -> str:
+    """The one line after "Delete the members' records"."""
+    done = (
+        ngettext("Deleted {n} for good", "Deleted {n} for good", out.deleted)
+        if out.for_good
+        else ngettext("Moved {n} to the recycle bin", "Moved {n} to the recycle bin", out.deleted)
+    ).format(n=out.deleted)
+    if out.refused:
+        done += "; " + ngettext(
+            "{n} refused (not yours to delete)", "{n} refused (not yours to delete)", out.refused
+        ).format(n=out.refused)
+    return done + "."
 
 
 async def member_ids(db: Database, actor: Actor, selection_id: int, only: Sequence[int] | None = None) -> list[int]:

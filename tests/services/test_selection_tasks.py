@@ -141,6 +141,7 @@ async def test_generate_follow_ups_one_per_member_undone_as_one_step(db, admin, 
     page = await activities.list_follow_ups(db, contact_id=world.people["bob"])
     assert [f.text for f in page.rows] == ["Christmas call"]
     await undo.undo_last(db, admin)
+    assert await follow_up_count(db) == before
     assert (await activities.list_follow_ups(db, contact_id=world.people["bob"])).rows == []
 
 

@@ -62,9 +62,7 @@ def _describe(out: Any) -> str:
 @click.argument("parts", nargs=-1, required=True, type=RecordId(_("Selection")))
 @_how_options()
 @click.option("--description", default="", help=_("What the selection is for."))
-@click.option(
-    "--visible-for", type=click.Choice(["all", "group", "private"]), default="all", help=_("Who sees it.")
-)
+@click.option("--visible-for", type=click.Choice(["all", "group", "private"]), default="all", help=_("Who sees it."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def selection_combine(
@@ -78,7 +76,13 @@ def selection_combine(
 ) -> None:
     from leadtui.services import selections
 
-    data = {"name": name, "how": how or "union", "parts": list(parts), "description": description, "visible_for": visible_for}
+    data = {
+        "name": name,
+        "how": how or "union",
+        "parts": list(parts),
+        "description": description,
+        "visible_for": visible_for,
+    }
 
     async def go(db, actor):  # noqa: ANN001, ANN202
         out = await selections.create_combined(db, actor, data)
@@ -198,9 +202,7 @@ def selection_followups(
 @click.option("--yes", is_flag=True, help=_("Do not ask for confirmation."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
-def selection_delete_members(
-    opts: Options, selection_id: int, only: tuple[str, ...], yes: bool, as_json: bool
-) -> None:
+def selection_delete_members(opts: Options, selection_id: int, only: tuple[str, ...], yes: bool, as_json: bool) -> None:
     from leadtui.services import selections
 
     chosen = _numbers(only, "--only") if only else None

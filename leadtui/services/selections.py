@@ -345,11 +345,21 @@ async def export_members_csv(
     *,
     columns: Sequence[str] | None = None,
     formula_guard: bool = True,
+    only: Sequence[int] | None = None,
 ) -> int:
-    """Write the members as CSV (a header row of field keys, then one row per member). Returns the row count."""
+    """Write the members as CSV (a header row of field keys, then one row per member; those of `only` when given,
+    the task menu's marked members). Returns the row count."""
     target, criteria, members_of = await scope(db, actor, selection_id)
     return await write_csv(
-        db, actor, target, criteria, out, columns=columns, selection_id=members_of, formula_guard=formula_guard
+        db,
+        actor,
+        target,
+        criteria,
+        out,
+        columns=columns,
+        selection_id=members_of,
+        formula_guard=formula_guard,
+        within=only,
     )
 
 
@@ -363,13 +373,15 @@ async def write_csv(
     columns: Sequence[str] | None = None,
     selection_id: int | None = None,
     formula_guard: bool = True,
+    within: Sequence[int] | None = None,
 ) -> int:
     """The members as CSV through leadtui.text.CsvWriter (formula prefixes neutralised unless `formula_guard` is off)."""
     header = await find.columns_of(target, columns)
     writer = CsvWriter(out, formula_guard=formula_guard)
     writer.writerow(["id", *[c.key for c in header]])
     written = 0
-    async for row in find.iter_rows(db, actor, target, criteria, columns=columns, selection_id=selection_id):
+    rows = find.iter_rows(db, actor, target, criteria, columns=columns, selection_id=selection_id, within=within)
+    async for row in rows:
         writer.writerow([row["id"], *[row[c.key] for c in header]])
         written += 1
     return written
@@ -686,8 +698,9 @@ async def _check_parts(
     for row in rows[1:]:
         if row.target != target:
             raise RuleViolation(
-                _("Parts: '{name}' is a selection of {what}, '{first}' of {first_what}; combine selections of one kind.")
-                .format(
+                _(
+                    "Parts: '{name}' is a selection of {what}, '{first}' of {first_what}; combine selections of one kind."
+                ).format(
                     name=row.name,
                     what=find.target_label(row.target).lower(),
                     first=rows[0].name,
@@ -757,7 +770,9 @@ async def change_combination(
         row = await _load(session, actor, selection_id)
         _ensure_edit(actor, row)
         if not _parts(row):
-            raise RuleViolation(_("Combination: '{name}' is not a combined selection.").format(name=row.name), field="how")
+            raise RuleViolation(
+                _("Combination: '{name}' is not a combined selection.").format(name=row.name), field="how"
+            )
         if expected_version is not None and row.version != expected_version:
             raise StaleEdit(
                 _("The selection '{name}' was changed by someone else since you opened it; reload it.").format(

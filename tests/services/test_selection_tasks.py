@@ -118,7 +118,11 @@ async def test_copy_keeps_members_or_criteria_and_belongs_to_the_copier(db, admi
     again = await selections.copy_selection(db, admin, a)
     assert again.name == "A (copy 2)"
     mine = await selections.copy_selection(db, rep, b, "Rita's B")
-    assert mine.owner == "rita" and mine.kind == "dynamic" and mine.criteria == (await selections.get_selection(db, admin, b)).criteria
+    assert (
+        mine.owner == "rita"
+        and mine.kind == "dynamic"
+        and mine.criteria == (await selections.get_selection(db, admin, b)).criteria
+    )
     await selections.add_members(db, admin, copy.id, [world.people["eve"]])  # the copy is its own list
     assert "Eve Solo" not in await names(db, admin, a)
     with pytest.raises(RuleViolation, match="already"):

@@ -1,0 +1,88 @@
+"""The selection task menu and combining selections, by keyboard (Pilot): follow-ups for the marked members
+only, a combined selection made in its dialog."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable
+
+from leadtui.screens.combine_dialog import CombineDialog
+from leadtui.screens.follow_up_dialog import FollowUpDialog
+from leadtui.screens.pick_dialog import PickDialog
+from leadtui.screens.selections import SelectionsScreen
+from leadtui.services import activities, database, selections
+from tests.services.find_data import build
+from tests.ui.conftest import settle
+
+
+@pytest.fixture
+async def world(app_db):
+    db = await database.init_database(f"sqlite+aiosqlite:///{app_db}", lang="en", login="admin", force=False)
+    admin = await database.resolve_actor(db, "admin")
+    out = await build(db, admin)
+    p = out.people
+    for name, ids in (("A", [p["ann"], p["bob"], p["cid"]]), ("B", [p["bob"], p["cid"], p["dan"]])):
+        await selections.create_selection(db, admin, {"name": name, "target": "persons", "kind": "static", "ids": ids})
+    await db.dispose()
+    return out
+
+
+async def open_selections(pilot) -> None:
+    await pilot.app.ready_backend()
+    await pilot.press("f")
+    await settle(pilot)
+    await pilot.press("l")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, SelectionsScreen)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_generate_follow_ups_for_the_marked_members_only(app, world, size):
+    async with app.run_test(size=size) as pilot:
+        await open_selections(pilot)
+        await pilot.press("enter")  # to the members of A: Ann, Bob, Cid
+        await settle(pilot)
+        await pilot.press("space", "space")  # marks Ann, then Bob
+        await settle(pilot)
+        members = app.screen.query_one("#members", DataTable)
+        assert [str(members.get_row_at(i)[0]).strip()[:1] for i in range(3)] == ["✓", "✓", str(world.people["cid"])[:1]]
+        assert "2 members marked" in str(app.screen.query_one("#selection-details").render())
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, PickDialog)
+        assert "2 marked members" in app.screen.title_text
+        await pilot.press(*"generate", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FollowUpDialog)
+        assert "2 members" in app.screen.intro
+        await pilot.press(*"Call about the offer", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SelectionsScreen)
+        assert any("Created 2 follow-ups" in n.message for n in app._notifications)
+        backend = await app.ready_backend()
+        texts = {
+            name: [f.text for f in (await activities.list_follow_ups(backend.db, contact_id=world.people[name])).rows]
+            for name in ("ann", "bob", "cid")
+        }
+        assert texts == {"ann": ["Call about the offer"], "bob": ["Call about the offer"], "cid": []}
+
+
+async def test_combine_two_selections_by_keyboard(app, world):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_selections(pilot)  # A highlighted
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, CombineDialog)
+        await pilot.press(*"A and B", "tab", "enter", "down", "enter")  # Combination: Intersection
+        await settle(pilot)
+        await pilot.press("tab", "down", "space")  # tick B (A is ticked already)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SelectionsScreen)
+        backend = await app.ready_backend()
+        combined = [s for s in await selections.list_selections(backend.db, backend.actor) if s.kind == "combined"]
+        assert [(s.name, s.combination, s.part_names) for s in combined] == [("A and B", "intersect", ["A", "B"])]
+        await settle(pilot)
+        assert "Intersection (in all of them) of 'A', 'B'" in str(app.screen.query_one("#selection-details").render())
+        members = app.screen.query_one("#members", DataTable)
+        assert members.row_count == 2  # Bob and Cid

@@ -114,7 +114,8 @@ class SelectionsScreen(Screen):
         self.load_members()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The Footer offers "Make static" only on a dynamic selection (a static one cannot change kind)."""
+        """The Footer offers "Make static" only on a dynamic or combined selection (a static one cannot change
+        kind)."""
         if action == "make_static":
             item = self.current()
             return item is not None and item.kind in ("dynamic", "combined")
@@ -239,6 +240,12 @@ class SelectionsScreen(Screen):
         item = self._need()
         if item is None:
             return
+        if item.kind == "combined":
+            self.notify(
+                _("'{name}' is combined: its members come from its parts and are listed here.").format(name=item.name),
+                severity="warning",
+            )
+            return
         if item.kind != "dynamic":
             self.notify(
                 _("'{name}' is static: its members are listed here (criteria belong to dynamic selections).").format(
@@ -344,9 +351,16 @@ class SelectionsScreen(Screen):
             except DomainError as exc:
                 self.notify(str(exc), severity="warning", title=_("Already static"))
             return
-        question = _(
-            "Make '{name}' static? Its {n} current members are kept from now on and its criteria stop "
-            "running. This cannot be turned back."
+        question = (
+            _(
+                "Make '{name}' static? Its {n} current members are kept from now on and it stops following its "
+                "parts. This cannot be turned back."
+            )
+            if item.kind == "combined"
+            else _(
+                "Make '{name}' static? Its {n} current members are kept from now on and its criteria stop "
+                "running. This cannot be turned back."
+            )
         ).format(name=item.name, n=self.count or 0)
         if not await self.app.push_screen_wait(ConfirmDialog(_("Make static"), question)):
             return
@@ -406,6 +420,14 @@ class SelectionsScreen(Screen):
 
         item = self._need()
         if item is None:
+            return
+        if item.kind == "combined":
+            self.notify(
+                _("'{name}' is combined: its parts decide its members. Make it static (m) first.").format(
+                    name=item.name
+                ),
+                severity="warning",
+            )
             return
         if item.kind != "static":
             self.notify(

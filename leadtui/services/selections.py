@@ -451,6 +451,11 @@ async def update_selection(
         target, kind = row.target, row.kind
     criteria = None
     if "criteria" in given and values.criteria is not None:
+        if kind == SelectionKind.COMBINED:
+            raise RuleViolation(
+                _("Criteria: a combined selection is made of its parts, not criteria; change its parts instead."),
+                field="criteria",
+            )
         if kind != SelectionKind.DYNAMIC:
             raise RuleViolation(
                 _("Criteria: a static selection keeps members, not criteria; add or remove members instead."),
@@ -518,6 +523,14 @@ async def delete_selection(db: Database, actor: Actor, selection_id: int) -> Sel
 async def _static_for_edit(session: AsyncSession, actor: Actor, selection_id: int) -> t.Selection:
     row = await _load(session, actor, selection_id)
     _ensure_edit(actor, row)
+    if row.kind == SelectionKind.COMBINED:
+        raise RuleViolation(
+            _(
+                "Members: '{name}' is a combined selection; its members come from its parts. Make it static to add "
+                "or remove members by hand."
+            ).format(name=row.name),
+            field="ids",
+        )
     if row.kind != SelectionKind.STATIC:
         raise RuleViolation(
             _(

@@ -179,3 +179,24 @@ async def test_deleted_contacts_go_to_the_recycle_bin(db, admin, world, parts):
     assert await names(db, admin, a) == ["Bob Øster", "Cid Lund"]
     async with db.read() as session:  # in the recycle bin: still there, marked deleted
         assert (await session.get(t.Contact, world.people["ann"])).deleted_at is not None
+
+
+async def test_a_board_of_a_combined_selection_shows_its_members(db, admin, world, parts):
+    from leadtui.services import board
+
+    a, b = parts
+    minus = await selections.create_combined(db, admin, {"name": "M", "how": "minus", "parts": [a, b]})
+    out = await board.open_board(db, admin, selection_id=minus.id)
+    assert out.source == "M" and out.total == 1  # Cid
+
+
+async def test_the_export_of_a_combined_selection_and_of_marked_members(db, admin, world, parts):
+    import io
+
+    a, b = parts
+    union = await selections.create_combined(db, admin, {"name": "U", "parts": [a, b]})
+    out = io.StringIO()
+    assert await selections.export_members_csv(db, admin, union.id, out, columns=["name"]) == 3
+    out = io.StringIO()
+    n = await selections.export_members_csv(db, admin, union.id, out, columns=["name"], only=[world.people["cid"]])
+    assert n == 1 and "Cid Lund" in out.getvalue()

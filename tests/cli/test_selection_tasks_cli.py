@@ -80,7 +80,7 @@ def test_copy_followups_and_delete_members(cli, world):
     out = ok(cli("selection", "followups", a, "--date", "2026-12-24", "--text", "Christmas call"))
     assert out.strip() == "Created 3 follow-ups"
     assert follow_ups(cli) == 3
-    assert "Undone" in ok(cli("undo"))
+    assert "Undone: creation of 3 records (follow-up" in ok(cli("undo"))
     assert follow_ups(cli) == 0  # all three, as one step
     only = json.loads(
         ok(cli("selection", "followups", a, "--date", "2026-12-24", "--text", "X", "--only", str(p["ann"]), "--json"))

@@ -934,11 +934,9 @@ async def generate_follow_ups(
     skipped = sorted(set(only) - set(ids)) if only is not None else []
     if not ids:
         raise RuleViolation(_("Members: the selection has no members to give a follow-up."), field="ids")
-    link = {"contact": "contact_id", "company": "company_id", "sale": "sale_id"}[target]
     async with db.write(actor) as session:
-        for entity_id in ids:
-            await activities.create_follow_up_in(session, actor, values.model_copy(update={link: entity_id}))
-    return FollowUpsOut(selection_id=selection_id, created=len(ids), skipped=skipped)
+        created = await activities.create_follow_ups_in(session, actor, values, target, ids)
+    return FollowUpsOut(selection_id=selection_id, created=created, skipped=skipped)
 
 
 async def delete_members(

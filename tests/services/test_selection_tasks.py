@@ -200,3 +200,18 @@ async def test_the_export_of_a_combined_selection_and_of_marked_members(db, admi
     out = io.StringIO()
     n = await selections.export_members_csv(db, admin, union.id, out, columns=["name"], only=[world.people["cid"]])
     assert n == 1 and "Cid Lund" in out.getvalue()
+
+
+async def test_follow_ups_for_sales_and_companies_link_the_record_and_its_company(db, admin, world):
+    deals = await static(db, admin, "Deals", [world.sales["web"]], target="sales")
+    firms = await static(db, admin, "Firms", [world.acme, world.nordic], target="companies")
+    assert (
+        await selections.generate_follow_ups(db, admin, deals, {"date": "2026-12-24", "text": "Offer"})
+    ).created == 1
+    assert (
+        await selections.generate_follow_ups(db, admin, firms, {"date": "2026-12-24", "text": "Visit"})
+    ).created == 2
+    on_sale = (await activities.list_follow_ups(db, sale_id=world.sales["web"])).rows
+    assert [(f.text, f.company_id) for f in on_sale] == [("Offer", world.acme)]
+    on_acme = {f.text for f in (await activities.list_follow_ups(db, company_id=world.acme)).rows}
+    assert {"Offer", "Visit"} <= on_acme

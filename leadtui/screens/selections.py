@@ -661,6 +661,7 @@ class SelectionsScreen(Screen):
             ConfirmDialog(_("Delete the members' records"), question, warning=warning, danger=item.target == "sale")
         ):
             return
+        self.notify(ngettext("Deleting {n} record…", "Deleting {n} records…", n).format(n=n))
         try:
             out = await selections.delete_members(backend.db, backend.actor, item.id, only=only)
         except DomainError as exc:

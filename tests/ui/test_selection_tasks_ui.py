@@ -86,3 +86,24 @@ async def test_combine_two_selections_by_keyboard(app, world):
         assert "Intersection (in all of them) of 'A', 'B'" in str(app.screen.query_one("#selection-details").render())
         members = app.screen.query_one("#members", DataTable)
         assert members.row_count == 2  # Bob and Cid
+
+
+async def test_delete_the_marked_members_records_after_a_confirmation(app, world):
+    from leadtui.screens.dialogs import ConfirmDialog
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_selections(pilot)
+        await pilot.press("enter", "space")  # mark Ann
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"delete the", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.question == "Delete 1 contact? It goes to the recycle bin."
+        await pilot.press("y")
+        await settle(pilot)
+        assert any(n.message == "Moved 1 to the recycle bin." for n in app._notifications)
+        backend = await app.ready_backend()
+        sel = (await selections.list_selections(backend.db, backend.actor))[0]
+        assert await selections.member_count(backend.db, backend.actor, sel.id) == 2

@@ -290,10 +290,10 @@ async def create_follow_ups_in(
             )
             links += [(company, None, None) for company in found.all()]
         else:
-            rows = await session.execute(
+            sale_rows = await session.execute(
                 select(t.Sale.company_id, t.Sale.contact_id, t.Sale.id).where(t.Sale.id.in_(chunk))
             )
-            links += [(company, contact, sale) for company, contact, sale in rows.all()]
+            links += [(company, contact, sale) for company, contact, sale in sale_rows.all()]
     for company_id, contact_id, sale_id in links:
         session.add(
             t.Activity(

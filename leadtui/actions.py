@@ -470,7 +470,7 @@ ACTIONS: list[Action] = [
         N_("Combine"),
         show=False,
         palette=N_("Selections: Combine selections"),
-        help=N_("Union, intersection or difference of selections of one kind"),
+        help=N_("Union, intersection or difference of selections of one kind; on a combined one: change it"),
     ),
     A(
         "selections.copy",

@@ -499,6 +499,15 @@ class SelectionsScreen(Screen):
         if item is None:
             return
         others = [s for s in self.items if s.target == item.target and s.id != item.id]
+        if item.kind == "combined" and item.may_edit:  # change its combination or parts
+            parts = [s for s in others if s.id in item.parts]
+            if parts:
+                rest = [s for s in others if s.id != parts[0].id]
+                changed = await self.app.push_screen_wait(CombineDialog(parts[0], rest, editing=item))
+                if changed is not None:
+                    self.notify(_("Changed the combined selection '{name}'.").format(name=changed.name))
+                    self.load(changed.id)
+                return
         if not others:
             self.notify(
                 _("There is no other selection of {what} to combine '{name}' with.").format(

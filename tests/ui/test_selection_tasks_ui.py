@@ -107,3 +107,26 @@ async def test_delete_the_marked_members_records_after_a_confirmation(app, world
         backend = await app.ready_backend()
         sel = (await selections.list_selections(backend.db, backend.actor))[0]
         assert await selections.member_count(backend.db, backend.actor, sel.id) == 2
+
+
+async def test_change_a_combined_selections_combination_by_keyboard(app, world):
+    async with app.run_test(size=(80, 24)) as pilot:
+        backend = await app.ready_backend()
+        a, b = await selections.list_selections(backend.db, backend.actor)
+        both = await selections.create_combined(
+            backend.db, backend.actor, {"name": "Both", "how": "intersect", "parts": [a.id, b.id]}
+        )
+        await open_selections(pilot)
+        await pilot.press("down", "down")  # A, B, Both
+        await settle(pilot)
+        assert app.screen.current().name == "Both"
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, CombineDialog) and app.screen.editing is not None
+        await pilot.press("enter", "home", "enter")  # Combination: Union (the first)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SelectionsScreen)
+        changed = await selections.get_selection(backend.db, backend.actor, both.id)
+        assert changed.combination == "union" and changed.parts == [a.id, b.id]
+        assert await selections.member_count(backend.db, backend.actor, both.id) == 4

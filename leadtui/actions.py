@@ -102,6 +102,7 @@ SCOPES: dict[str, tuple[str, str]] = {
     # lead categorization (SPEC 2.5)
     "lead_categorization": ("Lead categorization", "Settings, l"),
     "category_suggestion": ("Suggested category", "after a sale or lead status change a rule asks about"),
+    "combine": ("Combine selections dialog", ""),
 }
 
 ACTIONS: list[Action] = [
@@ -450,6 +451,42 @@ ACTIONS: list[Action] = [
     A("selections.next_page", "pagedown", "page(1)", N_("Next page"), show=False, priority=True),
     A("selections.previous_page", "pageup", "page(-1)", N_("Previous page"), show=False, priority=True),
     A("selections.refresh", "r", "refresh", N_("Refresh"), show=False),
+    # Selections: combined selections, copy, the task menu (SPEC 1.12, 4.5)
+    A(
+        "selections.tasks",
+        "a",
+        "tasks",
+        N_("Tasks"),
+        palette=N_("Selections: Task menu"),
+        help=N_("Bulk update, generate follow-ups, export, delete (on the marked members only if you like)"),
+    ),
+    A(
+        "selections.mark",
+        "space",
+        "mark",
+        N_("Mark"),
+        show=False,
+        palette=N_("Selections: Mark member"),
+        help=N_("Mark or unmark the highlighted member for a task"),
+    ),
+    A(
+        "selections.combine",
+        "u",
+        "combine",
+        N_("Combine"),
+        show=False,
+        palette=N_("Selections: Combine selections"),
+        help=N_("Union, intersection or difference of selections of one kind; on a combined one: change it"),
+    ),
+    A(
+        "selections.copy",
+        "y",
+        "copy",
+        N_("Copy"),
+        show=False,
+        palette=N_("Selections: Copy selection"),
+        help=N_("A copy that is yours"),
+    ),
     # the Board
     A("board.column_left", "left,h", "column(-1)", N_("Column left"), show=False),
     A("board.column_right", "right,l", "column(1)", N_("Column right"), show=False),
@@ -995,6 +1032,8 @@ ACTIONS: list[Action] = [
         help=N_("Bring the highlighted record back"),
     ),
     A("recycle_bin.back", "escape", "app.pop_screen", N_("Back")),
+    A("combine.save", "ctrl+s", "save", N_("OK / Save")),
+    A("combine.cancel", "escape", "cancel", N_("Cancel")),
 ]
 
 

@@ -101,7 +101,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "sale": (("sales",), N_("Sales: add, set (stage, status, money ...), show, list, delete; follow-ups.")),
     "sale-type": (("sale_types",), N_("Sale types: their stages (in order), estimated time and sales guide.")),
     "selection": (
-        ("find",),
+        ("find", "selection_tasks"),
         N_("Selections: saved searches (dynamic) or kept lists of members (static)."),
     ),
     "serve": (

@@ -423,6 +423,14 @@ def selection_show(
         _print_selection(out, False)
         if out.description:
             click.echo(f"  {out.description}")
+        if out.parts:  # a combined selection: how, and of which parts
+            click.echo(
+                "  "
+                + _("{how} of {parts}").format(
+                    how=out.combination_label,
+                    parts=", ".join(f"{p} '{n}'" for p, n in zip(out.parts, out.part_names)),
+                )
+            )
         described = await find.describe(db, out.target, out.criteria)
         if described:
             label = _("criteria") if out.kind == "dynamic" else _("made from criteria")

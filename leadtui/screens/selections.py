@@ -2,8 +2,10 @@
 highlighted (dynamic: its criteria run now; static: its kept members).
 
 Keys: Enter members (Tab back), g open in Find (its criteria), k board, n rename, x delete (always confirmed),
-m make static (a dynamic one), e export the members to CSV, + add members by id, - remove the highlighted member
-(static), PgDn/PgUp members' pages, r refresh, Escape back.
+m make static (a dynamic or combined one), e export the members to CSV, + add members by id, - remove the
+highlighted member (static), PgDn/PgUp members' pages, r refresh, Escape back; a task menu (bulk update, generate
+follow-ups, export, delete the selection, delete the members' records; on the marked members only if you like),
+space marks a member, u combines selections, y copies one.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from leadtui.actions import bindings
+from leadtui.actions import bindings, key_hint
 from leadtui import navigation
-from leadtui.i18n import _
+from leadtui.i18n import _, ngettext
 from leadtui.services import find, selections
 from leadtui.services.errors import DomainError
 from leadtui.widgets.footer import Footer
@@ -45,6 +47,8 @@ class SelectionsScreen(Screen):
         self.page: find.FindPage | None = None
         self.page_offset = 0
         self.count: int | None = None
+        self.marked: set[int] = set()  # members marked for the task menu (of the highlighted selection)
+        self._details: tuple[list[str], list[str]] = ([], [])
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -105,14 +109,16 @@ class SelectionsScreen(Screen):
     @on(DataTable.RowHighlighted, "#selections")
     def _highlighted(self) -> None:
         self.page_offset = 0
+        self.marked = set()
         self.refresh_bindings()
         self.load_members()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The Footer offers "Make static" only on a dynamic selection (a static one cannot change kind)."""
+        """The Footer offers "Make static" only on a dynamic or combined selection (a static one cannot change
+        kind)."""
         if action == "make_static":
             item = self.current()
-            return item is not None and item.kind == "dynamic"
+            return item is not None and item.kind in ("dynamic", "combined")
         return True
 
     @work(exclusive=True, group="members")
@@ -142,21 +148,50 @@ class SelectionsScreen(Screen):
         ]
         if described:
             lines.append(f"{label}: " + "; ".join(described))
-        if page.more or self.page_offset:
+        if item.parts:
             lines.append(
+                _("{how} of {parts}").format(
+                    how=item.combination_label, parts=", ".join(f"'{name}'" for name in item.part_names)
+                )
+            )
+        after: list[str] = []
+        if page.more or self.page_offset:
+            after.append(
                 _("members {first}–{last}; PgDn/PgUp for more").format(
                     first=self.page_offset + 1, last=self.page_offset + len(page.rows)
                 )
             )
-        details.update("\n".join(lines))
+        self._details = (lines, after)
+        self._show_details()
         members.clear(columns=True)
         members.add_column(_("Id"), key="#id")
         for column in page.columns:
             members.add_column(column.label, key=column.key)
         for row in page.rows:
             members.add_row(
-                str(row["id"]), *[result_cell(row.get(c.key), c.key, c.kind) for c in page.columns], key=str(row["id"])
+                self._id_cell(row["id"]),
+                *[result_cell(row.get(c.key), c.key, c.kind) for c in page.columns],
+                key=str(row["id"]),
             )
+
+    def _show_details(self) -> None:
+        """The highlighted selection's details, with how many members are marked (names shown inert)."""
+        lines, after = self._details
+        marked = (
+            [
+                ngettext(
+                    "{n} member marked (space marks and unmarks)",
+                    "{n} members marked (space marks and unmarks)",
+                    len(self.marked),
+                ).format(n=len(self.marked))
+            ]
+            if self.marked
+            else []
+        )
+        self.query_one("#selection-details", Static).update(Text("\n".join([*lines, *marked, *after])))
+
+    def _id_cell(self, member: int) -> Text:
+        return Text(("✓ " if member in self.marked else "  ") + str(member))
 
     def current_member(self) -> int | None:
         table = self.query_one("#members", DataTable)
@@ -204,6 +239,12 @@ class SelectionsScreen(Screen):
     def action_open_in_find(self) -> None:
         item = self._need()
         if item is None:
+            return
+        if item.kind == "combined":
+            self.notify(
+                _("'{name}' is combined: its members come from its parts and are listed here.").format(name=item.name),
+                severity="warning",
+            )
             return
         if item.kind != "dynamic":
             self.notify(
@@ -310,9 +351,16 @@ class SelectionsScreen(Screen):
             except DomainError as exc:
                 self.notify(str(exc), severity="warning", title=_("Already static"))
             return
-        question = _(
-            "Make '{name}' static? Its {n} current members are kept from now on and its criteria stop "
-            "running. This cannot be turned back."
+        question = (
+            _(
+                "Make '{name}' static? Its {n} current members are kept from now on and it stops following its "
+                "parts. This cannot be turned back."
+            )
+            if item.kind == "combined"
+            else _(
+                "Make '{name}' static? Its {n} current members are kept from now on and its criteria stop "
+                "running. This cannot be turned back."
+            )
         ).format(name=item.name, n=self.count or 0)
         if not await self.app.push_screen_wait(ConfirmDialog(_("Make static"), question)):
             return
@@ -324,7 +372,7 @@ class SelectionsScreen(Screen):
         self.notify(_("'{name}' is static now.").format(name=out.name))
         self.load(out.id)
 
-    def action_export(self) -> None:
+    def action_export(self, only: list[int] | None = None) -> None:
         from leadtui.screens.text_dialog import TextDialog
 
         item = self._need()
@@ -342,7 +390,7 @@ class SelectionsScreen(Screen):
             tmp = target.with_name(target.name + ".part")
             try:
                 with tmp.open("w", newline="", encoding="utf-8") as out:
-                    written = await selections.export_members_csv(backend.db, backend.actor, item.id, out)
+                    written = await selections.export_members_csv(backend.db, backend.actor, item.id, out, only=only)
                 tmp.replace(target)
             except OSError as exc:
                 tmp.unlink(missing_ok=True)
@@ -372,6 +420,14 @@ class SelectionsScreen(Screen):
 
         item = self._need()
         if item is None:
+            return
+        if item.kind == "combined":
+            self.notify(
+                _("'{name}' is combined: its parts decide its members. Make it static (m) first.").format(
+                    name=item.name
+                ),
+                severity="warning",
+            )
             return
         if item.kind != "static":
             self.notify(
@@ -418,6 +474,214 @@ class SelectionsScreen(Screen):
             self.notify(str(exc), severity="error", title=_("Not removed"))
             return
         self.notify(_("Removed #{id}; {m} members now.").format(id=member, m=change.member_count))
+        self.load_members()
+
+    # ------------------------------------------------------------------ marks, combine, copy, the task menu
+
+    def action_mark(self) -> None:
+        """Mark or unmark the highlighted member (the task menu can work on the marked ones only)."""
+        member = self.current_member()
+        if member is None:
+            self.notify(_("Highlight a member first (Enter moves to the members)."), severity="warning")
+            return
+        self.marked ^= {member}
+        table = self.query_one("#members", DataTable)
+        table.update_cell(str(member), "#id", self._id_cell(member))
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+        self._show_details()
+
+    @work(group="action")
+    async def action_combine(self) -> None:
+        from leadtui.screens.combine_dialog import CombineDialog
+
+        item = self._need()
+        if item is None:
+            return
+        others = [s for s in self.items if s.target == item.target and s.id != item.id]
+        if item.kind == "combined" and item.may_edit:  # change its combination or parts
+            parts = [s for s in others if s.id in item.parts]
+            if parts:
+                rest = [s for s in others if s.id != parts[0].id]
+                changed = await self.app.push_screen_wait(CombineDialog(parts[0], rest, editing=item))
+                if changed is not None:
+                    self.notify(_("Changed the combined selection '{name}'.").format(name=changed.name))
+                    self.load(changed.id)
+                return
+        if not others:
+            self.notify(
+                _("There is no other selection of {what} to combine '{name}' with.").format(
+                    what=item.target_label.lower(), name=item.name
+                ),
+                severity="warning",
+            )
+            return
+        out = await self.app.push_screen_wait(CombineDialog(item, others))
+        if out is not None:
+            self.notify(_("Created the combined selection '{name}'.").format(name=out.name))
+            self.load(out.id)
+
+    def action_copy(self) -> None:
+        from leadtui.screens.text_dialog import TextDialog
+
+        item = self._need()
+        if item is None:
+            return
+
+        async def submit(name: str) -> selections.SelectionOut:
+            backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+            return await selections.copy_selection(backend.db, backend.actor, item.id, name)
+
+        def done(out: selections.SelectionOut | None) -> None:
+            if out is not None:
+                self.notify(_("Copied to '{name}'.").format(name=out.name))
+                self.load(out.id)
+
+        self.app.push_screen(
+            TextDialog(
+                _("Copy selection"),
+                _("Name") + " *",
+                submit,
+                value=_("{name} (copy)").format(name=item.name),
+                hint=_("The copy is yours: the same criteria, parts or members."),
+            ),
+            done,
+        )
+
+    @work(group="action")
+    async def action_tasks(self) -> None:
+        """The task menu (SPEC 4.5): on all members, or on the marked ones ("Perform task on selected members
+        only", offered when members are marked)."""
+        from leadtui.screens.pick_dialog import PickDialog
+
+        item = self._need()
+        if item is None:
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        only_marked = bool(self.marked)
+        while True:
+            options: list[tuple[str, str]] = []
+            if self.marked:
+                answer = _("yes") if only_marked else _("no")
+                options.append(
+                    (
+                        "scope",
+                        ngettext(
+                            "Perform task on selected members only: {answer} ({n} marked)",
+                            "Perform task on selected members only: {answer} ({n} marked)",
+                            len(self.marked),
+                        ).format(answer=answer, n=len(self.marked)),
+                    )
+                )
+            if item.target == "contact" and backend.actor.allow_bulk_update:
+                options.append(("bulk", _("Bulk update")))
+            options.append(("followups", _("Generate follow-ups")))
+            options.append(("export", _("Export")))
+            if item.may_edit:
+                options.append(("delete_selection", _("Delete selection")))
+            options.append(("delete_records", _("Delete the members' records")))
+            scope = (
+                ngettext("{n} marked member", "{n} marked members", len(self.marked)).format(n=len(self.marked))
+                if only_marked
+                else _("all members")
+            )
+            title = _("Tasks for '{name}' ({scope})").format(name=item.name, scope=scope)
+            choice = await self.app.push_screen_wait(PickDialog(title, options))
+            if choice == "scope":
+                only_marked = not only_marked
+                continue
+            break
+        only = sorted(self.marked) if only_marked and self.marked else None
+        if choice == "bulk":
+            await self._bulk_update(item, only)
+        elif choice == "followups":
+            await self._generate_follow_ups(item, only)
+        elif choice == "export":
+            self.action_export(only)
+        elif choice == "delete_selection":
+            self.action_delete()
+        elif choice == "delete_records":
+            await self._delete_records(item, only)
+
+    async def _bulk_update(self, item: selections.SelectionOut, only: list[int] | None) -> None:
+        from leadtui.screens.bulk_update_dialog import BulkUpdateDialog
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            ids = await selections.member_ids(backend.db, backend.actor, item.id, only)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if not ids:
+            self.notify(_("The selection has no members."), severity="warning")
+            return
+        description = ngettext(
+            "{n} contact of the selection '{name}'", "{n} contacts of the selection '{name}'", len(ids)
+        ).format(n=len(ids), name=item.name)
+        await self.app.push_screen_wait(BulkUpdateDialog(contact_ids=ids, description=description))
+        self.load_members()
+
+    async def _generate_follow_ups(self, item: selections.SelectionOut, only: list[int] | None) -> None:
+        from leadtui.screens.follow_up_dialog import FollowUpDialog
+        from leadtui.services import lists
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            n = len(await selections.member_ids(backend.db, backend.actor, item.id, only))
+            types = [(t.name, t.id) for t in await lists.list_items(backend.db, "follow-up-type")]
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if not n:
+            self.notify(_("The selection has no members."), severity="warning")
+            return
+
+        async def save(values: dict[str, object]) -> selections.FollowUpsOut:
+            return await selections.generate_follow_ups(backend.db, backend.actor, item.id, values, only=only)
+
+        intro = ngettext(
+            "One follow-up for the {n} member of '{name}', in one step.",
+            "One follow-up for each of the {n} members of '{name}', in one step.",
+            n,
+        ).format(n=n, name=item.name)
+        out = await self.app.push_screen_wait(FollowUpDialog(_("Generate follow-ups"), save, types=types, intro=intro))
+        if out is not None:
+            text = ngettext("Created {n} follow-up.", "Created {n} follow-ups.", out.created).format(n=out.created)
+            undo = key_hint(self.app, "app.undo")
+            if undo:
+                text += " " + _("Undo ({key}) takes them all back.").format(key=undo)
+            self.notify(text, title=_("Follow-ups"))
+
+    async def _delete_records(self, item: selections.SelectionOut, only: list[int] | None) -> None:
+        from leadtui.screens.dialogs import ConfirmDialog
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            n = len(await selections.member_ids(backend.db, backend.actor, item.id, only))
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if not n:
+            self.notify(_("The selection has no members."), severity="warning")
+            return
+        question = selections.delete_members_question(item.target, n)
+        warning = _("Records you may not delete are left as they are.")
+        if not await self.app.push_screen_wait(
+            ConfirmDialog(_("Delete the members' records"), question, warning=warning, danger=item.target == "sale")
+        ):
+            return
+        self.notify(ngettext("Deleting {n} record…", "Deleting {n} records…", n).format(n=n))
+        try:
+            out = await selections.delete_members(backend.db, backend.actor, item.id, only=only)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", title=_("Not deleted"))
+            return
+        self.marked = set()
+        self.notify(
+            selections.delete_members_summary(out),
+            severity="warning" if out.refused else "information",
+            title=_("Deleted"),
+        )
         self.load_members()
 
     # ------------------------------------------------------------------ live updates (leadtui/live.py)

@@ -264,6 +264,57 @@ async def create_follow_up_in(session: AsyncSession, actor: Actor, values: Follo
     return row
 
 
+async def create_follow_ups_in(
+    session: AsyncSession, actor: Actor, values: FollowUpIn, target: str, ids: Sequence[int]
+) -> int:
+    """The same follow-up for each of many contacts, companies or sales (`target`), inside an open write session:
+    the type looked up once, the links read in one query, one flush (a selection's "Generate follow-ups").
+    Ids that are not live records of `target` are skipped. Returns how many were created."""
+    kind_row = await _type(session, values.type)
+    start = _start(values.date, values.time)
+    duration = DURATIONS.get(kind_row.kind)
+    title = values.title or values.text.splitlines()[0][: t.TEXT_MAX]
+    links: list[tuple[int | None, int | None, int | None]] = []  # (company, contact, sale)
+    for first in range(0, len(ids), 5000):
+        chunk = list(ids[first : first + 5000])
+        if target == "contact":
+            rows = await session.execute(
+                select(t.Contact.company_id, t.Contact.id).where(
+                    t.Contact.id.in_(chunk), t.Contact.deleted_at.is_(None)
+                )
+            )
+            links += [(company, contact, None) for company, contact in rows.all()]
+        elif target == "company":
+            found = await session.scalars(
+                select(t.Company.id).where(t.Company.id.in_(chunk), t.Company.deleted_at.is_(None))
+            )
+            links += [(company, None, None) for company in found.all()]
+        else:
+            sale_rows = await session.execute(
+                select(t.Sale.company_id, t.Sale.contact_id, t.Sale.id).where(t.Sale.id.in_(chunk))
+            )
+            links += [(company, contact, sale) for company, contact, sale in sale_rows.all()]
+    for company_id, contact_id, sale_id in links:
+        session.add(
+            t.Activity(
+                kind=kind_row.kind,
+                follow_up_type_id=kind_row.id,
+                title=title,
+                text=values.text,
+                owner_id=actor.id,
+                company_id=company_id,
+                contact_id=contact_id,
+                sale_id=sale_id,
+                start_at=start,
+                end_at=start + duration if duration else None,
+                completed=False,
+                registered_by_id=actor.id,
+            )
+        )
+    await session.flush()
+    return len(links)
+
+
 async def create_follow_up(db: Database, actor: Actor, data: dict[str, Any]) -> ActivityOut:
     values = parse(FollowUpIn, data)
     async with db.write(actor) as session:

@@ -595,6 +595,13 @@ def _describe(entries: Sequence[t.AuditLog]) -> str:
         return _("change of {n} records ({entity} {ids})").format(
             n=len(records), entity=entity_name(first.entity), ids=ids
         )
+    created = sorted(cast(set[int], {e.entity_id for e in entries}))
+    if len(created) > 1 and all(e.action == "create" and e.entity == first.entity for e in entries):
+        # several records created by one action (e.g. a follow-up for each member of a selection)
+        ids = ", ".join(str(i) for i in created[:5]) + (", …" if len(created) > 5 else "")
+        return _("creation of {n} records ({entity} {ids})").format(
+            n=len(created), entity=entity_name(first.entity), ids=ids
+        )
     verbs = {"create": _("creation"), "update": _("change"), "delete": _("deletion")}
     return _("{what} of {entity} {id}").format(
         what=verbs.get(first.action, first.action), entity=entity_name(first.entity), id=first.entity_id

@@ -162,6 +162,8 @@ async def _scope(
             )
         if sel.kind == SelectionKind.DYNAMIC:
             own, members_of = [find.Criterion.model_validate(c) for c in sel.criteria or []], None
+        elif sel.kind == SelectionKind.COMBINED:  # its members computed from its parts now
+            _target, own, members_of = await selections.scope_in(session, actor, sel)
         else:
             own, members_of = [], sel.id
         return _Scope(own_target, [*own, *extra], members_of, selection_id, sel.name)

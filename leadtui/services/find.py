@@ -96,6 +96,9 @@ MAX_PAGE = 1000
 ITER_BATCH = 2000
 
 
+ID_LIST_OP = "in_ids"  # not offered to users: "id is one of these", how a combined selection's members are found
+
+
 class Criterion(BaseModel):
     field: str
     op: str
@@ -747,6 +750,8 @@ def _dialect(session: AsyncSession) -> str:
 
 def _check_op(f: Field, c: Criterion) -> str:
     op = _key(c.op)
+    if op == ID_LIST_OP and f.key == "id":  # internal: a combined selection's members (services/selections.py)
+        return op
     if f.kind == "list":
         op = {"eq": "one_of", "ne": "not_one_of", "in": "one_of", "not_in": "not_one_of"}.get(op, op)
     if op not in OPERATORS:
@@ -807,6 +812,8 @@ async def _condition(
         wanted = _bool(values[0], f)
         return condition if wanted == (op == "eq") else not_(condition)
     column: ColumnElement[Any] = f.expr(j)
+    if op == ID_LIST_OP:  # these ids (none: no match), in one bound parameter
+        return rules.id_in(column, [int(v) for v in values], _dialect(session))
     if op == "empty":
         return or_(column.is_(None), column == "") if f.kind == "text" else column.is_(None)
     if op == "not_empty":

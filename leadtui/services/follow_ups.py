@@ -57,6 +57,7 @@ class TimelineEntry(BaseModel):
     who: str
     text: str
     follow_up: ActivityOut | None = None
+    may_edit: bool = False  # a follow-up the user may change, complete or delete
     field: str = ""
     field_label: str = ""
     from_text: str = ""
@@ -69,6 +70,10 @@ def _as_date(value: Any) -> date | None:
     if isinstance(value, str):  # SQLite may hand back an aggregate as text
         value = datetime.fromisoformat(value)
     return value.date() if isinstance(value, datetime) else value
+
+
+def is_overdue(day: date | None) -> bool:
+    return day is not None and day < date.today()
 
 
 def week_bounds(today: date | None = None) -> tuple[date, date]:
@@ -169,6 +174,8 @@ async def log_call(
 ) -> ActivityOut:
     """A call made about a follow-up: a completed call follow-up today with the note, on the same contact, company
     and sale; the follow-up itself is completed too when `complete_current`. Returns the logged call."""
+    if not note.strip():
+        raise RuleViolation(_("Text: write what the call was about."), field="text")
     current = await activities.get_follow_up(db, activity_id)
     if complete_current and not current.completed:
         # first: a follow-up the user may not complete leaves no logged call behind
@@ -241,6 +248,7 @@ async def next_activity(
 
 async def timeline(
     db: Database,
+    actor: Actor | None = None,
     *,
     contact_id: int | None = None,
     company_id: int | None = None,
@@ -268,7 +276,9 @@ async def timeline(
             raise NotFound(missing.format(id=ref))
         follow_rows = (
             await session.execute(
-                select(t.Activity, t.FollowUpType.name, owner.login, owner.full_name, t.Sale.heading)
+                select(
+                    t.Activity, t.FollowUpType.name, owner.login, owner.full_name, owner.primary_group_id, t.Sale.heading
+                )
                 .outerjoin(t.FollowUpType, t.FollowUpType.id == t.Activity.follow_up_type_id)
                 .outerjoin(owner, owner.id == t.Activity.owner_id)
                 .outerjoin(t.Sale, t.Sale.id == t.Activity.sale_id)
@@ -297,8 +307,9 @@ async def timeline(
             who=full or login or "",
             text=row.title,
             follow_up=activities._out(row, type_name or "", login, heading),  # noqa: SLF001
+            may_edit=actor is not None and rights.may_edit(actor, row.owner_id, group),
         )
-        for row, type_name, login, full, heading in follow_rows
+        for row, type_name, login, full, group, heading in follow_rows
     ]
     entries += [
         TimelineEntry(

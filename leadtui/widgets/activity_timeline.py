@@ -52,9 +52,9 @@ class ActivityTimeline(Vertical):
         yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
         yield Static(
             _("{add} add follow-up · Enter change it · {done} done / not done · {delete} delete it").format(
-                add=key_hint("activities_tab.add_follow_up"),
-                done=key_hint("activities_tab.toggle_done"),
-                delete=key_hint("activities_tab.delete_follow_up"),
+                add=key_hint(self.app, "activities_tab.add_follow_up"),
+                done=key_hint(self.app, "activities_tab.toggle_done"),
+                delete=key_hint(self.app, "activities_tab.delete_follow_up"),
             ),
             classes="hint",
             markup=False,

@@ -259,6 +259,8 @@ async def timeline(
     status, category, stage and status, newest first."""
     if sum(ref is not None for ref in (contact_id, company_id, sale_id)) != 1:
         raise RuleViolation(_("Follow-up: say whose activities to show (a sale, a contact or a company)."))
+    model: type[Any]
+    ref: int | None
     if contact_id is not None:
         model, ref, entity, link = t.Contact, contact_id, "contact", t.Activity.contact_id
         missing = _("No contact with id {id}.")

@@ -109,3 +109,60 @@ async def test_working_through_my_follow_ups_complete_reschedule_and_log_a_call(
         logged = (await with_services(app_db, lambda db, _a: activities.list_follow_ups(db, contact_id=ids["gus"]))).rows
         call = next(row for row in logged if row.id != mail_gus.id)
         assert call.completed and call.text == "Reached him" and call.kind == "call"
+
+
+async def test_a_company_follow_up_added_and_deleted_on_the_company_cards_activities_tab(app, app_db):
+    from leadtui.screens.dialogs import ConfirmDialog
+    from tests.ui.test_company_card import open_company
+
+    ids = await seed(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        card = await open_company(pilot, "Acme")
+        card.query_one("#card-tabs", TabbedContent).active = "activities-tab"
+        timeline = card.query_one(ActivityTimeline)
+        timeline.table.focus()
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, FollowUpDialog)
+        app.screen.query_one("#text", Input).value = "Visit Acme"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        texts = [str(timeline.table.get_row_at(i)[2]) for i in range(timeline.table.row_count)]
+        assert "Visit Acme" in texts
+        timeline.table.move_cursor(row=texts.index("Visit Acme"))
+        await pilot.press("delete")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        left = (await with_services(app_db, lambda db, _a: activities.list_follow_ups(db, company_id=ids["acme"]))).rows
+        assert left == [] and "Visit Acme" not in [
+            str(timeline.table.get_row_at(i)[2]) for i in range(timeline.table.row_count)
+        ]
+
+
+async def test_the_sale_cards_activities_tab_has_follow_ups_and_stage_changes_newest_first(tmp_path):
+    from leadtui.app import LeadApp
+    from leadtui.services import database, sales
+    from tests.sales_helpers import add_company
+
+    path = tmp_path / "sale-timeline.db"
+    db = await database.init_database(f"sqlite+aiosqlite:///{path}", lang="en", login="admin", force=False)
+    admin = await database.resolve_actor(db, "admin")
+    acme = await add_company(db, "Acme Ltd")
+    deal = await sales.create_sale(db, admin, {"heading": "Deal", "sale_type": "General sale", "company_id": acme})
+    await activities.create_follow_up(db, admin, {"sale_id": deal.id, "date": "2020-01-01", "text": "Long ago"})
+    await sales.update_sale(db, admin, deal.id, {"stage": "Contact"})
+    await db.dispose()
+    app = LeadApp(db_url=str(path), user="admin")
+    async with app.run_test(size=(120, 40)) as pilot:
+        from tests.ui.test_sale_card import open_sale
+
+        screen = await open_sale(pilot, "Deal")
+        table = screen.query_one("#activities", DataTable)
+        rows = [[str(value) for value in table.get_row_at(i)] for i in range(table.row_count)]
+        assert rows[-1][3] == "Long ago" and rows[-1][5] == "admin"
+        stage_lines = [row for row in rows if row[2] == "Stage"]
+        assert stage_lines and stage_lines[0][3].endswith("→ Contact") and stage_lines[0][5]
+        assert screen.activities[-1].title == "Long ago"

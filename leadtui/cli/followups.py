@@ -13,7 +13,9 @@ from leadtui.i18n import _
 from leadtui.i18n.format import format_date, format_time
 
 
-@cli.group(help=_("Follow-ups of contacts, companies and sales: add, list (yours, due today, overdue ...), done, move."))
+@cli.group(
+    help=_("Follow-ups of contacts, companies and sales: add, list (yours, due today, overdue ...), done, move.")
+)
 def followup() -> None:
     pass
 
@@ -99,7 +101,9 @@ def followup_list(opts: Options, mine: bool, due: str | None, as_json: bool) -> 
                 ("! " if line.follow_up.overdue else "") + format_date(line.follow_up.date),
                 line.follow_up.type,
                 line.follow_up.title,
-                " · ".join(part for part in (line.contact_name, line.company_name, line.follow_up.sale_heading) if part),
+                " · ".join(
+                    part for part in (line.contact_name, line.company_name, line.follow_up.sale_heading) if part
+                ),
                 line.follow_up.owner or "",
             ]
             for line in lines

@@ -279,7 +279,12 @@ async def timeline(
         follow_rows = (
             await session.execute(
                 select(
-                    t.Activity, t.FollowUpType.name, owner.login, owner.full_name, owner.primary_group_id, t.Sale.heading
+                    t.Activity,
+                    t.FollowUpType.name,
+                    owner.login,
+                    owner.full_name,
+                    owner.primary_group_id,
+                    t.Sale.heading,
                 )
                 .outerjoin(t.FollowUpType, t.FollowUpType.id == t.Activity.follow_up_type_id)
                 .outerjoin(owner, owner.id == t.Activity.owner_id)
@@ -328,4 +333,3 @@ async def timeline(
     ]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:limit]
-

@@ -35,7 +35,9 @@ def ok(result) -> str:
 
 
 def test_add_list_done_and_move(fu_cli):
-    made = json.loads(ok(fu_cli("followup", "add", "--contact", "1", "--date", "today", "--text", "Call Ann", "--json")))
+    made = json.loads(
+        ok(fu_cli("followup", "add", "--contact", "1", "--date", "today", "--text", "Call Ann", "--json"))
+    )
     assert (made["contact_id"], made["company_id"], made["date"]) == (1, 1, TODAY.isoformat())
     late = json.loads(
         ok(fu_cli("followup", "add", "--company", "1", "--date", "2020-01-02", "--text", "Old visit", "--json"))
@@ -55,7 +57,9 @@ def test_add_list_done_and_move(fu_cli):
 
 def test_on_a_sale_and_bad_input(fu_cli):
     sale = json.loads(ok(fu_cli("sale", "add", "--company", "1", "--heading", "Deal", "--amount", "10", "--json")))
-    made = json.loads(ok(fu_cli("followup", "add", "--sale", str(sale["id"]), "--date", "+1", "--text", "Demo", "--json")))
+    made = json.loads(
+        ok(fu_cli("followup", "add", "--sale", str(sale["id"]), "--date", "+1", "--text", "Demo", "--json"))
+    )
     assert made["sale_id"] == sale["id"] and made["company_id"] == 1
     both = fu_cli("followup", "add", "--contact", "1", "--company", "1", "--date", "+1", "--text", "x")
     assert both.returncode == 1 and "exactly one" in both.stderr

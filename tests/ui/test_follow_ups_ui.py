@@ -63,7 +63,9 @@ async def test_working_through_my_follow_ups_complete_reschedule_and_log_a_call(
         made = []
         for day, text in ((TODAY - timedelta(days=2), "Late one"), (TODAY, "Call Bo"), (TODAY, "Mail Gus")):
             contact = ids["bo"] if text != "Mail Gus" else ids["gus"]
-            made.append(await activities.create_follow_up(db, actor, {"contact_id": contact, "date": day, "text": text}))
+            made.append(
+                await activities.create_follow_up(db, actor, {"contact_id": contact, "date": day, "text": text})
+            )
         return made
 
     late, call_bo, mail_gus = await with_services(app_db, plan)
@@ -106,7 +108,9 @@ async def test_working_through_my_follow_ups_complete_reschedule_and_log_a_call(
         await settle(pilot)
         assert app.screen is screen
         assert (await get(mail_gus.id)).completed
-        logged = (await with_services(app_db, lambda db, _a: activities.list_follow_ups(db, contact_id=ids["gus"]))).rows
+        logged = (
+            await with_services(app_db, lambda db, _a: activities.list_follow_ups(db, contact_id=ids["gus"]))
+        ).rows
         call = next(row for row in logged if row.id != mail_gus.id)
         assert call.completed and call.text == "Reached him" and call.kind == "call"
 

@@ -68,6 +68,11 @@ class MyFollowUpsScreen(Screen):
     def on_screen_resume(self) -> None:
         self.load()
 
+    def on_records_changed(self, message: navigation.RecordsChanged) -> None:
+        """Someone else planned, moved or completed follow-ups (leadtui/live.py): the list is read again."""
+        if message.touches("activity"):
+            self.load()
+
     @property
     def table(self) -> DataTable:
         return self.query_one("#my-follow-ups", DataTable)

@@ -27,7 +27,7 @@ from textual.keys import format_key
 from leadtui.i18n import N_, _, pgettext
 
 # the navigator's keys (navigation.SECTIONS, the app's bindings): no screen or widget binds them
-NAVIGATOR_KEYS = frozenset("cpsfbdtq1234567")
+NAVIGATOR_KEYS = frozenset("cpsfbdtqi12345678")
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,9 @@ SCOPES: dict[str, tuple[str, str]] = {
     "lead_categorization": ("Lead categorization", "Settings, l"),
     "category_suggestion": ("Suggested category", "after a sale or lead status change a rule asks about"),
     "combine": ("Combine selections dialog", ""),
+    # follow-ups (issue 15)
+    "activities_tab": ("Activities tab", "the Activities tab of contact and company cards"),
+    "my_follow_ups": ("My follow-ups", "section i"),
 }
 
 ACTIONS: list[Action] = [
@@ -1034,6 +1037,90 @@ ACTIONS: list[Action] = [
     A("recycle_bin.back", "escape", "app.pop_screen", N_("Back")),
     A("combine.save", "ctrl+s", "save", N_("OK / Save")),
     A("combine.cancel", "escape", "cancel", N_("Cancel")),
+    # follow-ups (issue 15): the Activities tab of the cards and My follow-ups
+    A(
+        "activities_tab.add_follow_up",
+        "a",
+        "add_follow_up",
+        N_("Add follow-up"),
+        palette=N_("Activities: Add follow-up"),
+        help=N_("Plan a follow-up for this contact or company"),
+    ),
+    A(
+        "activities_tab.edit_follow_up",
+        "enter",
+        "edit_follow_up",
+        N_("Change"),
+        bind=False,
+        palette=N_("Activities: Change follow-up"),
+        help=N_("Change the date, type or text of the highlighted follow-up"),
+    ),
+    A(
+        "activities_tab.toggle_done",
+        "space",
+        "toggle_done",
+        N_("Done/undone"),
+        palette=N_("Activities: Done / not done"),
+        help=N_("Complete the highlighted follow-up, or un-complete it"),
+    ),
+    A(
+        "activities_tab.delete_follow_up",
+        "delete",
+        "delete_follow_up",
+        N_("Delete follow-up"),
+        palette=N_("Activities: Delete follow-up"),
+        help=N_("Delete the highlighted follow-up (not a completed one)"),
+    ),
+    A(
+        "my_follow_ups.edit",
+        "enter",
+        "edit",
+        N_("Change"),
+        bind=False,
+        palette=N_("My follow-ups: Change follow-up"),
+        help=N_("Change the date, type or text of the highlighted follow-up"),
+    ),
+    A(
+        "my_follow_ups.open_card",
+        "o",
+        "open_card",
+        N_("Open card"),
+        palette=N_("My follow-ups: Open card"),
+        help=N_("Open the sale, contact or company card of the highlighted follow-up"),
+    ),
+    A(
+        "my_follow_ups.complete",
+        "space",
+        "complete",
+        N_("Done"),
+        palette=N_("My follow-ups: Done"),
+        help=N_("Complete the highlighted follow-up"),
+    ),
+    A(
+        "my_follow_ups.reschedule",
+        "r,plus",
+        "reschedule",
+        N_("Reschedule +N"),
+        palette=N_("My follow-ups: Reschedule"),
+        help=N_("Move the highlighted follow-up N days from today (or to a date)"),
+    ),
+    A(
+        "my_follow_ups.log_call",
+        "l",
+        "log_call",
+        N_("Log call"),
+        palette=N_("My follow-ups: Log a call"),
+        help=N_("Note a call made about the highlighted follow-up; it may complete it too"),
+    ),
+    A(
+        "my_follow_ups.filter",
+        "v",
+        "cycle_filter",
+        N_("Due filter"),
+        palette=N_("My follow-ups: Due filter"),
+        help=N_("Show all open, overdue, today's or this week's follow-ups"),
+    ),
+    A("my_follow_ups.refresh", "ctrl+r", "refresh", N_("Refresh"), show=False),
 ]
 
 

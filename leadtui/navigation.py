@@ -31,6 +31,7 @@ SECTIONS: list[tuple[str, str, str, str]] = [
     ("board", "b", N_("Board"), N_("Board view of a selection by lead status or sale stage")),
     ("dashboard", "d", N_("Dashboard"), N_("Lead tiles and charts")),
     ("settings", "t", N_("Settings"), N_("Settings and maintenance: the lists")),
+    ("followups", "i", N_("My follow-ups"), N_("Your follow-ups: overdue, today and this week; work through them")),
 ]
 
 # the screen of each section, imported only when first shown (keeps start-up light)
@@ -42,6 +43,7 @@ SECTION_SCREENS: dict[str, str] = {
     "board": "leadtui.screens.board:BoardScreen",
     "dashboard": "leadtui.screens.dashboard:DashboardScreen",
     "settings": "leadtui.screens.settings:SettingsScreen",
+    "followups": "leadtui.screens.my_follow_ups:MyFollowUpsScreen",
 }
 
 # the card of each kind of record; each takes the record id (None: a new record) and the prefill as keywords
@@ -58,6 +60,7 @@ ASKABLE: dict[str, str] = {
     "bulk_update": "leadtui.screens.bulk_update_dialog:BulkUpdateDialog",
     "contacts_view": "leadtui.screens.contacts_view_dialog:ContactsViewDialog",
     "delete_sale": "leadtui.screens.sale_delete_dialog:delete_sale_flow",
+    "follow_up": "leadtui.screens.follow_up_dialog:FollowUpDialog",
 }
 
 

@@ -69,6 +69,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("find",),
         N_("Find contacts (persons), companies or sales by criteria; prints every match unless --limit."),
     ),
+    "followup": (
+        ("followups",),
+        N_("Follow-ups of contacts, companies and sales: add, list (yours, due today, overdue ...), done, move."),
+    ),
     "import": (
         ("_import_group", "imports", "crm_imports"),
         N_("Import contacts (with their companies) from a CSV file."),

@@ -390,6 +390,11 @@ class Activity(Versioned, Base):
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id"), index=True)
 
 
+# follow-ups (migration 0015): Next activity per contact (a page of the Contacts list) and a user's open follow-ups
+Index("ix_activity_contact_open", Activity.contact_id, Activity.completed, Activity.start_at)
+Index("ix_activity_owner_open", Activity.owner_id, Activity.completed, Activity.start_at)
+
+
 # --------------------------------------------------------------------------- selections
 
 

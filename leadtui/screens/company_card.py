@@ -131,6 +131,8 @@ class CompanyCard(CardScreen):
                     yield ContactsTable(company_id=self.company_id, place="company", id="company-contacts")
                 else:
                     yield Static(_("Save the company first; then add its contacts here."), classes="hint")
+            with TabPane(_("Activities"), id="activities-tab", disabled=self.company_id is None):
+                yield from activities_pane(company_id=self.company_id)
             with TabPane(_("Sales"), id="sales-tab", disabled=self.company_id is None):
                 yield from sales_pane(company_id=self.company_id)
         yield Footer()
@@ -334,3 +336,13 @@ def sales_pane(**owner: Any) -> ComposeResult:
         yield Static(_("Save first; then its sales show here."), classes="hint")
         return
     yield SalesTab(**owner)
+
+
+def activities_pane(**owner: Any) -> ComposeResult:
+    """The Activities tab of a company or contact card: follow-ups and changes, once the record is saved."""
+    if all(value is None for value in owner.values()):
+        yield Static(_("Save first; then its follow-ups show here."), classes="hint")
+        return
+    from leadtui.widgets.activity_timeline import ActivityTimeline
+
+    yield ActivityTimeline(**owner)

@@ -34,13 +34,14 @@ from textual.widgets import (
 from leadtui.actions import bindings
 from leadtui.i18n import N_, _
 from leadtui.screens.card_base import CardScreen
-from leadtui.screens.company_card import sales_pane
+from leadtui.screens.company_card import activities_pane, sales_pane
 from leadtui.services import contacts as svc
 from leadtui.services.errors import DomainError
 from leadtui.widgets.duplicate_hint import DuplicateHint
 from leadtui.widgets.footer import Footer
 from leadtui.widgets.form import FORM_CSS, LABEL_WIDTH, error_line, row
 from leadtui.widgets.lead_source import LeadSource
+from leadtui.widgets.activity_timeline import ActivityTimeline
 from leadtui.widgets.history_pane import HistoryPane
 from leadtui.widgets.inert import markup_safe
 from leadtui.widgets.lead_status_field import (
@@ -149,12 +150,15 @@ class ContactCard(CardScreen):
                     for field in ("title", "mobile", "phone", "note"):
                         yield row(_(self.LABELS[field]), Input(id=field, compact=True))
                         yield error_line(field)
+                    yield row(_("Next activity"), Static("", id="next-activity-value", classes="value"))
                     yield Static("", id="general-error", classes="field-error")
                     if self.contact_id is not None:
                         yield LeadSource(contact_id=self.contact_id, id="lead-source")
             with TabPane(_("History"), id="history-tab", disabled=self.contact_id is None):
                 yield Static(_("Lead status and category changes, newest first."), classes="hint")
                 yield HistoryPane()
+            with TabPane(_("Activities"), id="activities-tab", disabled=self.contact_id is None):
+                yield from activities_pane(contact_id=self.contact_id)
             with TabPane(_("Sales"), id="sales-tab", disabled=self.contact_id is None):
                 yield from sales_pane(contact_id=self.contact_id)
         yield Footer()
@@ -221,6 +225,31 @@ class ContactCard(CardScreen):
             self.notify(str(exc), severity="error")
             return
         self.query_one(HistoryPane).show(rows)
+        await self._show_next_activity()
+
+    async def _show_next_activity(self) -> None:
+        """Next activity: the date of the contact's earliest open follow-up, red when overdue."""
+        from rich.text import Text
+
+        from leadtui.i18n.format import format_date
+        from leadtui.services import follow_ups
+
+        if self.contact_id is None:
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            day = await follow_ups.next_activity(backend.db, contact_id=self.contact_id)
+        except DomainError:
+            return
+        if day is None:
+            shown = Text(_("none planned"), style="dim")
+        else:
+            shown = Text(format_date(day), style="bold red" if follow_ups.is_overdue(day) else "")
+        self.query_one("#next-activity-value", Static).update(shown)
+
+    @on(ActivityTimeline.Changed)
+    async def _follow_ups_changed(self) -> None:
+        await self._show_next_activity()
 
     async def fetch(self) -> svc.ContactOut:
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
@@ -288,8 +317,11 @@ class ContactCard(CardScreen):
             self.contact_id = out.id
             await self.query(DuplicateHint).remove()
             self.refresh_bindings()
-            for pane in ("history-tab", "sales-tab"):
+            for pane in ("history-tab", "sales-tab", "activities-tab"):
                 self.query_one(f"#{pane}", TabPane).disabled = False
+            activities_tab = self.query_one("#activities-tab", TabPane)
+            await activities_tab.remove_children()
+            await activities_tab.mount_all(list(activities_pane(contact_id=out.id)))
             sales = self.query_one("#sales-tab", TabPane)
             await sales.remove_children()
             await sales.mount_all(list(sales_pane(contact_id=out.id)))

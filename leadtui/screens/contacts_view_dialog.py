@@ -19,7 +19,7 @@ from textual.widgets.selection_list import Selection
 from leadtui.actions import bindings, key_display
 from leadtui.i18n import _
 from leadtui.i18n.format import date_hint, format_date_text, parse_date
-from leadtui.services.contacts import COLUMNS, EMPTY
+from leadtui.services.contacts import COLUMNS, EMPTY, SHOW_ONLY
 from leadtui.services.preferences import ContactsView
 from leadtui.widgets.contacts_table import RESET
 from leadtui.widgets.form import FORM_CSS, row
@@ -54,7 +54,7 @@ class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
     def compose(self) -> ComposeResult:
         view = self.view
         order = view.columns + [key for key in COLUMNS if key not in view.columns]
-        keys = list(COLUMNS)
+        keys = [key for key in COLUMNS if key not in SHOW_ONLY]  # sort and group by
         with Vertical():
             yield Static(_("Columns, sort, group and filter"), classes="section-title")
             with VerticalScroll():
@@ -89,7 +89,7 @@ class ContactsViewDialog(ModalScreen["ContactsView | str | None"]):
                 )
                 yield Static(_("Filters (text: starts with)"), classes="sub")
                 for key, column in COLUMNS.items():
-                    if key in self.fixed:
+                    if key in self.fixed or key in SHOW_ONLY:
                         continue
                     current = view.filters.get(key)
                     if column.kind in ("text", "date"):

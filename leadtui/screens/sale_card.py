@@ -220,7 +220,8 @@ class SaleCard(CardScreen):
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.query_one(SaleFollowUps).show(page.rows)
+        names = {"stage": _("Stage"), "status": _("Status")}
+        self.query_one(SaleFollowUps).show(page.rows, history, lambda row: names.get(row.field, row.field))
         self._fill_history(history)
         self.query_one(SaleGuidePane).show(self.sale.guide if self.sale else None)
 

@@ -141,6 +141,8 @@ class ContactRow(BaseModel):
     mobile: str
     registered_at: datetime
     group_key: str | None = None
+    next_activity: date | None = None  # the earliest open follow-up (computed per page)
+    next_activity_overdue: bool = False
 
 
 class GroupCount(BaseModel):
@@ -181,8 +183,11 @@ COLUMNS: dict[str, Column] = {
         Column("title", N_("Title"), "text"),
         Column("mobile", N_("Mobile"), "text"),
         Column("registered_at", N_("Registered"), "date"),
+        Column("next_activity", N_("Next activity"), "date"),  # shown only: SHOW_ONLY
     )
 }
+# columns shown but not sorted, grouped or filtered by (Next activity is computed per page: fast at 1M contacts)
+SHOW_ONLY = {"next_activity"}
 DEFAULT_COLUMNS = ["name", "category", "category_group", "lead_status", "owner", "email"]
 EMPTY = "none"  # filter value meaning "(empty)" for list columns
 JOINED_FILTERS = {"company", "category", "category_group", "owner"}  # filters on the company, category, owner
@@ -856,10 +861,10 @@ class _Sql:
 
 
 def _check_column(key: str | None, what: str) -> None:
-    if key is not None and key not in COLUMNS:
+    if key is not None and (key not in COLUMNS or key in SHOW_ONLY):
         raise RuleViolation(
             _("{what}: unknown column '{key}'. Choose one of: {keys}.").format(
-                what=what, key=key, keys=", ".join(COLUMNS)
+                what=what, key=key, keys=", ".join(k for k in COLUMNS if k not in SHOW_ONLY)
             ),
             field=what.lower(),
         )
@@ -978,6 +983,15 @@ async def list_contacts(
         )
         for r in rows
     ]
+    if items:  # Next activity of the page's contacts: one query on activity(contact_id, completed, start_at)
+        from leadtui.services.follow_ups import next_activity_by_contact
+
+        async with db.read() as session:
+            planned = await next_activity_by_contact(session, [item.id for item in items])
+        today = date.today()
+        for item in items:
+            item.next_activity = planned.get(item.id)
+            item.next_activity_overdue = item.next_activity is not None and item.next_activity < today
     return ContactPage(items=items, total=total, offset=offset, limit=limit, groups=groups)
 
 

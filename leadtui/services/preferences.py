@@ -14,7 +14,7 @@ from sqlalchemy import delete
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.services.actor import Actor
-from leadtui.services.contacts import COLUMNS, DEFAULT_COLUMNS
+from leadtui.services.contacts import COLUMNS, DEFAULT_COLUMNS, SHOW_ONLY
 
 KEY_MAX = 120
 
@@ -56,19 +56,20 @@ class ContactsView(BaseModel):
     def cleaned(self) -> ContactsView:
         """Drop what this version does not know (a preference may be older or newer than the program)."""
         columns = [c for c in dict.fromkeys(self.columns) if c in COLUMNS] or list(DEFAULT_COLUMNS)
+        ordered = {key for key in COLUMNS if key not in SHOW_ONLY}  # what a list can be sorted, grouped, filtered by
         return ContactsView(
             columns=columns,
-            sort=self.sort if self.sort in COLUMNS else "name",
+            sort=self.sort if self.sort in ordered else "name",
             descending=self.descending,
-            group=self.group if self.group in COLUMNS else None,
-            filters={k: v for k, v in self.filters.items() if k in COLUMNS and v not in (None, "", [])},
+            group=self.group if self.group in ordered else None,
+            filters={k: v for k, v in self.filters.items() if k in ordered and v not in (None, "", [])},
         )
 
 
 def default_contacts_view(place: str) -> ContactsView:
     """The Contacts section tab starts with the issue's columns; the Contacts list adds the company."""
     if place == "list":
-        return ContactsView(columns=["name", "company", "lead_status", "category", "owner", "email"])
+        return ContactsView(columns=["name", "company", "lead_status", "category", "owner", "email", "next_activity"])
     return ContactsView()
 
 

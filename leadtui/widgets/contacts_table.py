@@ -131,6 +131,10 @@ class ContactsTable(Vertical):
             from leadtui.i18n.format import format_date
 
             return Text(format_date(row.registered_at))
+        if key == "next_activity":  # overdue in red
+            from leadtui.i18n.format import format_date
+
+            return Text(format_date(row.next_activity), style="bold red" if row.next_activity_overdue else "")
         return cell(getattr(row, key) or "")
 
     def _fill(self, table: DataTable, result: PageResult) -> list[int | None]:

@@ -1,9 +1,12 @@
-"""The sale card's Activities tab: the sale's follow-ups (date, time, type, text, done), overdue ones in red,
-completed ones dimmed. The card adds, changes and completes them (a, Enter, space); this pane shows them and
-says which one is highlighted."""
+"""The sale card's Activities tab: the sale's follow-ups (date, time, type, text, done, who), overdue ones in red,
+completed ones dimmed, and its stage and status changes in one timeline, newest first. The card adds, changes and
+completes follow-ups (a, Enter, space); this pane shows them and says which one is highlighted (None on a change
+line)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from datetime import datetime, time
 from typing import Any
 
 from rich.text import Text
@@ -13,6 +16,7 @@ from textual.widgets import DataTable, Static
 
 from leadtui.i18n import _
 from leadtui.i18n.format import format_date, format_time
+from leadtui.widgets.inert import cell
 
 
 class SaleFollowUps(Vertical):
@@ -20,22 +24,41 @@ class SaleFollowUps(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="follow-ups")
-        self.rows: list[Any] = []  # activities.FollowUpRow, in table order
+        self.rows: list[Any] = []  # activities.ActivityOut, in table order
+        self.lines: list[Any] = []  # per table row: the follow-up, or None for a change line
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="activities", cursor_type="row", zebra_stripes=True)
         yield Static(_("a add follow-up · Enter change it · space done / not done"), classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(_("Date"), _("Time"), _("Type"), _("Text"), _("Done"))
+        self.query_one(DataTable).add_columns(_("Date"), _("Time"), _("Type"), _("Text"), _("Done"), _("Who"))
 
-    def show(self, rows: list[Any]) -> None:
-        """Fill the table; the highlighted line stays where it was."""
-        self.rows = list(rows)
+    def show(self, rows: list[Any], changes: Iterable[Any] = (), label: Callable[[Any], str] | None = None) -> None:
+        """Fill the table with the follow-ups and the changes (services' history rows: at, field, from_text,
+        to_text, by), newest first; the highlighted line stays where it was."""
+        merged: list[tuple[datetime, Any, Any]] = [
+            (datetime.combine(row.date, row.time or time(0)), row, None) for row in rows
+        ]
+        merged += [(change.at, None, change) for change in changes]
+        merged.sort(key=lambda item: item[0], reverse=True)
+        self.lines = [row for _at, row, _change in merged]
+        self.rows = [row for row in self.lines if row is not None]
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
-        for row in self.rows:
+        for at, row, change in merged:
+            if row is None:
+                name = label(change) if label is not None else change.field
+                table.add_row(
+                    Text(format_date(at), style="italic"),
+                    format_time(at),
+                    Text(name, style="italic"),
+                    cell(f"{change.from_text or '—'} → {change.to_text or '—'}"),
+                    "",
+                    cell(change.by or ""),
+                )
+                continue
             style = "bold red" if row.overdue else ("dim" if row.completed else "")
             table.add_row(
                 Text(format_date(row.date), style=style),
@@ -43,14 +66,15 @@ class SaleFollowUps(Vertical):
                 row.type,
                 row.title,
                 "✓" if row.completed else "",
+                cell(row.owner or ""),
                 key=str(row.id),
             )
-        if self.rows:
-            table.move_cursor(row=max(0, min(keep, len(self.rows) - 1)))
+        if self.lines:
+            table.move_cursor(row=max(0, min(keep, len(self.lines) - 1)))
 
     def current(self) -> Any:
         """The highlighted follow-up, or None."""
         table = self.query_one(DataTable)
-        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
+        if not self.lines or not 0 <= table.cursor_row < len(self.lines):
             return None
-        return self.rows[table.cursor_row]
+        return self.lines[table.cursor_row]

@@ -217,7 +217,8 @@ async def test_sort_by_any_column_both_ways(db, admin, rep):
     await person(db, admin, acme.id, first="Ann", last="Berg", email="z@acme.example")
     await person(db, admin, acme.id, first="Bo", last="Ahl", email="a@acme.example")
     for key in contacts.COLUMNS:
-        await contacts.list_contacts(db, admin, sort=key, descending=True)
+        if key not in contacts.SHOW_ONLY:  # Next activity: shown, computed per page, not a sort key
+            await contacts.list_contacts(db, admin, sort=key, descending=True)
     assert await names(await contacts.list_contacts(db, admin, sort="email")) == ["Bo Ahl", "Ann Berg"]
     assert await names(await contacts.list_contacts(db, admin, sort="email", descending=True)) == ["Ann Berg", "Bo Ahl"]
 
@@ -255,7 +256,8 @@ async def test_group_by_a_column_orders_rows_by_group_and_counts_each_group(db, 
         ("Lead", "Ann Berg"),
     ]
     for key in contacts.COLUMNS:
-        assert (await contacts.list_contacts(db, admin, group=key)).groups
+        if key not in contacts.SHOW_ONLY:
+            assert (await contacts.list_contacts(db, admin, group=key)).groups
 
 
 async def test_an_unknown_column_is_refused(db, admin):

@@ -463,10 +463,14 @@ async def test_activities_tab_adds_and_completes_follow_ups_and_next_activity_fo
         table = app.screen.query_one("#activities", DataTable)
         table.focus()
         await settle(pilot)
-        assert table.row_count == 1 and str(table.get_row_at(0)[3]) == "Call Ann"
+        # one timeline, newest first: the follow-up and the sale's stage and status lines
+        texts = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+        assert texts.count("Call Ann") == 1 and len(screen.activities) == 1
+        row = texts.index("Call Ann")
+        table.move_cursor(row=row)
         await pilot.press("space")
         await settle(pilot)
-        assert str(table.get_row_at(0)[4]) == "✓"
+        assert str(table.get_row_at(row)[4]) == "✓"
         assert card(app).sale.next_activity is None
 
 
@@ -764,7 +768,8 @@ async def complete_first_follow_up(pilot) -> None:
     app.screen.query_one(TabbedContent).active = "tab-activities"
     table = app.screen.query_one("#activities", DataTable)
     table.focus()
-    table.move_cursor(row=0)
+    # the oldest follow-up: the timeline lists newest first, with the sale's stage and status changes
+    table.move_cursor(row=table.get_row_index(str(app.screen.activities[-1].id)))
     await settle(pilot)
     await pilot.press("space")
     await settle(pilot)
@@ -851,7 +856,7 @@ async def test_completing_every_suggestion_of_a_stage_asks_to_move_on_and_yes_mo
         made = await guides.create_follow_up_from_guide(backend.db, backend.actor, seeded.deal, brochure.id)
         await activities.set_completed(backend.db, backend.actor, made.id, True)
         screen = await open_sale(pilot, "Website relaunch")
-        assert intro == screen.activities[0].id
+        assert intro == screen.activities[-1].id  # the oldest: the timeline is newest first
         await complete_first_follow_up(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert "Move the sale on to the stage 'Contact'" in app.screen.question

@@ -516,7 +516,7 @@ async def _group_items(session: AsyncSession, target: str, group: str) -> list[t
                 )
             )
         ).all()
-        return [(row[0], row[1] or row[2], not row[3]) for row in rows]
+        return sorted(((row[0], row[1] or row[2], not row[3]) for row in rows), key=lambda i: (i[1].casefold(), i[0]))
     model: type[t.ListItem] = {
         "lead_status": t.LeadStatus,
         "category": t.Category,

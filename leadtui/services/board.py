@@ -509,20 +509,21 @@ async def _sale_columns(session: AsyncSession, actor: Actor, query: Any, scope: 
 async def _group_items(session: AsyncSession, target: str, group: str) -> list[tuple[int, str, bool]]:
     """(id, name, deleted) of what a grouping's columns can be, in list order (owners: by name)."""
     if group == "owner":
-        rows = (
+        people = (
             await session.execute(
                 select(t.Associate.id, t.Associate.full_name, t.Associate.login, t.Associate.active).order_by(
                     t.Associate.login, t.Associate.id
                 )
             )
         ).all()
-        return sorted(((row[0], row[1] or row[2], not row[3]) for row in rows), key=lambda i: (i[1].casefold(), i[0]))
-    model: type[t.ListItem] = {
+        return sorted(((row[0], row[1] or row[2], not row[3]) for row in people), key=lambda i: (i[1].casefold(), i[0]))
+    models: dict[str, Any] = {
         "lead_status": t.LeadStatus,
         "category": t.Category,
         "stage": t.SaleStage,
         "sale_type": t.SaleType,
-    }[group]
+    }
+    model: type[t.ListItem] = models[group]
     rows = (await session.execute(select(model.id, model.name, model.deleted).order_by(model.rank, model.id))).all()
     return [(row[0], row[1], bool(row[2])) for row in rows]
 
@@ -1344,3 +1345,94 @@ async def neighbour_column(
             return keys[index]
         index += step
     raise RuleViolation(_("Board: there is no column further that way."), field="column")
+
+
+# --------------------------------------------------------------------------- a card's task menu
+
+
+class CardTasks(BaseModel):
+    """What the user may do with a card now (the task menu offers only these): task keys in menu order, and for
+    "next_category" the category it moves to."""
+
+    target: str
+    card_id: int
+    tasks: list[str]
+    next_category_id: int | None = None
+    next_category: str | None = None
+    company_id: int | None = None
+    contact_id: int | None = None
+
+
+async def _next_category(db: Database, current: int | None) -> tuple[int, str] | None:
+    async with db.read() as session:
+        rows = (
+            await session.execute(
+                select(t.Category.id, t.Category.name)
+                .where(t.Category.deleted.is_(False))
+                .order_by(t.Category.rank, t.Category.id)
+            )
+        ).all()
+    ids = [row[0] for row in rows]
+    if current not in ids:
+        return (rows[0][0], rows[0][1]) if rows and current is None else None
+    index = ids.index(current) + 1
+    return (rows[index][0], rows[index][1]) if index < len(rows) else None
+
+
+async def card_tasks(db: Database, actor: Actor, target: str, card_id: int) -> CardTasks:
+    """The task menu of a card (SPEC.md 4.6): sales Edit, Create follow-up, Mark as sold / lost, Delete; companies
+    Edit, Create follow-up, Create sale, Move to next category, Delete; contacts the same as companies (Move to next
+    category only when the contact has its own category, without a company). Rights decide what is offered."""
+    from leadtui.services import companies, contacts, sales
+
+    target = find.normalise_target(target)
+    tasks: list[str] = []
+    out = CardTasks(target=target, card_id=card_id, tasks=tasks)
+    if target == "sale":
+        sale = await sales.get_sale(db, card_id)
+        may = await sales.sale_rights(db, actor, card_id)
+        out.company_id, out.contact_id = sale.company_id, sale.contact_id
+        if may.may_edit:
+            tasks.append("edit")
+        tasks.append("follow_up")
+        if may.may_edit and sale.status in ("open", "stalled"):
+            tasks += ["sold", "lost"]
+        if may.may_delete:
+            tasks.append("delete")
+        return out
+    if target == "company":
+        company = await companies.get_company(db, actor, card_id)
+        may_edit, category_ok = company.may_edit, company.may_edit
+        category_id: int | None = company.category_id
+        out.company_id = card_id
+    else:
+        contact = await contacts.get_contact(db, actor, card_id)
+        may_edit, category_ok = contact.may_edit, contact.category_editable
+        category_id = contact.category_id
+        out.contact_id, out.company_id = card_id, contact.company_id
+    if may_edit:
+        tasks.append("edit")
+    tasks += ["follow_up", "new_sale"]
+    nxt = await _next_category(db, category_id) if category_ok else None
+    if nxt is not None:
+        tasks.append("next_category")
+        out.next_category_id, out.next_category = nxt
+    if may_edit:
+        tasks.append("delete")
+    return out
+
+
+def task_label(task: str, tasks: CardTasks | None = None) -> str:
+    labels = {
+        "edit": _("Edit"),
+        "follow_up": _("Create follow-up"),
+        "new_sale": _("Create sale"),
+        "next_category": _("Move to next category"),
+        "sold": _("Mark as sold"),
+        "lost": _("Mark as lost"),
+        "delete": _("Delete"),
+    }
+    text = labels.get(task, task)
+    if task == "next_category" and tasks is not None and tasks.next_category:
+        text += f" ({tasks.next_category})"
+    return text

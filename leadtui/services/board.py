@@ -1399,6 +1399,7 @@ async def card_tasks(db: Database, actor: Actor, target: str, card_id: int) -> C
             tasks += ["sold", "lost"]
         if may.may_delete:
             tasks.append("delete")
+        out.tasks = tasks  # the model holds a copy of the list it was given
         return out
     if target == "company":
         company = await companies.get_company(db, actor, card_id)
@@ -1419,6 +1420,7 @@ async def card_tasks(db: Database, actor: Actor, target: str, card_id: int) -> C
         out.next_category_id, out.next_category = nxt
     if may_edit:
         tasks.append("delete")
+    out.tasks = tasks
     return out
 
 

@@ -377,7 +377,7 @@ ACTIONS: list[Action] = [
         N_("Board"),
         show=False,
         palette=N_("Find: Board of these results"),
-        help=N_("Contacts by lead status, sales by stage"),
+        help=N_("Contacts, companies or sales in columns"),
     ),
     A("find.refresh", "r", "refresh", N_("Search again"), show=False, palette=N_("Find: Search again")),
     # Selections

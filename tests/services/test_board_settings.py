@@ -154,3 +154,25 @@ async def test_settings_remembered_per_user_and_per_selection(db, admin, rep, wo
     assert (await board.load_settings(db, admin, "persons", from_find=True)).group_by == "category"
     with pytest.raises(RuleViolation):
         await board.save_settings(db, admin, "companies", settings(group_by="lead_status"))
+
+
+async def test_the_task_menu_offers_only_what_may_be_done(db, admin, rep, world):
+    company = await board.card_tasks(db, admin, "companies", world.acme)
+    assert company.tasks == ["edit", "follow_up", "new_sale", "next_category", "delete"]
+    assert company.next_category == "Marketing qualified lead (MQL)"  # after Lead in list order
+    moved = await board.move_cards(
+        db, admin, "companies", [world.acme], f"s{company.next_category_id}", group_by="category"
+    )
+    assert moved.moved == [world.acme]
+    # a contact of a company takes its category: no "next category" for it; one without a company has it
+    ann = await board.card_tasks(db, admin, "persons", world.people["ann"])
+    assert "next_category" not in ann.tasks and ann.company_id == world.acme
+    assert "next_category" in (await board.card_tasks(db, admin, "persons", world.people["eve"])).tasks
+    web = await board.card_tasks(db, admin, "sales", world.sales["web"])
+    assert web.tasks == ["edit", "follow_up", "sold", "lost", "delete"]
+    sold = await board.card_tasks(db, admin, "sales", world.sales["old"])
+    assert "sold" not in sold.tasks and "lost" not in sold.tasks
+    # another user's company: the rep may not edit or delete it
+    await companies.update_company(db, admin, world.oldco, {"owner": "admin"})
+    others = await board.card_tasks(db, rep, "companies", world.oldco)
+    assert "edit" not in others.tasks and "delete" not in others.tasks and "follow_up" in others.tasks

@@ -942,20 +942,15 @@ async def cards_now(
     selection_id: int | None = None,
     criteria: Sequence[find.Criterion | dict[str, Any]] = (),
     settings: BoardSettings | None = None,
-    everywhere: bool = False,
 ) -> list[CardOut]:
     """These cards as the board shows them now, each with the column it is in (after a move: what changed, so
     the board redraws the two columns concerned and adjusts their counts instead of reading every column again).
     A card that is no longer on the board (its new value is outside the board's criteria or filters, or it was
-    deleted) is left out; with `everywhere`, one outside the criteria is read too (deleted ones stay out)."""
+    deleted) is left out: the board lets it go (one rule for every board, see the screen's move)."""
     if not ids:
         return []
     async with db.read() as session:
-        scope = await _scope(
-            session, actor, target, None if everywhere else selection_id, [] if everywhere else criteria, settings
-        )
-        if everywhere:
-            scope.settings = scope.settings.model_copy(update={"filters": {}, "title": "", "hide_closed": False})
+        scope = await _scope(session, actor, target, selection_id, criteria, settings)
         query, j = await _query(session, actor, scope, cards=True)
         query, pk = _card_columns(query, j, scope)
         rows = (

@@ -82,3 +82,39 @@ async def test_task_menu_marks_a_sale_sold_with_its_reason(app, world):
         assert (await sales.get_sale(backend.db, world.sales["web"])).status == "sold"
         assert "Website" in cards(app, "Sold")
         assert headers(app)[5] == "6 Sold  2"
+
+
+async def test_a_dynamic_selections_board_lets_a_card_moved_out_of_its_criteria_go(app, world):
+    from leadtui.services import selections
+
+    async with app.run_test(size=(160, 40)) as pilot:
+        backend = await app.ready_backend()
+        sel = await selections.create_selection(
+            backend.db,
+            backend.actor,
+            {
+                "name": "Early leads",
+                "target": "contact",
+                "kind": "dynamic",
+                "criteria": [{"field": "lead_status", "op": "one_of", "values": ["Open", "Contacting"]}],
+            },
+        )
+        await open_board(pilot)
+        app.screen.show_source(target="contact", selection_id=sel.id)
+        await settle(pilot)
+        assert headers(app)[:3] == ["1 Open  1", "2 Contacting  1", "3 Disqualified  0"]
+        await pilot.press("l", "L")  # Bob: Contacting -> Disqualified, outside the selection's criteria
+        await settle(pilot)
+        # the same rule as Find's board: the card leaves the board (as reading it again would show)
+        assert headers(app)[:3] == ["1 Open  1", "2 Contacting  0", "3 Disqualified  0"]
+
+
+async def test_task_menu_edit_opens_the_card_in_edit_mode(app, world):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot)
+        await pilot.press("full_stop")
+        await settle(pilot)
+        await choose(pilot, "Edit")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ContactCard"
+        assert app.screen.editing

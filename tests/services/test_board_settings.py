@@ -107,6 +107,12 @@ async def test_filters_title_sort_and_hide_closed(db, admin, world):
     assert card_ids(out, "General sale") == [world.sales["web"], world.sales["app"], world.sales["old"]]
     out = await board.open_board(db, admin, target="sales", settings=settings(group_by="sale_type", sort="title"))
     assert card_ids(out, "General sale") == [world.sales["app"], world.sales["old"], world.sales["web"]]
+    long_ago = datetime.now() - timedelta(days=90)
+    await set_columns(db, t.Sale, world.sales["app"], stage_since=long_ago)
+    out = await board.open_board(db, admin, target="sales", settings=settings(group_by="owner", sort="days"))
+    assert out.pages[out.columns[0].key].cards[0].id == world.sales["app"]  # most days in its stage first
+    out = await board.open_board(db, admin, target="sales", settings=settings(group_by="owner", sort="date"))
+    assert [c.id for c in out.pages[out.columns[0].key].cards][0] == world.sales["old"]  # 2026-02-15 first
     with pytest.raises(RuleViolation, match="Group by"):
         await board.open_board(db, admin, target="companies", settings=settings(group_by="stage"))
     with pytest.raises(RuleViolation, match="Filter"):

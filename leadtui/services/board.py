@@ -336,7 +336,9 @@ async def _query(session: AsyncSession, actor: Actor, scope: _Scope, *, cards: b
     query; for a page of cards, the company (and category) too, and the lead status / stage index drives it
     (members are looked up one by one), so a page is a few index steps whatever the size of the selection.
     The settings' filters and title are criteria like the board's own; hiding closed sales keeps open and stalled."""
-    groups = [scope.group] + ([scope.settings.subgroup_by] if scope.settings.subgroup_by else [])
+    groups = [scope.group] + ([scope.settings.subgroup_by] if scope.settings.subgroup_by and cards else [])
+    if not cards and _through_company(scope):
+        groups = []  # counted per company first (`_value_columns`): the company is joined after grouping
     need = set(find.needs(scope.target, [scope.field(g) for g in groups if g != "stage"]))
     query, j, _fields = await find.where_clause(
         session,
@@ -539,16 +541,49 @@ def _none_name(target: str, group: str) -> str:
     }[group]
 
 
+def _through_company(scope: _Scope) -> bool:
+    return scope.target == "contact" and scope.group in ("category", "owner")
+
+
 async def _value_columns(session: AsyncSession, scope: _Scope, query: Any, j: find.Joins) -> list[ColumnOut]:
     """One column per value of the grouping field, counted (and for sales summed) by one GROUP BY: every live
     list item in list order (empty ones too), a deleted one still held (read-only); grouped by owner only the
     associates present in the data, and "No selection" when some records have none (moving into it unassigns)."""
-    expr = scope.field(scope.group).expr(j)
     sale = scope.target == "sale"
-    cols = [expr, func.count()]
-    if sale:
-        cols += [func.sum(t.Sale.amount), func.sum(t.Sale.amount * t.Sale.probability)]
-    rows = (await session.execute(query.with_only_columns(*cols).group_by(expr).order_by(None))).all()
+    if _through_company(scope):
+        # a contact's category / Our contact is its company's (L9): count contacts per company and own value from
+        # the contact indexes alone, then join those groups (not every contact) to their companies
+        own = t.Contact.category_id if scope.group == "category" else t.Contact.our_contact_id
+        of_company = t.Company.category_id if scope.group == "category" else t.Company.our_contact_id
+        inner = (
+            query.where(t.Contact.company_id.is_not(None))
+            .with_only_columns(t.Contact.company_id.label("cid"), func.count().label("n"))
+            .group_by(t.Contact.company_id)
+            .order_by(None)
+            .subquery()
+        )
+        with_company = (
+            await session.execute(
+                select(of_company, func.sum(inner.c.n))
+                .select_from(inner.join(t.Company, t.Company.id == inner.c.cid))
+                .group_by(of_company)
+            )
+        ).all()
+        without = (
+            await session.execute(
+                query.where(t.Contact.company_id.is_(None))
+                .with_only_columns(own, func.count())
+                .group_by(own)
+                .order_by(None)
+            )
+        ).all()
+        rows: Sequence[Any] = [*with_company, *without]
+    else:
+        expr = scope.field(scope.group).expr(j)
+        cols = [expr, func.count()]
+        if sale:
+            cols += [func.sum(t.Sale.amount), func.sum(t.Sale.amount * t.Sale.probability)]
+        rows = (await session.execute(query.with_only_columns(*cols).group_by(expr).order_by(None))).all()
     counts: dict[int | None, tuple[int, Decimal, Decimal]] = {}
     for row in rows:
         weighted = Decimal(str(row[3] or 0)) / 100 if sale else Decimal(0)

@@ -3,14 +3,25 @@ headings with G, the task menu (.) creating a follow-up and marking a sale sold,
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input
 
 from leadtui.screens.board import BoardScreen
 from leadtui.screens.follow_up_dialog import FollowUpDialog
 from leadtui.screens.pick_dialog import PickDialog
-from leadtui.services import activities, board, sales
+from leadtui.services import activities, board, database, sales
+from tests.services.find_data import build
 from tests.ui.conftest import settle
-from tests.ui.test_board_screen import cards, headers, open_board, world  # noqa: F401 - the fixture
+from tests.ui.test_board_screen import cards, headers, open_board
+
+
+@pytest.fixture
+async def world(app_db):
+    db = await database.init_database(f"sqlite+aiosqlite:///{app_db}", lang="en", login="admin", force=False)
+    admin = await database.resolve_actor(db, "admin")
+    out = await build(db, admin)
+    await db.dispose()
+    return out
 
 
 def pick_labels(app) -> list[str]:

@@ -1067,10 +1067,12 @@ async def _resolve_value_column(
     text = str(column).strip()
     folded = text.casefold()
     if folded in ("none", "null", "no selection", _("No selection").casefold(), _none_name(target, group).casefold()):
-        if group != "owner" or target == "sale":
+        if target == "sale" and group == "owner":
+            raise RuleViolation(_("Board: a sale always has an owner; choose one of the owners."), field="column")
+        if group != "owner":
             raise RuleViolation(
-                _("Board: cards cannot be moved to a column without a value; choose a {what}.").format(
-                    what=group_label(target, group).lower()
+                _("Board: cards cannot be moved to a column without a value ({what}); choose one.").format(
+                    what=group_label(target, group)
                 ),
                 field="column",
             )

@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadtui.i18n import _
@@ -644,6 +644,17 @@ def _overdue(target: str, days: int | None, status: str | None, sale_date: Any, 
 
 
 def _group_condition(scope: _Scope, j: find.Joins, key: str) -> Any:
+    if _through_company(scope) and scope.settings.paged_by_offset:
+        # the company's value (L9) as a semi-join on the contact's company index: a sorted column reads its own
+        # contacts, not every contact joined to its company (in id order the join stops after a page: faster)
+        own = t.Contact.category_id if scope.group == "category" else t.Contact.our_contact_id
+        of_company = t.Company.category_id if scope.group == "category" else t.Company.our_contact_id
+        match = of_company.is_(None) if key == "none" else of_company == _item_id(key)
+        mine = own.is_(None) if key == "none" else own == _item_id(key)
+        return or_(
+            t.Contact.company_id.in_(select(t.Company.id).where(match)),
+            and_(t.Contact.company_id.is_(None), mine),
+        )
     expr = scope.field(scope.group).expr(j)
     return expr.is_(None) if key == "none" else expr == _item_id(key)
 

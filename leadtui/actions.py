@@ -543,6 +543,15 @@ ACTIONS: list[Action] = [
         show=False,
         palette=N_("Board: Hide or show closed sales"),
     ),
+    A(
+        "board.badge",
+        "D",
+        "badge",
+        N_("Days badge"),
+        show=False,
+        palette=N_("Board: Days in stage or since registered"),
+        help=N_("What the days on each card count"),
+    ),
     # a column of the Board (the keys reach the screen's column moves while a column has focus)
     A("board_cards.column_left", "left,h", "screen.column(-1)", N_("Column left"), show=False),
     A("board_cards.column_right", "right,l", "screen.column(1)", N_("Column right"), show=False),

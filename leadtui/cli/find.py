@@ -578,6 +578,7 @@ def _board_settings(
     sort: str | None,
     descending: bool,
     hide_closed: bool,
+    badge: str | None = None,
 ) -> Any:
     from leadtui.services import board as svc
 
@@ -595,6 +596,7 @@ def _board_settings(
         sort=sort or "default",
         descending=descending,
         hide_closed=hide_closed,
+        badge=badge or "stage",
     )
 
 
@@ -623,6 +625,11 @@ def _board_settings(
 @click.option("--descending", is_flag=True, help=_("Sort in descending order."))
 @click.option("--hide-closed", is_flag=True, help=_("Sales: leave out sold and lost sales."))
 @click.option(
+    "--badge",
+    type=click.Choice(["stage", "registered"]),
+    help=_("What a card's days count: days in lead status / stage (default) or since registered."),
+)
+@click.option(
     "--where",
     "where",
     multiple=True,
@@ -643,6 +650,7 @@ def board_show(
     sort: str | None,
     descending: bool,
     hide_closed: bool,
+    badge: str | None,
     where: tuple[str, ...],
     cards: int,
     as_json: bool,
@@ -651,7 +659,7 @@ def board_show(
 
     if selection_id is None and target is None:
         raise click.UsageError(_("give --selection ID or --target persons|companies|sales"))
-    settings = _board_settings(group_by, subgroup_by, filters, title, sort, descending, hide_closed)
+    settings = _board_settings(group_by, subgroup_by, filters, title, sort, descending, hide_closed, badge)
     out = run(
         opts,
         lambda db, actor: svc.open_board(

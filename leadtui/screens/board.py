@@ -8,7 +8,7 @@ a time, the next page when the cursor nears the end of a column.
 Keys: ←/→ or h/l column, ↑/↓ or j/k card; H or < / L or > move the card (or every marked card) to the previous /
 next column; m move to a column chosen by number or name; space marks a card, Escape clears the marks; Enter
 opens the card; o chooses what the board shows; r reloads; g / G group and subgroup by; F filters a field, /
-filters by title, S sorts, z hides closed sales (all remembered per user and board); . opens the card's task menu. Digits are the app's section keys, hence m + number.
+filters by title, S sorts, z hides closed sales, D switches the days badge (in stage / since registered) (all remembered per user and board); . opens the card's task menu. Digits are the app's section keys, hence m + number.
 A move goes through the card's own service call: refusals (a contact whose company does not use lead status,
 someone else's newer change, no right) are reported and the others moved; Sold and Lost ask for the reason.
 """
@@ -341,7 +341,11 @@ class BoardScreen(Screen):
             text += " · " + ngettext("{n} filter", "{n} filters", narrowed).format(n=narrowed)
         if settings.hide_closed:
             text += " · " + _("closed hidden")
-        if out.target == "contact":
+        if out.target != "company" and settings.badge == "registered":
+            legend = _("d = days since registered")
+            if out.target == "sale":
+                legend += ", " + _("red = past the sale date")
+        elif out.target == "contact":
             legend = _("d = days in lead status, red = over {n}").format(n=svc.OVERDUE_DAYS)
         elif out.target == "sale":
             legend = _("d = days in stage, red = overdue, ▲ stalled")
@@ -941,10 +945,17 @@ class BoardScreen(Screen):
         self._change(hide_closed=hide)
         self.notify(_("Closed sales hidden.") if hide else _("Closed sales shown."))
 
+    def action_badge(self) -> None:
+        badge = "stage" if self.settings.badge == "registered" else "registered"
+        self._change(badge=badge)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hiding closed sales is offered on a board of sales only."""
+        """Hiding closed sales is offered on a board of sales only; the days badge choice not for companies (their
+        days are always since registered)."""
         if action == "hide_closed":
             return self.target == "sale"
+        if action == "badge":
+            return self.target != "company"
         return True
 
     @work(group="action")

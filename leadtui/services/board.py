@@ -95,6 +95,7 @@ class BoardSettings(BaseModel):
     sort: str = "default"
     descending: bool = False
     hide_closed: bool = False
+    badge: str = "stage"  # the days badge: "stage" (days in lead status / stage) or "registered" (days since)
 
     def cleaned(self, target: str) -> BoardSettings:
         """Checked against the target: an unknown grouping / sort is refused, naming the field."""
@@ -143,6 +144,7 @@ class BoardSettings(BaseModel):
             sort=sort,
             descending=self.descending,
             hide_closed=self.hide_closed and target == "sale",
+            badge="registered" if self.badge == "registered" or target == "company" else "stage",
         )
 
     def criteria(self, target: str) -> list[find.Criterion]:
@@ -635,7 +637,8 @@ def _days(since: datetime | None, now: datetime) -> int | None:
 
 def _overdue(target: str, days: int | None, status: str | None, sale_date: Any, today: Any) -> bool:
     """The red badge: an open sale whose sale date has passed or that sits in its stage more than OVERDUE_DAYS; a
-    contact in its lead status more than OVERDUE_DAYS. Closed sales and companies (days since registered) never."""
+    contact in its lead status more than OVERDUE_DAYS. Closed sales and companies (days since registered) never;
+    with the badge showing days since registered, only an open sale past its sale date."""
     if target == "company" or status in ("sold", "lost"):
         return False
     if target == "sale" and sale_date is not None and sale_date < today:
@@ -729,6 +732,7 @@ def _card_columns(query: Any, j: find.Joins, scope: _Scope) -> tuple[Any, Any]:
             t.Sale.version,
             t.Sale.stage_id,
             t.Sale.sale_date,
+            t.Sale.registered_at,
             group,
             sub,
         ),
@@ -758,7 +762,7 @@ def _card_out(scope: _Scope, row: Any, key: str, now: datetime) -> CardOut:
         sub = f"s{row[-1]}" if row[-1] is not None else "none"
     today = now.date()
     if target == "contact":
-        days = _days(row[4], now)
+        days = _days(row[8] if scope.settings.badge == "registered" else row[4], now)
         return CardOut(
             id=row[0],
             title=rules.full_name(row[1], row[2]) or f"#{row[0]}",
@@ -767,7 +771,7 @@ def _card_out(scope: _Scope, row: Any, key: str, now: datetime) -> CardOut:
             version=row[5],
             column=key,
             movable=bool(row[6]) or scope.group != "lead_status",
-            overdue=_overdue(target, days, None, None, today),
+            overdue=_overdue(target, days, None, None, today) and scope.settings.badge == "stage",
             sub=sub,
             date=row[8].date() if row[8] is not None else None,
         )
@@ -784,7 +788,7 @@ def _card_out(scope: _Scope, row: Any, key: str, now: datetime) -> CardOut:
         )
     status = SaleStatus(row[5])
     since = row[7] if status not in (SaleStatus.OPEN, SaleStatus.STALLED) else row[6]
-    days = _days(since, now)
+    days = _days(row[11] if scope.settings.badge == "registered" else since, now)
     return CardOut(
         id=row[0],
         title=row[1],
@@ -795,7 +799,9 @@ def _card_out(scope: _Scope, row: Any, key: str, now: datetime) -> CardOut:
         amount=_money(row[3]),
         probability=row[4],
         status=status.name.lower(),
-        overdue=_overdue(target, days, status.name.lower(), row[10], today),
+        overdue=_overdue(
+            target, days if scope.settings.badge == "stage" else None, status.name.lower(), row[10], today
+        ),
         sub=sub,
         date=row[10],
     )

@@ -187,3 +187,13 @@ async def test_the_task_menu_offers_only_what_may_be_done(db, admin, rep, world)
     await companies.update_company(db, admin, world.oldco, {"owner": "admin"})
     others = await board.card_tasks(db, rep, "companies", world.oldco)
     assert "edit" not in others.tasks and "delete" not in others.tasks and "follow_up" in others.tasks
+
+
+async def test_the_badge_may_count_days_since_registered(db, admin, world):
+    await set_columns(db, t.Contact, world.people["cid"], lead_status_since=datetime.now() - timedelta(days=40))
+    await set_columns(db, t.Contact, world.people["cid"], registered_at=datetime.now() - timedelta(days=3))
+    out = await board.open_board(db, admin, target="persons", settings=settings(badge="registered"))
+    cid = next(c for c in out.pages[by_name(out)["Qualified"].key].cards if c.id == world.people["cid"])
+    assert cid.days == 3 and not cid.overdue  # not red: the red rule is about days in the lead status
+    saved = await board.save_settings(db, admin, "persons", settings(badge="registered"))
+    assert saved.badge == "registered"

@@ -129,3 +129,26 @@ async def test_task_menu_edit_opens_the_card_in_edit_mode(app, world):
         await settle(pilot)
         assert type(app.screen).__name__ == "ContactCard"
         assert app.screen.editing
+
+
+async def test_f_filters_a_field_and_slash_filters_by_title(app, world):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot, "sale")
+        await pilot.press("F")
+        await settle(pilot)
+        await choose(pilot, "Stage")
+        await choose(pilot, "Offer")
+        assert headers(app)[2] == "3 Offer  1" and headers(app)[0] == "1 Lead  0"
+        assert "1 filter" in str(app.screen.query_one("#board-title").render())
+        await pilot.press("F")
+        await settle(pilot)
+        await choose(pilot, "Clear all filters")
+        assert headers(app)[0] == "1 Lead  1"
+        await pilot.press("slash")
+        await settle(pilot)
+        await pilot.press(*"web", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        assert cards(app, "Offer") == ["Website"] and headers(app)[0] == "1 Lead  0"
+        backend = await app.ready_backend()
+        assert (await board.load_settings(backend.db, backend.actor, "sale")).title == "web"

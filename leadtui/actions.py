@@ -544,6 +544,15 @@ ACTIONS: list[Action] = [
         palette=N_("Board: Hide or show closed sales"),
     ),
     A(
+        "board.move_to_subgroup",
+        "M",
+        "move_to_subgroup",
+        N_("Move to subgroup …"),
+        show=False,
+        palette=N_("Board: Move card to subgroup …"),
+        help=N_("Sets the subgroup's field (a row of a subgrouped board)"),
+    ),
+    A(
         "board.badge",
         "D",
         "badge",

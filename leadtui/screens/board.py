@@ -248,6 +248,7 @@ class BoardScreen(Screen):
         self.target = out.target
         if out.settings is not None:
             self.settings = out.settings
+        self.refresh_bindings()  # what check_action offers depends on the board (its target, subgroups)
         live = {card.id for page in out.pages.values() for card in page.cards}
         self.marked = {i: c for i, c in self.marked.items() if i in live}
         await self._build(out)
@@ -522,6 +523,39 @@ class BoardScreen(Screen):
             PickDialog(title, options, numbered=True, hint=_("Type the column's number (or name) and press Enter.")),
             done,
         )
+
+    def action_move_to_subgroup(self) -> None:
+        """A subgrouped board's rows: move the card(s) to another subgroup, which sets the subgroup's field."""
+        from leadtui.screens.pick_dialog import PickDialog
+
+        board = self.board
+        if board is None or not board.subgroup_by or not self._moving():
+            return
+        sub = board.subgroup_by
+        options = [
+            (s.key, s.name)
+            for s in board.subgroups
+            if s.key != "none" or (sub == "owner" and self.target != "sale")  # "No selection" unassigns
+        ]
+        n = len(self._moving())
+        title = ngettext("Move {n} card to subgroup …", "Move {n} cards to subgroup …", n).format(n=n)
+
+        def done(key: str | None) -> None:
+            if key is not None:
+                self.run_move(key, 0, group_by=sub)
+
+        self.app.push_screen(PickDialog(title, options, numbered=True), done)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hiding closed sales is offered on a board of sales only; the days badge choice not for companies (their
+        days are always since registered); moving to a subgroup on a subgrouped board only."""
+        if action == "hide_closed":
+            return self.target == "sale"
+        if action == "badge":
+            return self.target != "company"
+        if action == "move_to_subgroup":
+            return self.board is not None and bool(self.board.subgroup_by)
+        return True
 
     def move(self, key: str, follow: int = 0) -> None:
         self.run_move(key, follow)
@@ -948,15 +982,6 @@ class BoardScreen(Screen):
     def action_badge(self) -> None:
         badge = "stage" if self.settings.badge == "registered" else "registered"
         self._change(badge=badge)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hiding closed sales is offered on a board of sales only; the days badge choice not for companies (their
-        days are always since registered)."""
-        if action == "hide_closed":
-            return self.target == "sale"
-        if action == "badge":
-            return self.target != "company"
-        return True
 
     @work(group="action")
     async def action_title_filter(self) -> None:

@@ -152,3 +152,27 @@ async def test_f_filters_a_field_and_slash_filters_by_title(app, world):
         assert cards(app, "Offer") == ["Website"] and headers(app)[0] == "1 Lead  0"
         backend = await app.ready_backend()
         assert (await board.load_settings(backend.db, backend.actor, "sale")).title == "web"
+
+
+async def test_shift_m_moves_a_card_to_another_subgroup_row(app, world):
+    from leadtui.services import contacts
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        await choose(pilot, "Category")
+        await pilot.press("G")
+        await settle(pilot)
+        await choose(pilot, "Lead status")
+        assert app.screen.current_card().title == "Ann Berg"  # Lead: Ann (Open), Bob (Contacting)
+        await pilot.press("M")
+        await settle(pilot)
+        assert " 5  Qualified" in pick_labels(app)  # numbered, as m's columns
+        await pilot.press("5", "enter")
+        await settle(pilot)
+        backend = await app.ready_backend()
+        assert (await contacts.get_contact(backend.db, backend.actor, world.people["ann"])).lead_status == "Qualified"
+        assert cards(app, "Lead") == ["Bob Øster", "Ann Berg"]  # under its new heading, after Contacting
+        first = str(app.screen.query(".cards").first().get_option_at_index(1).prompt)
+        assert first.startswith("── Qualified ──")

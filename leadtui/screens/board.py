@@ -1,14 +1,15 @@
 """The board (SPEC.md 4.6): a selection, all contacts, companies or sales as columns of cards, moved by keyboard.
 
-Contacts are in one column per lead status, sales in one per stage plus Sold and Lost, companies per category (g
-groups by another field: category, Our contact / owner, sale type; G adds subgroup headings inside the columns). Each column header shows its
-number, name and count (sales: amount and weighted amount), all counted in the database; cards are read a page at
-a time, the next page when the cursor nears the end of a column.
+Contacts are in one column per lead status, sales in one per stage plus Sold and Lost, companies per category
+(g groups by another field: category, Our contact / owner, sale type; G adds subgroup headings inside the
+columns). Each column header shows its number, name and count (sales: amount and weighted amount), all counted in
+the database; cards are read a page at a time, the next page when the cursor nears the end of a column.
 
 Keys: ←/→ or h/l column, ↑/↓ or j/k card; H or < / L or > move the card (or every marked card) to the previous /
-next column; m move to a column chosen by number or name; space marks a card, Escape clears the marks; Enter
-opens the card; o chooses what the board shows; r reloads; g / G group and subgroup by; F filters a field, /
-filters by title, S sorts, z hides closed sales, D switches the days badge (in stage / since registered), M moves to another subgroup row (all remembered per user and board); . opens the card's task menu. Digits are the app's section keys, hence m + number.
+next column; m move to a column chosen by number or name; M to another subgroup row; space marks a card, Escape
+clears the marks; Enter opens the card; o chooses what the board shows; r reloads; g / G group and subgroup by;
+F filters a field, / filters by title, S sorts, z hides closed sales, D switches the days badge (in stage / since
+registered): all remembered per user and board; . opens the card's task menu. Digits are the app's section keys.
 A move goes through the card's own service call: refusals (a contact whose company does not use lead status,
 someone else's newer change, no right) are reported and the others moved; Sold and Lost ask for the reason.
 """

@@ -43,7 +43,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "board": (
         ("find",),
-        N_("The board: contacts by lead status or sales by stage, with counts and sums per column."),
+        N_("The board: contacts, companies or sales in columns by a field, with counts and sums per column."),
     ),
     "company": (("people",), N_("Companies: add, set, show, list, delete.")),
     "dashboard": (

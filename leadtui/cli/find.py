@@ -18,7 +18,9 @@ from leadtui.i18n.format import format_date
 TARGET_CHOICE = click.Choice(
     ["persons", "person", "contacts", "companies", "company", "sales", "sale"], case_sensitive=False
 )
-BOARD_TARGETS = click.Choice(["persons", "person", "contacts", "sales", "sale"], case_sensitive=False)
+BOARD_TARGETS = click.Choice(
+    ["persons", "person", "contacts", "companies", "company", "sales", "sale"], case_sensitive=False
+)
 WHERE_HELP = N_(
     "Criterion FIELD:OPERATOR:VALUE1,VALUE2 (repeat to AND several). Operators: one_of, not_one_of, eq, "
     "ne, contains, starts_with, gt, lt, empty, not_empty. A comma inside a value is written \\,."
@@ -566,7 +568,7 @@ def selection_dynamic(opts: Options, selection_id: int) -> None:
 # --------------------------------------------------------------------------- board
 
 
-@cli.group(help=_("The board: contacts by lead status or sales by stage, with counts and sums per column."))
+@cli.group(help=_("The board: contacts, companies or sales in columns by a field, with counts and sums per column."))
 def board() -> None:
     pass
 
@@ -577,9 +579,65 @@ def _money(value: Any) -> str:
     return format_money(value)
 
 
+def _board_settings(
+    group_by: str | None,
+    subgroup_by: str | None,
+    filters: tuple[str, ...],
+    title: str | None,
+    sort: str | None,
+    descending: bool,
+    hide_closed: bool,
+    badge: str | None = None,
+) -> Any:
+    from leadtui.services import board as svc
+
+    parsed: dict[str, list[str]] = {}
+    for text in filters:
+        field, sep, values = text.partition("=")
+        if not sep or not field.strip():
+            raise click.UsageError(_("'{text}' is not FIELD=VALUE1,VALUE2").format(text=text))
+        parsed.setdefault(field.strip(), []).extend(v for v in values.split(",") if v.strip())
+    return svc.BoardSettings(
+        group_by=group_by,
+        subgroup_by=subgroup_by,
+        filters=parsed,
+        title=title or "",
+        sort=sort or "default",
+        descending=descending,
+        hide_closed=hide_closed,
+        badge=badge or "stage",
+    )
+
+
 @board.command("show", help=_("The columns of a board with their counts (sales: amount and weighted amount)."))
 @click.option("--selection", "selection_id", type=RecordId(_("Selection")), help=_("The board of this selection."))
-@click.option("--target", type=BOARD_TARGETS, help=_("All contacts (persons) or all sales."))
+@click.option("--target", type=BOARD_TARGETS, help=_("All contacts (persons), all companies or all sales."))
+@click.option(
+    "--group-by",
+    help=_(
+        "Columns by: sales stage (default), sale_type, owner; companies category (default), our_contact; "
+        "persons lead_status (default), category, our_contact."
+    ),
+)
+@click.option("--subgroup-by", help=_("Cards within a column under headings of this field (same choices)."))
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar=N_("FIELD=VALUE1,VALUE2"),
+    help=_("Only cards whose list field is one of the values (repeat for several fields)."),
+)
+@click.option("--title", help=_("Only cards whose title contains this text."))
+@click.option(
+    "--sort", type=click.Choice(["default", "title", "amount", "date", "days"]), help=_("Order of the cards.")
+)
+@click.option("--descending", is_flag=True, help=_("Sort in descending order."))
+@click.option("--hide-closed", is_flag=True, help=_("Sales: leave out sold and lost sales."))
+@click.option(
+    "--badge",
+    type=click.Choice(["stage", "registered"]),
+    help=_("What a card's days count: days in lead status / stage (default) or since registered."),
+)
 @click.option(
     "--where",
     "where",
@@ -591,26 +649,56 @@ def _money(value: Any) -> str:
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def board_show(
-    opts: Options, selection_id: int | None, target: str | None, where: tuple[str, ...], cards: int, as_json: bool
+    opts: Options,
+    selection_id: int | None,
+    target: str | None,
+    group_by: str | None,
+    subgroup_by: str | None,
+    filters: tuple[str, ...],
+    title: str | None,
+    sort: str | None,
+    descending: bool,
+    hide_closed: bool,
+    badge: str | None,
+    where: tuple[str, ...],
+    cards: int,
+    as_json: bool,
 ) -> None:
     from leadtui.services import board as svc
 
     if selection_id is None and target is None:
-        raise click.UsageError(_("give --selection ID or --target persons|sales"))
+        raise click.UsageError(_("give --selection ID or --target persons|companies|sales"))
+    settings = _board_settings(group_by, subgroup_by, filters, title, sort, descending, hide_closed, badge)
     out = run(
         opts,
         lambda db, actor: svc.open_board(
-            db, actor, target=target, selection_id=selection_id, criteria=_criteria(where), page=max(cards, 1)
+            db,
+            actor,
+            target=target,
+            selection_id=selection_id,
+            criteria=_criteria(where),
+            page=max(cards, 1),
+            settings=settings,
         ),
     )
     if not cards:
         out.pages = {}
     if as_json:
-        print_json(dump(out))
+        data = dump(out)
+        for column in data["columns"]:  # "No selection" (no value) is the column whose key is null
+            column["column"] = column["key"]
+            column["key"] = None if column["key"] == "none" else column["key"]
+        print_json(data)
         return
     from leadtui.i18n.format import format_number
 
-    click.echo(_("Board: {source} ({total})").format(source=out.source, total=format_number(out.total)))
+    grouped = svc.group_label(out.target, out.group_by)
+    click.echo(
+        _("Board: {source} ({total}) by {group}").format(
+            source=out.source, total=format_number(out.total), group=grouped.lower()
+        )
+    )
+    names = {s.key: s.name for s in out.subgroups}
     for column in out.columns:
         extra = ""
         if column.amount is not None:
@@ -620,28 +708,43 @@ def board_show(
         flag = " " + _("(deleted)") if column.deleted else ""
         click.echo(f"{column.number:>2}  {column.name}{flag}: {format_number(column.count)}{extra}")
         if cards:
+            heading: str | None = None
             for card in out.pages.get(column.key, svc.CardPage(column=column.key, cards=[], more=False)).cards:
+                if out.subgroup_by and card.sub != heading:
+                    heading = card.sub
+                    click.echo(f"    -- {names.get(card.sub or '', '')}")
                 days = " · " + _("{n} d").format(n=card.days) if card.days is not None else ""
-                click.echo(f"      #{card.id} {card.title} · {card.subtitle}{days}")
+                if card.overdue:
+                    days += " (" + _("overdue") + ")"
+                subtitle = f" · {card.subtitle}" if card.subtitle else ""
+                click.echo(f"      #{card.id} {card.title}{subtitle}{days}")
 
 
 @board.command(
     "move", help=_("Move cards (ids, comma-separated) to a column: a lead status, or a stage, Sold or Lost.")
 )
-@click.option("--target", required=True, type=BOARD_TARGETS, help=_("Contacts (persons) or sales."))
+@click.option("--target", required=True, type=BOARD_TARGETS, help=_("Contacts (persons), companies or sales."))
 @click.argument("ids")
 @click.argument("column")
 @click.option("--reason", help=_("Reason (sold) / Reason (lost) when moving sales to Sold or Lost."))
+@click.option(
+    "--group-by",
+    help=_("The field the column sets (as for `board show`); a column 'none' unassigns Our contact."),
+)
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
-def board_move(opts: Options, target: str, ids: str, column: str, reason: str | None, as_json: bool) -> None:
+def board_move(
+    opts: Options, target: str, ids: str, column: str, reason: str | None, group_by: str | None, as_json: bool
+) -> None:
     from leadtui.services import board as svc
 
     try:
         cards = [int(part) for part in ids.split(",") if part.strip()]
     except ValueError:
         raise click.UsageError(_("'{ids}' is not a list of ids (e.g. 12 or 12,13)").format(ids=ids)) from None
-    out = run(opts, lambda db, actor: svc.move_cards(db, actor, target, cards, column, reason=reason))
+    out = run(
+        opts, lambda db, actor: svc.move_cards(db, actor, target, cards, column, reason=reason, group_by=group_by)
+    )
     if as_json:
         print_json(dump(out))
     elif out.moved or out.unchanged:

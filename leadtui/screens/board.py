@@ -1,12 +1,15 @@
-"""The board (SPEC.md 4.6): a selection, all contacts or all sales as columns of cards, moved by keyboard.
+"""The board (SPEC.md 4.6): a selection, all contacts, companies or sales as columns of cards, moved by keyboard.
 
-Contacts are in one column per lead status, sales in one per stage plus Sold and Lost. Each column header shows its
-number, name and count (sales: amount and weighted amount), all counted in the database; cards are read a page at
-a time, the next page when the cursor nears the end of a column.
+Contacts are in one column per lead status, sales in one per stage plus Sold and Lost, companies per category
+(g groups by another field: category, Our contact / owner, sale type; G adds subgroup headings inside the
+columns). Each column header shows its number, name and count (sales: amount and weighted amount), all counted in
+the database; cards are read a page at a time, the next page when the cursor nears the end of a column.
 
 Keys: ←/→ or h/l column, ↑/↓ or j/k card; H or < / L or > move the card (or every marked card) to the previous /
-next column; m move to a column chosen by number or name; space marks a card, Escape clears the marks; Enter
-opens the card; o chooses what the board shows; r reloads. Digits are the app's section keys, hence m + number.
+next column; m move to a column chosen by number or name; M to another subgroup row; space marks a card, Escape
+clears the marks; Enter opens the card; o chooses what the board shows; r reloads; g / G group and subgroup by;
+F filters a field, / filters by title, S sorts, z hides closed sales, D switches the days badge (in stage / since
+registered): all remembered per user and board; . opens the card's task menu. Digits are the app's section keys.
 A move goes through the card's own service call: refusals (a contact whose company does not use lead status,
 someone else's newer change, no right) are reported and the others moved; Sold and Lost ask for the reason.
 """
@@ -133,6 +136,9 @@ class BoardScreen(Screen):
         self.focus_card: int | None = None
         self.source_note = ""
         self.chosen = False  # a source was asked for (from Find or a selection) before the saved one was read
+        self.settings = svc.BoardSettings()
+        self.from_find = False
+        self._settings_for: tuple[str, int | None, bool] | None = None  # the board whose settings are read
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -156,7 +162,7 @@ class BoardScreen(Screen):
             saved = await preferences.get_preference(backend.db, backend.actor, "board.source")
         except DomainError:
             saved = {}
-        if not self.chosen and saved.get("target") in ("contact", "sale"):
+        if not self.chosen and saved.get("target") in ("contact", "company", "sale"):
             self.target = saved["target"]
             self.selection_id = saved.get("selection_id")
         self.load()
@@ -171,15 +177,56 @@ class BoardScreen(Screen):
         self.selection_id = selection_id
         self.criteria = list(criteria or [])
         self.source_note = _("Find results") if self.criteria and selection_id is None else ""
+        self.from_find = bool(self.criteria) and selection_id is None
+        self._settings_for = None
         self.chosen = True
         self.marked.clear()
         self.focus_column, self.focus_card = 0, None
         self.load()
 
+    def _settings_place(self) -> tuple[str, int | None, bool]:
+        return (self.target, self.selection_id, self.from_find)
+
+    async def _read_settings(self, backend: Any) -> None:
+        """The user's remembered settings of the board now shown (per selection, per Find target, or all)."""
+        place = self._settings_place()
+        if self._settings_for == place:
+            return
+        target = self.target
+        if self.selection_id is not None:
+            try:  # the selection decides the target
+                from leadtui.services import selections
+
+                target = (await selections.get_selection(backend.db, backend.actor, self.selection_id)).target
+            except DomainError:
+                pass
+        try:
+            self.settings = await svc.load_settings(
+                backend.db, backend.actor, target, selection_id=self.selection_id, from_find=self.from_find
+            )
+        except DomainError:
+            self.settings = svc.BoardSettings()
+        self._settings_for = place
+
+    async def _save_settings(self) -> None:
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            self.settings = await svc.save_settings(
+                backend.db,
+                backend.actor,
+                self.target,
+                self.settings,
+                selection_id=self.selection_id,
+                from_find=self.from_find,
+            )
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+
     @work(exclusive=True, group="load")
     async def load(self) -> None:
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         title = self.query_one("#board-title", Static)
+        await self._read_settings(backend)
         try:
             out = await svc.open_board(
                 backend.db,
@@ -188,6 +235,7 @@ class BoardScreen(Screen):
                 selection_id=self.selection_id,
                 criteria=self.criteria,
                 page=PAGE,
+                settings=self.settings,
             )
         except DomainError as exc:
             if self.selection_id is not None and exc.exit_code == 4:  # the selection is gone: back to all
@@ -200,6 +248,9 @@ class BoardScreen(Screen):
             return
         self.board = out
         self.target = out.target
+        if out.settings is not None:
+            self.settings = out.settings
+        self.refresh_bindings()  # what check_action offers depends on the board (its target, subgroups)
         live = {card.id for page in out.pages.values() for card in page.cards}
         self.marked = {i: c for i, c in self.marked.items() if i in live}
         await self._build(out)
@@ -222,33 +273,54 @@ class BoardScreen(Screen):
                 cards.highlighted = 0
             cards.focus()
 
-    def _prompt(self, card: svc.CardOut) -> Text:
+    def _prompt(self, card: svc.CardOut, heading: str | None = None) -> Text:
         mark = "● " if card.id in self.marked else "  "
-        text = Text(mark, style="bold")
+        text = Text()
+        if heading is not None:  # the first card of a subgroup carries its heading
+            text.append("── " + heading + " ──\n", style="bold italic")
+        text.append(mark, style="bold")
         title = ("▲ " if card.status == "stalled" else "") + card.title
         title = title if len(title) <= CARD_WIDTH else title[: CARD_WIDTH - 1] + "…"
         text.append(title, style="bold" if card.movable else "dim")
         parts = [card.subtitle] if card.subtitle else []
         if card.amount is not None:
             parts.append(_money(card.amount))
-        if card.days is not None:
-            parts.append(_("{n} d").format(n=card.days))
+        badge = _("{n} d").format(n=card.days) if card.days is not None else ""
         if not card.movable:
             parts.append(_("not a lead"))
+        room_for = CARD_WIDTH - (len(badge) + 3 if badge else 0)
         line = " · ".join(parts)
-        if len(line) > CARD_WIDTH and card.subtitle:
+        if len(line) > room_for and card.subtitle:
             rest = len(line) - len(card.subtitle)
-            room = max(6, CARD_WIDTH - rest)
+            room = max(6, room_for - rest)
             parts[0] = card.subtitle[: room - 1] + "…"
             line = " · ".join(parts)
         text.append("\n  " + line, style="dim")
+        if badge:  # days in lead status / stage: red past the overdue rule (services/board.py, _overdue)
+            text.append(" · " if line else "", style="dim")
+            text.append(badge, style="bold red" if card.overdue else "dim")
         return text
+
+    def _headings(self, column: BoardColumn) -> list[str | None]:
+        """Per card: the subgroup heading it starts, or None."""
+        if self.board is None or not self.board.subgroup_by:
+            return [None] * len(column.cards)
+        names = {s.key: s.name for s in self.board.subgroups}
+        out: list[str | None] = []
+        previous: object = object()
+        for card in column.cards:
+            out.append(names.get(card.sub or "none", "") if card.sub != previous else None)
+            previous = card.sub
+        return out
 
     def _fill(self, column: BoardColumn) -> None:
         cards = column.card_list()
         highlighted = cards.highlighted
         cards.clear_options()
-        cards.add_options([Option(self._prompt(card), id=str(card.id)) for card in column.cards])
+        headings = self._headings(column)
+        cards.add_options(
+            [Option(self._prompt(card, heading), id=str(card.id)) for card, heading in zip(column.cards, headings)]
+        )
         if column.more:
             cards.add_option(Option(Text(_("  … more cards below"), style="dim italic"), id="more", disabled=True))
         if highlighted is not None and column.cards:
@@ -258,12 +330,30 @@ class BoardScreen(Screen):
         out = self.board
         if out is None:
             return
-        what = _("contacts by lead status") if out.target == "contact" else _("sales by stage")
+        group = svc.group_label(out.target, out.group_by)
+        what = _("{target} by {group}").format(target=find.target_label(out.target).lower(), group=group.lower())
+        if out.subgroup_by:
+            what += " / " + svc.group_label(out.target, out.subgroup_by).lower()
         source = self.source_note or out.source
         text = _("Board: {source} · {what} · {n} cards").format(source=source, what=what, n=out.total)
         if self.marked:
             text += " · " + ngettext("{n} marked", "{n} marked", len(self.marked)).format(n=len(self.marked))
-        legend = _("d = days in lead status") if out.target == "contact" else _("d = days in stage, ▲ stalled")
+        settings = out.settings or svc.BoardSettings()
+        narrowed = len(settings.filters) + (1 if settings.title else 0)
+        if narrowed:
+            text += " · " + ngettext("{n} filter", "{n} filters", narrowed).format(n=narrowed)
+        if settings.hide_closed:
+            text += " · " + _("closed hidden")
+        if out.target != "company" and settings.badge == "registered":
+            legend = _("d = days since registered")
+            if out.target == "sale":
+                legend += ", " + _("red = past the sale date")
+        elif out.target == "contact":
+            legend = _("d = days in lead status, red = over {n}").format(n=svc.OVERDUE_DAYS)
+        elif out.target == "sale":
+            legend = _("d = days in stage, red = overdue, ▲ stalled")
+        else:
+            legend = _("d = days since registered")
         text += f"   ({legend})"
         self.query_one("#board-title", Static).update(text)
 
@@ -340,6 +430,8 @@ class BoardScreen(Screen):
                 criteria=self.criteria,
                 after=column.read_to(),
                 limit=PAGE,
+                offset=len([c for c in column.cards if c.id not in column.moved_in]),
+                settings=self.settings,
             )
         except DomainError as exc:
             self.notify(str(exc), severity="error")
@@ -347,7 +439,7 @@ class BoardScreen(Screen):
             return
         known = {card.id for card in column.cards}
         column.cards.extend(card for card in page.cards if card.id not in known)
-        column.cards.sort(key=lambda c: c.id)  # a card moved in after the cards read so far goes back in order
+        column.cards.sort(key=self._order())  # a card moved in after the cards read so far goes back in order
         column.more = page.more
         column.fetching = False
         if column.is_attached:
@@ -416,6 +508,12 @@ class BoardScreen(Screen):
             (c.key, f"{c.name} ({c.count})" + ("" if c.accepts else "  – " + _("cannot take cards")))
             for c in self.board.columns
         ]
+        if (
+            self.board.group_by == "owner"
+            and self.target != "sale"
+            and "none" not in {c.key for c in self.board.columns}
+        ):
+            options.append(("none", _("No selection")))  # unassign: the column shows once a card is in it
         n = len(self._moving())
         title = ngettext("Move {n} card to column …", "Move {n} cards to column …", n).format(n=n)
 
@@ -428,25 +526,64 @@ class BoardScreen(Screen):
             done,
         )
 
+    def action_move_to_subgroup(self) -> None:
+        """A subgrouped board's rows: move the card(s) to another subgroup, which sets the subgroup's field."""
+        from leadtui.screens.pick_dialog import PickDialog
+
+        board = self.board
+        if board is None or not board.subgroup_by or not self._moving():
+            return
+        sub = board.subgroup_by
+        options = [
+            (s.key, s.name)
+            for s in board.subgroups
+            if s.key != "none" or (sub == "owner" and self.target != "sale")  # "No selection" unassigns
+        ]
+        n = len(self._moving())
+        title = ngettext("Move {n} card to subgroup …", "Move {n} cards to subgroup …", n).format(n=n)
+
+        def done(key: str | None) -> None:
+            if key is not None:
+                self.run_move(key, 0, group_by=sub)
+
+        self.app.push_screen(PickDialog(title, options, numbered=True), done)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hiding closed sales is offered on a board of sales only; the days badge choice not for companies (their
+        days are always since registered); moving to a subgroup on a subgrouped board only."""
+        if action == "hide_closed":
+            return self.target == "sale"
+        if action == "badge":
+            return self.target != "company"
+        if action == "move_to_subgroup":
+            return self.board is not None and bool(self.board.subgroup_by)
+        return True
+
     def move(self, key: str, follow: int = 0) -> None:
         self.run_move(key, follow)
 
     @work(group="action")
-    async def run_move(self, key: str, follow: int) -> None:
+    async def run_move(
+        self, key: str, follow: int, only: svc.CardOut | None = None, group_by: str | None = None
+    ) -> None:
+        """Move the marked cards (or the highlighted one; `only`: that card) to column `key` of the board's
+        grouping (`group_by`: of that field instead, e.g. Sold / Lost from the task menu of a board by owner)."""
         from leadtui.screens.pick_dialog import PickDialog
 
-        cards = self._moving()
+        group_by = group_by or (self.board.group_by if self.board is not None else None)
+        cards = [only] if only is not None else self._moving()
         if not cards or self.board is None:
             self.notify(_("No card to move: highlight one or mark some with space."), severity="warning")
             return
-        column = next((c for c in self.board.columns if c.key == key), None)
+        same_grouping = group_by == self.board.group_by
+        column = next((c for c in self.board.columns if c.key == key), None) if same_grouping else None
         if column is not None and not column.accepts:
             self.notify(_("Cards cannot be moved to '{name}'.").format(name=column.name), severity="warning")
             return
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         reason: str | None = None
         try:
-            need = await svc.reason_needed(backend.db, self.target, key)
+            need = await svc.reason_needed(backend.db, self.target, key, group_by=group_by)
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -465,7 +602,13 @@ class BoardScreen(Screen):
                 return
         try:
             result = await svc.move_cards(
-                backend.db, backend.actor, self.target, [(card.id, card.version) for card in cards], key, reason=reason
+                backend.db,
+                backend.actor,
+                self.target,
+                [(card.id, card.version) for card in cards],
+                key,
+                reason=reason,
+                group_by=group_by,
             )
         except DomainError as exc:
             self.notify(str(exc), severity="error", title=_("Not moved"))
@@ -481,7 +624,6 @@ class BoardScreen(Screen):
             self.notify(result.summary())
         else:
             self.notify(_("Already in {column}.").format(column=result.column_name))
-        offer_later(self, result.category_suggestions)  # lead categorization (SPEC 2.5): asks in a worker
         moved = set(result.moved)
         self.marked = {i: c for i, c in self.marked.items() if i not in moved}
         if not moved:
@@ -494,19 +636,30 @@ class BoardScreen(Screen):
                 target=self.target,
                 selection_id=self.selection_id,
                 criteria=self.criteria,
+                settings=self.settings,
             )
         except DomainError:
             now = None
-        missing = sorted(moved - {card.id for card in now}) if now is not None and self.selection_id else []
-        if missing:  # moved out of a dynamic selection's criteria: shown (and counted) in its new column until the
-            try:  # board is read again, not vanished while that column still counts 0 (Find's board lets it go)
-                now = [*(now or []), *await svc.cards_now(backend.db, backend.actor, missing, target=self.target)]
-            except DomainError:
-                now = None
+        missing = moved - {card.id for card in now} if now is not None else set()
+        if missing:  # one rule for every board (a dynamic selection's, Find's, filtered): a card moved outside the
+            self.notify(  # board's criteria leaves the board at once, as a reload would show it
+                ngettext(
+                    "{n} moved card no longer matches this board and left it.",
+                    "{n} moved cards no longer match this board and left it.",
+                    len(missing),
+                ).format(n=len(missing)),
+                timeout=6,
+            )
         if now is None or not self._apply_move([c for c in cards if c.id in moved], now, follow):
             self.load()  # a column the board does not show (or the board changed meanwhile): read it all again
         elif len(now) > 1:
             self._show_moved(now)
+        self._after_move(result)
+
+    def _after_move(self, result: svc.MoveOut) -> None:
+        """Called once after every move that changed at least one card (the board is redrawn, or being read
+        again): lead categorization (SPEC 2.5) asks about a suggested category, in a worker of its own."""
+        offer_later(self, result.category_suggestions)
 
     def _show_moved(self, now: list[svc.CardOut]) -> None:
         """After a move of several cards: each column they went to has its cursor on the first of them, scrolled so
@@ -536,7 +689,7 @@ class BoardScreen(Screen):
             touched.append(column)
         for card in now:
             column = by_key[card.column]
-            column.cards = sorted([*column.cards, card], key=lambda c: c.id)
+            column.cards = sorted([*column.cards, card], key=self._order())
             column.moved_in.add(card.id)
             _adjust(column.column, card, 1)
             touched.append(column)
@@ -567,12 +720,16 @@ class BoardScreen(Screen):
             items = [
                 s
                 for s in await selections.list_selections(backend.db, backend.actor)
-                if s.target in ("contact", "sale")
+                if s.target in ("contact", "company", "sale")
             ]
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return
-        options = [("contact", _("All contacts (by lead status)")), ("sale", _("All sales (by stage)"))]
+        options = [
+            ("contact", _("All contacts (by lead status)")),
+            ("company", _("All companies (by category)")),
+            ("sale", _("All sales (by stage)")),
+        ]
         options += [(f"sel:{s.id}", f"{s.name}  ·  {s.kind_label.lower()} {s.target_label.lower()}") for s in items]
         current = f"sel:{self.selection_id}" if self.selection_id else self.target
         chosen = await self.app.push_screen_wait(PickDialog(_("What should the board show?"), options, current=current))
@@ -604,9 +761,11 @@ class BoardScreen(Screen):
         of the board's kind changed (a move, an edit), just those are read again; else the whole board."""
         if self.board is None:
             return
-        kinds = (
-            {"contact", "company", "lead_status", "category"} if self.target == "contact" else {"sale", "sale_stage"}
-        )
+        kinds = {
+            "contact": {"contact", "company", "lead_status", "category"},
+            "company": {"company", "category"},
+            "sale": {"sale", "sale_stage", "sale_type"},
+        }.get(self.target, {"sale", "sale_stage"})
         kinds.add("selection_member")
         changed = kinds & set(message.changes)
         if not changed:
@@ -660,6 +819,7 @@ class BoardScreen(Screen):
                 selection_id=self.selection_id,
                 criteria=self.criteria,
                 page=PAGE,
+                settings=self.settings,
             )
         except DomainError:
             return
@@ -709,6 +869,7 @@ class BoardScreen(Screen):
                 target=self.target,
                 selection_id=self.selection_id,
                 criteria=self.criteria,
+                settings=self.settings,
             )
         except DomainError:
             return False
@@ -756,3 +917,247 @@ class BoardScreen(Screen):
         column = self.current_column()
         if column is not None:
             self.focus_card = column.card_list().highlighted
+
+    def _order(self) -> Any:
+        """The order of a column's cards (as the database reads them): by id, or the settings' sort/subgroup."""
+        return svc.card_order(self.board) if self.board is not None else (lambda c: c.id)
+
+    # ------------------------------------------------------------------ settings (remembered per user and board)
+
+    def _change(self, **changes: Any) -> None:
+        self.apply_settings(self.settings.model_copy(update=changes))
+
+    @work(group="settings")
+    async def apply_settings(self, settings: svc.BoardSettings) -> None:
+        """Use these settings (checked and remembered for this board), then read the board again."""
+        try:
+            self.settings = settings.cleaned(self.target)
+        except DomainError as exc:  # the previous settings stay
+            self.notify(str(exc), severity="error")
+            return
+        await self._save_settings()
+        self.focus_column, self.focus_card = 0, None
+        self.marked.clear()
+        self.load()
+
+    async def _pick(self, title: str, options: list[tuple[str, str]], current: str | None = None) -> str | None:
+        from leadtui.screens.pick_dialog import PickDialog
+
+        return await self.app.push_screen_wait(PickDialog(title, options, current=current))
+
+    @work(group="action")
+    async def action_group_by(self) -> None:
+        options = [(g, svc.group_label(self.target, g)) for g in svc.GROUPS[self.target]]
+        chosen = await self._pick(_("Group by"), options, current=self.settings.group_by)
+        if chosen is None:
+            return
+        sub = self.settings.subgroup_by if self.settings.subgroup_by != chosen else None
+        self._change(group_by=chosen, subgroup_by=sub)
+
+    @work(group="action")
+    async def action_subgroup_by(self) -> None:
+        group = self.settings.group_by or svc.DEFAULT_GROUP[self.target]
+        options = [("-", _("(No subgroups)"))]
+        options += [(g, svc.group_label(self.target, g)) for g in svc.GROUPS[self.target] if g != group]
+        chosen = await self._pick(_("Subgroup by"), options, current=self.settings.subgroup_by or "-")
+        if chosen is not None:
+            self._change(subgroup_by=None if chosen == "-" else chosen)
+
+    @work(group="action")
+    async def action_sort(self) -> None:
+        options = [
+            (f"{sort}:{int(desc)}", svc.sort_label(sort) + (" ↓" if desc else ""))
+            for sort in svc.SORTS
+            if sort != "amount" or self.target == "sale"
+            for desc in ((False,) if sort == "default" else (False, True))
+        ]
+        current = f"{self.settings.sort}:{int(self.settings.descending)}"
+        chosen = await self._pick(_("Sort cards by"), options, current=current)
+        if chosen is not None:
+            sort, desc = chosen.split(":")
+            self._change(sort=sort, descending=desc == "1")
+
+    def action_hide_closed(self) -> None:
+        hide = not self.settings.hide_closed
+        self._change(hide_closed=hide)
+        self.notify(_("Closed sales hidden.") if hide else _("Closed sales shown."))
+
+    def action_badge(self) -> None:
+        badge = "stage" if self.settings.badge == "registered" else "registered"
+        self._change(badge=badge)
+
+    @work(group="action")
+    async def action_title_filter(self) -> None:
+        from leadtui.screens.text_dialog import TextDialog
+
+        async def submit(text: str) -> str:
+            return text
+
+        text = await self.app.push_screen_wait(
+            TextDialog(
+                _("Filter by title"),
+                _("Title contains"),
+                submit,
+                value=self.settings.title,
+                hint=_("Empty shows every card."),
+            )
+        )
+        if text is not None:
+            self._change(title=str(text).strip())
+
+    @work(group="action")
+    async def action_filter(self) -> None:
+        """Choose a field, then its values (one at a time, added to the filter); "Clear all filters" resets."""
+        from leadtui.screens.pick_dialog import PickDialog
+
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        fields = svc.filter_fields(self.target)
+        options = [("*", _("Clear all filters"))] if self.settings.filters or self.settings.title else []
+        for key, label in fields:
+            given = self.settings.filters.get(key)
+            options.append((key, label + (f": {', '.join(given)}" if given else "")))
+        field = await self._pick(_("Filter by field"), options)
+        if field is None:
+            return
+        if field == "*":
+            self._change(filters={}, title="")
+            return
+        try:
+            choices = await svc.filter_choices(backend.db, self.target, field)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        chosen_now = self.settings.filters.get(field, [])
+        values: list[tuple[str, str]] = [("*", _("Clear this filter"))] if chosen_now else []
+        values += [(c.label, ("✓ " if c.label in chosen_now else "") + c.label) for c in choices]
+        picked = await self.app.push_screen_wait(
+            PickDialog(
+                _("Show only cards whose {field} is one of …").format(field=dict(fields)[field].lower()),
+                values,
+                hint=_("Enter adds a value (or takes a ticked one away); press F again for more."),
+            )
+        )
+        if picked is None:
+            return
+        filters = dict(self.settings.filters)
+        if picked == "*":
+            filters.pop(field, None)
+        elif picked in chosen_now:
+            filters[field] = [v for v in chosen_now if v != picked]
+        else:
+            filters[field] = [*chosen_now, picked]
+        self._change(filters={k: v for k, v in filters.items() if v})
+
+    # ------------------------------------------------------------------ a card's task menu
+
+    @work(group="action")
+    async def action_tasks(self) -> None:
+        """The card's task menu: only what may be done now (rights, the card's state) is offered."""
+        card = self.current_card()
+        if card is None:
+            self.notify(_("No card: highlight one first."), severity="warning")
+            return
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        try:
+            tasks = await svc.card_tasks(backend.db, backend.actor, self.target, card.id)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        chosen = await self._pick(
+            _("Tasks: {title}").format(title=card.title), [(task, svc.task_label(task, tasks)) for task in tasks.tasks]
+        )
+        if chosen is None:
+            return
+        await self.run_task(chosen, card, tasks)
+
+    async def run_task(self, task: str, card: svc.CardOut, tasks: svc.CardTasks) -> None:
+        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
+        if task == "edit":
+            await self._edit(card)
+        elif task == "follow_up":
+            await self._follow_up(backend, card, tasks)
+        elif task == "new_sale":
+            navigation.new_record(
+                self.app,
+                "sale",
+                lambda _closed: self.load(),
+                company_id=tasks.company_id,
+                contact_id=tasks.contact_id,
+            )
+        elif task == "next_category" and tasks.next_category_id is not None:
+            self.run_move(f"s{tasks.next_category_id}", 0, only=card, group_by="category")
+        elif task in ("sold", "lost"):
+            self.run_move(task, 0, only=card, group_by="stage")
+        elif task == "delete":
+            await self._delete(backend, card)
+
+    async def _edit(self, card: svc.CardOut) -> None:
+        """The card opened in edit mode (a sale card takes `edit`; the others start editing once loaded)."""
+        from leadtui.screens.sale_card import SaleCard
+
+        if self.target == "sale":
+            screen: Any = SaleCard(card.id, edit=True)
+        else:
+            screen = navigation._load(navigation.CARDS[self.target])(card.id)
+        self.app.push_screen(screen, lambda _closed: self.reload())
+        if self.target != "sale":
+            for _attempt in range(200):  # until the record is loaded (a few ms), at most 10 s
+                if getattr(screen, "loaded", None) is not None or not screen.is_attached:
+                    break
+                await asyncio.sleep(0.05)
+            if screen.is_attached and getattr(screen, "loaded", None) is not None:
+                screen.action_edit()
+
+    async def _follow_up(self, backend: Any, card: svc.CardOut, tasks: svc.CardTasks) -> None:
+        from leadtui.screens.follow_up_dialog import FollowUpDialog
+        from leadtui.services import activities, sales
+
+        links: dict[str, Any] = {}
+        if self.target == "sale":
+            links["sale_id"] = card.id
+        if tasks.contact_id is not None:
+            links["contact_id"] = tasks.contact_id
+        if tasks.company_id is not None:
+            links["company_id"] = tasks.company_id
+
+        async def save(values: dict[str, Any]) -> Any:
+            return await activities.create_follow_up(backend.db, backend.actor, {**values, **links})
+
+        try:
+            types = [(c.name, c.id) for c in (await sales.sale_form_options(backend.db)).follow_up_types]
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        done = await self.app.push_screen_wait(
+            FollowUpDialog(_("New follow-up"), save, types=types, text=card.title, intro=card.title)
+        )
+        if done is not None:
+            self.notify(_("Follow-up added."))
+
+    async def _delete(self, backend: Any, card: svc.CardOut) -> None:
+        from leadtui.screens.dialogs import ConfirmDialog
+        from leadtui.screens.sale_delete_dialog import DeleteSaleDialog
+        from leadtui.services import companies, contacts, sales
+
+        try:
+            if self.target == "sale":
+                sale = await sales.check_can_delete_sale(backend.db, backend.actor, card.id)
+                if not await self.app.push_screen_wait(DeleteSaleDialog(sale)):
+                    return
+                await sales.delete_sale(backend.db, backend.actor, card.id, expected_version=card.version)
+            else:
+                what = _("company") if self.target == "company" else _("contact")
+                question = _("Delete the {what} '{name}'? It goes to the recycle bin for 14 days.").format(
+                    what=what, name=card.title
+                )
+                if not await self.app.push_screen_wait(ConfirmDialog(_("Delete"), question, yes=_("Yes, delete"))):
+                    return
+                if self.target == "company":
+                    await companies.delete_company(backend.db, backend.actor, card.id)
+                else:
+                    await contacts.delete_contact(backend.db, backend.actor, card.id)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", title=_("Not deleted"))
+            return
+        self.notify(_("Deleted '{name}'.").format(name=card.title))
+        self.load()

@@ -379,9 +379,6 @@ class FindScreen(Screen):
         self.app.push_screen(SelectionsScreen(target=self.target))
 
     def action_board(self) -> None:
-        if self.target == "company":
-            self.notify(_("A board shows contacts or sales; choose one of them with o."), severity="warning")
-            return
         self.app.run_worker(self._open_board(), group="navigate")
 
     async def _open_board(self) -> None:

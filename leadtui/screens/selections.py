@@ -266,12 +266,6 @@ class SelectionsScreen(Screen):
         item = self._need()
         if item is None:
             return
-        if item.target == "company":
-            self.notify(
-                _("A board shows contacts or sales; '{name}' is of companies.").format(name=item.name),
-                severity="warning",
-            )
-            return
         self.app.run_worker(self._to_board(item), group="navigate")
 
     async def _to_board(self, item: selections.SelectionOut) -> None:

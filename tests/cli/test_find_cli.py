@@ -173,3 +173,32 @@ def test_dashboard_text_and_json(cli, world):
     assert [t["value"] for t in data["per_status"]] == [1, 1, 0, 0, 1]
     assert data["per_status"][0]["criteria"][0]["field"] == "lead_status"
     assert cli("dashboard", "--period", "decade").returncode == 2
+
+
+def test_board_show_by_our_contact_has_a_null_key_for_no_selection(cli, world):
+    ok(cli("company", "set", str(world.acme), "--no-owner"))
+    data = json.loads(ok(cli("board", "show", "--target", "companies", "--group-by", "our_contact", "--json")))
+    none = next(c for c in data["columns"] if c["key"] is None)
+    assert none["name"] == "No selection" and none["count"] >= 1
+    out = ok(
+        cli(
+            "board",
+            "show",
+            "--target",
+            "sales",
+            "--group-by",
+            "sale_type",
+            "--subgroup-by",
+            "owner",
+            "--hide-closed",
+            "--cards",
+            "5",
+            "--sort",
+            "amount",
+            "--descending",
+        )
+    )
+    assert "by sale type" in out and "General sale: 2" in out
+    assert out.index("Website") < out.index("App")  # 1000.00 before 250.50
+    bad = cli("board", "show", "--target", "companies", "--group-by", "stage")
+    assert bad.returncode == 2 and "Group by" in bad.stderr

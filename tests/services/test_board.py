@@ -127,9 +127,11 @@ async def test_a_selection_board_shows_only_its_members(db, admin, world):
     assert [c.count for c in out.columns] == [1, 0, 0, 0, 1]
 
 
-async def test_a_board_of_companies_is_refused(db, admin, world):
-    with pytest.raises(RuleViolation):
-        await board.open_board(db, admin, target="companies")
+async def test_a_board_of_companies_is_grouped_by_category(db, admin, world):
+    out = await board.open_board(db, admin, target="companies")
+    columns = by_name(out)
+    assert out.group_by == "category"
+    assert (columns["Lead"].count, columns["Opportunity"].count, columns["Customer"].count) == (1, 1, 1)
 
 
 async def test_moving_a_contact_card_sets_its_lead_status_with_history(db, admin, world):

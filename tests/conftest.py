@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from leadtui.i18n import set_language
 from leadtui.model.engine import Database
 from leadtui.services import database, users
 from leadtui.services.actor import Actor
@@ -69,6 +70,14 @@ async def reset_postgres(url: str) -> None:
 @pytest.fixture(params=BACKENDS)
 def backend_name(request: pytest.FixtureRequest) -> str:
     return request.param
+
+
+@pytest.fixture(autouse=True)
+def _english_after() -> Iterator[None]:
+    """A test that ran in another language (an app with lang="nl", the CLI's --lang in process) leaves the next
+    test of the same worker in English, whatever order the tests run in."""
+    yield
+    set_language("en")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1765,8 +1765,11 @@ def _period_text(value: str) -> str:
     return f"{number} {ngettext(singular, plural, number)}" if number != 1 else _(singular)
 
 
-async def describe(db: Database, target: str, criteria: Sequence[Criterion | dict[str, Any]]) -> list[str]:
-    """Each criterion in words: 'Lead status Is one of Open, Contacting' (list ids shown as names)."""
+async def describe(
+    db: Database, target: str, criteria: Sequence[Criterion | dict[str, Any]], *, or_prefix: bool = True
+) -> list[str]:
+    """Each criterion in words: 'Lead status Is one of Open, Contacting' (list ids shown as names), in the order
+    of `canonical`; with `or_prefix` the first criterion of each further OR group starts with "or"."""
     target = normalise_target(target)
     fields = _fields(target)
     texts: list[str] = []
@@ -1775,7 +1778,7 @@ async def describe(db: Database, target: str, criteria: Sequence[Criterion | dic
         for c in canonical(criteria):
             starts_group = c.group is not None and c.group != previous_group and c.group > 0
             previous_group = c.group
-            prefix = _("or") + " " if starts_group else ""  # the first criterion of each further OR group
+            prefix = _("or") + " " if starts_group and or_prefix else ""  # the first criterion of each further OR group
             try:
                 f = _field(fields, c.field)
                 op = _check_op(f, c)

@@ -41,7 +41,7 @@ def _sqlite_statements(fts: str, table: str, columns: tuple[str, ...]) -> list[s
     old = ", ".join(f"old.{c}" for c in columns)
     return [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({cols}, content='{table}', content_rowid='id', "
-        "tokenize='trigram', detail='none')",
+        "tokenize='trigram', detail='none', columnsize=0)",
         f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
         f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
         f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "

@@ -69,7 +69,9 @@ def create(connection: Any, *, backfill: bool = True) -> None:
         log.warning("pg_trgm is not available: Find's text search works without its indexes (slower)")
         return
     for name, (table, expression) in PG_INDEXES.items():
-        connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({expression} gin_trgm_ops)")
+        connection.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({expression} gin_trgm_ops)"
+        )
 
 
 def drop(connection: Any) -> None:

@@ -240,7 +240,8 @@ class Field:
     # list fields a contact takes from its company: "one of" as company_id IN (SELECT ...), for counting queries
     # (lets the database start from the companies instead of joining a company to every contact)
     semi: Callable[["Joins", list[int]], Any] | None = None
-    # a trigram index on this text (model/text_index.py): (FTS table, its column, the id it is keyed by)
+    # a trigram index on this text (model/text_index.py): (FTS table, its column, the target's column holding the
+    # indexed row's id: the contact's company_id for its company name, so the index drives through that key)
     text_index: tuple[str, str, Callable[["Joins"], Any]] | None = None
 
 
@@ -349,7 +350,7 @@ def _fields(target: str) -> dict[str, Field]:
                 display=lambda j: j.company.name,
                 folded=True,
                 aliases=("company_name",),
-                text_index=("company_fts", "name_key", lambda j: j.company.id),
+                text_index=("company_fts", "name_key", lambda j: j.contact.company_id),
             ),
             Field("company_id", N_("Company id"), "number", lambda j: j.contact.company_id),
             Field(
@@ -513,7 +514,7 @@ def _fields(target: str) -> dict[str, Field]:
                 lambda j: j.company.name_key,
                 display=lambda j: j.company.name,
                 folded=True,
-                text_index=("company_fts", "name_key", lambda j: j.company.id),
+                text_index=("company_fts", "name_key", lambda j: j.sale.company_id),
             ),
             Field("company_id", N_("Company id"), "number", lambda j: j.sale.company_id),
             Field(
@@ -523,7 +524,7 @@ def _fields(target: str) -> dict[str, Field]:
                 lambda j: j.contact.name_key,
                 display=lambda j: _contact_name(j.contact),
                 folded=True,
-                text_index=("contact_fts", "name_key", lambda j: j.contact.id),
+                text_index=("contact_fts", "name_key", lambda j: j.sale.contact_id),
             ),
             Field("contact_id", N_("Contact id"), "number", lambda j: j.sale.contact_id),
             Field(
@@ -1110,7 +1111,7 @@ async def _condition(
     return or_(column.is_(None), column != flag)
 
 
-def _number_condition(column: Any, f: Field, op: str, values: list[str]) -> ColumnElement[bool]:
+def _number_condition(column: ColumnElement[Any], f: Field, op: str, values: list[str]) -> ColumnElement[bool]:
     numbers = [_number(v, f) for v in values[: 2 if op == "between" else 1]]
     if op == "between":
         if len(numbers) < 2:
@@ -1152,7 +1153,9 @@ async def _has_text_index(session: AsyncSession) -> bool:
     if known is not None:
         return known
     found = bool(
-        await session.scalar(sql_text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'contact_fts'"))
+        await session.scalar(
+            sql_text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'contact_fts'")
+        )
     )
     try:
         if bind is not None:
@@ -1166,7 +1169,8 @@ def _through_index(index: tuple[str, str, Any], pattern: str) -> ColumnElement[b
     """The row's id among those whose indexed text is LIKE `pattern` (FTS5 trigram answers LIKE from its index)."""
     fts, fts_column, pk = index
     table = sql_table(fts, sql_column("rowid"), sql_column(fts_column))
-    return pk.in_(select(table.c.rowid).where(table.c[fts_column].like(pattern)))
+    condition: ColumnElement[bool] = pk.in_(select(table.c.rowid).where(table.c[fts_column].like(pattern)))
+    return condition
 
 
 def _indexable(needle: str) -> bool:

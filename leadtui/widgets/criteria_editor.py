@@ -273,7 +273,9 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
                 if op in ops:
                     self.query_one("#operators", OptionList).highlighted = ops.index(op)
                 values = self.criterion.values
-                if self.field.kind == "date" and op not in find.RELATIVE_OPERATORS:  # in the language's format, as typed here (ISO from the CLI too)
+                if (
+                    self.field.kind == "date" and op not in find.RELATIVE_OPERATORS
+                ):  # in the language's format, as typed here (ISO from the CLI too)
                     values = [format_date_text(value) for value in values]
                 self.query_one("#values", Input).value = ", ".join(v.replace(",", "\\,") for v in values)
             self.query_one("#operators", OptionList).focus()

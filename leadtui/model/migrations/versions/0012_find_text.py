@@ -9,6 +9,7 @@ SQLite: FTS5 tables (trigram tokenizer, external content, kept in step by trigge
 rows here. PostgreSQL: CREATE EXTENSION pg_trgm and GIN indexes; when the extension cannot be created (not
 installed, no right) the upgrade goes on without them and Find scans as before. See leadtui/model/text_index.py.
 """
+
 import sqlalchemy as sa  # noqa: F401
 from alembic import op
 

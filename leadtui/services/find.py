@@ -1075,7 +1075,7 @@ async def _condition(
     if op == "not_empty":
         return and_(column.is_not(None), column != "") if f.kind == "text" else column.is_not(None)
     if op in NO_VALUE_OPERATORS:  # before_today, today, after_today
-        return _date_condition(column, f, op, [])
+        return await _date_drives(session, j, f, column, op, [])
     if not values:
         return None  # an empty value deactivates the criterion
     if f.kind == "list":
@@ -1104,11 +1104,28 @@ async def _condition(
     if f.kind in ("number", "money"):
         return _number_condition(column, f, op, values)
     if f.kind == "date":
-        return _date_condition(column, f, op, values)
+        return await _date_drives(session, j, f, column, op, values)
     flag = _bool(values[0], f)
     if op == "eq":
         return column == flag
     return or_(column.is_(None), column != flag)
+
+
+async def _date_drives(
+    session: AsyncSession, j: Joins, f: Field, column: Any, op: str, values: list[str]
+) -> ColumnElement[bool]:
+    """A date criterion; on SQLite, for a page (not a count), its index is kept from driving the query when the
+    range is wide: SQLite would read every match through the date index and sort them all by id to give the first
+    50 (800 ms for 40,000 contacts registered in the last 30 days of 1M), where walking the rows in id order meets
+    50 matches at once. An index-only count of the matches, stopped at NARROW_PREFIX, tells which."""
+    condition = _date_condition(column, f, op, values)
+    table = getattr(column, "class_", None)
+    if _dialect(session) != "sqlite" or j.extra.get("counting") or table is None or op == "ne":
+        return condition
+    probe = select(literal(1)).select_from(table).where(condition).limit(NARROW_PREFIX).subquery()
+    if (await session.scalar(select(func.count()).select_from(probe)) or 0) < NARROW_PREFIX:
+        return condition
+    return _date_condition(func.coalesce(column, column), f, op, values)  # the same values, no index
 
 
 def _number_condition(column: ColumnElement[Any], f: Field, op: str, values: list[str]) -> ColumnElement[bool]:

@@ -38,7 +38,7 @@ def value_hint(kind: str, op: str | None = None) -> str:
     """What to type as a criterion's value; a date in the language's format."""
     if op in find.RELATIVE_OPERATORS:
         # TRANSLATORS: N:unit and the unit names are typed as they are (days, weeks, months, quarters, years)
-        return _("N:unit, e.g. 3:months or week (days, weeks, months, quarters, years)")
+        return _("N:unit, e.g. 3:months, 2:weeks or week")
     hint = _(VALUE_HINTS.get(kind, VALUE_HINTS["text"]))
     if op == "between":
         hint = _("From, to: two values separated by a comma ({hint})").format(hint=hint)

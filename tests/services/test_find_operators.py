@@ -258,3 +258,11 @@ def test_fields_list_every_operator_by_its_name():
     assert kinds["text"] == list(find.TEXT_OPERATORS)
     assert {"between", "ge", "le"} <= set(kinds["money"])
     assert {"before_today", "this", "next", "previous"} <= set(kinds["date"])
+
+
+async def test_a_wide_date_range_gives_the_same_answer_when_its_index_is_bypassed(db, admin, world, monkeypatch):
+    monkeypatch.setattr(find, "NARROW_PREFIX", 1)  # every range counts as wide: SQLite walks the rows in id order
+    assert await names(db, admin, "registered:between:2026-01-10,2026-01-11") == ["Ann Berg", "Bob Øster"]
+    assert await names(db, admin, "sale_date:after:2026-03-01", target="sales") == ["App"]
+    with on_today():
+        assert await names(db, admin, "sale_date:this:week", target="sales") == ["Website"]

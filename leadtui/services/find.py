@@ -1094,6 +1094,8 @@ async def _condition(
         if f.text_index is not None and await _has_text_index(session):
             fts, fts_column, pk = f.text_index
             index = (fts, fts_column, pk(j))
+            if not j.extra.get("counting") and await _common_text(session, fts, fts_column, op, values, f.folded):
+                index = None  # a first page: walking the rows in id order meets 50 matches sooner
         positive = op.removeprefix("not_") if op.startswith("not_") else op
         condition = _text_condition(column, positive, values, f.folded, dialect, index)
         if positive == "starts_with" and f.also_starts is not None:  # "first last" or the last name
@@ -1188,6 +1190,26 @@ def _through_index(index: tuple[str, str, Any], pattern: str) -> ColumnElement[b
     table = sql_table(fts, sql_column("rowid"), sql_column(fts_column))
     condition: ColumnElement[bool] = pk.in_(select(table.c.rowid).where(table.c[fts_column].like(pattern)))
     return condition
+
+
+async def _common_text(
+    session: AsyncSession, fts: str, fts_column: str, op: str, values: list[str], folded: bool
+) -> bool:
+    """Whether a contains/ends_with text is common (NARROW_PREFIX rows or more, counted in the index and stopped
+    there): then reading every match through the index and sorting them costs more than a page by id (1M
+    contacts, a name in 1%: 52 ms against 4 ms)."""
+    if op not in ("contains", "ends_with"):
+        return False
+    table = sql_table(fts, sql_column("rowid"), sql_column(fts_column))
+    for value in values:
+        needle = _fold(value) if folded else value.strip().lower()
+        if not _indexable(needle):
+            continue
+        pattern = f"%{needle}%" if op == "contains" else f"%{needle}"
+        probe = select(table.c.rowid).where(table.c[fts_column].like(pattern)).limit(NARROW_PREFIX).subquery()
+        if (await session.scalar(select(func.count()).select_from(probe)) or 0) >= NARROW_PREFIX:
+            return True
+    return False
 
 
 def _indexable(needle: str) -> bool:

@@ -266,3 +266,10 @@ async def test_a_wide_date_range_gives_the_same_answer_when_its_index_is_bypasse
     assert await names(db, admin, "sale_date:after:2026-03-01", target="sales") == ["App"]
     with on_today():
         assert await names(db, admin, "sale_date:this:week", target="sales") == ["Website"]
+
+
+async def test_a_common_text_gives_the_same_answer_when_the_index_is_bypassed(db, admin, world, monkeypatch):
+    monkeypatch.setattr(find, "NARROW_PREFIX", 1)  # every text counts as common: a first page scans by id
+    assert await names(db, admin, "name:contains:ster") == ["Bob Øster"]
+    assert await names(db, admin, "heading:ends_with:site", target="sales") == ["Website"]
+    assert await find.count(db, admin, "persons", [w("company:contains:acm")]) == 2

@@ -68,6 +68,9 @@ def _criteria(where: tuple[str, ...]) -> list[Any]:
     return find.grouped(groups)
 
 
+criteria_of = _criteria  # for the other commands that take --where (export)
+
+
 def _columns(columns: str | None) -> list[str] | None:
     if columns is None:
         return None

@@ -81,3 +81,8 @@ def test_a_dynamic_selection_made_with_or_keeps_its_groups(cli, world):  # noqa:
     assert [c.get("group") for c in created["criteria"]] == [0, 1]
     shown = ok(cli("selection", "show", str(created["id"])))
     assert "or Title equals cto" in shown
+
+
+def test_export_takes_or_groups_too(cli, world):  # noqa: F811
+    out = ok(cli("export", "persons", "--where", "title:eq:ceo", "--or", "--where", "title:eq:cto", "--json"))
+    assert sorted(row["name"] for row in json.loads(out)) == ["Ann Berg", "Dan Moe"]

@@ -302,6 +302,14 @@ ACTIONS: list[Action] = [
         help=N_("Field, operator, values"),
     ),
     A(
+        "find.or_group",
+        "g",
+        "or_group",
+        N_("Or"),
+        palette=N_("Find: Or (new group)"),
+        help=N_("Start an OR group: matches of any group are found"),
+    ),
+    A(
         "find.edit_criterion",
         "e",
         "edit_criterion",

@@ -11,6 +11,7 @@ import click
 
 from leadtui import exit_codes
 from leadtui.cli.core import Options, RecordId, _fail, cli, formula_guard_option, run
+from leadtui.cli.find import WhereOption, criteria_of
 from leadtui.i18n import N_, _, ngettext
 
 TARGETS = click.Choice(["persons", "person", "contacts", "companies", "company", "sales", "sale"], case_sensitive=False)
@@ -23,9 +24,10 @@ TARGETS = click.Choice(["persons", "person", "contacts", "companies", "company",
 @click.option(
     "--where",
     "where",
+    cls=WhereOption,
     multiple=True,
     metavar=N_("FIELD:OPERATOR:VALUE"),
-    help=_("Criterion FIELD:OPERATOR:VALUE1,VALUE2 as for `leadtui find` (repeat to AND several)."),
+    help=_("Criterion FIELD:OPERATOR:VALUE1,VALUE2 as for `leadtui find` (repeat to AND several; --or between them)."),
 )
 @click.option(
     "--columns",
@@ -52,11 +54,11 @@ def export_command(
     output: str | None,
     formula_guard: bool,
 ) -> None:
-    from leadtui.services import exports, find
+    from leadtui.services import exports
     from leadtui.services.errors import DomainError
 
     try:
-        criteria = [find.parse_where(text) for text in where]
+        criteria = criteria_of(where)
     except DomainError as exc:
         _fail(str(exc), exc.exit_code)
     keys = exports.parse_columns(columns)

@@ -22,9 +22,11 @@ BOARD_TARGETS = click.Choice(
     ["persons", "person", "contacts", "companies", "company", "sales", "sale"], case_sensitive=False
 )
 WHERE_HELP = N_(
-    "Criterion FIELD:OPERATOR:VALUE1,VALUE2 (repeat to AND several). Operators: one_of, not_one_of, eq, "
-    "ne, contains, starts_with, gt, lt, empty, not_empty. A comma inside a value is written \\,."
+    "Criterion FIELD:OPERATOR:VALUE1,VALUE2 (repeat to AND several; --or starts an OR group: --where A --where B "
+    "--or --where C is (A and B) or C). Operators by kind: see --fields; dates also take relative operators such "
+    "as today, this:week, next:3:months, previous:2:quarters. A comma inside a value is written \\,."
 )
+OR_MARK = "\x00or"  # what --or puts among the --where values (their order is kept)
 COLUMN_WIDTH = 32
 FIELD_KINDS = {  # how `find --fields` names a field's kind
     "text": N_("text"),
@@ -36,10 +38,40 @@ FIELD_KINDS = {  # how `find --fields` names a field's kind
 }
 
 
+class WhereOption(click.Option):
+    """`--where`, with `--or` adding a group break to the same list, so the order of the two is kept."""
+
+    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
+        super().add_to_parser(parser, ctx)
+        parser.add_option(obj=self, opts=["--or"], dest=self.name, action="append_const", const=OR_MARK)
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        return None if record is None else (record[0] + " / --or", record[1])
+
+
+def check_or(where: tuple[str, ...]) -> None:
+    """--or only between --where criteria (a usage error, exit 1, before anything runs)."""
+    marks = [text == OR_MARK for text in where]
+    if marks and (marks[0] or marks[-1] or any(a and b for a, b in zip(marks, marks[1:]))):
+        raise click.UsageError(_("--or must stand between --where criteria"))
+
+
 def _criteria(where: tuple[str, ...]) -> list[Any]:
+    """The --where criteria; with --or, in OR groups (--where A --where B --or --where C: (A and B) or C)."""
     from leadtui.services import find
 
-    return [find.parse_where(text) for text in where]
+    check_or(where)
+    groups: list[list[Any]] = [[]]
+    for text in where:
+        if text == OR_MARK:
+            groups.append([])
+        else:
+            groups[-1].append(find.parse_where(text))
+    return find.grouped(groups)
+
+
+criteria_of = _criteria  # for the other commands that take --where (export)
 
 
 def _columns(columns: str | None) -> list[str] | None:
@@ -185,7 +217,9 @@ async def _write(rows: Any, keys: list[str], header: list[Any], as_csv: bool, fo
     "find", help=_("Find contacts (persons), companies or sales by criteria; prints every match unless --limit.")
 )
 @click.argument("target", type=TARGET_CHOICE)
-@click.option("--where", "where", multiple=True, metavar=N_("FIELD:OPERATOR:VALUE"), help=_(WHERE_HELP))
+@click.option(
+    "--where", "where", cls=WhereOption, multiple=True, metavar=N_("FIELD:OPERATOR:VALUE"), help=_(WHERE_HELP)
+)
 @click.option("--columns", metavar="A,B,C", help=_("Columns to show (field keys); see --fields."))
 @click.option("--sort", metavar="FIELD", help=_("Sort by this field (default: by id)."))
 @click.option("--desc", "descending", is_flag=True, help=_("Sort descending."))
@@ -214,6 +248,7 @@ def find_command(
 
     if as_json and as_csv:
         raise click.UsageError(_("choose one of --json and --csv"))
+    check_or(where)
     if list_fields:
         fields = find.field_infos(target)
         if as_json:
@@ -290,7 +325,9 @@ def _print_selection(out: Any, as_json: bool, verb: str | None = None) -> None:
 @selection.command("create", help=_("Save a search as a dynamic selection, or a list of members as a static one."))
 @click.argument("name")
 @click.option("--target", required=True, type=TARGET_CHOICE, help=_("What the selection is of."))
-@click.option("--where", "where", multiple=True, metavar=N_("FIELD:OPERATOR:VALUE"), help=_(WHERE_HELP))
+@click.option(
+    "--where", "where", cls=WhereOption, multiple=True, metavar=N_("FIELD:OPERATOR:VALUE"), help=_(WHERE_HELP)
+)
 @click.option("--ids", "ids", multiple=True, metavar="1,2,3", help=_("Members of a static selection."))
 @click.option(
     "--dynamic",

@@ -593,3 +593,25 @@ class CategoryAutomation(Versioned, Base):
     enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("associate.id", ondelete="SET NULL"), index=True)
+
+
+# --- Find's text indexes (issue 15, SPEC.md 4.4): FTS5 trigram tables (SQLite) / pg_trgm GIN indexes (PostgreSQL)
+# are not in the model: a new database gets them with create_all, as migration 0012 makes them (model/text_index.py).
+def _text_indexes_after_create(_target: Any, connection: Any, **kw: Any) -> None:
+    from leadtui.model import text_index
+
+    made = {table.name for table in kw.get("tables") or ()}
+    if not kw.get("tables") or {"contact", "company", "sale"} <= made:
+        text_index.create(connection, backfill=False)
+
+
+def _text_indexes_before_drop(_target: Any, connection: Any, **_kw: Any) -> None:
+    from leadtui.model import text_index
+
+    text_index.drop(connection)
+
+
+from sqlalchemy import event as _event  # noqa: E402
+
+_event.listen(Base.metadata, "after_create", _text_indexes_after_create)
+_event.listen(Base.metadata, "before_drop", _text_indexes_before_drop)

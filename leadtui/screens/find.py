@@ -1,6 +1,7 @@
 """Find (SPEC.md 4.4): contacts, companies or sales by criteria, results in a paged table.
 
-Keys: o target (contacts / companies / sales); a add criterion, e or Enter on a criterion edit it, x remove it,
+Keys: o target (contacts / companies / sales); a add criterion (to the highlighted one's group), g Or (a new OR
+group), e or Enter on a criterion edit it, x remove it,
 z clear all; Enter on a result opens its card; PageDown / PageUp next and previous page; v columns; n sort;
 w save as selection; + add the highlighted record to a static selection; l the selections list; k board of these
 results; r search again. Results show as soon as the first page is read; the count follows.
@@ -249,6 +250,9 @@ class FindScreen(Screen):
 
     def action_add_criterion(self) -> None:
         self._editor().action_add()
+
+    def action_or_group(self) -> None:
+        self._editor().action_or()
 
     def action_edit_criterion(self) -> None:
         self._editor().action_edit()

@@ -34,9 +34,14 @@ VALUE_HINTS = {
 }
 
 
-def value_hint(kind: str) -> str:
+def value_hint(kind: str, op: str | None = None) -> str:
     """What to type as a criterion's value; a date in the language's format."""
+    if op in find.RELATIVE_OPERATORS:
+        # TRANSLATORS: N:unit and the unit names are typed as they are (days, weeks, months, quarters, years)
+        return _("N:unit, e.g. 3:months, 2:weeks or week")
     hint = _(VALUE_HINTS.get(kind, VALUE_HINTS["text"]))
+    if op == "between":
+        hint = _("From, to: two values separated by a comma ({hint})").format(hint=hint)
     if kind == "date":
         from datetime import date
 
@@ -47,7 +52,9 @@ def value_hint(kind: str) -> str:
 
 
 class CriteriaEditor(Vertical):
-    """The list of criteria (ANDed). The screen binds the keys (a, e, x, z) and calls the actions here."""
+    """The list of criteria: ANDed, or in OR groups (ANDed inside a group, the groups ORed; an "or" row between
+    them). The screen binds the keys (a, g, e, x, z) and calls the actions here: a adds to the highlighted
+    criterion's group, g (Or) starts a new group with a new criterion."""
 
     DEFAULT_CSS = """
     CriteriaEditor { height: auto; max-height: 10; }
@@ -78,7 +85,7 @@ class CriteriaEditor(Vertical):
 
     def set_criteria(self, target: str, criteria: list[find.Criterion], *, notify: bool = True) -> None:
         self.target = find.normalise_target(target)
-        self.criteria = list(criteria)
+        self.criteria = find.canonical(criteria)
         self.texts = [find.format_where(c) for c in self.criteria]
         self._fill()
         self.describe()
@@ -89,33 +96,74 @@ class CriteriaEditor(Vertical):
     async def describe(self) -> None:
         backend = await self.app.ready_backend()  # type: ignore[attr-defined]
         try:
-            self.texts = await find.describe(backend.db, self.target, self.criteria)
+            self.texts = await find.describe(backend.db, self.target, self.criteria, or_prefix=False)
         except DomainError:
             return
         self._fill()
+
+    def _layout(self) -> list[int | None]:
+        """The table's rows: a criterion's index, or None for the "or" row between two groups."""
+        rows: list[int | None] = []
+        previous: int | None = None
+        for index, c in enumerate(self.criteria):
+            if c.group is not None and index > 0 and c.group != previous:
+                rows.append(None)
+            previous = c.group
+            rows.append(index)
+        return rows
+
+    def has_groups(self) -> bool:
+        return any(c.group is not None for c in self.criteria)
 
     def _fill(self) -> None:
         table = self.query_one("#criteria-table", DataTable)
         row = table.cursor_row
         table.clear(columns=True)
-        table.add_column(_("Criteria (all must match)"))
-        for index, text in enumerate(self.texts):
-            table.add_row(Text(f"{index + 1}. {text}"), key=str(index))
+        grouped = self.has_groups()
+        table.add_column(
+            _("Criteria (all in a group must match; any group will do)") if grouped else _("Criteria (all must match)")
+        )
+        rows = self._layout()
+        for number, index in enumerate(rows):
+            if index is None:
+                table.add_row(Text("  — " + _("or") + " —", style="bold"), key=f"or{number}")
+            else:
+                text = self.texts[index] if index < len(self.texts) else ""
+                table.add_row(Text(f"{index + 1}. {text}"), key=str(index))
         table.display = bool(self.criteria)
         self.query_one("#criteria-empty", Static).display = not self.criteria
-        if self.criteria:
-            table.move_cursor(row=min(max(row, 0), len(self.criteria) - 1))
+        if rows:
+            table.move_cursor(row=min(max(row, 0), len(rows) - 1))
 
     def current_index(self) -> int | None:
+        """The highlighted criterion (on an "or" row: the first criterion of the group below it)."""
         table = self.query_one("#criteria-table", DataTable)
         if not self.criteria or table.cursor_row < 0:
             return None
-        return min(table.cursor_row, len(self.criteria) - 1)
+        rows = self._layout()
+        row = min(table.cursor_row, len(rows) - 1)
+        index = rows[row]
+        return index if index is not None else rows[row + 1]
+
+    def _row_of(self, index: int) -> int:
+        return self._layout().index(index)
 
     # ------------------------------------------------------------------ actions
 
     def action_add(self) -> None:
-        self._edit(None)
+        """A criterion in the highlighted criterion's group (the only group when there are none)."""
+        index = self.current_index()
+        self._edit(None, group=self.criteria[index].group if index is not None else None)
+
+    def action_or(self) -> None:
+        """Or: a new group, starting with a new criterion (the criteria so far become the first group)."""
+        if not self.criteria:
+            self._edit(None)
+            return
+        numbers = [c.group for c in self.criteria if c.group is not None]
+        if not numbers:
+            self.criteria = [c.model_copy(update={"group": 0}) for c in self.criteria]
+        self._edit(None, group=max(numbers, default=0) + 1)
 
     def action_edit(self) -> None:
         index = self.current_index()
@@ -124,19 +172,25 @@ class CriteriaEditor(Vertical):
             return
         self._edit(index)
 
-    def _edit(self, index: int | None) -> None:
+    def _edit(self, index: int | None, *, group: int | None = None) -> None:
         current = self.criteria[index] if index is not None else None
 
         def done(result: find.Criterion | None) -> None:
             if result is None:
+                self.criteria = find.canonical(self.criteria)  # an Or given up: no group of one left behind
                 return
             if index is None:
-                self.criteria.append(result)
+                result = result.model_copy(update={"group": group})
+                # after the last criterion of its group, so the groups stay together
+                at = max((i for i, c in enumerate(self.criteria) if c.group == group), default=len(self.criteria) - 1)
+                self.criteria.insert(at + 1, result)
+                chosen = at + 1
             else:
-                self.criteria[index] = result
-            self.set_criteria(self.target, self.criteria)
+                self.criteria[index] = result.model_copy(update={"group": self.criteria[index].group})
+                chosen = index
+            self.set_criteria(self.target, self.criteria)  # keeps the order: the groups are together
             table = self.query_one("#criteria-table", DataTable)
-            table.move_cursor(row=len(self.criteria) - 1 if index is None else index)
+            table.move_cursor(row=self._row_of(min(chosen, len(self.criteria) - 1)))
 
         self.app.push_screen(CriterionDialog(self.target, current), done)
 
@@ -215,12 +269,13 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
             self._field_chosen(self.field, focus=False)
             if self.criterion is not None:
                 ops = self.field.operators
-                op = find._key(self.criterion.op)
-                op = {"eq": "one_of", "ne": "not_one_of"}.get(op, op) if self.field.kind == "list" else op
+                op = find.normalise_op(self.field.kind, self.criterion.op)
                 if op in ops:
                     self.query_one("#operators", OptionList).highlighted = ops.index(op)
                 values = self.criterion.values
-                if self.field.kind == "date":  # in the language's format, as typed here (ISO from the CLI too)
+                if (
+                    self.field.kind == "date" and op not in find.RELATIVE_OPERATORS
+                ):  # in the language's format, as typed here (ISO from the CLI too)
                     values = [format_date_text(value) for value in values]
                 self.query_one("#values", Input).value = ", ".join(v.replace(",", "\\,") for v in values)
             self.query_one("#operators", OptionList).focus()
@@ -314,7 +369,7 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
         self.query_one("#choices", SelectionList).display = is_list and not no_value
         self.query_one("#values-label", Label).display = field is not None and not no_value
         if field is not None and not is_list:
-            values.placeholder = value_hint(field.kind)
+            values.placeholder = value_hint(field.kind, self._op())
         label = _("Values (space ticks, ctrl+s saves)") if is_list else _("Values (Enter saves)")
         self.query_one("#values-label", Label).update(label)
 
@@ -383,7 +438,7 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
                 raw = self.query_one("#values", Input).value
                 values = find.parse_where(f"x:eq:{raw}").values if raw.strip() else []
                 if self.field.kind != "text":
-                    values = values[:1]
+                    values = values[: find.value_count(op)]
         return find.Criterion(field=self.field.key, op=op, values=values)
 
     @work(exclusive=True, group="save")

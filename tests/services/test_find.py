@@ -311,7 +311,10 @@ async def test_iterating_every_match_in_batches(db, admin, world):
 async def test_validate_stores_list_values_as_ids(db, admin, world):
     out = await find.validate(db, admin, "persons", [w("lead_status:one_of:open"), w("owner:one_of:me")])
     assert out[0].values[0].isdigit() and out[1].values == ["me"]
-    assert await find.describe(db, "persons", out) == ["Lead status is one of Open", "Our contact is one of me"]
+    assert await find.describe(db, "persons", out) == [
+        "Lead status is one of Open",
+        "Our contact is one of current user",
+    ]
 
 
 async def test_count_matches_find(db, admin, world):

@@ -3,9 +3,15 @@
 Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-07
+
+"Contains" on contact names and emails, company names and sale headings reads an index instead of every row.
+SQLite: FTS5 tables (trigram tokenizer, external content, kept in step by triggers), filled from the existing
+rows here. PostgreSQL: CREATE EXTENSION pg_trgm and GIN indexes; when the extension cannot be created (not
+installed, no right) the upgrade goes on without them and Find scans as before. See leadtui/model/text_index.py.
 """
+
 import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+from alembic import op
 
 revision = '0012'
 down_revision = '0011'
@@ -14,8 +20,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    from leadtui.model import text_index
+
+    text_index.create(op.get_bind(), backfill=True)
 
 
 def downgrade() -> None:
-    pass
+    from leadtui.model import text_index
+
+    text_index.drop(op.get_bind())

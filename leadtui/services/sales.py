@@ -948,7 +948,7 @@ async def check_can_delete_sale(db: Database, actor: Actor, sale_id: int) -> Sal
 
 
 async def delete_sale(db: Database, actor: Actor, sale_id: int, *, expected_version: int | None = None) -> SaleOut:
-    """Delete a sale for good, with its follow-ups (decision 9; there is no recycle bin). Its stage and status
+    """Delete a sale for good, with its follow-ups (decision 9; the audit keeps its values, so the recycle bin can restore it). Its stage and status
     history stays in the history table, like the audit trail."""
 
     async def attempt() -> SaleOut:

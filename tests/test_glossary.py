@@ -95,6 +95,16 @@ def _shown(message) -> str:  # noqa: ANN001
     return repr(msgid) + (f" (context {message.context!r})" if message.context else "")
 
 
+# what the user types stays English in every language: options (--on-lead-status), values (lead-status=STATUS,
+# Qualified=Opportunity) and commands in backquotes (`leadtui dashboard tile add`); not terms of the language when
+# the English text has them too
+TYPED = re.compile(r"`[^`]+`|--[\w-]+|[\w-]+=[\w-]+")
+
+
+def _typed_left_out(text: str, msgid: str) -> str:
+    return TYPED.sub(lambda hit: "" if hit.group(0) in msgid else hit.group(0), text)
+
+
 def glossary_violations(lang: str) -> list[str]:
     glossary = load_glossary(lang)
     found = []
@@ -102,7 +112,7 @@ def glossary_violations(lang: str) -> list[str]:
         if not message.id:
             continue
         msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-        for text in _texts(message.string):
+        for text in (_typed_left_out(text, msgid) for text in _texts(message.string)):
             for term in glossary.terms:
                 if msgid in term.allow_in:
                     continue
@@ -245,3 +255,10 @@ if __name__ == "__main__":
                 print(line)
         for line in msgid_developer_references():
             print(line)
+
+
+def test_typed_words_are_left_out_only_where_the_english_has_them():
+    """`--on-lead-status` may stay in a Danish help text; a forbidden word made into an option of its own may not."""
+    assert "lead" not in _typed_left_out("angiv --on-lead-status", "give --on-lead-status")
+    assert "lead-status" in _typed_left_out("angiv --lead-status", "give --status")
+    assert "Søg" in _typed_left_out("Søg: `leadtui find`", "Find: `leadtui find`")

@@ -8,17 +8,25 @@ from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
 
-from leadtui.i18n import N_, _
+from leadtui.i18n import N_, _, pgettext
 
 # descriptions of Textual's own bindings, as leadtui names them
 TEXTUAL_DESCRIPTIONS = {"palette": N_("Commands")}
+
+
+def label(description: str) -> str:
+    """A key's label in the language. "Open" is a verb here and an adjective for a sale's status: Danish and
+    Norwegian say them differently (Åbn / Åbent), so the verb has a context of its own."""
+    if description == "Open":
+        return pgettext("action", "Open")
+    return _(TEXTUAL_DESCRIPTIONS.get(description, description))
 
 
 class Footer(TextualFooter):
     def compose(self) -> ComposeResult:
         for widget in super().compose():
             if isinstance(widget, FooterKey) and widget.description:
-                widget.description = _(TEXTUAL_DESCRIPTIONS.get(widget.description, widget.description))
+                widget.description = label(widget.description)
             yield widget
 
     # Textual recomposes the Footer (a widget per key, each styled anew) after every change of bindings: focus moves,

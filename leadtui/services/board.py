@@ -408,7 +408,10 @@ async def _contact_columns(session: AsyncSession, query: Any) -> list[ColumnOut]
 
 
 async def _single_sale_type(session: AsyncSession, actor: Actor, criteria: list[find.Criterion]) -> int | None:
-    for c in criteria:
+    """The one sale type every card has (its stages are the columns): a criterion ANDed with everything, not one
+    inside an OR group (another group may bring sales of other types)."""
+    common, _groups = find.split_groups(criteria)
+    for c in common:
         if find._key(c.field) in ("sale_type", "type") and find._key(c.op) in ("one_of", "eq"):
             values = [v for v in c.values if v.strip()]
             if len(values) == 1:

@@ -595,8 +595,9 @@ def _describe(entries: Sequence[t.AuditLog]) -> str:
         return _("change of {n} records ({entity} {ids})").format(
             n=len(records), entity=entity_name(first.entity), ids=ids
         )
-    created = sorted(cast(set[int], {e.entity_id for e in entries}))
-    if len(created) > 1 and all(e.action == "create" and e.entity == first.entity for e in entries):
+    all_created = all(e.action == "create" and e.entity == first.entity and e.entity_id is not None for e in entries)
+    created = sorted(cast(set[int], {e.entity_id for e in entries})) if all_created else []
+    if len(created) > 1:
         # several records created by one action (e.g. a follow-up for each member of a selection)
         ids = ", ".join(str(i) for i in created[:5]) + (", …" if len(created) > 5 else "")
         return _("creation of {n} records ({entity} {ids})").format(

@@ -63,6 +63,13 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "contact_card_sales_tab": ("p", "enter", "greater_than_sign"),
     "company_card_contacts_tab": ("c", "enter", "greater_than_sign"),
     "sale_card_second_tab": ("s", "enter", "greater_than_sign"),
+    # issue 15
+    "my_follow_ups": ("i",),
+    "lead_categorization": ("t", "l"),
+    "recycle_bin": ("t", "R"),
+    "dashboard_sales": ("d", "v"),
+    "board_task_menu": ("b", "full_stop"),
+    "find_or_group": ("f", "g"),
 }
 
 _BUILT: dict[str, Path] = {}

@@ -115,8 +115,9 @@ class LeadCategorizationDialog(FormDialog):
         note = "" if self.admin else _("Read-only: only administrators change lead categorization.")
         self.query_one("#admin-note", Static).update(note)
         self.query_one("#admin-note", Static).display = bool(note)
-        if current.rules:
-            self.query_one("#on-0", Checkbox).focus()
+        if current.rules:  # the first rule, with the dialog's text above it in sight (not scrolled to by chance)
+            self.query_one("#on-0", Checkbox).focus(scroll_visible=False)
+            self.call_after_refresh(scroll.scroll_home, animate=False)
         self._check()
 
     # ------------------------------------------------------------------ A5

@@ -19,6 +19,7 @@ from leadtui.actions import bindings
 from leadtui import navigation
 from leadtui.i18n import N_, _
 from leadtui.services.errors import DomainError, StaleEdit
+from leadtui.widgets.activity_timeline import ActivityTimeline
 from leadtui.widgets.duplicate_hint import DuplicateHint
 from leadtui.widgets.form import clear_errors, set_value, show_error, value_of
 
@@ -338,7 +339,11 @@ class CardScreen(Screen):
         """Someone else saved this record: in view mode it is shown again; in edit mode the user's edits stay and a
         line says who changed it when (saving then goes through the conflict dialog)."""
         kind, record_id = self.audit_target()
-        if not kind or record_id is None or self.loaded is None or not message.touches(kind, record_id):
+        mine = bool(kind) and record_id is not None and message.touches(kind, record_id)
+        if mine or message.touches("activity"):  # the Activities tab: follow-ups and this record's changes
+            for timeline in self.query(ActivityTimeline):
+                timeline.load()
+        if not mine or self.loaded is None:
             return
         if self.editing:
             self.show_changed_by(message.by_user, message.at)

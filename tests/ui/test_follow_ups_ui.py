@@ -3,6 +3,7 @@ through My follow-ups (section i): complete one, reschedule one +2 days, log a c
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 from textual.widgets import DataTable, Input, Static, TabbedContent
@@ -170,3 +171,27 @@ async def test_the_sale_cards_activities_tab_has_follow_ups_and_stage_changes_ne
         stage_lines = [row for row in rows if row[2] == "Stage"]
         assert stage_lines and stage_lines[0][3].endswith("→ Contact") and stage_lines[0][5]
         assert screen.activities[-1].title == "Long ago"
+
+
+async def test_a_follow_up_someone_else_plans_shows_up_on_the_open_contact_cards_activities_tab(app, app_db):
+    """Live updates reach the Activities tab: a colleague plans a call for Ann while her card is open."""
+    ids = await seed(app_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        card = await open_contact(pilot, "Ann Berg")
+        card.query_one("#card-tabs", TabbedContent).active = "activities-tab"
+        timeline = card.query_one(ActivityTimeline)
+        await settle(pilot)
+        assert app.live is not None
+        await app.live.ready.wait()
+
+        def texts() -> list[str]:
+            return [str(timeline.table.get_row_at(i)[2]) for i in range(timeline.table.row_count)]
+
+        assert "Call Ann back" not in texts()
+        data = {"contact_id": ids["ann"], "date": TODAY.isoformat(), "text": "Call Ann back"}
+        await with_services(app_db, lambda db, actor: activities.create_follow_up(db, actor, data))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 10
+        while "Call Ann back" not in texts() and loop.time() < deadline:
+            await pilot.pause(0.05)
+        assert "Call Ann back" in texts()

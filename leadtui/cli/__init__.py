@@ -102,7 +102,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("admin",),
         N_("Replace the database with the backup FILE (refuses to overwrite without --force)."),
     ),
-    "sale": (("sales",), N_("Sales: add, set (stage, status, money ...), show, list, delete; follow-ups.")),
+    "sale": (("sales", "followups"), N_("Sales: add, set (stage, status, money ...), show, list, delete; follow-ups.")),
     "sale-type": (("sale_types",), N_("Sale types: their stages (in order), estimated time and sales guide.")),
     "selection": (
         ("find", "selection_tasks"),

@@ -10,6 +10,7 @@ import click
 from leadtui import exit_codes
 from leadtui.cli._table import Column, print_table
 from leadtui.cli._category_note import note_suggestions
+from leadtui.cli import followups
 from leadtui.cli.core import Options, RecordId, cli, dump, print_json, run
 from leadtui.i18n import _
 from leadtui.i18n.format import format_date, format_datetime, format_number
@@ -441,16 +442,8 @@ def followup_add(
     _print_activity(out, as_json, _("Added follow-up {id}"))
 
 
-@followup.command("done", help=_("Mark a follow-up completed (or, with --undo, not completed)."))
-@click.argument("activity_id", type=RecordId(_("Follow-up")))
-@click.option("--undo", is_flag=True, help=_("Mark it not completed again."))
-@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
-@click.pass_obj
-def followup_done(opts: Options, activity_id: int, undo: bool, as_json: bool) -> None:
-    from leadtui.services import activities
-
-    out = run(opts, lambda db, actor: activities.set_completed(db, actor, activity_id, not undo))
-    _print_activity(out, as_json, _("Reopened follow-up {id}") if undo else _("Completed follow-up {id}"))
+# `leadtui sale followup done` is `leadtui followup done`: one command, in both groups
+followup.add_command(followups.followup_done)
 
 
 @followup.command("list", help=_("The follow-ups of a sale, oldest first."))

@@ -263,6 +263,8 @@ def test_follow_ups_give_the_next_activity_and_can_be_completed(sale_cli):
         str(sale["id"]),
         "--date",
         yesterday,
+        "--time",
+        "09:30",
         "--type",
         "Phone call",
         "--text",
@@ -274,8 +276,12 @@ def test_follow_ups_give_the_next_activity_and_can_be_completed(sale_cli):
     shown = json.loads(sale_cli("sale", "show", str(sale["id"]), "--json").stdout)
     assert (shown["next_activity"], shown["next_activity_overdue"]) == (yesterday, True)
     done = sale_cli("sale", "followup", "done", str(activity["id"]))
-    assert done.returncode == 0 and "Completed" in done.stdout
+    assert done.returncode == 0 and "Completed follow-up" in done.stdout
+    assert "09:30 Phone call Call Ann (done)" in done.stdout  # with its time, as `leadtui followup done` shows it
     assert json.loads(sale_cli("sale", "show", str(sale["id"]), "--json").stdout)["next_activity"] is None
+    reopened = sale_cli("sale", "followup", "done", str(activity["id"]), "--undo")
+    assert reopened.returncode == 0 and "Reopened follow-up" in reopened.stdout and "(done)" not in reopened.stdout
+    assert json.loads(sale_cli("sale", "show", str(sale["id"]), "--json").stdout)["next_activity"] == yesterday
     bad = sale_cli("sale", "followup", "add", str(sale["id"]), "--date", "someday", "--text", "x")
     assert bad.returncode == 2 and "Date" in bad.stderr
 

@@ -14,6 +14,7 @@ Every tile carries `criteria` (target contact): Find with those criteria lists e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -92,6 +93,58 @@ def _day_after(day: date) -> str:
     return (day + timedelta(days=1)).isoformat()
 
 
+def days_between(field: str, start: date, end: date) -> list[Criterion]:
+    """Find criteria for whole days start..end (both inclusive)."""
+    return [
+        Criterion(field=field, op="gt", values=[_day_before(start)]),
+        Criterion(field=field, op="lt", values=[_day_after(end)]),
+    ]
+
+
+class FunnelStep(BaseModel):
+    """A lead status and the live contacts that entered it within a period."""
+
+    status_id: int
+    name: str
+    value: int
+    text: str
+    criteria: list[Criterion]  # target contact
+
+
+async def status_funnel(
+    session: AsyncSession, statuses: Sequence[t.LeadStatus], start: date, end: date
+) -> list[FunnelStep]:
+    """For each lead status in use (in the order given), how many live contacts entered it on days start..end
+    (both inclusive), from the history, with the Find criteria that list them (the Leads funnel tiles)."""
+    reached = dict(
+        (
+            await session.execute(
+                select(t.History.to_id, func.count(func.distinct(t.History.entity_id)))
+                .join(t.Contact, and_(t.Contact.id == t.History.entity_id, t.Contact.deleted_at.is_(None)))
+                .where(
+                    t.History.entity == "contact",
+                    t.History.field == "lead_status",
+                    t.History.at >= datetime.combine(start, datetime.min.time()),
+                    t.History.at < datetime.combine(end + timedelta(days=1), datetime.min.time()),
+                )
+                .group_by(t.History.to_id)
+            )
+        ).all()
+    )
+    within = days_between("status_reached_on", start, end)
+    return [
+        FunnelStep(
+            status_id=s.id,
+            name=s.name,
+            value=reached.get(s.id, 0),
+            text=format_number(reached.get(s.id, 0)),
+            criteria=[Criterion(field="status_reached", op="one_of", values=[str(s.id)]), *within],
+        )
+        for s in statuses
+        if not s.deleted
+    ]
+
+
 def _live_contacts() -> list[ColumnElement[bool]]:
     return [t.Contact.deleted_at.is_(None)]
 
@@ -158,23 +211,7 @@ async def dashboard(db: Database, actor: Actor, *, period: str = "30d", today: d
             or 0
         )
 
-        start_at = datetime.combine(start, datetime.min.time())
-        end_at = datetime.combine(end + timedelta(days=1), datetime.min.time())
-        reached = dict(
-            (
-                await session.execute(
-                    select(t.History.to_id, func.count(func.distinct(t.History.entity_id)))
-                    .join(t.Contact, and_(t.Contact.id == t.History.entity_id, t.Contact.deleted_at.is_(None)))
-                    .where(
-                        t.History.entity == "contact",
-                        t.History.field == "lead_status",
-                        t.History.at >= start_at,
-                        t.History.at < end_at,
-                    )
-                    .group_by(t.History.to_id)
-                )
-            ).all()
-        )
+        funnel_steps = await status_funnel(session, statuses, start, end)
 
         if db.dialect == "postgresql":
             age = func.extract("epoch", literal(now) - t.Contact.lead_status_since) / 86400.0
@@ -228,20 +265,9 @@ async def dashboard(db: Database, actor: Actor, *, period: str = "30d", today: d
             Criterion(field="lead_enabled", op="eq", values=["yes"]),
         ],
     )
-    period_criteria = [
-        Criterion(field="status_reached_on", op="gt", values=[_day_before(start)]),
-        Criterion(field="status_reached_on", op="lt", values=[_day_after(end)]),
-    ]
     funnel = [
-        Tile(
-            key=f"funnel:{s.id}",
-            title=s.name,
-            value=reached.get(s.id, 0),
-            text=format_number(reached.get(s.id, 0)),
-            criteria=[Criterion(field="status_reached", op="one_of", values=[str(s.id)]), *period_criteria],
-        )
-        for s in statuses
-        if not s.deleted
+        Tile(key=f"funnel:{step.status_id}", title=step.name, value=step.value, text=step.text, criteria=step.criteria)
+        for step in funnel_steps
     ]
     days = []
     for s in shown:

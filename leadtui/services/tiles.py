@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadtui.i18n import N_, _
@@ -36,7 +36,7 @@ from leadtui.model.enums import SaleStatus
 from leadtui.services import contact_rules as rules
 from leadtui.services import find, selections
 from leadtui.services.actor import Actor
-from leadtui.services.dashboard import PERIOD_LABELS, period_range
+from leadtui.services.dashboard import PERIOD_LABELS, days_between, period_range, status_funnel
 from leadtui.services.errors import NotFound, RuleViolation
 from leadtui.services.find import Criterion
 from leadtui.services.validation import parse
@@ -119,18 +119,6 @@ def _today() -> date:
 
 def _day_before(day: date) -> str:
     return (day - timedelta(days=1)).isoformat()
-
-
-def _day_after(day: date) -> str:
-    return (day + timedelta(days=1)).isoformat()
-
-
-def _between(field: str, start: date, end: date) -> list[Criterion]:
-    """Find criteria for whole days start..end (both inclusive)."""
-    return [
-        Criterion(field=field, op="gt", values=[_day_before(start)]),
-        Criterion(field=field, op="lt", values=[_day_after(end)]),
-    ]
 
 
 def _at(day: date) -> datetime:
@@ -237,21 +225,7 @@ async def lead_tiles(db: Database, actor: Actor, *, today: date | None = None) -
                 select(t.LeadStatus).where(t.LeadStatus.deleted.is_(False)).order_by(t.LeadStatus.rank, t.LeadStatus.id)
             )
         ).all()
-        reached = dict(
-            (
-                await session.execute(
-                    select(t.History.to_id, func.count(func.distinct(t.History.entity_id)))
-                    .join(t.Contact, and_(t.Contact.id == t.History.entity_id, t.Contact.deleted_at.is_(None)))
-                    .where(
-                        t.History.entity == "contact",
-                        t.History.field == "lead_status",
-                        t.History.at >= _at(year_start),
-                        t.History.at < _at(today + timedelta(days=1)),
-                    )
-                    .group_by(t.History.to_id)
-                )
-            ).all()
-        )
+        funnel = await status_funnel(session, statuses, year_start, today)
         new_count = (
             await session.scalar(
                 _new_lead_joins(select(func.count()).select_from(t.Contact)).where(*_new_lead_contacts(year_start))
@@ -288,16 +262,12 @@ async def lead_tiles(db: Database, actor: Actor, *, today: date | None = None) -
                     )
                 ).all()
             ]
-    on_year = _between("status_reached_on", year_start, today)
+    on_year = days_between("status_reached_on", year_start, today)
     funnel_rows = [
         TileRow(
-            key=f"status:{s.id}",
-            label=s.name,
-            value=reached.get(s.id, 0),
-            text=format_number(reached.get(s.id, 0)),
-            criteria=[Criterion(field="status_reached", op="one_of", values=[str(s.id)]), *on_year],
+            key=f"status:{step.status_id}", label=step.name, value=step.value, text=step.text, criteria=step.criteria
         )
-        for s in statuses
+        for step in funnel
     ]
     with_source = [*new_leads, Criterion(field="utm_source", op="not_empty", values=[])]
     new_with_source = sum(n for value, n in by_source if value)
@@ -504,7 +474,7 @@ async def sales_tiles(db: Database, actor: Actor, *, period: str = "30d", today:
         criteria=open_criteria,
         rows=rows,
     )
-    in_period = _between("sale_date", start, end)
+    in_period = days_between("sale_date", start, end)
     tiles = [pipeline_tile]
     for status, key, title in (
         (SaleStatus.SOLD, "sales:won", _("Won in the period")),
@@ -561,7 +531,7 @@ async def sales_tiles(db: Database, actor: Actor, *, period: str = "30d", today:
                 text=format_money(weighted),
                 extra=_("{n} sales · {amount}").format(n=format_number(n), amount=format_money(amount)),
                 target="sale",
-                criteria=[*open_criteria, *_between("sale_date", first, last)],
+                criteria=[*open_criteria, *days_between("sale_date", first, last)],
             )
         )
     forecast_total = sum((Decimal(str(r.value)) for r in forecast_rows), Decimal("0"))

@@ -52,6 +52,7 @@ from leadtui.i18n.format import format_date, format_datetime, format_money
 from leadtui.screens.card_base import CardScreen
 from leadtui.screens.guide_suggestion_dialog import confirm_suggested_command
 from leadtui.services.errors import DomainError
+from leadtui.widgets import follow_up_flows
 from leadtui.widgets.footer import Footer
 from leadtui.widgets.history_pane import HistoryPane
 from leadtui.widgets.sale_form import LOST, SOLD, SaleDetailsFields, SaleMainFields
@@ -221,6 +222,8 @@ class SaleCard(CardScreen):
             self.notify(str(exc), severity="error")
             return
         names = {"stage": _("Stage"), "status": _("Status")}
+        rights = getattr(self, "rights", None)
+        self.query_one(SaleFollowUps).may_edit = rights is not None and rights.may_edit
         self.query_one(SaleFollowUps).show(page.rows, history, lambda row: names.get(row.field, row.field))
         self._fill_history(history)
         self.query_one(SaleGuidePane).show(self.sale.guide if self.sale else None)
@@ -1164,35 +1167,13 @@ class SaleCard(CardScreen):
 
     @work(group="action", exclusive=True)
     async def edit_follow_up(self) -> None:
-        from leadtui.screens.follow_up_dialog import FollowUpDialog
-        from leadtui.services import activities
-
         row = self._current_activity()
-        if row is None:
-            return
-        if row.completed:
-            self.notify(
-                _("This follow-up is completed; press space to un-complete it before changing it."), severity="warning"
-            )
-            return
-        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
-
-        async def save(values: dict[str, Any]):  # noqa: ANN202
-            return await activities.update_follow_up(
-                backend.db, backend.actor, row.id, values, expected_version=row.version
-            )
-
-        dialog = FollowUpDialog(
-            _("Change follow-up"),
-            save,
-            types=self._follow_up_types(),
-            day=row.date,
-            at=row.time,
-            type_id=row.type_id,
-            text=row.text,
-        )
-        if await self.app.push_screen_wait(dialog):
+        if row is not None and await follow_up_flows.change_follow_up(self, row, self._follow_up_types()):
             await self._reload_sale()
+
+    @on(SaleFollowUps.Changed)
+    async def _follow_up_deleted(self) -> None:
+        await self._reload_sale()
 
     @work(group="action", exclusive=True)
     async def action_toggle_done(self) -> None:

@@ -22,6 +22,7 @@ from leadtui.actions import bindings, key_hint
 from leadtui.i18n import _
 from leadtui.i18n.format import format_date, format_time
 from leadtui.services.errors import DomainError
+from leadtui.widgets import follow_up_flows
 from leadtui.widgets.inert import cap, cell
 
 
@@ -173,34 +174,8 @@ class ActivityTimeline(Vertical):
 
     @work(group="action", exclusive=True)
     async def action_edit_follow_up(self) -> None:
-        from leadtui.services import activities
-
         row = self.current_follow_up()
-        if row is None:
-            return
-        if row.completed:
-            self.notify(
-                _("This follow-up is completed; press space to un-complete it before changing it."), severity="warning"
-            )
-            return
-        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
-
-        async def save(values: dict[str, Any]) -> Any:
-            return await activities.update_follow_up(
-                backend.db, backend.actor, row.id, values, expected_version=row.version
-            )
-
-        if await navigation.ask(
-            self,
-            "follow_up",
-            _("Change follow-up"),
-            save,
-            types=await self._types(),
-            day=row.date,
-            at=row.time,
-            type_id=row.type_id,
-            text=row.text,
-        ):
+        if row is not None and await follow_up_flows.change_follow_up(self, row, await self._types()):
             self._changed()
 
     @work(group="action", exclusive=True)
@@ -223,19 +198,6 @@ class ActivityTimeline(Vertical):
 
     @work(group="action", exclusive=True)
     async def action_delete_follow_up(self) -> None:
-        from leadtui.services import activities
-
         row = self.current_follow_up()
-        if row is None:
-            return
-        question = _("Delete the follow-up '{title}' of {date}?").format(title=row.title, date=format_date(row.date))
-        if not await navigation.ask(self, "confirm", _("Delete follow-up"), question):
-            return
-        backend = await self.app.ready_backend()  # type: ignore[attr-defined]
-        try:
-            await activities.delete_follow_up(backend.db, backend.actor, row.id)
-        except DomainError as exc:
-            self.notify(str(exc), severity="error", title=_("Not deleted"))
-            return
-        self.notify(_("Deleted the follow-up."))
-        self._changed()
+        if row is not None and await follow_up_flows.delete_follow_up(self, row):
+            self._changed()

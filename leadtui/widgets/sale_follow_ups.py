@@ -1,7 +1,8 @@
 """The sale card's Activities tab: the sale's follow-ups (date, time, type, text, done, who), overdue ones in red,
 completed ones dimmed, and its stage and status changes in one timeline, newest first. The card adds, changes and
-completes follow-ups (a, Enter, space); this pane shows them and says which one is highlighted (None on a change
-line)."""
+completes follow-ups (a, Enter, space); this pane shows them, says which one is highlighted (None on a change line)
+and deletes it (Delete, as on the contact and company cards' Activities tab, offered to who may edit the sale;
+the card hears `SaleFollowUps.Changed`)."""
 
 from __future__ import annotations
 
@@ -10,25 +11,38 @@ from datetime import datetime, time
 from typing import Any
 
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from leadtui.actions import bindings
 from leadtui.i18n import _
 from leadtui.i18n.format import format_date, format_time
+from leadtui.widgets import follow_up_flows
 from leadtui.widgets.inert import cell
+
+DELETE = "activities_tab.delete_follow_up"  # the key of the contact and company cards' Activities tab
 
 
 class SaleFollowUps(Vertical):
     DEFAULT_CSS = "SaleFollowUps { height: 1fr; } SaleFollowUps #activities { height: 1fr; }"
+    BINDINGS = [b for b in bindings("activities_tab") if isinstance(b, Binding) and b.id == DELETE]
+
+    class Changed(Message):
+        """A follow-up of the sale was deleted."""
 
     def __init__(self) -> None:
         super().__init__(id="follow-ups")
         self.rows: list[Any] = []  # activities.ActivityOut, in table order
         self.lines: list[Any] = []  # per table row: the follow-up, or None for a change line
+        self.may_edit = False  # the user may edit the sale (the card says so once it knows)
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="activities", cursor_type="row", zebra_stripes=True)
+        # the Footer shows Delete follow-up where the user may delete
         yield Static(_("a add follow-up · Enter change it · space done / not done"), classes="hint")
 
     def on_mount(self) -> None:
@@ -71,6 +85,7 @@ class SaleFollowUps(Vertical):
             )
         if self.lines:
             table.move_cursor(row=max(0, min(keep, len(self.lines) - 1)))
+        self.refresh_bindings()
 
     def current(self) -> Any:
         """The highlighted follow-up, or None."""
@@ -78,3 +93,20 @@ class SaleFollowUps(Vertical):
         if not self.lines or not 0 <= table.cursor_row < len(self.lines):
             return None
         return self.lines[table.cursor_row]
+
+    @on(DataTable.RowHighlighted, "#activities")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "delete_follow_up":
+            return self.may_edit and self.current() is not None
+        if action in ("add_follow_up", "edit_follow_up", "toggle_done"):  # the card's own keys (sale_card.*)
+            return False
+        return True
+
+    @work(group="action", exclusive=True)
+    async def action_delete_follow_up(self) -> None:
+        row = self.current()
+        if row is not None and await follow_up_flows.delete_follow_up(self, row):
+            self.post_message(self.Changed())

@@ -474,6 +474,73 @@ async def test_activities_tab_adds_and_completes_follow_ups_and_next_activity_fo
         assert card(app).sale.next_activity is None
 
 
+async def _plan_follow_up(seeded, text: str) -> None:
+    db = database.Database(f"sqlite+aiosqlite:///{seeded.path}")
+    try:
+        admin = await database.resolve_actor(db, "admin")
+        await activities.create_follow_up(db, admin, {"sale_id": seeded.deal, "date": "+3", "text": text})
+    finally:
+        await db.dispose()
+
+
+async def _activities_line(pilot, text: str) -> DataTable:
+    """The Activities tab in front, its table focused on the follow-up with this text."""
+    pilot.app.screen.query_one(TabbedContent).active = "tab-activities"
+    table = pilot.app.screen.query_one("#activities", DataTable)
+    table.focus()
+    await settle(pilot)
+    texts = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+    table.move_cursor(row=texts.index(text))
+    await settle(pilot)
+    return table
+
+
+def _offered(app: LeadApp) -> set[str]:
+    return {a.binding.action for a in app.active_bindings.values() if a.enabled}
+
+
+async def test_activities_tab_changes_a_follow_up_with_enter_and_deletes_it_with_delete(seeded):
+    await _plan_follow_up(seeded, "Call Ann")
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sale(pilot, "Website relaunch")
+        table = await _activities_line(pilot, "Call Ann")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FollowUpDialog)
+        app.screen.query_one("#text", Input).value = "Call Ann back"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        texts = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+        assert "Call Ann back" in texts and "Call Ann" not in texts
+        assert "delete_follow_up" in _offered(app)  # in the Footer, as on the contact and company cards
+        table.move_cursor(row=texts.index("Call Ann back"))
+        await pilot.press("delete")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        screen = card(app)
+        assert screen.activities == [] and screen.sale.next_activity is None
+        assert "Call Ann back" not in [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+        backend = await app.ready_backend()
+        assert (await activities.list_follow_ups(backend.db, sale_id=seeded.deal)).total == 0
+
+
+async def test_who_may_not_edit_the_sale_is_not_offered_deleting_its_follow_ups(seeded):
+    await _plan_follow_up(seeded, "Call Ann")
+    app = app_for(seeded, "rita")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sale(pilot, "Website relaunch")
+        await _activities_line(pilot, "Call Ann")
+        assert "delete_follow_up" not in _offered(app)
+        await pilot.press("delete")
+        await settle(pilot)
+        assert isinstance(app.screen, SaleCard)  # no question: the key does nothing here
+        backend = await app.ready_backend()
+        assert (await activities.list_follow_ups(backend.db, sale_id=seeded.deal)).total == 1
+
+
 # ------------------------------------------------------------------ delete and rights
 
 

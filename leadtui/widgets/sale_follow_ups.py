@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from leadtui.actions import bindings
+from leadtui.actions import bindings, key_hint
 from leadtui.i18n import _
 from leadtui.i18n.format import format_date, format_time
 from leadtui.widgets import follow_up_flows
@@ -42,8 +42,14 @@ class SaleFollowUps(Vertical):
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="activities", cursor_type="row", zebra_stripes=True)
-        # the Footer shows Delete follow-up where the user may delete
-        yield Static(_("a add follow-up · Enter change it · space done / not done"), classes="hint")
+        yield Static(
+            _("{add} add follow-up · Enter change it · {done} done / not done · {delete} delete it").format(
+                add=key_hint(self.app, "sale_card.add_follow_up"),
+                done=key_hint(self.app, "sale_card.toggle_done"),
+                delete=key_hint(self.app, DELETE),
+            ),
+            classes="hint",
+        )
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(_("Date"), _("Time"), _("Type"), _("Text"), _("Done"), _("Who"))

@@ -345,17 +345,24 @@ class SelectionsScreen(Screen):
             except DomainError as exc:
                 self.notify(str(exc), severity="warning", title=_("Already static"))
             return
+        n = self.count or 0
         question = (
-            _(
+            ngettext(
+                "Make '{name}' static? Its {n} current member is kept from now on and it stops following its "
+                "parts. This cannot be turned back.",
                 "Make '{name}' static? Its {n} current members are kept from now on and it stops following its "
-                "parts. This cannot be turned back."
+                "parts. This cannot be turned back.",
+                n,
             )
             if item.kind == "combined"
-            else _(
+            else ngettext(
+                "Make '{name}' static? Its {n} current member is kept from now on and its criteria stop "
+                "running. This cannot be turned back.",
                 "Make '{name}' static? Its {n} current members are kept from now on and its criteria stop "
-                "running. This cannot be turned back."
+                "running. This cannot be turned back.",
+                n,
             )
-        ).format(name=item.name, n=self.count or 0)
+        ).format(name=item.name, n=n)
         if not await self.app.push_screen_wait(ConfirmDialog(_("Make static"), question)):
             return
         try:

@@ -215,6 +215,53 @@ def test_msgids_hold_no_developer_reference():
     assert not found, f"{len(found)} msgids with a developer reference:\n" + "\n".join(found)
 
 
+# names SPEC.md 3.2 gives as they are (the Dutch lead categories keep SuperOffice's English "Opportunity")
+DEFAULTS_AS_SPEC = {"nl": {"Opportunity", "Verloren opportunity"}}
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple | set):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def default_list_violations(lang: str) -> list[str]:
+    """The default lists a new database gets in the language (lead statuses, categories ...) against the glossary."""
+    from leadtui.model import defaults
+
+    glossary = load_glossary(lang)
+    found = []
+    for name, value in vars(defaults).items():
+        if not (isinstance(value, dict) and lang in value):
+            continue
+        for text in _strings(value[lang]):
+            if text in DEFAULTS_AS_SPEC.get(lang, set()):
+                continue
+            for term in glossary.terms:
+                found += [
+                    f"{lang}: defaults.{name}: term {term.en!r} (use {term.use!r}) forbidden {hit.group(0)!r}: {text!r}"
+                    for pattern in term.forbidden
+                    if (hit := pattern.search(text))
+                ]
+            found += [
+                f"{lang}: defaults.{name}: voice is {glossary.voice!r}, found {hit.group(0)!r}: {text!r}"
+                for pattern in glossary.voice_forbidden
+                if (hit := pattern.search(text))
+            ]
+    return found
+
+
+@pytest.mark.parametrize("lang", _with_glossary())
+def test_default_lists_use_the_glossary_terms(lang):
+    """A new Danish database must not call a lead "leadet" in one status and "en lead" in a category."""
+    found = default_list_violations(lang)
+    assert not found, f"{len(found)} glossary violations in the default lists:\n" + "\n".join(found)
+
+
 def test_a_forbidden_variant_is_found():
     glossary = Glossary("xx", "u", (re.compile(r"\bje\b", re.IGNORECASE),), ())
     term = Term("Find", "Zoeken", (re.compile(r"\bVind\b"),), "test", frozenset())
@@ -235,6 +282,7 @@ def counts() -> dict[str, dict[str, int | None]]:
             "glossary": len(glossary_violations(lang)) if has else None,
             "voice": len(voice_violations(lang)) if has else None,
             "developer references (msgstr)": len(msgstr_developer_references(lang)),
+            "default lists": len(default_list_violations(lang)) if has else None,
         }
     result["msgid"] = {"developer references (msgid)": len(msgid_developer_references())}
     return result

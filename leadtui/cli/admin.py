@@ -10,28 +10,36 @@ import click
 from leadtui.cli._table import Column, print_table
 from leadtui.cli.core import Options, _fail, cli, dump, print_json, run
 from leadtui.i18n import _
-from leadtui.i18n.format import format_datetime
+from leadtui.i18n.format import date_hint, format_datetime, parse_date, time_hint
 
 
 def _day(value: str | None, option: str) -> datetime | None:
+    """A date or a date and time as the audit list shows it (04.01.2027 14:05 in Danish), or ISO (2027-01-04T14:05)."""
     if value is None:
         return None
     try:
         return (
             datetime.fromisoformat(value)
-            if "T" in value or " " in value
+            if "T" in value or " " in value.strip()
             else datetime.combine(date.fromisoformat(value), time.min)
         )
     except ValueError:
+        pass
+    day_text, _space, time_text = value.strip().partition(" ")
+    try:
+        return datetime.combine(parse_date(day_text), time.fromisoformat(time_text.strip()) if time_text else time.min)
+    except ValueError:
         _fail(
-            _("{option}: '{value}' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)").format(option=option, value=value),
+            _("{option}: '{value}' is not a date ({date} or {date} {time})").format(
+                option=option, value=value, date=date_hint(), time=time_hint()
+            ),
             2,
         )
     raise AssertionError
 
 
 @cli.command(help=_("Who changed what and when, with old and new values."))
-@click.option("--since", help=_("From this date/time (YYYY-MM-DD[THH:MM], UTC)."))
+@click.option("--since", help=_("From this date, or date and time ({date} or {date} {time}, UTC)."))
 @click.option("--until", help=_("Up to this date (inclusive when a date)."))
 @click.option(
     "--entity",

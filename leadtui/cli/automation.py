@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from leadtui.cli.core import Options, cli, dump, print_json, run
-from leadtui.i18n import _
+from leadtui.i18n import N_, _
 
 
 @cli.group(
@@ -71,16 +71,20 @@ def _apply(opts: Options, changes: list[dict[str, Any]], as_json: bool) -> None:
         "TRIGGER: sold, lost, registered or lead-status=STATUS."
     ),
 )
-@click.option("--on-sold", metavar="CATEGORY", help=_("When a sale is sold, set the company's category to CATEGORY."))
-@click.option("--on-lost", metavar="CATEGORY", help=_("When a sale is lost, set the company's category to CATEGORY."))
+@click.option(
+    "--on-sold", metavar=N_("CATEGORY"), help=_("When a sale is sold, set the company's category to CATEGORY.")
+)
+@click.option(
+    "--on-lost", metavar=N_("CATEGORY"), help=_("When a sale is lost, set the company's category to CATEGORY.")
+)
 @click.option(
     "--on-registered",
-    metavar="CATEGORY",
+    metavar=N_("CATEGORY"),
     help=_("When a sale is registered with the company, set its category to CATEGORY."),
 )
 @click.option(
     "--on-lead-status",
-    metavar="STATUS=CATEGORY",
+    metavar=N_("STATUS=CATEGORY"),
     multiple=True,
     help=_("When a contact's lead status is set to STATUS, set the company's category to CATEGORY."),
 )
@@ -89,7 +93,7 @@ def _apply(opts: Options, changes: list[dict[str, Any]], as_json: bool) -> None:
     default=None,
     help=_("Ask for user confirmation before updating (in the TUI; the command line only reports it)."),
 )
-@click.option("--off", "off", metavar="TRIGGER", multiple=True, help=_("Turn this rule off."))
+@click.option("--off", "off", metavar=N_("TRIGGER"), multiple=True, help=_("Turn this rule off."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.pass_obj
 def automation_set(

@@ -11,6 +11,7 @@ import click
 from leadtui import exit_codes
 from leadtui.cli._table import Column, print_table
 from leadtui.cli._category_note import note_suggestions
+from leadtui.cli._click_i18n import LeadOption
 from leadtui.cli.core import Options, RecordId, cli, dump, formula_guard_option, print_json, run
 from leadtui.i18n import N_, _, ngettext
 from leadtui.i18n.format import format_date
@@ -38,8 +39,9 @@ FIELD_KINDS = {  # how `find --fields` names a field's kind
 }
 
 
-class WhereOption(click.Option):
-    """`--where`, with `--or` adding a group break to the same list, so the order of the two is kept."""
+class WhereOption(LeadOption):
+    """`--where`, with `--or` adding a group break to the same list, so the order of the two is kept (a LeadOption:
+    its help and metavar are shown in the language, like every other option's)."""
 
     def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
         super().add_to_parser(parser, ctx)

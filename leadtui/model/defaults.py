@@ -19,10 +19,10 @@ LEAD_STATUSES: dict[str, list[tuple[str, str]]] = {
     ],
     "da": [
         ("Åben", "Salgsteamet har endnu ikke taget kontakt."),
-        ("Kontakter", "Salgsteamet forsøger aktivt at få fat i leadet."),
-        ("Diskvalificeret", "Leadet opfylder ikke vores kriterier og kontaktes ikke yderligere."),
-        ("Genoptag kontakt", "Leadet er ikke klar nu, men kan blive det senere. Marketing kan følge op."),
-        ("Kvalificeret", "Leadet opfylder alle kriterier for at starte salgsprocessen."),
+        ("Kontakter", "Salgsteamet forsøger aktivt at få fat i leadden."),
+        ("Diskvalificeret", "Leadden opfylder ikke vores kriterier og kontaktes ikke yderligere."),
+        ("Genoptag kontakt", "Leadden er ikke klar nu, men kan blive det senere. Marketing kan følge op."),
+        ("Kvalificeret", "Leadden opfylder alle kriterier for at starte salgsprocessen."),
     ],
     "nl": [
         ("Open", "Het verkoopteam heeft nog geen contact opgenomen."),
@@ -33,10 +33,10 @@ LEAD_STATUSES: dict[str, list[tuple[str, str]]] = {
     ],
     "nb": [
         ("Åpen", "Salgsteamet har ikke tatt kontakt ennå."),
-        ("Kontakter", "Salgsteamet prøver aktivt å nå leadet."),
-        ("Diskvalifisert", "Leadet oppfyller ikke kriteriene våre og blir ikke kontaktet videre."),
-        ("Varmes opp igjen", "Leadet er ikke klart nå, men kan bli det senere. Markedsføring kan følge opp."),
-        ("Kvalifisert", "Leadet oppfyller alle kriterier for å starte salgsprosessen."),
+        ("Kontakter", "Salgsteamet prøver aktivt å nå leadden."),
+        ("Diskvalifisert", "Leadden oppfyller ikke kriteriene våre og blir ikke kontaktet videre."),
+        ("Varmes opp igjen", "Leadden er ikke klar nå, men kan bli det senere. Markedsføring kan følge opp."),
+        ("Kvalifisert", "Leadden oppfyller alle kriterier for å starte salgsprosessen."),
     ],
 }
 
@@ -117,13 +117,13 @@ CATEGORIES: dict[str, list[tuple[str, str, CategoryGroup, bool]]] = {
     "nb": [
         (
             "Lead",
-            "En person eller bedrift som har vist interesse, men ennå ikke kjøpsintensjon.",
+            "En person eller et firma som har vist interesse, men ennå ikke kjøpsintensjon.",
             CategoryGroup.POTENTIAL_CUSTOMER,
             True,
         ),
         (
             "Markedsføringskvalifisert lead (MQL)",
-            "Et lead som passer målprofilen vår eller har bedt om mer, for eksempel en demo.",
+            "En lead som passer målprofilen vår eller har bedt om mer, for eksempel en demo.",
             CategoryGroup.POTENTIAL_CUSTOMER,
             True,
         ),
@@ -136,7 +136,7 @@ CATEGORIES: dict[str, list[tuple[str, str, CategoryGroup, bool]]] = {
         ),
         ("Kunde", "En eksisterende kunde.", CategoryGroup.CUSTOMER, False),
         ("Partner", "En forhandler, integrator eller forretningspartner.", CategoryGroup.PARTNER, False),
-        ("Leverandør", "En bedrift vi kjøper fra.", CategoryGroup.OTHER, False),
+        ("Leverandør", "Et firma vi kjøper fra.", CategoryGroup.OTHER, False),
     ],
 }
 

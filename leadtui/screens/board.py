@@ -335,7 +335,9 @@ class BoardScreen(Screen):
         if out.subgroup_by:
             what += " / " + svc.group_label(out.target, out.subgroup_by).lower()
         source = self.source_note or out.source
-        text = _("Board: {source} · {what} · {n} cards").format(source=source, what=what, n=out.total)
+        text = ngettext(
+            "Board: {source} · {what} · {n} card", "Board: {source} · {what} · {n} cards", out.total
+        ).format(source=source, what=what, n=out.total)
         if self.marked:
             text += " · " + ngettext("{n} marked", "{n} marked", len(self.marked)).format(n=len(self.marked))
         settings = out.settings or svc.BoardSettings()

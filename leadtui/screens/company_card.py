@@ -310,9 +310,11 @@ class CompanyCard(CardScreen):
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return
-        question = _("Delete '{name}' and its {n} contact(s)? They go to the recycle bin.").format(
-            name=out.name, n=out.contact_count
-        )
+        question = ngettext(
+            "Delete '{name}' and its {n} contact? They go to the recycle bin.",
+            "Delete '{name}' and its {n} contacts? They go to the recycle bin.",
+            out.contact_count,
+        ).format(name=out.name, n=out.contact_count)
         if sales:
             question += "\n" + ngettext(
                 "Its {n} sale stays and still shows the company's name.",

@@ -184,9 +184,11 @@ async def delete_company_flow(node: DOMNode, company_id: int) -> Any:
     except DomainError as exc:
         app.notify(str(exc), severity="error")
         return None
-    question = _("Delete '{name}' and its {n} contact(s)? They go to the recycle bin.").format(
-        name=company.name, n=company.contact_count
-    )
+    question = ngettext(
+        "Delete '{name}' and its {n} contact? They go to the recycle bin.",
+        "Delete '{name}' and its {n} contacts? They go to the recycle bin.",
+        company.contact_count,
+    ).format(name=company.name, n=company.contact_count)
     if sales:
         question += "\n" + ngettext(
             "Its {n} sale stays and still shows the company's name.",

@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from leadtui.actions import bindings
-from leadtui.i18n import _
+from leadtui.i18n import _, ngettext
 from leadtui.screens.dialogs import FormDialog, buttons
 from leadtui.services import exports, find
 from leadtui.services.errors import RuleViolation
@@ -126,7 +126,12 @@ class ExportDialog(FormDialog):
             ) from None
         finally:
             temp.unlink(missing_ok=True)
-        self.notify(_("Exported {n} records to {path}.").format(n=result.rows, path=path), title=_("Export done"))
+        self.notify(
+            ngettext("Exported {n} record to {path}.", "Exported {n} records to {path}.", result.rows).format(
+                n=result.rows, path=path
+            ),
+            title=_("Export done"),
+        )
         return result
 
     def error_field(self, exc: Exception) -> str | None:

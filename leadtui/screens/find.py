@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Header, Static
 
 from leadtui.actions import bindings, key_hint
 from leadtui import navigation
-from leadtui.i18n import _
+from leadtui.i18n import _, ngettext
 from leadtui.services import find
 from leadtui.services.errors import DomainError
 from leadtui.widgets.criteria_editor import CriteriaEditor
@@ -373,7 +373,11 @@ class FindScreen(Screen):
             return
         name = next(s.name for s in items if str(s.id) == chosen)
         if change.changed:
-            self.notify(_("Added to '{name}' ({n} members).").format(name=name, n=change.member_count))
+            self.notify(
+                ngettext(
+                    "Added to '{name}' ({n} member).", "Added to '{name}' ({n} members).", change.member_count
+                ).format(name=name, n=change.member_count)
+            )
         else:
             self.notify(_("Already a member of '{name}'.").format(name=name))
 

@@ -142,9 +142,9 @@ class SelectionsScreen(Screen):
         self.page, self.count = page, count
         label = _("Criteria") if item.kind == "dynamic" else _("Made from criteria")
         lines = [
-            _("{kind} selection of {what} · {n} members").format(
-                kind=item.kind_label, what=item.target_label.lower(), n=count
-            )
+            ngettext(
+                "{kind} selection of {what} · {n} member", "{kind} selection of {what} · {n} members", count
+            ).format(kind=item.kind_label, what=item.target_label.lower(), n=count)
         ]
         if described:
             lines.append(f"{label}: " + "; ".join(described))
@@ -345,17 +345,24 @@ class SelectionsScreen(Screen):
             except DomainError as exc:
                 self.notify(str(exc), severity="warning", title=_("Already static"))
             return
+        n = self.count or 0
         question = (
-            _(
+            ngettext(
+                "Make '{name}' static? Its {n} current member is kept from now on and it stops following its "
+                "parts. This cannot be turned back.",
                 "Make '{name}' static? Its {n} current members are kept from now on and it stops following its "
-                "parts. This cannot be turned back."
+                "parts. This cannot be turned back.",
+                n,
             )
             if item.kind == "combined"
-            else _(
+            else ngettext(
+                "Make '{name}' static? Its {n} current member is kept from now on and its criteria stop "
+                "running. This cannot be turned back.",
                 "Make '{name}' static? Its {n} current members are kept from now on and its criteria stop "
-                "running. This cannot be turned back."
+                "running. This cannot be turned back.",
+                n,
             )
-        ).format(name=item.name, n=self.count or 0)
+        ).format(name=item.name, n=n)
         if not await self.app.push_screen_wait(ConfirmDialog(_("Make static"), question)):
             return
         try:
@@ -396,7 +403,11 @@ class SelectionsScreen(Screen):
 
         def done(result: tuple[str, int] | None) -> None:
             if result is not None:
-                self.notify(_("Exported {n} members to {path}.").format(n=result[1], path=result[0]))
+                self.notify(
+                    ngettext("Exported {n} member to {path}.", "Exported {n} members to {path}.", result[1]).format(
+                        n=result[1], path=result[0]
+                    )
+                )
 
         self.app.push_screen(
             TextDialog(
@@ -438,7 +449,9 @@ class SelectionsScreen(Screen):
 
         def done(change: selections.MembersChange | None) -> None:
             if change is not None:
-                text = _("Added {n}; {m} members now.").format(n=change.changed, m=change.member_count)
+                text = ngettext(
+                    "Added {n}; {m} member now.", "Added {n}; {m} members now.", change.member_count
+                ).format(n=change.changed, m=change.member_count)
                 if change.missing:
                     text += " " + _("Not found: {ids}.").format(ids=", ".join(map(str, change.missing[:10])))
                 self.notify(text, severity="warning" if change.missing else "information")

@@ -582,8 +582,9 @@ def _describe(entries: Sequence[t.AuditLog]) -> str:
     if first.action == "bulk":
         from leadtui.services.validation import field_label
 
-        return _("bulk change of {field} on {n} records").format(
-            field=field_label(first.changes.get("field", "")), n=len(_bulk_ids(first))
+        n = len(_bulk_ids(first))
+        return ngettext("bulk change of {field} on {n} record", "bulk change of {field} on {n} records", n).format(
+            field=field_label(first.changes.get("field", "")), n=n
         )
     # update entries always name their record
     records = sorted(

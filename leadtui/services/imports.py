@@ -1817,9 +1817,9 @@ async def _record_created(
             "deleted_at",
             None,
             [(stamp, company_ids)],
-            summary=_("{source}: {n} new companies ({label})").format(source=source, n=len(company_ids), label=label)[
-                : t.TEXT_MAX
-            ],
+            summary=ngettext(
+                "{source}: {n} new company ({label})", "{source}: {n} new companies ({label})", len(company_ids)
+            ).format(source=source, n=len(company_ids), label=label)[: t.TEXT_MAX],
         )
     if contact_ids:
         await audit.record_bulk(
@@ -1828,9 +1828,9 @@ async def _record_created(
             "deleted_at",
             None,
             [(stamp, contact_ids)],
-            summary=_("{source}: {n} new contacts ({label})").format(source=source, n=len(contact_ids), label=label)[
-                : t.TEXT_MAX
-            ],
+            summary=ngettext(
+                "{source}: {n} new contact ({label})", "{source}: {n} new contacts ({label})", len(contact_ids)
+            ).format(source=source, n=len(contact_ids), label=label)[: t.TEXT_MAX],
         )
     return await distribution.assign_new(session, actor, contact_ids, source=source, details=len(contact_ids) <= 100)
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from leadtui.i18n import _
+from leadtui.i18n import _, ngettext
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.model.enums import Role
@@ -219,7 +219,7 @@ async def list_recycled(db: Database, actor: Actor, *, now: datetime | None = No
                     kind="company",
                     id=row.id,
                     name=row.name,
-                    detail=_("with {n} contacts").format(n=n) if n else "",
+                    detail=ngettext("with {n} contact", "with {n} contacts", n).format(n=n) if n else "",
                     deleted_at=row.deleted_at,
                     deleted_by=login,
                     deleted_by_name=name,

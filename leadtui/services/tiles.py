@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from leadtui.i18n import N_, _
+from leadtui.i18n import N_, _, ngettext
 from leadtui.i18n.format import format_money, format_number
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
@@ -515,7 +515,9 @@ async def sales_tiles(db: Database, actor: Actor, *, period: str = "30d", today:
                 label=_("Overdue"),
                 value=float(weighted),
                 text=format_money(weighted),
-                extra=_("{n} sales · {amount}").format(n=format_number(n), amount=format_money(amount)),
+                extra=ngettext("{n} sale · {amount}", "{n} sales · {amount}", n).format(
+                    n=format_number(n), amount=format_money(amount)
+                ),
                 target="sale",
                 criteria=[*open_criteria, Criterion(field="sale_date", op="lt", values=[month.isoformat()])],
             )
@@ -529,7 +531,9 @@ async def sales_tiles(db: Database, actor: Actor, *, period: str = "30d", today:
                 label=first.isoformat()[:7],
                 value=float(weighted),
                 text=format_money(weighted),
-                extra=_("{n} sales · {amount}").format(n=format_number(n), amount=format_money(amount)),
+                extra=ngettext("{n} sale · {amount}", "{n} sales · {amount}", n).format(
+                    n=format_number(n), amount=format_money(amount)
+                ),
                 target="sale",
                 criteria=[*open_criteria, *days_between("sale_date", first, last)],
             )

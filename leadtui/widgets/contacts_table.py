@@ -304,9 +304,11 @@ class ContactsTable(Vertical):
             return
         skipped = _("; skipped {n}").format(n=result.skipped_total) if result.skipped_total else ""
         self.notify(
-            _("Bulk update done: {field} → {value} on {n} contact(s)").format(
-                field=result.field_label, value=result.value, n=result.will_change
-            )
+            ngettext(
+                "Bulk update done: {field} → {value} on {n} contact",
+                "Bulk update done: {field} → {value} on {n} contacts",
+                result.will_change,
+            ).format(field=result.field_label, value=result.value, n=result.will_change)
             + skipped,
             title=_("Bulk update"),
         )

@@ -163,8 +163,8 @@ class PagedTable(Vertical):
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return
-        if result is None or not self.is_attached:  # the list was closed while its page was read
-            return
+        if result is None or not self.is_attached or not self.query(DataTable):
+            return  # the list was closed (or the app is being torn down: its table is gone) while its page was read
         if not result.counted:  # the total known before; counted again once the paging stops
             result.total = self.total
             self._refine()
@@ -305,8 +305,8 @@ class PagedTable(Vertical):
             result = await self.loader(self.page_offset, self.page_size)
         except DomainError:
             return
-        if result is None or not self.is_attached:  # the list was closed while its page was read
-            return
+        if result is None or not self.is_attached or not self.query(DataTable):
+            return  # the list was closed (or the app is being torn down: its table is gone) while its page was read
         if not result.items and self.page_offset > 0 and result.total:
             self._load(False)
             return

@@ -36,6 +36,11 @@ ENGLISH_WORDS: dict[str, tuple[str, ...]] = {
     "RANGE": ("INTEGER RANGE",),
     "FILE": ("FILE", "FILE|-"),
     "PATH": ("PATH",),
+    "FIELD": ("FIELD:OPERATOR:VALUE", "FIELD=VALUE1,VALUE2"),
+    "VALUE": ("FIELD:OPERATOR:VALUE",),
+    "VALUE1": ("FIELD:OPERATOR:VALUE1,VALUE2", "FIELD=VALUE1,VALUE2"),
+    "CATEGORY": ("CATEGORY", "STATUS=CATEGORY"),
+    "TRIGGER": ("TRIGGER",),
 }
 
 
@@ -111,6 +116,32 @@ def test_every_help_is_in_the_language(lang, db_url):
         if english:
             found[" ".join(("leadtui", *path))] = english
     assert not found, f"English in the {lang} help: {found}"
+
+
+def _prose_lines(text: str) -> set[str]:
+    """The help's lines of running text (three words or more): not an option line, an example, the choices a user
+    types ({persons|person|...}) or a list of column names (first_name, last_name, ...), which stay as typed."""
+    lines = (line.strip() for line in text.splitlines())
+    return {
+        line
+        for line in lines
+        if not line.startswith(("-", "leadtui", "$", "{", "["))
+        and not (re.fullmatch(r"[\w, ]+", line) and "_" in line)
+        and len(re.findall(r"[A-Za-z]{2,}", line)) >= 3
+    }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_help_line_is_left_in_english(lang, db_url):
+    """A help text click shows in English although its msgid is translated (an option class of its own that
+    does not translate at render, as `find --where` had) prints the same line as the English help."""
+    found: dict[str, list[str]] = {}
+    for path in command_paths():
+        english = _prose_lines(run_cli(db_url, "--lang", "en", *path, "--help").stdout)
+        shown = _prose_lines(run_cli(db_url, "--lang", lang, *path, "--help").stdout)
+        if same := sorted(english & shown):
+            found[" ".join(("leadtui", *path))] = same
+    assert not found, f"English lines in the {lang} help: {found}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

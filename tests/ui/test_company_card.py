@@ -288,7 +288,7 @@ async def test_delete_company_asks_first_then_removes_it(app, app_db):
         await pilot.press("x")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
-        assert "1 contact(s)" in text_of(app, ".question")
+        assert "its 1 contact?" in text_of(app, ".question")
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, CompaniesScreen)

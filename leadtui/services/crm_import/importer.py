@@ -97,7 +97,9 @@ class EntityReport(BaseModel):
         parts.append(errors)
         text = f"{what}: " + ngettext("{n} row", "{n} rows", self.rows).format(n=self.rows) + ": " + ", ".join(parts)
         if self.new_companies:
-            text += "; " + _("{n} new companies").format(n=self.new_companies)
+            text += "; " + ngettext("{n} new company", "{n} new companies", self.new_companies).format(
+                n=self.new_companies
+            )
         return text
 
 

@@ -124,10 +124,13 @@ def _script(capture: Path, pg: bool) -> str:
 # ---------------------------------------------------------------- timing
 
 
+CODE = [ROOT]  # the leadtui source tree the commands run (--code)
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = str(CODE[0]) + os.pathsep + env.get("PYTHONPATH", "")
     return env
 
 
@@ -192,7 +195,12 @@ def main() -> None:
     parser.add_argument("--db", required=True, metavar="URL", help="a copy: board move writes")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--user", help="login (default: the first active administrator)")
+    parser.add_argument(
+        "--code", type=Path, help="the leadtui source tree to run (e.g. `git archive` of an older commit)"
+    )
     args = parser.parse_args()
+    if args.code:
+        CODE[0] = args.code.resolve()
     url = _url(args.db)
     pg = url.startswith("postgresql")
     user = (
@@ -213,7 +221,9 @@ def main() -> None:
         "board move": ["board", "move", "--target", "person", contact, statuses[0]],
         "find --count": ["find", "person", "--where", f"lead_status:one_of:{statuses[1]}", "--count"],
     }
-    print(f"{'PostgreSQL' if pg else 'SQLite'} {args.db}: contact {contact}, user {user}, runs {args.runs}")
+    print(
+        f"{'PostgreSQL' if pg else 'SQLite'} {args.db}: contact {contact}, user {user}, runs {args.runs}, code {CODE[0]}"
+    )
     print(f"load before: {loadavg()}")
     rows = []
     with tempfile.TemporaryDirectory(prefix="cli-speed-") as folder:

@@ -82,6 +82,8 @@ def _literal(value: Any, pg: bool) -> str:
         return ("true" if value else "false") if pg else str(int(value))
     if isinstance(value, (int, float)):
         return repr(value)
+    if isinstance(value, list):  # an array parameter (PostgreSQL: = ANY ($1::INTEGER[]))
+        return "'{" + ",".join('"' + str(item).replace('"', '\\"') + '"' for item in value) + "}'"
     return "'" + str(value).replace("'", "''") + "'"
 
 
@@ -90,7 +92,8 @@ def _bind(sql: str, params: Any, pg: bool) -> str:
     if isinstance(params, dict):
         return re.sub(r":(\w+)", lambda m: _literal(params[m.group(1)], pg), sql)
     if pg:
-        return re.sub(r"\$(\d+)(::[A-Z ]+)?", lambda m: _literal(params[int(m.group(1)) - 1], pg), sql)
+        # asyncpg's casts ($1::INTEGER[]) stay: they type the literal as they typed the parameter
+        return re.sub(r"\$(\d+)", lambda m: _literal(params[int(m.group(1)) - 1], pg), sql)
     values = iter(params)
     return re.sub(r"\?", lambda _m: _literal(next(values), pg), sql)
 

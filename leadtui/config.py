@@ -1,18 +1,21 @@
-"""Settings from the environment (pydantic-settings), overridden by command-line options."""
+"""Settings from the environment (LEADTUI_DATABASE_URL, LEADTUI_USER, LEADTUI_LANG), overridden by command-line options.
+
+Read with os.environ, the names ignoring case as pydantic-settings did: importing pydantic-settings cost every
+command a twentieth of a second before its first SQL (issue 17)."""
 
 from __future__ import annotations
 
 import getpass
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
-
-from platformdirs import user_data_dir
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LANGUAGES = ("en", "da", "nl", "nb")
 
 
 def default_database_path() -> Path:
+    from platformdirs import user_data_dir
+
     return Path(user_data_dir("leadtui", appauthor=False)) / "leadtui.db"
 
 
@@ -23,12 +26,26 @@ def os_login() -> str:
         return os.environ.get("USER") or os.environ.get("USERNAME") or "user"
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LEADTUI_", extra="ignore")
+ENV_PREFIX = "LEADTUI_"
 
-    database_url: str | None = None
-    user: str | None = None
-    lang: str | None = None
+
+def _from_environment(name: str) -> str | None:
+    """LEADTUI_<NAME> from the environment, the variable's name in any case (as pydantic-settings read it)."""
+    wanted = (ENV_PREFIX + name).lower()
+    found = None
+    for key, value in os.environ.items():
+        if key.lower() == wanted:
+            found = value
+            if key == wanted.upper():  # the usual spelling wins over another case
+                break
+    return found
+
+
+@dataclass
+class Settings:
+    database_url: str | None = field(default_factory=lambda: _from_environment("database_url"))
+    user: str | None = field(default_factory=lambda: _from_environment("user"))
+    lang: str | None = field(default_factory=lambda: _from_environment("lang"))
 
     def resolved_database_url(self) -> str:
         if self.database_url:

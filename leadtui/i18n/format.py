@@ -6,10 +6,25 @@ import re
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
-from babel import dates as babel_dates
-from babel import numbers as babel_numbers
+from typing import TYPE_CHECKING
 
 from leadtui.i18n import BABEL_LOCALES, _, current_language, pgettext
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+
+def _dates() -> ModuleType:
+    """babel is imported when a date or number is first formatted: a command that shows none does not wait for it."""
+    from babel import dates
+
+    return dates
+
+
+def _numbers() -> ModuleType:
+    from babel import numbers
+
+    return numbers
 
 
 def _locale() -> str:
@@ -22,7 +37,7 @@ def format_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return babel_dates.format_date(value, format=_date_pattern(), locale=_locale())
+    return _dates().format_date(value, format=_date_pattern(), locale=_locale())
 
 
 def format_time(value: time | datetime | None) -> str:
@@ -44,15 +59,15 @@ def format_number(value: int | float | Decimal | None, *, places: int | None = N
         return ""
     if places is not None:
         pattern = "#,##0." + "0" * places if places else "#,##0"
-        return babel_numbers.format_decimal(value, format=pattern, locale=_locale())
-    return babel_numbers.format_decimal(value, locale=_locale())
+        return _numbers().format_decimal(value, format=pattern, locale=_locale())
+    return _numbers().format_decimal(value, locale=_locale())
 
 
 def format_money(value: Decimal | int | None, currency: str | None = None) -> str:
     if value is None:
         return ""
     if currency:
-        return babel_numbers.format_currency(value, currency, locale=_locale())
+        return _numbers().format_currency(value, currency, locale=_locale())
     return format_number(value, places=2)
 
 
@@ -64,7 +79,7 @@ def format_percent(value: int | float | Decimal | None) -> str:
 
 def _date_pattern() -> str:
     """The CLDR short date pattern with a four-digit year and two-digit day and month (dd.MM.yyyy)."""
-    pattern = babel_dates.get_date_format("short", locale=_locale()).pattern
+    pattern = _dates().get_date_format("short", locale=_locale()).pattern
     return re.sub(r"d+", "dd", re.sub(r"M+", "MM", re.sub(r"y+", "yyyy", pattern)))
 
 
@@ -154,6 +169,6 @@ def parse_decimal(text: str) -> Decimal:
     except InvalidOperation:
         pass
     try:
-        return Decimal(str(babel_numbers.parse_decimal(value, locale=_locale(), strict=False)))
-    except (babel_numbers.NumberFormatError, InvalidOperation, ValueError):
+        return Decimal(str(_numbers().parse_decimal(value, locale=_locale(), strict=False)))
+    except (_numbers().NumberFormatError, InvalidOperation, ValueError):
         raise ValueError(_("'{value}' is not a number").format(value=text.strip())) from None

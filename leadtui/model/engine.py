@@ -60,7 +60,11 @@ def create_engine(url: str) -> AsyncEngine:
         path = sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        from leadtui.model import sqlite_driver
+
+        module = sqlite_driver.dbapi() if make_url(url).get_driver_name() == "aiosqlite" else None
+        extra: dict[str, Any] = {"module": module} if module is not None else {}
+        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **extra)
         _install_sqlite_pragmas(engine)
         return engine
     return create_async_engine(url, pool_pre_ping=True)

@@ -28,7 +28,7 @@ from leadtui.i18n import N_, _
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
 from leadtui.model.enums import CategoryGroup, SaleStatus
-from leadtui.services import companies, rights
+from leadtui.services import rights
 from leadtui.services import contact_rules as rules
 from leadtui.services.actor import Actor
 from leadtui.services.errors import PermissionDenied, RuleViolation, StaleEdit
@@ -157,7 +157,7 @@ async def _out(session: AsyncSession) -> AutomationOut:
                 lead_status_deleted=bool(status and status.deleted),
                 category_id=category.id if category else None,
                 category=category.name if category else None,
-                category_group=companies.group_name(category.category_group) if category else None,
+                category_group=rules.group_name(category.category_group) if category else None,
                 category_deleted=bool(category and category.deleted),
                 confirm=bool(row and row.confirm),
                 enabled=bool(row and row.enabled),
@@ -283,6 +283,8 @@ async def fire(
     if target is None or target.deleted or target.id == current.id:
         return None
     if not rule.confirm:
+        from leadtui.services import companies  # imported when a rule applies: reading a contact needs none of it
+
         await companies.change_category(session, actor, company, current, target)
         return None
     if not rights.may_edit(actor, company.our_contact_id, await rights.owner_group_id(session, company.our_contact_id)):

@@ -1258,8 +1258,6 @@ async def _move_cards(
     reason: str | int | None,
     group: str,
 ) -> MoveOut:
-    from leadtui.services import companies, contacts, sales
-
     default = group == DEFAULT_GROUP[target] and target != "company"
     async with db.write(actor) as session:
         if default:
@@ -1291,21 +1289,13 @@ async def _move_cards(
                 saved: Any
                 if not default:
                     data: dict[str, Any] = {group: item_id}
-                    if target == "company":
-                        saved = await companies.update_company(joined, actor, card_id, data, expected_version=version)
-                    elif target == "contact":
-                        saved = await contacts.update_contact(joined, actor, card_id, data, expected_version=version)
-                    else:
-                        saved = await sales.update_sale(joined, actor, card_id, data, expected_version=version)
                 elif target == "contact":
-                    saved = await contacts.update_contact(
-                        joined, actor, card_id, {"lead_status": item_id}, expected_version=version
-                    )
+                    data = {"lead_status": item_id}
                 else:
                     data = {"stage": item_id} if item_id is not None else {"status": key}
                     if key in ("sold", "lost") and reason is not None and str(reason).strip():
                         data["reason"] = int(reason) if str(reason).strip().isdigit() else str(reason)
-                    saved = await sales.update_sale(joined, actor, card_id, data, expected_version=version)
+                saved = await _save_card(joined, actor, target, card_id, data, version)
                 out.moved.append(card_id)
                 found = getattr(
                     saved, "category_suggestion", None
@@ -1374,14 +1364,36 @@ async def _already_in_value(
     return set((await session.scalars(query.with_only_columns(pk))).all())
 
 
-async def _title(db: Database, actor: Actor, target: str, card_id: int) -> str:
-    from leadtui.services import companies, contacts, sales
+async def _save_card(
+    joined: Any, actor: Actor, target: str, card_id: int, data: dict[str, Any], version: int | None
+) -> Any:
+    """A card's move: the card's own save. Only the service of the card's kind is imported (a contact's move
+    does not wait for the sales service and all it brings)."""
+    if target == "company":
+        from leadtui.services import companies
 
+        return await companies.update_company(joined, actor, card_id, data, expected_version=version)
+    if target == "contact":
+        from leadtui.services import contacts
+
+        return await contacts.update_contact(joined, actor, card_id, data, expected_version=version)
+    from leadtui.services import sales
+
+    return await sales.update_sale(joined, actor, card_id, data, expected_version=version)
+
+
+async def _title(db: Database, actor: Actor, target: str, card_id: int) -> str:
     try:
         if target == "company":
+            from leadtui.services import companies
+
             return (await companies.get_company(db, actor, card_id)).name
         if target == "contact":
+            from leadtui.services import contacts
+
             return (await contacts.get_contact(db, actor, card_id)).name
+        from leadtui.services import sales
+
         return (await sales.get_sale(db, card_id)).heading
     except DomainError:
         return f"#{card_id}"

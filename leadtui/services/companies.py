@@ -19,7 +19,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from leadtui.i18n import N_, _
 from leadtui.model import tables as t
 from leadtui.model.engine import Database
-from leadtui.model.enums import CategoryGroup
 from leadtui.services import contact_rules as rules
 from leadtui.services import history, lookup, rights
 from leadtui.services.actor import Actor
@@ -125,10 +124,9 @@ class CompanyPage(BaseModel):
     limit: int
 
 
-def group_name(group: int) -> str:
-    from leadtui.services.lists import category_group_name
-
-    return category_group_name(CategoryGroup(group)) if group in CategoryGroup._value2member_map_ else str(group)
+group_name = (
+    rules.group_name
+)  # the name of a category group (contact_rules: the contacts' service need not import this one)
 
 
 # --------------------------------------------------------------------------- reading

@@ -382,3 +382,13 @@ def id_in(column: SQLColumnExpression[Any], ids: Iterable[int], dialect: str) ->
 def effective_case(contact_value: Any, company_value: Any) -> Any:
     """The value a contact shows: its company's when linked (L9), its own otherwise."""
     return case((t.Contact.company_id.is_(None), contact_value), else_=company_value)
+
+
+def group_name(group: int) -> str:
+    """A category group's name in the language of now (the number itself for a group this version does not know)."""
+    if group not in CategoryGroup._value2member_map_:
+        return str(group)
+    from leadtui.i18n import current_language
+    from leadtui.model.defaults import CATEGORY_GROUP_NAMES
+
+    return CATEGORY_GROUP_NAMES.get(current_language(), CATEGORY_GROUP_NAMES["en"])[CategoryGroup(group)]

@@ -24,7 +24,6 @@ from leadtui.services import contact_rules as rules
 from leadtui.services import history, lookup, rights
 from leadtui.services import automation  # lead categorization (SPEC 2.5)
 from leadtui.services.actor import Actor
-from leadtui.services.companies import group_name
 from leadtui.services.errors import NotFound, PermissionDenied, RuleViolation, StaleEdit
 from leadtui.services.retry import retry_on_conflict
 from leadtui.services.validation import FIELD_LABELS, check_text, parse
@@ -254,7 +253,7 @@ async def _out(session: AsyncSession, actor: Actor, row: t.Contact) -> ContactOu
         category_id=ctx.category.id if ctx.category else None,
         category=ctx.category.name if ctx.category else "",
         category_group_id=group,
-        category_group=group_name(group) if ctx.category else "",
+        category_group=rules.group_name(group) if ctx.category else "",
         category_editable=row.company_id is None and may_edit,
         lead_status_id=row.lead_status_id,
         lead_status=status.name if status else None,
@@ -966,7 +965,7 @@ async def list_contacts(
             category_id=r[5],
             category=r[6] or "",
             category_group_id=r[7] or 0,
-            category_group=group_name(r[7]) if r[7] is not None else "",
+            category_group=rules.group_name(r[7]) if r[7] is not None else "",
             lead_status_id=r[8],
             lead_status=r[9] or "",
             lead_status_description=r[10] or "",
@@ -1049,7 +1048,7 @@ def _group_label(group: str, label: Any) -> str:
     if label is None or label == "":
         return _("(No selection)") if COLUMNS[group].kind == "list" else _("(empty)")
     if group == "category_group":
-        return group_name(int(label))
+        return rules.group_name(int(label))
     if group == "email_opt_in":
         return _("Yes") if label else _("No")
     return str(label)

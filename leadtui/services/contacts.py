@@ -940,7 +940,7 @@ async def list_contacts(
             return await session.scalar(count_query) or 0
 
     # the count of every match (the slow part on a million contacts) runs beside the page, in a session of its own
-    counting = asyncio.ensure_future(counted()) if count and not _single_connection(db) else None
+    counting = asyncio.ensure_future(counted()) if count and db.reads_side_by_side else None
     total = -1
     try:
         async with db.read() as session:
@@ -1010,11 +1010,6 @@ async def list_contacts(
             counting.cancel()
             await asyncio.gather(counting, return_exceptions=True)
     return ContactPage(items=items, total=total, offset=offset, limit=limit, groups=groups)
-
-
-def _single_connection(db: Database) -> bool:
-    """An in-memory SQLite database has one connection: its reads cannot run side by side."""
-    return db.dialect == "sqlite" and db.engine.url.database in (None, "", ":memory:")
 
 
 def _conditions(

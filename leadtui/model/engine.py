@@ -87,6 +87,11 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def reads_side_by_side(self) -> bool:
+        """Two read sessions can run at once (an in-memory SQLite database has one connection: it cannot)."""
+        return not (self.dialect == "sqlite" and self.engine.url.database in (None, "", ":memory:"))
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         async with self._reader() as session:

@@ -16,6 +16,7 @@ a new contact, ctrl+g open the possible duplicate, >/< switch tabs.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from textual import on, work
@@ -111,6 +112,11 @@ class ContactCard(CardScreen):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
+        # the record is read while the card is built (its fields fill once they are mounted): the card shows with
+        # its data a frame sooner, and its reads go before those of the tabs' widgets
+        self._mounted = asyncio.Event()
+        self.load()
+        view = self.contact_id is not None  # a saved contact opens in view mode: its fields are made disabled once
         yield Header()
         yield Static(
             _("New contact") if self.contact_id is None else _("Contact"), id="card-title", classes="section-title"
@@ -118,16 +124,16 @@ class ContactCard(CardScreen):
         with TabbedContent(id="card-tabs"):
             with TabPane(_("Contact"), id="contact-tab"):
                 with VerticalScroll(id="contact-form"):
-                    yield row(_("First name"), Input(id="first_name", compact=True, max_length=80))
+                    yield row(_("First name"), Input(id="first_name", compact=True, max_length=80, disabled=view))
                     yield error_line("first_name")
-                    yield row(_("Last name"), Input(id="last_name", compact=True, max_length=80))
+                    yield row(_("Last name"), Input(id="last_name", compact=True, max_length=80, disabled=view))
                     yield error_line("last_name")
                     yield row(_("Company"), Static("", id="company-value", classes="value"))
                     yield error_line("company")
                     yield row(_("Category"), Static("", id="category-value", classes="value"), row_id="category-row")
                     yield row(
                         _("Category"),
-                        Select([], prompt=_("(No selection)"), compact=True, id="category"),
+                        Select([], prompt=_("(No selection)"), compact=True, id="category", disabled=view),
                         row_id="category-edit-row",
                     )
                     yield error_line("category")
@@ -135,20 +141,22 @@ class ContactCard(CardScreen):
                     yield row(_("Our contact"), Static("", id="owner-value", classes="value"), row_id="owner-row")
                     yield row(
                         _("Our contact"),
-                        Select([], prompt=_("(No selection)"), compact=True, id="owner"),
+                        Select([], prompt=_("(No selection)"), compact=True, id="owner", disabled=view),
                         row_id="owner-edit-row",
                     )
                     yield error_line("owner")
-                    yield row(_("Email"), Input(id="email", compact=True))
+                    yield row(_("Email"), Input(id="email", compact=True, disabled=view))
                     yield error_line("email")
                     if self.contact_id is None:
                         yield DuplicateHint("contact", id="duplicate-hint")
                     yield row(
                         _("Email opt-in"),
-                        Checkbox(_("agrees to receive marketing email"), compact=True, id="email_opt_in"),
+                        Checkbox(
+                            _("agrees to receive marketing email"), compact=True, id="email_opt_in", disabled=view
+                        ),
                     )
                     for field in ("title", "mobile", "phone", "note"):
-                        yield row(_(self.LABELS[field]), Input(id=field, compact=True))
+                        yield row(_(self.LABELS[field]), Input(id=field, compact=True, disabled=view))
                         yield error_line(field)
                     yield row(_("Next activity"), Static("", id="next-activity-value", classes="value"))
                     yield Static("", id="general-error", classes="field-error")
@@ -169,7 +177,7 @@ class ContactCard(CardScreen):
             self.query_one(edit_row).display = False
         # a new record is editable at once, so typing is not lost while the pickers load
         self.set_editing(self.contact_id is None)
-        self.load()
+        self._mounted.set()
 
     # ------------------------------------------------------------------ data
 
@@ -186,9 +194,11 @@ class ContactCard(CardScreen):
             if out is None and self.new_company_id is not None:
                 self.new_company = await companies.get_company(backend.db, backend.actor, self.new_company_id)
         except DomainError as exc:
+            await self._mounted.wait()
             self.notify(str(exc), severity="error")
             self.close()
             return
+        await self._mounted.wait()
         self.statuses = [StatusOption(s.id, s.name, s.description, s.deleted) for s in statuses]
         self.default_status = next((s.id for s in statuses if s.is_default and not s.deleted), None)
         self.options = {
@@ -211,8 +221,7 @@ class ContactCard(CardScreen):
                 self.focus_first_field()
             self.check_duplicate()  # typed before the company was known: look again with it
         else:
-            await self.show_record(out)
-            await self._load_history()
+            await self.show_record(out)  # its history too
             self.query_one("#card-tabs", TabbedContent).focus()
 
     async def _load_history(self) -> None:

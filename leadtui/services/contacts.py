@@ -7,6 +7,7 @@ lead status is visible and editable only under a lead-enabled category (L1), see
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -928,69 +929,85 @@ async def list_contacts(
         group_key if group_key is not None else literal(None),
     ]
     query = sql.joined(select(*columns).select_from(t.Contact)).where(*conditions).order_by(*order)
-    async with db.read() as session:
-        count_query = select(func.count()).select_from(t.Contact)
-        if any(key in JOINED_FILTERS for key in filters or {}):
-            count_query = sql.joined(count_query)  # only then: counting a million contacts needs no joins
-        count_query = count_query.where(*conditions)
-        total = (await session.scalar(count_query) or 0) if count else -1
-        rows = (await session.execute(query.offset(offset).limit(limit))).all()
-        groups = None
-        if group:
-            assert group_key is not None  # set above for a group
-            # grouped by the key only; label and order are aggregates of it (PostgreSQL wants every column grouped)
-            if COLUMNS[group].kind == "bool":
-                label_expr, order_exprs = group_key, [group_key]
-            else:
-                label_expr, order_exprs = func.min(group_label), [func.min(expr) for expr in sql.sort(group)]
-            group_query = (
-                sql.joined(select(group_key, label_expr, func.count()).select_from(t.Contact))
-                .where(*conditions)
-                .group_by(group_key)
-                .order_by(*(expr.asc().nulls_first() for expr in order_exprs), group_key.asc().nulls_first())
-                .limit(1000)
-            )
-            groups = [
-                GroupCount(key=_group_key_text(key), label=_group_label(group, label), count=count)
-                for key, label, count in (await session.execute(group_query)).all()
-            ]
-    items = [
-        ContactRow(
-            id=r[0],
-            first_name=r[1],
-            last_name=r[2],
-            name=rules.full_name(r[1], r[2]),
-            company_id=r[3],
-            company=r[4] or "",
-            category_id=r[5],
-            category=r[6] or "",
-            category_group_id=r[7] or 0,
-            category_group=rules.group_name(r[7]) if r[7] is not None else "",
-            lead_status_id=r[8],
-            lead_status=r[9] or "",
-            lead_status_description=r[10] or "",
-            lead_status_visible=bool(r[11]),
-            owner_id=r[12],
-            owner=r[13],
-            owner_name=r[14] or r[13] or "",
-            email=r[15],
-            email_opt_in=bool(r[16]),
-            title=r[17],
-            mobile=r[18],
-            registered_at=r[19],
-            group_key=_group_key_text(r[20]) if group else None,
-        )
-        for r in rows
-    ]
-    if items:  # Next activity of the page's contacts: one query on activity(contact_id, completed, start_at)
-        from leadtui.services.follow_ups import next_activity_by_contact
+    count_query = select(func.count()).select_from(t.Contact)
+    if any(key in JOINED_FILTERS for key in filters or {}):
+        count_query = sql.joined(count_query)  # only then: counting a million contacts needs no joins
+    count_query = count_query.where(*conditions)
 
+    async def counted() -> int:
         async with db.read() as session:
-            planned = await next_activity_by_contact(session, [item.id for item in items])
-        today = date.today()
-        for item in items:
-            item.next_activity = planned.get(item.id)
-            item.next_activity_overdue = item.next_activity is not None and item.next_activity < today
+            return await session.scalar(count_query) or 0
+
+    # the count of every match (the slow part on a million contacts) runs beside the page, in a session of its own
+    counting = asyncio.ensure_future(counted()) if count and db.reads_side_by_side else None
+    total = -1
+    try:
+        async with db.read() as session:
+            if count and counting is None:
+                total = await session.scalar(count_query) or 0
+            rows = (await session.execute(query.offset(offset).limit(limit))).all()
+            groups = None
+            if group:
+                assert group_key is not None  # set above for a group
+                # grouped by the key only; label and order are aggregates of it (PostgreSQL wants every column grouped)
+                if COLUMNS[group].kind == "bool":
+                    label_expr, order_exprs = group_key, [group_key]
+                else:
+                    label_expr, order_exprs = func.min(group_label), [func.min(expr) for expr in sql.sort(group)]
+                group_query = (
+                    sql.joined(select(group_key, label_expr, func.count()).select_from(t.Contact))
+                    .where(*conditions)
+                    .group_by(group_key)
+                    .order_by(*(expr.asc().nulls_first() for expr in order_exprs), group_key.asc().nulls_first())
+                    .limit(1000)
+                )
+                groups = [
+                    GroupCount(key=_group_key_text(key), label=_group_label(group, label), count=count)
+                    for key, label, count in (await session.execute(group_query)).all()
+                ]
+        items = [
+            ContactRow(
+                id=r[0],
+                first_name=r[1],
+                last_name=r[2],
+                name=rules.full_name(r[1], r[2]),
+                company_id=r[3],
+                company=r[4] or "",
+                category_id=r[5],
+                category=r[6] or "",
+                category_group_id=r[7] or 0,
+                category_group=rules.group_name(r[7]) if r[7] is not None else "",
+                lead_status_id=r[8],
+                lead_status=r[9] or "",
+                lead_status_description=r[10] or "",
+                lead_status_visible=bool(r[11]),
+                owner_id=r[12],
+                owner=r[13],
+                owner_name=r[14] or r[13] or "",
+                email=r[15],
+                email_opt_in=bool(r[16]),
+                title=r[17],
+                mobile=r[18],
+                registered_at=r[19],
+                group_key=_group_key_text(r[20]) if group else None,
+            )
+            for r in rows
+        ]
+        if items:  # Next activity of the page's contacts: one query on activity(contact_id, completed, start_at)
+            from leadtui.services.follow_ups import next_activity_by_contact
+
+            async with db.read() as session:
+                planned = await next_activity_by_contact(session, [item.id for item in items])
+            today = date.today()
+            for item in items:
+                item.next_activity = planned.get(item.id)
+                item.next_activity_overdue = item.next_activity is not None and item.next_activity < today
+        if counting is not None:
+            total = await counting
+    finally:
+        if counting is not None and not counting.done():  # the page failed (or was cancelled): so does the count
+            counting.cancel()
+            await asyncio.gather(counting, return_exceptions=True)
     return ContactPage(items=items, total=total, offset=offset, limit=limit, groups=groups)
 
 

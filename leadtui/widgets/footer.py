@@ -25,8 +25,14 @@ def label(description: str) -> str:
 class Footer(TextualFooter):
     def compose(self) -> ComposeResult:
         for widget in super().compose():
-            if isinstance(widget, FooterKey) and widget.description:
-                widget.description = label(widget.description)
+            if isinstance(widget, FooterKey):
+                if widget.description:
+                    widget.description = label(widget.description)
+                # each key starts styled as it ends: Textual's default (compact) was set, then the Footer's bound
+                # back, restyling every key twice per recompose (the palette's key is not bound: it stays compact)
+                compact = True if widget.has_class("-command-palette") else self.compact
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
             yield widget
 
     # Textual recomposes the Footer (a widget per key, each styled anew) after every change of bindings: focus moves,

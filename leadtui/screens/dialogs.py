@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Static
 
 from leadtui.actions import bindings, key_display
 from leadtui.i18n import _, ngettext
@@ -96,7 +97,33 @@ class Dialog(ModalScreen[Any]):
     """
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        event.widget.scroll_visible(animate=False)
+        self.call_after_refresh(self._show_focused, event.widget)
+
+    def scroll_to_center(self, widget: Widget, *args: Any, **kwargs: Any) -> None:
+        """Textual centres a newly focused field (before the dialog's layout settles, at 80x24 the title and the
+        first label went out of sight): the dialog shows it its own way instead."""
+        self._show_focused(widget)
+
+    def _show_focused(self, widget: Widget) -> None:
+        """Scroll the focused field into view with its label above it; the first field shows the dialog's top (its
+        title and the first label), not just the field's own lines."""
+        if widget is not self.focused or not widget.is_mounted:
+            return
+        chain = self.focus_chain
+        if chain and widget is chain[0]:
+            for ancestor in widget.ancestors:
+                if ancestor is self:
+                    break
+                if isinstance(ancestor, Widget) and ancestor.is_scrollable:
+                    ancestor.scroll_home(animate=False, immediate=True)
+            return
+        parent = widget.parent
+        if isinstance(parent, Widget):
+            siblings = list(parent.children)
+            index = siblings.index(widget)
+            if index > 0 and isinstance(siblings[index - 1], Label):
+                self.scroll_to_widget(siblings[index - 1], animate=False, immediate=True)
+        self.scroll_to_widget(widget, animate=False, immediate=True)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import Button
+from textual.widgets import Button, Label
 
 from leadtui.app import LeadApp
 from leadtui.screens.bulk_update_dialog import BulkUpdateDialog
@@ -23,6 +23,7 @@ from leadtui.screens.export_dialog import ExportDialog
 from leadtui.screens.follow_up_dialog import FollowUpDialog
 from leadtui.screens.list_item_dialog import ListItemDialog
 from leadtui.widgets.criteria_editor import CriterionDialog
+from tests.sales_helpers import add_company
 from tests.ui.conftest import settle
 from tests.ui.test_sale_card import open_sales, seeded  # noqa: F401 - the fixture
 
@@ -75,12 +76,19 @@ async def test_every_field_of_a_dialog_scrolls_into_view_with_its_buttons_kept(a
         await settle(pilot)
         buttons = list(dialog.query(Button))
         assert buttons
+        top = dialog.query("Label, Static").first()  # the title (or the first label): not scrolled away on opening
+        if app.focused is dialog.focus_chain[0]:
+            assert shown(top), (type(dialog).__name__, top)
         seen = set()
         for _ in range(40):
             focused = app.focused
             assert focused is not None
             await pilot.pause()
             assert shown(focused), (type(dialog).__name__, focused, focused.region)
+            siblings = list(focused.parent.children)
+            above = siblings[siblings.index(focused) - 1] if siblings.index(focused) else None
+            if isinstance(above, Label):  # a field's label is in view with the field
+                assert shown(above), (type(dialog).__name__, focused, above)
             for button in buttons:
                 if not button.display:  # a step's button the dialog hides (bulk update's Update before the counts)
                     continue
@@ -401,3 +409,39 @@ async def test_list_column_headers_are_not_cut_at_120_columns(app_db, lang):
             for column in table.columns.values():
                 width = column.get_render_width(table) - 2 * table.cell_padding
                 assert width >= len(str(column.label).strip()), (section, str(column.label), width)
+
+
+async def test_the_sales_list_shows_heading_company_stage_and_amount_whole_at_80x24(tmp_path):
+    from textual.widgets import DataTable
+
+    from leadtui.services import companies, database, lists, sales
+
+    path = tmp_path / "nl.db"
+    db = await database.init_database(f"sqlite+aiosqlite:///{path}", lang="nl", login="admin", force=False)
+    admin = await database.resolve_actor(db, "admin")
+    category = (await lists.list_items(db, "category"))[0].id
+    company = await companies.create_company(
+        db, admin, {"name": "Stichting Scuylenborgh en Partners", "category": category}
+    )
+    sale_type = (await sales.sale_form_options(db)).sale_types[0]
+    longest = max(sale_type.stages, key=lambda stage: len(stage.name))  # "Mondeling akkoord"
+    await sales.create_sale(
+        db,
+        admin,
+        {
+            "heading": "Vervanging van elektrische heftrucks voor het magazijn",
+            "sale_type": sale_type.name,
+            "stage": longest.id,
+            "company_id": company.id,
+            "amount": "1250000",
+            "sale_date": "2030-01-01",
+        },
+    )
+    await db.dispose()
+    app = LeadApp(db_url=str(path), user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await open_sales(pilot)
+        table = app.screen.query_one("#sales-table", DataTable)
+        assert [str(cell) for cell in table.get_row_at(0)[2:4]] == [longest.name, "1.250.000,00"]
+        key_columns = list(table.columns.values())[:4]  # heading, company, stage, amount: none cut at the edge
+        assert sum(column.get_render_width(table) for column in key_columns) <= table.scrollable_content_region.width

@@ -23,7 +23,6 @@ from leadtui.screens.export_dialog import ExportDialog
 from leadtui.screens.follow_up_dialog import FollowUpDialog
 from leadtui.screens.list_item_dialog import ListItemDialog
 from leadtui.widgets.criteria_editor import CriterionDialog
-from tests.sales_helpers import add_company
 from tests.ui.conftest import settle
 from tests.ui.test_sale_card import open_sales, seeded  # noqa: F401 - the fixture
 

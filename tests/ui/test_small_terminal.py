@@ -444,3 +444,20 @@ async def test_the_sales_list_shows_heading_company_stage_and_amount_whole_at_80
         assert [str(cell) for cell in table.get_row_at(0)[2:4]] == [longest.name, "1.250.000,00"]
         key_columns = list(table.columns.values())[:4]  # heading, company, stage, amount: none cut at the edge
         assert sum(column.get_render_width(table) for column in key_columns) <= table.scrollable_content_region.width
+
+
+async def test_the_footer_of_an_open_drop_down_is_in_the_language(app_db):
+    from textual.widgets import Select
+    from textual.widgets._footer import FooterKey
+
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await app.ready_backend()
+        await settle(pilot)
+        await pilot.press("c", "n")  # a new company: its category is a drop-down
+        await settle(pilot)
+        app.screen.query_one("#category", Select).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        labels = [key.description for key in app.screen.query(FooterKey)]
+        assert "Sluiten" in labels and "Dismiss menu" not in labels, labels

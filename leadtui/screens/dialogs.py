@@ -123,6 +123,9 @@ class Dialog(ModalScreen[Any]):
             index = siblings.index(widget)
             if index > 0 and isinstance(siblings[index - 1], Label):
                 self.scroll_to_widget(siblings[index - 1], animate=False, immediate=True)
+            after = siblings[index + 1] if index + 1 < len(siblings) else None
+            if after is not None and after.has_class("field-error") and after.display:  # what is wrong with it
+                self.scroll_to_widget(after, animate=False, immediate=True)
         self.scroll_to_widget(widget, animate=False, immediate=True)
 
     def action_cancel(self) -> None:

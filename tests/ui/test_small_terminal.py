@@ -461,3 +461,46 @@ async def test_the_footer_of_an_open_drop_down_is_in_the_language(app_db):
         await settle(pilot)
         labels = [key.description for key in app.screen.query(FooterKey)]
         assert "Sluiten" in labels and "Dismiss menu" not in labels, labels
+
+
+async def test_a_criterion_without_values_says_so_in_view_at_80x24(app_db):
+    from textual.widgets import Static
+
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await app.ready_backend()
+        await settle(pilot)
+        dialog = CriterionDialog("persons")
+        app.push_screen(dialog)
+        await settle(pilot)
+        await pilot.press(*"leadst", "enter")  # the field, then the operator "is one of"
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # no value ticked
+        await settle(pilot)
+        error = dialog.query_one("#values-error", Static)
+        assert str(error.render()).startswith("Waarden")
+        assert shown(error)
+
+
+async def test_a_refused_dialog_shows_the_field_its_label_and_the_reason_at_80x24(app_db):
+    from textual.widgets import Static
+
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await app.ready_backend()
+        await settle(pilot)
+        dialog = ListItemDialog("category")
+        app.push_screen(dialog)
+        await settle(pilot)
+        await pilot.press("tab", "tab", "tab")  # down to the lead status box, the name left empty
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        name = dialog.query_one("#name")
+        assert app.focused is name
+        error = dialog.query_one("#name-error", Static)
+        assert str(error.render()).startswith("Naam")
+        label = name.parent.children[name.parent.children.index(name) - 1]
+        assert shown(name) and shown(error) and shown(label)

@@ -504,3 +504,17 @@ async def test_a_refused_dialog_shows_the_field_its_label_and_the_reason_at_80x2
         assert str(error.render()).startswith("Naam")
         label = name.parent.children[name.parent.children.index(name) - 1]
         assert shown(name) and shown(error) and shown(label)
+
+
+async def test_finds_results_say_that_more_columns_exist_at_80x24(seeded):  # noqa: F811
+    from textual.widgets import Static
+
+    app = LeadApp(db_url=seeded.path, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await app.ready_backend()
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.pause()
+        status = str(app.screen.query_one("#results-status", Static).render())
+        assert status.startswith("Meer kolommen →"), status
+        assert "Enter" in status  # the line wraps rather than cutting its end

@@ -162,6 +162,21 @@ class SaleList(Widget, can_focus=False):
     def current(self):  # noqa: ANN201 - SaleRow | None
         return self.paged.current_item()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Delete is offered on a sale the user may delete (the service still refuses the others)."""
+        if action == "delete_sale":
+            row = self.current()
+            return row is None or row.may_delete
+        return True
+
+    @on(DataTable.RowHighlighted, "#sales-table")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    @on(PagedTable.Loaded)
+    def _loaded(self) -> None:
+        self.refresh_bindings()
+
     def focus_table(self) -> None:
         self.query_one(DataTable).focus()
 

@@ -132,3 +132,31 @@ async def test_the_read_only_note_of_a_sale_with_a_long_heading_shows_at_80x24(s
         lines = title.render_lines(title.region.reset_offset)  # what is drawn, not the text behind it
         drawn = "".join(segment.text for line in lines for segment in line)
         assert "alleen-lezen voor u" in " ".join(drawn.split())
+
+
+async def test_a_rep_is_offered_delete_on_their_own_contacts_only(app_db):
+    from leadtui.services import companies, contacts, database, users
+    from leadtui.widgets.contacts_table import ContactsTable
+    from tests.ui.seed import seed, with_services
+
+    await seed(app_db)  # Ann, Bo and Gus belong to admin (their companies' Our contact)
+
+    async def rita_and_hers(db, admin):  # noqa: ANN001, ANN202
+        await users.add_user(db, admin, {"login": "rita", "full_name": "Rita", "role": "sales-rep"})
+        rita = await database.resolve_actor(db, "rita")
+        beta = await companies.create_company(db, rita, {"name": "Beta", "category": "Lead"})
+        await contacts.create_contact(db, rita, {"company": beta.id, "first_name": "Rob", "last_name": "Ray"})
+
+    await with_services(app_db, rita_and_hers)
+    app = LeadApp(db_url=app_db, user="rita")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        await pilot.press("p")
+        await settle(pilot)
+        table = app.screen.query_one("#contacts", DataTable)
+        offers = {}
+        for row in range(table.row_count):
+            table.move_cursor(row=row)
+            await settle(pilot)
+            offers[app.screen.query_one(ContactsTable).current_row().name] = "delete_contact" in offered(app)
+        assert offers == {"Ann Berg": False, "Bo Berg": False, "Gus Grey": False, "Rob Ray": True}

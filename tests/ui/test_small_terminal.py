@@ -518,3 +518,23 @@ async def test_finds_results_say_that_more_columns_exist_at_80x24(seeded):  # no
         status = str(app.screen.query_one("#results-status", Static).render())
         assert status.startswith("Meer kolommen →"), status
         assert "Enter" in status  # the line wraps rather than cutting its end
+
+
+async def test_a_dashboard_tile_label_too_long_for_its_row_wraps_whole_at_80x24(tmp_path):
+    from leadtui.screens.dashboard import Tile
+    from leadtui.services import database
+
+    path = tmp_path / "nl.db"
+    db = await database.init_database(f"sqlite+aiosqlite:///{path}", lang="nl", login="admin", force=False)
+    await db.dispose()
+    app = LeadApp(db_url=str(path), user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await app.ready_backend()
+        await pilot.press("d")
+        await settle(pilot)
+        titles = [tile.data.title for tile in app.screen.query(Tile)]
+        assert "Marketinggekwalificeerde lead (MQL)" in titles
+        for tile in app.screen.query(Tile):
+            lines = tile.render_lines(tile.region.reset_offset)
+            drawn = " ".join("".join(s.text for s in line).strip(" │") for line in lines[1:-1])  # inside the border
+            assert tile.data.title in drawn, (tile.data.title, drawn)

@@ -231,7 +231,10 @@ class CardScreen(Screen):
         return "", None
 
     def action_audit(self) -> None:
-        open_audit(self, *self.audit_target(), _(self.WHAT))
+        out = self.loaded if self.loaded is not None else getattr(self, "sale", None)
+        name = str(getattr(out, "name", "") or getattr(out, "heading", "") or "")
+        what = _(self.WHAT)  # the audit names the record, not only its kind
+        open_audit(self, *self.audit_target(), f"{what} '{name}'" if name else what)
 
     def action_edit(self) -> None:
         if self.editing or self.loaded is None:

@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import click
 
 from leadtui.cli._table import Column, print_table
 from leadtui.cli.core import Options, _fail, cli, dump, print_json, run
 from leadtui.i18n import _
-from leadtui.i18n.format import format_datetime
+from leadtui.i18n.format import format_datetime, parse_date
 
 
 def _day(value: str | None, option: str) -> datetime | None:
     if value is None:
         return None
-    try:
-        return (
-            datetime.fromisoformat(value)
-            if "T" in value or " " in value
-            else datetime.combine(date.fromisoformat(value), time.min)
-        )
-    except ValueError:
-        _fail(
-            _("{option}: '{value}' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)").format(option=option, value=value),
-            2,
-        )
+    if "T" in value or (" " in value.strip() and ":" in value):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            _fail(
+                _("{option}: '{value}' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)").format(
+                    option=option, value=value
+                ),
+                2,
+            )
+    try:  # a day as the language writes it (as the audit shows it), or ISO
+        return datetime.combine(parse_date(value), time.min)
+    except ValueError as exc:
+        _fail(f"{option}: {exc}", 2)
     raise AssertionError
 
 
@@ -49,7 +52,7 @@ def audit(
 
     start = _day(since, "--since")
     end = _day(until, "--until")
-    if end is not None and until is not None and "T" not in until and " " not in until:
+    if end is not None and until is not None and "T" not in until and ":" not in until:
         end += timedelta(days=1)
     if entity and entity_id is not None:
         entries = run(opts, lambda db: svc.for_record(db, entity, entity_id), needs_user=False)

@@ -96,6 +96,18 @@ class Dialog(ModalScreen[Any]):
     Dialog > Vertical > #buttons, Dialog > VerticalScroll > #buttons { dock: bottom; }
     """
 
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """Tab goes through the fields, then the buttons: Textual orders by position, and a field scrolled below the
+        docked button row (80x24) came after OK and Cancel."""
+        chain = super().focus_chain
+        rows = self.query("#buttons")
+        if not rows:
+            return chain
+        row = rows.first()
+        buttons = [widget for widget in chain if row in widget.ancestors_with_self]
+        return [widget for widget in chain if widget not in buttons] + buttons
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.call_after_refresh(self._show_focused, event.widget)
 

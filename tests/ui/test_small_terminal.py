@@ -538,3 +538,27 @@ async def test_a_dashboard_tile_label_too_long_for_its_row_wraps_whole_at_80x24(
             lines = tile.render_lines(tile.region.reset_offset)
             drawn = " ".join("".join(s.text for s in line).strip(" │") for line in lines[1:-1])  # inside the border
             assert tile.data.title in drawn, (tile.data.title, drawn)
+
+
+async def test_tab_goes_through_a_dialogs_fields_before_its_buttons_at_80x24(app_db):
+    from textual.widgets import Select
+
+    from leadtui.model.enums import CategoryGroup
+
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await app.ready_backend()
+        await settle(pilot)
+        dialog = ListItemDialog("category")
+        app.push_screen(dialog)
+        await settle(pilot)
+        dialog.query_one("#category_group", Select).value = int(CategoryGroup.POTENTIAL_CUSTOMER)  # the box enabled
+        await settle(pilot)
+        order = []
+        for _ in range(6):
+            order.append(app.focused.id)
+            assert shown(app.focused), app.focused
+            await pilot.press("tab")
+            await settle(pilot)
+        # the group and the lead status box lie below the docked buttons' row: they came after OK and Cancel
+        assert order == ["name", "description", "category_group", "enable_lead_status", "ok", "cancel"]

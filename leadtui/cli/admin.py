@@ -57,7 +57,7 @@ def audit(
 
     start = _day(since, "--since")
     end = _day(until, "--until")
-    if end is not None and until is not None and "T" not in until and " " not in until:
+    if end is not None and until is not None and "T" not in until and ":" not in until:
         end += timedelta(days=1)
     if entity and entity_id is not None:
         entries = run(opts, lambda db: svc.for_record(db, entity, entity_id), needs_user=False)

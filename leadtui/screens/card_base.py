@@ -187,10 +187,11 @@ class CardScreen(Screen):
         """The Footer shows only the keys that do something now."""
         if action == "save":
             return self.editing
+        may_edit = getattr(self.loaded, "may_edit", True)  # a record of another user's: Edit, Delete, Move not offered
         if action == "edit":
-            return not self.editing
+            return not self.editing and may_edit
         if action in self.VIEW_ACTIONS:
-            return not self.editing and self.loaded is not None
+            return not self.editing and self.loaded is not None and may_edit
         if action == "open_duplicate":  # in the Footer only while a possible duplicate is shown
             hints = self.query(DuplicateHint)
             return self.loaded is None and bool(hints) and bool(hints.first().matches)
@@ -238,7 +239,10 @@ class CardScreen(Screen):
         return "", None
 
     def action_audit(self) -> None:
-        open_audit(self, *self.audit_target(), _(self.WHAT))
+        out = self.loaded if self.loaded is not None else getattr(self, "sale", None)
+        name = str(getattr(out, "name", "") or getattr(out, "heading", "") or "")
+        what = _(self.WHAT)  # the audit names the record, not only its kind
+        open_audit(self, *self.audit_target(), f"{what} '{name}'" if name else what)
 
     def action_edit(self) -> None:
         if self.editing or self.loaded is None:

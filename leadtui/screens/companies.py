@@ -115,6 +115,18 @@ class CompaniesScreen(Screen):
     def current_id(self) -> int | None:
         return self.paged.current_id()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Delete is offered on a company the user may delete (the service still refuses the others)."""
+        if action == "delete_company":
+            row = self.paged.current_item()
+            return row is None or row.may_delete
+        return True
+
+    @on(DataTable.RowHighlighted, "#companies")
+    @on(PagedTable.Loaded)
+    def _offer(self) -> None:
+        self.refresh_bindings()
+
     # ------------------------------------------------------------------ events
 
     @on(DataTable.RowSelected, "#companies")

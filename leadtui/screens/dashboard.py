@@ -335,8 +335,15 @@ class DashboardScreen(Screen):
         width = self._width()
         longest = max((len(t.data.title) for t in tiles), default=10)
         per_row = max(2, min(5, (width + 1) // (longest + 5)))  # border and padding 4, gutter 1
+        # a label longer than two a row leave room for ('Marketinggekwalificeerde lead (MQL)' at 80 columns) wraps
+        # to a second line: those tiles a line higher, not cut
+        tall = longest > (width + 1) // per_row - 5
+        for tile in tiles:
+            tile.styles.height = 5 if tall else 4
+            tile.styles.text_wrap = "wrap" if tall else "nowrap"
         grid.styles.grid_size_columns = per_row
-        grid.styles.height = max(1, (len(tiles) + per_row - 1) // per_row) * 4
+        grid.styles.grid_rows = "5" if tall else "4"
+        grid.styles.height = max(1, (len(tiles) + per_row - 1) // per_row) * (5 if tall else 4)
 
     def _lay_out_boxes(self, grid: Grid) -> None:
         grid.styles.grid_size_columns = max(1, min(3, (self._width() + 1) // (BOX_WIDTH + 1)))

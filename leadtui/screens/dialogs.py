@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Static
 
 from leadtui.actions import bindings, key_display
 from leadtui.i18n import _, ngettext
@@ -95,8 +96,49 @@ class Dialog(ModalScreen[Any]):
     Dialog > Vertical > #buttons, Dialog > VerticalScroll > #buttons { dock: bottom; }
     """
 
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """Tab goes through the fields, then the buttons: Textual orders by position, and a field scrolled below the
+        docked button row (80x24) came after OK and Cancel."""
+        chain = super().focus_chain
+        rows = self.query("#buttons")
+        if not rows:
+            return chain
+        row = rows.first()
+        buttons = [widget for widget in chain if row in widget.ancestors_with_self]
+        return [widget for widget in chain if widget not in buttons] + buttons
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        event.widget.scroll_visible(animate=False)
+        self.call_after_refresh(self._show_focused, event.widget)
+
+    def scroll_to_center(self, widget: Widget, *args: Any, **kwargs: Any) -> None:
+        """Textual centres a newly focused field (before the dialog's layout settles, at 80x24 the title and the
+        first label went out of sight): the dialog shows it its own way instead."""
+        self._show_focused(widget)
+
+    def _show_focused(self, widget: Widget) -> None:
+        """Scroll the focused field into view with its label above it; the first field shows the dialog's top (its
+        title and the first label), not just the field's own lines."""
+        if widget is not self.focused or not widget.is_mounted:
+            return
+        chain = self.focus_chain
+        if chain and widget is chain[0]:
+            for ancestor in widget.ancestors:
+                if ancestor is self:
+                    break
+                if isinstance(ancestor, Widget) and ancestor.is_scrollable:
+                    ancestor.scroll_home(animate=False, immediate=True)
+            return
+        parent = widget.parent
+        if isinstance(parent, Widget):
+            siblings = list(parent.children)
+            index = siblings.index(widget)
+            if index > 0 and isinstance(siblings[index - 1], Label):
+                self.scroll_to_widget(siblings[index - 1], animate=False, immediate=True)
+            after = siblings[index + 1] if index + 1 < len(siblings) else None
+            if after is not None and after.has_class("field-error") and after.display:  # what is wrong with it
+                self.scroll_to_widget(after, animate=False, immediate=True)
+        self.scroll_to_widget(widget, animate=False, immediate=True)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -36,7 +36,7 @@ class FindScreen(Screen):
     DEFAULT_CSS = """
     FindScreen #find-main { padding: 0 1; }
     FindScreen #results { height: 1fr; }
-    FindScreen #results-status { height: 1; }
+    FindScreen #results-status { height: auto; max-height: 2; }
     """
     BINDINGS = bindings("find")
 
@@ -178,6 +178,7 @@ class FindScreen(Screen):
         self._fill(page)
         self.total = None
         self._status()
+        self.call_after_refresh(self._status)  # the columns' widths are known once the rows are laid out
         self.run_count()
 
     @work(exclusive=True, group="count")
@@ -205,7 +206,13 @@ class FindScreen(Screen):
             text += "   " + _("PgDn/PgUp: next/previous page")
         if shown:
             text += "   " + _("Enter opens the card")
+        table = self.query_one("#results", DataTable)
+        if table.virtual_size.width > table.scroll_x + table.scrollable_content_region.width:
+            text = _("More columns → (←/→)") + "  ·  " + text  # a narrow terminal: the table goes on to the right
         self.query_one("#results-status", Static).update(text)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._status)
 
     def _fill(self, page: find.FindPage) -> None:
         table = self.query_one("#results", DataTable)

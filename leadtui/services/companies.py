@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -115,6 +115,7 @@ class CompanyRow(BaseModel):
     domain: str
     city: str
     contact_count: int
+    may_delete: bool = Field(default=True, description="the user may delete it (their rights and its owner's)")
 
 
 class CompanyPage(BaseModel):
@@ -225,6 +226,8 @@ async def list_companies(
             t.Company.domain,
             t.Company.city,
             contact_count,
+            owner.id,
+            owner.primary_group_id,
         )
         .join(t.Category, t.Category.id == t.Company.category_id)
         .outerjoin(owner, owner.id == t.Company.our_contact_id)
@@ -248,6 +251,7 @@ async def list_companies(
             domain=r[7],
             city=r[8],
             contact_count=r[9] or 0,
+            may_delete=rights.may_edit(actor, r[10], r[11]),  # the delete rule (rights.ensure_can_delete)
         )
         for r in rows
     ]

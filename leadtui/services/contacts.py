@@ -143,6 +143,7 @@ class ContactRow(BaseModel):
     group_key: str | None = None
     next_activity: date | None = None  # the earliest open follow-up (computed per page)
     next_activity_overdue: bool = False
+    may_delete: bool = True  # the user may delete it (their rights and its owner's; computed per page)
 
 
 class GroupCount(BaseModel):
@@ -998,8 +999,10 @@ async def list_contacts(
 
             async with db.read() as session:
                 planned = await next_activity_by_contact(session, [item.id for item in items])
+                allowed = await rights.owners_may_edit(session, actor, {item.owner_id for item in items})
             today = date.today()
             for item in items:
+                item.may_delete = item.owner_id in allowed
                 item.next_activity = planned.get(item.id)
                 item.next_activity_overdue = item.next_activity is not None and item.next_activity < today
         if counting is not None:

@@ -27,6 +27,7 @@ from leadtui.services.contact_rules import contact_keys, search_key
 from leadtui.services.errors import PermissionDenied, RuleViolation
 
 FAKER_LOCALES = {"en": "en_GB", "da": "da_DK", "nl": "nl_NL", "nb": "no_NO"}
+COUNTRIES = {"en": "United Kingdom", "da": "Danmark", "nl": "Nederland", "nb": "Norge"}  # Faker names them in English
 CHUNK = 5000
 MAX_COMPANIES = 2_000_000
 
@@ -472,7 +473,7 @@ async def generate(
                     city=fake.city(),
                     zip_code=fake.postcode(),
                     address=fake.street_address(),
-                    country=fake.current_country() if hasattr(fake, "current_country") else "",
+                    country=COUNTRIES.get(lang, COUNTRIES["en"]),
                     phone=fake.phone_number()[:60],
                     email=f"info@{domain}",
                     website=f"https://www.{domain}",

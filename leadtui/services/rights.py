@@ -38,6 +38,17 @@ def may_edit(actor: Actor, owner_id: int | None, owner_group: int | None) -> boo
     return actor.role == Role.SALES_MANAGER and owner_group is not None and owner_group == actor.primary_group_id
 
 
+async def owners_may_edit(session: AsyncSession, actor: Actor, owner_ids: set[int | None]) -> set[int | None]:
+    """The owners among `owner_ids` whose records `actor` may change and delete (`may_edit`, as the edit and delete
+    rules ask); an owner's group is read only for a sales manager."""
+    allowed: set[int | None] = set()
+    for owner_id in owner_ids:
+        group = await owner_group_id(session, owner_id) if actor.role == Role.SALES_MANAGER else None
+        if may_edit(actor, owner_id, group):
+            allowed.add(owner_id)
+    return allowed
+
+
 async def ensure_can_edit(session: AsyncSession, actor: Actor, owner_id: int | None, what: str) -> None:
     """Refuse to change a record (company, contact, sale ...) the actor may only read. `what` names it."""
     if may_edit(actor, owner_id, await owner_group_id(session, owner_id)):

@@ -210,6 +210,7 @@ class SaleRow(BaseModel):
     contact_name: str | None
     owner: str
     version: int
+    may_delete: bool = Field(default=True, description="the user may delete it (their rights and its owner's)")
 
 
 class SalePage(BaseModel):
@@ -1013,6 +1014,21 @@ def _search_condition(text: str) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
+async def _owners_refused_delete(
+    session: AsyncSession, actor: Actor | None, owners: set[int | None]
+) -> set[int | None]:
+    """The owners (of a page's sales) whose sales `actor` may not delete: the delete rule, once per owner."""
+    refused: set[int | None] = set()
+    if actor is None:
+        return refused
+    for owner_id in owners:
+        try:
+            await rights.ensure_can_delete_sale(session, actor, owner_id, "")
+        except PermissionDenied:
+            refused.add(owner_id)
+    return refused
+
+
 async def list_sales(
     db: Database,
     actor: Actor | None = None,
@@ -1073,6 +1089,7 @@ async def list_sales(
         total, sum_amount, sum_weighted = (await session.execute(totals)).one()
         rows = (await session.execute(query)).all()
         next_days = await activities.next_activity_dates(session, [row.id for row, *_rest in rows])
+        refused = await _owners_refused_delete(session, actor, {row.owner_id for row, *_rest in rows})
     today = _today()
     result = []
     for row, company_name, contact_row, stage_name, login in rows:
@@ -1098,6 +1115,7 @@ async def list_sales(
                 contact_name=_contact_name(contact_row),
                 owner=login or "",
                 version=row.version,
+                may_delete=row.owner_id not in refused,
             )
         )
     return SalePage(

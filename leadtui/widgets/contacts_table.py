@@ -201,6 +201,18 @@ class ContactsTable(Vertical):
     def current_row(self) -> svc.ContactRow | None:
         return self.paged.current_item()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Delete is offered on a contact the user may delete (the service still refuses the others)."""
+        if action == "delete_contact":
+            row = self.current_row()
+            return row is None or row.may_delete
+        return True
+
+    @on(DataTable.RowHighlighted, "#contacts")
+    @on(PagedTable.Loaded)
+    def _offer(self) -> None:
+        self.refresh_bindings()
+
     # ------------------------------------------------------------------ events
 
     @on(DataTable.RowSelected, "#contacts")

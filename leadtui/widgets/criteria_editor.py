@@ -325,7 +325,7 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
         options = self.query_one("#fields", OptionList)
         option = options.highlighted_option
         if option is None:
-            self.query_one("#field-error", Static).update(_("No field matches; change the text."))
+            self._error("#field-error", _("No field matches; change the text."))
             return
         self._pick(option.id)
 
@@ -338,7 +338,7 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
         field = next((f for f in self.fields if f.key == key), None)
         if field is None:
             return
-        self.query_one("#field-error", Static).update("")
+        self._error("#field-error", "")
         self.field = field
         self.query_one("#field-search", Input).value = field.label
         self.query_one("#fields", OptionList).display = False  # room for the operator and the values
@@ -394,7 +394,7 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
         try:
             self.choices = await find.choices(backend.db, self.target, key)
         except DomainError as exc:
-            self.query_one("#general-error", Static).update(str(exc))
+            self._error("#general-error", str(exc))
             return
         chosen = (
             set(self.criterion.values)
@@ -423,12 +423,12 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
 
     def _criterion(self) -> find.Criterion | None:
         if self.field is None:
-            self.query_one("#field-error", Static).update(_("Field: choose a field from the list."))
+            self._error("#field-error", _("Field: choose a field from the list."))
             self.query_one("#field-search", Input).focus()
             return None
         op = self._op()
         if op is None:
-            self.query_one("#op-error", Static).update(_("Operator: choose one."))
+            self._error("#op-error", _("Operator: choose one."))
             return None
         values: list[str] = []
         if op not in find.NO_VALUE_OPERATORS:
@@ -441,6 +441,14 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
                     values = values[: find.value_count(op)]
         return find.Criterion(field=self.field.key, op=op, values=values)
 
+    def _error(self, selector: str, text: str) -> None:
+        """Say what is wrong under the part it concerns, scrolled into view (at 80x24 the body scrolls: the values'
+        error line was below the visible part)."""
+        line = self.query_one(selector, Static)
+        line.update(text)
+        if text:
+            self.call_after_refresh(line.scroll_visible, animate=False)
+
     @work(exclusive=True, group="save")
     async def action_save(self) -> None:
         for error in self.query(".field-error").results(Static):
@@ -450,8 +458,9 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
             return
         if not criterion.values and criterion.op not in find.NO_VALUE_OPERATORS:
             where = "#choices" if self.field and self.field.kind == "list" else "#values"
-            self.query_one("#values-error", Static).update(
-                _("Values: give at least one value (an empty value would make the criterion match everything).")
+            self._error(
+                "#values-error",
+                _("Values: give at least one value (an empty value would make the criterion match everything)."),
             )
             self.query_one(where).focus()
             return
@@ -460,7 +469,7 @@ class CriterionDialog(ModalScreen["find.Criterion | None"]):
             checked = await find.validate(backend.db, backend.actor, self.target, [criterion])
         except DomainError as exc:
             target = "#op-error" if exc.field == "op" else "#field-error" if exc.field == "field" else "#values-error"
-            self.query_one(target, Static).update(str(exc))
+            self._error(target, str(exc))
             return
         self.dismiss(checked[0] if checked else criterion)
 

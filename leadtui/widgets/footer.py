@@ -11,7 +11,7 @@ from textual.widgets._footer import FooterKey
 from leadtui.i18n import N_, _, pgettext
 
 # descriptions of Textual's own bindings, as leadtui names them
-TEXTUAL_DESCRIPTIONS = {"palette": N_("Commands")}
+TEXTUAL_DESCRIPTIONS = {"palette": N_("Commands"), "Dismiss menu": N_("Close")}  # Escape on an open drop-down
 
 
 def label(description: str) -> str:

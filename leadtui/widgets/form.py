@@ -80,6 +80,8 @@ def show_error(root: DOMNode, message: str, field: str | None, *, general: str =
         widget = root.query(f"#{field}")
         if widget and widget.first().focusable:
             widget.first().focus()
+    if isinstance(target, Static):  # the line in view (in a dialog scrolled at 80x24 it could be below the edge)
+        target.call_after_refresh(target.scroll_visible, animate=False)
     return isinstance(target, Static)
 
 

@@ -38,16 +38,18 @@ def sale_columns(with_company: bool = True) -> list[str]:
     return columns
 
 
-def sale_cells(row, with_company: bool = True) -> list[Text]:  # noqa: ANN001 - services.sales.SaleRow
+def sale_cells(row, with_company: bool = True, narrow: bool = False) -> list[Text]:  # noqa: ANN001 - SaleRow
+    """A row's cells; `narrow` (below 100 columns) cuts heading, company and stage shorter, so that the amount is
+    in view at 80 columns too."""
     from leadtui.i18n.format import format_date
     from leadtui.services.money import format_money
 
     next_style = "bold red" if row.next_activity_overdue else ""
-    cells = [cell(cap(row.heading, 26))]
+    cells = [cell(cap(row.heading, 20 if narrow else 26))]
     if with_company:
-        cells.append(cell(cap(row.company_name or row.contact_name or "", 20)))
+        cells.append(cell(cap(row.company_name or row.contact_name or "", 14 if narrow else 20)))
     cells += [
-        cell(row.stage or "—"),
+        cell(cap(row.stage, 17) if narrow and row.stage else row.stage or "—"),
         Text(format_money(row.amount), justify="right"),
         Text(row.status_icon, style=STATUS_STYLES.get(row.status, "")),
         Text(format_date(row.sale_date)),
@@ -91,7 +93,7 @@ class SaleList(Widget, can_focus=False):
     def compose(self) -> ComposeResult:
         yield PagedTable(
             self._page,
-            cells=lambda row: sale_cells(row, self.with_company),
+            cells=lambda row: sale_cells(row, self.with_company, narrow=self.app.size.width < 100),
             status=self._status,
             table_id="sales-table",
             status_id="sales-status",
@@ -159,6 +161,21 @@ class SaleList(Widget, can_focus=False):
 
     def current(self):  # noqa: ANN201 - SaleRow | None
         return self.paged.current_item()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Delete is offered on a sale the user may delete (the service still refuses the others)."""
+        if action == "delete_sale":
+            row = self.current()
+            return row is None or row.may_delete
+        return True
+
+    @on(DataTable.RowHighlighted, "#sales-table")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    @on(PagedTable.Loaded)
+    def _loaded(self) -> None:
+        self.refresh_bindings()
 
     def focus_table(self) -> None:
         self.query_one(DataTable).focus()

@@ -123,6 +123,16 @@ async def test_search_matches_the_domain(db, admin):
     assert [row.name for row in (await companies.list_companies(db, admin, search="bigc")).items] == ["Big Corp"]
 
 
+async def test_the_list_says_which_companies_the_user_may_delete_by_the_delete_rule(db, admin, rep):
+    theirs = await company(db, admin, name="Admin's")
+    await company(db, rep, name="Rita's")
+    rows = {row.name: row.may_delete for row in (await companies.list_companies(db, rep)).items}
+    assert rows == {"Admin's": False, "Rita's": True}
+    with pytest.raises(PermissionDenied):  # the rule the list tells
+        await companies.delete_company(db, rep, theirs.id)
+    assert all(row.may_delete for row in (await companies.list_companies(db, admin)).items)
+
+
 async def test_list_counts_live_contacts(db, admin):
     acme = await company(db, admin)
     await person(db, admin, acme.id)

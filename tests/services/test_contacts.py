@@ -205,6 +205,16 @@ async def test_list_pages_with_the_total_counted_in_the_database(db, admin):
     assert page.total == 12 and await names(page) == ["P10 Same", "P11 Same"]
 
 
+async def test_the_list_says_which_contacts_the_user_may_delete_by_the_delete_rule(db, admin, rep):
+    theirs = await person(db, admin, (await company(db, admin, name="Admin's")).id, first="Ann")
+    await person(db, rep, (await company(db, rep, name="Rita's")).id, first="Rob")
+    rows = {row.first_name: row.may_delete for row in (await contacts.list_contacts(db, rep)).items}
+    assert rows == {"Ann": False, "Rob": True}
+    with pytest.raises(PermissionDenied):  # the rule the list tells
+        await contacts.delete_contact(db, rep, theirs.id)
+    assert all(row.may_delete for row in (await contacts.list_contacts(db, admin)).items)
+
+
 async def test_list_shows_only_the_companys_contacts(db, admin):
     acme, globex = await company(db, admin), await company(db, admin, name="Globex")
     await person(db, admin, acme.id)

@@ -160,8 +160,10 @@ async def test_dutch_demo_speaks_dutch(db_url):
             headings = (await session.scalars(select(t.Sale.heading))).all()
             titles = (await session.scalars(select(t.Contact.title))).all()
             notes = (await session.scalars(select(t.Activity.text))).all()
+            countries = set((await session.scalars(select(t.Company.country))).all())
     finally:
         await db.dispose()
     words = {word.strip(".,;:()").lower() for text in [*headings, *titles, *notes] for word in text.split()}
     assert len(headings) > 20 and not (words & ENGLISH), words & ENGLISH
+    assert countries == {"Nederland"}  # not Faker's "Kingdom of the Netherlands"
     assert any(heading.startswith(("Levering van", "Installatie van", "Huur van")) for heading in headings)

@@ -165,6 +165,14 @@ async def test_list_pages_counts_and_sums_in_the_database(db, admin, company):
     assert [row.heading for row in last.rows] == ["Deal 0"]
 
 
+async def test_the_list_says_which_sales_the_user_may_delete_by_the_delete_rule(db, admin, rep, company):
+    await new_sale(db, admin, company, heading="Admin's deal")
+    await new_sale(db, rep, company, heading="Rita's deal")
+    rows = {row.heading: row.may_delete for row in (await sales.list_sales(db, rep)).rows}
+    assert rows == {"Admin's deal": False, "Rita's deal": True}
+    assert all(row.may_delete for row in (await sales.list_sales(db, admin)).rows)
+
+
 async def test_weighted_sum_keeps_cents(db, admin, company):
     await new_sale(db, admin, company, amount="1005.55", probability=33)
     page = await sales.list_sales(db, admin)

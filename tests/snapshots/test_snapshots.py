@@ -70,6 +70,19 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "dashboard_sales": ("d", "v"),
     "board_task_menu": ("b", "full_stop"),
     "find_or_group": ("f", "g"),
+    # issue 13: the cards, screens and dialogs reachable by keys that had no view
+    "new_contact": ("p", "n"),
+    "audit_view": ("c", "enter", "ctrl+y"),
+    "company_picker": ("p", "n", "ctrl+o"),
+    "save_selection_dialog": ("f", "w"),
+    "board_title_filter": ("b", "slash"),
+    "board_field_filter": ("b", "F"),
+    "tile_dialog": ("d", "a"),
+    "category_dialog": ("t", "shift+tab", "down", "a"),
+    "sales_guide": ("t", "shift+tab", "down", "down", "down", "tab", "g"),
+    "user_keys": ("t", "u", "k"),
+    "user_audit": ("t", "u", "ctrl+y"),
+    "discard_changes_dialog": ("c", "enter", "e", "a", "escape"),
 }
 
 _BUILT: dict[str, Path] = {}

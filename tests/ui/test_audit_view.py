@@ -28,3 +28,20 @@ async def test_the_audit_of_a_contact_reads_in_words_newest_first(app_db):
         assert rows[0][3].startswith("Lead status: Open → Qualified")
         assert rows[-1][2] == "Added contact 'Ann Berg'"
         assert "_id" not in " ".join(" ".join(row) for row in rows)
+
+
+async def test_ctrl_y_on_a_card_names_the_record_in_the_audits_title(app_db):
+    from textual.widgets import Static
+
+    await seed(app_db)
+    app = LeadApp(db_url=app_db, user="admin")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter")  # Acme, the first company
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditScreen)
+        assert str(app.screen.query_one(".section-title", Static).render()) == "Audit: company 'Acme'"

@@ -295,6 +295,34 @@ async def test_delete_company_asks_first_then_removes_it(app, app_db):
         assert cell_texts(app.screen.query_one("#companies", DataTable)) == ["Acme"]
 
 
+async def test_a_rep_is_offered_delete_on_their_own_company_only(app_db):
+    from leadtui.app import LeadApp
+    from leadtui.services import users
+
+    await seed(app_db)  # Acme and Globex belong to admin
+
+    async def rita_and_hers(db, admin):  # noqa: ANN001, ANN202
+        await users.add_user(db, admin, {"login": "rita", "full_name": "Rita Rep", "role": "sales-rep"})
+        rita = await database.resolve_actor(db, "rita")
+        await companies.create_company(db, rita, {"name": "Beta", "category": "Lead"})
+
+    await with_services(app_db, rita_and_hers)
+    app = LeadApp(db_url=app_db, user="rita")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_companies(pilot)
+        table = app.screen.query_one("#companies", DataTable)
+        offered = {}
+        for row, name in enumerate(cell_texts(table)):
+            table.move_cursor(row=row)
+            await settle(pilot)
+            offered[name] = "delete_company" in {a.binding.action for a in app.active_bindings.values() if a.enabled}
+        assert offered == {"Acme": False, "Beta": True, "Globex": False}
+        table.move_cursor(row=0)
+        await pilot.press("x")  # Acme: no question that ends in a refusal
+        await settle(pilot)
+        assert isinstance(app.screen, CompaniesScreen)
+
+
 async def test_a_save_over_someone_elses_newer_save_shows_the_conflict_and_reload_shows_theirs(app, app_db):
     ids = await seed(app_db)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -361,8 +389,9 @@ async def test_a_sales_rep_cannot_edit_someone_elses_company(tmp_path):
         await open_company(pilot, "Acme")
         await pilot.press("e")
         await settle(pilot)
-        assert not app.screen.editing
-        assert any("may not change this company" in n.message for n in app._notifications)
+        assert not app.screen.editing  # Edit is not offered: the card says read-only up front
+        assert "edit" not in {a.binding.action for a in app.active_bindings.values() if a.enabled}
+        assert "read-only for you" in text_of(app, "#card-title")
 
 
 async def test_a_contact_added_from_the_contacts_tab_is_the_highlighted_row_when_the_card_closes(app, app_db):

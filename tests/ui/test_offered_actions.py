@@ -83,3 +83,80 @@ async def test_a_rep_is_offered_no_list_changes(seeded):  # noqa: F811
         await pilot.press("t")
         await settle(pilot)
         assert not {"add", "edit", "delete", "restore"} & offered(app)
+
+
+async def test_a_rep_is_not_offered_edit_delete_or_move_on_another_users_company_and_contact(app_db):
+    from leadtui.services import users
+    from tests.ui.seed import seed, with_services
+
+    await seed(app_db)  # the companies and contacts belong to admin
+    await with_services(
+        app_db, lambda db, admin: users.add_user(db, admin, {"login": "rita", "full_name": "Rita", "role": "sales-rep"})
+    )
+    app = LeadApp(db_url=app_db, user="rita")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        for section, actions in (("c", {"edit", "delete_company"}), ("p", {"edit", "delete_contact", "move"})):
+            await pilot.press(section)
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            card = app.screen
+            assert "read-only for you" in str(card.query_one("#card-title").render())
+            assert not actions & offered(app), section
+            await pilot.press("e")
+            await settle(pilot)
+            assert not card.editing
+
+
+async def test_the_read_only_note_of_a_sale_with_a_long_heading_shows_at_80x24(seeded):  # noqa: F811
+    from leadtui.services import database, sales
+
+    db = await database.connect(f"sqlite+aiosqlite:///{seeded.path}", create=False)
+    try:
+        admin = await database.resolve_actor(db, "admin")
+        await sales.update_sale(db, admin, seeded.deal, {"heading": "Vervanging van elektrische bestelwagens"})
+    finally:
+        await db.dispose()
+    app = LeadApp(db_url=seeded.path, user="rita", lang="nl")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.ready_backend()
+        await pilot.press("s")
+        await settle(pilot)
+        table = app.screen.query_one("#sales-table", DataTable)
+        headings = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        table.move_cursor(row=next(i for i, h in enumerate(headings) if h.startswith("Vervanging")))
+        await pilot.press("enter")
+        await settle(pilot)
+        title = app.screen.query_one("#card-title")
+        lines = title.render_lines(title.region.reset_offset)  # what is drawn, not the text behind it
+        drawn = "".join(segment.text for line in lines for segment in line)
+        assert "alleen-lezen voor u" in " ".join(drawn.split())
+
+
+async def test_a_rep_is_offered_delete_on_their_own_contacts_only(app_db):
+    from leadtui.services import companies, contacts, database, users
+    from leadtui.widgets.contacts_table import ContactsTable
+    from tests.ui.seed import seed, with_services
+
+    await seed(app_db)  # Ann, Bo and Gus belong to admin (their companies' Our contact)
+
+    async def rita_and_hers(db, admin):  # noqa: ANN001, ANN202
+        await users.add_user(db, admin, {"login": "rita", "full_name": "Rita", "role": "sales-rep"})
+        rita = await database.resolve_actor(db, "rita")
+        beta = await companies.create_company(db, rita, {"name": "Beta", "category": "Lead"})
+        await contacts.create_contact(db, rita, {"company": beta.id, "first_name": "Rob", "last_name": "Ray"})
+
+    await with_services(app_db, rita_and_hers)
+    app = LeadApp(db_url=app_db, user="rita")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.ready_backend()
+        await pilot.press("p")
+        await settle(pilot)
+        table = app.screen.query_one("#contacts", DataTable)
+        offers = {}
+        for row in range(table.row_count):
+            table.move_cursor(row=row)
+            await settle(pilot)
+            offers[app.screen.query_one(ContactsTable).current_row().name] = "delete_contact" in offered(app)
+        assert offers == {"Ann Berg": False, "Bo Berg": False, "Gus Grey": False, "Rob Ray": True}

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import Button
+from textual.widgets import Button, Label
 
 from leadtui.app import LeadApp
 from leadtui.screens.bulk_update_dialog import BulkUpdateDialog
@@ -75,12 +75,19 @@ async def test_every_field_of_a_dialog_scrolls_into_view_with_its_buttons_kept(a
         await settle(pilot)
         buttons = list(dialog.query(Button))
         assert buttons
+        top = dialog.query("Label, Static").first()  # the title (or the first label): not scrolled away on opening
+        if app.focused is dialog.focus_chain[0]:
+            assert shown(top), (type(dialog).__name__, top)
         seen = set()
         for _ in range(40):
             focused = app.focused
             assert focused is not None
             await pilot.pause()
             assert shown(focused), (type(dialog).__name__, focused, focused.region)
+            siblings = list(focused.parent.children)
+            above = siblings[siblings.index(focused) - 1] if siblings.index(focused) else None
+            if isinstance(above, Label):  # a field's label is in view with the field
+                assert shown(above), (type(dialog).__name__, focused, above)
             for button in buttons:
                 if not button.display:  # a step's button the dialog hides (bulk update's Update before the counts)
                     continue
@@ -401,3 +408,157 @@ async def test_list_column_headers_are_not_cut_at_120_columns(app_db, lang):
             for column in table.columns.values():
                 width = column.get_render_width(table) - 2 * table.cell_padding
                 assert width >= len(str(column.label).strip()), (section, str(column.label), width)
+
+
+async def test_the_sales_list_shows_heading_company_stage_and_amount_whole_at_80x24(tmp_path):
+    from textual.widgets import DataTable
+
+    from leadtui.services import companies, database, lists, sales
+
+    path = tmp_path / "nl.db"
+    db = await database.init_database(f"sqlite+aiosqlite:///{path}", lang="nl", login="admin", force=False)
+    admin = await database.resolve_actor(db, "admin")
+    category = (await lists.list_items(db, "category"))[0].id
+    company = await companies.create_company(
+        db, admin, {"name": "Stichting Scuylenborgh en Partners", "category": category}
+    )
+    sale_type = (await sales.sale_form_options(db)).sale_types[0]
+    longest = max(sale_type.stages, key=lambda stage: len(stage.name))  # "Mondeling akkoord"
+    await sales.create_sale(
+        db,
+        admin,
+        {
+            "heading": "Vervanging van elektrische heftrucks voor het magazijn",
+            "sale_type": sale_type.name,
+            "stage": longest.id,
+            "company_id": company.id,
+            "amount": "1250000",
+            "sale_date": "2030-01-01",
+        },
+    )
+    await db.dispose()
+    app = LeadApp(db_url=str(path), user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await open_sales(pilot)
+        table = app.screen.query_one("#sales-table", DataTable)
+        assert [str(cell) for cell in table.get_row_at(0)[2:4]] == [longest.name, "1.250.000,00"]
+        key_columns = list(table.columns.values())[:4]  # heading, company, stage, amount: none cut at the edge
+        assert sum(column.get_render_width(table) for column in key_columns) <= table.scrollable_content_region.width
+
+
+async def test_the_footer_of_an_open_drop_down_is_in_the_language(app_db):
+    from textual.widgets import Select
+    from textual.widgets._footer import FooterKey
+
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await app.ready_backend()
+        await settle(pilot)
+        await pilot.press("c", "n")  # a new company: its category is a drop-down
+        await settle(pilot)
+        app.screen.query_one("#category", Select).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        labels = [key.description for key in app.screen.query(FooterKey)]
+        assert "Sluiten" in labels and "Dismiss menu" not in labels, labels
+
+
+async def test_a_criterion_without_values_says_so_in_view_at_80x24(app_db):
+    from textual.widgets import Static
+
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await app.ready_backend()
+        await settle(pilot)
+        dialog = CriterionDialog("persons")
+        app.push_screen(dialog)
+        await settle(pilot)
+        await pilot.press(*"leadst", "enter")  # the field, then the operator "is one of"
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # no value ticked
+        await settle(pilot)
+        error = dialog.query_one("#values-error", Static)
+        assert str(error.render()).startswith("Waarden")
+        assert shown(error)
+
+
+async def test_a_refused_dialog_shows_the_field_its_label_and_the_reason_at_80x24(app_db):
+    from textual.widgets import Static
+
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await app.ready_backend()
+        await settle(pilot)
+        dialog = ListItemDialog("category")
+        app.push_screen(dialog)
+        await settle(pilot)
+        await pilot.press("tab", "tab", "tab")  # down to the lead status box, the name left empty
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        name = dialog.query_one("#name")
+        assert app.focused is name
+        error = dialog.query_one("#name-error", Static)
+        assert str(error.render()).startswith("Naam")
+        label = name.parent.children[name.parent.children.index(name) - 1]
+        assert shown(name) and shown(error) and shown(label)
+
+
+async def test_finds_results_say_that_more_columns_exist_at_80x24(seeded):  # noqa: F811
+    from textual.widgets import Static
+
+    app = LeadApp(db_url=seeded.path, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await app.ready_backend()
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.pause()
+        status = str(app.screen.query_one("#results-status", Static).render())
+        assert status.startswith("Meer kolommen →"), status
+        assert "Enter" in status  # the line wraps rather than cutting its end
+
+
+async def test_a_dashboard_tile_label_too_long_for_its_row_wraps_whole_at_80x24(tmp_path):
+    from leadtui.screens.dashboard import Tile
+    from leadtui.services import database
+
+    path = tmp_path / "nl.db"
+    db = await database.init_database(f"sqlite+aiosqlite:///{path}", lang="nl", login="admin", force=False)
+    await db.dispose()
+    app = LeadApp(db_url=str(path), user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await app.ready_backend()
+        await pilot.press("d")
+        await settle(pilot)
+        titles = [tile.data.title for tile in app.screen.query(Tile)]
+        assert "Marketinggekwalificeerde lead (MQL)" in titles
+        for tile in app.screen.query(Tile):
+            lines = tile.render_lines(tile.region.reset_offset)
+            drawn = " ".join("".join(s.text for s in line).strip(" │") for line in lines[1:-1])  # inside the border
+            assert tile.data.title in drawn, (tile.data.title, drawn)
+
+
+async def test_tab_goes_through_a_dialogs_fields_before_its_buttons_at_80x24(app_db):
+    from textual.widgets import Select
+
+    from leadtui.model.enums import CategoryGroup
+
+    app = LeadApp(db_url=app_db, user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await app.ready_backend()
+        await settle(pilot)
+        dialog = ListItemDialog("category")
+        app.push_screen(dialog)
+        await settle(pilot)
+        dialog.query_one("#category_group", Select).value = int(CategoryGroup.POTENTIAL_CUSTOMER)  # the box enabled
+        await settle(pilot)
+        order = []
+        for _ in range(6):
+            order.append(app.focused.id)
+            assert shown(app.focused), app.focused
+            await pilot.press("tab")
+            await settle(pilot)
+        # the group and the lead status box lie below the docked buttons' row: they came after OK and Cancel
+        assert order == ["name", "description", "category_group", "enable_lead_status", "ok", "cancel"]

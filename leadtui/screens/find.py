@@ -201,7 +201,8 @@ class FindScreen(Screen):
         pages = ""
         if self.total is not None and self.total:
             pages = " · " + _("page {n} of {m}").format(n=self.page_offset // PAGE + 1, m=(self.total - 1) // PAGE + 1)
-        text = _("{first}–{last} of {total} matches").format(first=first, last=last, total=total) + pages
+        matches = ngettext("{first}–{last} of {total} match", "{first}–{last} of {total} matches", self.total or 0)
+        text = matches.format(first=first, last=last, total=total) + pages
         if page.more or self.page_offset:
             text += "   " + _("PgDn/PgUp: next/previous page")
         if shown:

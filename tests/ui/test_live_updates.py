@@ -33,9 +33,12 @@ async def wait_for(condition: Callable[[], bool], timeout: float) -> float:
     return time.monotonic() - start
 
 
+def column(app, name: str) -> BoardColumn:
+    return next(c for c in app.screen.query(BoardColumn) if c.column.name == name)
+
+
 def cards(app, name: str) -> list[str]:
-    column = next(c for c in app.screen.query(BoardColumn) if c.column.name == name)
-    return [card.title for card in column.cards]
+    return [card.title for card in column(app, name).cards]
 
 
 async def live_ready(pilot) -> None:
@@ -70,6 +73,47 @@ async def test_a_card_moved_in_one_session_appears_in_the_others_board_with_its_
         assert watcher.screen.current_column().column.name == "Contacting"
         assert watcher.live.refreshes == refreshes + 1
         assert took < 1.0
+        # the moved card shows highlighted in its new column a moment, then as every card
+        contacting = column(watcher, "Contacting")
+        assert contacting.has_class("arrived") and contacting.arrived == {world.people["ann"]}
+        await wait_for(lambda: not contacting.has_class("arrived"), 5.0)
+        assert not contacting.arrived
+        assert watcher.screen.current_card().title == "Bob Øster"
+
+
+async def test_when_the_card_under_the_cursor_moves_away_the_cursor_stays_on_its_row_and_the_card_shows_moving(
+    db, admin, world
+):
+    from tests.services.find_data import person
+
+    extra = [await person(db, admin, world.acme, f"Pat{i}", "Row", lead_status="Contacting") for i in range(3)]
+    watcher = LeadApp(db_url=db.url, user="admin")
+    async with watcher.run_test(size=(160, 40)) as b:
+        await live_ready(b)
+        await b.press("b")
+        await settle(b)
+        await b.press("l", "j", "j")  # Contacting: Bob, Pat0, Pat1 (the cursor), Pat2
+        assert watcher.screen.current_card().id == extra[1]
+        other = Database(db.url)
+        try:
+            pat = await contacts.get_contact(other, admin, extra[1])
+            await contacts.update_contact(
+                other, admin, pat.id, {"lead_status": "Qualified"}, expected_version=pat.version
+            )
+        finally:
+            await other.dispose()
+        await wait_for(lambda: "Pat1 Row" in cards(watcher, "Qualified"), 2.0)
+        qualified = column(watcher, "Qualified")
+        assert qualified.has_class("arrived") and qualified.arrived == {extra[1]}
+        prompt = qualified.card_list().get_option(str(extra[1])).prompt
+        assert "$success" in str(getattr(prompt, "spans", ""))  # the card itself is highlighted
+        # the cursor stayed on its row in its column (now the next card), not at the top, and not in Qualified
+        assert watcher.screen.current_column().column.name == "Contacting"
+        assert watcher.screen.current_card().id == extra[2]
+        await wait_for(lambda: not qualified.has_class("arrived"), 5.0)
+        prompt = qualified.card_list().get_option(str(extra[1])).prompt
+        assert "$success" not in str(getattr(prompt, "spans", ""))
+        assert watcher.screen.current_card().id == extra[2]
 
 
 async def test_an_edit_saved_in_one_session_shows_changed_by_in_the_others_card_in_edit_mode(db, world):

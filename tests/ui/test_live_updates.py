@@ -256,7 +256,8 @@ async def test_a_list_reloads_its_page_in_place_keeping_the_highlighted_record(d
         assert watcher.focused is paged.table  # and the focus where it was
 
 
-async def test_a_lead_the_distribution_gives_the_user_pops_up_at_once(db, admin):
+@pytest.mark.parametrize("given_by", ["distribution", "intake"])
+async def test_a_lead_the_distribution_gives_the_user_pops_up_at_once(db, admin, given_by):
     from leadtui.services import distribution, users
     from tests.services.people import person
 
@@ -272,10 +273,15 @@ async def test_a_lead_the_distribution_gives_the_user_pops_up_at_once(db, admin)
             return not busy and all(t._task is not None and t._task.done() for t in first)
 
         await wait_for(first_look_done, 10)
-        await person(db, admin, None, "Lena", "Lead", owner=None)
         other = Database(db.url)
         try:
-            await distribution.distribute(other, admin)
+            if given_by == "intake":  # a web form's lead, given out as it comes in
+                from leadtui.services import intake
+
+                await intake.intake(other, admin, ['{"first_name": "Lena", "last_name": "Lead"}'])
+            else:  # a distribution run over leads without an owner
+                await person(db, admin, None, "Lena", "Lead", owner=None)
+                await distribution.distribute(other, admin)
         finally:
             await other.dispose()
         took = await wait_for(lambda: any("new lead" in n.message for n in watcher._notifications), 2.0)

@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Header, Static
 
 from leadtui.actions import bindings, key_hint
@@ -187,7 +188,10 @@ class FindScreen(Screen):
             self.total = await find.count(backend.db, backend.actor, self.target, self.criteria)
         except DomainError:
             return
-        self._status()
+        try:
+            self._status()
+        except NoMatches:  # the screen was taken down while counting (the app closing after a live refresh)
+            return
 
     def _status(self) -> None:
         page = self.page

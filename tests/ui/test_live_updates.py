@@ -286,3 +286,36 @@ async def test_a_lead_the_distribution_gives_the_user_pops_up_at_once(db, admin,
             await other.dispose()
         took = await wait_for(lambda: any("new lead" in n.message for n in watcher._notifications), 2.0)
         assert took < 2.0  # not after the 60 s check
+
+
+async def test_find_results_show_another_sessions_edit_in_place_keeping_the_cursor(db, admin, world):
+    from textual.widgets import DataTable
+
+    from leadtui.screens.find import FindScreen
+
+    watcher = LeadApp(db_url=db.url, user="admin")
+    async with watcher.run_test(size=(160, 40)) as b:
+        await live_ready(b)
+        await b.press("f")
+        await settle(b)
+        find_screen = watcher.screen
+        assert isinstance(find_screen, FindScreen)
+        table = find_screen.query_one("#results", DataTable)
+        table.focus()
+        await b.press("down", "down")
+        highlighted, row = find_screen.current_id(), table.cursor_row
+        assert row == 2
+        edited = next(i for i in world.people.values() if i != highlighted)
+        other = Database(db.url)
+        try:
+            before = await contacts.get_contact(other, admin, edited)
+            await contacts.update_contact(other, admin, edited, {"first_name": "Zoe"}, expected_version=before.version)
+        finally:
+            await other.dispose()
+
+        def shown() -> bool:
+            return any("Zoe " in str(cell) for i in range(table.row_count) for cell in table.get_row_at(i))
+
+        await wait_for(shown, 2.0)
+        assert find_screen.current_id() == highlighted and table.cursor_row == row  # the cursor stayed
+        assert watcher.focused is table

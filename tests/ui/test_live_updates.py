@@ -254,6 +254,9 @@ async def test_a_list_reloads_its_page_in_place_keeping_the_highlighted_record(d
         await wait_for(shown, 2.0)
         assert paged.current_id() == highlighted  # the cursor stayed on its record
         assert watcher.focused is paged.table  # and the focus where it was
+        assert paged.table.changed_rows == {paged.row_ids.index(renamed)}  # the changed row highlighted a moment
+        await wait_for(lambda: not paged.table.changed_rows, 5.0)
+        assert paged.current_id() == highlighted
 
 
 @pytest.mark.parametrize("given_by", ["distribution", "intake"])

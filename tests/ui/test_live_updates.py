@@ -117,23 +117,28 @@ async def test_when_the_card_under_the_cursor_moves_away_the_cursor_stays_on_its
 
 
 async def test_an_edit_saved_in_one_session_shows_changed_by_in_the_others_card_in_edit_mode(db, world):
+    from leadtui import navigation
+
     ann = world.people["ann"]
     first, second = LeadApp(db_url=db.url, user="admin"), LeadApp(db_url=db.url, user="admin")
     async with first.run_test(size=(140, 45)) as a, second.run_test(size=(140, 45)) as b:
         for pilot in (a, b):
             await live_ready(pilot)
-            pilot.app.post_message(__import__("leadtui.navigation").navigation.OpenRecord("contact", ann))
+            pilot.app.post_message(navigation.OpenRecord("contact", ann))
             await settle(pilot)
             assert isinstance(pilot.app.screen, ContactCard)
         await b.press("e")
         await settle(b)
         b_card = second.screen
         b_card.query_one("#title").value = "Chief"  # the watcher's own edit, not saved yet
-        backend = await first.ready_backend()
-        current = await contacts.get_contact(backend.db, backend.actor, ann)
-        await contacts.update_contact(
-            backend.db, backend.actor, ann, {"phone": "+47 555"}, expected_version=current.version
-        )
+        a_card = first.screen
+        await a.press("e")  # the edit in the first session, by keys
+        await settle(a)
+        a_card.query_one("#phone").focus()
+        a_card.query_one("#phone").value = ""
+        await a.press(*"+47 555", "ctrl+s")
+        await settle(a)
+        assert not a_card.editing and a_card.loaded.phone == "+47 555"
         await wait_for(lambda: bool(b_card.query("#changed-by")), 1.0)
         line = str(b_card.query_one("#changed-by").render())
         assert "Changed by" in line
@@ -141,6 +146,54 @@ async def test_an_edit_saved_in_one_session_shows_changed_by_in_the_others_card_
         await b.press("ctrl+s")
         await settle(b)
         assert isinstance(second.screen, ConflictDialog)  # saving goes through the conflict flow
+
+
+async def test_a_card_in_view_mode_shows_what_another_session_saved(db, admin, world):
+    from leadtui import navigation
+
+    ann = world.people["ann"]
+    watcher = LeadApp(db_url=db.url, user="admin")
+    async with watcher.run_test(size=(140, 45)) as b:
+        await live_ready(b)
+        watcher.post_message(navigation.OpenRecord("contact", ann))
+        await settle(b)
+        card = watcher.screen
+        assert isinstance(card, ContactCard) and not card.editing
+        other = Database(db.url)
+        try:
+            before = await contacts.get_contact(other, admin, ann)
+            await contacts.update_contact(other, admin, ann, {"phone": "+47 999"}, expected_version=before.version)
+        finally:
+            await other.dispose()
+        await wait_for(lambda: card.loaded.phone == "+47 999", 1.5)
+        await settle(b)
+        assert card.query_one("#phone").value == "+47 999"  # shown, and still in view mode
+        assert not card.editing and not card.query("#changed-by")
+
+
+async def test_keys_typed_while_the_board_refreshes_are_not_lost(db, admin, world):
+    from tests.services.find_data import person
+
+    extra = [await person(db, admin, world.acme, f"Pat{i}", "Row", lead_status="Contacting") for i in range(3)]
+    watcher = LeadApp(db_url=db.url, user="admin")
+    async with watcher.run_test(size=(160, 40)) as b:
+        await live_ready(b)
+        await b.press("b")
+        await settle(b)
+        await b.press("l")  # Contacting: Bob (the cursor), Pat0, Pat1, Pat2
+        other = Database(db.url)
+        try:
+            ann = await contacts.get_contact(other, admin, world.people["ann"])
+            await contacts.update_contact(
+                other, admin, ann.id, {"lead_status": "Qualified"}, expected_version=ann.version
+            )
+            await wait_for(lambda: watcher.live.received_at is not None, 2.0)  # heard: the refresh is about to run
+        finally:
+            await other.dispose()
+        await b.press("j", "j")  # typed while the board refreshes
+        await wait_for(lambda: "Ann Berg" in cards(watcher, "Qualified"), 2.0)
+        await settle(b)
+        assert watcher.screen.current_card().id == extra[1]
 
 
 async def test_a_bulk_update_of_10000_contacts_is_one_refresh(db, admin, world):

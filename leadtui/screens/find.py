@@ -421,8 +421,9 @@ class FindScreen(Screen):
     # ------------------------------------------------------------------ live updates (leadtui/live.py)
 
     def on_records_changed(self, message: navigation.RecordsChanged) -> None:
-        """Another session changed records of the kind shown: the page of results again, the cursor kept."""
-        if self.page is not None and message.touches(find.normalise_target(self.target)):
+        """Another session changed records of the kind shown, or of a kind its columns and criteria may show (a
+        contact's company, a sale's contact): the page of results again, the cursor kept."""
+        if self.page is not None and any(message.touches(kind) for kind in ("contact", "company", "sale")):
             self.refresh_records()
 
     @work(exclusive=True, group="live")

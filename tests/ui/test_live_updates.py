@@ -348,6 +348,7 @@ async def test_find_results_show_another_sessions_edit_in_place_keeping_the_curs
     from textual.widgets import DataTable
 
     from leadtui.screens.find import FindScreen
+    from leadtui.services import companies
 
     watcher = LeadApp(db_url=db.url, user="admin")
     async with watcher.run_test(size=(160, 40)) as b:
@@ -375,3 +376,13 @@ async def test_find_results_show_another_sessions_edit_in_place_keeping_the_curs
         await wait_for(shown, 2.0)
         assert find_screen.current_id() == highlighted and table.cursor_row == row  # the cursor stayed
         assert watcher.focused is table
+        other = Database(db.url)
+        try:  # a company renamed: the contacts found show its new name
+            acme = await companies.get_company(other, admin, world.acme)
+            await companies.update_company(other, admin, acme.id, {"name": "Acme Nova"}, expected_version=acme.version)
+        finally:
+            await other.dispose()
+        await wait_for(
+            lambda: any("Acme Nova" in str(c) for i in range(table.row_count) for c in table.get_row_at(i)), 2.0
+        )
+        assert find_screen.current_id() == highlighted and table.cursor_row == row

@@ -227,6 +227,30 @@ async def test_a_bulk_update_of_10000_contacts_is_one_refresh(db, admin, world):
         assert watcher.live.refreshes == refreshes + 2
 
 
+async def test_an_import_of_10000_contacts_is_one_refresh(db, admin, world):
+    from leadtui.services import imports
+
+    text = "First name,Last name,Company\n" + "".join(f"I{i},Imported,Acme\n" for i in range(10_000))
+    watcher = LeadApp(db_url=db.url, user="admin")
+    async with watcher.run_test(size=(160, 40)) as b:
+        await live_ready(b)
+        await b.press("b")
+        await settle(b)
+        refreshes = watcher.live.refreshes
+        out = await imports.apply_import(db, admin, imports.parse_csv_text(text))
+        assert out.new == 10_000
+        await wait_for(lambda: watcher.live.refreshes > refreshes, 5.0)
+        assert watcher.live.last.touches("contact", out.contact_ids[-1])
+        other = Database(db.url)  # a marker change after the burst: the burst was one refresh, the marker the next
+        try:
+            marker = await contacts.get_contact(other, admin, world.people["eve"])
+            await contacts.update_contact(other, admin, marker.id, {"phone": "1"}, expected_version=marker.version)
+        finally:
+            await other.dispose()
+        await wait_for(lambda: watcher.live.last.changes.get("contact") == {marker.id}, 5.0)
+        assert watcher.live.refreshes == refreshes + 2
+
+
 async def test_nothing_refreshes_behind_a_dialog_and_the_change_shows_when_it_closes(db, admin, world):
     watcher = LeadApp(db_url=db.url, user="admin")
     async with watcher.run_test(size=(160, 40)) as b:

@@ -410,3 +410,49 @@ async def test_find_results_show_another_sessions_edit_in_place_keeping_the_curs
             lambda: any("Acme Nova" in str(c) for i in range(table.row_count) for c in table.get_row_at(i)), 2.0
         )
         assert find_screen.current_id() == highlighted and table.cursor_row == row
+
+
+async def test_selections_follow_another_sessions_changes_keeping_the_members_cursor_and_marks(db, admin, world):
+    from textual.widgets import DataTable
+
+    from leadtui.screens.selections import SelectionsScreen
+    from leadtui.services import selections
+
+    p = world.people
+    data = {"name": "A", "target": "persons", "kind": "static", "ids": [p["ann"], p["bob"], p["cid"], p["dan"]]}
+    await selections.create_selection(db, admin, data)
+    watcher = LeadApp(db_url=db.url, user="admin")
+    async with watcher.run_test(size=(160, 40)) as b:
+        await live_ready(b)
+        await b.press("f")
+        await settle(b)
+        await b.press("l")
+        await settle(b)
+        screen = watcher.screen
+        assert isinstance(screen, SelectionsScreen)
+        await b.press("enter")  # to the members of A: Ann, Bob, Cid, Dan
+        await settle(b)
+        await b.press("space", "down")  # Ann marked, the cursor on Cid
+        await settle(b)
+        members = screen.query_one("#members", DataTable)
+        assert screen.current_member() == p["cid"] and screen.marked == {p["ann"]}
+
+        def cells() -> list[str]:
+            return [" ".join(str(c) for c in members.get_row_at(i)) for i in range(members.row_count)]
+
+        other = Database(db.url)
+        try:
+            bob = await contacts.get_contact(other, admin, p["bob"])
+            await contacts.update_contact(other, admin, bob.id, {"first_name": "Robert"}, expected_version=bob.version)
+            await wait_for(lambda: any("Robert" in row for row in cells()), 2.0)
+            assert screen.current_member() == p["cid"] and members.cursor_row == 2  # the cursor stayed
+            assert screen.marked == {p["ann"]} and cells()[0].startswith("✓")  # and the mark
+            await selections.create_selection(other, admin, {"name": "Z", "target": "persons", "kind": "dynamic"})
+            await wait_for(lambda: screen.query_one("#selections", DataTable).row_count == 2, 2.0)
+            await settle(b)
+        finally:
+            await other.dispose()
+        assert screen.current().name == "A"  # the list read again: the same selection highlighted
+        assert screen.current_member() == p["cid"] and members.cursor_row == 2
+        assert screen.marked == {p["ann"]} and cells()[0].startswith("✓")
+        assert watcher.focused is members

@@ -81,10 +81,14 @@ async def test_a_card_moved_in_one_session_appears_in_the_others_board_with_its_
         assert watcher.screen.current_card().title == "Bob Øster"
 
 
+@pytest.mark.parametrize("read", ["the changed cards", "the whole board"])
 async def test_when_the_card_under_the_cursor_moves_away_the_cursor_stays_on_its_row_and_the_card_shows_moving(
-    db, admin, world
+    db, admin, world, read, monkeypatch
 ):
     from tests.services.find_data import person
+
+    if read == "the whole board":  # what a change of many cards, or of other kinds too, makes the board do
+        monkeypatch.setattr("leadtui.screens.board.LIVE_FEW", 0)
 
     extra = [await person(db, admin, world.acme, f"Pat{i}", "Row", lead_status="Contacting") for i in range(3)]
     watcher = LeadApp(db_url=db.url, user="admin")

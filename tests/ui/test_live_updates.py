@@ -173,6 +173,19 @@ async def test_a_card_in_view_mode_shows_what_another_session_saved(db, admin, w
         await settle(b)
         assert card.query_one("#phone").value == "+47 999"  # shown, and still in view mode
         assert not card.editing and not card.query("#changed-by")
+        await b.press("e")  # editing when the next change comes, then leaving without saving: the newest shows
+        await settle(b)
+        other = Database(db.url)
+        try:
+            before = await contacts.get_contact(other, admin, ann)
+            await contacts.update_contact(other, admin, ann, {"phone": "+47 111"}, expected_version=before.version)
+        finally:
+            await other.dispose()
+        await wait_for(lambda: bool(card.query("#changed-by")), 1.5)
+        await b.press("escape")
+        await wait_for(lambda: card.loaded.phone == "+47 111", 1.5)
+        await settle(b)
+        assert not card.editing and card.query_one("#phone").value == "+47 111"
 
 
 async def test_keys_typed_while_the_board_refreshes_are_not_lost(db, admin, world):

@@ -28,7 +28,8 @@ from textual.app import ComposeResult
 from textual.containers import HorizontalScroll, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.content import Content
 
 from leadtui.actions import bindings
 from leadtui import navigation
@@ -44,6 +45,7 @@ PAGE = 30
 LOAD_AHEAD = 3  # load the next page when the cursor is this close to a column's last card
 CARD_WIDTH = 28  # what fits on a card's second line
 LIVE_FEW = 200  # another session changed at most this many cards: read only those (more: the whole board)
+LIVE_FLASH = 1.5  # seconds a card another session moved shows highlighted in its new column
 
 
 def _money(value: Any) -> str:
@@ -79,6 +81,7 @@ class BoardColumn(Vertical):
     BoardColumn .column-header { height: auto; padding: 0 1; background: $boost; }
     BoardColumn.refuses .column-header { color: $text-muted; }
     BoardColumn CardList, BoardColumn CardList:focus { height: 1fr; border: none; padding: 0; }
+    BoardColumn.arrived .column-header { background: $success 30%; }
     """
 
     def __init__(self, column: svc.ColumnOut, page: svc.CardPage, target: str) -> None:
@@ -89,6 +92,8 @@ class BoardColumn(Vertical):
         self.moved_in: set[int] = set()  # cards moved here by this board: not read in order, so no paging mark
         self.fetching = False
         self.target = target
+        self.arrived: set[int] = set()  # cards another session just moved here: highlighted for LIVE_FLASH s
+        self.arrived_timer: Any = None
 
     def read_to(self) -> int | None:
         """The id the next page of cards starts after: the last card read in order."""
@@ -830,6 +835,7 @@ class BoardScreen(Screen):
             self.load()  # the columns themselves changed (a lead status added, another target): build anew
             return
         focus_column, current = self.focus_column, self.current_card()
+        was = {card.id: column.column.key for column in columns for card in column.cards}
         self.board = out
         live = {card.id for page in out.pages.values() for card in page.cards}
         empty = svc.CardPage(column="", cards=[], more=False)
@@ -858,6 +864,9 @@ class BoardScreen(Screen):
         self._restore_focus(focus_column)
         self.marked = {i: c for i, c in self.marked.items() if i in live}
         self._title()
+        self._flash_arrived(
+            {card.id: key for key, page in out.pages.items() for card in page.cards if was.get(card.id, key) != key}
+        )
 
     async def _refresh_cards(self, ids: list[int]) -> bool:
         """Only these cards again (board.cards_now), moved between the columns shown like a move made here. False
@@ -912,7 +921,40 @@ class BoardScreen(Screen):
                 self.marked.pop(card.id, None)
         self._restore_focus(focus_column)
         self._title()
+        self._flash_arrived({card.id: card.column for card in after if card.column != shown[card.id].column})
         return True
+
+    def _flash_arrived(self, moved: dict[int, str]) -> None:
+        """Cards another session moved (id -> new column) show highlighted in their new column for LIVE_FLASH
+        seconds, the column's header too (class `arrived`): the user sees where they went; the cursor stays put."""
+        for column in self.columns():
+            ids = {i for i, key in moved.items() if key == column.column.key}
+            if not ids:
+                continue
+            if column.arrived_timer is not None:
+                column.arrived_timer.stop()
+            column.arrived |= ids
+            column.add_class("arrived")
+            self._paint_arrived(column, on=True)
+            column.arrived_timer = column.set_timer(LIVE_FLASH, lambda c=column: self._end_flash(c), name="arrived")
+
+    def _end_flash(self, column: BoardColumn) -> None:
+        self._paint_arrived(column, on=False)
+        column.arrived.clear()
+        column.arrived_timer = None
+        column.remove_class("arrived")
+
+    def _paint_arrived(self, column: BoardColumn, on: bool) -> None:
+        cards = column.card_list()
+        for card, heading in zip(column.cards, self._headings(column), strict=True):
+            if card.id in column.arrived:
+                prompt: Any = self._prompt(card, heading)
+                if on:
+                    prompt = Content.from_rich_text(prompt).stylize("on $success 30%")
+                try:
+                    cards.replace_option_prompt(str(card.id), prompt)
+                except OptionDoesNotExist:  # the column was redrawn meanwhile
+                    pass
 
     def _restore_focus(self, focus_column: int) -> None:
         self.focus_column = focus_column

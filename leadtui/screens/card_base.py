@@ -285,6 +285,8 @@ class CardScreen(Screen):
             self.close()
             return
         await self.revert()
+        if getattr(self, "_changed_elsewhere", False):  # saved by someone else meanwhile: show what is saved now
+            self.reload_live()
 
     @work(group="action", exclusive=True)
     async def action_save(self) -> None:
@@ -313,6 +315,7 @@ class CardScreen(Screen):
 
     async def show_record(self, out: Any) -> None:
         self.loaded = out
+        self._changed_elsewhere = False
         self.fill(out)
         await self.after_fill()
         self.refresh_bindings()
@@ -358,6 +361,7 @@ class CardScreen(Screen):
         if not mine or self.loaded is None:
             return
         if self.editing:
+            self._changed_elsewhere = True
             self.show_changed_by(message.by_user, message.at)
         else:
             self.reload_live()

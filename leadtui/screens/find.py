@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Header, Static
 
 from leadtui.actions import bindings, key_hint
@@ -54,6 +55,7 @@ class FindScreen(Screen):
         # keyset paging in id order: the id each page offset starts after, for the search they were read in
         self._keyset: dict[int, int | None] = {0: None}
         self._keyset_of: tuple[Any, ...] | None = None
+        self._keep_cursor: tuple[int | None, int, tuple[float, float]] | None = None  # live refresh: where it was
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -137,6 +139,7 @@ class FindScreen(Screen):
         self.search()
 
     def search(self) -> None:
+        self._keep_cursor = None  # the user's own search: the cursor from its top
         self.run_search(self.page_offset)
 
     @work(exclusive=True, group="search")
@@ -176,6 +179,12 @@ class FindScreen(Screen):
         if not self.sort and page.rows:
             self._keyset[offset + PAGE] = page.rows[-1]["id"]
         self._fill(page)
+        keep, self._keep_cursor = self._keep_cursor, None
+        if keep is not None and page.rows:  # a live refresh: the cursor back in the same step, never shown at the top
+            table, ids = self.query_one("#results", DataTable), [r["id"] for r in page.rows]
+            row = ids.index(keep[0]) if keep[0] in ids else min(max(keep[1], 0), len(ids) - 1)
+            table.move_cursor(row=row, scroll=False)
+            self.call_after_refresh(table.scroll_to, keep[2][0], keep[2][1], animate=False)
         self.total = None
         self._status()
         self.call_after_refresh(self._status)  # the columns' widths are known once the rows are laid out
@@ -188,7 +197,10 @@ class FindScreen(Screen):
             self.total = await find.count(backend.db, backend.actor, self.target, self.criteria)
         except DomainError:
             return
-        self._status()
+        try:
+            self._status()
+        except NoMatches:  # the screen was taken down while counting (the app closing after a live refresh)
+            return
 
     def _status(self) -> None:
         page = self.page
@@ -429,16 +441,13 @@ class FindScreen(Screen):
     # ------------------------------------------------------------------ live updates (leadtui/live.py)
 
     def on_records_changed(self, message: navigation.RecordsChanged) -> None:
-        """Another session changed records of the kind shown: the page of results again, the cursor kept."""
-        if self.page is not None and message.touches(find.normalise_target(self.target)):
+        """Another session changed records of the kind shown, or of a kind its columns and criteria may show (a
+        contact's company, a sale's contact): the page of results again, the cursor kept."""
+        if self.page is not None and any(message.touches(kind) for kind in ("contact", "company", "sale")):
             self.refresh_records()
 
     @work(exclusive=True, group="live")
     async def refresh_records(self) -> None:
         table = self.query_one("#results", DataTable)
-        keep, row, scroll = self.current_id(), table.cursor_row, (table.scroll_x, table.scroll_y)
+        self._keep_cursor = (self.current_id(), table.cursor_row, (table.scroll_x, table.scroll_y))
         await self.run_search(self.page_offset).wait()
-        ids = [r["id"] for r in self.page.rows] if self.page is not None else []
-        if ids:
-            table.move_cursor(row=ids.index(keep) if keep in ids else min(max(row, 0), len(ids) - 1), scroll=False)
-            self.call_after_refresh(table.scroll_to, scroll[0], scroll[1], animate=False)

@@ -48,6 +48,8 @@ class SelectionsScreen(Screen):
         self.page_offset = 0
         self.count: int | None = None
         self.marked: set[int] = set()  # members marked for the task menu (of the highlighted selection)
+        self._members_of: int | None = None  # the selection whose members are asked for (page and marks belong to it)
+        self._members_shown: tuple[int, int] | None = None  # (selection id, offset) of the members' page shown
         self._details: tuple[list[str], list[str]] = ([], [])
 
     def compose(self) -> ComposeResult:
@@ -97,7 +99,10 @@ class SelectionsScreen(Screen):
         if not self.items:
             title += " · " + _("none yet: save one from Find with w")
         self.query_one("#selections-title", Static).update(title)
-        self.page_offset = 0
+        current = self.current()
+        if current is None or current.id != self._members_of:  # another selection now: its first page, no marks
+            self._members_of = current.id if current is not None else None
+            self.page_offset, self.marked = 0, set()
         self.load_members()
 
     def current(self) -> selections.SelectionOut | None:
@@ -108,6 +113,10 @@ class SelectionsScreen(Screen):
 
     @on(DataTable.RowHighlighted, "#selections")
     def _highlighted(self) -> None:
+        item = self.current()
+        if item is not None and item.id == self._members_of:  # the same one again (the list read again): kept
+            return
+        self._members_of = item.id if item is not None else None
         self.page_offset = 0
         self.marked = set()
         self.refresh_bindings()
@@ -139,6 +148,8 @@ class SelectionsScreen(Screen):
             details.update(Text(str(exc), style="bold red"))
             members.clear(columns=True)
             return
+        same = self._members_shown == (item.id, self.page_offset)  # the page read again (a live update): cursor kept
+        keep, cursor, scroll = self.current_member(), members.cursor_row, (members.scroll_x, members.scroll_y)
         self.page, self.count = page, count
         label = _("Criteria") if item.kind == "dynamic" else _("Made from criteria")
         lines = [
@@ -173,6 +184,11 @@ class SelectionsScreen(Screen):
                 *[result_cell(row.get(c.key), c.key, c.kind) for c in page.columns],
                 key=str(row["id"]),
             )
+        self._members_shown = (item.id, self.page_offset)
+        ids = [r["id"] for r in page.rows]
+        if same and ids:
+            members.move_cursor(row=ids.index(keep) if keep in ids else min(max(cursor, 0), len(ids) - 1), scroll=False)
+            self.call_after_refresh(members.scroll_to, scroll[0], scroll[1], animate=False)
 
     def _show_details(self) -> None:
         """The highlighted selection's details, with how many members are marked (names shown inert)."""

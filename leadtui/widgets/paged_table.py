@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
 from textual import events, on, work
 from textual.css.query import NoMatches
@@ -33,7 +34,38 @@ from leadtui.i18n import _
 from leadtui.services.errors import DomainError
 
 PAGE_SIZE = 50
+LIVE_FLASH = 1.5  # seconds a row another session changed shows highlighted after a live refresh
 REFINE_AFTER_S = 0.6  # after the last page turn, the total is counted again (paging itself does not count)
+
+
+class LiveTable(DataTable):
+    """The table of a PagedTable: rows another session just changed show highlighted a moment (`flash`)."""
+
+    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {"live-table--changed"}
+    DEFAULT_CSS = "LiveTable > .live-table--changed { background: $success 30%; }"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.changed_rows: set[int] = set()
+        self._flash_timer: Any = None
+
+    def flash(self, rows: set[int]) -> None:
+        """Highlight these rows for LIVE_FLASH seconds (a later flash restarts the time)."""
+        if self._flash_timer is not None:
+            self._flash_timer.stop()
+        self._set_changed(rows)
+        self._flash_timer = self.set_timer(LIVE_FLASH, lambda: self._set_changed(set()), name="live-flash")
+
+    def _set_changed(self, rows: set[int]) -> None:
+        self.changed_rows = rows
+        self._clear_caches()  # rows are rendered from a cache keyed without this highlight
+        self.refresh()
+
+    def _get_row_style(self, row_index: int, base_style: Style) -> Style:
+        style = super()._get_row_style(row_index, base_style)
+        if row_index in self.changed_rows:
+            style += self.get_component_styles("live-table--changed").rich_style
+        return style
 
 
 @dataclass
@@ -114,7 +146,7 @@ class PagedTable(Vertical):
         status = Static("", id=self.status_id, classes="paged-status")
         if not self.status_below:
             yield status
-        yield DataTable(id=self.table_id, cursor_type="row", zebra_stripes=True)
+        yield LiveTable(id=self.table_id, cursor_type="row", zebra_stripes=True)
         if self.status_below:
             yield status
 
@@ -217,6 +249,11 @@ class PagedTable(Vertical):
     def on_resize(self) -> None:
         self.call_after_refresh(self.update_status)
 
+    def _rows_shown(self) -> list[tuple[int | None, list[str]]]:
+        """(record id, cells as text) of each row of the page shown."""
+        table = self.table
+        return [(rid, [str(cell) for cell in table.get_row_at(row)]) for row, rid in enumerate(self.row_ids)]
+
     def current_id(self) -> int | None:
         """The record id of the highlighted row (None: no row, or a row that is no record)."""
         row = self.table.cursor_row
@@ -313,9 +350,13 @@ class PagedTable(Vertical):
         result.offset = self.page_offset
         try:
             keep = self.current_id()
+            before = {rid: cells for rid, cells in self._rows_shown() if rid is not None}
             self.show(result, keep)
         except NoMatches:  # the list is being taken down (its table already gone)
             return
+        changed = {row for row, (rid, cells) in enumerate(self._rows_shown()) if before.get(rid or -1, cells) != cells}
+        if changed and isinstance(table, LiveTable):  # the rows whose record another session changed, a moment
+            table.flash(changed)
         if keep not in self.row_ids and self.row_ids:  # the record left the page: stay on its row
             table.move_cursor(row=max(0, min(row, len(self.row_ids) - 1)), scroll=False)
         self.call_after_refresh(table.scroll_to, scroll_x, scroll_y, animate=False)

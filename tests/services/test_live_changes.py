@@ -107,3 +107,38 @@ async def test_an_import_that_updates_contacts_is_announced(db: Database, admin:
     finally:
         await stream.aclose()
         await other.dispose()
+
+
+async def test_a_change_made_with_the_cli_is_announced(db: Database, admin: Actor):
+    from tests.cli.conftest import Cli
+
+    stream, started = await listening(db)
+    try:
+        done = await asyncio.to_thread(Cli(db.url), "company", "add", "Clia", "--category", "Lead", "--json")
+        assert done.returncode == 0, done.stderr
+        batch = await asyncio.wait_for(started, 10)
+        event = next(e for e in batch.events if e.kind == "company")
+        assert event.ids is not None and len(event.ids) == 1
+        assert event.user
+    finally:
+        await stream.aclose()
+
+
+async def test_a_lead_taken_in_by_the_intake_is_announced_with_its_owner(db: Database, admin: Actor):
+    from leadtui.services import distribution, intake, users
+
+    await users.add_user(db, admin, {"login": "anna", "full_name": "Anna", "role": "sales-rep"})
+    await distribution.set_distribution(db, admin, {"mode": "users", "users": ["anna"]})
+    other = Database(db.url)
+    stream, started = await listening(other)
+    try:
+        out = await intake.intake(db, admin, ['{"first_name": "Ida", "last_name": "Inn"}'])
+        contact_id = out.results[0].contact_id
+        batch = await asyncio.wait_for(started, 5)
+        events = batch.events
+        while not any("our_contact_id" in e.fields for e in events if e.kind == "contact"):
+            events += (await asyncio.wait_for(anext(stream), 5)).events  # the assignment may come as a batch of its own
+        assert any(e.kind == "contact" and (e.ids is None or contact_id in e.ids) for e in events)
+    finally:
+        await stream.aclose()
+        await other.dispose()

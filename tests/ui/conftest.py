@@ -32,3 +32,11 @@ async def settle(pilot, timeout: float = 10.0) -> None:
             break
         await asyncio.sleep(0.01)
     await pilot.pause()
+    # a table sizes its columns to rows added since on its next idle: wait for that too (a screenshot taken before
+    # it showed a column as wide as its heading, seen once in the company picker's snapshot)
+    while loop.time() < deadline and any(_sizing(table) for table in pilot.app.screen.query("DataTable")):
+        await pilot.pause()
+
+
+def _sizing(table) -> bool:  # noqa: ANN001
+    return bool(getattr(table, "_require_update_dimensions", False) or getattr(table, "_new_rows", None))

@@ -28,7 +28,7 @@ import asyncio
 import csv
 import io
 from array import array
-from bisect import bisect_left
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field as dc_field
 from datetime import date, datetime, timezone
@@ -1076,8 +1076,12 @@ class _Analyser:
         self.contact_rights: dict[int | None, bool] = {}
         self.seen_emails: dict[str, int] = {}
         self.written = False
-        self.created_ids: array[int] = array("q")  # written: ids of the contacts created, ascending ...
-        self.created_lines: array[int] = array("q")  # ... and the line of each
+        # written: the contacts created, as runs of consecutive ids (first id, index of its line) and the line of
+        # each (4 bytes a row: an import of a million rows remembers 4 MB)
+        self.run_starts: array[int] = array("q")
+        self.run_offsets: array[int] = array("q")
+        self.created_lines: array[int] = array("i")
+        self.last_created = 0
         self.matched_lines: dict[int, int] = {}  # written: existing contacts a row matched -> its line
         self.count = 0
 
@@ -1201,10 +1205,19 @@ class _Analyser:
             return None
         if found.id in self.matched_lines:
             return self.matched_lines[found.id]
-        index = bisect_left(self.created_ids, found.id)
-        if index < len(self.created_ids) and self.created_ids[index] == found.id:
-            return self.created_lines[index]
+        index = bisect_right(self.run_starts, found.id) - 1
+        if index >= 0:
+            offset = self.run_offsets[index] + found.id - self.run_starts[index]
+            end = self.run_offsets[index + 1] if index + 1 < len(self.run_offsets) else len(self.created_lines)
+            if offset < end:
+                return self.created_lines[offset]
         return None
+
+    def created_ids(self) -> Iterator[int]:
+        """written: the ids of the contacts created, ascending."""
+        ends = [*self.run_offsets[1:], len(self.created_lines)]
+        for start, offset, end in zip(self.run_starts, self.run_offsets, ends):
+            yield from range(start, start + end - offset)
 
     def remember_written(self, rows: Sequence[_Row]) -> None:
         """After a chunk is written: the ids of the contacts it created (ascending) and matched, with their lines."""
@@ -1212,31 +1225,43 @@ class _Analyser:
             if row.contact_id is None:
                 continue
             if row.status == "new":
-                if self.created_ids and row.contact_id < self.created_ids[-1]:  # pragma: no cover - ids ascend
+                if row.contact_id <= self.last_created:  # pragma: no cover - ids ascend
                     raise AssertionError("contact ids reserved out of order")
-                self.created_ids.append(row.contact_id)
+                if row.contact_id != self.last_created + 1 or not self.run_starts:
+                    self.run_starts.append(row.contact_id)
+                    self.run_offsets.append(len(self.created_lines))
                 self.created_lines.append(row.line)
+                self.last_created = row.contact_id
             else:
                 self.matched_lines[row.contact_id] = row.line
+
+    def check(self, line: int, values: dict[str, str]) -> _Row:
+        """The rules of one record that need no database (a streamed apply checks the next chunk this way while
+        the previous one is written)."""
+        self.count += 1
+        row = _Row(line, values)
+        if line in self.bad_lines:
+            row.fail(self.bad_lines[line], "file")
+        else:
+            try:
+                _check_row(row)
+            except RuleViolation as exc:
+                row.fail(exc)
+        return row
 
     async def add(self, records: Iterable[tuple[int, dict[str, str]]]) -> list[_Row]:
         """Analyse the next records; returns their rows with a status each (plans shared with earlier chunks)."""
         rows: list[_Row] = []
         for line, values in records:
-            self.count += 1
-            row = _Row(line, values)
-            rows.append(row)
-            if line in self.bad_lines:
-                row.fail(self.bad_lines[line], "file")
-            else:
-                try:
-                    _check_row(row)
-                except RuleViolation as exc:
-                    row.fail(exc)
+            rows.append(self.check(line, values))
             if self.count % 5000 == 0:
                 if self.progress is not None:
                     self.progress(self.count, self.total)
                 await asyncio.sleep(0)  # let the screen breathe during a long preview
+        return await self.resolve(rows)
+
+    async def resolve(self, rows: list[_Row]) -> list[_Row]:
+        """The rules of checked rows that need the database: companies, existing contacts, lists, rights."""
         valid = [row for row in rows if row.status != "error"]
         domains: set[str] = set()
         names: set[str] = set()
@@ -1935,30 +1960,64 @@ async def apply_import(
             # each chunk by email and id turn into scans of the growing table (quadratic on a fresh database)
             await session.execute(text("SET LOCAL enable_seqscan = off"))
         writer = _Writer(session, actor, None, total)
-        new_ids: array[int] = array("q")
         new_company_ids: array[int] = array("q")
-        touched = 0
+        touched = analysed = 0
+        records = _records(data, mapping)
+        # PostgreSQL: larger chunks, fewer lookups of the growing table (each costs a round trip and a plan)
+        size = CHUNK_ROWS * 5 if postgres else CHUNK_ROWS
+
+        async def checked() -> list[_Row]:
+            """The next chunk read and checked; it yields now and then so that the chunk being written goes on."""
+            rows: list[_Row] = []
+            for line, values in islice(records, size):
+                rows.append(analyser.check(line, values))
+                if len(rows) % 200 == 0:
+                    await asyncio.sleep(0)
+            return rows
+
+        async def write(rows: list[_Row]) -> None:
+            nonlocal touched, analysed
+            companies = _new_plans(rows)
+            if companies:
+                await writer.companies(companies)
+                new_company_ids.extend(cast(int, plan.id) for plan in companies)
+            new_rows = [row for row in rows if row.status == "new"]
+            if new_rows:
+                await writer.contacts(new_rows)
+            await writer.updates([row for row in rows if row.status == "updated"])
+            touched += await writer.first_touch(new_rows, companies)
+            analyser.remember_written(rows)
+            tally.add_contact_ids(rows)
+            if postgres and analyser.count >= 4 * analysed:
+                # the planner's statistics follow the rows written (ANALYZE counts this transaction's own rows):
+                # with a table it believes empty it looked emails up through the trigram index, minutes per
+                # chunk. Each time the import wrote 4 x as many rows, so a few times in all
+                await session.execute(text("ANALYZE contact, company"))
+                analysed = analyser.count
+
+        writing: asyncio.Future[None] | None = None
         async with batch.large_cache(session, IMPORT_CACHE_MB):
-            # PostgreSQL: larger chunks, fewer lookups of the growing table (each costs a round trip and a plan)
-            for chunk in _chunks(_records(data, mapping), CHUNK_ROWS * 5 if postgres else CHUNK_ROWS):
-                rows = await analyser.add(chunk)
-                if analyser.written and not any(row.status == "error" for row in rows) and not tally.errors:
-                    companies = _new_plans(rows)
-                    if companies:
-                        await writer.companies(companies)
-                        new_company_ids.extend(cast(int, plan.id) for plan in companies)
-                    new_rows = [row for row in rows if row.status == "new"]
-                    if new_rows:
-                        new_ids.extend(await writer.contacts(new_rows))
-                    await writer.updates([row for row in rows if row.status == "updated"])
-                    touched += await writer.first_touch(new_rows, companies)
-                    analyser.remember_written(rows)
-                    tally.add_contact_ids(rows)
-                else:
-                    analyser.written = False  # refused: the rest is only checked (the emails seen kept in memory)
-                tally.add(rows)
-                if progress is not None:
-                    progress(min(total, 2 * analyser.count), total)
+            try:
+                rows = await checked()
+                while rows:
+                    rows = await analyser.resolve(rows)
+                    if analyser.written and not any(row.status == "error" for row in rows) and not tally.errors:
+                        writing = asyncio.ensure_future(write(rows))
+                    else:
+                        analyser.written = False  # refused: the rest is only checked (the emails seen kept)
+                    following = await checked()  # while the driver writes this chunk
+                    if writing is not None:
+                        await writing
+                        writing = None
+                    tally.add(rows)
+                    if progress is not None:
+                        progress(min(total, 2 * (analyser.count - len(following))), total)
+                    rows = following
+            finally:
+                if writing is not None and not writing.done():
+                    await asyncio.wait([writing])  # never leave the connection busy behind an error
+                    if not writing.cancelled():
+                        writing.exception()  # the first error is the one raised
         plans = analyser.used_plans()
         summary = _summary_of(
             data,
@@ -1980,7 +2039,7 @@ async def apply_import(
         if postgres:
             await session.execute(text("SET LOCAL enable_seqscan = on"))
         assigned = await _record_created(
-            session, actor, writer, list(new_company_ids), list(new_ids), source=source, label=label
+            session, actor, writer, list(new_company_ids), list(analyser.created_ids()), source=source, label=label
         )
     if progress is not None:
         progress(total, total)

@@ -2080,6 +2080,9 @@ async def apply_import(
             )
         if postgres:
             await session.execute(text("SET LOCAL enable_seqscan = on"))
+            if analysed < analyser.count:  # the statistics of the tables as imported: an export or a Find right
+                # after the import plans with them (with the last ones a page of an export read the whole table)
+                await session.execute(text("ANALYZE contact, company"))
         assigned = await _record_created(
             session, actor, writer, list(new_company_ids), list(analyser.created_ids()), source=source, label=label
         )

@@ -1906,9 +1906,9 @@ async def _record_created(
 
 
 CHUNK_ROWS = 2000  # rows analysed (and, applying, written) at a time: the memory of an import of any size
-# SQLite page cache while a streamed import writes: 32 MB writes 100,000 contacts in the same CPU time as 128 MB
-# (bench/import_csv.py) and keeps the whole process under 150 MB
-IMPORT_CACHE_MB = 32
+# SQLite page cache while a streamed import writes: 24 MB writes 100,000 contacts in the same CPU time as 32 or 128 MB
+# (bench/import_csv.py) and keeps the whole process under 150 MB with one chunk checked while another is written
+IMPORT_CACHE_MB = 24
 
 
 def _records(data: CsvData, mapping: list[str]) -> Iterator[tuple[int, dict[str, str]]]:

@@ -108,6 +108,8 @@ _PREFIX_CHARS = frozenset(FORMULA_PREFIXES)
 _UNSAFE_BUT_SEPARATOR = re.compile(f"[\x00-\x08\x0b-\x1e\x7f-\x9f{_BIDI}{_SURROGATES}]")
 _FORMULA_CELL = re.compile(r"\x1f(?:[=@\t\r]|[+-](?![0-9][0-9 ().,/-]*(?:\x1f|\Z)))")
 _PLAIN_TYPES = frozenset({int, float, Decimal, bool})
+_PLAIN_OR_NONE = _PLAIN_TYPES | {type(None)}
+_TEXT_OR_NONE = frozenset({str, type(None)})
 _NUMBER_LIKE = re.compile(r"[+-][0-9][0-9 ().,/-]*")  # -5.00, +45 12 34 56 78: arithmetic at worst, no formula
 
 
@@ -139,6 +141,27 @@ class CsvWriter:
 
         self._writer = csv.writer(out, **options)
         self.formula_guard = formula_guard
+
+    def writerows(self, rows: Any) -> None:
+        """writerow for many rows: one scan of all their text in the common case (nothing to change)."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        texts: list[str] = []
+        for column in zip(*rows):  # a column at a time: most are all text, or all numbers
+            kinds = set(map(type, column))
+            if kinds <= _TEXT_OR_NONE:
+                texts.extend(filter(None, column))  # an empty cell changes nothing
+            elif not kinds <= _PLAIN_OR_NONE:
+                texts.extend(str(v) for v in column if v is not None and v.__class__ not in _PLAIN_TYPES)
+        joined = "\x1f" + "\x1f".join(texts)
+        if (
+            _UNSAFE_BUT_SEPARATOR.search(joined) is None
+            and joined.count("\x1f") == max(len(texts), 1)
+            and not (self.formula_guard and _FORMULA_CELL.search(joined))
+        ):
+            self._writer.writerows(rows)
+            return
+        for row in rows:
+            self.writerow(row)
 
     def writerow(self, row: Any) -> Any:
         """csv_cell for every cell, inlined: an export of 100,000 rows writes a million cells."""

@@ -131,7 +131,8 @@ async def record_bulk(
     groups = [[jsonable(old), list(ids)] for old, ids in old_groups if ids]
     if not groups:
         return
-    live.note(session.sync_session, entity, [i for _old, ids in groups for i in ids], [field])
+    many = sum(len(ids) for _old, ids in groups) > live.MANY  # note says "many" then anyway: no set of them all
+    live.note(session.sync_session, entity, None if many else [i for _old, ids in groups for i in ids], [field])
     await session.execute(
         insert(t.AuditLog).values(
             at=t.utcnow(),

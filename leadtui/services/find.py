@@ -1752,6 +1752,51 @@ async def iter_rows(
         last = rows[-1][0]
 
 
+async def iter_batches(
+    db: Database,
+    actor: Actor | None,
+    target: str,
+    criteria: Sequence[Criterion | dict[str, Any]],
+    *,
+    columns: Sequence[str] | None = None,
+    selection_id: int | None = None,
+    batch: int = ITER_BATCH,
+) -> AsyncIterator[tuple[list[Field], list[Sequence[Any]]]]:
+    """iter_rows a batch at a time, as rows of values (the id, then the chosen columns in order) presented like
+    _row's, column by column: an export of 100,000 rows never builds a dict per row."""
+    target = normalise_target(target)
+    async with db.read() as session:  # the query is built once; each batch reads in its own short transaction
+        query, _j, _fields_, chosen, key = await _select(session, actor, target, criteria, columns, None, selection_id)
+    last: int | None = None
+    while True:
+        async with db.read() as session:
+            page = query if last is None else query.where(key > last)
+            connection = await session.connection()  # Core rows: no ORM loading for plain columns
+            rows: list[Sequence[Any]] = list((await connection.execute(page.order_by(key).limit(batch))).all())
+        if rows:
+            last = rows[-1][0]
+            yield chosen, _presented(rows, chosen)
+        if len(rows) < batch:
+            return
+
+
+def _presented(rows: list[Sequence[Any]], chosen: list[Field]) -> list[Sequence[Any]]:
+    """_row's presentation of every cell, a column at a time; the rows as they are when every cell is plain."""
+    cells = list(zip(*rows))
+    changed = False
+    for index, f in enumerate(chosen, start=1):
+        column = cells[index]
+        always = f.kind in _PRESENTED_KINDS or f.key in _PRESENTED_KEYS
+        if not always and set(map(type, column)) <= {str, int, type(None)}:
+            continue
+        key, kind = f.key, f.kind
+        cells[index] = tuple(
+            v if v is None or (not always and v.__class__ in _PLAIN_VALUES) else _present(key, kind, v) for v in column
+        )
+        changed = True
+    return list(zip(*cells)) if changed else rows
+
+
 async def columns_of(target: str, columns: Sequence[str] | None = None) -> list[ColumnOut]:
     """The result columns `find` would give for these keys (validated), e.g. for a CSV header."""
     target = normalise_target(target)

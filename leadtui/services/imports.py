@@ -28,7 +28,7 @@ import asyncio
 import csv
 import io
 from array import array
-from bisect import bisect_left
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field as dc_field
 from datetime import date, datetime, timezone
@@ -1043,6 +1043,48 @@ class _Analysis:
         self.default_category = default_category
 
 
+class _SeenEmails:
+    """The emails a preview has seen, each with its first line: 64-bit hashes and lines in two flat arrays (open
+    addressing), 24 bytes a row where a dict of the emails took about 150; a preview of a million rows stays small.
+    Two different emails with one hash (about 1 in 30 million for a million rows) would read as a duplicate."""
+
+    def __init__(self) -> None:
+        self._keys: array[int] = array("q", bytes(8 * 1024))
+        self._lines: array[int] = array("i", bytes(4 * 1024))
+        self._mask, self._used = 1023, 0
+
+    @staticmethod
+    def _hash(email: str) -> int:
+        return hash(email) or 1  # 0 marks a free slot
+
+    def _slot(self, key: int) -> int:
+        keys, mask = self._keys, self._mask
+        slot = key & mask
+        while keys[slot] and keys[slot] != key:
+            slot = (slot + 1) & mask
+        return slot
+
+    def get(self, email: str) -> int | None:
+        slot = self._slot(self._hash(email))
+        return self._lines[slot] if self._keys[slot] else None
+
+    def __setitem__(self, email: str, line: int) -> None:
+        key = self._hash(email)
+        slot = self._slot(key)
+        if not self._keys[slot]:
+            self._used += 1
+        self._keys[slot], self._lines[slot] = key, line
+        if self._used * 2 > len(self._keys):
+            old_keys, old_lines = self._keys, self._lines
+            size = len(old_keys) * 2
+            self._keys, self._lines = array("q", bytes(8 * size)), array("i", bytes(4 * size))
+            self._mask = size - 1
+            for k, v in zip(old_keys, old_lines):
+                if k:
+                    slot = self._slot(k)
+                    self._keys[slot], self._lines[slot] = k, v
+
+
 class _Analyser:
     """The rules of the import over records given in one go or chunk by chunk (`add`), with what the chunks share:
     companies planned (matched or to create), lists and users resolved, emails seen, rights checked.
@@ -1074,10 +1116,14 @@ class _Analyser:
         self.plans: list[_CompanyPlan] = []
         self.company_rights: dict[int, PermissionDenied | None] = {}
         self.contact_rights: dict[int | None, bool] = {}
-        self.seen_emails: dict[str, int] = {}
+        self.seen_emails = _SeenEmails()
         self.written = False
-        self.created_ids: array[int] = array("q")  # written: ids of the contacts created, ascending ...
-        self.created_lines: array[int] = array("q")  # ... and the line of each
+        # written: the contacts created, as runs of consecutive ids (first id, index of its line) and the line of
+        # each (4 bytes a row: an import of a million rows remembers 4 MB)
+        self.run_starts: array[int] = array("q")
+        self.run_offsets: array[int] = array("q")
+        self.created_lines: array[int] = array("i")
+        self.last_created = 0
         self.matched_lines: dict[int, int] = {}  # written: existing contacts a row matched -> its line
         self.count = 0
 
@@ -1201,10 +1247,19 @@ class _Analyser:
             return None
         if found.id in self.matched_lines:
             return self.matched_lines[found.id]
-        index = bisect_left(self.created_ids, found.id)
-        if index < len(self.created_ids) and self.created_ids[index] == found.id:
-            return self.created_lines[index]
+        index = bisect_right(self.run_starts, found.id) - 1
+        if index >= 0:
+            offset = self.run_offsets[index] + found.id - self.run_starts[index]
+            end = self.run_offsets[index + 1] if index + 1 < len(self.run_offsets) else len(self.created_lines)
+            if offset < end:
+                return self.created_lines[offset]
         return None
+
+    def created_ids(self) -> Iterator[int]:
+        """written: the ids of the contacts created, ascending."""
+        ends = [*self.run_offsets[1:], len(self.created_lines)]
+        for start, offset, end in zip(self.run_starts, self.run_offsets, ends):
+            yield from range(start, start + end - offset)
 
     def remember_written(self, rows: Sequence[_Row]) -> None:
         """After a chunk is written: the ids of the contacts it created (ascending) and matched, with their lines."""
@@ -1212,31 +1267,43 @@ class _Analyser:
             if row.contact_id is None:
                 continue
             if row.status == "new":
-                if self.created_ids and row.contact_id < self.created_ids[-1]:  # pragma: no cover - ids ascend
+                if row.contact_id <= self.last_created:  # pragma: no cover - ids ascend
                     raise AssertionError("contact ids reserved out of order")
-                self.created_ids.append(row.contact_id)
+                if row.contact_id != self.last_created + 1 or not self.run_starts:
+                    self.run_starts.append(row.contact_id)
+                    self.run_offsets.append(len(self.created_lines))
                 self.created_lines.append(row.line)
+                self.last_created = row.contact_id
             else:
                 self.matched_lines[row.contact_id] = row.line
+
+    def check(self, line: int, values: dict[str, str]) -> _Row:
+        """The rules of one record that need no database (a streamed apply checks the next chunk this way while
+        the previous one is written)."""
+        self.count += 1
+        row = _Row(line, values)
+        if line in self.bad_lines:
+            row.fail(self.bad_lines[line], "file")
+        else:
+            try:
+                _check_row(row)
+            except RuleViolation as exc:
+                row.fail(exc)
+        return row
 
     async def add(self, records: Iterable[tuple[int, dict[str, str]]]) -> list[_Row]:
         """Analyse the next records; returns their rows with a status each (plans shared with earlier chunks)."""
         rows: list[_Row] = []
         for line, values in records:
-            self.count += 1
-            row = _Row(line, values)
-            rows.append(row)
-            if line in self.bad_lines:
-                row.fail(self.bad_lines[line], "file")
-            else:
-                try:
-                    _check_row(row)
-                except RuleViolation as exc:
-                    row.fail(exc)
+            rows.append(self.check(line, values))
             if self.count % 5000 == 0:
                 if self.progress is not None:
                     self.progress(self.count, self.total)
                 await asyncio.sleep(0)  # let the screen breathe during a long preview
+        return await self.resolve(rows)
+
+    async def resolve(self, rows: list[_Row]) -> list[_Row]:
+        """The rules of checked rows that need the database: companies, existing contacts, lists, rights."""
         valid = [row for row in rows if row.status != "error"]
         domains: set[str] = set()
         names: set[str] = set()
@@ -1249,7 +1316,7 @@ class _Analyser:
                     names.add(row.name_key)
         by_domain, by_name = await _existing_companies(self.session, domains, names)
         existing = await _existing_contacts(self.session, {r.email_key for r in valid if r.email_key}, self.lock)
-        seen_emails = {} if self.written else self.seen_emails
+        seen_emails: dict[str, int] | _SeenEmails = {} if self.written else self.seen_emails
         options = self.options
         for row in valid:
             try:
@@ -1839,9 +1906,9 @@ async def _record_created(
 
 
 CHUNK_ROWS = 2000  # rows analysed (and, applying, written) at a time: the memory of an import of any size
-# SQLite page cache while a streamed import writes: 32 MB writes 100,000 contacts in the same CPU time as 128 MB
-# (bench/import_csv.py) and keeps the whole process under 150 MB
-IMPORT_CACHE_MB = 32
+# SQLite page cache while a streamed import writes: 24 MB writes 100,000 contacts in the same CPU time as 32 or 128 MB
+# (bench/import_csv.py) and keeps the whole process under 150 MB with one chunk checked while another is written
+IMPORT_CACHE_MB = 24
 
 
 def _records(data: CsvData, mapping: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -1935,30 +2002,64 @@ async def apply_import(
             # each chunk by email and id turn into scans of the growing table (quadratic on a fresh database)
             await session.execute(text("SET LOCAL enable_seqscan = off"))
         writer = _Writer(session, actor, None, total)
-        new_ids: array[int] = array("q")
         new_company_ids: array[int] = array("q")
-        touched = 0
+        touched = analysed = 0
+        records = _records(data, mapping)
+        # PostgreSQL: larger chunks, fewer lookups of the growing table (each costs a round trip and a plan)
+        size = CHUNK_ROWS * 5 if postgres else CHUNK_ROWS
+
+        async def checked() -> list[_Row]:
+            """The next chunk read and checked; it yields now and then so that the chunk being written goes on."""
+            rows: list[_Row] = []
+            for line, values in islice(records, size):
+                rows.append(analyser.check(line, values))
+                if len(rows) % 200 == 0:
+                    await asyncio.sleep(0)
+            return rows
+
+        async def write(rows: list[_Row]) -> None:
+            nonlocal touched, analysed
+            companies = _new_plans(rows)
+            if companies:
+                await writer.companies(companies)
+                new_company_ids.extend(cast(int, plan.id) for plan in companies)
+            new_rows = [row for row in rows if row.status == "new"]
+            if new_rows:
+                await writer.contacts(new_rows)
+            await writer.updates([row for row in rows if row.status == "updated"])
+            touched += await writer.first_touch(new_rows, companies)
+            analyser.remember_written(rows)
+            tally.add_contact_ids(rows)
+            if postgres and analyser.count >= 4 * analysed:
+                # the planner's statistics follow the rows written (ANALYZE counts this transaction's own rows):
+                # with a table it believes empty it looked emails up through the trigram index, minutes per
+                # chunk. Each time the import wrote 4 x as many rows, so a few times in all
+                await session.execute(text("ANALYZE contact, company"))
+                analysed = analyser.count
+
+        writing: asyncio.Future[None] | None = None
         async with batch.large_cache(session, IMPORT_CACHE_MB):
-            # PostgreSQL: larger chunks, fewer lookups of the growing table (each costs a round trip and a plan)
-            for chunk in _chunks(_records(data, mapping), CHUNK_ROWS * 5 if postgres else CHUNK_ROWS):
-                rows = await analyser.add(chunk)
-                if analyser.written and not any(row.status == "error" for row in rows) and not tally.errors:
-                    companies = _new_plans(rows)
-                    if companies:
-                        await writer.companies(companies)
-                        new_company_ids.extend(cast(int, plan.id) for plan in companies)
-                    new_rows = [row for row in rows if row.status == "new"]
-                    if new_rows:
-                        new_ids.extend(await writer.contacts(new_rows))
-                    await writer.updates([row for row in rows if row.status == "updated"])
-                    touched += await writer.first_touch(new_rows, companies)
-                    analyser.remember_written(rows)
-                    tally.add_contact_ids(rows)
-                else:
-                    analyser.written = False  # refused: the rest is only checked (the emails seen kept in memory)
-                tally.add(rows)
-                if progress is not None:
-                    progress(min(total, 2 * analyser.count), total)
+            try:
+                rows = await checked()
+                while rows:
+                    rows = await analyser.resolve(rows)
+                    if analyser.written and not any(row.status == "error" for row in rows) and not tally.errors:
+                        writing = asyncio.ensure_future(write(rows))
+                    else:
+                        analyser.written = False  # refused: the rest is only checked (the emails seen kept)
+                    following = await checked()  # while the driver writes this chunk
+                    if writing is not None:
+                        await writing
+                        writing = None
+                    tally.add(rows)
+                    if progress is not None:
+                        progress(min(total, 2 * (analyser.count - len(following))), total)
+                    rows = following
+            finally:
+                if writing is not None and not writing.done():
+                    await asyncio.wait([writing])  # never leave the connection busy behind an error
+                    if not writing.cancelled():
+                        writing.exception()  # the first error is the one raised
         plans = analyser.used_plans()
         summary = _summary_of(
             data,
@@ -1979,8 +2080,11 @@ async def apply_import(
             )
         if postgres:
             await session.execute(text("SET LOCAL enable_seqscan = on"))
+            if analysed < analyser.count:  # the statistics of the tables as imported: an export or a Find right
+                # after the import plans with them (with the last ones a page of an export read the whole table)
+                await session.execute(text("ANALYZE contact, company"))
         assigned = await _record_created(
-            session, actor, writer, list(new_company_ids), list(new_ids), source=source, label=label
+            session, actor, writer, list(new_company_ids), list(analyser.created_ids()), source=source, label=label
         )
     if progress is not None:
         progress(total, total)

@@ -115,10 +115,11 @@ class ContactsTable(Vertical):
         return PageResult(page.items, page.total, page, counted=counted)
 
     def _cell(self, row: svc.ContactRow, key: str) -> Text:
+        narrow = self.app.size.width < 100  # at 80 columns the lead status after them stays whole
         if key == "name":
-            return cell(cap(row.name or "—", 24))
+            return cell(cap(row.name or "—", 20 if narrow else 24))
         if key in ("company", "email"):  # long values cut: the columns after them stay on screen
-            return cell(cap(getattr(row, key) or "", 24 if key == "company" else 28))
+            return cell(cap(getattr(row, key) or "", (18 if narrow else 24) if key == "company" else 28))
         if key == "lead_status":
             if not row.lead_status:
                 return Text("")

@@ -562,3 +562,38 @@ async def test_tab_goes_through_a_dialogs_fields_before_its_buttons_at_80x24(app
             await settle(pilot)
         # the group and the lead status box lie below the docked buttons' row: they came after OK and Cancel
         assert order == ["name", "description", "category_group", "enable_lead_status", "ok", "cancel"]
+
+
+async def test_the_contacts_list_shows_name_company_and_lead_status_whole_at_80x24(tmp_path):
+    from textual.widgets import DataTable
+
+    from leadtui.services import companies, contacts, database, lists
+
+    path = tmp_path / "nl.db"
+    db = await database.init_database(f"sqlite+aiosqlite:///{path}", lang="nl", login="admin", force=False)
+    admin = await database.resolve_actor(db, "admin")
+    lead = next(item for item in await lists.list_items(db, "category") if item.enable_lead_status)
+    statuses = await lists.list_items(db, "lead-status")
+    longest = max(statuses, key=lambda status: len(status.name))  # "Gediskwalificeerd"
+    company = await companies.create_company(
+        db, admin, {"name": "Stichting van Enschot en Partners", "category": lead.id}
+    )
+    await contacts.create_contact(
+        db,
+        admin,
+        {
+            "first_name": "Alexandra",
+            "last_name": "van Santen-Appelmans",
+            "company": company.id,
+            "lead_status": longest.name,
+        },
+    )
+    await db.dispose()
+    app = LeadApp(db_url=str(path), user="admin", lang="nl")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("p")
+        await settle(pilot)
+        table = app.screen.query(DataTable).first()
+        assert str(table.get_row_at(0)[3]) == longest.name
+        key_columns = list(table.columns.values())[:4]  # mark, name, company, lead status: none cut at the edge
+        assert sum(column.get_render_width(table) for column in key_columns) <= table.scrollable_content_region.width

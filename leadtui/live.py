@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 
@@ -96,7 +96,11 @@ class LiveUpdates:
         self.timer = None
         if not self.changes:
             return
-        if isinstance(self.app.screen, ModalScreen):  # never behind a dialog: after it has closed
+        try:
+            front = self.app.screen
+        except ScreenStackError:  # the app is closing: nothing left to refresh
+            return
+        if isinstance(front, ModalScreen):  # never behind a dialog: after it has closed
             self.timer = self.app.set_timer(DIALOG_RETRY, self.flush, name="live-updates")
             return
         changes, fields, by_user, at = self.changes, self.fields, self.by_user, self.at

@@ -234,12 +234,16 @@ class PagedTable(Vertical):
         self.post_message(self.Loaded(self, result))
 
     def update_status(self) -> None:
-        if self.result is not None and self.status_text is not None:
-            text = self.status_text(self.result)
+        if self.result is None or self.status_text is None:
+            return
+        text = self.status_text(self.result)
+        try:
             if self.columns_hidden():  # a narrow terminal: say that the table goes on to the right
                 more = _("More columns → (←/→)") + "  ·  "
                 text = more + text if isinstance(text, str) else Text.assemble(more, text)
             self.query_one(".paged-status", Static).update(text)
+        except NoMatches:  # called after a refresh, when the list had been taken down meanwhile
+            return
 
     def columns_hidden(self) -> bool:
         """Columns beyond the right edge of the table (it scrolls sideways to them)."""

@@ -148,8 +148,7 @@ async def test_enter_on_a_top_list_row_opens_the_record_and_on_a_sales_bar_its_s
         line = top.query_one(TileLine)
         assert line.row.label == "Acme" and line.row.record_id == ids["acme"]
         line.focus()
-        await pilot.pause()
-        assert line.region.y >= 0 and line.region.bottom <= 24  # scrolled into view at 80x24
+        await wait_for(pilot, lambda: line.region.y >= 0 and line.region.bottom <= 24)  # scrolled into view at 80x24
         await pilot.press("enter")
         await settle(pilot)
         await wait_for(pilot, lambda: type(app.screen).__name__ == "CompanyCard")

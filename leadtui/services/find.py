@@ -1723,6 +1723,36 @@ async def _page(
     return [_row(by_id[i], chosen) for i in ids if i in by_id], more, chosen
 
 
+async def _keyset_batches(
+    db: Database,
+    actor: Actor | None,
+    target: str,
+    criteria: Sequence[Criterion | dict[str, Any]],
+    columns: Sequence[str] | None,
+    within: Sequence[int] | None,
+    selection_id: int | None,
+    batch: int,
+) -> AsyncIterator[tuple[list[Field], list[Sequence[Any]]]]:
+    """Every match in id order, `batch` rows at a time (keyset on the id), each batch in its own short read: the
+    query is built once; the rows are Core rows (the id, then the chosen columns in order)."""
+    target = normalise_target(target)
+    async with db.read() as session:
+        query, _j, _fields_, chosen, key = await _select(
+            session, actor, target, criteria, columns, within, selection_id
+        )
+    last: int | None = None
+    while True:
+        async with db.read() as session:
+            page = query if last is None else query.where(key > last)
+            connection = await session.connection()  # Core rows: no ORM loading for plain columns
+            rows: list[Sequence[Any]] = list((await connection.execute(page.order_by(key).limit(batch))).all())
+        if rows:
+            last = rows[-1][0]
+            yield chosen, rows
+        if len(rows) < batch:
+            return
+
+
 async def iter_rows(
     db: Database,
     actor: Actor | None,
@@ -1735,21 +1765,9 @@ async def iter_rows(
     batch: int = ITER_BATCH,
 ) -> AsyncIterator[dict[str, Any]]:
     """Every match in id order, fetched in batches (keyset on the id): exports and the CLI never hold them all."""
-    target = normalise_target(target)
-    last: int | None = None
-    while True:
-        async with db.read() as session:
-            query, _j, _fields_, chosen, key = await _select(
-                session, actor, target, criteria, columns, within, selection_id
-            )
-            if last is not None:
-                query = query.where(key > last)
-            rows = (await session.execute(query.order_by(key).limit(batch))).all()
+    async for chosen, rows in _keyset_batches(db, actor, target, criteria, columns, within, selection_id, batch):
         for row in rows:
             yield _row(row, chosen)
-        if len(rows) < batch:
-            return
-        last = rows[-1][0]
 
 
 async def iter_batches(
@@ -1764,20 +1782,8 @@ async def iter_batches(
 ) -> AsyncIterator[tuple[list[Field], list[Sequence[Any]]]]:
     """iter_rows a batch at a time, as rows of values (the id, then the chosen columns in order) presented like
     _row's, column by column: an export of 100,000 rows never builds a dict per row."""
-    target = normalise_target(target)
-    async with db.read() as session:  # the query is built once; each batch reads in its own short transaction
-        query, _j, _fields_, chosen, key = await _select(session, actor, target, criteria, columns, None, selection_id)
-    last: int | None = None
-    while True:
-        async with db.read() as session:
-            page = query if last is None else query.where(key > last)
-            connection = await session.connection()  # Core rows: no ORM loading for plain columns
-            rows: list[Sequence[Any]] = list((await connection.execute(page.order_by(key).limit(batch))).all())
-        if rows:
-            last = rows[-1][0]
-            yield chosen, _presented(rows, chosen)
-        if len(rows) < batch:
-            return
+    async for chosen, rows in _keyset_batches(db, actor, target, criteria, columns, None, selection_id, batch):
+        yield chosen, _presented(rows, chosen)
 
 
 def _presented(rows: list[Sequence[Any]], chosen: list[Field]) -> list[Sequence[Any]]:
